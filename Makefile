@@ -1,0 +1,126 @@
+# waggle — build, test, demo, benchmarks.
+#   make            build build/waggle and build/libwaggle.a
+#   make demo       install missing packages, build, run scenarios/demo.yaml into out/demo/
+#   make check      install missing packages, build with -Werror, run every test
+#   make bench      benchmarks (figures and ratios, never pass/fail on time)
+#   make asan       the test suite under AddressSanitizer + UBSan
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make MPI=1 ...  build the sweep engine on Open MPI
+#   V=1             show the commands
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+MPI ?= 0
+WERROR ?= 0
+
+PKGS := gsl igraph yaml-0.1 cairo libpng zlib
+CC ?= cc
+ifeq ($(MPI),1)
+  CC := mpicc
+  BUILD := $(BUILD)-mpi
+endif
+
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
+ifeq ($(WERROR),1)
+  WARN += -Werror
+endif
+OPT ?= -O2 -g
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DWG_GIT_REV=\"$(GIT_REV)\" -DWG_MPI=$(MPI)
+CFLAGS += -std=c11 $(OPT) -fopenmp $(WARN) $(PKG_CFLAGS) -MMD -MP
+LDLIBS += $(PKG_LIBS) -lm
+LDFLAGS += -fopenmp
+
+ifeq ($(V),1)
+  Q :=
+else
+  Q := @
+endif
+
+LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_OBJ := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
+LIB := $(BUILD)/libwaggle.a
+BIN := $(BUILD)/waggle
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard tools/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all deps demo check test bench asan clean install uninstall
+
+all: $(BIN)
+
+deps:
+	$(Q)tools/install-deps
+
+$(BUILD)/sim/%.o: sim/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags cmocka) -c $< -o $@
+
+$(BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/sim/main.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(BIN) run scenarios/demo.yaml -o out/demo
+	@echo "demo written to out/demo/"
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 $(BIN) $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) tools/run-tests $(TEST_BIN)
+
+test: $(BIN) $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) tools/run-tests $(TEST_BIN)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench build-bench/waggle $(BENCH_SRC:tools/%.c=build-bench/tools/%)
+	$(Q)BUILD=build-bench tools/bench
+
+asan: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan WERROR=1 \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fopenmp -fsanitize=address,undefined" build-asan/waggle \
+	  $(TEST_SRC:tests/%.c=build-asan/tests/%)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 BUILD=build-asan WG_ASAN=1 tools/run-tests $(TEST_SRC:tests/%.c=build-asan/tests/%)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/waggle
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/waggle
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libwaggle.a
+	install -m 644 include/waggle/*.h $(DESTDIR)$(PREFIX)/include/waggle/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/waggle $(DESTDIR)$(PREFIX)/lib/libwaggle.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/waggle
+
+clean:
+	rm -rf build build-* out
+
+-include $(wildcard $(BUILD)/sim/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)

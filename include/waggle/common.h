@@ -1,0 +1,69 @@
+/*
+ * waggle/common.h — status codes, diagnostics and the version, shared by every
+ * module of waggle.
+ *
+ * A function that can fail returns a wg_status and, where it has something to
+ * say, appends a message to a wg_diag owned by the caller. Nothing is global:
+ * two threads or two MPI ranks never share a message buffer.
+ */
+#ifndef WAGGLE_COMMON_H
+#define WAGGLE_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define WG_VERSION "0.1.0"
+
+typedef enum wg_status {
+    WG_OK = 0,      /* success */
+    WG_EINPUT = 1,  /* bad input: scenario, network file or option; exit 2 */
+    WG_ENOMEM = 2,  /* an allocation failed; exit 1 */
+    WG_EIO = 3,     /* reading or writing a file failed; exit 1 */
+    WG_EINTR = 4    /* stopped by a signal (SIGINT, SIGTERM); exit 1 */
+} wg_status;
+
+/* Exit status of the command for a status: 0 done, 2 bad input, 1 otherwise. */
+int wg_status_exit(wg_status s);
+
+/* One diagnostic: an error, or a note (reported, not fatal: "3 self-loops dropped"). */
+typedef struct wg_diag_entry {
+    int is_error;   /* 1 error, 0 note */
+    char *text;     /* "file:line:col: key: message", owned by the wg_diag */
+} wg_diag_entry;
+
+/* A list of diagnostics. Zero-initialise (or wg_diag_init) before use. */
+typedef struct wg_diag {
+    wg_diag_entry *items;
+    size_t count, cap;
+    size_t errors;      /* how many items are errors */
+    wg_status status;   /* the first error's status, WG_OK while there is none */
+    int oom;            /* 1 when a message itself could not be stored */
+} wg_diag;
+
+void wg_diag_init(wg_diag *d);
+void wg_diag_free(wg_diag *d);
+/* Append an error of status s (printf-style). Never fails: when memory runs out
+ * the message is dropped and d->oom set, the status is still recorded. */
+void wg_diag_error(wg_diag *d, wg_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void wg_diag_note(wg_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print every entry to f, one per line, prefixed "waggle: error: " or "waggle: note: ". */
+void wg_diag_print(const wg_diag *d, FILE *f);
+/* The text of the first error, or "" when there is none. */
+const char *wg_diag_first(const wg_diag *d);
+
+/* Allocation helpers that return NULL on failure and never abort; sizes are
+ * checked for overflow. wg_malloc_fail_after(k) makes the k-th next
+ * allocation through them fail (k = 0 disables): the tests use it to prove
+ * that every allocation failure is reported, never a crash. */
+void *wg_malloc(size_t nmemb, size_t size);
+void *wg_calloc(size_t nmemb, size_t size);
+void *wg_realloc(void *p, size_t nmemb, size_t size);
+char *wg_strdup(const char *s);
+void wg_malloc_fail_after(long k);
+
+/* git revision the library was built from ("unknown" outside a checkout). */
+const char *wg_git_revision(void);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * waggle/graph.h — the network: compressed sparse rows with uint32 agent ids.
+ *
+ * Invariants of a wg_graph g:
+ *   - agents are 0 .. g->n - 1, g->n <= WG_MAX_AGENTS;
+ *   - the out-neighbours of a are out_adj[out_off[a] .. out_off[a+1]-1], sorted
+ *     ascending, no self-loop, no duplicate (importers and generators enforce
+ *     it); out_off[n] == m;
+ *   - an undirected graph stores each edge as two arcs (a->b and b->a), so
+ *     m == 2 × edges and in-neighbours == out-neighbours;
+ *   - out_w is NULL (every weight 1) or holds one positive weight per arc;
+ *   - in_off/in_adj/in_w (the transpose) are NULL until wg_graph_transpose is
+ *     called; for an undirected graph they alias the out-arrays.
+ * Generators (generate.c) and importers (import.c) are the only places that
+ * touch igraph; the rest of waggle sees this struct only.
+ */
+#ifndef WAGGLE_GRAPH_H
+#define WAGGLE_GRAPH_H
+
+#include "waggle/common.h"
+
+/* The largest number of agents: ids 0 .. 2^32 - 2 (UINT32_MAX is "no agent"). */
+#define WG_MAX_AGENTS 4294967295u
+#define WG_NO_AGENT UINT32_MAX
+/* The largest id an input file may use (DESIGN: ids beyond 2^32 − 2 are errors). */
+#define WG_MAX_ID 4294967294ull
+
+typedef struct wg_graph {
+    uint32_t n;          /* agents */
+    uint64_t m;          /* arcs stored */
+    int directed;        /* 0: undirected (two arcs per edge) */
+    uint64_t *out_off;   /* n + 1 offsets into out_adj */
+    uint32_t *out_adj;   /* m targets */
+    float *out_w;        /* m weights, or NULL */
+    uint64_t *in_off;    /* transpose, or NULL (see invariants) */
+    uint32_t *in_adj;
+    float *in_w;
+    uint64_t *label;     /* original id of each agent in its file, or NULL (identity) */
+    /* Node attributes read from GraphML/GML (string values), for segments:
+     * attr_names[i] names column i, attr_values[i][a] is agent a's value (may be NULL). */
+    size_t nattrs;
+    char **attr_names;
+    char ***attr_values;
+} wg_graph;
+
+/* Allocate an empty graph with n agents and room for m arcs (offsets zeroed,
+ * weights only if weighted). Returns NULL when memory runs out. */
+wg_graph *wg_graph_alloc(uint32_t n, uint64_t m, int directed, int weighted);
+/* Free g and everything it owns; NULL is a harmless no-op. */
+void wg_graph_free(wg_graph *g);
+
+/* Build the graph from an edge list of arcs (src[i] -> dst[i], optional w[i]).
+ * For an undirected graph each pair is one edge and is stored both ways.
+ * Self-loops and duplicates are dropped and counted in *self_loops / *dups
+ * (either pointer may be NULL). O(n + e) time with a counting sort. */
+wg_status wg_graph_from_edges(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst,
+                              const float *w, int directed, wg_graph **out,
+                              uint64_t *self_loops, uint64_t *dups, wg_diag *d);
+
+/* Build (once) the transpose arrays in_off/in_adj/in_w. O(n + m). */
+wg_status wg_graph_transpose(wg_graph *g, wg_diag *d);
+
+static inline uint32_t wg_graph_out_degree(const wg_graph *g, uint32_t a)
+{
+    return (uint32_t)(g->out_off[a + 1] - g->out_off[a]);
+}
+
+/* Statistics shown by `waggle net` and written to the manifest. */
+typedef struct wg_graph_stats {
+    uint32_t nodes;
+    uint64_t edges;           /* undirected: m / 2; directed: m */
+    int directed;
+    double degree_mean;       /* out-degree */
+    uint32_t degree_max;
+    double degree_m2;         /* mean of out-degree squared */
+    double clustering;        /* global transitivity (undirected view), 3 × triangles / connected triples */
+    double clustering_local;  /* mean local clustering over agents of degree >= 2 */
+    uint32_t components;      /* weakly connected components */
+    uint32_t largest;         /* agents in the largest weak component */
+    double threshold;         /* bond-percolation threshold <k>/(<k^2>-<k>) (undirected) */
+} wg_graph_stats;
+
+/* Compute the statistics. Clustering is exact and costs O(sum of d^2); when
+ * that exceeds a budget it is estimated from sampled wedges with a fixed seed
+ * (reported in *sampled when not NULL). */
+wg_status wg_graph_stats_compute(const wg_graph *g, wg_graph_stats *st, int *sampled, wg_diag *d);
+
+/* Rankings used to pick agents (seeds, segments, respond):
+ * PageRank (damping 0.85, power iteration to 1e-10) into pr[n];
+ * k-core number of every agent (undirected view) into core[n]. */
+wg_status wg_graph_pagerank(const wg_graph *g, double *pr, wg_diag *d);
+wg_status wg_graph_kcore(const wg_graph *g, uint32_t *core, wg_diag *d);
+
+/* ---------------------------------------------------------------------------
+ * Network specifications: what a scenario's `network:` says, as plain data.
+ */
+typedef enum wg_net_kind {
+    WG_NET_FILE,
+    WG_NET_ERDOS_RENYI,      /* nodes, mean_degree */
+    WG_NET_BARABASI_ALBERT,  /* nodes, edges_per_node */
+    WG_NET_WATTS_STROGATZ,   /* nodes, neighbours (each side), rewire */
+    WG_NET_CONFIGURATION,    /* nodes, degrees */
+    WG_NET_SBM,              /* sizes, p */
+    WG_NET_COMPLETE,         /* nodes */
+    WG_NET_STAR,             /* nodes (directed: hub -> leaves) */
+    WG_NET_RING,             /* nodes */
+    WG_NET_PATH,             /* nodes (directed: 0 -> 1 -> ...) */
+    WG_NET_LATTICE,          /* dims, periodic */
+    WG_NET_FAMOUS            /* famous */
+} wg_net_kind;
+
+typedef enum wg_degree_kind {
+    WG_DEG_POISSON,    /* deg_mean */
+    WG_DEG_POWER_LAW,  /* p_k ∝ k^-deg_exponent e^(-k/deg_cutoff), k >= deg_min (cutoff 0: none) */
+    WG_DEG_FILE        /* deg_file: one degree a line */
+} wg_degree_kind;
+
+typedef enum wg_net_format {
+    WG_FMT_GUESS, WG_FMT_EDGELIST, WG_FMT_CSV, WG_FMT_GRAPHML, WG_FMT_GML, WG_FMT_PAJEK
+} wg_net_format;
+
+typedef struct wg_netspec {
+    wg_net_kind kind;
+    int directed;             /* generators that allow it, and files */
+    uint64_t nodes;
+    double mean_degree;
+    uint32_t edges_per_node;
+    uint32_t neighbours;
+    double rewire;
+    wg_degree_kind deg_kind;
+    double deg_mean, deg_exponent, deg_cutoff;
+    uint32_t deg_min;
+    char *deg_file;           /* path, already resolved against the scenario's folder */
+    size_t nblocks;
+    uint64_t *sizes;          /* nblocks */
+    double *p;                /* nblocks × nblocks, row-major */
+    uint32_t dims[2];
+    int periodic;
+    char *famous;
+    /* file */
+    char *file;               /* path, already resolved against the scenario's folder */
+    wg_net_format format;
+    char *weight;             /* column (csv: name or 1-based number; edgelist: 3 means third) or attribute; NULL: unweighted */
+    int self_loops_error;     /* 0 drop (reported as a note), 1 error */
+    int duplicates_error;     /* 0 drop (reported as a note), 1 error */
+} wg_netspec;
+
+/* Release what a spec owns (strings and arrays), not the struct itself. */
+void wg_netspec_clear(wg_netspec *s);
+/* Deep copy. */
+wg_status wg_netspec_copy(wg_netspec *dst, const wg_netspec *src);
+
+/* Build the graph a spec describes. Generated graphs are a pure function of
+ * (spec, seed). Problems in a file are reported with its name and line. */
+wg_status wg_graph_build(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_diag *d);
+
+/* generate.c: one of the generated kinds. */
+wg_status wg_generate(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_diag *d);
+/* import.c: a network file. */
+wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d);
+
+#endif

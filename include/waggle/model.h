@@ -1,0 +1,134 @@
+/*
+ * waggle/model.h — the word-of-mouth model as plain data: agent states,
+ * parameters, segments, picks and timeline events (DESIGN.md, "The model").
+ *
+ * These structs are what the scenario loader produces and what the engine
+ * consumes; neither side knows how the other works.
+ */
+#ifndef WAGGLE_MODEL_H
+#define WAGGLE_MODEL_H
+
+#include "waggle/common.h"
+
+/* Agent states. Advocates and critics talk; supporters and rejecters are quiet. */
+typedef enum wg_state {
+    WG_UNAWARE = 0,
+    WG_ADVOCATE = 1,   /* positive, talking */
+    WG_CRITIC = 2,     /* negative, talking */
+    WG_SUPPORTER = 3,  /* positive, quiet */
+    WG_REJECTER = 4,   /* negative, quiet */
+    WG_IMMUNE = 5      /* cannot be reached */
+} wg_state;
+#define WG_NSTATES 6
+
+/* Valences. */
+#define WG_POS 0
+#define WG_NEG 1
+
+typedef enum wg_contact {
+    WG_CONTACT_ALL = 0,   /* every out-edge each step (SIR-like) */
+    WG_CONTACT_ONE = 1,   /* one out-edge picked uniformly each step (rumour) */
+    WG_CONTACT_ONCE = 2   /* every out-edge in the first talking step, then quiet (IC) */
+} wg_contact;
+
+typedef enum wg_exposure {
+    WG_EXPOSURE_INDEPENDENT = 0,  /* each tried edge makes contact with probability share */
+    WG_EXPOSURE_FRACTIONAL = 1    /* Bass-style hazard from the share of talking in-neighbours */
+} wg_exposure;
+
+/* Parameters that can differ by segment and change over time (set/scale). */
+typedef enum wg_param {
+    WG_P_SHARE_POS, WG_P_SHARE_NEG,   /* share.positive, share.negative */
+    WG_P_QUIT_POS, WG_P_QUIT_NEG,     /* quit.positive, quit.negative */
+    WG_P_QUALITY,                     /* quality */
+    WG_P_STIFLE,                      /* stifle */
+    WG_P_FORGET,                      /* forget */
+    WG_P_MEDIA_POS, WG_P_MEDIA_NEG,   /* media.positive, media.negative */
+    WG_P_ACTIVITY,                    /* activity (segments; multiplies share as a sender) */
+    WG_P_SUSCEPTIBILITY,              /* susceptibility (segments; multiplies share as a receiver) */
+    WG_NPARAMS
+} wg_param;
+
+typedef struct wg_params {
+    double v[WG_NPARAMS];
+} wg_params;
+
+/* Dotted name of a parameter ("share.positive"), and the reverse (-1 if unknown). */
+const char *wg_param_name(wg_param p);
+int wg_param_from_name(const char *name);
+/* Fill p with DESIGN's defaults (share 0.05, quit 0.2, quality 1, others 0, activity 1, susceptibility 1). */
+void wg_params_default(wg_params *p);
+
+typedef struct wg_model {
+    wg_contact contact;
+    wg_exposure exposure;
+    wg_params p;          /* global values */
+} wg_model;
+
+/* How agents are picked: seeds, segments, respond, block. */
+typedef enum wg_pick_by {
+    WG_PICK_RANDOM,     /* uniformly at random (keyed draws) */
+    WG_PICK_DEGREE,     /* highest out-degree first, ties by keyed draw */
+    WG_PICK_PAGERANK,   /* highest PageRank first */
+    WG_PICK_KCORE,      /* highest k-core number first */
+    WG_PICK_SEGMENT,    /* at random from a named segment */
+    WG_PICK_ID,         /* the listed ids (as written in the network file) */
+    WG_PICK_ATTRIBUTE   /* agents whose node attribute equals a value (segments) */
+} wg_pick_by;
+
+typedef struct wg_pick {
+    wg_pick_by by;
+    uint64_t count;      /* how many; 0 when `top`/`fraction` is used */
+    double fraction;     /* `top` (ranked picks) or `fraction` (random), in (0, 1]; 0 when count is used */
+    int segment;         /* WG_PICK_SEGMENT: index into the scenario's segments */
+    uint64_t *ids;       /* WG_PICK_ID */
+    size_t nids;
+    char *attribute;     /* WG_PICK_ATTRIBUTE */
+    char *value;
+} wg_pick;
+
+/* A group of agents with their own parameters. `set` says which of p are set
+ * by the segment (bit i for parameter i); the others follow the global value. */
+typedef struct wg_segment {
+    char *name;
+    wg_pick pick;
+    wg_params p;
+    uint32_t set;
+} wg_segment;
+
+typedef enum wg_event_kind {
+    WG_EV_SEED,     /* make agents advocates or critics */
+    WG_EV_SET,      /* set a parameter from this step on */
+    WG_EV_SCALE,    /* multiply a parameter from this step on */
+    WG_EV_MEDIA,    /* a media pulse: amplitude × (1 - decay)^(t - step) added to media.valence */
+    WG_EV_RESPOND,  /* reach critics: supporter with win, rejecter with calm */
+    WG_EV_BLOCK     /* make agents immune */
+} wg_event_kind;
+
+typedef struct wg_event {
+    uint32_t step;
+    wg_event_kind kind;
+    int valence;         /* seed, media: WG_POS or WG_NEG */
+    wg_pick pick;        /* seed, respond, block */
+    wg_param param;      /* set, scale */
+    int segment;         /* set, scale: -1 for global, else a segment index */
+    double value;        /* set: the value; scale: the factor */
+    double amplitude;    /* media */
+    double decay;        /* media, in [0, 1] */
+    double win, calm;    /* respond */
+} wg_event;
+
+void wg_pick_clear(wg_pick *p);
+wg_status wg_pick_copy(wg_pick *dst, const wg_pick *src);
+void wg_segment_clear(wg_segment *s);
+void wg_event_clear(wg_event *e);
+wg_status wg_event_copy(wg_event *dst, const wg_event *src);
+
+/* Names of states, metrics and kinds as they appear in files. */
+const char *wg_state_name(wg_state s);   /* "unaware", "advocates", ... (plural, as CSV columns) */
+const char *wg_contact_name(wg_contact c);
+const char *wg_exposure_name(wg_exposure e);
+const char *wg_pick_by_name(wg_pick_by b);
+const char *wg_event_kind_name(wg_event_kind k);
+
+#endif

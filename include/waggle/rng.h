@@ -1,0 +1,67 @@
+/*
+ * waggle/rng.h — keyed random numbers: every draw is a pure function of
+ * (scenario seed, run, step, purpose, index), computed with Random123's
+ * Philox4x32-10 counter-based generator.
+ *
+ * The key is the 64-bit seed; the 128-bit counter is
+ *     { index low 32 bits, (index high 24 bits) | purpose << 24, step, run }.
+ * One call yields four independent 32-bit words. There are no streams and
+ * no state, so the result never depends on which thread asks, or in which
+ * order: the foundation of byte-identical outputs at any thread count and of
+ * common random numbers between what-if variants.
+ */
+#ifndef WAGGLE_RNG_H
+#define WAGGLE_RNG_H
+
+#include <stdint.h>
+#include <Random123/philox.h>
+
+/* Purposes: one per kind of decision, so no two decisions share a number. */
+enum wg_purpose {
+    WG_R_EDGE = 1,      /* transmission along arc `index` (word index % 4 of block index / 4) */
+    WG_R_STIFLE,        /* stifling after a contact along arc `index` (same block scheme) */
+    WG_R_PICK_ONE,      /* contact: one — which out-edge agent `index` tries */
+    WG_R_AGENT,         /* per agent and step: media +, media -, valence, quality */
+    WG_R_QUIET,         /* per agent and step: quit, forget */
+    WG_R_FRACTIONAL,    /* per agent and step: fractional hazards +, - */
+    WG_R_EVENT,         /* picks and outcomes of events: index = (event << 32) | item */
+    WG_R_TIE,           /* tie-breaking keys of ranked picks */
+    WG_R_USER = 64      /* first purpose free for other modules (validation, fit) */
+};
+
+typedef struct wg_rand4 {
+    uint32_t v[4];
+} wg_rand4;
+
+static inline wg_rand4 wg_rng(uint64_t seed, uint32_t run, uint32_t step, uint32_t purpose,
+                              uint64_t index)
+{
+    philox4x32_ctr_t c = {{(uint32_t)index, (uint32_t)((index >> 32) & 0xffffffu) | (purpose << 24),
+                           step, run}};
+    philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+    philox4x32_ctr_t r = philox4x32(c, k);
+    wg_rand4 out = {{r.v[0], r.v[1], r.v[2], r.v[3]}};
+    return out;
+}
+
+/* Threshold for "u < p" with u a uniform 32-bit word: exact at p = 0 and p = 1. */
+static inline uint64_t wg_threshold(double p)
+{
+    if (!(p > 0.0)) return 0;
+    if (p >= 1.0) return UINT64_C(1) << 32;
+    return (uint64_t)(p * 4294967296.0);
+}
+
+/* A uniform double in [0, 1) from one word. */
+static inline double wg_uniform(uint32_t u)
+{
+    return u * (1.0 / 4294967296.0);
+}
+
+/* A uniform integer in [0, n) from one word (Lemire's multiply-shift; bias < n / 2^32). */
+static inline uint32_t wg_below(uint32_t u, uint32_t n)
+{
+    return (uint32_t)(((uint64_t)u * n) >> 32);
+}
+
+#endif

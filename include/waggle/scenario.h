@@ -1,0 +1,103 @@
+/*
+ * waggle/scenario.h — scenario files (YAML) as validated plain structs.
+ *
+ * A scenario is loaded in two stages: libyaml parses the file into a tree of
+ * maps, sequences and scalars, each node remembering its file, line and
+ * column; overrides (--set, a variant's `set`, a sweep point) are applied to
+ * that tree; then the tree is converted into a wg_scenario, every check
+ * collecting its error (file:line:col: key: what was expected) so that
+ * `waggle check` can show them all at once. Only scenario.c includes yaml.h.
+ *
+ * Invariants of a loaded wg_scenario: every probability is in [0, 1], every
+ * count fits its type, every event step is < steps, every segment named by a
+ * pick exists, and paths are resolved against the scenario file's folder.
+ */
+#ifndef WAGGLE_SCENARIO_H
+#define WAGGLE_SCENARIO_H
+
+#include "waggle/common.h"
+#include "waggle/graph.h"
+#include "waggle/model.h"
+
+typedef struct wg_doc wg_doc;   /* the parsed tree (opaque) */
+
+typedef struct wg_variant {
+    char *name;
+    char *about;                /* may be NULL */
+} wg_variant;
+
+typedef struct wg_observed {
+    int present;
+    char *file;                 /* resolved path */
+    char *x, *y;                /* column names (default "day"/"step" and the third column) */
+    char *metric;               /* metric of summary.csv it compares with; NULL: reach of the valence seeded first */
+    double scale;               /* observed units per agent; 0 when not given */
+} wg_observed;
+
+typedef struct wg_sweep_axis {
+    char *key;                  /* dotted key, as --set takes it */
+    size_t nvalues;
+    double *values;             /* grid values (grid axes only) */
+    double lo, hi;              /* sobol range (sobol axes only) */
+} wg_sweep_axis;
+
+typedef struct wg_sweepspec {
+    int kind;                   /* 0 none, 1 grid, 2 sobol */
+    size_t naxes;
+    wg_sweep_axis *axes;
+    uint64_t points;            /* sobol */
+} wg_sweepspec;
+
+typedef struct wg_scenario {
+    char *path;                 /* the file it came from ("-" for none) */
+    char *name;
+    char *about;
+    char *step_unit;            /* "day" by default */
+    uint32_t steps;             /* >= 1 */
+    uint32_t runs;              /* >= 1 */
+    uint64_t seed;
+    double blowup;              /* blowup.threshold: fraction of agents (default 0.01) */
+    wg_netspec net;
+    wg_model model;
+    wg_segment *segments;
+    size_t nsegments;
+    wg_event *events;           /* in file order */
+    size_t nevents;
+    wg_variant *variants;
+    size_t nvariants;
+    wg_observed observed;
+    wg_sweepspec sweep;
+    wg_doc *doc;                /* owned; used to derive variants and sweep points */
+} wg_scenario;
+
+/*
+ * Load and validate the scenario at path, applying `nsets` overrides
+ * "KEY=VALUE" (as --set takes them) first. On success *out is a new scenario
+ * (free with wg_scenario_free). On failure *out is NULL, every problem found
+ * is in d, and the status is WG_EINPUT (or WG_ENOMEM / WG_EIO).
+ */
+wg_status wg_scenario_load(const char *path, const char *const *sets, size_t nsets,
+                           wg_scenario **out, wg_diag *d);
+
+/* The same from a YAML text in memory (tests, built-in scenarios); `name`
+ * stands for the file name in messages, relative paths resolve against `dir`. */
+wg_status wg_scenario_parse(const char *text, size_t len, const char *name, const char *dir,
+                            const char *const *sets, size_t nsets, wg_scenario **out, wg_diag *d);
+
+/* Variant i of base: the base with the variant's `set` overrides applied and
+ * its `events` added to the base's (or, with `replace_events: true`, in their
+ * place). The result has no variants of its own. */
+wg_status wg_scenario_variant(const wg_scenario *base, size_t i, wg_scenario **out, wg_diag *d);
+
+/* base with overrides keys[i] = values[i] (dotted keys as --set), for sweep
+ * points; values are written as YAML scalars. */
+wg_status wg_scenario_with(const wg_scenario *base, size_t n, const char *const *keys,
+                           const char *const *values, wg_scenario **out, wg_diag *d);
+
+/* Write the scenario as resolved (every key, defaults filled in) as YAML,
+ * indented by `indent` spaces, e.g. into manifest.yaml. */
+wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int indent);
+
+void wg_scenario_free(wg_scenario *s);
+
+#endif

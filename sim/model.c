@@ -1,0 +1,128 @@
+/*
+ * model.c — names, defaults and ownership helpers of the model's plain structs
+ * (waggle/model.h). The names here are the contract of scenario files and CSV
+ * headers: DESIGN.md's tables, spelled exactly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "waggle/model.h"
+
+static const char *const param_names[WG_NPARAMS] = {
+    "share.positive", "share.negative", "quit.positive", "quit.negative", "quality",
+    "stifle", "forget", "media.positive", "media.negative", "activity", "susceptibility",
+};
+
+const char *wg_param_name(wg_param p)
+{
+    return (unsigned)p < WG_NPARAMS ? param_names[p] : "?";
+}
+
+int wg_param_from_name(const char *name)
+{
+    for (int i = 0; i < WG_NPARAMS; i++)
+        if (strcmp(name, param_names[i]) == 0) return i;
+    return -1;
+}
+
+void wg_params_default(wg_params *p)
+{
+    p->v[WG_P_SHARE_POS] = 0.05;
+    p->v[WG_P_SHARE_NEG] = 0.05;
+    p->v[WG_P_QUIT_POS] = 0.2;
+    p->v[WG_P_QUIT_NEG] = 0.2;
+    p->v[WG_P_QUALITY] = 1.0;
+    p->v[WG_P_STIFLE] = 0.0;
+    p->v[WG_P_FORGET] = 0.0;
+    p->v[WG_P_MEDIA_POS] = 0.0;
+    p->v[WG_P_MEDIA_NEG] = 0.0;
+    p->v[WG_P_ACTIVITY] = 1.0;
+    p->v[WG_P_SUSCEPTIBILITY] = 1.0;
+}
+
+const char *wg_state_name(wg_state s)
+{
+    static const char *const names[WG_NSTATES] = {
+        "unaware", "advocates", "critics", "supporters", "rejecters", "immune"};
+    return (unsigned)s < WG_NSTATES ? names[s] : "?";
+}
+
+const char *wg_contact_name(wg_contact c)
+{
+    static const char *const names[] = {"all", "one", "once"};
+    return (unsigned)c < 3 ? names[c] : "?";
+}
+
+const char *wg_exposure_name(wg_exposure e)
+{
+    static const char *const names[] = {"independent", "fractional"};
+    return (unsigned)e < 2 ? names[e] : "?";
+}
+
+const char *wg_pick_by_name(wg_pick_by b)
+{
+    static const char *const names[] = {"random", "degree", "pagerank", "kcore",
+                                        "segment", "id", "attribute"};
+    return (unsigned)b < 7 ? names[b] : "?";
+}
+
+const char *wg_event_kind_name(wg_event_kind k)
+{
+    static const char *const names[] = {"seed", "set", "scale", "media", "respond", "block"};
+    return (unsigned)k < 6 ? names[k] : "?";
+}
+
+void wg_pick_clear(wg_pick *p)
+{
+    if (!p) return;
+    free(p->ids);
+    free(p->attribute);
+    free(p->value);
+    p->ids = NULL;
+    p->nids = 0;
+    p->attribute = p->value = NULL;
+}
+
+static int dup_str(char **dst, const char *src)
+{
+    *dst = NULL;
+    if (!src) return 0;
+    *dst = wg_strdup(src);
+    return *dst == NULL;
+}
+
+wg_status wg_pick_copy(wg_pick *dst, const wg_pick *src)
+{
+    *dst = *src;
+    dst->ids = NULL;
+    dst->attribute = dst->value = NULL;
+    if (src->nids) {
+        dst->ids = wg_malloc(src->nids, sizeof *dst->ids);
+        if (!dst->ids) goto fail;
+        memcpy(dst->ids, src->ids, src->nids * sizeof *dst->ids);
+    }
+    if (dup_str(&dst->attribute, src->attribute) || dup_str(&dst->value, src->value)) goto fail;
+    return WG_OK;
+fail:
+    wg_pick_clear(dst);
+    return WG_ENOMEM;
+}
+
+void wg_segment_clear(wg_segment *s)
+{
+    if (!s) return;
+    free(s->name);
+    s->name = NULL;
+    wg_pick_clear(&s->pick);
+}
+
+void wg_event_clear(wg_event *e)
+{
+    if (e) wg_pick_clear(&e->pick);
+}
+
+wg_status wg_event_copy(wg_event *dst, const wg_event *src)
+{
+    *dst = *src;
+    return wg_pick_copy(&dst->pick, &src->pick);
+}
