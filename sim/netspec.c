@@ -1,0 +1,49 @@
+/*
+ * netspec.c — ownership of wg_netspec, the plain description of a network
+ * that the scenario loader produces and the graph builders consume.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "waggle/graph.h"
+
+void wg_netspec_clear(wg_netspec *s)
+{
+    if (!s) return;
+    free(s->deg_file);
+    free(s->sizes);
+    free(s->p);
+    free(s->famous);
+    free(s->file);
+    free(s->weight);
+    memset(s, 0, sizeof *s);
+}
+
+static int copy_str(char **dst, const char *src)
+{
+    *dst = NULL;
+    if (!src) return 0;
+    return (*dst = wg_strdup(src)) == NULL;
+}
+
+wg_status wg_netspec_copy(wg_netspec *dst, const wg_netspec *src)
+{
+    *dst = *src;
+    dst->deg_file = dst->famous = dst->file = dst->weight = NULL;
+    dst->sizes = NULL;
+    dst->p = NULL;
+    if (copy_str(&dst->deg_file, src->deg_file) || copy_str(&dst->famous, src->famous) ||
+        copy_str(&dst->file, src->file) || copy_str(&dst->weight, src->weight))
+        goto fail;
+    if (src->nblocks) {
+        dst->sizes = wg_malloc(src->nblocks, sizeof *dst->sizes);
+        dst->p = wg_malloc(src->nblocks * src->nblocks, sizeof *dst->p);
+        if (!dst->sizes || !dst->p) goto fail;
+        memcpy(dst->sizes, src->sizes, src->nblocks * sizeof *dst->sizes);
+        memcpy(dst->p, src->p, src->nblocks * src->nblocks * sizeof *dst->p);
+    }
+    return WG_OK;
+fail:
+    wg_netspec_clear(dst);
+    return WG_ENOMEM;
+}
