@@ -44,7 +44,7 @@ void *wg_malloc(size_t nmemb, size_t size)
 {
     if (size && nmemb > SIZE_MAX / size) return NULL;
     if (should_fail()) return NULL;
-    return malloc(nmemb * size ? nmemb * size : 1);
+    return malloc(nmemb && size ? nmemb * size : 1);
 }
 
 void *wg_calloc(size_t nmemb, size_t size)
@@ -58,7 +58,7 @@ void *wg_realloc(void *p, size_t nmemb, size_t size)
 {
     if (size && nmemb > SIZE_MAX / size) return NULL;
     if (should_fail()) return NULL;
-    return realloc(p, nmemb * size ? nmemb * size : 1);
+    return realloc(p, nmemb && size ? nmemb * size : 1);
 }
 
 char *wg_strdup(const char *s)
