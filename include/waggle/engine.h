@@ -60,6 +60,8 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
 
 /* Threads the engine uses. */
 int wg_engine_threads(const wg_engine *e);
+/* Threads an engine made with threads <= 0 would use (OpenMP's default). */
+int wg_engine_default_threads(void);
 
 /* The state of every agent at the end of the last step of the last run that
  * this thread-count-independent call made; for tests: run one run and read

@@ -1,0 +1,461 @@
+/*
+ * engine.c — runs of waggle's word-of-mouth model: the synchronous step of
+ * DESIGN.md, repeated for every step of every run.
+ *
+ * Design notes: one step t of one run
+ *
+ *   0. Events of step t apply first, in file order (events.c): seeds become
+ *      talkers and talk in this very step; set/scale change the parameter
+ *      tables; respond and block change states.
+ *   1. Transmission pass, over agents in id order (OpenMP inside the run on
+ *      large graphs). exposure independent: each talker s tries its out-arcs
+ *      as `contact` says (all; one picked with a keyed draw; once = all, then
+ *      quiet). Arc e makes contact when the word of draw (EDGE, e / 4) at
+ *      position e % 4 is below share(s) × activity(s) × susceptibility(r) ×
+ *      weight(e), capped at 1: the random word is drawn before the
+ *      neighbour's state is read, which is cheaper than the memory access it
+ *      often avoids. A contact with an unaware agent adds one hit of s's
+ *      valence to hits[r] with an atomic add (integer, so order-free). A
+ *      contact with an aware agent (not immune) stifles s with probability
+ *      `stifle`: s marks hits[s], an entry no other thread writes, since s is
+ *      not unaware. exposure fractional: instead, each unaware agent a sums
+ *      over its in-neighbours (in a fixed order, so the float sum does not
+ *      depend on threads) the weight × activity × share of those talking with
+ *      each valence, divided by its total in-weight, and stores the two
+ *      hazards media + susceptibility × that sum in hits[a] as two floats.
+ *   2+3+4. Resolution pass, over all agents: an unaware agent adds one hit per
+ *      valence from media (independent) or is hit with each hazard
+ *      (fractional); with n+ and n- hits it turns positive when the draw
+ *      (AGENT, a) word 2 maps below n+ in [0, n+ + n-), so the choice does not
+ *      depend on which thread counted which hit first; positive makes an
+ *      advocate with probability `quality`, else a critic; negative makes a
+ *      critic. New talkers talk from step t + 1.
+ *   5. In the same pass, agents talking at the start of the step go quiet
+ *      with `quit` (always with contact `once`, and when stifled), quiet
+ *      agents forget with `forget`. The pass counts the new states: row t.
+ *
+ * Every decision reads states of the start of the step: pass 1 only reads
+ * `state` and writes `hits`; pass 2 writes each agent's own state only.
+ * A run stops early when nothing can change any more (no talker, no pending
+ * event or media, nobody to forget); the later rows repeat the last one.
+ *
+ * Parallelism: a graph of at most WG_SMALL_GRAPH agents runs whole runs in
+ * parallel, one worker per thread; a larger one runs one run at a time with
+ * every thread in both passes. Both give the same counts, bit for bit: all
+ * randomness is keyed to (seed, run, step, purpose, agent or arc).
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine_impl.h"
+
+/* Graphs up to this many agents run whole runs in parallel. */
+#define WG_SMALL_GRAPH 200000u
+/* Agents per chunk of the dynamic schedule inside a run. */
+#define WG_CHUNK_AGENTS 2048
+/* Seconds between two progress reports. */
+#define WG_PROGRESS_SECONDS 0.2
+
+static const uint64_t HIT_POS = 1;
+static const uint64_t HIT_NEG = UINT64_C(1) << 32;
+static const uint64_t STIFLED = 1;
+
+static inline const wg_params *params_of(const wg_engine *e, const wg_work *w, uint32_t a)
+{
+    return e->seg_of ? &w->table[e->seg_of[a]] : &w->table[0];
+}
+
+static inline int talking(uint8_t s)
+{
+    return s == WG_ADVOCATE || s == WG_CRITIC;
+}
+
+static inline void add_hit(uint64_t *h, uint64_t inc, int shared)
+{
+    if (shared) {
+#pragma omp atomic
+        *h += inc;
+    } else {
+        *h += inc;
+    }
+}
+
+static inline void put_floats(uint64_t *h, float a, float b)
+{
+    uint32_t ua, ub;
+    memcpy(&ua, &a, 4);
+    memcpy(&ub, &b, 4);
+    *h = (uint64_t)ua | ((uint64_t)ub << 32);
+}
+
+static inline void get_floats(uint64_t h, float *a, float *b)
+{
+    uint32_t ua = (uint32_t)h, ub = (uint32_t)(h >> 32);
+    memcpy(a, &ua, 4);
+    memcpy(b, &ub, 4);
+}
+
+/* Pass 1, exposure independent, for talker s. */
+static void transmit(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
+                     const uint64_t thr_uniform[2], int shared)
+{
+    const wg_graph *g = e->sim.g;
+    const uint64_t seed = e->sim.seed;
+    uint8_t *state = w->state;
+    const int v = state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
+    uint64_t beg = g->out_off[s], end = g->out_off[s + 1];
+    if (beg == end) return;
+    if (e->sim.model.contact == WG_CONTACT_ONE) {
+        wg_rand4 r = wg_rng(seed, run, t, WG_R_PICK_ONE, s);
+        beg += wg_below(r.v[0], (uint32_t)(end - beg));
+        end = beg + 1;
+    }
+    const wg_params *ps = params_of(e, w, s);
+    const double send = ps->v[WG_P_SHARE_POS + v] * ps->v[WG_P_ACTIVITY];
+    const uint64_t thr_stifle = wg_threshold(ps->v[WG_P_STIFLE]);
+    const uint64_t inc = v == WG_POS ? HIT_POS : HIT_NEG;
+    wg_rand4 block = {{0, 0, 0, 0}};
+    uint64_t block_of = UINT64_MAX;
+    for (uint64_t a = beg; a < end; a++) {
+        if ((a >> 2) != block_of) {
+            block_of = a >> 2;
+            block = wg_rng(seed, run, t, WG_R_EDGE, block_of);
+        }
+        uint64_t thr;
+        uint32_t r = g->out_adj[a];
+        if (e->uniform) {
+            thr = thr_uniform[v];
+        } else {
+            double p = send * params_of(e, w, r)->v[WG_P_SUSCEPTIBILITY];
+            if (g->out_w) p *= g->out_w[a];
+            thr = wg_threshold(p);
+        }
+        if ((uint64_t)block.v[a & 3] >= thr) continue;
+        uint8_t rs = state[r];
+        if (rs == WG_UNAWARE) {
+            add_hit(&w->hits[r], inc, shared);
+        } else if (rs != WG_IMMUNE && thr_stifle) {
+            wg_rand4 q = wg_rng(seed, run, t, WG_R_STIFLE, a >> 2);
+            if ((uint64_t)q.v[a & 3] < thr_stifle) w->hits[s] = STIFLED;
+        }
+    }
+}
+
+/* Pass 1, exposure fractional, for unaware agent a: the two hazards. */
+static void hazard(const wg_engine *e, wg_work *w, uint32_t a, const double media_pulse[2])
+{
+    const wg_graph *g = e->sim.g;
+    const uint8_t *state = w->state;
+    double sum[2] = {0.0, 0.0}, total = 0.0;
+    for (uint64_t k = g->in_off[a]; k < g->in_off[a + 1]; k++) {
+        uint32_t j = g->in_adj[k];
+        double wt = g->in_w ? g->in_w[k] : 1.0;
+        total += wt;
+        uint8_t sj = state[j];
+        if (talking(sj)) {
+            int v = sj == WG_ADVOCATE ? WG_POS : WG_NEG;
+            const wg_params *pj = params_of(e, w, j);
+            sum[v] += wt * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + v];
+        }
+    }
+    const wg_params *pa = params_of(e, w, a);
+    double h[2];
+    for (int v = 0; v < 2; v++) {
+        double frac = total > 0 ? sum[v] / total : 0.0;
+        h[v] = pa->v[WG_P_MEDIA_POS + v] + media_pulse[v] + pa->v[WG_P_SUSCEPTIBILITY] * frac;
+        if (h[v] > 1.0) h[v] = 1.0;
+    }
+    put_floats(&w->hits[a], (float)h[0], (float)h[1]);
+}
+
+/* Pass 2 for agent a: the new state (rules 2 to 5); counts the change. */
+static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
+                              uint32_t a, const double media_pulse[2], uint32_t *newpos,
+                              uint32_t *newneg)
+{
+    const uint64_t seed = e->sim.seed;
+    uint8_t s = w->state[a];
+    uint64_t h = w->hits[a];
+    w->hits[a] = 0;
+    if (s == WG_UNAWARE) {
+        const wg_params *p = params_of(e, w, a);
+        uint32_t npos, nneg;
+        if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
+            float hp, hn;
+            get_floats(h, &hp, &hn);
+            if (!(hp > 0) && !(hn > 0)) return s;
+            wg_rand4 r = wg_rng(seed, run, t, WG_R_FRACTIONAL, a);
+            npos = (uint64_t)r.v[0] < wg_threshold(hp);
+            nneg = (uint64_t)r.v[1] < wg_threshold(hn);
+        } else {
+            npos = (uint32_t)h;
+            nneg = (uint32_t)(h >> 32);
+            double mp = p->v[WG_P_MEDIA_POS] + media_pulse[WG_POS];
+            double mn = p->v[WG_P_MEDIA_NEG] + media_pulse[WG_NEG];
+            if (mp > 0 || mn > 0) {
+                wg_rand4 r = wg_rng(seed, run, t, WG_R_AGENT, a);
+                npos += (uint64_t)r.v[0] < wg_threshold(mp);
+                nneg += (uint64_t)r.v[1] < wg_threshold(mn);
+            }
+        }
+        if (npos == 0 && nneg == 0) return s;
+        wg_rand4 r = wg_rng(seed, run, t, WG_R_AGENT, a);
+        uint32_t total = npos + nneg;
+        int positive = nneg == 0 || (npos != 0 && wg_below(r.v[2], total) < npos);
+        if (positive && (uint64_t)r.v[3] < wg_threshold(p->v[WG_P_QUALITY])) {
+            (*newpos)++;
+            return WG_ADVOCATE;
+        }
+        (*newneg)++;
+        return WG_CRITIC;
+    }
+    if (talking(s)) {
+        int v = s == WG_ADVOCATE ? WG_POS : WG_NEG;
+        int quiet = e->sim.model.contact == WG_CONTACT_ONCE || h == STIFLED;
+        if (!quiet) {
+            wg_rand4 r = wg_rng(seed, run, t, WG_R_QUIET, a);
+            quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
+        }
+        if (quiet) return s == WG_ADVOCATE ? WG_SUPPORTER : WG_REJECTER;
+        return s;
+    }
+    if (s == WG_SUPPORTER || s == WG_REJECTER) {
+        double f = params_of(e, w, a)->v[WG_P_FORGET];
+        if (f > 0) {
+            wg_rand4 r = wg_rng(seed, run, t, WG_R_QUIET, a);
+            if ((uint64_t)r.v[1] < wg_threshold(f)) return WG_UNAWARE;
+        }
+    }
+    return s;
+}
+
+/* One step of one run; row receives the counts. `shared`: threads inside. */
+static void step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t *row,
+                 int shared)
+{
+    const uint32_t n = e->n;
+    double pulse[2];
+    wg_events_media(e, t, pulse);
+    uint64_t thr[2] = {wg_threshold(w->table[0].v[WG_P_SHARE_POS]),
+                       wg_threshold(w->table[0].v[WG_P_SHARE_NEG])};
+    const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
+    int nthreads = shared ? e->threads : 1;
+
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
+    for (uint32_t a = 0; a < n; a++) {
+        uint8_t s = w->state[a];
+        if (fractional) {
+            if (s == WG_UNAWARE) hazard(e, w, a, pulse);
+        } else if (talking(s)) {
+            transmit(e, w, run, t, a, thr, shared);
+        }
+    }
+
+    uint32_t c[WG_NSTATES] = {0};
+    uint32_t newpos = 0, newneg = 0;
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(static) \
+    reduction(+ : c[:WG_NSTATES], newpos, newneg)
+    for (uint32_t a = 0; a < n; a++) {
+        uint8_t ns = resolve(e, w, run, t, a, pulse, &newpos, &newneg);
+        w->state[a] = ns;
+        c[ns]++;
+    }
+    for (int k = 0; k < WG_NSTATES; k++) row[k] = c[k];
+    row[WG_C_NEW_POS] = newpos;
+    row[WG_C_NEW_NEG] = newneg;
+}
+
+/* 1 when, after a step ending with counts row, nothing can change any more. */
+static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uint32_t *row)
+{
+    if (row[WG_C_ADVOCATES] || row[WG_C_CRITICS]) return 0;
+    if (wg_events_pending(e, t)) return 0;
+    size_t ntab = e->sim.nsegments + 1;
+    for (size_t i = 0; i < ntab; i++) {
+        if (w->table[i].v[WG_P_MEDIA_POS] > 0 || w->table[i].v[WG_P_MEDIA_NEG] > 0) return 0;
+        if (w->table[i].v[WG_P_FORGET] > 0 && (row[WG_C_SUPPORTERS] || row[WG_C_REJECTERS]))
+            return 0;
+    }
+    return 1;
+}
+
+/* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
+static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
+                   uint32_t *steps_run, int shared, volatile sig_atomic_t *stop)
+{
+    const uint32_t steps = e->sim.steps;
+    memset(w->state, WG_UNAWARE, e->n);
+    memset(w->hits, 0, (size_t)e->n * sizeof *w->hits);
+    wg_params_reset(e, w);
+    uint32_t t = 0;
+    for (; t < steps; t++) {
+        if (stop && *stop) return 1;
+        wg_events_apply(e, w, run, t);
+        uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
+        step(e, w, run, t, row, shared);
+        if (quiescent(e, w, t, row)) break;
+    }
+    *steps_run = t < steps ? t + 1 : steps;
+    for (uint32_t u = t + 1; u < steps; u++) {
+        uint32_t *row = rows + (size_t)u * WG_NCOUNTS;
+        memcpy(row, rows + (size_t)t * WG_NCOUNTS, WG_NCOUNTS * sizeof *row);
+        row[WG_C_NEW_POS] = row[WG_C_NEW_NEG] = 0;
+    }
+    return 0;
+}
+
+static void work_free(wg_work *w)
+{
+    free(w->state);
+    free(w->hits);
+    free(w->scratch);
+    free(w->table);
+    free(w->overridden);
+}
+
+static wg_status work_alloc(const wg_engine *e, wg_work *w)
+{
+    memset(w, 0, sizeof *w);
+    size_t n = e->n ? e->n : 1;
+    w->state = wg_malloc(n, 1);
+    w->hits = wg_calloc(n, sizeof *w->hits);
+    w->scratch = wg_malloc(n, sizeof *w->scratch);
+    w->table = wg_calloc(e->sim.nsegments + 1, sizeof *w->table);
+    w->overridden = wg_calloc(e->sim.nsegments + 1, sizeof *w->overridden);
+    if (!w->state || !w->hits || !w->scratch || !w->table || !w->overridden) {
+        work_free(w);
+        return WG_ENOMEM;
+    }
+    return WG_OK;
+}
+
+wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag *d)
+{
+    *out = NULL;
+    if (!sim->g || sim->steps == 0) {
+        wg_diag_error(d, WG_EINPUT, "engine: a simulation needs a graph and at least one step");
+        return WG_EINPUT;
+    }
+    if (sim->nsegments > 254) {
+        wg_diag_error(d, WG_EINPUT, "segments: at most 254 segments, got %zu", sim->nsegments);
+        return WG_EINPUT;
+    }
+    wg_engine *e = wg_calloc(1, sizeof *e);
+    if (!e) goto nomem;
+    e->sim = *sim;
+    e->n = sim->g->n;
+    e->threads = threads > 0 ? threads : omp_get_max_threads();
+    e->across_runs = e->n <= WG_SMALL_GRAPH && e->threads > 1;
+    e->uniform = sim->nsegments == 0 && sim->g->out_w == NULL;
+    if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
+        wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
+        goto fail;
+    wg_status st = wg_events_prepare(e, d);
+    if (st != WG_OK) {
+        wg_engine_free(e);
+        return st;
+    }
+    e->nwork = e->across_runs ? e->threads : 1;
+    e->work = wg_calloc((size_t)e->nwork, sizeof *e->work);
+    if (!e->work) goto nomem;
+    for (int i = 0; i < e->nwork; i++)
+        if (work_alloc(e, &e->work[i]) != WG_OK) goto nomem;
+    *out = e;
+    return WG_OK;
+nomem:
+    wg_diag_error(d, WG_ENOMEM, "out of memory: the engine's state for %u agents",
+                  sim->g ? sim->g->n : 0);
+fail:
+    wg_engine_free(e);
+    return d->status ? d->status : WG_ENOMEM;
+}
+
+void wg_engine_free(wg_engine *e)
+{
+    if (!e) return;
+    if (e->work)
+        for (int i = 0; i < e->nwork; i++) work_free(&e->work[i]);
+    free(e->work);
+    wg_events_release(e);
+    free(e);
+}
+
+int wg_engine_threads(const wg_engine *e)
+{
+    return e->threads;
+}
+
+int wg_engine_default_threads(void)
+{
+    return omp_get_max_threads();
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *counts,
+                        uint32_t *steps_run, wg_progress_fn progress, void *ud,
+                        volatile sig_atomic_t *stop, wg_diag *d)
+{
+    const size_t per_run = (size_t)e->sim.steps * WG_NCOUNTS;
+    int stopped = 0;
+    uint64_t done = 0;
+    double last = now_seconds();
+    if (e->across_runs) {
+#pragma omp parallel num_threads(e->threads) reduction(| : stopped)
+        {
+            wg_work *w = &e->work[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+            for (uint32_t i = 0; i < nruns; i++) {
+                if (stopped || (stop && *stop)) {
+                    stopped = 1;
+                    continue;
+                }
+                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i], 0, stop);
+                uint64_t k;
+#pragma omp atomic capture
+                k = ++done;
+                if (progress && omp_get_thread_num() == 0) {
+                    double tnow = now_seconds();
+                    if (tnow - last >= WG_PROGRESS_SECONDS) {
+                        last = tnow;
+                        progress(ud, k, nruns);
+                    }
+                }
+            }
+        }
+    } else {
+        for (uint32_t i = 0; i < nruns && !stopped; i++) {
+            stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i], 1,
+                              stop);
+            double tnow = now_seconds();
+            if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
+                last = tnow;
+                progress(ud, i + 1, nruns);
+            }
+        }
+    }
+    if (stopped) {
+        wg_diag_error(d, WG_EINTR, "interrupted: the runs were stopped before they finished");
+        return WG_EINTR;
+    }
+    if (progress) progress(ud, nruns, nruns);
+    return WG_OK;
+}
+
+wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint32_t *counts,
+                               wg_diag *d)
+{
+    uint32_t steps_run;
+    (void)d;
+    run_one(e, &e->work[0], run, counts, &steps_run, !e->across_runs, NULL);
+    memcpy(state, e->work[0].state, e->n);
+    return WG_OK;
+}

@@ -1,0 +1,53 @@
+/*
+ * engine_impl.h — the engine's private state, shared by engine.c (the step
+ * loop) and events.c (the timeline: picks and events). Not installed.
+ */
+#ifndef WAGGLE_ENGINE_IMPL_H
+#define WAGGLE_ENGINE_IMPL_H
+
+#include "waggle/engine.h"
+#include "waggle/rng.h"
+
+/* Run index used for draws that must be the same in every run (segment picks). */
+#define WG_RUN_FIXED UINT32_MAX
+
+/* One worker's state for one run at a time: struct of arrays over agents. */
+typedef struct wg_work {
+    uint8_t *state;      /* n: wg_state at the start of the current step */
+    uint64_t *hits;      /* n: unaware: positive hits (low 32 bits) and negative hits (high 32);
+                            talking: 1 when stifled this step; fractional: two floats */
+    uint32_t *scratch;   /* n: candidate lists of picks */
+    wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
+    uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
+} wg_work;
+
+struct wg_engine {
+    wg_sim sim;
+    uint32_t n;
+    int threads;
+    int across_runs;          /* runs in parallel (small graphs) instead of threads inside a run */
+    uint8_t *seg_of;          /* n: 0 none, 1 + i for segment i (the later segment wins); NULL without segments */
+    uint32_t **members;       /* per segment: its agents, ascending */
+    uint32_t *nmembers;
+    uint32_t *order[3];       /* agents by degree, pagerank, k-core (descending; ties by keyed draw), or NULL */
+    uint64_t *label_sorted;   /* labels sorted with their agent, for picks by id: pairs (label, agent) */
+    uint32_t *label_agent;
+    int uniform;              /* 1: no segments, no weights: one threshold per valence */
+    wg_work *work;
+    int nwork;
+};
+
+/* Apply the events of step t, in file order, to the worker's state (rule 0). */
+void wg_events_apply(const struct wg_engine *e, wg_work *w, uint32_t run, uint32_t t);
+/* Media probability added by pulses at step t, per valence. */
+void wg_events_media(const struct wg_engine *e, uint32_t t, double media[2]);
+/* 1 when an event or a media pulse may still change something after step t. */
+int wg_events_pending(const struct wg_engine *e, uint32_t t);
+/* Set up what picks need: segment membership, rankings, labels. Checks
+ * counts against the population. */
+wg_status wg_events_prepare(struct wg_engine *e, wg_diag *d);
+void wg_events_release(struct wg_engine *e);
+/* Reset the parameter tables of a worker to the scenario's values. */
+void wg_params_reset(const struct wg_engine *e, wg_work *w);
+
+#endif

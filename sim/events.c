@@ -1,0 +1,433 @@
+/*
+ * events.c — the timeline of a scenario inside the engine: who is picked
+ * (seeds, segments, respond, block) and what each event does at its step.
+ *
+ * Invariants: a pick is a pure function of (seed, run, step, event, the
+ * states at the start of the step): random picks use keyed draws (partial
+ * Fisher–Yates over the candidates in id order), ranked picks walk an order
+ * fixed at preparation (score descending, ties by a keyed draw). Segments
+ * are the same agents in every run (their draws use run WG_RUN_FIXED).
+ * Parameter tables: table[0] holds the global values, table[1 + i] segment
+ * i's; a global set/scale reaches the segments that do not set that
+ * parameter themselves (bit p of overridden[1 + i] clear).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_impl.h"
+
+enum { ORDER_DEGREE, ORDER_PAGERANK, ORDER_KCORE };
+
+/* ---- parameter tables ---------------------------------------------------- */
+
+void wg_params_reset(const wg_engine *e, wg_work *w)
+{
+    w->table[0] = e->sim.model.p;
+    w->overridden[0] = 0;
+    for (size_t i = 0; i < e->sim.nsegments; i++) {
+        const wg_segment *s = &e->sim.segments[i];
+        for (int p = 0; p < WG_NPARAMS; p++)
+            w->table[1 + i].v[p] = (s->set >> p & 1u) ? s->p.v[p] : e->sim.model.p.v[p];
+        w->overridden[1 + i] = s->set;
+    }
+}
+
+static double clamp_param(wg_param p, double x)
+{
+    if (x < 0) x = 0;
+    if (p != WG_P_ACTIVITY && p != WG_P_SUSCEPTIBILITY && x > 1) x = 1;
+    return x;
+}
+
+static void change_param(const wg_engine *e, wg_work *w, const wg_event *ev)
+{
+    wg_param p = ev->param;
+    size_t ntab = e->sim.nsegments + 1;
+    if (ev->segment >= 0) {
+        size_t i = 1 + (size_t)ev->segment;
+        double x = ev->kind == WG_EV_SET ? ev->value : w->table[i].v[p] * ev->value;
+        w->table[i].v[p] = clamp_param(p, x);
+        w->overridden[i] |= 1u << p;
+        return;
+    }
+    double x = ev->kind == WG_EV_SET ? ev->value : w->table[0].v[p] * ev->value;
+    w->table[0].v[p] = clamp_param(p, x);
+    for (size_t i = 1; i < ntab; i++) {
+        if (!(w->overridden[i] >> p & 1u)) {
+            w->table[i].v[p] = w->table[0].v[p];
+        } else if (ev->kind == WG_EV_SCALE) {
+            /* a global scale scales every segment's own value too: an apology
+             * that halves share.negative halves it for everyone */
+            w->table[i].v[p] = clamp_param(p, w->table[i].v[p] * ev->value);
+        }
+    }
+}
+
+/* ---- picks ----------------------------------------------------------------- */
+
+typedef int (*eligible_fn)(uint8_t state);
+
+static int any_reachable(uint8_t s) { return s != WG_IMMUNE; }
+static int is_critic(uint8_t s) { return s == WG_CRITIC; }
+
+static uint64_t pick_count(const wg_pick *p, uint64_t population)
+{
+    if (p->by == WG_PICK_ID) return p->nids;
+    if (p->count) return p->count;
+    uint64_t k = (uint64_t)llround(p->fraction * (double)population);
+    return k ? k : (p->fraction > 0 ? 1 : 0);
+}
+
+/* Choose k of the m candidates in cand[] (in place, into cand[0..k)) with keyed draws. */
+static uint32_t choose_random(const wg_engine *e, uint32_t run, uint32_t t, uint64_t tag,
+                              uint32_t *cand, uint32_t m, uint64_t k)
+{
+    if (k > m) k = m;
+    for (uint32_t i = 0; i < k; i++) {
+        wg_rand4 r = wg_rng(e->sim.seed, run, t, WG_R_EVENT, (tag << 32) | i);
+        uint32_t j = i + wg_below(r.v[0], m - i);
+        uint32_t tmp = cand[i];
+        cand[i] = cand[j];
+        cand[j] = tmp;
+    }
+    return (uint32_t)k;
+}
+
+static int label_find(const wg_engine *e, uint64_t label, uint32_t *agent)
+{
+    if (!e->label_sorted) {
+        if (label >= e->n) return 0;
+        *agent = (uint32_t)label;
+        return 1;
+    }
+    size_t lo = 0, hi = e->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->label_sorted[mid] < label) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < e->n && e->label_sorted[lo] == label) {
+        *agent = e->label_agent[lo];
+        return 1;
+    }
+    return 0;
+}
+
+static int attr_matches(const wg_graph *g, const wg_pick *p, uint32_t a)
+{
+    for (size_t i = 0; i < g->nattrs; i++)
+        if (strcmp(g->attr_names[i], p->attribute) == 0)
+            return g->attr_values[i][a] && strcmp(g->attr_values[i][a], p->value) == 0;
+    return 0;
+}
+
+/*
+ * Pick agents for a pick p among those whose state passes `ok` (state may be
+ * NULL: everyone). The picked agents are written to out[0..return value).
+ * out must hold n entries. tag distinguishes the draws of different picks.
+ */
+static uint32_t pick(const wg_engine *e, const uint8_t *state, eligible_fn ok, const wg_pick *p,
+                     uint32_t run, uint32_t t, uint64_t tag, uint32_t *out)
+{
+    const uint32_t n = e->n;
+    uint32_t m = 0;
+#define ELIGIBLE(a) (!state || ok(state[a]))
+    switch (p->by) {
+    case WG_PICK_DEGREE:
+    case WG_PICK_PAGERANK:
+    case WG_PICK_KCORE: {
+        const uint32_t *order = e->order[p->by == WG_PICK_DEGREE     ? ORDER_DEGREE
+                                         : p->by == WG_PICK_PAGERANK ? ORDER_PAGERANK
+                                                                     : ORDER_KCORE];
+        uint64_t population = 0;
+        for (uint32_t a = 0; a < n; a++) population += ELIGIBLE(a);
+        uint64_t k = pick_count(p, p->count ? population : n);
+        for (uint32_t i = 0; i < n && m < k; i++)
+            if (ELIGIBLE(order[i])) out[m++] = order[i];
+        return m;
+    }
+    case WG_PICK_ID:
+        for (size_t i = 0; i < p->nids; i++) {
+            uint32_t a;
+            if (label_find(e, p->ids[i], &a) && ELIGIBLE(a)) out[m++] = a;
+        }
+        return m;
+    case WG_PICK_SEGMENT: {
+        const uint32_t *mem = e->members[p->segment];
+        for (uint32_t i = 0; i < e->nmembers[p->segment]; i++)
+            if (ELIGIBLE(mem[i])) out[m++] = mem[i];
+        return choose_random(e, run, t, tag, out, m, pick_count(p, e->nmembers[p->segment]));
+    }
+    case WG_PICK_ATTRIBUTE:
+        for (uint32_t a = 0; a < n; a++)
+            if (ELIGIBLE(a) && attr_matches(e->sim.g, p, a)) out[m++] = a;
+        if (p->count || p->fraction) return choose_random(e, run, t, tag, out, m, pick_count(p, m));
+        return m;
+    case WG_PICK_RANDOM:
+    default:
+        for (uint32_t a = 0; a < n; a++)
+            if (ELIGIBLE(a)) out[m++] = a;
+        return choose_random(e, run, t, tag, out, m, pick_count(p, p->count ? m : n));
+    }
+#undef ELIGIBLE
+}
+
+/* ---- events ---------------------------------------------------------------- */
+
+void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
+{
+    for (size_t i = 0; i < e->sim.nevents; i++) {
+        const wg_event *ev = &e->sim.events[i];
+        if (ev->step != t) continue;
+        uint32_t k;
+        switch (ev->kind) {
+        case WG_EV_SEED:
+            k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
+            for (uint32_t j = 0; j < k; j++)
+                w->state[w->scratch[j]] = ev->valence == WG_POS ? WG_ADVOCATE : WG_CRITIC;
+            break;
+        case WG_EV_BLOCK:
+            k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
+            for (uint32_t j = 0; j < k; j++) w->state[w->scratch[j]] = WG_IMMUNE;
+            break;
+        case WG_EV_RESPOND: {
+            k = pick(e, w->state, is_critic, &ev->pick, run, t, i, w->scratch);
+            uint64_t thr_win = wg_threshold(ev->win);
+            uint64_t thr_any = wg_threshold(ev->win + ev->calm);
+            for (uint32_t j = 0; j < k; j++) {
+                uint32_t a = w->scratch[j];
+                /* outcome keyed to the agent, not to its place in the pick */
+                wg_rand4 r = wg_rng(e->sim.seed, run, t, WG_R_EVENT,
+                                    ((uint64_t)(i | 0x80000000u) << 32) | a);
+                if ((uint64_t)r.v[0] < thr_win) w->state[a] = WG_SUPPORTER;
+                else if ((uint64_t)r.v[0] < thr_any) w->state[a] = WG_REJECTER;
+            }
+            break;
+        }
+        case WG_EV_SET:
+        case WG_EV_SCALE:
+            change_param(e, w, ev);
+            break;
+        case WG_EV_MEDIA:
+            break; /* read by wg_events_media at every step from its own */
+        }
+    }
+}
+
+void wg_events_media(const wg_engine *e, uint32_t t, double media[2])
+{
+    media[0] = media[1] = 0.0;
+    for (size_t i = 0; i < e->sim.nevents; i++) {
+        const wg_event *ev = &e->sim.events[i];
+        if (ev->kind != WG_EV_MEDIA || ev->step > t) continue;
+        double x = ev->amplitude * pow(1.0 - ev->decay, (double)(t - ev->step));
+        media[ev->valence] += x;
+    }
+}
+
+int wg_events_pending(const wg_engine *e, uint32_t t)
+{
+    for (size_t i = 0; i < e->sim.nevents; i++) {
+        const wg_event *ev = &e->sim.events[i];
+        if (ev->step > t) return 1;
+        if (ev->kind == WG_EV_MEDIA && ev->amplitude > 0 && ev->decay < 1) return 1;
+    }
+    return 0;
+}
+
+/* ---- preparation ----------------------------------------------------------- */
+
+typedef struct ranked {
+    double score;
+    uint32_t tie;
+    uint32_t agent;
+} ranked;
+
+static int ranked_cmp(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    if (a->tie != b->tie) return a->tie < b->tie ? -1 : 1;
+    return a->agent < b->agent ? -1 : a->agent > b->agent;
+}
+
+static wg_status make_order(wg_engine *e, int which, wg_diag *d)
+{
+    const wg_graph *g = e->sim.g;
+    const uint32_t n = e->n;
+    wg_status st = WG_ENOMEM;
+    ranked *r = wg_malloc(n ? n : 1, sizeof *r);
+    double *pr = NULL;
+    uint32_t *core = NULL;
+    e->order[which] = wg_malloc(n ? n : 1, sizeof(uint32_t));
+    if (!r || !e->order[which]) goto fail;
+    if (which == ORDER_PAGERANK) {
+        if (!(pr = wg_malloc(n ? n : 1, sizeof *pr))) goto fail;
+        if ((st = wg_graph_pagerank(g, pr, d)) != WG_OK) goto fail;
+    } else if (which == ORDER_KCORE) {
+        if (!(core = wg_malloc(n ? n : 1, sizeof *core))) goto fail;
+        if ((st = wg_graph_kcore(g, core, d)) != WG_OK) goto fail;
+    }
+    for (uint32_t a = 0; a < n; a++) {
+        r[a].agent = a;
+        r[a].tie = wg_rng(e->sim.seed, WG_RUN_FIXED, 0, WG_R_TIE, a).v[which];
+        r[a].score = which == ORDER_DEGREE     ? (double)wg_graph_out_degree(g, a)
+                     : which == ORDER_PAGERANK ? pr[a]
+                                               : (double)core[a];
+    }
+    qsort(r, n, sizeof *r, ranked_cmp);
+    for (uint32_t a = 0; a < n; a++) e->order[which][a] = r[a].agent;
+    st = WG_OK;
+fail:
+    if (st == WG_ENOMEM) wg_diag_error(d, WG_ENOMEM, "out of memory: ranking %u agents", n);
+    free(r);
+    free(pr);
+    free(core);
+    return st;
+}
+
+static int cmp_u64_pair(const void *pa, const void *pb)
+{
+    const uint64_t *a = pa, *b = pb;
+    return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+static wg_status make_labels(wg_engine *e, wg_diag *d)
+{
+    const uint32_t n = e->n;
+    uint64_t *pairs = wg_malloc((size_t)n * 2 + 2, sizeof *pairs);
+    e->label_sorted = wg_malloc(n ? n : 1, sizeof *e->label_sorted);
+    e->label_agent = wg_malloc(n ? n : 1, sizeof *e->label_agent);
+    if (!pairs || !e->label_sorted || !e->label_agent) {
+        free(pairs);
+        wg_diag_error(d, WG_ENOMEM, "out of memory: the ids of %u agents", n);
+        return WG_ENOMEM;
+    }
+    for (uint32_t a = 0; a < n; a++) {
+        pairs[2 * a] = e->sim.g->label[a];
+        pairs[2 * a + 1] = a;
+    }
+    qsort(pairs, n, 2 * sizeof *pairs, cmp_u64_pair);
+    for (uint32_t a = 0; a < n; a++) {
+        e->label_sorted[a] = pairs[2 * a];
+        e->label_agent[a] = (uint32_t)pairs[2 * a + 1];
+    }
+    free(pairs);
+    return WG_OK;
+}
+
+static int uses(const wg_engine *e, wg_pick_by by)
+{
+    for (size_t i = 0; i < e->sim.nevents; i++)
+        if (e->sim.events[i].pick.by == by &&
+            (e->sim.events[i].kind == WG_EV_SEED || e->sim.events[i].kind == WG_EV_RESPOND ||
+             e->sim.events[i].kind == WG_EV_BLOCK))
+            return 1;
+    for (size_t i = 0; i < e->sim.nsegments; i++)
+        if (e->sim.segments[i].pick.by == by) return 1;
+    return 0;
+}
+
+static int has_attribute(const wg_graph *g, const char *name)
+{
+    for (size_t i = 0; i < g->nattrs; i++)
+        if (strcmp(g->attr_names[i], name) == 0) return 1;
+    return 0;
+}
+
+/* Checks that need the graph: counts against the population, ids and attributes. */
+static void check_pick(const wg_engine *e, const wg_pick *p, const char *what, wg_diag *d)
+{
+    if (p->by == WG_PICK_SEGMENT && (p->segment < 0 || (size_t)p->segment >= e->sim.nsegments)) {
+        wg_diag_error(d, WG_EINPUT, "%s: no such segment", what);
+        return;
+    }
+    if (p->count > e->n)
+        wg_diag_error(d, WG_EINPUT, "%s: count %llu is larger than the %u agents of the network",
+                      what, (unsigned long long)p->count, e->n);
+    if (p->by == WG_PICK_ID) {
+        for (size_t i = 0; i < p->nids; i++) {
+            uint32_t a;
+            if (!label_find(e, p->ids[i], &a)) {
+                wg_diag_error(d, WG_EINPUT, "%s: id %llu is not in the network", what,
+                              (unsigned long long)p->ids[i]);
+                break;
+            }
+        }
+    }
+    if (p->by == WG_PICK_ATTRIBUTE && !has_attribute(e->sim.g, p->attribute))
+        wg_diag_error(d, WG_EINPUT, "%s: the network has no node attribute '%s'", what,
+                      p->attribute);
+}
+
+wg_status wg_events_prepare(wg_engine *e, wg_diag *d)
+{
+    const size_t nseg = e->sim.nsegments;
+    wg_status st;
+    if (uses(e, WG_PICK_DEGREE) || nseg) {
+        /* segments may pick by degree; cheap enough to have always */
+        if ((st = make_order(e, ORDER_DEGREE, d)) != WG_OK) return st;
+    }
+    if (uses(e, WG_PICK_PAGERANK) && (st = make_order(e, ORDER_PAGERANK, d)) != WG_OK) return st;
+    if (uses(e, WG_PICK_KCORE) && (st = make_order(e, ORDER_KCORE, d)) != WG_OK) return st;
+    if (e->sim.g->label && uses(e, WG_PICK_ID) && (st = make_labels(e, d)) != WG_OK) return st;
+
+    size_t errors = d->errors;
+    char what[96];
+    for (size_t i = 0; i < e->sim.nevents; i++) {
+        const wg_event *ev = &e->sim.events[i];
+        if (ev->kind != WG_EV_SEED && ev->kind != WG_EV_RESPOND && ev->kind != WG_EV_BLOCK)
+            continue;
+        snprintf(what, sizeof what, "events[%zu] (%s at step %u)", i,
+                 wg_event_kind_name(ev->kind), ev->step);
+        check_pick(e, &ev->pick, what, d);
+    }
+    for (size_t i = 0; i < nseg; i++) {
+        snprintf(what, sizeof what, "segment '%s'", e->sim.segments[i].name);
+        check_pick(e, &e->sim.segments[i].pick, what, d);
+    }
+    if (d->errors > errors) return WG_EINPUT;
+    if (nseg == 0) return WG_OK;
+
+    /* membership: segments are picked in file order; an agent in several
+     * segments takes the later one's values */
+    e->seg_of = wg_calloc(e->n ? e->n : 1, 1);
+    e->members = wg_calloc(nseg, sizeof *e->members);
+    e->nmembers = wg_calloc(nseg, sizeof *e->nmembers);
+    uint32_t *buf = wg_malloc(e->n ? e->n : 1, sizeof *buf);
+    if (!e->seg_of || !e->members || !e->nmembers || !buf) goto nomem;
+    for (size_t i = 0; i < nseg; i++) {
+        const wg_pick *p = &e->sim.segments[i].pick;
+        if (p->by == WG_PICK_SEGMENT && (size_t)p->segment >= i) {
+            wg_diag_error(d, WG_EINPUT, "segment '%s': a segment may only be picked from an "
+                          "earlier segment", e->sim.segments[i].name);
+            free(buf);
+            return WG_EINPUT;
+        }
+        uint32_t k = pick(e, NULL, NULL, p, WG_RUN_FIXED, 0, UINT32_MAX - i, buf);
+        e->members[i] = wg_malloc(k ? k : 1, sizeof **e->members);
+        if (!e->members[i]) goto nomem;
+        memcpy(e->members[i], buf, (size_t)k * sizeof *buf);
+        e->nmembers[i] = k;
+        for (uint32_t j = 0; j < k; j++) e->seg_of[buf[j]] = (uint8_t)(1 + i);
+    }
+    free(buf);
+    return WG_OK;
+nomem:
+    free(buf);
+    wg_diag_error(d, WG_ENOMEM, "out of memory: segment membership of %u agents", e->n);
+    return WG_ENOMEM;
+}
+
+void wg_events_release(wg_engine *e)
+{
+    for (int i = 0; i < 3; i++) free(e->order[i]);
+    free(e->label_sorted);
+    free(e->label_agent);
+    if (e->members)
+        for (size_t i = 0; i < e->sim.nsegments; i++) free(e->members[i]);
+    free(e->members);
+    free(e->nmembers);
+    free(e->seg_of);
+}

@@ -1,0 +1,326 @@
+/*
+ * test_cli.c — end-to-end tests of the `waggle` command: outputs and their
+ * columns, byte-identical results at 1, 2 and 8 threads, --set, help, and
+ * every bad input of the foundation (clear message, exit 2, nothing written).
+ *
+ * The command is found at $BUILD/waggle (default build/waggle); the tests
+ * run from the repository root, as `make check` runs them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+static char tmp[64];
+static char waggle[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *b = getenv("BUILD");
+    snprintf(waggle, sizeof waggle, "%s/waggle", b && *b ? b : "build");
+    if (access(waggle, X_OK) != 0) {
+        fprintf(stderr, "test_cli: %s not found (build it first)\n", waggle);
+        return -1;
+    }
+    strcpy(tmp, "/tmp/wg-cli-XXXXXX");
+    return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Run `waggle ARGS` with stdout and stderr captured; returns the exit status. */
+static int run(char **out, char **err, const char *fmt, ...)
+{
+    char args[2048], cmd[4096], po[256], pe[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(po, sizeof po, "%s/stdout", tmp);
+    snprintf(pe, sizeof pe, "%s/stderr", tmp);
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", waggle, args, po, pe);
+    int rc = system(cmd);
+    char *o = slurp(po), *e = slurp(pe);
+    if (out) *out = o;
+    else free(o);
+    if (err) *err = e;
+    else free(e);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int exists(const char *name)
+{
+    char path[256];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    return stat(path, &sb) == 0;
+}
+
+static const char small[] =
+    "name: small test\n"
+    "steps: 25\n"
+    "runs: 16\n"
+    "seed: 42\n"
+    "network: {generate: barabasi-albert, nodes: 3000, edges_per_node: 3}\n"
+    "model:\n"
+    "  share: {positive: 0.05, negative: 0.08}\n"
+    "  quality: 0.9\n"
+    "events:\n"
+    "  - {step: 0, seed: {valence: negative, count: 1, by: random}}\n"
+    "  - {step: 0, seed: {valence: positive, count: 3, by: degree}}\n";
+
+static void test_help_and_version(void **state)
+{
+    (void)state;
+    char *out;
+    assert_int_equal(run(&out, NULL, "--help"), 0);
+    assert_non_null(strstr(out, "run"));
+    assert_non_null(strstr(out, "check"));
+    free(out);
+    assert_int_equal(run(&out, NULL, "--version"), 0);
+    assert_non_null(strstr(out, "waggle "));
+    free(out);
+    const char *cmds[] = {"run", "check", "net"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(run(&out, NULL, "%s --help", cmds[i]), 0);
+        assert_non_null(strstr(out, "usage: waggle"));
+        free(out);
+    }
+    char *err;
+    assert_int_equal(run(NULL, &err, "frobnicate"), 2);
+    assert_non_null(strstr(err, "unknown command"));
+    free(err);
+    assert_int_equal(run(NULL, &err, "run"), 2);
+    assert_non_null(strstr(err, "no scenario"));
+    free(err);
+}
+
+static void test_outputs_and_threads(void **state)
+{
+    (void)state;
+    write_file("small.yaml", small);
+    const char *names[] = {"series.csv", "finals.csv", "summary.csv"};
+    char *first[3] = {NULL, NULL, NULL};
+    const int threads[] = {1, 2, 8};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(run(NULL, NULL, "run %s/small.yaml -o %s/t%d -t %d --quiet", tmp, tmp,
+                             threads[k], threads[k]), 0);
+        for (int i = 0; i < 3; i++) {
+            char path[256];
+            snprintf(path, sizeof path, "%s/t%d/%s", tmp, threads[k], names[i]);
+            char *s = slurp(path);
+            assert_non_null(s);
+            if (k == 0) first[i] = s;
+            else {
+                if (strcmp(first[i], s) != 0) fail_msg("%s differs at -t %d", names[i], threads[k]);
+                free(s);
+            }
+        }
+    }
+    assert_true(strncmp(first[0], "run,step,unaware,advocates,critics,supporters,rejecters,immune,"
+                                  "new_positive,new_negative\n", 90) == 0);
+    assert_true(strncmp(first[1], "run,reach_positive,reach_negative,peak_critics,peak_step,steps",
+                        61) == 0);
+    assert_true(strncmp(first[2], "step,metric,mean,sd,p05,p25,p50,p75,p95\n", 40) == 0);
+    /* 16 runs × 25 steps plus the header */
+    int lines = 0;
+    for (char *p = first[0]; *p; p++) lines += *p == '\n';
+    assert_int_equal(lines, 1 + 16 * 25);
+    for (int i = 0; i < 3; i++) free(first[i]);
+    char path[256];
+    snprintf(path, sizeof path, "%s/t1/manifest.yaml", tmp);
+    char *m = slurp(path);
+    assert_non_null(m);
+    assert_non_null(strstr(m, "seed: 42"));
+    assert_non_null(strstr(m, "nodes: 3000"));
+    assert_non_null(strstr(m, "small test"));
+    free(m);
+}
+
+static void test_set_overrides(void **state)
+{
+    (void)state;
+    write_file("small.yaml", small);
+    assert_int_equal(run(NULL, NULL, "run %s/small.yaml -o %s/set --quiet --set steps=5 -r 3 "
+                         "--set share.negative=0.2 --set network.nodes=500", tmp, tmp), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/set/series.csv", tmp);
+    char *s = slurp(path);
+    int lines = 0;
+    for (char *p = s; *p; p++) lines += *p == '\n';
+    assert_int_equal(lines, 1 + 3 * 5);
+    /* 500 agents at step 0 of run 0 */
+    char *row = strstr(s, "\n0,0,");
+    assert_non_null(row);
+    unsigned v[8];
+    assert_int_equal(sscanf(row + 5, "%u,%u,%u,%u,%u,%u", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]),
+                     6);
+    assert_int_equal(v[0] + v[1] + v[2] + v[3] + v[4] + v[5], 500);
+    free(s);
+    char *err;
+    assert_int_equal(run(NULL, &err, "run %s/small.yaml -o %s/set2 --set share.negative=2", tmp,
+                         tmp), 2);
+    assert_non_null(strstr(err, "share.negative"));
+    assert_false(exists("set2"));
+    free(err);
+}
+
+/* A bad input: exit 2, the message names what is wrong, nothing written. */
+static void expect_bad(const char *scenario_text, const char *needle)
+{
+    write_file("bad.yaml", scenario_text);
+    char *err;
+    int rc = run(NULL, &err, "run %s/bad.yaml -o %s/badout --quiet", tmp, tmp);
+    if (rc != 2 || !strstr(err, needle))
+        fail_msg("expected exit 2 and '%s', got %d and:\n%s", needle, rc, err);
+    assert_false(exists("badout"));
+    free(err);
+}
+
+static void test_bad_scenarios(void **state)
+{
+    (void)state;
+    char *err;
+    assert_int_equal(run(NULL, &err, "run %s/nope.yaml -o %s/badout", tmp, tmp), 2);
+    assert_non_null(strstr(err, "nope.yaml"));
+    assert_false(exists("badout"));
+    free(err);
+    expect_bad("name: x\nsteps: 10\nnetwork: {generate: ring, nodes: 10}\nmodle: {quality: 1}\n",
+               "bad.yaml:4:1");
+    expect_bad("name: x\nnetwork: {generate: ring, nodes: 10}\nmodel:\n  quality: 1.5\n",
+               "bad.yaml:4:12");
+    expect_bad("name: x\nruns: -5\nnetwork: {generate: ring, nodes: 10}\n", "bad.yaml:2:7");
+    expect_bad("name: x\nnetwork: {file: missing.txt}\n", "missing.txt");
+    expect_bad("name: x\nnetwork: {generate: ring, nodes: 10}\n"
+               "events:\n  - {step: 0, seed: {valence: negative, count: 11, by: random}}\n",
+               "larger than the 10 agents");
+}
+
+static void write_gz(const char *name, const char *text, size_t cut)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    gzFile g = gzopen(path, "wb");
+    gzputs(g, text);
+    gzclose(g);
+    if (cut) {
+        struct stat sb;
+        stat(path, &sb);
+        assert_int_equal(truncate(path, sb.st_size - (off_t)cut), 0);
+    }
+}
+
+static void test_bad_networks(void **state)
+{
+    (void)state;
+    write_file("loop.txt", "1 2\n2 3\n3 3\n");
+    expect_bad("name: x\nnetwork: {file: loop.txt, self_loops: error}\n", "loop.txt:3");
+    write_file("dup.txt", "1 2\n2 3\n2 1\n");
+    expect_bad("name: x\nnetwork: {file: dup.txt, duplicates: error}\n", "dup.txt:3");
+    write_file("big.txt", "1 2\n2 4294967295\n");
+    expect_bad("name: x\nnetwork: {file: big.txt}\n", "4294967295");
+    /* a long enough body that cutting its tail loses data */
+    char body[20000];
+    body[0] = '\0';
+    for (int i = 0; i < 1500; i++) {
+        char line[32];
+        snprintf(line, sizeof line, "%d %d\n", i, i + 1);
+        strcat(body, line);
+    }
+    write_gz("cut.txt.gz", body, 12);
+    expect_bad("name: x\nnetwork: {file: cut.txt.gz}\n", "cut.txt.gz");
+    /* and the same file whole, dropping loops with a note, runs */
+    write_gz("whole.txt.gz", body, 0);
+    write_file("ok.yaml", "name: x\nsteps: 3\nruns: 2\nnetwork: {file: whole.txt.gz}\n"
+                          "events: [{step: 0, seed: {valence: positive, count: 1, by: id, "
+                          "ids: [7]}}]\n");
+    assert_int_equal(run(NULL, NULL, "run %s/ok.yaml -o %s/okout --quiet", tmp, tmp), 0);
+    assert_true(exists("okout/series.csv"));
+}
+
+static void test_check_reports_all(void **state)
+{
+    (void)state;
+    write_file("three.yaml", "name: x\nsteps: 0\nnetwork: {generate: ring, nodes: 10}\n"
+                             "model: {quality: 2, contact: sometimes}\n");
+    char *err;
+    assert_int_equal(run(NULL, &err, "check %s/three.yaml", tmp), 2);
+    assert_non_null(strstr(err, "3 errors"));
+    assert_non_null(strstr(err, "three.yaml:2:"));
+    assert_non_null(strstr(err, "three.yaml:4:"));
+    free(err);
+    write_file("small.yaml", small);
+    char *out;
+    assert_int_equal(run(&out, NULL, "check %s/small.yaml --network", tmp), 0);
+    assert_non_null(strstr(out, "valid"));
+    free(out);
+}
+
+static void test_net(void **state)
+{
+    (void)state;
+    write_file("karate.yaml", "name: karate\nnetwork: {generate: famous, name: karate}\n");
+    char *out;
+    assert_int_equal(run(&out, NULL, "net %s/karate.yaml", tmp), 0);
+    assert_non_null(strstr(out, "nodes              34\n"));
+    assert_non_null(strstr(out, "edges              78 (undirected)"));
+    assert_non_null(strstr(out, "components         1 "));
+    free(out);
+    write_file("tri.txt", "# a triangle and a pendant\n10 20\n20 30\n30 10\n30 40\n");
+    assert_int_equal(run(&out, NULL, "net %s/tri.txt", tmp), 0);
+    assert_non_null(strstr(out, "nodes              4\n"));
+    assert_non_null(strstr(out, "degree max         3\n"));
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_outputs_and_threads),
+        cmocka_unit_test(test_set_overrides),
+        cmocka_unit_test(test_bad_scenarios),
+        cmocka_unit_test(test_bad_networks),
+        cmocka_unit_test(test_check_reports_all),
+        cmocka_unit_test(test_net),
+    };
+    return cmocka_run_group_tests_name("cli", tests, setup, teardown);
+}

@@ -1,0 +1,479 @@
+/*
+ * test_engine.c — the engine against answers computed here, exactly, for
+ * each contact and exposure mode; and determinism across thread counts.
+ *
+ * Statistical checks compare a mean over R runs (fixed seed) with its exact
+ * expectation and pass when |mean - exact| < 4 standard errors, SE being
+ * the exact standard deviation / sqrt(R): a correct engine fails such a
+ * check with probability about 6e-5, and the seed is fixed, so the outcome
+ * is deterministic.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "waggle/engine.h"
+#include "waggle/graph.h"
+#include "waggle/rng.h"
+
+#define Z_TOL 4.0
+
+static wg_graph *graph_of(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst,
+                          int directed)
+{
+    wg_graph *g = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_graph_from_edges(n, e, src, dst, NULL, directed, &g, NULL, NULL, &d),
+                     WG_OK);
+    wg_diag_free(&d);
+    return g;
+}
+
+static wg_graph *path_graph(uint32_t n, int directed)
+{
+    uint32_t src[64], dst[64];
+    assert_true(n <= 65);
+    for (uint32_t i = 0; i + 1 < n; i++) src[i] = i, dst[i] = i + 1;
+    return graph_of(n, n - 1, src, dst, directed);
+}
+
+static wg_graph *complete_graph(uint32_t n)
+{
+    uint32_t *src = malloc(sizeof(uint32_t) * n * n), *dst = malloc(sizeof(uint32_t) * n * n);
+    uint64_t e = 0;
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = i + 1; j < n; j++) src[e] = i, dst[e] = j, e++;
+    wg_graph *g = graph_of(n, e, src, dst, 0);
+    free(src);
+    free(dst);
+    return g;
+}
+
+static wg_graph *star_graph(uint32_t leaves)
+{
+    uint32_t *src = malloc(sizeof(uint32_t) * leaves), *dst = malloc(sizeof(uint32_t) * leaves);
+    for (uint32_t i = 0; i < leaves; i++) src[i] = 0, dst[i] = i + 1;
+    wg_graph *g = graph_of(leaves + 1, leaves, src, dst, 0);
+    free(src);
+    free(dst);
+    return g;
+}
+
+/* A seed event: k agents of valence v at step 0, picked by id (ids) or at random. */
+static wg_event seed_ids(int valence, uint64_t *ids, size_t nids)
+{
+    wg_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = WG_EV_SEED;
+    ev.valence = valence;
+    ev.pick.by = WG_PICK_ID;
+    ev.pick.ids = ids;
+    ev.pick.nids = nids;
+    ev.segment = -1;
+    return ev;
+}
+
+static void base_sim(wg_sim *sim, const wg_graph *g, uint32_t steps, uint64_t seed)
+{
+    memset(sim, 0, sizeof *sim);
+    sim->g = g;
+    wg_params_default(&sim->model.p);
+    sim->model.contact = WG_CONTACT_ALL;
+    sim->model.exposure = WG_EXPOSURE_INDEPENDENT;
+    sim->steps = steps;
+    sim->seed = seed;
+}
+
+/* Run R runs; returns counts (R × steps × WG_NCOUNTS), caller frees. */
+static uint32_t *run_many(const wg_sim *sim, uint32_t runs, int threads, uint32_t **steps_run)
+{
+    wg_engine *e = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_engine_new(sim, threads, &e, &d), WG_OK);
+    uint32_t *c = calloc((size_t)runs * sim->steps * WG_NCOUNTS, sizeof *c);
+    uint32_t *sr = calloc(runs, sizeof *sr);
+    assert_int_equal(wg_engine_run(e, 0, runs, c, sr, NULL, NULL, NULL, &d), WG_OK);
+    wg_engine_free(e);
+    wg_diag_free(&d);
+    if (steps_run) *steps_run = sr;
+    else free(sr);
+    return c;
+}
+
+static const uint32_t *row(const uint32_t *c, uint32_t steps, uint32_t run, uint32_t t)
+{
+    return c + ((size_t)run * steps + t) * WG_NCOUNTS;
+}
+
+static void check_mean(const char *what, double mean, double exact, double sd, uint32_t runs)
+{
+    double se = sd / sqrt((double)runs);
+    double z = se > 0 ? (mean - exact) / se : (mean == exact ? 0 : INFINITY);
+    print_message("  %-44s simulated %.5f exact %.5f se %.5f z %+.2f\n", what, mean, exact, se, z);
+    assert_true(fabs(z) < Z_TOL);
+}
+
+/* contact: once on a directed path 0 -> 1 -> ... -> L, seed at 0, share p:
+ * P(reach > k) = p^k for k = 0..L. */
+static void test_once_directed_path(void **state)
+{
+    (void)state;
+    const uint32_t n = 12, runs = 20000, steps = 20;
+    const double p = 0.6;
+    wg_graph *g = path_graph(n, 1);
+    wg_sim sim;
+    base_sim(&sim, g, steps, 7);
+    sim.model.contact = WG_CONTACT_ONCE;
+    sim.model.p.v[WG_P_SHARE_POS] = p;
+    uint64_t id0 = 0;
+    wg_event ev = seed_ids(WG_POS, &id0, 1);
+    sim.events = &ev;
+    sim.nevents = 1;
+    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    double ex = 0, ex2 = 0, sum = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        ex += pow(p, k);
+        ex2 += (2.0 * k + 1) * pow(p, k);
+    }
+    for (uint32_t r = 0; r < runs; r++) {
+        const uint32_t *last = row(c, steps, r, steps - 1);
+        assert_int_equal(last[WG_C_ADVOCATES], 0); /* once: everyone is quiet at the end */
+        sum += last[WG_C_SUPPORTERS];
+    }
+    check_mean("once, directed path: mean reach", sum / runs, ex, sqrt(ex2 - ex * ex), runs);
+    free(c);
+    wg_graph_free(g);
+}
+
+/* Reed–Frost: contact all, quit 1 (talk exactly one step), complete graph of
+ * n agents, one initial talker: the exact distribution of the final size by
+ * the chain-binomial recursion over (susceptible, infective) pairs. */
+static void reed_frost(uint32_t n, double p, double *mean, double *var)
+{
+    /* prob[s][i] of the state with s unaware and i talking, step by step */
+    double *prob = calloc((size_t)(n + 1) * (n + 1), sizeof *prob), *next;
+    next = calloc((size_t)(n + 1) * (n + 1), sizeof *next);
+    double final[64] = {0};
+#define P(a, s, i) a[(size_t)(s) * (n + 1) + (i)]
+    P(prob, n - 1, 1) = 1.0;
+    for (uint32_t gen = 0; gen < n + 1; gen++) {
+        memset(next, 0, sizeof *next * (n + 1) * (n + 1));
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i <= n; i++) {
+                double q = P(prob, s, i);
+                if (q == 0) continue;
+                if (i == 0) {
+                    final[n - s] += q;
+                    continue;
+                }
+                double hit = 1.0 - pow(1.0 - p, i);
+                for (uint32_t k = 0; k <= s; k++) {
+                    double b = q * exp(lgamma(s + 1.0) - lgamma(k + 1.0) - lgamma(s - k + 1.0)) *
+                               pow(hit, k) * pow(1 - hit, s - k);
+                    P(next, s - k, k) += b;
+                }
+            }
+        double *tmp = prob;
+        prob = next;
+        next = tmp;
+    }
+    /* whatever has not yet been counted has its final size fixed already when
+     * no talker is left; with n + 1 generations nothing else remains */
+    for (uint32_t s = 0; s <= n; s++)
+        for (uint32_t i = 0; i <= n; i++) final[n - s] += P(prob, s, i);
+#undef P
+    double m = 0, m2 = 0;
+    for (uint32_t k = 0; k <= n; k++) m += k * final[k], m2 += (double)k * k * final[k];
+    *mean = m;
+    *var = m2 - m * m;
+    free(prob);
+    free(next);
+}
+
+static void test_all_reed_frost(void **state)
+{
+    (void)state;
+    const uint32_t n = 10, runs = 20000, steps = 30;
+    const double p = 0.15;
+    wg_graph *g = complete_graph(n);
+    wg_sim sim;
+    base_sim(&sim, g, steps, 11);
+    sim.model.p.v[WG_P_SHARE_NEG] = p;
+    sim.model.p.v[WG_P_QUIT_NEG] = 1.0;
+    uint64_t id0 = 3;
+    wg_event ev = seed_ids(WG_NEG, &id0, 1);
+    sim.events = &ev;
+    sim.nevents = 1;
+    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    double sum = 0;
+    for (uint32_t r = 0; r < runs; r++) {
+        const uint32_t *last = row(c, steps, r, steps - 1);
+        assert_int_equal(last[WG_C_CRITICS], 0);
+        assert_int_equal(last[WG_C_ADVOCATES] + last[WG_C_SUPPORTERS], 0);
+        sum += last[WG_C_REJECTERS];
+    }
+    double mean, var;
+    reed_frost(n, p, &mean, &var);
+    check_mean("all, complete graph: Reed-Frost final size", sum / runs, mean, sqrt(var), runs);
+    free(c);
+    wg_graph_free(g);
+}
+
+/* contact: one on a star, the hub talking forever (quit 0), share 1: after T
+ * steps the hub has tried T leaves uniformly with replacement, so the reach
+ * is 1 + L (1 - (1 - 1/L)^T); leaves talk back only to the aware hub. */
+static void test_one_star(void **state)
+{
+    (void)state;
+    const uint32_t leaves = 20, runs = 20000, steps = 15;
+    wg_graph *g = star_graph(leaves);
+    wg_sim sim;
+    base_sim(&sim, g, steps, 5);
+    sim.model.contact = WG_CONTACT_ONE;
+    sim.model.p.v[WG_P_SHARE_POS] = 1.0;
+    sim.model.p.v[WG_P_QUIT_POS] = 0.0;
+    uint64_t hub = 0;
+    wg_event ev = seed_ids(WG_POS, &hub, 1);
+    sim.events = &ev;
+    sim.nevents = 1;
+    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    double sum = 0, q = 1.0 - 1.0 / leaves;
+    for (uint32_t r = 0; r < runs; r++) sum += row(c, steps, r, steps - 1)[WG_C_ADVOCATES];
+    /* distinct leaves among T uniform draws: mean L(1-q^T), variance
+     * L q^T (1 - L q^T) + L (L - 1) (1 - 2/L)^T (occupancy problem) */
+    double L = leaves, T = steps;
+    double mean = 1 + L * (1 - pow(q, T));
+    double empty_mean = L * pow(q, T);
+    double empty_var = empty_mean + L * (L - 1) * pow(1 - 2 / L, T) - empty_mean * empty_mean;
+    check_mean("one, star: leaves reached by the hub", sum / runs, mean, sqrt(empty_var), runs);
+    free(c);
+    wg_graph_free(g);
+}
+
+/* exposure fractional on a complete graph of N with k seeds: at step 0 each
+ * unaware agent adopts with probability p + q k / (N - 1), independently. */
+static void test_fractional_first_step(void **state)
+{
+    (void)state;
+    const uint32_t n = 50, runs = 20000, steps = 1;
+    const double p = 0.01, q = 0.4;
+    wg_graph *g = complete_graph(n);
+    wg_sim sim;
+    base_sim(&sim, g, steps, 3);
+    sim.model.exposure = WG_EXPOSURE_FRACTIONAL;
+    sim.model.p.v[WG_P_MEDIA_POS] = p;
+    sim.model.p.v[WG_P_SHARE_POS] = q;
+    sim.model.p.v[WG_P_QUIT_POS] = 0.0;
+    uint64_t ids[5] = {0, 1, 2, 3, 4};
+    wg_event ev = seed_ids(WG_POS, ids, 5);
+    sim.events = &ev;
+    sim.nevents = 1;
+    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    double sum = 0;
+    for (uint32_t r = 0; r < runs; r++) sum += row(c, steps, r, 0)[WG_C_NEW_POS];
+    double h = p + q * 5.0 / (n - 1);
+    double m = (n - 5) * h;
+    check_mean("fractional, complete graph: adopters at step 0", sum / runs, m,
+               sqrt((n - 5) * h * (1 - h)), runs);
+    free(c);
+    wg_graph_free(g);
+}
+
+/* A talker with no one to talk to talks for D ~ Geometric(quit) steps, D >= 1:
+ * mean 1 / quit, variance (1 - quit) / quit^2. */
+static void test_quit_geometric(void **state)
+{
+    (void)state;
+    const uint32_t runs = 20000, steps = 200;
+    const double quit = 0.25;
+    uint32_t src = 0, dst = 1;
+    wg_graph *g = graph_of(3, 1, &src, &dst, 1); /* agent 2 has no out-edge */
+    wg_sim sim;
+    base_sim(&sim, g, steps, 9);
+    sim.model.p.v[WG_P_QUIT_NEG] = quit;
+    uint64_t id = 2;
+    wg_event ev = seed_ids(WG_NEG, &id, 1);
+    sim.events = &ev;
+    sim.nevents = 1;
+    uint32_t *steps_run;
+    uint32_t *c = run_many(&sim, runs, 1, &steps_run);
+    double sum = 0;
+    for (uint32_t r = 0; r < runs; r++) {
+        uint32_t dur = 0;
+        for (uint32_t t = 0; t < steps; t++) dur += row(c, steps, r, t)[WG_C_CRITICS] > 0;
+        /* the seed talks in step 0 and each step it is still a critic at the end of */
+        assert_int_equal(steps_run[r], dur + 1);
+        sum += dur + 1;
+    }
+    check_mean("quit: talking steps, geometric", sum / runs, 1 / quit, sqrt(1 - quit) / quit,
+               runs);
+    free(c);
+    free(steps_run);
+    wg_graph_free(g);
+}
+
+/* Media only, no edges: an unaware agent learns with probability m per step. */
+static void test_media_only(void **state)
+{
+    (void)state;
+    const uint32_t n = 1000, runs = 200, steps = 1;
+    const double m = 0.03;
+    uint32_t src = 0, dst = 1;
+    wg_graph *g = graph_of(n, 1, &src, &dst, 1);
+    wg_sim sim;
+    base_sim(&sim, g, steps, 21);
+    sim.model.p.v[WG_P_MEDIA_NEG] = m;
+    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    double sum = 0;
+    for (uint32_t r = 0; r < runs; r++) sum += row(c, steps, r, 0)[WG_C_NEW_NEG];
+    check_mean("media: agents hit at step 0", sum / runs, n * m, sqrt(n * m * (1 - m)), runs);
+    free(c);
+    wg_graph_free(g);
+}
+
+/* Counts add up to n at every step, and nothing happens before the seed. */
+static void test_conservation(void **state)
+{
+    (void)state;
+    wg_graph *g = complete_graph(30);
+    wg_sim sim;
+    base_sim(&sim, g, 25, 4);
+    sim.model.p.v[WG_P_QUALITY] = 0.7;
+    sim.model.p.v[WG_P_STIFLE] = 0.3;
+    sim.model.p.v[WG_P_FORGET] = 0.05;
+    uint64_t id = 0;
+    wg_event ev = seed_ids(WG_POS, &id, 1);
+    ev.step = 3;
+    sim.events = &ev;
+    sim.nevents = 1;
+    uint32_t *c = run_many(&sim, 50, 2, NULL);
+    for (uint32_t r = 0; r < 50; r++)
+        for (uint32_t t = 0; t < 25; t++) {
+            const uint32_t *x = row(c, 25, r, t);
+            uint32_t tot = 0;
+            for (int k = 0; k < WG_NSTATES; k++) tot += x[k];
+            assert_int_equal(tot, 30);
+            if (t < 3) assert_int_equal(x[WG_C_UNAWARE], 30);
+        }
+    free(c);
+    wg_graph_free(g);
+}
+
+/* A random graph built from keyed draws, large enough to run with threads
+ * inside a run (more than the engine's small-graph limit). */
+static wg_graph *random_graph(uint32_t n, uint64_t edges)
+{
+    uint32_t *src = malloc(edges * sizeof *src), *dst = malloc(edges * sizeof *dst);
+    for (uint64_t i = 0; i < edges; i++) {
+        wg_rand4 r = wg_rng(99, 0, 0, WG_R_USER, i);
+        src[i] = wg_below(r.v[0], n);
+        dst[i] = wg_below(r.v[1], n);
+    }
+    wg_graph *g = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_graph_from_edges(n, edges, src, dst, NULL, 0, &g, NULL, NULL, &d), WG_OK);
+    wg_diag_free(&d);
+    free(src);
+    free(dst);
+    return g;
+}
+
+static void same_at_any_thread_count(const wg_graph *g, wg_contact contact, wg_exposure exposure,
+                                     uint32_t runs)
+{
+    wg_sim sim;
+    base_sim(&sim, g, 30, 2024);
+    sim.model.contact = contact;
+    sim.model.exposure = exposure;
+    sim.model.p.v[WG_P_SHARE_POS] = 0.08;
+    sim.model.p.v[WG_P_SHARE_NEG] = 0.12;
+    sim.model.p.v[WG_P_QUALITY] = 0.9;
+    sim.model.p.v[WG_P_STIFLE] = 0.1;
+    sim.model.p.v[WG_P_MEDIA_POS] = 0.0005;
+    uint64_t ids[4] = {1, 2, 3, 4};
+    wg_event ev[2] = {seed_ids(WG_POS, ids, 2), seed_ids(WG_NEG, ids + 2, 2)};
+    sim.events = ev;
+    sim.nevents = 2;
+    size_t len = (size_t)runs * sim.steps * WG_NCOUNTS * sizeof(uint32_t);
+    uint32_t *sr1, *sr2, *sr8;
+    uint32_t *c1 = run_many(&sim, runs, 1, &sr1);
+    uint32_t *c2 = run_many(&sim, runs, 2, &sr2);
+    uint32_t *c8 = run_many(&sim, runs, 8, &sr8);
+    assert_memory_equal(c1, c2, len);
+    assert_memory_equal(c1, c8, len);
+    assert_memory_equal(sr1, sr2, runs * sizeof *sr1);
+    assert_memory_equal(sr1, sr8, runs * sizeof *sr1);
+    /* and something happened */
+    assert_true(row(c1, sim.steps, 0, sim.steps - 1)[WG_C_UNAWARE] < g->n - 10);
+    free(c1), free(c2), free(c8), free(sr1), free(sr2), free(sr8);
+}
+
+static void test_threads_small_graph(void **state)
+{
+    (void)state;
+    wg_graph *g = random_graph(3000, 15000);
+    for (int c = 0; c < 3; c++) same_at_any_thread_count(g, (wg_contact)c, WG_EXPOSURE_INDEPENDENT, 12);
+    same_at_any_thread_count(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL, 12);
+    wg_graph_free(g);
+}
+
+static void test_threads_large_graph(void **state)
+{
+    (void)state;
+    wg_graph *g = random_graph(300000, 1200000);
+    same_at_any_thread_count(g, WG_CONTACT_ALL, WG_EXPOSURE_INDEPENDENT, 2);
+    same_at_any_thread_count(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL, 2);
+    wg_graph_free(g);
+}
+
+/* Common random numbers: a run's series depends on (seed, run) only, not on
+ * which runs are asked for together. */
+static void test_run_keyed(void **state)
+{
+    (void)state;
+    wg_graph *g = random_graph(2000, 8000);
+    wg_sim sim;
+    base_sim(&sim, g, 20, 77);
+    sim.model.p.v[WG_P_SHARE_NEG] = 0.2;
+    uint64_t id = 5;
+    wg_event ev = seed_ids(WG_NEG, &id, 1);
+    sim.events = &ev;
+    sim.nevents = 1;
+    wg_engine *e = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_engine_new(&sim, 2, &e, &d), WG_OK);
+    size_t per = (size_t)sim.steps * WG_NCOUNTS;
+    uint32_t all[10 * 20 * WG_NCOUNTS], one[20 * WG_NCOUNTS], sr[10];
+    assert_int_equal(wg_engine_run(e, 0, 10, all, sr, NULL, NULL, NULL, &d), WG_OK);
+    assert_int_equal(wg_engine_run(e, 7, 1, one, sr, NULL, NULL, NULL, &d), WG_OK);
+    assert_memory_equal(all + 7 * per, one, per * sizeof *one);
+    wg_engine_free(e);
+    wg_diag_free(&d);
+    wg_graph_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_once_directed_path),
+        cmocka_unit_test(test_all_reed_frost),
+        cmocka_unit_test(test_one_star),
+        cmocka_unit_test(test_fractional_first_step),
+        cmocka_unit_test(test_quit_geometric),
+        cmocka_unit_test(test_media_only),
+        cmocka_unit_test(test_conservation),
+        cmocka_unit_test(test_threads_small_graph),
+        cmocka_unit_test(test_threads_large_graph),
+        cmocka_unit_test(test_run_keyed),
+    };
+    return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}

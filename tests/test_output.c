@@ -1,0 +1,209 @@
+/*
+ * test_output.c — CSV writers, summary statistics and atomic files.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "waggle/output.h"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/wg-output-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+/* Only real names in the folder: no temporary file left behind. */
+static int hidden_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int k = 0;
+    while ((e = readdir(d)))
+        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) k++;
+    closedir(d);
+    return k;
+}
+
+static void test_stats(void **state)
+{
+    (void)state;
+    double x[5] = {5, 1, 4, 2, 3}, w[5];
+    wg_stats s;
+    wg_stats_of(x, 5, w, &s);
+    assert_int_equal(s.n, 5);
+    assert_float_equal(s.mean, 3.0, 1e-12);
+    assert_float_equal(s.sd, sqrt(2.5), 1e-12);
+    assert_float_equal(s.p50, 3.0, 1e-12);
+    assert_float_equal(s.p25, 2.0, 1e-12);
+    assert_float_equal(s.p05, 1.2, 1e-12); /* 1 + 0.05 × 4 × (2 - 1) */
+    assert_float_equal(s.p95, 4.8, 1e-12);
+    double y[3] = {NAN, 2, NAN};
+    wg_stats_of(y, 3, w, &s);
+    assert_int_equal(s.n, 1);
+    assert_float_equal(s.mean, 2.0, 0);
+    assert_float_equal(s.sd, 0.0, 0);
+    wg_stats_of(y, 1, w, &s);
+    assert_int_equal(s.n, 0);
+    assert_true(isnan(s.mean));
+}
+
+static void fill(wg_results *r)
+{
+    /* run 0: 10 agents; step 0: 1 critic; step 1: 3 critics 1 advocate; step 2: quiet */
+    static const uint32_t rows[2][3][WG_NCOUNTS] = {
+        {{9, 0, 1, 0, 0, 0, 0, 1}, {6, 1, 3, 0, 0, 0, 1, 2}, {6, 0, 0, 1, 3, 0, 0, 0}},
+        {{9, 1, 0, 0, 0, 0, 1, 0}, {9, 0, 0, 1, 0, 0, 0, 0}, {9, 0, 0, 1, 0, 0, 0, 0}},
+    };
+    memcpy(r->counts, rows, sizeof rows);
+    r->steps_run[0] = 3;
+    r->steps_run[1] = 2;
+}
+
+static void test_writers(void **state)
+{
+    (void)state;
+    wg_results r;
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_results_alloc(&r, 2, 3, 10, &d), WG_OK);
+    fill(&r);
+    assert_int_equal(wg_write_series(tmpdir, &r, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, 0.2, &d), WG_OK);
+    assert_int_equal(wg_write_summary(tmpdir, &r, &d), WG_OK);
+    char *s = slurp(tmpdir, "series.csv");
+    assert_string_equal(s,
+        "run,step,unaware,advocates,critics,supporters,rejecters,immune,new_positive,new_negative\n"
+        "0,0,9,0,1,0,0,0,0,1\n0,1,6,1,3,0,0,0,1,2\n0,2,6,0,0,1,3,0,0,0\n"
+        "1,0,9,1,0,0,0,0,1,0\n1,1,9,0,0,1,0,0,0,0\n1,2,9,0,0,1,0,0,0,0\n");
+    free(s);
+    s = slurp(tmpdir, "finals.csv");
+    /* blow-up: negative reach above 0.2 × 10 agents */
+    assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup\n"
+                           "0,1,3,3,1,3,1\n1,1,0,0,0,2,0\n");
+    free(s);
+    s = slurp(tmpdir, "summary.csv");
+    assert_non_null(strstr(s, "step,metric,mean,sd,p05,p25,p50,p75,p95\n"));
+    /* step 1 critics: 3 and 0 */
+    assert_non_null(strstr(s, "\n1,critics,1.5,2.121320344,0.15,0.75,1.5,2.25,2.85\n"));
+    /* sentiment at step 0: run 0 all negative (-1), run 1 all positive (1) */
+    assert_non_null(strstr(s, "\n0,sentiment,0,1.414213562,-0.9,-0.5,0,0.5,0.9\n"));
+    /* one line per step and metric, plus the header */
+    int lines = 0;
+    for (char *p = s; *p; p++) lines += *p == '\n';
+    assert_int_equal(lines, 1 + 3 * WG_NMETRICS);
+    free(s);
+    assert_int_equal(hidden_files(tmpdir), 0);
+    wg_results_free(&r);
+    wg_diag_free(&d);
+}
+
+static void test_metric_names(void **state)
+{
+    (void)state;
+    for (int m = 0; m < WG_NMETRICS; m++)
+        assert_int_equal(wg_metric_from_name(wg_metric_name(m)), m);
+    assert_int_equal(wg_metric_from_name("reach"), -1);
+}
+
+static void test_atomic_abort(void **state)
+{
+    (void)state;
+    wg_out o;
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_out_open(&o, tmpdir, "half.csv", &d), WG_OK);
+    fputs("a,b\n1,", o.f);
+    wg_out_abort(&o);
+    char *s = slurp(tmpdir, "half.csv");
+    assert_null(s);
+    assert_int_equal(hidden_files(tmpdir), 0);
+    /* a folder that cannot be made: below a file */
+    char bad[128];
+    snprintf(bad, sizeof bad, "%s/series.csv/sub", tmpdir);
+    assert_int_equal(wg_mkdir_p(bad, &d), WG_EIO);
+    assert_non_null(strstr(wg_diag_first(&d), "series.csv"));
+    wg_diag_free(&d);
+    /* a file where the folder should be */
+    assert_int_equal(wg_out_open(&o, bad, "x.csv", &d), WG_EIO);
+    wg_diag_free(&d);
+}
+
+static void test_mkdir_nested(void **state)
+{
+    (void)state;
+    char dir[128];
+    wg_diag d;
+    wg_diag_init(&d);
+    snprintf(dir, sizeof dir, "%s/a/b/c", tmpdir);
+    assert_int_equal(wg_mkdir_p(dir, &d), WG_OK);
+    assert_int_equal(wg_mkdir_p(dir, &d), WG_OK);
+    struct stat sb;
+    assert_int_equal(stat(dir, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+    wg_diag_free(&d);
+}
+
+static void test_csv_double(void **state)
+{
+    (void)state;
+    char buf[64];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    wg_csv_double(f, 3.0);
+    fputc(' ', f);
+    wg_csv_double(f, 0.1);
+    fputc(' ', f);
+    wg_csv_double(f, NAN);
+    fputc(' ', f);
+    wg_csv_double(f, -2.5e-7);
+    fclose(f);
+    assert_string_equal(buf, "3 0.1 NaN -2.5e-07");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_writers),
+        cmocka_unit_test(test_metric_names),
+        cmocka_unit_test(test_atomic_abort),
+        cmocka_unit_test(test_mkdir_nested),
+        cmocka_unit_test(test_csv_double),
+    };
+    return cmocka_run_group_tests_name("output", tests, setup, teardown);
+}
