@@ -8,14 +8,15 @@
  * degree sequences of the configuration model are drawn with waggle's keyed
  * generator (wg_rng, purpose WG_R_USER, index = agent).
  *
- * Configuration model: waggle uses the *erased* configuration model — stubs
- * paired uniformly at random (igraph's IGRAPH_DEGSEQ_CONFIGURATION), then
- * self-loops and multi-edges dropped by wg_graph_from_edges. Uniform pairing
- * is the model that generating-function theory (Newman, Strogatz & Watts
- * 2001) describes; erasing changes only O(<k^2>^2 / n) edges, whereas
- * Viger–Latapy forces a connected graph and the fast simple heuristics bias
- * which stubs meet. The realised degrees can thus fall slightly below the
- * drawn ones at the hubs; they never fall below zero and never rise.
+ * Configuration model: the degree sequence is drawn (or read), then realised
+ * as a simple graph with igraph's IGRAPH_DEGSEQ_EDGE_SWITCHING_SIMPLE: a
+ * Havel–Hakimi graph randomised by degree-preserving edge switches, close to
+ * uniform over the simple graphs with exactly those degrees. Chosen over the
+ * erased configuration model because every agent keeps exactly the degree it
+ * drew, so the realised p_k is the one generating-function theory (Newman,
+ * Strogatz & Watts 2001) is given; over Viger–Latapy because that one forces
+ * a connected graph, which the theory does not assume. A sequence no simple
+ * graph can realise (possible with heavy tails) is an input error.
  */
 #include <errno.h>
 #include <math.h>
@@ -413,7 +414,7 @@ static igraph_error_t run_generator(const wg_netspec *s, uint64_t seed, igraph_t
         } else {
             *st = draw_degrees(s, (uint32_t)n, seed, &deg, d);
         }
-        if (*st == WG_OK) e = igraph_degree_sequence_game(ig, &deg, NULL, IGRAPH_DEGSEQ_CONFIGURATION);
+        if (*st == WG_OK) e = igraph_degree_sequence_game(ig, &deg, NULL, IGRAPH_DEGSEQ_EDGE_SWITCHING_SIMPLE);
         igraph_vector_int_destroy(&deg);
         return *st == WG_OK ? e : IGRAPH_FAILURE;
     }
