@@ -1,0 +1,496 @@
+/*
+ * generate.c — generated networks: every `generate:` kind of a scenario,
+ * built with igraph and converted at once into waggle's CSR; the igraph
+ * objects are destroyed before returning, so nothing downstream sees igraph.
+ *
+ * A generated graph is a pure function of (spec, seed): igraph's default
+ * generator is seeded from the scenario seed before each call, and the
+ * degree sequences of the configuration model are drawn with waggle's keyed
+ * generator (wg_rng, purpose WG_R_USER, index = agent).
+ *
+ * Configuration model: the degree sequence is drawn (or read), then realised
+ * as a simple graph with igraph's IGRAPH_DEGSEQ_EDGE_SWITCHING_SIMPLE: a
+ * Havel–Hakimi graph randomised by degree-preserving edge switches, close to
+ * uniform over the simple graphs with exactly those degrees. Chosen over the
+ * erased configuration model because every agent keeps exactly the degree it
+ * drew, so the realised p_k is the one generating-function theory (Newman,
+ * Strogatz & Watts 2001) is given; over Viger–Latapy because that one forces
+ * a connected graph, which the theory does not assume. A sequence no simple
+ * graph can realise (possible with heavy tails) is an input error.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_igraph.h"
+#include "waggle/rng.h"
+
+#define WG_IGRAPH_REASON_LEN 512
+
+static char igraph_reason[WG_IGRAPH_REASON_LEN];
+
+/* igraph reports here instead of aborting; the reason is kept for the message. */
+static void on_igraph_error(const char *reason, const char *file, int line, igraph_error_t err)
+{
+    (void)file;
+    (void)line;
+    (void)err;
+    snprintf(igraph_reason, sizeof igraph_reason, "%s", reason ? reason : "");
+    IGRAPH_FINALLY_FREE();
+}
+
+static void on_igraph_warning(const char *reason, const char *file, int line)
+{
+    (void)reason;
+    (void)file;
+    (void)line;
+}
+
+void wg_igraph_setup(void)
+{
+    igraph_set_error_handler(on_igraph_error);
+    igraph_set_warning_handler(on_igraph_warning);
+    igraph_set_attribute_table(&igraph_cattribute_table);
+    igraph_reason[0] = '\0';
+}
+
+const char *wg_igraph_reason(void)
+{
+    return igraph_reason;
+}
+
+wg_status wg_igraph_status(igraph_error_t e)
+{
+    if (e == IGRAPH_SUCCESS) return WG_OK;
+    if (e == IGRAPH_ENOMEM) return WG_ENOMEM;
+    return WG_EINPUT;
+}
+
+wg_status wg_igraph_convert(const igraph_t *ig, const igraph_vector_t *weights, int force_undirected,
+                            wg_graph **out, uint64_t *loops, uint64_t *dups, wg_diag *d)
+{
+    igraph_vector_int_t el;
+    uint32_t *src = NULL, *dst = NULL;
+    float *w = NULL;
+    wg_status st = WG_ENOMEM;
+    igraph_integer_t n = igraph_vcount(ig), e = igraph_ecount(ig);
+    *out = NULL;
+    if (n >= (igraph_integer_t)WG_MAX_AGENTS) {
+        wg_diag_error(d, WG_EINPUT, "network: %lld agents is more than waggle can hold", (long long)n);
+        return WG_EINPUT;
+    }
+    if (igraph_vector_int_init(&el, 0) != IGRAPH_SUCCESS) {
+        wg_diag_error(d, WG_ENOMEM, "network: out of memory converting the graph");
+        return WG_ENOMEM;
+    }
+    if (igraph_get_edgelist(ig, &el, 0) != IGRAPH_SUCCESS) goto fail;
+    src = wg_malloc(e ? (size_t)e : 1, sizeof *src);
+    dst = wg_malloc(e ? (size_t)e : 1, sizeof *dst);
+    if (weights) w = wg_malloc(e ? (size_t)e : 1, sizeof *w);
+    if (!src || !dst || (weights && !w)) goto fail;
+    for (igraph_integer_t i = 0; i < e; i++) {
+        src[i] = (uint32_t)VECTOR(el)[2 * i];
+        dst[i] = (uint32_t)VECTOR(el)[2 * i + 1];
+        if (w) w[i] = (float)VECTOR(*weights)[i];
+    }
+    igraph_vector_int_destroy(&el);
+    st = wg_graph_from_edges((uint32_t)n, (uint64_t)e, src, dst, w,
+                             igraph_is_directed(ig) && !force_undirected, out, loops, dups, d);
+    free(src);
+    free(dst);
+    free(w);
+    return st;
+fail:
+    igraph_vector_int_destroy(&el);
+    free(src);
+    free(dst);
+    free(w);
+    wg_diag_error(d, WG_ENOMEM, "network: out of memory converting the graph");
+    return WG_ENOMEM;
+}
+
+/* A uniform double in [0, 1) with 53 random bits. */
+static double uniform53(wg_rand4 r)
+{
+    return ((double)(r.v[0] >> 5) * 67108864.0 + (double)(r.v[1] >> 6)) * (1.0 / 9007199254740992.0);
+}
+
+/* Read a degree sequence, one non-negative integer a line (blank and `#`
+ * lines skipped). *deg is allocated; *count receives the number of degrees. */
+static wg_status read_degrees(const char *path, uint32_t **deg, uint64_t *count, wg_diag *d)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    uint64_t n = 0, cap = 0, lineno = 0;
+    uint32_t *v = NULL;
+    *deg = NULL;
+    *count = 0;
+    if (!f) {
+        wg_diag_error(d, WG_EINPUT, "%s: cannot read the degree file: %s", path, strerror(errno));
+        return WG_EINPUT;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *p = line, *end;
+        lineno++;
+        while (*p == ' ' || *p == '\t') p++;
+        if (*p == '\n' || *p == '\r' || *p == '\0' || *p == '#') continue;
+        errno = 0;
+        unsigned long long k = strtoull(p, &end, 10);
+        while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n') end++;
+        if (*p == '-' || end == p || *end != '\0' || errno || k >= WG_MAX_AGENTS) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: a degree must be a non-negative integer", path,
+                          (unsigned long long)lineno);
+            goto fail;
+        }
+        if (n == cap) {
+            uint32_t *nv = wg_realloc(v, cap ? 2 * cap : 1024, sizeof *v);
+            if (!nv) {
+                wg_diag_error(d, WG_ENOMEM, "%s: out of memory reading degrees", path);
+                goto fail;
+            }
+            v = nv;
+            cap = cap ? 2 * cap : 1024;
+        }
+        v[n++] = (uint32_t)k;
+    }
+    if (ferror(f)) {
+        wg_diag_error(d, WG_EINPUT, "%s: read error: %s", path, strerror(errno));
+        goto fail;
+    }
+    fclose(f);
+    if (n == 0) {
+        free(v);
+        wg_diag_error(d, WG_EINPUT, "%s: the degree file holds no degree", path);
+        return WG_EINPUT;
+    }
+    *deg = v;
+    *count = n;
+    return WG_OK;
+fail:
+    fclose(f);
+    free(v);
+    return d->status ? d->status : WG_EINPUT;
+}
+
+/*
+ * Draw n degrees from p_k over k in [kmin, kmax] by inverse transform on the
+ * cumulative table (binary search), one keyed draw per agent; then make the
+ * sum even by moving the last agent's degree one step within [kmin, kmax].
+ */
+static wg_status draw_degrees(const wg_netspec *s, uint32_t n, uint64_t seed, igraph_vector_int_t *deg,
+                              wg_diag *d)
+{
+    uint32_t kmin, kmax = n - 1;
+    if (s->deg_kind == WG_DEG_POISSON) {
+        kmin = 0;
+        double hi = s->deg_mean + 40.0 * sqrt(s->deg_mean) + 40.0;
+        if (hi < kmax) kmax = (uint32_t)hi;
+    } else {
+        kmin = s->deg_min;
+    }
+    size_t len = (size_t)kmax - kmin + 1;
+    double *cum = wg_malloc(len, sizeof *cum);
+    if (!cum) {
+        wg_diag_error(d, WG_ENOMEM, "network: out of memory drawing degrees");
+        return WG_ENOMEM;
+    }
+    double acc = 0;
+    for (size_t i = 0; i < len; i++) {
+        double k = (double)(kmin + i), lp;
+        if (s->deg_kind == WG_DEG_POISSON)
+            lp = s->deg_mean > 0 ? k * log(s->deg_mean) - s->deg_mean - lgamma(k + 1) : (k == 0 ? 0 : -INFINITY);
+        else
+            lp = -s->deg_exponent * log(k) - (s->deg_cutoff > 0 ? k / s->deg_cutoff : 0);
+        acc += exp(lp);
+        cum[i] = acc;
+    }
+    if (!(acc > 0)) {
+        free(cum);
+        wg_diag_error(d, WG_EINPUT, "network: configuration degree distribution has no mass in [%u, %u]", kmin,
+                      kmax);
+        return WG_EINPUT;
+    }
+    uint64_t sum = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        double x = uniform53(wg_rng(seed, 0, 0, WG_R_USER, a)) * acc;
+        size_t lo = 0, hi = len - 1;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cum[mid] <= x) lo = mid + 1;
+            else hi = mid;
+        }
+        VECTOR(*deg)[a] = (igraph_integer_t)(kmin + lo);
+        sum += kmin + lo;
+    }
+    free(cum);
+    if (sum & 1) {
+        igraph_integer_t *last = &VECTOR(*deg)[n - 1];
+        if (*last < (igraph_integer_t)kmax) (*last)++;
+        else (*last)--;
+    }
+    return WG_OK;
+}
+
+static const char *kind_name(wg_net_kind k)
+{
+    switch (k) {
+    case WG_NET_ERDOS_RENYI: return "erdos-renyi";
+    case WG_NET_BARABASI_ALBERT: return "barabasi-albert";
+    case WG_NET_WATTS_STROGATZ: return "watts-strogatz";
+    case WG_NET_CONFIGURATION: return "configuration";
+    case WG_NET_SBM: return "sbm";
+    case WG_NET_COMPLETE: return "complete";
+    case WG_NET_STAR: return "star";
+    case WG_NET_RING: return "ring";
+    case WG_NET_PATH: return "path";
+    case WG_NET_LATTICE: return "lattice";
+    case WG_NET_FAMOUS: return "famous";
+    default: return "file";
+    }
+}
+
+/* Argument checks at entry, one specific message per problem. */
+static wg_status check_spec(const wg_netspec *s, wg_diag *d)
+{
+    const char *kn = kind_name(s->kind);
+    int needs_nodes = s->kind != WG_NET_SBM && s->kind != WG_NET_LATTICE && s->kind != WG_NET_FAMOUS &&
+                      !(s->kind == WG_NET_CONFIGURATION && s->deg_kind == WG_DEG_FILE);
+    int directed_ok = s->kind == WG_NET_ERDOS_RENYI || s->kind == WG_NET_SBM || s->kind == WG_NET_COMPLETE ||
+                      s->kind == WG_NET_STAR || s->kind == WG_NET_RING || s->kind == WG_NET_PATH;
+    if (s->kind == WG_NET_FILE || (int)s->kind < 0 || s->kind > WG_NET_FAMOUS) {
+        wg_diag_error(d, WG_EINPUT, "network: unknown kind of generated network");
+        return WG_EINPUT;
+    }
+    if (needs_nodes && (s->nodes < 1 || s->nodes >= WG_MAX_AGENTS)) {
+        wg_diag_error(d, WG_EINPUT, "network: %s needs nodes between 1 and %u", kn, WG_MAX_AGENTS - 1);
+        return WG_EINPUT;
+    }
+    if (s->directed && !directed_ok) {
+        wg_diag_error(d, WG_EINPUT, "network: %s is undirected only", kn);
+        return WG_EINPUT;
+    }
+    switch (s->kind) {
+    case WG_NET_ERDOS_RENYI:
+        if (!(s->mean_degree >= 0) || (s->nodes > 1 && s->mean_degree > (double)(s->nodes - 1))) {
+            wg_diag_error(d, WG_EINPUT, "network: erdos-renyi needs mean_degree between 0 and nodes - 1");
+            return WG_EINPUT;
+        }
+        break;
+    case WG_NET_BARABASI_ALBERT:
+        if (s->edges_per_node < 1 || s->edges_per_node >= s->nodes) {
+            wg_diag_error(d, WG_EINPUT, "network: barabasi-albert needs edges_per_node >= 1 and < nodes");
+            return WG_EINPUT;
+        }
+        break;
+    case WG_NET_WATTS_STROGATZ:
+        if (s->neighbours < 1 || 2 * (uint64_t)s->neighbours >= s->nodes) {
+            wg_diag_error(d, WG_EINPUT, "network: watts-strogatz needs neighbours >= 1 and 2 x neighbours < nodes");
+            return WG_EINPUT;
+        }
+        if (!(s->rewire >= 0 && s->rewire <= 1)) {
+            wg_diag_error(d, WG_EINPUT, "network: watts-strogatz needs rewire between 0 and 1");
+            return WG_EINPUT;
+        }
+        break;
+    case WG_NET_CONFIGURATION:
+        if (s->deg_kind == WG_DEG_POISSON && !(s->deg_mean >= 0 && s->deg_mean <= (double)(s->nodes - 1))) {
+            wg_diag_error(d, WG_EINPUT, "network: configuration poisson degrees need a mean between 0 and nodes - 1");
+            return WG_EINPUT;
+        }
+        if (s->deg_kind == WG_DEG_POWER_LAW) {
+            if (s->deg_min < 1 || s->deg_min > s->nodes - 1) {
+                wg_diag_error(d, WG_EINPUT, "network: configuration power_law needs min >= 1 and < nodes");
+                return WG_EINPUT;
+            }
+            if (!isfinite(s->deg_exponent) || s->deg_exponent < 0) {
+                wg_diag_error(d, WG_EINPUT, "network: configuration power_law needs a finite exponent >= 0");
+                return WG_EINPUT;
+            }
+            if (!isfinite(s->deg_cutoff) || s->deg_cutoff < 0) {
+                wg_diag_error(d, WG_EINPUT, "network: configuration power_law needs a cutoff >= 0 (0: none)");
+                return WG_EINPUT;
+            }
+        }
+        if (s->deg_kind == WG_DEG_FILE && !s->deg_file) {
+            wg_diag_error(d, WG_EINPUT, "network: configuration degrees from a file need the file's name");
+            return WG_EINPUT;
+        }
+        break;
+    case WG_NET_SBM: {
+        uint64_t total = 0;
+        if (s->nblocks < 1 || !s->sizes || !s->p) {
+            wg_diag_error(d, WG_EINPUT, "network: sbm needs sizes and a p matrix");
+            return WG_EINPUT;
+        }
+        for (size_t i = 0; i < s->nblocks; i++) {
+            if (s->sizes[i] < 1 || s->sizes[i] >= WG_MAX_AGENTS - total) {
+                wg_diag_error(d, WG_EINPUT, "network: sbm block %zu needs a size >= 1 (and all blocks < %u agents)",
+                              i + 1, WG_MAX_AGENTS);
+                return WG_EINPUT;
+            }
+            total += s->sizes[i];
+        }
+        for (size_t i = 0; i < s->nblocks * s->nblocks; i++) {
+            if (!(s->p[i] >= 0 && s->p[i] <= 1)) {
+                wg_diag_error(d, WG_EINPUT, "network: sbm p[%zu][%zu] = %g is not a probability",
+                              i / s->nblocks + 1, i % s->nblocks + 1, s->p[i]);
+                return WG_EINPUT;
+            }
+            if (!s->directed && s->p[i] != s->p[(i % s->nblocks) * s->nblocks + i / s->nblocks]) {
+                wg_diag_error(d, WG_EINPUT, "network: sbm p must be symmetric for an undirected graph");
+                return WG_EINPUT;
+            }
+        }
+        break;
+    }
+    case WG_NET_LATTICE:
+        if (s->dims[0] < 1 || s->dims[1] < 1 || (uint64_t)s->dims[0] * s->dims[1] >= WG_MAX_AGENTS) {
+            wg_diag_error(d, WG_EINPUT, "network: lattice needs dims [w, h] with w, h >= 1 and w x h < %u",
+                          WG_MAX_AGENTS);
+            return WG_EINPUT;
+        }
+        break;
+    case WG_NET_FAMOUS:
+        if (!s->famous || !*s->famous) {
+            wg_diag_error(d, WG_EINPUT, "network: famous needs a name (e.g. karate)");
+            return WG_EINPUT;
+        }
+        break;
+    default:
+        break;
+    }
+    return WG_OK;
+}
+
+/* Call the igraph generator of the spec's kind into *ig. */
+static igraph_error_t run_generator(const wg_netspec *s, uint64_t seed, igraph_t *ig, wg_diag *d, wg_status *st)
+{
+    igraph_integer_t n = (igraph_integer_t)s->nodes;
+    igraph_error_t e = IGRAPH_SUCCESS;
+    *st = WG_OK;
+    switch (s->kind) {
+    case WG_NET_ERDOS_RENYI:
+        return igraph_erdos_renyi_game_gnp(ig, n, n > 1 ? s->mean_degree / (double)(n - 1) : 0.0, s->directed, 0);
+    case WG_NET_BARABASI_ALBERT:
+        return igraph_barabasi_game(ig, n, 1.0, s->edges_per_node, NULL, 1, 1.0, 0, IGRAPH_BARABASI_PSUMTREE, NULL);
+    case WG_NET_WATTS_STROGATZ:
+        return igraph_watts_strogatz_game(ig, 1, n, s->neighbours, s->rewire, 0, 0);
+    case WG_NET_CONFIGURATION: {
+        igraph_vector_int_t deg;
+        uint32_t *fdeg = NULL;
+        uint64_t count = (uint64_t)n;
+        if (s->deg_kind == WG_DEG_FILE) {
+            if ((*st = read_degrees(s->deg_file, &fdeg, &count, d)) != WG_OK) return IGRAPH_FAILURE;
+            if (s->nodes && count != s->nodes) {
+                wg_diag_error(d, WG_EINPUT, "%s: %llu degrees for %llu nodes", s->deg_file,
+                              (unsigned long long)count, (unsigned long long)s->nodes);
+                free(fdeg);
+                *st = WG_EINPUT;
+                return IGRAPH_FAILURE;
+            }
+        }
+        if ((e = igraph_vector_int_init(&deg, (igraph_integer_t)count)) != IGRAPH_SUCCESS) {
+            free(fdeg);
+            return e;
+        }
+        if (fdeg) {
+            uint64_t sum = 0;
+            for (uint64_t a = 0; a < count; a++) {
+                VECTOR(deg)[a] = fdeg[a];
+                sum += fdeg[a];
+                if (fdeg[a] >= count) {
+                    wg_diag_error(d, WG_EINPUT, "%s:%llu: degree %u is not below the %llu agents", s->deg_file,
+                                  (unsigned long long)a + 1, fdeg[a], (unsigned long long)count);
+                    *st = WG_EINPUT;
+                }
+            }
+            if (*st == WG_OK && (sum & 1)) {
+                wg_diag_error(d, WG_EINPUT, "%s: the degrees add up to %llu, an odd number", s->deg_file,
+                              (unsigned long long)sum);
+                *st = WG_EINPUT;
+            }
+            free(fdeg);
+        } else {
+            *st = draw_degrees(s, (uint32_t)n, seed, &deg, d);
+        }
+        if (*st == WG_OK) e = igraph_degree_sequence_game(ig, &deg, NULL, IGRAPH_DEGSEQ_EDGE_SWITCHING_SIMPLE);
+        igraph_vector_int_destroy(&deg);
+        return *st == WG_OK ? e : IGRAPH_FAILURE;
+    }
+    case WG_NET_SBM: {
+        igraph_matrix_t pm;
+        igraph_vector_int_t sizes;
+        igraph_integer_t nb = (igraph_integer_t)s->nblocks, total = 0;
+        if ((e = igraph_matrix_init(&pm, nb, nb)) != IGRAPH_SUCCESS) return e;
+        if ((e = igraph_vector_int_init(&sizes, nb)) != IGRAPH_SUCCESS) {
+            igraph_matrix_destroy(&pm);
+            return e;
+        }
+        for (igraph_integer_t i = 0; i < nb; i++) {
+            VECTOR(sizes)[i] = (igraph_integer_t)s->sizes[i];
+            total += (igraph_integer_t)s->sizes[i];
+            for (igraph_integer_t j = 0; j < nb; j++) MATRIX(pm, i, j) = s->p[i * nb + j];
+        }
+        e = igraph_sbm_game(ig, total, &pm, &sizes, s->directed, 0);
+        igraph_matrix_destroy(&pm);
+        igraph_vector_int_destroy(&sizes);
+        return e;
+    }
+    case WG_NET_COMPLETE: return igraph_full(ig, n, s->directed, 0);
+    case WG_NET_STAR: return igraph_star(ig, n, s->directed ? IGRAPH_STAR_OUT : IGRAPH_STAR_UNDIRECTED, 0);
+    case WG_NET_RING: return igraph_ring(ig, n, s->directed, 0, 1);
+    case WG_NET_PATH: return igraph_ring(ig, n, s->directed, 0, 0);
+    case WG_NET_LATTICE: {
+        igraph_vector_int_t dims;
+        igraph_vector_bool_t per;
+        if ((e = igraph_vector_int_init(&dims, 2)) != IGRAPH_SUCCESS) return e;
+        if ((e = igraph_vector_bool_init(&per, 2)) != IGRAPH_SUCCESS) {
+            igraph_vector_int_destroy(&dims);
+            return e;
+        }
+        VECTOR(dims)[0] = s->dims[0];
+        VECTOR(dims)[1] = s->dims[1];
+        VECTOR(per)[0] = VECTOR(per)[1] = s->periodic ? 1 : 0;
+        e = igraph_square_lattice(ig, &dims, 1, 0, 0, &per);
+        igraph_vector_int_destroy(&dims);
+        igraph_vector_bool_destroy(&per);
+        return e;
+    }
+    case WG_NET_FAMOUS: {
+        const char *name = s->famous;
+        if (!strcmp(name, "karate") || !strcmp(name, "zachary")) name = "Zachary";
+        e = igraph_famous(ig, name);
+        if (e != IGRAPH_SUCCESS && e != IGRAPH_ENOMEM) {
+            wg_diag_error(d, WG_EINPUT, "network: famous graph \"%s\" is unknown (try karate)", s->famous);
+            *st = WG_EINPUT;
+        }
+        return e;
+    }
+    default:
+        return IGRAPH_EINVAL;
+    }
+}
+
+wg_status wg_generate(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_diag *d)
+{
+    igraph_t ig;
+    wg_status st;
+    *out = NULL;
+    if ((st = check_spec(spec, d)) != WG_OK) return st;
+    wg_igraph_setup();
+    if (igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed) != IGRAPH_SUCCESS) {
+        wg_diag_error(d, WG_ENOMEM, "network: cannot seed igraph's random generator");
+        return WG_ENOMEM;
+    }
+    igraph_error_t e = run_generator(spec, seed, &ig, d, &st);
+    if (st != WG_OK) return st;   /* reported already; ig was not built */
+    if (e != IGRAPH_SUCCESS) {
+        st = wg_igraph_status(e);
+        wg_diag_error(d, st, "network: %s: igraph failed: %s", kind_name(spec->kind), wg_igraph_reason());
+        return st;
+    }
+    st = wg_igraph_convert(&ig, NULL, 0, out, NULL, NULL, d);
+    igraph_destroy(&ig);
+    return st;
+}

@@ -1,0 +1,738 @@
+/*
+ * import.c — network files: edge lists and CSV read by waggle itself (plain
+ * or gzip, through zlib), GraphML, GML and Pajek through igraph's readers.
+ *
+ * A network file is untrusted input: every problem is an error naming the
+ * file and, where there is one, the line. Ids are non-negative integers up
+ * to WG_MAX_ID, remapped to agents 0..n-1 in order of first appearance with
+ * an open-addressing hash table (the original id kept in g->label). Edge
+ * lists are held as growable uint32 arrays (float weights only when asked
+ * for), never as igraph objects, so a large file costs 8 bytes an edge.
+ * Self-loops are dropped as they are read; duplicates when the CSR is built.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "graph_igraph.h"
+
+#define WG_LINE_MAX 65536      /* bytes in one line of an edge list or CSV */
+#define WG_MAX_FIELDS 64       /* fields of one line that are looked at */
+#define WG_GZ_BUFFER 131072    /* zlib's read buffer, bytes */
+#define WG_PROLOG_SCAN 65536   /* bytes of a GraphML file searched for a DTD */
+
+/* ---- ids: open addressing from original id to agent ------------------- */
+
+typedef struct idmap {
+    uint32_t *slot;     /* agent + 1, 0 when empty */
+    uint64_t mask;      /* capacity - 1, capacity a power of two */
+    uint64_t *label;    /* original id of each agent */
+    uint32_t n;
+    uint64_t cap_label;
+} idmap;
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    x ^= x >> 27;
+    x *= UINT64_C(0x94d049bb133111eb);
+    return x ^ (x >> 31);
+}
+
+static void idmap_free(idmap *m)
+{
+    free(m->slot);
+    free(m->label);
+}
+
+static int idmap_grow(idmap *m)
+{
+    uint64_t cap = m->slot ? 2 * (m->mask + 1) : 1024;
+    uint32_t *slot = wg_calloc(cap, sizeof *slot);
+    if (!slot) return -1;
+    for (uint32_t a = 0; a < m->n; a++) {
+        uint64_t h = mix64(m->label[a]) & (cap - 1);
+        while (slot[h]) h = (h + 1) & (cap - 1);
+        slot[h] = a + 1;
+    }
+    free(m->slot);
+    m->slot = slot;
+    m->mask = cap - 1;
+    return 0;
+}
+
+/* Agent of id, added when new. Returns -1 when memory runs out. */
+static int idmap_get(idmap *m, uint64_t id, uint32_t *agent)
+{
+    if (!m->slot || 2 * ((uint64_t)m->n + 1) > m->mask + 1)
+        if (idmap_grow(m)) return -1;
+    uint64_t h = mix64(id) & m->mask;
+    while (m->slot[h]) {
+        if (m->label[m->slot[h] - 1] == id) {
+            *agent = m->slot[h] - 1;
+            return 0;
+        }
+        h = (h + 1) & m->mask;
+    }
+    if (m->n == m->cap_label) {
+        uint64_t cap = m->cap_label ? 2 * m->cap_label : 1024;
+        uint64_t *l = wg_realloc(m->label, cap, sizeof *l);
+        if (!l) return -1;
+        m->label = l;
+        m->cap_label = cap;
+    }
+    m->label[m->n] = id;
+    m->slot[h] = m->n + 1;
+    *agent = m->n++;
+    return 0;
+}
+
+/* ---- growable edge arrays ---------------------------------------------- */
+
+typedef struct edgebuf {
+    uint32_t *src, *dst;
+    float *w;           /* only when weighted */
+    uint64_t *line;     /* line of each edge, only when duplicates are errors */
+    uint64_t n, cap;
+} edgebuf;
+
+static void edgebuf_free(edgebuf *b)
+{
+    free(b->src);
+    free(b->dst);
+    free(b->w);
+    free(b->line);
+}
+
+static int edgebuf_push(edgebuf *b, uint32_t s, uint32_t t, float w, int weighted, int lines, uint64_t line)
+{
+    if (b->n == b->cap) {
+        uint64_t cap = b->cap ? b->cap + b->cap / 2 : 4096;
+        uint32_t *ns = wg_realloc(b->src, cap, sizeof *ns);
+        if (!ns) return -1;
+        b->src = ns;
+        uint32_t *nd = wg_realloc(b->dst, cap, sizeof *nd);
+        if (!nd) return -1;
+        b->dst = nd;
+        if (weighted) {
+            float *nw = wg_realloc(b->w, cap, sizeof *nw);
+            if (!nw) return -1;
+            b->w = nw;
+        }
+        if (lines) {
+            uint64_t *nl = wg_realloc(b->line, cap, sizeof *nl);
+            if (!nl) return -1;
+            b->line = nl;
+        }
+        b->cap = cap;
+    }
+    b->src[b->n] = s;
+    b->dst[b->n] = t;
+    if (weighted) b->w[b->n] = w;
+    if (lines) b->line[b->n] = line;
+    b->n++;
+    return 0;
+}
+
+/* ---- opening files ------------------------------------------------------ */
+
+/* Open path for reading; a missing, unreadable file or a directory is an
+ * error with the system's reason. Returns the descriptor or -1. */
+static int open_input(const char *path, wg_diag *d)
+{
+    struct stat sb;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        wg_diag_error(d, WG_EINPUT, "%s: cannot open the network file: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
+        int err = S_ISDIR(sb.st_mode) ? EISDIR : errno;
+        wg_diag_error(d, WG_EINPUT, "%s: cannot read the network file: %s", path, strerror(err));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return len >= k && strncasecmp(s + len - k, suffix, k) == 0;
+}
+
+static wg_net_format guess_format(const char *path, int *gz)
+{
+    size_t len = strlen(path);
+    *gz = ends_with(path, len, ".gz");
+    if (*gz) len -= 3;
+    if (ends_with(path, len, ".graphml") || ends_with(path, len, ".xml")) return WG_FMT_GRAPHML;
+    if (ends_with(path, len, ".gml")) return WG_FMT_GML;
+    if (ends_with(path, len, ".net") || ends_with(path, len, ".pajek")) return WG_FMT_PAJEK;
+    if (ends_with(path, len, ".csv")) return WG_FMT_CSV;
+    return WG_FMT_EDGELIST;
+}
+
+/* ---- parsing fields ----------------------------------------------------- */
+
+typedef enum { ID_OK, ID_NEGATIVE, ID_SYNTAX, ID_RANGE } id_result;
+
+static id_result parse_id(const char *s, uint64_t *id)
+{
+    uint64_t v = 0;
+    int big = 0;
+    if (*s == '-') return s[1] >= '0' && s[1] <= '9' ? ID_NEGATIVE : ID_SYNTAX;
+    if (*s == '+') s++;
+    if (!*s) return ID_SYNTAX;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return ID_SYNTAX;
+        if (v > (UINT64_MAX - 9) / 10) big = 1;
+        else v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *id = v;
+    return big || v > WG_MAX_ID ? ID_RANGE : ID_OK;
+}
+
+/* Split an edge-list line on blanks, in place. Returns the field count. */
+static int split_blank(char *p, char **f)
+{
+    int nf = 0;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+        if (!*p) return nf;
+        char *start = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') p++;
+        if (nf < WG_MAX_FIELDS) f[nf++] = start;
+        if (*p) *p++ = '\0';
+    }
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t k = strlen(s);
+    while (k && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r' || s[k - 1] == '\n')) s[--k] = '\0';
+    return s;
+}
+
+/* Split a CSV line on commas, in place, undoing quotes ("a ""b""" -> a "b"). */
+static int split_csv(char *p, char **f)
+{
+    int nf = 0;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') p++;
+        char *start = p, *out = p;
+        if (*p == '"') {
+            p++;
+            while (*p) {
+                if (*p == '"' && p[1] == '"') {
+                    *out++ = '"';
+                    p += 2;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    *out++ = *p++;
+                }
+            }
+            while (*p && *p != ',') p++;
+            char sep = *p;
+            *out = '\0';
+            if (nf < WG_MAX_FIELDS) f[nf++] = start;
+            if (!sep) return nf;
+            p++;
+        } else {
+            while (*p && *p != ',') p++;
+            char sep = *p;
+            *p = '\0';
+            if (nf < WG_MAX_FIELDS) f[nf++] = trim(start);
+            if (!sep) return nf;
+            p++;
+        }
+    }
+}
+
+static int is_blank_or_comment(const char *p)
+{
+    while (*p == ' ' || *p == '\t') p++;
+    return *p == '\0' || *p == '\n' || *p == '\r' || *p == '#' || *p == '%';
+}
+
+static int all_digits(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return 0;
+    return 1;
+}
+
+/* ---- edge lists and CSV ------------------------------------------------- */
+
+typedef struct reader {
+    const wg_netspec *spec;
+    const char *path;
+    int csv;
+    int weight_col;     /* 0-based column of the weight, -1 none */
+    idmap ids;
+    edgebuf eb;
+    uint64_t loops, first_loop_line;
+} reader;
+
+static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t *agent, wg_diag *d)
+{
+    uint64_t id = 0;
+    switch (parse_id(tok, &id)) {
+    case ID_NEGATIVE:
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: id %s is negative", r->path, (unsigned long long)lineno, tok);
+        return WG_EINPUT;
+    case ID_SYNTAX:
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: id \"%s\" is not a non-negative integer", r->path,
+                      (unsigned long long)lineno, tok);
+        return WG_EINPUT;
+    case ID_RANGE:
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: id %s is beyond the largest allowed id %llu", r->path,
+                      (unsigned long long)lineno, tok, (unsigned long long)WG_MAX_ID);
+        return WG_EINPUT;
+    default:
+        break;
+    }
+    if (idmap_get(&r->ids, id, agent)) {
+        wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
+        return WG_ENOMEM;
+    }
+    return WG_OK;
+}
+
+/* The weight column from spec->weight: a 1-based number, or a header name. */
+static wg_status resolve_weight(reader *r, char **hdr, int nhdr, wg_diag *d)
+{
+    const char *w = r->spec->weight;
+    r->weight_col = -1;
+    if (!w) return WG_OK;
+    if (all_digits(w)) {
+        long c = strtol(w, NULL, 10);
+        if (c < 3 || c > WG_MAX_FIELDS) {
+            wg_diag_error(d, WG_EINPUT, "%s: weight column %s must be between 3 and %d", r->path, w,
+                          WG_MAX_FIELDS);
+            return WG_EINPUT;
+        }
+        r->weight_col = (int)c - 1;
+        return WG_OK;
+    }
+    for (int i = 0; hdr && i < nhdr; i++)
+        if (strcmp(hdr[i], w) == 0) {
+            if (i < 2) break;
+            r->weight_col = i;
+            return WG_OK;
+        }
+    if (!r->csv)
+        wg_diag_error(d, WG_EINPUT, "%s: an edge list names its weight by column number (3 or more), not \"%s\"",
+                      r->path, w);
+    else if (!hdr)
+        wg_diag_error(d, WG_EINPUT, "%s: weight \"%s\" names a column but the file has no header", r->path, w);
+    else
+        wg_diag_error(d, WG_EINPUT, "%s: weight \"%s\" is not a column of the header (after source and target)",
+                      r->path, w);
+    return WG_EINPUT;
+}
+
+/* One data line: ids, weight, self-loop check, then the edge is kept. */
+static wg_status read_edge(reader *r, uint64_t lineno, char **f, int nf, wg_diag *d)
+{
+    uint32_t a, b;
+    float wv = 1.0f;
+    wg_status st;
+    if (nf < 2) {
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: expected a source and a target", r->path, (unsigned long long)lineno);
+        return WG_EINPUT;
+    }
+    if ((st = check_id(r, lineno, f[0], &a, d)) != WG_OK) return st;
+    if ((st = check_id(r, lineno, f[1], &b, d)) != WG_OK) return st;
+    if (r->weight_col >= 0) {
+        char *end;
+        if (r->weight_col >= nf) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: no weight in column %d", r->path, (unsigned long long)lineno,
+                          r->weight_col + 1);
+            return WG_EINPUT;
+        }
+        errno = 0;
+        double x = strtod(f[r->weight_col], &end);
+        if (end == f[r->weight_col] || *end || !isfinite(x) || !(x > 0) || !isfinite((float)x) || (float)x <= 0) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: weight \"%s\" is not a finite number > 0", r->path,
+                          (unsigned long long)lineno, f[r->weight_col]);
+            return WG_EINPUT;
+        }
+        wv = (float)x;
+    }
+    if (a == b) {
+        if (r->spec->self_loops_error) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: self-loop %s -> %s", r->path, (unsigned long long)lineno, f[0],
+                          f[1]);
+            return WG_EINPUT;
+        }
+        r->loops++;
+        return WG_OK;
+    }
+    if (edgebuf_push(&r->eb, a, b, wv, r->weight_col >= 0, r->spec->duplicates_error, lineno)) {
+        wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
+        return WG_ENOMEM;
+    }
+    return WG_OK;
+}
+
+/* Read every line of an edge list or CSV through zlib (plain or gzip). */
+static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
+{
+    char *line = wg_malloc(WG_LINE_MAX, 1);
+    char *f[WG_MAX_FIELDS];
+    uint64_t lineno = 0;
+    int first = 1;
+    wg_status st = WG_OK;
+    if (!line) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory", r->path);
+        return WG_ENOMEM;
+    }
+    if (!r->csv && (st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
+    while (gzgets(gz, line, WG_LINE_MAX)) {
+        size_t len = strlen(line);
+        lineno++;
+        if (len == WG_LINE_MAX - 1 && line[len - 1] != '\n' && !gzeof(gz)) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: line longer than %d bytes", r->path, (unsigned long long)lineno,
+                          WG_LINE_MAX - 2);
+            st = WG_EINPUT;
+            goto done;
+        }
+        if (is_blank_or_comment(line)) continue;
+        int nf = r->csv ? split_csv(line, f) : split_blank(line, f);
+        if (r->csv && first) {
+            uint64_t id;
+            first = 0;
+            /* A first line whose first two fields are not integers is a header. */
+            if (nf < 2 || parse_id(f[0], &id) == ID_SYNTAX || parse_id(f[1], &id) == ID_SYNTAX) {
+                if ((st = resolve_weight(r, f, nf, d)) != WG_OK) goto done;
+                continue;
+            }
+            if ((st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
+        }
+        if ((st = read_edge(r, lineno, f, nf, d)) != WG_OK) goto done;
+    }
+    int err = Z_OK;
+    const char *msg = gzerror(gz, &err);
+    if (err == Z_ERRNO) {
+        wg_diag_error(d, WG_EINPUT, "%s: read error: %s", r->path, strerror(errno));
+        st = WG_EINPUT;
+    } else if (err != Z_OK && err != Z_STREAM_END) {
+        wg_diag_error(d, WG_EINPUT, "%s: truncated or corrupt gzip data (%s)", r->path, msg);
+        st = WG_EINPUT;
+    } else if (r->csv && first) {
+        if ((st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
+    }
+done:
+    free(line);
+    return st;
+}
+
+/* The line of the first edge that repeats an earlier one (order-free pair
+ * when undirected); only called when duplicates are errors. */
+static uint64_t first_duplicate_line(const edgebuf *b, int directed)
+{
+    uint64_t cap = 16, found = 0;
+    while (cap < 2 * b->n) cap *= 2;
+    uint64_t *set = wg_calloc(cap, sizeof *set);
+    if (!set) return 0;
+    for (uint64_t i = 0; i < b->n && !found; i++) {
+        uint32_t s = b->src[i], t = b->dst[i];
+        if (!directed && s > t) {
+            uint32_t x = s;
+            s = t;
+            t = x;
+        }
+        uint64_t key = ((uint64_t)s << 32 | t) + 1;   /* never 0: s != t */
+        uint64_t h = mix64(key) & (cap - 1);
+        while (set[h] && set[h] != key) h = (h + 1) & (cap - 1);
+        if (set[h] == key) found = b->line[i];
+        set[h] = key;
+    }
+    free(set);
+    return found;
+}
+
+/* Report self-loops and duplicates: a note when dropped, an error in error mode. */
+static wg_status report_drops(const wg_netspec *spec, const char *path, uint64_t loops, uint64_t dups,
+                              uint64_t dup_line, wg_diag *d)
+{
+    if (loops && spec->self_loops_error) {
+        wg_diag_error(d, WG_EINPUT, "%s: %llu self-loops (self_loops: error)", path, (unsigned long long)loops);
+        return WG_EINPUT;
+    }
+    if (dups && spec->duplicates_error) {
+        if (dup_line)
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: duplicate edge (%llu in all; duplicates: error)", path,
+                          (unsigned long long)dup_line, (unsigned long long)dups);
+        else
+            wg_diag_error(d, WG_EINPUT, "%s: %llu duplicate edges (duplicates: error)", path,
+                          (unsigned long long)dups);
+        return WG_EINPUT;
+    }
+    if (loops) wg_diag_note(d, "%s: %llu self-loop%s dropped", path, (unsigned long long)loops, loops > 1 ? "s" : "");
+    if (dups)
+        wg_diag_note(d, "%s: %llu duplicate edge%s dropped", path, (unsigned long long)dups, dups > 1 ? "s" : "");
+    return WG_OK;
+}
+
+static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg_diag *d)
+{
+    reader r;
+    gzFile gz = NULL;
+    wg_graph *g = NULL;
+    uint64_t dups = 0;
+    wg_status st;
+    memset(&r, 0, sizeof r);
+    r.spec = spec;
+    r.path = spec->file;
+    r.csv = csv;
+    r.weight_col = -1;
+    int fd = open_input(spec->file, d);
+    if (fd < 0) return WG_EINPUT;
+    gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory opening the file", spec->file);
+        return WG_ENOMEM;
+    }
+    gzbuffer(gz, WG_GZ_BUFFER);
+    st = read_lines(&r, gz, d);
+    int zc = gzclose_r(gz);
+    if (st == WG_OK && zc != Z_OK) {
+        wg_diag_error(d, WG_EINPUT, "%s: truncated or corrupt gzip data (%s)", spec->file,
+                      zc == Z_BUF_ERROR ? "unexpected end of file" : "read error");
+        st = WG_EINPUT;
+    }
+    if (st != WG_OK) goto fail;
+    if (r.eb.n == 0) {
+        wg_diag_error(d, WG_EINPUT, "%s: no edges in the network file", spec->file);
+        st = WG_EINPUT;
+        goto fail;
+    }
+    st = wg_graph_from_edges(r.ids.n, r.eb.n, r.eb.src, r.eb.dst, r.eb.w, spec->directed, &g, NULL, &dups, d);
+    if (st != WG_OK) goto fail;
+    st = report_drops(spec, spec->file, r.loops, dups, dups ? first_duplicate_line(&r.eb, spec->directed) : 0,
+                      d);
+    if (st != WG_OK) goto fail;
+    g->label = r.ids.label;    /* the graph takes the labels */
+    r.ids.label = NULL;
+    edgebuf_free(&r.eb);
+    idmap_free(&r.ids);
+    *out = g;
+    return WG_OK;
+fail:
+    wg_graph_free(g);
+    edgebuf_free(&r.eb);
+    idmap_free(&r.ids);
+    return st;
+}
+
+/* ---- GraphML, GML, Pajek through igraph --------------------------------- */
+
+/* GraphML with a DTD or entity declarations is refused before igraph sees it. */
+static wg_status refuse_dtd(const char *path, FILE *f, wg_diag *d)
+{
+    char *buf = wg_malloc(WG_PROLOG_SCAN + 1, 1);
+    if (!buf) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory", path);
+        return WG_ENOMEM;
+    }
+    size_t k = fread(buf, 1, WG_PROLOG_SCAN, f);
+    buf[k] = '\0';
+    for (size_t i = 0; i < k; i++)
+        if (!buf[i]) buf[i] = ' ';
+    int bad = strstr(buf, "<!DOCTYPE") || strstr(buf, "<!ENTITY");
+    free(buf);
+    rewind(f);
+    if (bad) {
+        wg_diag_error(d, WG_EINPUT, "%s: DTDs and entities are not accepted", path);
+        return WG_EINPUT;
+    }
+    return WG_OK;
+}
+
+/* Node attributes into g->attr_* as strings; integer "id"s into g->label. */
+static wg_status copy_node_attrs(const igraph_t *ig, wg_graph *g, const char *path, wg_diag *d)
+{
+    igraph_strvector_t names;
+    igraph_vector_int_t types;
+    wg_status st = WG_ENOMEM;
+    if (igraph_strvector_init(&names, 0)) goto oom0;
+    if (igraph_vector_int_init(&types, 0)) goto oom1;
+    if (igraph_cattribute_list(ig, NULL, NULL, &names, &types, NULL, NULL)) goto oom2;
+    size_t na = (size_t)igraph_strvector_size(&names);
+    if (na) {
+        g->attr_names = wg_calloc(na, sizeof *g->attr_names);
+        g->attr_values = wg_calloc(na, sizeof *g->attr_values);
+        if (!g->attr_names || !g->attr_values) goto oom2;
+        g->nattrs = na;
+    }
+    for (size_t i = 0; i < na; i++) {
+        const char *name = igraph_strvector_get(&names, (igraph_integer_t)i);
+        int type = (int)VECTOR(types)[i];
+        if (!(g->attr_names[i] = wg_strdup(name))) goto oom2;
+        if (!(g->attr_values[i] = wg_calloc(g->n ? g->n : 1, sizeof(char *)))) goto oom2;
+        int integral = strcmp(name, "id") == 0 && !g->label;
+        uint64_t *label = integral ? wg_malloc(g->n ? g->n : 1, sizeof *label) : NULL;
+        if (integral && !label) goto oom2;
+        for (uint32_t a = 0; a < g->n; a++) {
+            char num[64];
+            const char *v = NULL;
+            if (type == IGRAPH_ATTRIBUTE_NUMERIC) {
+                double x = VAN(ig, name, a);
+                if (!isnan(x)) {
+                    snprintf(num, sizeof num, "%.17g", x);
+                    v = num;
+                }
+            } else if (type == IGRAPH_ATTRIBUTE_BOOLEAN) {
+                v = VAB(ig, name, a) ? "true" : "false";
+            } else if (type == IGRAPH_ATTRIBUTE_STRING) {
+                v = VAS(ig, name, a);
+            }
+            if (v && !(g->attr_values[i][a] = wg_strdup(v))) {
+                free(label);
+                goto oom2;
+            }
+            uint64_t id;
+            if (label && (!v || parse_id(v, &id) != ID_OK)) {
+                free(label);
+                label = NULL;
+            }
+            if (label) label[a] = id;
+        }
+        if (label) g->label = label;
+    }
+    st = WG_OK;
+oom2:
+    igraph_vector_int_destroy(&types);
+oom1:
+    igraph_strvector_destroy(&names);
+oom0:
+    if (st != WG_OK) wg_diag_error(d, st, "%s: out of memory reading node attributes", path);
+    return st;
+}
+
+/* Edge weights from the numeric edge attribute spec->weight. */
+static wg_status edge_weights(const igraph_t *ig, const wg_netspec *spec, igraph_vector_t *w, wg_diag *d)
+{
+    if (!igraph_cattribute_has_attr(ig, IGRAPH_ATTRIBUTE_EDGE, spec->weight)) {
+        wg_diag_error(d, WG_EINPUT, "%s: no edge attribute \"%s\" for the weight", spec->file, spec->weight);
+        return WG_EINPUT;
+    }
+    igraph_attribute_type_t type;
+    if (igraph_cattribute_table.gettype(ig, &type, IGRAPH_ATTRIBUTE_EDGE, spec->weight) ||
+        type != IGRAPH_ATTRIBUTE_NUMERIC) {
+        wg_diag_error(d, WG_EINPUT, "%s: edge attribute \"%s\" is not numeric", spec->file, spec->weight);
+        return WG_EINPUT;
+    }
+    if (igraph_vector_init(w, 0) || igraph_cattribute_EANV(ig, spec->weight, igraph_ess_all(IGRAPH_EDGEORDER_ID), w)) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory reading weights", spec->file);
+        return WG_ENOMEM;
+    }
+    for (igraph_integer_t i = 0; i < igraph_vector_size(w); i++) {
+        double x = VECTOR(*w)[i];
+        if (!isfinite(x) || !(x > 0) || !((float)x > 0) || !isfinite((float)x)) {
+            wg_diag_error(d, WG_EINPUT, "%s: edge %lld has weight %g, not a finite number > 0", spec->file,
+                          (long long)i + 1, x);
+            igraph_vector_destroy(w);
+            return WG_EINPUT;
+        }
+    }
+    return WG_OK;
+}
+
+static wg_status import_igraph(const wg_netspec *spec, wg_net_format fmt, wg_graph **out, wg_diag *d)
+{
+    igraph_t ig;
+    igraph_vector_t w;
+    int have_ig = 0, have_w = 0;
+    wg_graph *g = NULL;
+    uint64_t loops = 0, dups = 0;
+    wg_status st;
+    int fd = open_input(spec->file, d);
+    if (fd < 0) return WG_EINPUT;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        wg_diag_error(d, WG_ENOMEM, "%s: cannot open the network file: %s", spec->file, strerror(errno));
+        return WG_ENOMEM;
+    }
+    if (fmt == WG_FMT_GRAPHML && (st = refuse_dtd(spec->file, f, d)) != WG_OK) goto fail;
+    wg_igraph_setup();
+    igraph_error_t e = fmt == WG_FMT_GRAPHML ? igraph_read_graph_graphml(&ig, f, 0)
+                       : fmt == WG_FMT_GML   ? igraph_read_graph_gml(&ig, f)
+                                             : igraph_read_graph_pajek(&ig, f);
+    if (e != IGRAPH_SUCCESS) {
+        st = wg_igraph_status(e);
+        wg_diag_error(d, st, "%s: cannot read the %s file: %s", spec->file,
+                      fmt == WG_FMT_GRAPHML ? "GraphML" : fmt == WG_FMT_GML ? "GML" : "Pajek", wg_igraph_reason());
+        goto fail;
+    }
+    have_ig = 1;
+    if (igraph_ecount(&ig) == 0) {
+        wg_diag_error(d, WG_EINPUT, "%s: no edges in the network file", spec->file);
+        st = WG_EINPUT;
+        goto fail;
+    }
+    if (spec->weight) {
+        if ((st = edge_weights(&ig, spec, &w, d)) != WG_OK) goto fail;
+        have_w = 1;
+    }
+    /* An undirected file read as directed keeps both arcs of each edge. */
+    st = wg_igraph_convert(&ig, have_w ? &w : NULL, !spec->directed, &g, &loops, &dups, d);
+    if (st != WG_OK) goto fail;
+    g->directed = spec->directed ? 1 : 0;
+    if ((st = report_drops(spec, spec->file, loops, dups, 0, d)) != WG_OK) goto fail;
+    if ((st = copy_node_attrs(&ig, g, spec->file, d)) != WG_OK) goto fail;
+    igraph_destroy(&ig);
+    if (have_w) igraph_vector_destroy(&w);
+    fclose(f);
+    *out = g;
+    return WG_OK;
+fail:
+    wg_graph_free(g);
+    if (have_w) igraph_vector_destroy(&w);
+    if (have_ig) igraph_destroy(&ig);
+    fclose(f);
+    return st;
+}
+
+wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
+{
+    int gz = 0;
+    *out = NULL;
+    if (!spec->file || !*spec->file) {
+        wg_diag_error(d, WG_EINPUT, "network: file needs a path");
+        return WG_EINPUT;
+    }
+    wg_net_format fmt = guess_format(spec->file, &gz);
+    if (spec->format != WG_FMT_GUESS) fmt = spec->format;
+    switch (fmt) {
+    case WG_FMT_EDGELIST: return import_text(spec, 0, out, d);
+    case WG_FMT_CSV: return import_text(spec, 1, out, d);
+    case WG_FMT_GRAPHML:
+    case WG_FMT_GML:
+    case WG_FMT_PAJEK:
+        if (gz) {
+            wg_diag_error(d, WG_EINPUT, "%s: compressed GraphML, GML and Pajek files are not supported; "
+                                        "decompress it first", spec->file);
+            return WG_EINPUT;
+        }
+        return import_igraph(spec, fmt, out, d);
+    default:
+        wg_diag_error(d, WG_EINPUT, "%s: unknown network format", spec->file);
+        return WG_EINPUT;
+    }
+}
