@@ -99,15 +99,15 @@ static inline void get_floats(uint64_t h, float *a, float *b)
 }
 
 /* Pass 1, exposure independent, for talker s. */
-static void transmit(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
-                     const uint64_t thr_uniform[2], int shared)
+static uint64_t transmit(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
+                         const uint64_t thr_uniform[2], int shared)
 {
     const wg_graph *g = e->sim.g;
     const uint64_t seed = e->sim.seed;
     uint8_t *state = w->state;
     const int v = state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
     uint64_t beg = g->out_off[s], end = g->out_off[s + 1];
-    if (beg == end) return;
+    if (beg == end) return 0;
     if (e->sim.model.contact == WG_CONTACT_ONE) {
         wg_rand4 r = wg_rng(seed, run, t, WG_R_PICK_ONE, s);
         beg += wg_below(r.v[0], (uint32_t)(end - beg));
@@ -142,6 +142,7 @@ static void transmit(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
             if ((uint64_t)q.v[a & 3] < thr_stifle) w->hits[s] = STIFLED;
         }
     }
+    return end - beg;
 }
 
 /* Pass 1, exposure fractional, for unaware agent a: the two hazards. */
@@ -232,9 +233,10 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
     return s;
 }
 
-/* One step of one run; row receives the counts. `shared`: threads inside. */
-static void step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t *row,
-                 int shared)
+/* One step of one run; row receives the counts. `shared`: threads inside.
+ * Returns the number of arcs tried. */
+static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t *row,
+                     int shared)
 {
     const uint32_t n = e->n;
     double pulse[2];
@@ -243,14 +245,16 @@ static void step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
                        wg_threshold(w->table[0].v[WG_P_SHARE_NEG])};
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
     int nthreads = shared ? e->threads : 1;
+    uint64_t trials = 0;
 
-#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS) \
+    reduction(+ : trials)
     for (uint32_t a = 0; a < n; a++) {
         uint8_t s = w->state[a];
         if (fractional) {
             if (s == WG_UNAWARE) hazard(e, w, a, pulse);
         } else if (talking(s)) {
-            transmit(e, w, run, t, a, thr, shared);
+            trials += transmit(e, w, run, t, a, thr, shared);
         }
     }
 
@@ -266,6 +270,7 @@ static void step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
     for (int k = 0; k < WG_NSTATES; k++) row[k] = c[k];
     row[WG_C_NEW_POS] = newpos;
     row[WG_C_NEW_NEG] = newneg;
+    return trials;
 }
 
 /* 1 when, after a step ending with counts row, nothing can change any more. */
@@ -284,7 +289,7 @@ static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uin
 
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
 static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
-                   uint32_t *steps_run, int shared, volatile sig_atomic_t *stop)
+                   uint32_t *steps_run, int shared, volatile sig_atomic_t *stop, uint64_t *trials)
 {
     const uint32_t steps = e->sim.steps;
     memset(w->state, WG_UNAWARE, e->n);
@@ -295,7 +300,7 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         if (stop && *stop) return 1;
         wg_events_apply(e, w, run, t);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
-        step(e, w, run, t, row, shared);
+        *trials += step(e, w, run, t, row, shared);
         if (quiescent(e, w, t, row)) break;
     }
     *steps_run = t < steps ? t + 1 : steps;
@@ -388,6 +393,11 @@ int wg_engine_threads(const wg_engine *e)
     return e->threads;
 }
 
+uint64_t wg_engine_trials(const wg_engine *e)
+{
+    return e->trials;
+}
+
 int wg_engine_default_threads(void)
 {
     return omp_get_max_threads();
@@ -406,10 +416,10 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
 {
     const size_t per_run = (size_t)e->sim.steps * WG_NCOUNTS;
     int stopped = 0;
-    uint64_t done = 0;
+    uint64_t done = 0, trials = 0;
     double last = now_seconds();
     if (e->across_runs) {
-#pragma omp parallel num_threads(e->threads) reduction(| : stopped)
+#pragma omp parallel num_threads(e->threads) reduction(| : stopped) reduction(+ : trials)
         {
             wg_work *w = &e->work[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
@@ -418,7 +428,8 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                     stopped = 1;
                     continue;
                 }
-                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i], 0, stop);
+                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i], 0, stop,
+                                   &trials);
                 uint64_t k;
 #pragma omp atomic capture
                 k = ++done;
@@ -434,7 +445,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
     } else {
         for (uint32_t i = 0; i < nruns && !stopped; i++) {
             stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i], 1,
-                              stop);
+                              stop, &trials);
             double tnow = now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;
@@ -442,6 +453,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
             }
         }
     }
+    e->trials = trials;
     if (stopped) {
         wg_diag_error(d, WG_EINTR, "interrupted: the runs were stopped before they finished");
         return WG_EINTR;
@@ -454,8 +466,9 @@ wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint3
                                wg_diag *d)
 {
     uint32_t steps_run;
+    uint64_t trials = 0;
     (void)d;
-    run_one(e, &e->work[0], run, counts, &steps_run, !e->across_runs, NULL);
+    run_one(e, &e->work[0], run, counts, &steps_run, !e->across_runs, NULL, &trials);
     memcpy(state, e->work[0].state, e->n);
     return WG_OK;
 }

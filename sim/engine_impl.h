@@ -35,6 +35,7 @@ struct wg_engine {
     int uniform;              /* 1: no segments, no weights: one threshold per valence */
     wg_work *work;
     int nwork;
+    uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */
 };
 
 /* Apply the events of step t, in file order, to the worker's state (rule 0). */

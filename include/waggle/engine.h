@@ -58,6 +58,9 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                         uint32_t *steps_run, wg_progress_fn progress, void *ud,
                         volatile sig_atomic_t *stop, wg_diag *d);
 
+/* Arcs tried by talkers during the last wg_engine_run (for benchmarks: edge trials). */
+uint64_t wg_engine_trials(const wg_engine *e);
+
 /* Threads the engine uses. */
 int wg_engine_threads(const wg_engine *e);
 /* Threads an engine made with threads <= 0 would use (OpenMP's default). */
