@@ -852,6 +852,21 @@ static int need_seq(cx *c, const node *n, const char *path)
     return 0;
 }
 
+/* A zeroed array of `size`-byte items, one per item of the list n; NULL
+ * when n is not a list or is empty (reported unless allow_empty) or when
+ * memory runs out (c->oom set). */
+static void *list_array(cx *c, const node *n, const char *path, size_t size, int allow_empty)
+{
+    void *a;
+    if (!need_seq(c, n, path)) return NULL;
+    if (!n->n) {
+        if (!allow_empty) err(c, n, path, "expected at least one item, got an empty list");
+        return NULL;
+    }
+    if (!(a = wg_calloc(n->n, size))) c->oom = 1;
+    return a;
+}
+
 static void check_keys(cx *c, const node *m, const char *path, const char *const *known,
                        const char *const *more)
 {
@@ -969,20 +984,24 @@ static int get_str(cx *c, const node *n, const char *path, char **dst)
     return 1;
 }
 
-static int get_bool(cx *c, const node *n, const char *path, int *out)
+/* 1 true, 0 false, -1 neither. */
+static int bool_value(const node *n)
 {
     static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", NULL};
     static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", NULL};
-    if (n->kind == NK_SCALAR && in_list(n->text, yes)) {
-        *out = 1;
-        return 1;
+    if (n->kind != NK_SCALAR) return -1;
+    return in_list(n->text, yes) ? 1 : in_list(n->text, no) ? 0 : -1;
+}
+
+static int get_bool(cx *c, const node *n, const char *path, int *out)
+{
+    int b = bool_value(n);
+    if (b < 0) {
+        err(c, n, path, "expected true or false, got %s", got(n));
+        return 0;
     }
-    if (n->kind == NK_SCALAR && in_list(n->text, no)) {
-        *out = 0;
-        return 1;
-    }
-    err(c, n, path, "expected true or false, got %s", got(n));
-    return 0;
+    *out = b;
+    return 1;
 }
 
 static int get_choice(cx *c, const node *n, const char *path, const char *const *names, int *out)
@@ -1149,19 +1168,10 @@ static int find_segment(cx *c, const node *n, const char *path, int *out)
 static void conv_ids(cx *c, const node *v, const char *path, wg_pick *p)
 {
     char ip[PATH_LEN];
-    if (!need_seq(c, v, path)) return;
-    if (!v->n) {
-        err(c, v, path, "expected at least one id, got an empty list");
-        return;
-    }
-    if (!(p->ids = wg_malloc(v->n, sizeof *p->ids))) {
-        c->oom = 1;
-        return;
-    }
+    if (!(p->ids = list_array(c, v, path, sizeof *p->ids, 0))) return;
     p->nids = v->n;
     for (size_t i = 0; i < v->n; i++)
-        if (!get_uint(c, v->vals[i], join_index(ip, path, i), 0, WG_MAX_ID, &p->ids[i]))
-            p->ids[i] = 0;
+        get_uint(c, v->vals[i], join_index(ip, path, i), 0, WG_MAX_ID, &p->ids[i]);
     p->count = p->nids;
 }
 
@@ -1228,34 +1238,42 @@ static void conv_pick(cx *c, const node *m, const char *path, wg_pick *p, int re
 
 /* ---- segments ---- */
 
+/* The required, unique `name` of list item i of m. names points at the
+ * name field of item 0 of an array of `stride`-byte items (segments or
+ * variants), so earlier names can be compared. */
+static void conv_unique_name(cx *c, const node *m, const char *path, const char *what,
+                             void *names, size_t stride, size_t i)
+{
+    char kp[PATH_LEN];
+    const node *v = get(m, "name");
+    char **dst = (char **)((char *)names + i * stride);
+    if (!v) {
+        missing(c, m, path, "name");
+        return;
+    }
+    if (!get_str(c, v, join(kp, path, "name"), dst)) return;
+    for (size_t j = 0; j < i; j++) {
+        const char *earlier = *(char **)((char *)names + j * stride);
+        if (earlier && !strcmp(earlier, *dst)) {
+            err(c, v, kp, "%s '%s' is already defined", what, *dst);
+            return;
+        }
+    }
+}
+
 static void conv_segments(cx *c, const node *seq)
 {
     wg_scenario *s = c->s;
     char p[PATH_LEN], kp[PATH_LEN];
-    if (!need_seq(c, seq, "segments") || !seq->n) return;
-    if (!(s->segments = wg_calloc(seq->n, sizeof *s->segments))) {
-        c->oom = 1;
-        return;
-    }
+    if (!(s->segments = list_array(c, seq, "segments", sizeof *s->segments, 1))) return;
     s->nsegments = seq->n;
     /* names first: a segment's pick may name another segment */
     for (size_t i = 0; i < seq->n; i++) {
-        const node *m = seq->vals[i], *nm = get(m, "name");
-        wg_segment *g = &s->segments[i];
-        g->pick.segment = -1;
-        wg_params_default(&g->p);
-        join_index(p, "segments", i);
-        if (m->kind != NK_MAP) continue;
-        if (!nm) {
-            missing(c, m, p, "name");
-            continue;
-        }
-        if (!get_str(c, nm, join(kp, p, "name"), &g->name)) continue;
-        for (size_t j = 0; j < i; j++)
-            if (s->segments[j].name && !strcmp(s->segments[j].name, g->name)) {
-                err(c, nm, kp, "segment '%s' is already defined", g->name);
-                break;
-            }
+        s->segments[i].pick.segment = -1;
+        wg_params_default(&s->segments[i].p);
+        if (seq->vals[i]->kind == NK_MAP)
+            conv_unique_name(c, seq->vals[i], join_index(p, "segments", i), "segment",
+                             &s->segments[0].name, sizeof *s->segments, i);
     }
     for (size_t i = 0; i < seq->n; i++) {
         const node *m = seq->vals[i], *pk;
@@ -1431,11 +1449,7 @@ static void conv_events(cx *c, const node *seq)
 {
     wg_scenario *s = c->s;
     char p[PATH_LEN];
-    if (!need_seq(c, seq, "events") || !seq->n) return;
-    if (!(s->events = wg_calloc(seq->n, sizeof *s->events))) {
-        c->oom = 1;
-        return;
-    }
+    if (!(s->events = list_array(c, seq, "events", sizeof *s->events, 1))) return;
     s->nevents = seq->n;
     for (size_t i = 0; i < seq->n; i++)
         conv_event(c, seq->vals[i], join_index(p, "events", i), &s->events[i]);
@@ -1521,14 +1535,10 @@ static void conv_sbm(cx *c, const node *m, wg_netspec *ns)
     uint64_t total = 0;
     if (!sz) missing(c, m, "network", "sizes");
     if (!pm) missing(c, m, "network", "p");
-    if (!sz || !pm || !need_seq(c, sz, "network.sizes") || !need_seq(c, pm, "network.p")) return;
-    if (!sz->n) {
-        err(c, sz, "network.sizes", "expected at least one block, got an empty list");
+    if (!sz || !pm || !need_seq(c, pm, "network.p") ||
+        !(ns->sizes = list_array(c, sz, "network.sizes", sizeof *ns->sizes, 0)))
         return;
-    }
-    ns->sizes = wg_calloc(sz->n, sizeof *ns->sizes);
-    ns->p = wg_calloc(sz->n * sz->n, sizeof *ns->p);
-    if (!ns->sizes || !ns->p) {
+    if (!(ns->p = wg_calloc(sz->n * sz->n, sizeof *ns->p))) {
         c->oom = 1;
         return;
     }
@@ -1699,11 +1709,7 @@ static void conv_variants(cx *c, const node *seq)
     char p[PATH_LEN], kp[PATH_LEN];
     const node *v;
     int b;
-    if (!need_seq(c, seq, "variants") || !seq->n) return;
-    if (!(s->variants = wg_calloc(seq->n, sizeof *s->variants))) {
-        c->oom = 1;
-        return;
-    }
+    if (!(s->variants = list_array(c, seq, "variants", sizeof *s->variants, 1))) return;
     s->nvariants = seq->n;
     for (size_t i = 0; i < seq->n; i++) {
         const node *m = seq->vals[i];
@@ -1711,14 +1717,7 @@ static void conv_variants(cx *c, const node *seq)
         join_index(p, "variants", i);
         if (!need_map(c, m, p)) continue;
         check_keys(c, m, p, keys, NULL);
-        if (!(v = get(m, "name")))
-            missing(c, m, p, "name");
-        else if (get_str(c, v, join(kp, p, "name"), &va->name))
-            for (size_t j = 0; j < i; j++)
-                if (s->variants[j].name && !strcmp(s->variants[j].name, va->name)) {
-                    err(c, v, kp, "variant '%s' is already defined", va->name);
-                    break;
-                }
+        conv_unique_name(c, m, p, "variant", &s->variants[0].name, sizeof *s->variants, i);
         if ((v = get(m, "about"))) get_str(c, v, join(kp, p, "about"), &va->about);
         if ((v = get(m, "set"))) need_map(c, v, join(kp, p, "set"));
         if ((v = get(m, "events"))) need_seq(c, v, join(kp, p, "events"));
@@ -1739,7 +1738,10 @@ static void conv_observed(cx *c, const node *m)
         missing(c, m, "observed", "file");
     else
         get_path(c, v, "observed.file", &o->file);
-    if ((v = get(m, "x"))) get_str(c, v, "observed.x", &o->x);
+    if ((v = get(m, "x")))
+        get_str(c, v, "observed.x", &o->x);
+    else if (!(o->x = wg_strdup("day")))
+        c->oom = 1;
     if ((v = get(m, "y"))) get_str(c, v, "observed.y", &o->y);
     if ((v = get(m, "metric")) && get_choice(c, v, "observed.metric", metrics, &k))
         get_str(c, v, "observed.metric", &o->metric);
@@ -1752,14 +1754,7 @@ static void conv_grid_axis(cx *c, const node *v, const char *path, wg_sweep_axis
     static const char *const keys[] = {"from", "to", "count", NULL};
     char kp[PATH_LEN];
     if (v->kind == NK_SEQ) {
-        if (!v->n) {
-            err(c, v, path, "expected at least one value, got an empty list");
-            return;
-        }
-        if (!(ax->values = wg_calloc(v->n, sizeof *ax->values))) {
-            c->oom = 1;
-            return;
-        }
+        if (!(ax->values = list_array(c, v, path, sizeof *ax->values, 0))) return;
         ax->nvalues = v->n;
         for (size_t i = 0; i < v->n; i++)
             get_real(c, v->vals[i], join_index(kp, path, i), R_ANY, &ax->values[i]);
@@ -2000,8 +1995,7 @@ static wg_status build(wg_doc *doc, int deep, const char *prefix, wg_scenario **
     s->model.contact = WG_CONTACT_ALL;
     s->model.exposure = WG_EXPOSURE_INDEPENDENT;
     wg_params_default(&s->model.p);
-    if (!(s->path = wg_strdup(doc->srcs[0])) || !(s->step_unit = wg_strdup("day")) ||
-        !(s->observed.x = wg_strdup("day")))
+    if (!(s->path = wg_strdup(doc->srcs[0])) || !(s->step_unit = wg_strdup("day")))
         c.oom = 1;
     else if (!doc->root || is_null(doc->root))
         err(&c, NULL, "", "the file is empty");
@@ -2010,10 +2004,6 @@ static wg_status build(wg_doc *doc, int deep, const char *prefix, wg_scenario **
             got(doc->root));
     else
         conv_scenario(&c, doc->root);
-    if (!s->observed.present) {
-        free(s->observed.x);
-        s->observed.x = NULL;
-    }
     if (deep && !c.oom && !c.errors) check_derived(&c);
     if (c.oom) {
         wg_diag_error(d, WG_ENOMEM, "out of memory while reading the scenario");
@@ -2048,7 +2038,7 @@ static wg_status derive_variant(const wg_scenario *base, size_t i, wg_scenario *
     long vi = map_find(root, "variants");
     vr = root->vals[vi]->vals[i];
     const node *set = get(vr, "set"), *ve = get(vr, "events"), *rp = get(vr, "replace_events");
-    if (rp) replace = in_list(rp->text, (const char *const[]){"true", "True", "TRUE", "yes", "Yes", "YES", NULL});
+    replace = rp && bool_value(rp) == 1;
     if (ve && !(evs = node_copy(ve))) goto oom;
     for (size_t k = 0; set && k < set->n; k++) {
         node *val = node_copy(set->vals[k]);
