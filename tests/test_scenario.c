@@ -413,6 +413,10 @@ static void test_set_errors(void **state)
 
 /* ---- bad input: one error each, at its exact place ---- */
 
+/* 70 nested lists: deeper than the loader accepts. */
+#define DEEP10 "[[[[[[[[[["
+#define DEEP DEEP10 DEEP10 DEEP10 DEEP10 DEEP10 DEEP10 DEEP10
+
 typedef struct bad_case {
     const char *yaml;
     const char *expect;
@@ -497,6 +501,13 @@ static const bad_case bad_cases[] = {
      "variant 'v': t.yaml:4:37: share.negative: expected a probability in [0, 1], got 3"},
     {BASE "steps: 10\nvariants:\n  - {name: v, events: [{step: 10, block: {count: 1}}]}\n",
      "variant 'v': t.yaml:5:31: events.0.step: step 10 is beyond the last step 9"},
+    {BASE "variants:\n  - {name: v, set: {sahre.negative: 0.1}}\n",
+     "variant 'v': t.yaml:4:21: sahre.negative: unknown key, did you mean 'share'?"},
+    {BASE "x: " DEEP "\n", "t.yaml:3:67: x.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."},
+    {BASE "---\nname: u\n", "t.yaml:3:1: only one YAML document is allowed"},
+    {BASE "? [a]\n: 1\n", "t.yaml:3:3: a key must be a word, not a map or a list"},
+    {"name: t\nnetwork: {generate: ring, nodes: 3, file: data/net.txt}\n",
+     "t.yaml:2:10: network: give either 'generate' or 'file', not both"},
     {BASE "variants:\n  - {name: v}\n  - {name: v}\n",
      "t.yaml:5:12: variants.1.name: variant 'v' is already defined"},
 };
