@@ -29,7 +29,7 @@ typedef struct wg_variant {
 typedef struct wg_observed {
     int present;
     char *file;                 /* resolved path */
-    char *x, *y;                /* column names (default "day"/"step" and the third column) */
+    char *x, *y;                /* column names: x defaults to "day"; y NULL means the third column */
     char *metric;               /* metric of summary.csv it compares with; NULL: reach of the valence seeded first */
     double scale;               /* observed units per agent; 0 when not given */
 } wg_observed;
@@ -74,30 +74,47 @@ typedef struct wg_scenario {
  * Load and validate the scenario at path, applying `nsets` overrides
  * "KEY=VALUE" (as --set takes them) first. On success *out is a new scenario
  * (free with wg_scenario_free). On failure *out is NULL, every problem found
- * is in d, and the status is WG_EINPUT (or WG_ENOMEM / WG_EIO).
+ * is in d, and the status is WG_EINPUT (or WG_ENOMEM).
+ *
+ * KEY is dotted: a top-level key (steps, network.nodes, blowup.threshold), a
+ * key under model: with or without "model." (share.negative, quality), list
+ * items by 0-based index or by name (events.2.step, segments.musicians.activity).
+ * Missing maps are created; VALUE is read as YAML (0.1, all, true, [4, 5]).
+ * Messages: "FILE:LINE:COL: KEY: expected ..., got VALUE", or
+ * "--set KEY=VALUE: KEY: ..." for an override. Every variant is derived and
+ * every sweep value tried too, so a broken variant is reported at load time
+ * ("variant 'NAME': ..."). A missing, unreadable or empty file, or a folder,
+ * is WG_EINPUT.
  */
 wg_status wg_scenario_load(const char *path, const char *const *sets, size_t nsets,
                            wg_scenario **out, wg_diag *d);
 
 /* The same from a YAML text in memory (tests, built-in scenarios); `name`
- * stands for the file name in messages, relative paths resolve against `dir`. */
+ * stands for the file name in messages (NULL: "-"), relative paths resolve
+ * against `dir` (NULL: paths are taken as written). */
 wg_status wg_scenario_parse(const char *text, size_t len, const char *name, const char *dir,
                             const char *const *sets, size_t nsets, wg_scenario **out, wg_diag *d);
 
 /* Variant i of base: the base with the variant's `set` overrides applied and
  * its `events` added to the base's (or, with `replace_events: true`, in their
- * place). The result has no variants of its own. */
+ * place). The result has no variants of its own; a variant without `set`
+ * and `events` converts to exactly the base (common random numbers rely on
+ * it). Errors are prefixed "variant 'NAME': ". */
 wg_status wg_scenario_variant(const wg_scenario *base, size_t i, wg_scenario **out, wg_diag *d);
 
 /* base with overrides keys[i] = values[i] (dotted keys as --set), for sweep
- * points; values are written as YAML scalars. */
+ * points; values are written as YAML scalars. Messages are labelled
+ * "KEY=VALUE". The base is not changed. */
 wg_status wg_scenario_with(const wg_scenario *base, size_t n, const char *const *keys,
                            const char *const *values, wg_scenario **out, wg_diag *d);
 
 /* Write the scenario as resolved (every key, defaults filled in) as YAML,
- * indented by `indent` spaces, e.g. into manifest.yaml. */
+ * indented by `indent` spaces, e.g. into manifest.yaml. Texts are quoted and
+ * numbers printed to read back exactly, so the output parses (with dir NULL:
+ * its paths are already resolved) into the same scenario. WG_EIO if f fails. */
 wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int indent);
 
+/* Free s and everything it owns; NULL is a harmless no-op. */
 void wg_scenario_free(wg_scenario *s);
 
 #endif
