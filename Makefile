@@ -29,7 +29,12 @@ endif
 OPT ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DWG_GIT_REV=\"$(GIT_REV)\" -DWG_MPI=$(MPI)
+# the revision goes into build/gitrev.h, rewritten only when it changes, so
+# that common.o is rebuilt after a commit and nothing else is
+$(shell mkdir -p $(BUILD) && echo '#define WG_GIT_REV "$(GIT_REV)"' > $(BUILD)/gitrev.h.new && \
+  (cmp -s $(BUILD)/gitrev.h.new $(BUILD)/gitrev.h || mv $(BUILD)/gitrev.h.new $(BUILD)/gitrev.h); \
+  rm -f $(BUILD)/gitrev.h.new)
+CPPFLAGS += -Iinclude -I$(BUILD) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DWG_MPI=$(MPI)
 CFLAGS += -std=c11 $(OPT) -fopenmp $(WARN) $(PKG_CFLAGS) -MMD -MP
 LDLIBS += $(PKG_LIBS) -lm
 LDFLAGS += -fopenmp

@@ -265,13 +265,13 @@ wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
     fputs("command: ", f);
     {
         /* the command line, as one string */
-        size_t len = 0;
+        size_t len = sizeof "waggle";
         for (int i = 0; i < m->argc; i++) len += strlen(m->argv[i]) + 1;
         char *cmd = wg_malloc(len + 1, 1);
         if (cmd) {
-            cmd[0] = '\0';
+            strcpy(cmd, "waggle");
             for (int i = 0; i < m->argc; i++) {
-                if (i) strcat(cmd, " ");
+                strcat(cmd, " ");
                 strcat(cmd, m->argv[i]);
             }
             yaml_string(f, cmd);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "waggle/common.h"
+#include "gitrev.h" /* written by the Makefile */
 
 #ifndef WG_GIT_REV
 #define WG_GIT_REV "unknown"

@@ -142,7 +142,7 @@ static int cmd_check(int argc, char **argv)
 /* ---- waggle net ------------------------------------------------------------------ */
 
 static const char net_usage[] =
-    "usage: waggle net NETWORK [--format F] [--directed] [--seed N]\n"
+    "usage: waggle net NETWORK [--format F] [--directed]\n"
     "\n"
     "Describe a network: nodes, edges, degrees (mean, maximum, second moment,\n"
     "quantiles), clustering, connected components, and the epidemic threshold\n"
@@ -153,7 +153,6 @@ static const char net_usage[] =
 typedef struct net_opts {
     const char *format;
     int directed;
-    const char *seed;
 } net_opts;
 
 static int net_extra(void *ud, int argc, char **argv, int i, int *used, wg_diag *d)
@@ -189,12 +188,11 @@ static int cmd_net(int argc, char **argv)
 {
     wg_diag d;
     wg_cli_opts o;
-    net_opts no = {NULL, 0, NULL};
+    net_opts no = {NULL, 0};
     wg_scenario *s = NULL;
     wg_graph *g = NULL;
     wg_netspec spec;
     uint32_t *deg = NULL;
-    uint64_t seed = 1;
     memset(&spec, 0, sizeof spec);
     wg_diag_init(&d);
     wg_status st = wg_cli_parse(argc, argv, 1, &o, net_extra, &no, &d);
@@ -222,7 +220,7 @@ static int cmd_net(int argc, char **argv)
             wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
             goto done;
         }
-        st = wg_graph_build(&spec, seed, &g, &d);
+        st = wg_graph_build(&spec, 1, &g, &d);
     }
     if (st != WG_OK) goto done;
     wg_graph_stats gs;
