@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/fit.h"
 
 typedef struct command {
     const char *name;
@@ -264,6 +265,7 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"fit", wg_fit_main, "calibrate keys to an observed series; Bass baseline", wg_fit_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
