@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/render.h"
 
 typedef struct command {
     const char *name;
@@ -264,6 +265,8 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"render", wg_render_main, "draw the charts of a finished run again from its CSV files",
+     wg_render_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
