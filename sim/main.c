@@ -8,6 +8,7 @@
 
 #include "waggle/cli.h"
 #include "waggle/fit.h"
+#include "waggle/render.h"
 
 typedef struct command {
     const char *name;
@@ -266,6 +267,8 @@ static const command commands[] = {
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
     {"fit", wg_fit_main, "calibrate keys to an observed series; Bass baseline", wg_fit_usage},
+    {"render", wg_render_main, "draw the charts of a finished run again from its CSV files",
+     wg_render_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -2235,6 +2235,48 @@ done:
     return rc;
 }
 
+wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *name, size_t n,
+                                   const char *const *keys, char **vals, wg_diag *d)
+{
+    wg_doc *doc = doc_new(name ? name : "-", NULL);
+    wg_status st = WG_ENOMEM;
+    for (size_t i = 0; i < n; i++) vals[i] = NULL;
+    if (!doc) goto oom;
+    if ((st = yaml_tree(doc, 0, 1, text, len, &doc->root, d)) != WG_OK) goto done;
+    for (size_t i = 0; i < n; i++) {
+        /* walk the dotted key through maps; a missing step leaves vals[i] NULL */
+        const node *at = doc->root;
+        const char *k = keys[i];
+        char part[128];
+        while (at && *k) {
+            size_t plen = strcspn(k, ".");
+            if (plen >= sizeof part) {
+                at = NULL;
+                break;
+            }
+            memcpy(part, k, plen);
+            part[plen] = '\0';
+            at = get(at, part);
+            k += plen + (k[plen] == '.');
+        }
+        if (at && at->kind == NK_SCALAR && !is_null(at) && !(vals[i] = wg_strdup(at->text))) {
+            st = WG_ENOMEM;
+            goto oom;
+        }
+    }
+    st = WG_OK;
+    goto done;
+oom:
+    wg_diag_error(d, WG_ENOMEM, "%s: out of memory while reading", name ? name : "-");
+    for (size_t i = 0; i < n; i++) {
+        free(vals[i]);
+        vals[i] = NULL;
+    }
+done:
+    doc_free(doc);
+    return st;
+}
+
 wg_status wg_scenario_variant(const wg_scenario *base, size_t i, wg_scenario **out, wg_diag *d)
 {
     return derive_variant(base, i, out, d);

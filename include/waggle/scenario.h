@@ -132,6 +132,16 @@ typedef struct wg_scenario_value {
  * key is malformed, unknown at the top, or walks through a value. */
 wg_status wg_scenario_lookup(const wg_scenario *s, const char *key, wg_scenario_value *out);
 
+/* Scalars of any YAML text by dotted key through maps ("seed",
+ * "scenario.name", "network.nodes"), without reading it as a scenario: for
+ * `waggle render`, which needs a few facts of a finished run's manifest.yaml
+ * and must not depend on the network file still being there. vals[i]
+ * receives a new string (caller frees) or NULL when the key is absent, null
+ * or not a scalar. `name` labels messages. WG_EINPUT when the text is not
+ * YAML (file:line:col in d), WG_ENOMEM; on failure every vals[i] is NULL. */
+wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *name, size_t n,
+                                   const char *const *keys, char **vals, wg_diag *d);
+
 /* Free s and everything it owns; NULL is a harmless no-op. */
 void wg_scenario_free(wg_scenario *s);
 
