@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/sweep.h"
 
 typedef struct command {
     const char *name;
@@ -264,6 +265,9 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"sweep", wg_sweep_main, "sweep a grid or Sobol design: sweep.csv (threads, MPI, shards)",
+     wg_sweep_usage},
+    {"merge", wg_merge_main, "join the shards of a sweep into one sweep.csv", wg_merge_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
