@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/render.h"
 #include "waggle/sweep.h"
 
 typedef struct command {
@@ -265,6 +266,8 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"render", wg_render_main, "draw the charts of a finished run again from its CSV files",
+     wg_render_usage},
     {"sweep", wg_sweep_main, "sweep a grid or Sobol design: sweep.csv (threads, MPI, shards)",
      wg_sweep_usage},
     {"merge", wg_merge_main, "join the shards of a sweep into one sweep.csv", wg_merge_usage},

@@ -114,6 +114,16 @@ wg_status wg_scenario_with(const wg_scenario *base, size_t n, const char *const 
  * its paths are already resolved) into the same scenario. WG_EIO if f fails. */
 wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int indent);
 
+/* Scalars of any YAML text by dotted key through maps ("seed",
+ * "scenario.name", "network.nodes"), without reading it as a scenario: for
+ * `waggle render`, which needs a few facts of a finished run's manifest.yaml
+ * and must not depend on the network file still being there. vals[i]
+ * receives a new string (caller frees) or NULL when the key is absent, null
+ * or not a scalar. `name` labels messages. WG_EINPUT when the text is not
+ * YAML (file:line:col in d), WG_ENOMEM; on failure every vals[i] is NULL. */
+wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *name, size_t n,
+                                   const char *const *keys, char **vals, wg_diag *d);
+
 /* Free s and everything it owns; NULL is a harmless no-op. */
 void wg_scenario_free(wg_scenario *s);
 
