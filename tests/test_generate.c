@@ -25,6 +25,17 @@ static wg_netspec spec_of(wg_net_kind kind, uint64_t nodes)
     return s;
 }
 
+/* A two-block SBM over caller-owned sizes and p (not freed). */
+static wg_netspec sbm2(uint64_t *sizes, double *p, int directed)
+{
+    wg_netspec s = spec_of(WG_NET_SBM, 0);
+    s.nblocks = 2;
+    s.sizes = sizes;
+    s.p = p;
+    s.directed = directed;
+    return s;
+}
+
 static wg_graph *gen(const wg_netspec *s, uint64_t seed)
 {
     wg_diag d = {0};
@@ -152,10 +163,7 @@ static void test_watts_strogatz_and_sbm(void **state)
     /* two blocks, dense inside, nothing between: no arc crosses */
     uint64_t sizes[2] = {30, 20};
     double p[4] = {1.0, 0.0, 0.0, 1.0};
-    s = spec_of(WG_NET_SBM, 0);
-    s.nblocks = 2;
-    s.sizes = sizes;
-    s.p = p;
+    s = sbm2(sizes, p, 0);
     expect(&s, 50, 2 * (30 * 29 / 2 + 20 * 19 / 2), 0);
     p[1] = 1.0;   /* directed: block 0 -> block 1 complete, not back */
     s.directed = 1;
@@ -300,10 +308,7 @@ static void test_bad_arguments(void **state)
     expect_error(&s, "no-such-degree-file.txt: cannot read");
     uint64_t sizes[2] = {5, 5};
     double p[4] = {0.5, 0.1, 0.2, 0.5};
-    s = spec_of(WG_NET_SBM, 0);
-    s.nblocks = 2;
-    s.sizes = sizes;
-    s.p = p;
+    s = sbm2(sizes, p, 0);
     expect_error(&s, "symmetric");
     p[2] = 1.5;
     s.directed = 1;
