@@ -3,6 +3,7 @@
 #   make demo       install missing packages, build, run scenarios/demo.yaml into out/demo/
 #   make check      install missing packages, build with -Werror, run every test
 #   make bench      benchmarks (figures and ratios, never pass/fail on time)
+#   make bench-peers  the same workloads in graph-tool (installs python3-graph-tool), side by side
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make MPI=1 ...  build the sweep engine on Open MPI
@@ -54,7 +55,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tools/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all deps demo check test bench asan clean install uninstall
+.PHONY: all deps demo check test bench bench-peers asan clean install uninstall
 
 all: $(BIN)
 
@@ -107,6 +108,11 @@ test: $(BIN) $(TEST_BIN)
 bench: deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench build-bench/waggle $(BENCH_SRC:tools/%.c=build-bench/tools/%)
 	$(Q)BUILD=build-bench tools/bench
+
+bench-peers:
+	$(Q)WG_DEPS_EXTRA=python3-graph-tool tools/install-deps
+	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench $(BENCH_SRC:tools/%.c=build-bench/tools/%)
+	$(Q)BUILD=build-bench tools/bench-peers
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan WERROR=1 \
