@@ -107,7 +107,8 @@ test: $(BIN) $(TEST_BIN)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench build-bench/waggle $(BENCH_SRC:tools/%.c=build-bench/tools/%)
-	$(Q)BUILD=build-bench tools/bench
+	$(Q)$(MAKE) --no-print-directory OPT="-O3 -g" BUILD=build-bench-generic $(BENCH_SRC:tools/%.c=build-bench-generic/tools/%)
+	$(Q)BUILD=build-bench GENERIC=build-bench-generic tools/bench
 
 bench-peers:
 	$(Q)WG_DEPS_EXTRA=python3-graph-tool tools/install-deps

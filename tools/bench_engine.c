@@ -84,8 +84,8 @@ int main(int argc, char **argv)
             return 1;
         }
         for (uint32_t a = 0; a < g->n; a++)
-            for (uint64_t k = g->out_off[a]; k < g->out_off[a + 1]; k++)
-                if (g->directed || a < g->out_adj[k]) fprintf(f, "%u %u\n", a, g->out_adj[k]);
+            for (uint64_t j = g->out_off[a]; j < g->out_off[a + 1]; j++)
+                if (g->directed || a < g->out_adj[j]) fprintf(f, "%u %u\n", a, g->out_adj[j]);
         if (fclose(f) != 0) {
             perror(edges_path);
             return 1;
