@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "waggle/cli.h"
+#include "waggle/compare.h"
 
 volatile sig_atomic_t wg_cli_stop = 0;
 wg_render_run_fn wg_render_run_hook = NULL;
@@ -254,7 +255,9 @@ static void yaml_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
+/* manifest.yaml; with r, also the blow-up share of its runs and its Wilson interval. */
+static wg_status write_manifest(const char *dir, const wg_manifest *m, const wg_results *r,
+                                wg_diag *d)
 {
     wg_out o;
     wg_status st = wg_out_open(&o, dir, "manifest.yaml", d);
@@ -295,6 +298,15 @@ wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
                 n->clustering, n->components, n->largest);
         fprintf(f, "  threshold: %.6g\n", n->threshold);
     }
+    if (r) {
+        wg_blowup b;
+        wg_blowup_of(r, m->scenario->blowup, &b);
+        fputs("# runs whose negative reach at the last step exceeds threshold × agents; "
+              "Wilson 95 % interval\n", f);
+        fprintf(f, "blowup: {threshold: %.10g, agents_over: %.10g, runs: %u, blowups: %u, "
+                "share: %.6g, lo: %.6g, hi: %.6g}\n", b.threshold, b.agents_over, b.runs, b.count,
+                b.share, b.lo, b.hi);
+    }
     fputs("scenario:\n", f);
     st = wg_scenario_write(m->scenario, f, 2);
     if (st != WG_OK) {
@@ -303,6 +315,11 @@ wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
         return st;
     }
     return wg_out_commit(&o, d);
+}
+
+wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
+{
+    return write_manifest(dir, m, NULL, d);
 }
 
 wg_status wg_cli_write_run(const char *dir, const wg_scenario *s, const wg_results *r,
@@ -314,5 +331,5 @@ wg_status wg_cli_write_run(const char *dir, const wg_scenario *s, const wg_resul
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) return st;
     if ((st = wg_write_finals(dir, r, s->blowup, d)) != WG_OK) return st;
     if (wg_render_run_hook && (st = wg_render_run_hook(dir, s, r, m, d)) != WG_OK) return st;
-    return wg_write_manifest(dir, m, d);
+    return write_manifest(dir, m, r, d);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/compare.h"
 
 typedef struct command {
     const char *name;
@@ -73,9 +74,14 @@ static int cmd_run(int argc, char **argv)
     wg_manifest m = {s, &gs, o.threads ? o.threads : wg_engine_default_threads(), 1, secs,
                      argc, argv, "run"};
     if ((st = wg_cli_write_run(out, s, &r, &m, &d)) != WG_OK) goto done;
-    if (!o.quiet)
+    if (!o.quiet) {
+        wg_blowup b;
+        wg_blowup_of(&r, s->blowup, &b);
         fprintf(stderr, "waggle: %u runs × %u steps on %u agents in %.2f s; wrote %s/\n", s->runs,
                 s->steps, g->n, secs, out);
+        fputs("waggle: ", stderr);
+        wg_blowup_print(stderr, &b);
+    }
 done:
     free(out);
     wg_results_free(&r);
@@ -264,6 +270,8 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"compare", wg_cmd_compare, "base and variants with common random numbers: paired differences",
+     wg_compare_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
