@@ -256,6 +256,12 @@ static void yaml_string(FILE *f, const char *s)
 
 wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
 {
+    return wg_write_manifest_extra(dir, m, NULL, d);
+}
+
+wg_status wg_write_manifest_extra(const char *dir, const wg_manifest *m, const char *extra,
+                                  wg_diag *d)
+{
     wg_out o;
     wg_status st = wg_out_open(&o, dir, "manifest.yaml", d);
     if (st != WG_OK) return st;
@@ -285,6 +291,7 @@ wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
             (unsigned long long)m->scenario->seed, m->scenario->runs, m->scenario->steps,
             m->threads, m->ranks);
     fprintf(f, "wall_seconds: %.3f\n", m->wall_seconds);
+    if (extra) fputs(extra, f);
     if (m->net) {
         const wg_graph_stats *n = m->net;
         fprintf(f, "network:\n  nodes: %u\n  edges: %llu\n  directed: %s\n", n->nodes,

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/fit.h"
 #include "waggle/render.h"
+#include "waggle/sweep.h"
 
 typedef struct command {
     const char *name;
@@ -267,8 +269,12 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"fit", wg_fit_main, "calibrate keys to an observed series; Bass baseline", wg_fit_usage},
     {"render", wg_render_main, "draw the charts of a finished run again from its CSV files",
      wg_render_usage},
+    {"sweep", wg_sweep_main, "sweep a grid or Sobol design: sweep.csv (threads, MPI, shards)",
+     wg_sweep_usage},
+    {"merge", wg_merge_main, "join the shards of a sweep into one sweep.csv", wg_merge_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -71,6 +71,9 @@ typedef struct wg_manifest {
     const char *kind;          /* "run", "compare", "sweep" */
 } wg_manifest;
 wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d);
+/* The same with more top-level YAML lines (each ending in \n) after wall_seconds. */
+wg_status wg_write_manifest_extra(const char *dir, const wg_manifest *m, const char *extra,
+                                  wg_diag *d);
 
 /* Write series.csv, summary.csv, finals.csv, observed.csv (when the
  * scenario has `observed:`), manifest.yaml, then the charts drawn from
