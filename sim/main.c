@@ -39,6 +39,8 @@ static const char run_usage[] =
     "  finals.csv    one row per run: run,reach_positive,reach_negative,peak_critics,\n"
     "                peak_step,steps,blowup\n"
     "  manifest.yaml version, revision, command, scenario as resolved, network, wall time\n"
+    "  observed.csv  the scenario's observed points, when it has `observed:`\n"
+    "  curves.png, states.png, finals.png   charts (see waggle render --help)\n"
     "\n"
     "options:\n"
     "  -o, --out DIR        output folder (created when missing)\n"
