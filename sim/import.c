@@ -523,7 +523,7 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     }
     st = wg_graph_from_edges(r.ids.n, r.eb.n, r.eb.src, r.eb.dst, r.eb.w, spec->directed, &g, NULL, &dups, d);
     if (st != WG_OK) goto fail;
-    st = report_drops(spec, spec->file, r.loops, dups, dups ? first_duplicate_line(&r.eb, spec->directed) : 0,
+    st = report_drops(spec, spec->file, r.loops, dups, dups && spec->duplicates_error ? first_duplicate_line(&r.eb, spec->directed) : 0,
                       d);
     if (st != WG_OK) goto fail;
     g->label = r.ids.label;    /* the graph takes the labels */
