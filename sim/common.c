@@ -30,8 +30,11 @@ int wg_status_exit(wg_status s)
  * design: tests arm it from one thread. */
 static long fail_countdown = 0;
 
+static long alloc_calls = 0;   /* allocations so far, for WG_FAIL_ALLOC=count */
+
 static int should_fail(void)
 {
+    alloc_calls++;
     if (fail_countdown > 0 && --fail_countdown == 0) return 1;
     return 0;
 }
@@ -39,6 +42,24 @@ static int should_fail(void)
 void wg_malloc_fail_after(long k)
 {
     fail_countdown = k;
+}
+
+static void print_alloc_calls(void)
+{
+    fprintf(stderr, "waggle: allocations: %ld\n", alloc_calls);
+}
+
+void wg_malloc_fail_from_env(void)
+{
+    const char *v = getenv("WG_FAIL_ALLOC");
+    if (!v || !*v) return;
+    if (strcmp(v, "count") == 0) {
+        atexit(print_alloc_calls);
+        return;
+    }
+    char *end;
+    long k = strtol(v, &end, 10);
+    if (*end == '\0' && k > 0) wg_malloc_fail_after(k);
 }
 
 void *wg_malloc(size_t nmemb, size_t size)
