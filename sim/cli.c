@@ -242,18 +242,6 @@ wg_status wg_cli_simulate(const wg_scenario *s, const wg_graph *g, int threads, 
 
 /* ---- manifest ------------------------------------------------------------------ */
 
-static void yaml_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\x%02x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
 {
     wg_out o;
@@ -278,7 +266,7 @@ wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
             strcat(cmd, " ");
             strcat(cmd, m->argv[i]);
         }
-        yaml_string(f, cmd);
+        wg_yaml_put_string(f, cmd);
         free(cmd);
     }
     fputc('\n', f);

@@ -2235,20 +2235,7 @@ wg_status wg_scenario_with(const wg_scenario *base, size_t n, const char *const 
  */
 static void put_str(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\x%02x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
+    wg_yaml_put_string(f, s);   /* paths from the command line may hold any bytes */
 }
 
 static void put_num(FILE *f, double x)

@@ -68,6 +68,12 @@ void wg_malloc_fail_after(long k);
  * Unset or empty: nothing. */
 void wg_malloc_fail_from_env(void);
 
+/* Write s to f as a YAML double-quoted string: quotes, backslashes and
+ * control characters escaped, and every byte that is not part of valid UTF-8
+ * written as \xNN, so the output is always valid YAML even for a path
+ * with arbitrary bytes (such a byte reads back as the code point U+00NN). */
+void wg_yaml_put_string(FILE *f, const char *s);
+
 /* git revision the library was built from ("unknown" outside a checkout). */
 const char *wg_git_revision(void);
 
