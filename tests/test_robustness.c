@@ -640,7 +640,14 @@ static void test_non_utf8_path(void **state)
     size_t len;
     unsigned char *m = (unsigned char *)slurp(p, &len);
     assert_non_null(m);
-    for (size_t i = 0; i < len; i++) assert_true(m[i] < 0x80);   /* this manifest is ASCII */
+    /* valid UTF-8: every lead byte is followed by its continuation bytes */
+    for (size_t i = 0; i < len;) {
+        int n = m[i] < 0x80 ? 1 : m[i] >= 0xc2 && m[i] <= 0xdf ? 2 : m[i] >= 0xe0 && m[i] <= 0xef ? 3
+              : m[i] >= 0xf0 && m[i] <= 0xf4 ? 4 : 0;
+        assert_true(n > 0 && i + n <= len);
+        for (int k = 1; k < n; k++) assert_true(m[i + k] >= 0x80 && m[i + k] <= 0xbf);
+        i += (size_t)n;
+    }
     assert_non_null(strstr((char *)m, "d\\xff/s\\xfe.yaml"));
     free(m);
 }
