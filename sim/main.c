@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/validate.h"
 
 typedef struct command {
     const char *name;
@@ -264,6 +265,8 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"validate", wg_validate_main, "run the validation suite: classic models against theory",
+     wg_validate_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
