@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 #include "waggle/cli.h"
+#include "waggle/compare.h"
+#include "waggle/render.h"
 
 volatile sig_atomic_t wg_cli_stop = 0;
-wg_render_run_fn wg_render_run_hook = NULL;
 
 static void on_signal(int sig)
 {
@@ -256,6 +257,12 @@ static void yaml_string(FILE *f, const char *s)
 
 wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
 {
+    return wg_write_manifest_extra(dir, m, NULL, d);
+}
+
+wg_status wg_write_manifest_extra(const char *dir, const wg_manifest *m, const char *extra,
+                                  wg_diag *d)
+{
     wg_out o;
     wg_status st = wg_out_open(&o, dir, "manifest.yaml", d);
     if (st != WG_OK) return st;
@@ -285,6 +292,7 @@ wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
             (unsigned long long)m->scenario->seed, m->scenario->runs, m->scenario->steps,
             m->threads, m->ranks);
     fprintf(f, "wall_seconds: %.3f\n", m->wall_seconds);
+    if (extra) fputs(extra, f);
     if (m->net) {
         const wg_graph_stats *n = m->net;
         fprintf(f, "network:\n  nodes: %u\n  edges: %llu\n  directed: %s\n", n->nodes,
@@ -308,11 +316,31 @@ wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
 wg_status wg_cli_write_run(const char *dir, const wg_scenario *s, const wg_results *r,
                            const wg_manifest *m, wg_diag *d)
 {
-    wg_status st;
-    if ((st = wg_mkdir_p(dir, d)) != WG_OK) return st;
-    if ((st = wg_write_series(dir, r, d)) != WG_OK) return st;
-    if ((st = wg_write_summary(dir, r, d)) != WG_OK) return st;
-    if ((st = wg_write_finals(dir, r, s->blowup, d)) != WG_OK) return st;
-    if (wg_render_run_hook && (st = wg_render_run_hook(dir, s, r, m, d)) != WG_OK) return st;
-    return wg_write_manifest(dir, m, d);
+    wg_points obs;
+    /* the observed file is read before anything is written: bad input writes nothing */
+    wg_status st = wg_points_read(s, &obs, d);
+    if (st != WG_OK) return st;
+    if ((st = wg_mkdir_p(dir, d)) != WG_OK) goto done;
+    if ((st = wg_write_series(dir, r, d)) != WG_OK) goto done;
+    if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
+    if ((st = wg_write_finals(dir, r, s->blowup, d)) != WG_OK) goto done;
+    if ((st = wg_points_write(dir, s, &obs, d)) != WG_OK) goto done;
+    {
+        /* the blow-up share of these runs and its Wilson interval */
+        char text[320];
+        wg_blowup b;
+        wg_blowup_of(r, s->blowup, &b);
+        snprintf(text, sizeof text,
+                 "# runs whose negative reach at the last step exceeds threshold × agents; "
+                 "Wilson 95 %% interval\n"
+                 "blowup: {threshold: %.10g, agents_over: %.10g, runs: %u, blowups: %u, "
+                 "share: %.6g, lo: %.6g, hi: %.6g}\n",
+                 b.threshold, b.agents_over, b.runs, b.count, b.share, b.lo, b.hi);
+        if ((st = wg_write_manifest_extra(dir, m, text, d)) != WG_OK) goto done;
+    }
+    /* the charts are drawn from the files just written, as `waggle render` draws them */
+    st = wg_render_run(dir, NULL, d);
+done:
+    wg_points_free(&obs);
+    return st;
 }

@@ -19,6 +19,11 @@
 
 enum { ORDER_DEGREE, ORDER_PAGERANK, ORDER_KCORE };
 
+/* Draws of event i use index (i << 32) | item, and the counter keeps 24
+ * bits of the high word: picks use tags below this bit, the outcomes of
+ * respond set it, so an outcome never reuses the draw that picked a critic. */
+#define WG_OUTCOME_TAG 0x800000u
+
 /* ---- parameter tables ---------------------------------------------------- */
 
 void wg_params_reset(const wg_engine *e, wg_work *w)
@@ -199,7 +204,7 @@ void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
                 uint32_t a = w->scratch[j];
                 /* outcome keyed to the agent, not to its place in the pick */
                 wg_rand4 r = wg_rng(e->sim.seed, run, t, WG_R_EVENT,
-                                    ((uint64_t)(i | 0x80000000u) << 32) | a);
+                                    ((uint64_t)(i | WG_OUTCOME_TAG) << 32) | a);
                 if ((uint64_t)r.v[0] < thr_win) w->state[a] = WG_SUPPORTER;
                 else if ((uint64_t)r.v[0] < thr_any) w->state[a] = WG_REJECTER;
             }
@@ -336,29 +341,41 @@ static int has_attribute(const wg_graph *g, const char *name)
     return 0;
 }
 
-/* Checks that need the graph: counts against the population, ids and attributes. */
+/* Checks that need the graph: counts against the population, ids and
+ * attributes. Messages start with where the scenario wrote the pick
+ * ("FILE:LINE:COL: KEY") when it came from a file, else with `what`. */
 static void check_pick(const wg_engine *e, const wg_pick *p, const char *what, wg_diag *d)
 {
+    const char *at = p->where ? p->where : what;
     if (p->by == WG_PICK_SEGMENT && (p->segment < 0 || (size_t)p->segment >= e->sim.nsegments)) {
-        wg_diag_error(d, WG_EINPUT, "%s: no such segment", what);
+        wg_diag_error(d, WG_EINPUT, "%s: no such segment", at);
         return;
     }
     if (p->count > e->n)
         wg_diag_error(d, WG_EINPUT, "%s: count %llu is larger than the %u agents of the network",
-                      what, (unsigned long long)p->count, e->n);
+                      at, (unsigned long long)p->count, e->n);
     if (p->by == WG_PICK_ID) {
         for (size_t i = 0; i < p->nids; i++) {
             uint32_t a;
             if (!label_find(e, p->ids[i], &a)) {
-                wg_diag_error(d, WG_EINPUT, "%s: id %llu is not in the network", what,
+                wg_diag_error(d, WG_EINPUT, "%s: id %llu is not in the network", at,
                               (unsigned long long)p->ids[i]);
                 break;
             }
         }
     }
     if (p->by == WG_PICK_ATTRIBUTE && !has_attribute(e->sim.g, p->attribute))
-        wg_diag_error(d, WG_EINPUT, "%s: the network has no node attribute '%s'", what,
-                      p->attribute);
+        wg_diag_error(d, WG_EINPUT, "%s: the network has no node attribute '%s'%s", at,
+                      p->attribute, e->sim.g->nattrs ? "" : " (only GraphML files carry them)");
+}
+
+/* A seed or block from a segment asks for more agents than the segment has. */
+static void check_segment_count(const wg_engine *e, const wg_pick *p, const char *what, wg_diag *d)
+{
+    if (p->by != WG_PICK_SEGMENT || p->count <= e->nmembers[p->segment]) return;
+    wg_diag_error(d, WG_EINPUT, "%s: count %llu is larger than the %u agents of segment '%s'",
+                  p->where ? p->where : what, (unsigned long long)p->count,
+                  e->nmembers[p->segment], e->sim.segments[p->segment].name);
 }
 
 wg_status wg_events_prepare(wg_engine *e, wg_diag *d)
@@ -400,11 +417,14 @@ wg_status wg_events_prepare(wg_engine *e, wg_diag *d)
     for (size_t i = 0; i < nseg; i++) {
         const wg_pick *p = &e->sim.segments[i].pick;
         if (p->by == WG_PICK_SEGMENT && (size_t)p->segment >= i) {
-            wg_diag_error(d, WG_EINPUT, "segment '%s': a segment may only be picked from an "
-                          "earlier segment", e->sim.segments[i].name);
+            wg_diag_error(d, WG_EINPUT, "%s%ssegment '%s': a segment may only be picked from an "
+                          "earlier segment", p->where ? p->where : "", p->where ? ": " : "",
+                          e->sim.segments[i].name);
             free(buf);
             return WG_EINPUT;
         }
+        snprintf(what, sizeof what, "segment '%s'", e->sim.segments[i].name);
+        check_segment_count(e, p, what, d);
         uint32_t k = pick(e, NULL, NULL, p, WG_RUN_FIXED, 0, UINT32_MAX - i, buf);
         e->members[i] = wg_malloc(k ? k : 1, sizeof **e->members);
         if (!e->members[i]) goto nomem;
@@ -413,6 +433,14 @@ wg_status wg_events_prepare(wg_engine *e, wg_diag *d)
         for (uint32_t j = 0; j < k; j++) e->seg_of[buf[j]] = (uint8_t)(1 + i);
     }
     free(buf);
+    for (size_t i = 0; i < e->sim.nevents; i++) {
+        const wg_event *ev = &e->sim.events[i];
+        if (ev->kind != WG_EV_SEED && ev->kind != WG_EV_BLOCK) continue;
+        snprintf(what, sizeof what, "events[%zu] (%s at step %u)", i,
+                 wg_event_kind_name(ev->kind), ev->step);
+        check_segment_count(e, &ev->pick, what, d);
+    }
+    if (d->errors > errors) return WG_EINPUT;
     return WG_OK;
 nomem:
     free(buf);

@@ -78,9 +78,10 @@ void wg_pick_clear(wg_pick *p)
     free(p->ids);
     free(p->attribute);
     free(p->value);
+    free(p->where);
     p->ids = NULL;
     p->nids = 0;
-    p->attribute = p->value = NULL;
+    p->attribute = p->value = p->where = NULL;
 }
 
 static int dup_str(char **dst, const char *src)
@@ -95,13 +96,15 @@ wg_status wg_pick_copy(wg_pick *dst, const wg_pick *src)
 {
     *dst = *src;
     dst->ids = NULL;
-    dst->attribute = dst->value = NULL;
+    dst->attribute = dst->value = dst->where = NULL;
     if (src->nids) {
         dst->ids = wg_malloc(src->nids, sizeof *dst->ids);
         if (!dst->ids) goto fail;
         memcpy(dst->ids, src->ids, src->nids * sizeof *dst->ids);
     }
-    if (dup_str(&dst->attribute, src->attribute) || dup_str(&dst->value, src->value)) goto fail;
+    if (dup_str(&dst->attribute, src->attribute) || dup_str(&dst->value, src->value) ||
+        dup_str(&dst->where, src->where))
+        goto fail;
     return WG_OK;
 fail:
     wg_pick_clear(dst);

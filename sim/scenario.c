@@ -1175,6 +1175,21 @@ static void conv_ids(cx *c, const node *v, const char *path, wg_pick *p)
     p->count = p->nids;
 }
 
+/* Record where a pick was written ("[variant 'V': ]FILE:LINE:COL: KEY"), for
+ * the checks that only the network allows (events.c): the node at fault
+ * then is `at`, the count, ids or attribute when given, else the pick. */
+static void pick_where(cx *c, const node *at, const char *path, wg_pick *p)
+{
+    char where[320];
+    locate(c->doc, at, where, sizeof where);
+    size_t len = strlen(c->prefix) + strlen(where) + strlen(path) + 1;
+    if (!(p->where = wg_malloc(len, 1))) {
+        c->oom = 1;
+        return;
+    }
+    snprintf(p->where, len, "%s%s%s", c->prefix, where, path);
+}
+
 /* The pick keys of m (the caller checks for unknown keys). respond: only
  * by degree or random. self: the segment being defined, or -1. */
 static void conv_pick(cx *c, const node *m, const char *path, wg_pick *p, int respond, int self)
@@ -1234,6 +1249,10 @@ static void conv_pick(cx *c, const node *m, const char *path, wg_pick *p, int re
         if (attr) err(c, attr, join(kp, path, "attribute"), "only with by: attribute");
         if (val) err(c, val, join(kp, path, "value"), "only with by: attribute");
     }
+    if (cnt) pick_where(c, cnt, join(kp, path, "count"), p);
+    else if (p->by == WG_PICK_ID && ids) pick_where(c, ids, join(kp, path, "ids"), p);
+    else if (p->by == WG_PICK_ATTRIBUTE && attr) pick_where(c, attr, join(kp, path, "attribute"), p);
+    else pick_where(c, m, path, p);
 }
 
 /* ---- segments ---- */
@@ -2216,6 +2235,48 @@ done:
     return rc;
 }
 
+wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *name, size_t n,
+                                   const char *const *keys, char **vals, wg_diag *d)
+{
+    wg_doc *doc = doc_new(name ? name : "-", NULL);
+    wg_status st = WG_ENOMEM;
+    for (size_t i = 0; i < n; i++) vals[i] = NULL;
+    if (!doc) goto oom;
+    if ((st = yaml_tree(doc, 0, 1, text, len, &doc->root, d)) != WG_OK) goto done;
+    for (size_t i = 0; i < n; i++) {
+        /* walk the dotted key through maps; a missing step leaves vals[i] NULL */
+        const node *at = doc->root;
+        const char *k = keys[i];
+        char part[128];
+        while (at && *k) {
+            size_t plen = strcspn(k, ".");
+            if (plen >= sizeof part) {
+                at = NULL;
+                break;
+            }
+            memcpy(part, k, plen);
+            part[plen] = '\0';
+            at = get(at, part);
+            k += plen + (k[plen] == '.');
+        }
+        if (at && at->kind == NK_SCALAR && !is_null(at) && !(vals[i] = wg_strdup(at->text))) {
+            st = WG_ENOMEM;
+            goto oom;
+        }
+    }
+    st = WG_OK;
+    goto done;
+oom:
+    wg_diag_error(d, WG_ENOMEM, "%s: out of memory while reading", name ? name : "-");
+    for (size_t i = 0; i < n; i++) {
+        free(vals[i]);
+        vals[i] = NULL;
+    }
+done:
+    doc_free(doc);
+    return st;
+}
+
 wg_status wg_scenario_variant(const wg_scenario *base, size_t i, wg_scenario **out, wg_diag *d)
 {
     return derive_variant(base, i, out, d);
@@ -2617,4 +2678,74 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
     }
     if (s->sweep.kind) put_sweep(f, in, &s->sweep);
     return ferror(f) ? WG_EIO : WG_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Reading one key of the tree (for `waggle fit`: start values, and where a
+ * value sits in the file so a calibrated copy keeps its comments).
+ */
+wg_status wg_scenario_lookup(const wg_scenario *s, const char *key, wg_scenario_value *out)
+{
+    char buf[PATH_LEN];
+    const char *parts[MAX_PARTS + 1];
+    size_t np = 0;
+    memset(out, 0, sizeof *out);
+    const node *cur = s->doc ? s->doc->root : NULL;
+    if (!cur || cur->kind != NK_MAP || strlen(key) >= sizeof buf) return WG_EINPUT;
+    strcpy(buf, key);
+    for (char *p = buf;;) {
+        if (np == MAX_PARTS) return WG_EINPUT;
+        parts[np++] = p;
+        char *dot = strchr(p, '.');
+        if (!dot) break;
+        *dot = 0;
+        p = dot + 1;
+    }
+    if (!in_list(parts[0], top_keys)) {
+        if (!in_list(parts[0], model_keys)) return WG_EINPUT;
+        memmove(parts + 1, parts, np * sizeof *parts);
+        parts[0] = "model";
+        np++;
+    }
+    for (size_t i = 0; i < np; i++) {
+        const node *next = NULL;
+        if (cur->kind == NK_MAP) {
+            long j = map_find(cur, parts[i]);
+            if (j < 0) {
+                /* absent: say where the map's entries are, so a value can be added */
+                if (cur->n && cur->keys[0]->line) {
+                    out->parent_line = cur->keys[0]->line;
+                    out->parent_col = cur->keys[0]->col;
+                }
+                out->missing_parts = np - i;
+                return WG_OK;
+            }
+            next = cur->vals[j];
+        } else if (cur->kind == NK_SEQ) {
+            long j = seq_find(cur, parts[i]);
+            if (j < 0) return WG_EINPUT;
+            next = cur->vals[j];
+        } else if (i + 1 == np && cur->plain && (!strcmp(parts[i - 1], "share") ||
+                   !strcmp(parts[i - 1], "quit") || !strcmp(parts[i - 1], "media")) &&
+                   in_list(parts[i], valences)) {
+            /* `share: 0.05` stands for both valences; it is read, but cannot be
+             * edited for one of them in place */
+            out->found = 1;
+            out->text = cur->text;
+            out->shared = 1;
+            return WG_OK;
+        } else {
+            return WG_EINPUT;
+        }
+        cur = next;
+    }
+    if (cur->kind != NK_SCALAR) return WG_EINPUT;
+    out->found = 1;
+    out->text = cur->text;
+    out->plain = cur->plain;
+    if (cur->src == 0) {
+        out->line = cur->line;
+        out->col = cur->col;
+    }
+    return WG_OK;
 }

@@ -71,15 +71,14 @@ typedef struct wg_manifest {
     const char *kind;          /* "run", "compare", "sweep" */
 } wg_manifest;
 wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d);
+/* The same with more top-level YAML lines (each ending in \n) after wall_seconds. */
+wg_status wg_write_manifest_extra(const char *dir, const wg_manifest *m, const char *extra,
+                                  wg_diag *d);
 
-/* Write series.csv, summary.csv, finals.csv and manifest.yaml of one run
- * (and the charts, when the render module is built in). */
+/* Write series.csv, summary.csv, finals.csv, observed.csv (when the
+ * scenario has `observed:`), manifest.yaml, then the charts drawn from
+ * those files (curves.png, states.png, finals.png; see render.h). */
 wg_status wg_cli_write_run(const char *dir, const wg_scenario *s, const wg_results *r,
                            const wg_manifest *m, wg_diag *d);
-
-/* Hook for charts: set by render.c's constructor when present. */
-typedef wg_status (*wg_render_run_fn)(const char *dir, const wg_scenario *s,
-                                      const wg_results *r, const wg_manifest *m, wg_diag *d);
-extern wg_render_run_fn wg_render_run_hook;
 
 #endif

@@ -85,6 +85,9 @@ typedef struct wg_pick {
     size_t nids;
     char *attribute;     /* WG_PICK_ATTRIBUTE */
     char *value;
+    char *where;         /* where the scenario wrote it, "FILE:LINE:COL: KEY" (the count, ids
+                            or attribute when given), for errors found once the network is
+                            known; NULL when the pick did not come from a file (owned) */
 } wg_pick;
 
 /* A group of agents with their own parameters. `set` says which of p are set

@@ -1,0 +1,83 @@
+/*
+ * waggle/render.h — the charts of a run (curves.png, states.png,
+ * finals.png) and of a comparison (compare.png), drawn with cairo and
+ * written with libpng. Only render.c includes the drawing and PNG headers.
+ *
+ * A chart is always drawn from the files of a finished folder (series.csv,
+ * summary.csv, finals.csv, observed.csv, manifest.yaml; compare.csv and the
+ * run folders of a comparison), never from memory: `waggle run` writes its
+ * CSV files and then renders them exactly as `waggle render DIR` does later,
+ * so both produce the same bytes. Every PNG carries text chunks (Scenario,
+ * Seed, Runs, Version, Command, Software) and no time chunk.
+ */
+#ifndef WAGGLE_RENDER_H
+#define WAGGLE_RENDER_H
+
+#include "waggle/common.h"
+#include "waggle/scenario.h"
+
+#define WG_RENDER_WIDTH 1600   /* default size, pixels: readable when projected */
+#define WG_RENDER_HEIGHT 900
+#define WG_RENDER_DPI 96.0     /* text and lines are designed for 1600×900 at 96 dpi */
+
+typedef struct wg_render_opts {
+    int width, height;  /* pixels; 0: the defaults */
+    double dpi;         /* 0: 96. Text and line widths scale with dpi / 96 (and with the
+                           size, relative to 1600×900); the value is stored in pHYs */
+} wg_render_opts;
+
+/* Where a chart put its data, for tests: the plot area in pixels (origin
+ * top left) and the data values at its edges; the legend's box. Charts
+ * with two panels report the upper one. */
+typedef struct wg_render_frame {
+    double x0, y0, x1, y1;          /* plot area, pixels */
+    double xmin, xmax, ymin, ymax;  /* data values at x0, x1, y1 (bottom), y0 (top) */
+    double ax0;                     /* pixel of xmin: x0, except on finals' log axis, where
+                                       a bar for the runs at zero sits between x0 and ax0 */
+    int xlog;                       /* 1: the x axis is logarithmic (finals) */
+    double lx0, ly0, lx1, ly1;      /* legend box, pixels (all 0 when there is none) */
+} wg_render_frame;
+
+/* Observed points of a scenario (`observed:`), x in steps, y in observed units. */
+typedef struct wg_points {
+    size_t n;
+    double *x, *y;
+} wg_points;
+
+/* Read the observed file of a scenario (lines starting with '#' are
+ * comments, then a header naming the columns observed.x and observed.y).
+ * Nothing to read when s->observed.present is 0 (p->n = 0). Errors name the
+ * file, line and column: WG_EINPUT. Free with wg_points_free. */
+wg_status wg_points_read(const wg_scenario *s, wg_points *p, wg_diag *d);
+void wg_points_free(wg_points *p);
+/* Write the points to DIR/observed.csv (header "x,y" as named by the
+ * scenario), so that a run folder is drawn without the scenario's folder. */
+wg_status wg_points_write(const char *dir, const wg_scenario *s, const wg_points *p,
+                          wg_diag *d);
+
+/* Draw curves.png, states.png and finals.png of the run folder dir.
+ * o may be NULL (defaults). WG_EINPUT when a file is missing or malformed
+ * (file:line: column: what was expected), WG_EIO, WG_ENOMEM. */
+wg_status wg_render_run(const char *dir, const wg_render_opts *o, wg_diag *d);
+
+/* Draw one chart of a run folder: name is "curves", "states" or "finals";
+ * written to dir/NAME.png; frame (may be NULL) receives its layout. */
+wg_status wg_render_chart(const char *dir, const char *name, const wg_render_opts *o,
+                          wg_render_frame *frame, wg_diag *d);
+
+/* Draw dir/compare.png of a comparison folder: dir/compare.csv (columns
+ * variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better)
+ * and the run folders dir/base/ and dir/<slug of each variant>/. */
+wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_frame *frame,
+                            wg_diag *d);
+
+/* The folder name of a variant: lower case letters and digits, every other
+ * run of characters one '-', none at either end ("answered on day 1" →
+ * "answered-on-day-1"; "" → "variant"). Caller frees; NULL when out of memory. */
+char *wg_render_slug(const char *name);
+
+/* `waggle render DIR [--size WxH] [--dpi N]`: argv[0] is "render". */
+int wg_render_main(int argc, char **argv);
+extern const char wg_render_usage[];
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * waggle/sweep.h — parameter sweeps: the design (grid or Sobol points over
+ * swept keys), one point's runs summarised into a row, the `waggle sweep`
+ * driver (threads, MPI ranks, job-array shards, a resumable journal) and
+ * `waggle merge`, which joins the shards of a sweep.
+ *
+ * Invariant: a point's row depends only on the scenario, the point's index
+ * and the seed: every point uses the same seed and run indices 0 .. runs - 1
+ * (common random numbers), so sweep.csv has the same bytes whatever the
+ * number of threads, ranks or shards, and after a resume.
+ */
+#ifndef WAGGLE_SWEEP_H
+#define WAGGLE_SWEEP_H
+
+#include "waggle/common.h"
+#include "waggle/graph.h"
+#include "waggle/scenario.h"
+
+/* Metrics of sweep.csv, in the order written: those of finals.csv, then blowup. */
+enum wg_sweep_metric {
+    WG_SM_REACH_POS, WG_SM_REACH_NEG, WG_SM_PEAK_CRITICS, WG_SM_PEAK_STEP, WG_SM_STEPS,
+    WG_SM_BLOWUP, WG_SWEEP_NMETRICS
+};
+/* Statistics per metric: mean, sd, p05, p50, p95. */
+#define WG_SWEEP_NSTATS 5
+/* A point's row: its index, then metric-major statistics. */
+#define WG_SWEEP_ROW (1 + WG_SWEEP_NMETRICS * WG_SWEEP_NSTATS)
+
+const char *wg_sweep_metric_name(int m);
+
+/* The points of a sweep: values[p × naxes + i] is key i at point p. */
+typedef struct wg_sweep_design {
+    size_t naxes;
+    uint64_t npoints;
+    const char **keys;   /* the scenario's axis keys (borrowed) */
+    int *integer;        /* per axis: 1 when the key takes integers (Sobol values are rounded) */
+    double *values;
+} wg_sweep_design;
+
+/* Make the design of s->sweep: a grid crossed in file order (the last key
+ * varies fastest), or the first `points` points of GSL's Sobol sequence
+ * scaled to the ranges. WG_EINPUT when s has no sweep or it is too large. */
+wg_status wg_sweep_design_make(const wg_scenario *s, wg_sweep_design *z, wg_diag *d);
+void wg_sweep_design_free(wg_sweep_design *z);
+
+/* 64-bit FNV-1a hash of the scenario as resolved (seed, runs and sweep included). */
+uint64_t wg_sweep_hash(const wg_scenario *s);
+
+/* Run every run of point p and summarise it into row[WG_SWEEP_ROW]. g: the
+ * base's graph when no swept key changes the network (NULL: build the
+ * point's own). threads as wg_engine_new. */
+wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint64_t p,
+                         const wg_graph *g, int threads, double *row, wg_diag *d);
+
+/* The commands: `waggle sweep` and `waggle merge` (argv from the command's name on). */
+int wg_sweep_main(int argc, char **argv);
+int wg_merge_main(int argc, char **argv);
+extern const char wg_sweep_usage[];
+extern const char wg_merge_usage[];
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * parallel.c — waggle's only contact with MPI (built with make MPI=1, which
+ * defines WG_MPI=1 and compiles with mpicc), and its one-rank stand-in
+ * otherwise. See waggle/parallel.h.
+ *
+ * Invariant: with WG_MPI=0 nothing here talks to another process, and every
+ * function gives the answer an MPI job of one rank would give, so a sweep
+ * writes the same bytes with either build.
+ *
+ * Dynamic scheduling uses a window on rank 0 holding one 64-bit counter;
+ * ranks take the next task with MPI_Fetch_and_op under a shared lock. No
+ * rank is a dedicated master, so R ranks do R ranks' worth of work.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "waggle/parallel.h"
+
+#if WG_MPI
+#include <mpi.h>
+
+static int started_here;
+
+void wg_par_init(void)
+{
+    int on = 0;
+    MPI_Initialized(&on);
+    if (!on) {
+        MPI_Init(NULL, NULL);
+        started_here = 1;
+    }
+}
+
+void wg_par_finalize(void)
+{
+    int on = 0, off = 0;
+    MPI_Initialized(&on);
+    MPI_Finalized(&off);
+    if (on && !off && started_here) MPI_Finalize();
+}
+
+int wg_par_rank(void)
+{
+    int r = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+int wg_par_size(void)
+{
+    int n = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    return n;
+}
+
+int wg_par_mpi(void)
+{
+    return 1;
+}
+
+void wg_par_abort(int code)
+{
+    MPI_Abort(MPI_COMM_WORLD, code);
+    exit(code);
+}
+
+void wg_par_barrier(void)
+{
+    MPI_Barrier(MPI_COMM_WORLD);
+}
+
+struct wg_par_counter {
+    MPI_Win win;
+    uint64_t *base;
+};
+
+wg_status wg_par_counter_new(wg_par_counter **out, wg_diag *d)
+{
+    wg_par_counter *c = wg_calloc(1, sizeof *c);
+    int ok = c != NULL, all = 0;
+    /* every rank must agree before the collective window is made */
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (!all) {
+        free(c);
+        wg_diag_error(d, WG_ENOMEM, "out of memory: the task counter");
+        return WG_ENOMEM;
+    }
+    MPI_Aint size = wg_par_rank() == 0 ? (MPI_Aint)sizeof(uint64_t) : 0;
+    MPI_Win_allocate(size, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD, &c->base, &c->win);
+    if (wg_par_rank() == 0) {
+        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, c->win);
+        *c->base = 0;
+        MPI_Win_unlock(0, c->win);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    *out = c;
+    return WG_OK;
+}
+
+uint64_t wg_par_counter_next(wg_par_counter *c)
+{
+    uint64_t one = 1, old = 0;
+    MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, c->win);
+    MPI_Fetch_and_op(&one, &old, MPI_UINT64_T, 0, 0, MPI_SUM, c->win);
+    MPI_Win_unlock(0, c->win);
+    return old;
+}
+
+void wg_par_counter_free(wg_par_counter *c)
+{
+    if (!c) return;
+    MPI_Win_free(&c->win);
+    free(c);
+}
+
+void wg_par_bcast(void *buf, size_t n)
+{
+    /* in pieces that fit an int count */
+    const size_t piece = (size_t)1 << 30;
+    for (size_t off = 0; off < n; off += piece) {
+        size_t k = n - off < piece ? n - off : piece;
+        MPI_Bcast((char *)buf + off, (int)k, MPI_BYTE, 0, MPI_COMM_WORLD);
+    }
+}
+
+wg_status wg_par_gather(const double *rows, size_t nrows, size_t width, double **all,
+                        size_t *nall, wg_diag *d)
+{
+    int R = wg_par_size(), me = wg_par_rank();
+    long long mine = (long long)(nrows * width);
+    long long *counts = NULL;
+    int *icounts = NULL, *displs = NULL, ok = 1, allok = 0;
+    double *buf = NULL;
+    *all = NULL;
+    *nall = 0;
+    if (me == 0) {
+        counts = wg_calloc((size_t)R, sizeof *counts);
+        icounts = wg_calloc((size_t)R, sizeof *icounts);
+        displs = wg_calloc((size_t)R, sizeof *displs);
+        ok = counts && icounts && displs;
+    }
+    MPI_Gather(&mine, 1, MPI_LONG_LONG, counts, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (me == 0 && ok) {
+        long long total = 0;
+        for (int r = 0; r < R; r++) {
+            displs[r] = (int)total;
+            icounts[r] = (int)counts[r];
+            total += counts[r];
+        }
+        /* Gatherv counts are ints: a sweep's summary rows are far below 2^31 doubles */
+        ok = total < INT32_MAX && (buf = wg_malloc(total ? (size_t)total : 1, sizeof *buf));
+        *nall = ok ? (size_t)total / width : 0;
+    }
+    MPI_Allreduce(&ok, &allok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (!allok) {
+        free(counts);
+        free(icounts);
+        free(displs);
+        free(buf);
+        *nall = 0;
+        wg_diag_error(d, WG_ENOMEM, "out of memory: gathering the results of %d ranks", R);
+        return WG_ENOMEM;
+    }
+    MPI_Gatherv(rows, (int)mine, MPI_DOUBLE, buf, icounts, displs, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    free(counts);
+    free(icounts);
+    free(displs);
+    *all = buf;
+    return WG_OK;
+}
+
+#else /* one rank, no MPI */
+
+void wg_par_init(void)
+{
+}
+
+void wg_par_finalize(void)
+{
+}
+
+int wg_par_rank(void)
+{
+    return 0;
+}
+
+int wg_par_size(void)
+{
+    return 1;
+}
+
+int wg_par_mpi(void)
+{
+    return 0;
+}
+
+void wg_par_abort(int code)
+{
+    exit(code);
+}
+
+void wg_par_barrier(void)
+{
+}
+
+struct wg_par_counter {
+    uint64_t next;
+};
+
+wg_status wg_par_counter_new(wg_par_counter **out, wg_diag *d)
+{
+    if (!(*out = wg_calloc(1, sizeof **out))) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory: the task counter");
+        return WG_ENOMEM;
+    }
+    return WG_OK;
+}
+
+uint64_t wg_par_counter_next(wg_par_counter *c)
+{
+    return c->next++;
+}
+
+void wg_par_counter_free(wg_par_counter *c)
+{
+    free(c);
+}
+
+void wg_par_bcast(void *buf, size_t n)
+{
+    (void)buf;
+    (void)n;
+}
+
+wg_status wg_par_gather(const double *rows, size_t nrows, size_t width, double **all,
+                        size_t *nall, wg_diag *d)
+{
+    size_t n = nrows * width;
+    *nall = 0;
+    if (!(*all = wg_malloc(n ? n : 1, sizeof **all))) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory: gathering %zu result rows", nrows);
+        return WG_ENOMEM;
+    }
+    if (n) memcpy(*all, rows, n * sizeof **all);
+    *nall = nrows;
+    return WG_OK;
+}
+
+#endif

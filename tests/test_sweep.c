@@ -1,0 +1,435 @@
+/*
+ * test_sweep.c — end-to-end tests of `waggle sweep` and `waggle merge`:
+ * sweep.csv's shape and its bytes at 1 and 2 threads, as 3 shards merged,
+ * and after a sweep killed with SIGKILL halfway is resumed; a sweep point
+ * equals `waggle run` with the same --set (common random numbers); Sobol
+ * designs (ranges, integer keys rounded); merge refusing bad shard sets and
+ * every bad option (exit 2, nothing written). The MPI build is tested by
+ * tests/mpi/run.sh.
+ *
+ * The command is found at $BUILD/waggle (default build/waggle).
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+static char tmp[64];
+static char waggle[4096];
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *b = getenv("BUILD");
+    char rel[200];
+    snprintf(rel, sizeof rel, "%s/waggle", b && *b ? b : "build");
+    /* absolute: the commands run inside the temporary folder */
+    if (access(rel, X_OK) != 0 || !realpath(rel, waggle)) {
+        fprintf(stderr, "test_sweep: %s not found (build it first)\n", rel);
+        return -1;
+    }
+    strcpy(tmp, "/tmp/wg-sweep-XXXXXX");
+    return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *slurp_path(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+/* The text of tmp/NAME, or NULL. */
+static char *slurp(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    return slurp_path(path);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Run `waggle ARGS` (ARGS may use %1$s for the temporary folder) with
+ * stdout and stderr captured; returns the exit status. */
+static int run(char **err, const char *fmt, ...)
+{
+    char args[2048], cmd[8192], pe[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(pe, sizeof pe, "%s/stderr", tmp);
+    snprintf(cmd, sizeof cmd, "cd %s && %s %s >/dev/null 2>%s", tmp, waggle, args, pe);
+    int rc = system(cmd);
+    char *e = slurp_path(pe);
+    if (err) *err = e;
+    else free(e);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int exists(const char *name)
+{
+    char path[256];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    return stat(path, &sb) == 0;
+}
+
+static void assert_same_file(const char *a, const char *b)
+{
+    char *x = slurp(a), *y = slurp(b);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+/* 3 × 3 = 9 points: a probability and the step of a respond event. */
+static const char grid[] =
+    "name: grid test\n"
+    "steps: 30\n"
+    "runs: 24\n"
+    "seed: 7\n"
+    "network: {generate: barabasi-albert, nodes: 1500, edges_per_node: 3}\n"
+    "model:\n"
+    "  share: {positive: 0.04, negative: 0.07}\n"
+    "  quality: 0.95\n"
+    "events:\n"
+    "  - {step: 0, seed: {valence: negative, count: 1, by: random}}\n"
+    "  - {step: 0, seed: {valence: positive, count: 5, by: random}}\n"
+    "  - {step: 3, respond: {count: 5, by: degree, win: 0.1, calm: 0.4}}\n"
+    "sweep:\n"
+    "  grid: {share.negative: [0.05, 0.1, 0.2], events.2.step: {from: 1, to: 7, count: 3}}\n";
+
+static void test_grid_threads_and_shape(void **state)
+{
+    (void)state;
+    write_file("grid.yaml", grid);
+    assert_int_equal(run(NULL, "sweep grid.yaml -o t1 -t 1 -q"), 0);
+    assert_int_equal(run(NULL, "sweep grid.yaml -o t2 -t 2 -q"), 0);
+    assert_same_file("t1/sweep.csv", "t2/sweep.csv");
+    assert_false(exists("t1/.sweep-journal.0"));   /* removed once the sweep is written */
+    char *csv = slurp("t1/sweep.csv");
+    assert_non_null(csv);
+    assert_true(strncmp(csv, "point,share.negative,events.2.step,metric,mean,sd,p05,p50,p95\n",
+                        62) == 0);
+    assert_int_equal(count_lines(csv), 1 + 9 * 6);
+    /* the last key varies fastest; integer keys print as integers */
+    assert_non_null(strstr(csv, "\n0,0.05,1,reach_positive,"));
+    assert_non_null(strstr(csv, "\n1,0.05,4,reach_positive,"));
+    assert_non_null(strstr(csv, "\n8,0.2,7,blowup,"));
+    /* blowup is a share: its mean is in [0, 1]; the means of reach_negative grow with
+     * share.negative between the first and the last point of the same step */
+    const char *b = strstr(csv, "\n0,0.05,1,blowup,");
+    assert_non_null(b);
+    double mean = strtod(b + strlen("\n0,0.05,1,blowup,"), NULL);
+    assert_true(mean >= 0 && mean <= 1);
+    free(csv);
+    char *man = slurp("t1/manifest.yaml");
+    assert_non_null(strstr(man, "\nsweep: {hash: \""));
+    assert_non_null(strstr(man, "points: 9, shard: 0, shards: 1}"));
+    free(man);
+}
+
+/* Mean of column col (0-based) of a finals.csv text. */
+static double finals_mean(const char *text, int col)
+{
+    const char *p = strchr(text, '\n') + 1;
+    double sum = 0;
+    int n = 0;
+    while (*p) {
+        const char *q = p;
+        for (int c = 0; c < col; c++) q = strchr(q, ',') + 1;
+        sum += strtod(q, NULL);
+        n++;
+        p = strchr(p, '\n') + 1;
+    }
+    return sum / n;
+}
+
+static void test_point_equals_run(void **state)
+{
+    (void)state;
+    /* point 5 is share.negative 0.1, events.2.step 7; a network key forces one graph per point */
+    write_file("grid.yaml", grid);
+    assert_int_equal(run(NULL, "sweep grid.yaml -o pt -q"), 0);
+    assert_int_equal(run(NULL, "run grid.yaml -o r5 -q --set share.negative=0.1 --set "
+                               "events.2.step=7"), 0);
+    char *csv = slurp("pt/sweep.csv"), *fin = slurp("r5/finals.csv");
+    const char *row = strstr(csv, "\n5,0.1,7,reach_negative,");
+    assert_non_null(row);
+    double mean = strtod(row + strlen("\n5,0.1,7,reach_negative,"), NULL);
+    /* the CSV prints 10 significant digits */
+    assert_true(fabs(mean - finals_mean(fin, 2)) <= 1e-9 * fabs(mean) + 1e-12);
+    free(csv);
+    free(fin);
+
+    static const char net[] =
+        "name: network sweep\nsteps: 20\nruns: 10\nseed: 3\n"
+        "network: {generate: erdos-renyi, nodes: 400, mean_degree: 4}\n"
+        "events: [{step: 0, seed: {valence: negative, count: 2, by: random}}]\n"
+        "sweep: {grid: {network.nodes: [300, 600]}}\n";
+    write_file("net.yaml", net);
+    assert_int_equal(run(NULL, "sweep net.yaml -o nt -q"), 0);
+    assert_int_equal(run(NULL, "run net.yaml -o n1 -q --set network.nodes=600"), 0);
+    csv = slurp("nt/sweep.csv");
+    fin = slurp("n1/finals.csv");
+    row = strstr(csv, "\n1,600,reach_positive,");
+    assert_non_null(row);
+    const char *neg = strstr(csv, "\n1,600,reach_negative,");
+    mean = strtod(neg + strlen("\n1,600,reach_negative,"), NULL);
+    assert_true(fabs(mean - finals_mean(fin, 2)) <= 1e-9 * fabs(mean) + 1e-12);
+    free(csv);
+    free(fin);
+}
+
+static void test_shards_and_merge(void **state)
+{
+    (void)state;
+    write_file("grid.yaml", grid);
+    assert_int_equal(run(NULL, "sweep grid.yaml -o full -q"), 0);
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(run(NULL, "sweep grid.yaml -o s%d --shard %d/3 -q", k, k), 0);
+    assert_int_equal(run(NULL, "merge s2 s0 s1 -o merged"), 0);
+    assert_same_file("full/sweep.csv", "merged/sweep.csv");
+    char *man = slurp("merged/manifest.yaml");
+    assert_non_null(strstr(man, "shard: 0, shards: 1}"));
+    free(man);
+    /* a merged sweep is itself a complete sweep: merging it alone gives the same bytes */
+    assert_int_equal(run(NULL, "merge merged -o again"), 0);
+    assert_same_file("full/sweep.csv", "again/sweep.csv");
+
+    /* bad shard sets: exit 2, a clear message, nothing written */
+    char *err;
+    assert_int_equal(run(&err, "merge s0 s1 -o bad"), 2);
+    assert_non_null(strstr(err, "shard 2/3 is missing"));
+    free(err);
+    assert_int_equal(run(&err, "merge s0 s1 s1 s2 -o bad"), 2);
+    assert_non_null(strstr(err, "overlapping"));
+    free(err);
+    assert_int_equal(run(NULL, "sweep grid.yaml -o seed2 --shard 2/3 -s 8 -q"), 0);
+    assert_int_equal(run(&err, "merge s0 s1 seed2 -o bad"), 2);
+    assert_non_null(strstr(err, "seed 8"));
+    free(err);
+    assert_int_equal(run(NULL, "sweep grid.yaml -o other --shard 2/3 --set quality=0.8 -q"), 0);
+    assert_int_equal(run(&err, "merge s0 s1 other -o bad"), 2);
+    assert_non_null(strstr(err, "different scenario"));
+    free(err);
+    assert_int_equal(run(NULL, "sweep grid.yaml -o four --shard 2/4 -q"), 0);
+    assert_int_equal(run(&err, "merge s0 s1 four -o bad"), 2);
+    assert_non_null(strstr(err, "different numbers of shards"));
+    free(err);
+    assert_int_equal(run(&err, "merge s0 s1 nowhere -o bad"), 2);
+    assert_non_null(strstr(err, "not a finished sweep folder"));
+    free(err);
+    /* a shard whose sweep.csv lost its last point */
+    assert_int_equal(run(NULL, "sweep grid.yaml -o cut --shard 2/3 -q"), 0);
+    char *c = slurp("cut/sweep.csv");
+    char *last = c + strlen(c) - 1;
+    for (int i = 0; i < 6; i++) {
+        *last = '\0';
+        last = strrchr(c, '\n');
+    }
+    last[1] = '\0';
+    write_file("cut/sweep.csv", c);
+    free(c);
+    assert_int_equal(run(&err, "merge s0 s1 cut -o bad"), 2);
+    assert_non_null(strstr(err, "2 points, shard 2/3 of 9 points has 3"));
+    free(err);
+    assert_false(exists("bad"));
+}
+
+static int journal_lines(const char *dir)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s/.sweep-journal.0", dir);
+    char *j = slurp(name);
+    int n = j ? (int)count_lines(j) : 0;
+    free(j);
+    return n;
+}
+
+static void test_kill_and_resume(void **state)
+{
+    (void)state;
+    /* 40 points of 60 runs on 3000 agents: long enough to kill it halfway */
+    static const char big[] =
+        "name: resume test\nsteps: 40\nruns: 60\nseed: 11\n"
+        "network: {generate: barabasi-albert, nodes: 3000, edges_per_node: 3}\n"
+        "model: {share: {positive: 0.05, negative: 0.08}, quality: 0.9}\n"
+        "events: [{step: 0, seed: {valence: negative, count: 2, by: random}}]\n"
+        "sweep: {grid: {share.negative: {from: 0.02, to: 0.2, count: 8}, "
+        "quit.negative: [0.1, 0.15, 0.2, 0.25, 0.3]}}\n";
+    write_file("big.yaml", big);
+    assert_int_equal(run(NULL, "sweep big.yaml -o whole -q"), 0);
+
+    char out[160];
+    snprintf(out, sizeof out, "%s/killed", tmp);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char path[160];
+        snprintf(path, sizeof path, "%s/big.yaml", tmp);
+        int fd = open("/dev/null", 1);
+        dup2(fd, 2);
+        execl(waggle, waggle, "sweep", path, "-o", out, "-q", "-t", "1", (char *)NULL);
+        _exit(127);
+    }
+    /* wait for a few finished points, then kill it without warning */
+    int lines = 0;
+    for (int i = 0; i < 6000 && (lines = journal_lines("killed")) < 4; i++) usleep(5000);
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status));
+    lines = journal_lines("killed");
+    assert_true(lines >= 4 && lines < 40);
+    assert_false(exists("killed/sweep.csv"));
+    /* a torn last line (a write cut short) is skipped, its point run again */
+    char name[128];
+    snprintf(name, sizeof name, "%s/killed/.sweep-journal.0", tmp);
+    FILE *f = fopen(name, "a");
+    fputs("wg1 0123456789abcdef 39 0x1p+0", f);
+    fclose(f);
+    char *err;
+    assert_int_equal(run(&err, "sweep big.yaml -o killed --resume"), 0);
+    assert_non_null(strstr(err, "resuming:"));
+    assert_non_null(strstr(err, "damaged line skipped"));
+    free(err);
+    assert_same_file("whole/sweep.csv", "killed/sweep.csv");
+
+    /* a journal of another sweep (here: other runs) is refused */
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char path[160], o2[160];
+        snprintf(path, sizeof path, "%s/big.yaml", tmp);
+        snprintf(o2, sizeof o2, "%s/killed3", tmp);
+        int fd = open("/dev/null", 1);
+        dup2(fd, 2);
+        execl(waggle, waggle, "sweep", path, "-o", o2, "-q", "-t", "1", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 6000 && journal_lines("killed3") < 1; i++) usleep(5000);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    assert_int_equal(run(&err, "sweep big.yaml -o killed3 --resume -r 5"), 2);
+    assert_non_null(strstr(err, "belongs to another sweep"));
+    free(err);
+}
+
+static void test_sobol(void **state)
+{
+    (void)state;
+    static const char sob[] =
+        "name: sobol test\nsteps: 20\nruns: 8\nseed: 5\n"
+        "network: {generate: watts-strogatz, nodes: 500, neighbours: 3, rewire: 0.1}\n"
+        "events:\n"
+        "  - {step: 0, seed: {valence: negative, count: 1, by: random}}\n"
+        "  - {step: 2, respond: {count: 3, by: degree, win: 0.1, calm: 0.4}}\n"
+        "sweep: {sobol: {points: 12, ranges: {share.negative: [0.01, 0.3], "
+        "events.1.step: [1, 15]}}}\n";
+    write_file("sob.yaml", sob);
+    assert_int_equal(run(NULL, "sweep sob.yaml -o so1 -t 1 -q"), 0);
+    assert_int_equal(run(NULL, "sweep sob.yaml -o so2 -t 2 -q"), 0);
+    assert_same_file("so1/sweep.csv", "so2/sweep.csv");
+    char *csv = slurp("so1/sweep.csv");
+    assert_int_equal(count_lines(csv), 1 + 12 * 6);
+    const char *p = strchr(csv, '\n') + 1;
+    int distinct_steps = 0, seen[16] = {0};
+    while (*p) {
+        char *end;
+        strtoul(p, &end, 10);
+        double share = strtod(end + 1, &end);
+        double step = strtod(end + 1, &end);
+        assert_true(share >= 0.01 && share <= 0.3);
+        assert_true(step >= 1 && step <= 15);
+        assert_true(step == floor(step));   /* an integer key: rounded */
+        assert_int_equal(*end, ',');
+        if (!seen[(int)step]++) distinct_steps++;
+        p = strchr(p, '\n') + 1;
+    }
+    assert_true(distinct_steps >= 6);   /* a quasi-random design spreads over the range */
+    free(csv);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    write_file("grid.yaml", grid);
+    char *err;
+    assert_int_equal(run(&err, "sweep grid.yaml -o b1 --shard 3/3"), 2);
+    assert_non_null(strstr(err, "0 <= K < N"));
+    free(err);
+    assert_int_equal(run(&err, "sweep grid.yaml -o b1 --shard two"), 2);
+    free(err);
+    assert_int_equal(run(&err, "sweep grid.yaml -o b1 --shard"), 2);
+    free(err);
+    write_file("nosweep.yaml", "name: n\nnetwork: {generate: ring, nodes: 10}\n");
+    assert_int_equal(run(&err, "sweep nosweep.yaml -o b1"), 2);
+    assert_non_null(strstr(err, "no sweep: section"));
+    free(err);
+    assert_int_equal(run(&err, "sweep grid.yaml -o b1 --set events.2.step=99"), 2);
+    free(err);
+    assert_int_equal(run(&err, "merge"), 2);
+    assert_non_null(strstr(err, "no shard folders"));
+    free(err);
+    assert_int_equal(run(&err, "merge --frob x"), 2);
+    free(err);
+    assert_false(exists("b1"));
+    assert_false(exists("out"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grid_threads_and_shape),
+        cmocka_unit_test(test_point_equals_run),
+        cmocka_unit_test(test_shards_and_merge),
+        cmocka_unit_test(test_kill_and_resume),
+        cmocka_unit_test(test_sobol),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
