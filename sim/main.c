@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/validate.h"
 #include "waggle/compare.h"
 #include "waggle/fit.h"
 #include "waggle/render.h"
@@ -39,6 +40,8 @@ static const char run_usage[] =
     "  finals.csv    one row per run: run,reach_positive,reach_negative,peak_critics,\n"
     "                peak_step,steps,blowup\n"
     "  manifest.yaml version, revision, command, scenario as resolved, network, wall time\n"
+    "  observed.csv  the scenario's observed points, when it has `observed:`\n"
+    "  curves.png, states.png, finals.png   charts (see waggle render --help)\n"
     "\n"
     "options:\n"
     "  -o, --out DIR        output folder (created when missing)\n"
@@ -273,6 +276,8 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"validate", wg_validate_main, "run the validation suite: classic models against theory",
+     wg_validate_usage},
     {"compare", wg_cmd_compare, "base and variants with common random numbers: paired differences",
      wg_compare_usage},
     {"fit", wg_fit_main, "calibrate keys to an observed series; Bass baseline", wg_fit_usage},
