@@ -19,6 +19,7 @@
 #include <cairo.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <png.h>
 #include <stdlib.h>
@@ -84,11 +85,10 @@ static char *path_join(const char *dir, const char *name)
 
 static int file_exists(const char *dir, const char *name)
 {
-    char *p = path_join(dir, name);
+    char p[PATH_MAX];   /* no allocation: a failed one must not read as "absent" */
     struct stat st;
-    int ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-    free(p);
-    return ok;
+    if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, name) >= sizeof p) return 0;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* A whole file into memory, NUL-terminated. */
