@@ -22,8 +22,8 @@
 #include <time.h>
 
 #include "waggle/cli.h"
-#include "waggle/compare.h"
 #include "waggle/render.h"
+#include "waggle/compare.h"
 
 const char wg_compare_usage[] =
     "usage: waggle compare SCENARIO [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] "
