@@ -292,6 +292,9 @@ static void test_fit_recovers_generated(void **state)
     assert_non_null(fit);
     assert_true(strncmp(fit, "step,observed,fitted_p05,fitted_p50,fitted_p95,bass\n", 52) == 0);
     free(fit);
+    /* the calibrated run folder, with its chart of the fit */
+    assert_true(exists("fitted/run/curves.png"));
+    assert_true(exists("fitted/run/observed.csv"));
     free(copy);
     free(yaml);
     free(params);
