@@ -1330,6 +1330,8 @@ int wg_fit_main(int argc, char **argv)
                           s->steps, s->steps - 1);
             goto done;
         }
+        /* the Bass baseline first: it is cheap, and refuses early */
+        if (fo.bass && (st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, &d)) != WG_OK) goto done;
         c.base = s;
         c.obs = &obs;
         c.threads = o.threads;
@@ -1353,8 +1355,8 @@ int wg_fit_main(int argc, char **argv)
         if ((st = fit_scenario(&c, o.quiet, &d)) != WG_OK) goto done;
     } else {
         if ((st = wg_fit_obs_read(fo.observed, fo.x, fo.y, &obs, &d)) != WG_OK) goto done;
+        if ((st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, &d)) != WG_OK) goto done;
     }
-    if (fo.bass && (st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, &d)) != WG_OK) goto done;
 
     /* everything is known: run the calibrated scenario once more, keeping its
      * results for the chart; print; then write */

@@ -348,6 +348,7 @@ static void test_fit_refuses(void **state)
         {"--observed ok.csv --fit quality,quality", "twice"},
         {"--observed late.csv --fit share.positive", "raise steps"},
         {"--fit share.positive", "no observed series"},
+        {"--observed two.csv --y fans --fit share.positive --bass", "at least 4"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *err;
