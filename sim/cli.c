@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "waggle/cli.h"
+#include "waggle/compare.h"
 #include "waggle/render.h"
 
 volatile sig_atomic_t wg_cli_stop = 0;
@@ -88,7 +89,7 @@ static wg_status add_set(wg_cli_opts *o, const char *kv, wg_diag *d)
     char *c = s ? wg_strdup(kv) : NULL;
     if (!c) {
         if (s) o->sets = s;
-        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        wg_diag_error(d, WG_ENOMEM, "out of memory storing the option --set %s", kv);
         return WG_ENOMEM;
     }
     o->sets = s;
@@ -242,18 +243,6 @@ wg_status wg_cli_simulate(const wg_scenario *s, const wg_graph *g, int threads, 
 
 /* ---- manifest ------------------------------------------------------------------ */
 
-static void yaml_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\x%02x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
 {
     return wg_write_manifest_extra(dir, m, NULL, d);
@@ -274,17 +263,18 @@ wg_status wg_write_manifest_extra(const char *dir, const wg_manifest *m, const c
         size_t len = sizeof "waggle";
         for (int i = 0; i < m->argc; i++) len += strlen(m->argv[i]) + 1;
         char *cmd = wg_malloc(len + 1, 1);
-        if (cmd) {
-            strcpy(cmd, "waggle");
-            for (int i = 0; i < m->argc; i++) {
-                strcat(cmd, " ");
-                strcat(cmd, m->argv[i]);
-            }
-            yaml_string(f, cmd);
-            free(cmd);
-        } else {
-            yaml_string(f, "?");
+        if (!cmd) {
+            wg_out_abort(&o);
+            wg_diag_error(d, WG_ENOMEM, "manifest.yaml: out of memory: the command line");
+            return WG_ENOMEM;
         }
+        strcpy(cmd, "waggle");
+        for (int i = 0; i < m->argc; i++) {
+            strcat(cmd, " ");
+            strcat(cmd, m->argv[i]);
+        }
+        wg_yaml_put_string(f, cmd);
+        free(cmd);
     }
     fputc('\n', f);
     fprintf(f, "seed: %llu\nruns: %u\nsteps: %u\nthreads: %d\nranks: %d\n",
@@ -324,7 +314,19 @@ wg_status wg_cli_write_run(const char *dir, const wg_scenario *s, const wg_resul
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_finals(dir, r, s->blowup, d)) != WG_OK) goto done;
     if ((st = wg_points_write(dir, s, &obs, d)) != WG_OK) goto done;
-    if ((st = wg_write_manifest(dir, m, d)) != WG_OK) goto done;
+    {
+        /* the blow-up share of these runs and its Wilson interval */
+        char text[320];
+        wg_blowup b;
+        wg_blowup_of(r, s->blowup, &b);
+        snprintf(text, sizeof text,
+                 "# runs whose negative reach at the last step exceeds threshold × agents; "
+                 "Wilson 95 %% interval\n"
+                 "blowup: {threshold: %.10g, agents_over: %.10g, runs: %u, blowups: %u, "
+                 "share: %.6g, lo: %.6g, hi: %.6g}\n",
+                 b.threshold, b.agents_over, b.runs, b.count, b.share, b.lo, b.hi);
+        if ((st = wg_write_manifest_extra(dir, m, text, d)) != WG_OK) goto done;
+    }
     /* the charts are drawn from the files just written, as `waggle render` draws them */
     st = wg_render_run(dir, NULL, d);
 done:

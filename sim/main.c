@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/validate.h"
+#include "waggle/compare.h"
 #include "waggle/fit.h"
 #include "waggle/render.h"
 #include "waggle/sweep.h"
@@ -38,6 +40,8 @@ static const char run_usage[] =
     "  finals.csv    one row per run: run,reach_positive,reach_negative,peak_critics,\n"
     "                peak_step,steps,blowup\n"
     "  manifest.yaml version, revision, command, scenario as resolved, network, wall time\n"
+    "  observed.csv  the scenario's observed points, when it has `observed:`\n"
+    "  curves.png, states.png, finals.png   charts (see waggle render --help)\n"
     "\n"
     "options:\n"
     "  -o, --out DIR        output folder (created when missing)\n"
@@ -70,15 +74,20 @@ static int cmd_run(int argc, char **argv)
     if ((st = wg_cli_simulate(s, g, o.threads, o.quiet, &r, &secs, &d)) != WG_OK) goto done;
     out = o.out_dir ? wg_strdup(o.out_dir) : wg_cli_default_out(o.scenario);
     if (!out) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+        wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the output folder's name");
         goto done;
     }
     wg_manifest m = {s, &gs, o.threads ? o.threads : wg_engine_default_threads(), 1, secs,
                      argc, argv, "run"};
     if ((st = wg_cli_write_run(out, s, &r, &m, &d)) != WG_OK) goto done;
-    if (!o.quiet)
+    if (!o.quiet) {
+        wg_blowup b;
+        wg_blowup_of(&r, s->blowup, &b);
         fprintf(stderr, "waggle: %u runs × %u steps on %u agents in %.2f s; wrote %s/\n", s->runs,
                 s->steps, g->n, secs, out);
+        fputs("waggle: ", stderr);
+        wg_blowup_print(stderr, &b);
+    }
 done:
     free(out);
     wg_results_free(&r);
@@ -220,7 +229,7 @@ static int cmd_net(int argc, char **argv)
             spec.format = (wg_net_format)k;
         }
         if (!(spec.file = wg_strdup(o.scenario))) {
-            wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+            wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the network file's name");
             goto done;
         }
         st = wg_graph_build(&spec, 1, &g, &d);
@@ -230,7 +239,7 @@ static int cmd_net(int argc, char **argv)
     int sampled = 0;
     if ((st = wg_graph_stats_compute(g, &gs, &sampled, &d)) != WG_OK) goto done;
     if (!(deg = wg_malloc(g->n ? g->n : 1, sizeof *deg))) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+        wg_diag_error(&d, st = WG_ENOMEM, "out of memory: degrees of %u agents", g->n);
         goto done;
     }
     for (uint32_t a = 0; a < g->n; a++) deg[a] = wg_graph_out_degree(g, a);
@@ -267,6 +276,10 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"validate", wg_validate_main, "run the validation suite: classic models against theory",
+     wg_validate_usage},
+    {"compare", wg_cmd_compare, "base and variants with common random numbers: paired differences",
+     wg_compare_usage},
     {"fit", wg_fit_main, "calibrate keys to an observed series; Bass baseline", wg_fit_usage},
     {"render", wg_render_main, "draw the charts of a finished run again from its CSV files",
      wg_render_usage},
@@ -288,6 +301,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    wg_malloc_fail_from_env();   /* testing aid: WG_FAIL_ALLOC (docs/ROBUSTNESS.md) */
     if (argc < 2) {
         usage(stderr);
         return 2;
