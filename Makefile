@@ -114,6 +114,9 @@ check-mpi:
 bench: deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench build-bench/waggle $(BENCH_SRC:tools/%.c=build-bench/tools/%)
 	$(Q)BUILD=build-bench tools/bench
+	$(Q)MPI=1 tools/install-deps
+	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench-mpi MPI=1 build-bench-mpi/waggle
+	$(Q)BUILD=build-bench BUILD_MPI=build-bench-mpi tools/bench-sweep
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan WERROR=1 \
