@@ -7,23 +7,47 @@
  *   0. Events of step t apply first, in file order (events.c): seeds become
  *      talkers and talk in this very step; set/scale change the parameter
  *      tables; respond and block change states.
- *   1. Transmission pass, over agents in id order (OpenMP inside the run on
- *      large graphs). exposure independent: each talker s tries its out-arcs
- *      as `contact` says (all; one picked with a keyed draw; once = all, then
- *      quiet). Arc e makes contact when the word of draw (EDGE, e / 4) at
- *      position e % 4 is below share(s) × activity(s) × susceptibility(r) ×
- *      weight(e), capped at 1: the random word is drawn before the
- *      neighbour's state is read, which is cheaper than the memory access it
- *      often avoids. A contact with an unaware agent adds one hit of s's
- *      valence to hits[r] with an atomic add (integer, so order-free). A
+ *   1. Transmission pass, over talkers in id order (a bitmap of talkers;
+ *      OpenMP inside the run on large graphs). exposure independent: each
+ *      talker s tries its out-arcs as `contact` says (all; one picked with a
+ *      keyed draw; once = all, then quiet), each making contact with
+ *      probability p = share(s) × activity(s) × susceptibility(r) ×
+ *      weight(e), capped at 1. A contact with an unaware agent adds one hit
+ *      of s's valence to hits[r] with an atomic add (integer, so order-free;
+ *      a plain add when one thread runs the run) and marks r in `touched`. A
  *      contact with an aware agent (not immune) stifles s with probability
- *      `stifle`: s marks hits[s], an entry no other thread writes, since s is
- *      not unaware. exposure fractional: instead, each unaware agent a sums
+ *      `stifle` (draw (STIFLE, e / 4) word e % 4): s's own touched bit says
+ *      so, free since a talker is never hit.
+ *      1a. Which random numbers decide the contacts. When every arc of s has
+ *      the same p (no weights, one susceptibility for all segments, contact
+ *      all or once), s skips from contact to contact: the gap before the next
+ *      contact is geometric, G = floor(log U / log(1 - p)) with U = (u + 0.5)
+ *      / 2^32 from word j % 4 of draw (SKIP, (j / 4) << 32 | s), j counting
+ *      s's gaps in this step; P(G >= k) = (1 - p)^k, so each arc makes contact
+ *      independently with probability p, exactly as rule 1 says (up to the
+ *      2^-32 resolution that every threshold has). Cost: about deg × p + 1
+ *      draws and logarithms per talker instead of one draw per arc (share
+ *      0.05: 20 times fewer on a large degree), and arcs without contact are
+ *      never read. Otherwise (weights, segments with their own
+ *      susceptibility, contact one) arc e makes contact when word e % 4 of
+ *      draw (EDGE, e / 4) is below p: the random word is drawn before the
+ *      neighbour's state is read, which is cheaper than the memory access it
+ *      often avoids. The price of skipping: a what-if that changes p moves
+ *      the contacts of the skipping talkers (their gaps change), where per-arc
+ *      words would keep every contact made at a lower p; both are keyed, so
+ *      outputs stay identical at any thread count.
+ *      1b. Memory: at 10^6 agents the cost is one random access per contact
+ *      (the receiver's id, then its state). Contacts are buffered per chunk
+ *      of talkers and their ids and states fetched ahead (prefetch), as are
+ *      the offsets of the talkers WG_AHEAD places ahead.
+ *      exposure fractional: instead, each unaware agent a sums
  *      over its in-neighbours (in a fixed order, so the float sum does not
  *      depend on threads) the weight × activity × share of those talking with
  *      each valence, divided by its total in-weight, and stores the two
  *      hazards media + susceptibility × that sum in hits[a] as two floats.
- *   2+3+4. Resolution pass, over all agents: an unaware agent adds one hit per
+ *   2+3+4. Resolution pass, over talkers and touched agents only when
+ *      nothing else can change (no media, no forgetting, exposure
+ *      independent), else over all agents: an unaware agent adds one hit per
  *      valence from media (independent) or is hit with each hazard
  *      (fractional); with n+ and n- hits it turns positive when the draw
  *      (AGENT, a) word 2 maps below n+ in [0, n+ + n-), so the choice does not
@@ -32,10 +56,13 @@
  *      critic. New talkers talk from step t + 1.
  *   5. In the same pass, agents talking at the start of the step go quiet
  *      with `quit` (always with contact `once`, and when stifled), quiet
- *      agents forget with `forget`. The pass counts the new states: row t.
+ *      agents forget with `forget`. The pass counts the changes of state
+ *      (counts are kept from step to step, recounted after events that change
+ *      states) and writes the talker bitmap of step t + 1: row t.
  *
  * Every decision reads states of the start of the step: pass 1 only reads
- * `state` and writes `hits`; pass 2 writes each agent's own state only.
+ * `state` and writes `hits` and `touched`; pass 2 writes each agent's own
+ * state and the bitmap words of its own 64 agents only.
  * A run stops early when nothing can change any more (no talker, no pending
  * event or media, nobody to forget); the later rows repeat the last one.
  *
@@ -54,14 +81,24 @@
 
 /* Graphs up to this many agents run whole runs in parallel. */
 #define WG_SMALL_GRAPH 200000u
-/* Agents per chunk of the dynamic schedule inside a run. */
+/* Agents per chunk of the dynamic schedule inside a run, and the same in
+ * words of the talker bitmap. */
 #define WG_CHUNK_AGENTS 2048
+#define WG_CHUNK_WORDS (WG_CHUNK_AGENTS / 64)
+/* Talkers of this degree or more draw one word per arc: their gap stream
+ * (index = draw block << 32 | agent) has 2^24 blocks of 4 gaps. */
+#define WG_SKIP_MAX_DEGREE (UINT64_C(1) << 26)
+/* Contacts buffered before their receivers are read, and how far ahead
+ * (in talkers or contacts) the next offsets and ids are fetched. */
+#define WG_PIPE 256
+#define WG_AHEAD 16
+/* 2^-32: maps a 32-bit word w to (w + 0.5) × 2^-32 in (0, 1). */
+#define WG_TWO_M32 (1.0 / 4294967296.0)
 /* Seconds between two progress reports. */
 #define WG_PROGRESS_SECONDS 0.2
 
 static const uint64_t HIT_POS = 1;
 static const uint64_t HIT_NEG = UINT64_C(1) << 32;
-static const uint64_t STIFLED = 1;
 
 static inline const wg_params *params_of(const wg_engine *e, const wg_work *w, uint32_t a)
 {
@@ -98,14 +135,41 @@ static inline void get_floats(uint64_t h, float *a, float *b)
     memcpy(b, &ub, 4);
 }
 
-/* Pass 1, exposure independent, for talker s. */
-static uint64_t transmit(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
-                         const uint64_t thr_uniform[2], int shared)
+/* A contact along arc `arc` of talker s (rule 1): a hit of s's valence on an
+ * unaware receiver, or stifling with an aware one. The first hit of an agent
+ * in a step marks it in `touched`, so the resolution pass finds it. */
+static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
+                           uint64_t arc, uint32_t r, uint64_t inc, uint64_t thr_stifle, int shared)
+{
+    const uint8_t rs = w->state[r];
+    if (rs == WG_UNAWARE) {
+        const uint64_t bit = UINT64_C(1) << (r & 63);
+        if (shared) {
+            if (__atomic_fetch_add(&w->hits[r], inc, __ATOMIC_RELAXED) == 0)
+                __atomic_fetch_or(&w->touched[r >> 6], bit, __ATOMIC_RELAXED);
+        } else {
+            if (w->hits[r] == 0) w->touched[r >> 6] |= bit;
+            w->hits[r] += inc;
+        }
+    } else if (rs != WG_IMMUNE && thr_stifle) {
+        wg_rand4 q = wg_rng(e->sim.seed, run, t, WG_R_STIFLE, arc >> 2);
+        if ((uint64_t)q.v[arc & 3] < thr_stifle) {
+            /* a talker is never hit, so its touched bit is free to say "stifled" */
+            const uint64_t bit = UINT64_C(1) << (s & 63);
+            if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
+            else w->touched[s >> 6] |= bit;
+        }
+    }
+}
+
+/* Pass 1, exposure independent, for talker s, one keyed draw per tried arc
+ * (contact one, weights, or susceptibility that differs by segment). */
+static uint64_t transmit_arcs(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
+                              uint32_t s, int shared)
 {
     const wg_graph *g = e->sim.g;
     const uint64_t seed = e->sim.seed;
-    uint8_t *state = w->state;
-    const int v = state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
+    const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
     uint64_t beg = g->out_off[s], end = g->out_off[s + 1];
     if (beg == end) return 0;
     if (e->sim.model.contact == WG_CONTACT_ONE) {
@@ -124,25 +188,73 @@ static uint64_t transmit(const wg_engine *e, wg_work *w, uint32_t run, uint32_t 
             block_of = a >> 2;
             block = wg_rng(seed, run, t, WG_R_EDGE, block_of);
         }
-        uint64_t thr;
-        uint32_t r = g->out_adj[a];
-        if (e->uniform) {
-            thr = thr_uniform[v];
-        } else {
-            double p = send * params_of(e, w, r)->v[WG_P_SUSCEPTIBILITY];
-            if (g->out_w) p *= g->out_w[a];
-            thr = wg_threshold(p);
-        }
-        if ((uint64_t)block.v[a & 3] >= thr) continue;
-        uint8_t rs = state[r];
-        if (rs == WG_UNAWARE) {
-            add_hit(&w->hits[r], inc, shared);
-        } else if (rs != WG_IMMUNE && thr_stifle) {
-            wg_rand4 q = wg_rng(seed, run, t, WG_R_STIFLE, a >> 2);
-            if ((uint64_t)q.v[a & 3] < thr_stifle) w->hits[s] = STIFLED;
-        }
+        double p = send * params_of(e, w, g->out_adj[a])->v[WG_P_SUSCEPTIBILITY];
+        if (g->out_w) p *= g->out_w[a];
+        if ((uint64_t)block.v[a & 3] < wg_threshold(p))
+            contact(e, w, run, t, s, a, g->out_adj[a], inc, thr_stifle, shared);
     }
     return end - beg;
+}
+
+/* Contacts found by transmit_skip, waiting for their receivers to be read:
+ * the receivers' ids and states are fetched ahead of use (design note 1b). */
+typedef struct wg_contacts {
+    uint32_t n;
+    uint32_t s[WG_PIPE];
+    uint64_t arc[WG_PIPE];
+    uint32_t r[WG_PIPE];
+} wg_contacts;
+
+static void contacts_flush(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
+                           wg_contacts *c, int shared)
+{
+    const uint32_t *adj = e->sim.g->out_adj;
+    for (uint32_t j = 0; j < c->n; j++) {
+        if (j + WG_AHEAD < c->n) __builtin_prefetch(&adj[c->arc[j + WG_AHEAD]]);
+        c->r[j] = adj[c->arc[j]];
+        __builtin_prefetch(&w->state[c->r[j]]);
+    }
+    for (uint32_t j = 0; j < c->n; j++) {
+        uint32_t s = c->s[j];
+        const wg_params *ps = params_of(e, w, s);
+        const uint64_t inc = w->state[s] == WG_ADVOCATE ? HIT_POS : HIT_NEG;
+        contact(e, w, run, t, s, c->arc[j], c->r[j], inc, wg_threshold(ps->v[WG_P_STIFLE]), shared);
+    }
+    c->n = 0;
+}
+
+/* Pass 1, exposure independent, contact all or once, for talker s when every
+ * arc of s has the same probability p (design note 1a): the gaps between
+ * contacts are geometric, drawn from s's own keyed stream. */
+static uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
+                              uint32_t s, wg_contacts *c, int shared)
+{
+    const wg_graph *g = e->sim.g;
+    uint64_t pos = g->out_off[s];
+    const uint64_t end = g->out_off[s + 1];
+    if (pos == end) return 0;
+    if (end - pos >= WG_SKIP_MAX_DEGREE) return transmit_arcs(e, w, run, t, s, shared);
+    const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
+    const size_t k = (e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v;
+    const double inv = w->skip[k];
+    if (inv == 0.0) return end - pos; /* p = 0: no contact */
+    const uint64_t deg = end - pos;
+    wg_rand4 block = {{0, 0, 0, 0}};
+    for (uint32_t j = 0;; j++) {
+        if (inv < 0) { /* p < 1: skip a geometric gap; p >= 1 tries every arc */
+            if ((j & 3) == 0)
+                block = wg_rng(e->sim.seed, run, t, WG_R_SKIP, ((uint64_t)(j >> 2) << 32) | s);
+            /* P(gap >= k) = P(U <= (1 - p)^k) = (1 - p)^k, U uniform in (0, 1) */
+            double gap = log(((double)block.v[j & 3] + 0.5) * WG_TWO_M32) * inv;
+            if (gap >= (double)(end - pos)) break;
+            pos += (uint64_t)gap;
+        }
+        if (c->n == WG_PIPE) contacts_flush(e, w, run, t, c, shared);
+        c->s[c->n] = s;
+        c->arc[c->n++] = pos;
+        if (++pos == end) break;
+    }
+    return deg;
 }
 
 /* Pass 1, exposure fractional, for unaware agent a: the two hazards. */
@@ -174,14 +286,14 @@ static void hazard(const wg_engine *e, wg_work *w, uint32_t a, const double medi
 
 /* Pass 2 for agent a: the new state (rules 2 to 5); counts the change. */
 static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
-                              uint32_t a, const double media_pulse[2], uint32_t *newpos,
-                              uint32_t *newneg)
+                              uint32_t a, int stifled, const double media_pulse[2],
+                              uint32_t *newpos, uint32_t *newneg)
 {
     const uint64_t seed = e->sim.seed;
     uint8_t s = w->state[a];
-    uint64_t h = w->hits[a];
-    w->hits[a] = 0;
     if (s == WG_UNAWARE) {
+        uint64_t h = w->hits[a];
+        if (h) w->hits[a] = 0;
         const wg_params *p = params_of(e, w, a);
         uint32_t npos, nneg;
         if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
@@ -215,7 +327,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
     }
     if (talking(s)) {
         int v = s == WG_ADVOCATE ? WG_POS : WG_NEG;
-        int quiet = e->sim.model.contact == WG_CONTACT_ONCE || h == STIFLED;
+        int quiet = e->sim.model.contact == WG_CONTACT_ONCE || stifled;
         if (!quiet) {
             wg_rand4 r = wg_rng(seed, run, t, WG_R_QUIET, a);
             quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
@@ -233,41 +345,147 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
     return s;
 }
 
+/* Words of 64 agents in a bitmap of n agents, and the agents of word i. */
+static inline size_t words_of(uint32_t n)
+{
+    return ((size_t)n + 63) / 64;
+}
+
+static inline uint64_t word_mask(uint32_t n, size_t i)
+{
+    size_t rest = (size_t)n - i * 64;
+    return rest >= 64 ? UINT64_MAX : (UINT64_C(1) << rest) - 1;
+}
+
+/* Design note 1a: 1 when every talker's arcs share one probability in this
+ * step (no weights, one susceptibility everywhere, contact all or once);
+ * then w->skip holds, per parameter table and valence, 0 for p = 0, 1 for
+ * p >= 1, else 1 / log(1 - p) (negative). */
+static int prepare_skip(const wg_engine *e, wg_work *w)
+{
+    if (e->sim.g->out_w || e->sim.model.contact == WG_CONTACT_ONE) return 0;
+    const size_t ntab = e->seg_of ? e->sim.nsegments + 1 : 1;
+    const double susc = w->table[0].v[WG_P_SUSCEPTIBILITY];
+    for (size_t k = 1; k < ntab; k++)
+        if (w->table[k].v[WG_P_SUSCEPTIBILITY] != susc) return 0;
+    for (size_t k = 0; k < ntab; k++)
+        for (int v = 0; v < 2; v++) {
+            const double *p = w->table[k].v;
+            double x = p[WG_P_SHARE_POS + v] * p[WG_P_ACTIVITY] * susc;
+            double l = x > 0 && x < 1 ? log1p(-x) : 0.0;
+            w->skip[2 * k + (size_t)v] = !(x > 0) || (x < 1 && l == 0) ? 0.0
+                                         : x >= 1                   ? 1.0
+                                                                    : 1.0 / l;
+        }
+    return 1;
+}
+
+/* 1 when some agent that is neither talking nor hit may change in this step
+ * (media, forgetting, fractional hazards): then pass 2 visits every agent. */
+static int needs_full_pass(const wg_engine *e, const wg_work *w, const double pulse[2])
+{
+    if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL || pulse[0] > 0 || pulse[1] > 0) return 1;
+    const size_t ntab = e->seg_of ? e->sim.nsegments + 1 : 1;
+    for (size_t k = 0; k < ntab; k++) {
+        const double *p = w->table[k].v;
+        if (p[WG_P_FORGET] > 0 || p[WG_P_MEDIA_POS] > 0 || p[WG_P_MEDIA_NEG] > 0) return 1;
+    }
+    return 0;
+}
+
+/* After events changed states: the counts and the talkers, from scratch. */
+static void recount(const wg_engine *e, wg_work *w)
+{
+    uint32_t c[WG_NSTATES] = {0};
+    for (size_t i = 0; i < words_of(e->n); i++) {
+        uint64_t talk = 0;
+        for (uint32_t b = 0, a = (uint32_t)(i * 64); b < 64 && a < e->n; b++, a++) {
+            c[w->state[a]]++;
+            talk |= (uint64_t)talking(w->state[a]) << b;
+        }
+        w->talk[i] = talk;
+    }
+    memcpy(w->count, c, sizeof c);
+}
+
+/* 1 when an event of step t may change states (seed, respond, block). */
+static int events_change_states(const wg_engine *e, uint32_t t)
+{
+    for (size_t i = 0; i < e->sim.nevents; i++) {
+        const wg_event *ev = &e->sim.events[i];
+        if (ev->step == t &&
+            (ev->kind == WG_EV_SEED || ev->kind == WG_EV_RESPOND || ev->kind == WG_EV_BLOCK))
+            return 1;
+    }
+    return 0;
+}
+
 /* One step of one run; row receives the counts. `shared`: threads inside.
  * Returns the number of arcs tried. */
 static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t *row,
                      int shared)
 {
     const uint32_t n = e->n;
+    const size_t nwords = words_of(n);
     double pulse[2];
     wg_events_media(e, t, pulse);
-    uint64_t thr[2] = {wg_threshold(w->table[0].v[WG_P_SHARE_POS]),
-                       wg_threshold(w->table[0].v[WG_P_SHARE_NEG])};
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
+    const int skip = !fractional && prepare_skip(e, w);
+    const int full = needs_full_pass(e, w, pulse);
     int nthreads = shared ? e->threads : 1;
     uint64_t trials = 0;
 
-#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS) \
+    if (fractional) {
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
+        for (uint32_t a = 0; a < n; a++)
+            if (w->state[a] == WG_UNAWARE) hazard(e, w, a, pulse);
+    } else {
+        const size_t nchunks = (nwords + WG_CHUNK_WORDS - 1) / WG_CHUNK_WORDS;
+        const uint64_t *off = e->sim.g->out_off;
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials)
-    for (uint32_t a = 0; a < n; a++) {
-        uint8_t s = w->state[a];
-        if (fractional) {
-            if (s == WG_UNAWARE) hazard(e, w, a, pulse);
-        } else if (talking(s)) {
-            trials += transmit(e, w, run, t, a, thr, shared);
+        for (size_t ch = 0; ch < nchunks; ch++) {
+            uint32_t talkers[WG_CHUNK_AGENTS];
+            wg_contacts c;
+            uint32_t m = 0;
+            c.n = 0;
+            size_t i1 = (ch + 1) * WG_CHUNK_WORDS < nwords ? (ch + 1) * WG_CHUNK_WORDS : nwords;
+            for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++)
+                for (uint64_t bits = w->talk[i]; bits; bits &= bits - 1)
+                    talkers[m++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+            for (uint32_t j = 0; j < m; j++) {
+                if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
+                trials += skip ? transmit_skip(e, w, run, t, talkers[j], &c, shared)
+                               : transmit_arcs(e, w, run, t, talkers[j], shared);
+            }
+            contacts_flush(e, w, run, t, &c, shared);
         }
     }
 
-    uint32_t c[WG_NSTATES] = {0};
+    int64_t delta[WG_NSTATES] = {0};
     uint32_t newpos = 0, newneg = 0;
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(static) \
-    reduction(+ : c[:WG_NSTATES], newpos, newneg)
-    for (uint32_t a = 0; a < n; a++) {
-        uint8_t ns = resolve(e, w, run, t, a, pulse, &newpos, &newneg);
-        w->state[a] = ns;
-        c[ns]++;
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg)
+    for (size_t i = 0; i < nwords; i++) {
+        uint64_t talk = 0;
+        const uint64_t touched = w->touched[i];
+        uint64_t bits = full ? word_mask(n, i) : w->talk[i] | touched;
+        w->touched[i] = 0;
+        for (; bits; bits &= bits - 1) {
+            unsigned b = (unsigned)__builtin_ctzll(bits);
+            uint32_t a = (uint32_t)(i * 64 + b);
+            uint8_t old = w->state[a];
+            uint8_t ns = resolve(e, w, run, t, a, (int)(touched >> b & 1), pulse, &newpos, &newneg);
+            if (ns != old) {
+                w->state[a] = ns;
+                delta[old]--;
+                delta[ns]++;
+            }
+            talk |= (uint64_t)talking(ns) << b;
+        }
+        w->talk[i] = talk;
     }
-    for (int k = 0; k < WG_NSTATES; k++) row[k] = c[k];
+    for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
     row[WG_C_NEW_POS] = newpos;
     row[WG_C_NEW_NEG] = newneg;
     return trials;
@@ -294,11 +512,16 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     const uint32_t steps = e->sim.steps;
     memset(w->state, WG_UNAWARE, e->n);
     memset(w->hits, 0, (size_t)e->n * sizeof *w->hits);
+    memset(w->talk, 0, words_of(e->n) * sizeof *w->talk);
+    memset(w->touched, 0, words_of(e->n) * sizeof *w->touched);
+    memset(w->count, 0, sizeof w->count);
+    w->count[WG_UNAWARE] = e->n;
     wg_params_reset(e, w);
     uint32_t t = 0;
     for (; t < steps; t++) {
         if (stop && *stop) return 1;
         wg_events_apply(e, w, run, t);
+        if (events_change_states(e, t)) recount(e, w);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
         if (quiescent(e, w, t, row)) break;
@@ -317,6 +540,9 @@ static void work_free(wg_work *w)
     free(w->state);
     free(w->hits);
     free(w->scratch);
+    free(w->talk);
+    free(w->touched);
+    free(w->skip);
     free(w->table);
     free(w->overridden);
 }
@@ -328,9 +554,12 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->state = wg_malloc(n, 1);
     w->hits = wg_calloc(n, sizeof *w->hits);
     w->scratch = wg_malloc(n, sizeof *w->scratch);
+    w->talk = wg_calloc(words_of(e->n) + 1, sizeof *w->talk);
+    w->touched = wg_calloc(words_of(e->n) + 1, sizeof *w->touched);
+    w->skip = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->skip);
     w->table = wg_calloc(e->sim.nsegments + 1, sizeof *w->table);
     w->overridden = wg_calloc(e->sim.nsegments + 1, sizeof *w->overridden);
-    if (!w->state || !w->hits || !w->scratch || !w->table || !w->overridden) {
+    if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip || !w->table || !w->overridden) {
         work_free(w);
         return WG_ENOMEM;
     }
@@ -354,7 +583,6 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
     e->across_runs = e->n <= WG_SMALL_GRAPH && e->threads > 1;
-    e->uniform = sim->nsegments == 0 && sim->g->out_w == NULL;
     if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
         wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
         goto fail;
@@ -444,8 +672,8 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
         }
     } else {
         for (uint32_t i = 0; i < nruns && !stopped; i++) {
-            stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i], 1,
-                              stop, &trials);
+            stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i],
+                              e->threads > 1, stop, &trials);
             double tnow = now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;
@@ -468,7 +696,8 @@ wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint3
     uint32_t steps_run;
     uint64_t trials = 0;
     (void)d;
-    run_one(e, &e->work[0], run, counts, &steps_run, !e->across_runs, NULL, &trials);
+    run_one(e, &e->work[0], run, counts, &steps_run, !e->across_runs && e->threads > 1, NULL,
+            &trials);
     memcpy(state, e->work[0].state, e->n);
     return WG_OK;
 }

@@ -17,6 +17,10 @@ typedef struct wg_work {
     uint64_t *hits;      /* n: unaware: positive hits (low 32 bits) and negative hits (high 32);
                             talking: 1 when stifled this step; fractional: two floats */
     uint32_t *scratch;   /* n: candidate lists of picks */
+    uint64_t *talk;      /* bitmap, n bits: talking at the start of the step (bit a % 64 of word a / 64) */
+    uint64_t *touched;   /* bitmap, n bits: hit in this step (pass 2 resolves talk | touched) */
+    double *skip;        /* 2 × (nsegments + 1): per table and valence, see prepare_skip in engine.c */
+    uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
 } wg_work;
@@ -32,7 +36,6 @@ struct wg_engine {
     uint32_t *order[3];       /* agents by degree, pagerank, k-core (descending; ties by keyed draw), or NULL */
     uint64_t *label_sorted;   /* labels sorted with their agent, for picks by id: pairs (label, agent) */
     uint32_t *label_agent;
-    int uniform;              /* 1: no segments, no weights: one threshold per valence */
     wg_work *work;
     int nwork;
     uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */

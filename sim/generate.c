@@ -8,15 +8,16 @@
  * degree sequences of the configuration model are drawn with waggle's keyed
  * generator (wg_rng, purpose WG_R_USER, index = agent).
  *
- * Configuration model: the degree sequence is drawn (or read), then realised
- * as a simple graph with igraph's IGRAPH_DEGSEQ_EDGE_SWITCHING_SIMPLE: a
- * Havel–Hakimi graph randomised by degree-preserving edge switches, close to
- * uniform over the simple graphs with exactly those degrees. Chosen over the
- * erased configuration model because every agent keeps exactly the degree it
- * drew, so the realised p_k is the one generating-function theory (Newman,
- * Strogatz & Watts 2001) is given; over Viger–Latapy because that one forces
- * a connected graph, which the theory does not assume. A sequence no simple
- * graph can realise (possible with heavy tails) is an input error.
+ * Configuration model: waggle uses the *erased* configuration model — the
+ * drawn (or read) stubs are paired uniformly at random by igraph
+ * (IGRAPH_DEGSEQ_CONFIGURATION), then self-loops and multi-edges are dropped
+ * by wg_graph_from_edges, which gives a simple graph in O(n + m). Uniform
+ * stub pairing is the model generating-function theory (Newman, Strogatz &
+ * Watts 2001) describes; erasure removes only O(<k^2>^2 / n) edges, mostly at
+ * the hubs, so an agent may end slightly below the degree it drew (rarely
+ * below `min`). Rejected alternatives: edge switching keeps degrees exactly
+ * but took minutes at 10^5 agents with a power law; Viger–Latapy forces a
+ * connected graph, which the theory does not assume.
  */
 #include <errno.h>
 #include <math.h>
@@ -414,7 +415,7 @@ static igraph_error_t run_generator(const wg_netspec *s, uint64_t seed, igraph_t
         } else {
             *st = draw_degrees(s, (uint32_t)n, seed, &deg, d);
         }
-        if (*st == WG_OK) e = igraph_degree_sequence_game(ig, &deg, NULL, IGRAPH_DEGSEQ_EDGE_SWITCHING_SIMPLE);
+        if (*st == WG_OK) e = igraph_degree_sequence_game(ig, &deg, NULL, IGRAPH_DEGSEQ_CONFIGURATION);
         igraph_vector_int_destroy(&deg);
         return *st == WG_OK ? e : IGRAPH_FAILURE;
     }

@@ -387,6 +387,17 @@ static wg_status read_edge(reader *r, uint64_t lineno, char **f, int nf, wg_diag
     return WG_OK;
 }
 
+/* zlib's error text without the "<fd:N>: " it puts first. */
+static const char *gz_reason(gzFile gz, int *err)
+{
+    const char *msg = gzerror(gz, err);
+    if (!strncmp(msg, "<fd:", 4)) {
+        const char *c = strstr(msg, ": ");
+        if (c) msg = c + 2;
+    }
+    return msg;
+}
+
 /* Read every line of an edge list or CSV through zlib (plain or gzip). */
 static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
 {
@@ -409,6 +420,17 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
             st = WG_EINPUT;
             goto done;
         }
+        if (len && line[len - 1] != '\n') {
+            /* a last line without newline: make sure the stream ended cleanly,
+             * not in the middle of a truncated gzip member */
+            int err = Z_OK;
+            const char *msg = gz_reason(gz, &err);
+            if (err != Z_OK && err != Z_STREAM_END) {
+                wg_diag_error(d, WG_EINPUT, "%s: truncated or corrupt gzip data (%s)", r->path, msg);
+                st = WG_EINPUT;
+                goto done;
+            }
+        }
         if (is_blank_or_comment(line)) continue;
         int nf = r->csv ? split_csv(line, f) : split_blank(line, f);
         if (r->csv && first) {
@@ -424,7 +446,7 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
         if ((st = read_edge(r, lineno, f, nf, d)) != WG_OK) goto done;
     }
     int err = Z_OK;
-    const char *msg = gzerror(gz, &err);
+    const char *msg = gz_reason(gz, &err);
     if (err == Z_ERRNO) {
         wg_diag_error(d, WG_EINPUT, "%s: read error: %s", r->path, strerror(errno));
         st = WG_EINPUT;
@@ -523,7 +545,7 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     }
     st = wg_graph_from_edges(r.ids.n, r.eb.n, r.eb.src, r.eb.dst, r.eb.w, spec->directed, &g, NULL, &dups, d);
     if (st != WG_OK) goto fail;
-    st = report_drops(spec, spec->file, r.loops, dups, dups ? first_duplicate_line(&r.eb, spec->directed) : 0,
+    st = report_drops(spec, spec->file, r.loops, dups, dups && spec->duplicates_error ? first_duplicate_line(&r.eb, spec->directed) : 0,
                       d);
     if (st != WG_OK) goto fail;
     g->label = r.ids.label;    /* the graph takes the labels */

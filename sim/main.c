@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "waggle/cli.h"
+#include "waggle/validate.h"
+#include "waggle/compare.h"
+#include "waggle/fit.h"
 #include "waggle/render.h"
 #include "waggle/sweep.h"
 
@@ -37,6 +40,8 @@ static const char run_usage[] =
     "  finals.csv    one row per run: run,reach_positive,reach_negative,peak_critics,\n"
     "                peak_step,steps,blowup\n"
     "  manifest.yaml version, revision, command, scenario as resolved, network, wall time\n"
+    "  observed.csv  the scenario's observed points, when it has `observed:`\n"
+    "  curves.png, states.png, finals.png   charts (see waggle render --help)\n"
     "\n"
     "options:\n"
     "  -o, --out DIR        output folder (created when missing)\n"
@@ -75,9 +80,14 @@ static int cmd_run(int argc, char **argv)
     wg_manifest m = {s, &gs, o.threads ? o.threads : wg_engine_default_threads(), 1, secs,
                      argc, argv, "run"};
     if ((st = wg_cli_write_run(out, s, &r, &m, &d)) != WG_OK) goto done;
-    if (!o.quiet)
+    if (!o.quiet) {
+        wg_blowup b;
+        wg_blowup_of(&r, s->blowup, &b);
         fprintf(stderr, "waggle: %u runs × %u steps on %u agents in %.2f s; wrote %s/\n", s->runs,
                 s->steps, g->n, secs, out);
+        fputs("waggle: ", stderr);
+        wg_blowup_print(stderr, &b);
+    }
 done:
     free(out);
     wg_results_free(&r);
@@ -266,6 +276,11 @@ static const command commands[] = {
     {"run", cmd_run, "run a scenario: series, summary and finals as CSV", run_usage},
     {"check", cmd_check, "validate a scenario: every error at once", check_usage},
     {"net", cmd_net, "describe a network: degrees, clustering, components", net_usage},
+    {"validate", wg_validate_main, "run the validation suite: classic models against theory",
+     wg_validate_usage},
+    {"compare", wg_cmd_compare, "base and variants with common random numbers: paired differences",
+     wg_compare_usage},
+    {"fit", wg_fit_main, "calibrate keys to an observed series; Bass baseline", wg_fit_usage},
     {"render", wg_render_main, "draw the charts of a finished run again from its CSV files",
      wg_render_usage},
     {"sweep", wg_sweep_main, "sweep a grid or Sobol design: sweep.csv (threads, MPI, shards)",

@@ -48,8 +48,8 @@ static const rgb C_GRID = HEX(0xE2E2E2);
 static const rgb C_AXIS = HEX(0x404040);
 static const rgb C_OBS = HEX(0x000000);
 /* variants of compare.png after the base (grey): distinct from each other */
-static const rgb C_VARIANTS[] = {HEX(0xD55E00), HEX(0x0072B2), HEX(0x009E73), HEX(0xCC79A7),
-                                 HEX(0xE69F00), HEX(0x56B4E9)};
+static const rgb C_VARIANTS[] = {HEX(0xD55E00), HEX(0x009E73), HEX(0xCC79A7), HEX(0x56B4E9),
+                                 HEX(0x0072B2), HEX(0xE69F00)};
 static const rgb C_BASE = HEX(0x505050);
 #define NVARCOL (sizeof C_VARIANTS / sizeof C_VARIANTS[0])
 #define BAND_OUTER_ALPHA 0.16   /* p05–p95 */
@@ -956,6 +956,7 @@ static void report_frame(wg_render_frame *f, const axes *a, double lx0, double l
     if (!f) return;
     f->x0 = a->x0, f->y0 = a->y0, f->x1 = a->x1, f->y1 = a->y1;
     f->xmin = a->xmin, f->xmax = a->xmax, f->ymin = a->ymin, f->ymax = a->ymax;
+    f->ax0 = a->x0;
     f->xlog = a->xlog;
     f->lx0 = lx0, f->ly0 = ly0, f->lx1 = lx1, f->ly1 = ly1;
 }
@@ -1368,10 +1369,10 @@ static wg_status chart_finals(const char *dir, const rundata *r, const wg_render
     sub_runs(sub, sizeof sub, &r->info,
              ": final negative reach (critics + rejecters) of every run");
     double top = titles(&cv, r->info.name, sub);
-    legend_add(&lg, SW_BOX, C_NEG, 1, "runs");
+    legend_add(&lg, SW_BOX, C_NEG, 1, "runs that stayed small");
     if (isfinite(thr)) {
         fmt_num(b1, sizeof b1, thr, thr == floor(thr) ? 0 : 1);
-        snprintf(lab, sizeof lab, "blow-ups: negative reach above %s agents (%g %% of %s)", b1,
+        snprintf(lab, sizeof lab, "blow-ups: negative reach above %s agents (%g %% of %s, dashed)", b1,
                  100 * r->info.blowup, (fmt_num(b2, sizeof b2, r->info.agents, 0), b2));
     } else {
         snprintf(lab, sizeof lab, "blow-ups");
@@ -1474,6 +1475,7 @@ static wg_status chart_finals(const char *dir, const rundata *r, const wg_render
                 xlog ? "final negative reach, agents (logarithmic axis)" : "final negative reach, agents",
                 "runs");
     report_frame(fr, &a, lx, top, lx + lw, top + lh);
+    if (fr) fr->x0 = a.x0 - 1.5 * zero_w;
     st = finish(&cv, &r->info, dir, "finals.png", d);
     canvas_free(&cv);
     return st;
@@ -1725,7 +1727,7 @@ static void cmp_curves(canvas *cv, const cmpdata *cd, int v, axes *a, const char
     a->x0 = left + lw + S_GAP * cv->u;
     font(cv, S_LABEL, 1);
     color(cv, C_TEXT, 1);
-    text(cv, left, a->y0 - S_GAP * cv->u, 0, 1, title);
+    text(cv, left, a->y0 - S_GAP * cv->u - S_TICK * cv->u * 0.6, 0, 1, title);
     y_ticks(cv, a, ystep, 1, 0, 1);
     x_ticks(cv, a, xstep);
     clip_plot(cv, a);
@@ -1759,7 +1761,7 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
     double lh = legend_flow(&cv, &lg, lx, top, lw, 1);
 
     /* upper half: two panels of curves; lower part: the differences */
-    double y0 = top + lh + S_LABEL * u * 1.6, split = y0 + (cv.h - y0) * 0.52;
+    double y0 = top + lh + S_LABEL * u * 2.2, split = y0 + (cv.h - y0) * 0.52;
     double colw = (cv.w - 2 * S_MARGIN * u - 3 * S_GAP * u) / 2;
     axes an = {0}, ap = {0};
     an.x0 = S_MARGIN * u;
@@ -1819,8 +1821,9 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
             if (isfinite(r->diff) && r->diff > hi) hi = r->diff;
         }
         double span = hi - lo > 0 ? hi - lo : 1, step = nice_step(span, 0);
-        a.xmin = floor(lo / step - 1e-9) * step;
-        a.xmax = ceil(hi / step + 1e-9) * step;
+        /* a little room on both sides so that no mark sits on the panel's edge */
+        a.xmin = floor((lo - 0.05 * span) / step - 1e-9) * step;
+        a.xmax = ceil((hi + 0.05 * span) / step + 1e-9) * step;
         if (a.xmax <= a.xmin) a.xmax = a.xmin + step;
         /* panel: title, light frame, ticks, zero line */
         font(&cv, S_LEGEND, 1);
@@ -1837,6 +1840,8 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
         color(&cv, C_MUTED, 1);
         for (double v = ceil(a.xmin / ts - 1e-9) * ts; v <= a.xmax + ts * 1e-6; v += ts) {
             fmt_num(buf, sizeof buf, v, dec);
+            double tw = text_w(&cv, buf);
+            if (px(&a, v) - tw / 2 < a.x0 || px(&a, v) + tw / 2 > a.x1) continue;  /* no overlap */
             text(&cv, px(&a, v), a.y1 + S_GAP * u * 0.6, 0.5, 0, buf);
         }
         clip_plot(&cv, &a);

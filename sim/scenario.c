@@ -2679,3 +2679,73 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
     if (s->sweep.kind) put_sweep(f, in, &s->sweep);
     return ferror(f) ? WG_EIO : WG_OK;
 }
+
+/* ------------------------------------------------------------------------
+ * Reading one key of the tree (for `waggle fit`: start values, and where a
+ * value sits in the file so a calibrated copy keeps its comments).
+ */
+wg_status wg_scenario_lookup(const wg_scenario *s, const char *key, wg_scenario_value *out)
+{
+    char buf[PATH_LEN];
+    const char *parts[MAX_PARTS + 1];
+    size_t np = 0;
+    memset(out, 0, sizeof *out);
+    const node *cur = s->doc ? s->doc->root : NULL;
+    if (!cur || cur->kind != NK_MAP || strlen(key) >= sizeof buf) return WG_EINPUT;
+    strcpy(buf, key);
+    for (char *p = buf;;) {
+        if (np == MAX_PARTS) return WG_EINPUT;
+        parts[np++] = p;
+        char *dot = strchr(p, '.');
+        if (!dot) break;
+        *dot = 0;
+        p = dot + 1;
+    }
+    if (!in_list(parts[0], top_keys)) {
+        if (!in_list(parts[0], model_keys)) return WG_EINPUT;
+        memmove(parts + 1, parts, np * sizeof *parts);
+        parts[0] = "model";
+        np++;
+    }
+    for (size_t i = 0; i < np; i++) {
+        const node *next = NULL;
+        if (cur->kind == NK_MAP) {
+            long j = map_find(cur, parts[i]);
+            if (j < 0) {
+                /* absent: say where the map's entries are, so a value can be added */
+                if (cur->n && cur->keys[0]->line) {
+                    out->parent_line = cur->keys[0]->line;
+                    out->parent_col = cur->keys[0]->col;
+                }
+                out->missing_parts = np - i;
+                return WG_OK;
+            }
+            next = cur->vals[j];
+        } else if (cur->kind == NK_SEQ) {
+            long j = seq_find(cur, parts[i]);
+            if (j < 0) return WG_EINPUT;
+            next = cur->vals[j];
+        } else if (i + 1 == np && cur->plain && (!strcmp(parts[i - 1], "share") ||
+                   !strcmp(parts[i - 1], "quit") || !strcmp(parts[i - 1], "media")) &&
+                   in_list(parts[i], valences)) {
+            /* `share: 0.05` stands for both valences; it is read, but cannot be
+             * edited for one of them in place */
+            out->found = 1;
+            out->text = cur->text;
+            out->shared = 1;
+            return WG_OK;
+        } else {
+            return WG_EINPUT;
+        }
+        cur = next;
+    }
+    if (cur->kind != NK_SCALAR) return WG_EINPUT;
+    out->found = 1;
+    out->text = cur->text;
+    out->plain = cur->plain;
+    if (cur->src == 0) {
+        out->line = cur->line;
+        out->col = cur->col;
+    }
+    return WG_OK;
+}

@@ -89,7 +89,7 @@ static int run(char **out, char **err, const char *fmt, ...)
 
 static int exists(const char *name)
 {
-    char path[256];
+    char path[512];
     struct stat sb;
     snprintf(path, sizeof path, "%s/%s", tmp, name);
     return stat(path, &sb) == 0;
@@ -207,16 +207,21 @@ static void test_set_overrides(void **state)
     free(err);
 }
 
-/* A bad input: exit 2, the message names what is wrong, nothing written. */
-static void expect_bad(const char *scenario_text, const char *needle)
+/* A bad input to `waggle COMMAND`: exit 2, the message names what is wrong, nothing written. */
+static void expect_bad_with(const char *command, const char *scenario_text, const char *needle)
 {
     write_file("bad.yaml", scenario_text);
     char *err;
-    int rc = run(NULL, &err, "run %s/bad.yaml -o %s/badout --quiet", tmp, tmp);
+    int rc = run(NULL, &err, "%s %s/bad.yaml -o %s/badout --quiet", command, tmp, tmp);
     if (rc != 2 || !strstr(err, needle))
         fail_msg("expected exit 2 and '%s', got %d and:\n%s", needle, rc, err);
     assert_false(exists("badout"));
     free(err);
+}
+
+static void expect_bad(const char *scenario_text, const char *needle)
+{
+    expect_bad_with("run", scenario_text, needle);
 }
 
 static void test_bad_scenarios(void **state)
@@ -279,6 +284,123 @@ static void test_bad_networks(void **state)
     assert_true(exists("okout/series.csv"));
 }
 
+/* The timeline's keys: each mistake at its line and column, through run and compare. */
+static void test_bad_timelines(void **state)
+{
+    (void)state;
+#define TL "name: x\nsteps: 10\nnetwork: {generate: ring, nodes: 10}\n" \
+           "segments: [{name: fans, pick: {by: id, ids: [1, 2]}}]\nevents:\n"
+    static const struct { const char *event, *needle; } cases[] = {
+        {"  - {step: 0, sed: {valence: negative, count: 1}}",
+         "bad.yaml:6:15: events.0.sed: unknown event type, did you mean 'seed'?"},
+        {"  - {step: 12, seed: {valence: negative, count: 1}}",
+         "bad.yaml:6:12: events.0.step: step 12 is beyond the last step 9"},
+        {"  - {step: 0, seed: {valence: negative, count: 11, by: random}}",
+         "bad.yaml:6:48: events.0.seed.count: count 11 is larger than the 10 agents"},
+        {"  - {step: 1, respond: {count: 2, by: degree, win: 0.7, calm: 0.5}}",
+         "bad.yaml:6:24: events.0.respond: win + calm must be at most 1"},
+        {"  - {step: 1, seed: {valence: positive, count: 1, by: segment, segment: fanz}}",
+         "bad.yaml:6:73: events.0.seed.segment: no segment named 'fanz', did you mean 'fans'?"},
+        {"  - {step: 1, set: {key: quality, value: 0.5, segment: fanz}}",
+         "bad.yaml:6:56: events.0.set.segment: no segment named 'fanz'"},
+        {"  - {step: 1, seed: {valence: positive, by: id, ids: [3, 10]}}",
+         "bad.yaml:6:54: events.0.seed.ids: id 10 is not in the network"},
+    };
+    char text[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(text, sizeof text, TL "%s\nvariants: [{name: v}]\n", cases[i].event);
+        expect_bad_with("run", text, cases[i].needle);
+        expect_bad_with("compare", text, cases[i].needle);
+    }
+    /* a variant's own event, found only against the network */
+    expect_bad_with("compare",
+                    TL "  - {step: 0, seed: {valence: negative, count: 1}}\n"
+                    "variants:\n  - {name: v, events: [{step: 2, respond: {count: 20, by: degree, "
+                    "win: 0.1, calm: 0.1}}]}\n",
+                    "bad.yaml:8:51: events.1.respond.count: count 20 is larger");
+    expect_bad_with("compare", TL "  - {step: 0, seed: {valence: negative, count: 1}}\n",
+                    "no variants to compare");
+#undef TL
+}
+
+/* waggle compare: the folder layout, zero differences for a variant equal
+ * to the base, a variant on a bigger network, and the same bytes at 1 and 2
+ * threads. */
+static void test_compare(void **state)
+{
+    (void)state;
+    char text[2048];
+    snprintf(text, sizeof text, "%s"
+             "  - {step: 12, respond: {count: 20, by: degree, win: 0.2, calm: 0.5}}\n"
+             "variants:\n"
+             "  - {name: Same as base}\n"
+             "  - {name: \"Answer early, loud\", set: {events.2.step: 2}}\n"
+             "  - {name: bigger, set: {network.nodes: 4000}}\n", small);
+    write_file("cmp.yaml", text);
+    char *out = NULL, *err = NULL;
+    assert_int_equal(run(&out, &err, "compare %s/cmp.yaml -o %s/cmp1 -t 1", tmp, tmp), 0);
+    assert_non_null(strstr(out, "Answer early, loud (vs base, 16 run pairs)"));
+    free(out);
+    free(err);
+    assert_int_equal(run(NULL, NULL, "compare %s/cmp.yaml -o %s/cmp2 -t 2 --quiet", tmp, tmp), 0);
+    static const char *const files[] = {
+        "compare.csv", "blowup.csv", "manifest.yaml",
+        "base/series.csv", "base/summary.csv", "base/finals.csv", "base/manifest.yaml",
+        "same-as-base/series.csv", "answer-early-loud/finals.csv", "bigger/series.csv",
+    };
+    char path[256], path2[256];
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "cmp1/%s", files[i]);
+        if (!exists(path)) fail_msg("%s is missing", path);
+    }
+    snprintf(path, sizeof path, "%s/cmp1/compare.csv", tmp);
+    snprintf(path2, sizeof path2, "%s/cmp2/compare.csv", tmp);
+    char *c1 = slurp(path), *c2 = slurp(path2);
+    assert_string_equal(c1, c2);
+    static const char columns[] =
+        "variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better\n";
+    assert_true(strncmp(c1, columns, sizeof columns - 1) == 0);
+    /* 3 variants × 5 metrics */
+    int rows = 0;
+    for (const char *p = c1; *p; p++) rows += *p == '\n';
+    assert_int_equal(rows, 1 + 3 * 5);
+    assert_non_null(strstr(c1, "Same as base,reach_negative,"));
+    assert_non_null(strstr(c1, "\"Answer early, loud\",peak_critics,"));
+    /* the identical variant: difference 0, interval [0, 0], p_better one half */
+    for (const char *p = strstr(c1, "Same as base,"); p && strncmp(p, "Same as base,", 13) == 0;
+         p = strchr(p, '\n') + 1) {
+        const char *tail = strchr(p, '\n');
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", (int)(tail - p), p);
+        size_t len = strlen(line);
+        assert_true(len > 10 && strcmp(line + len - 10, ",0,0,0,0.5") == 0);
+    }
+    free(c1);
+    free(c2);
+    snprintf(path, sizeof path, "%s/cmp1/blowup.csv", tmp);
+    c1 = slurp(path);
+    static const char head[] =
+        "variant,folder,threshold,agents_over,runs,blowups,share,lo,hi\nbase,base,0.01,30,16,";
+    assert_true(strncmp(c1, head, sizeof head - 1) == 0);
+    assert_non_null(strstr(c1, "\nbigger,bigger,0.01,40,16,"));
+    free(c1);
+    /* the bigger network really is bigger: 4000 agents at step 0 */
+    snprintf(path, sizeof path, "%s/cmp1/bigger/manifest.yaml", tmp);
+    c1 = slurp(path);
+    assert_non_null(strstr(c1, "nodes: 4000"));
+    assert_non_null(strstr(c1, "blowup: {threshold: 0.01, agents_over: 40, runs: 16,"));
+    free(c1);
+    /* waggle run reports the blow-up share too */
+    assert_int_equal(run(NULL, &err, "run %s/cmp.yaml -o %s/cmprun", tmp, tmp), 0);
+    assert_non_null(strstr(err, "blow-ups: "));
+    assert_non_null(strstr(err, "95 % Wilson interval"));
+    free(err);
+    snprintf(path, sizeof path, "%s/cmprun/manifest.yaml", tmp);
+    c1 = slurp(path);
+    assert_non_null(strstr(c1, "blowup: {threshold: 0.01, agents_over: 30, runs: 16,"));
+    free(c1);
+}
+
 static void test_check_reports_all(void **state)
 {
     (void)state;
@@ -322,6 +444,8 @@ int main(void)
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_bad_networks),
+        cmocka_unit_test(test_bad_timelines),
+        cmocka_unit_test(test_compare),
         cmocka_unit_test(test_check_reports_all),
         cmocka_unit_test(test_net),
     };

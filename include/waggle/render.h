@@ -32,6 +32,8 @@ typedef struct wg_render_opts {
 typedef struct wg_render_frame {
     double x0, y0, x1, y1;          /* plot area, pixels */
     double xmin, xmax, ymin, ymax;  /* data values at x0, x1, y1 (bottom), y0 (top) */
+    double ax0;                     /* pixel of xmin: x0, except on finals' log axis, where
+                                       a bar for the runs at zero sits between x0 and ax0 */
     int xlog;                       /* 1: the x axis is logarithmic (finals) */
     double lx0, ly0, lx1, ly1;      /* legend box, pixels (all 0 when there is none) */
 } wg_render_frame;

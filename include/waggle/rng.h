@@ -26,6 +26,7 @@ enum wg_purpose {
     WG_R_FRACTIONAL,    /* per agent and step: fractional hazards +, - */
     WG_R_EVENT,         /* picks and outcomes of events: index = (event << 32) | item */
     WG_R_TIE,           /* tie-breaking keys of ranked picks */
+    WG_R_SKIP,          /* gaps between contacts of talker `index` (low 32 bits; draw block above) */
     WG_R_USER = 64      /* first purpose free for other modules (validation, fit) */
 };
 

@@ -114,6 +114,24 @@ wg_status wg_scenario_with(const wg_scenario *base, size_t n, const char *const 
  * its paths are already resolved) into the same scenario. WG_EIO if f fails. */
 wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int indent);
 
+/* One scalar of the scenario's tree, as wg_scenario_lookup finds it. */
+typedef struct wg_scenario_value {
+    int found;                  /* 1 when the key holds a scalar */
+    const char *text;           /* its text, owned by the scenario */
+    int plain;                  /* written without quotes */
+    int shared;                 /* read from `share: X` (both valences in one scalar) */
+    unsigned line, col;         /* 1-based position in the scenario file; 0 when an
+                                 * override made it or it is shared */
+    size_t missing_parts;       /* not found: how many parts of the key are absent */
+    unsigned parent_line, parent_col; /* not found: the first key of the deepest map
+                                 * that exists, in the file (0 when none) */
+} wg_scenario_value;
+
+/* Read the dotted key (as --set takes it) from the scenario's tree, after its
+ * overrides: defaults are not in the tree (found is 0). WG_EINPUT when the
+ * key is malformed, unknown at the top, or walks through a value. */
+wg_status wg_scenario_lookup(const wg_scenario *s, const char *key, wg_scenario_value *out);
+
 /* Scalars of any YAML text by dotted key through maps ("seed",
  * "scenario.name", "network.nodes"), without reading it as a scenario: for
  * `waggle render`, which needs a few facts of a finished run's manifest.yaml

@@ -1,0 +1,60 @@
+/*
+ * waggle/fit.h — calibration to an observed curve (`waggle fit`): reading an
+ * observed cumulative series, fitting scenario keys to it by squared log
+ * error of the model's median trajectory, and the Bass (1969) baseline.
+ *
+ * Invariant of a wg_fit_obs returned with WG_OK: at least one reading, x
+ * strictly increasing and >= 0, y positive and never falling (cumulative).
+ */
+#ifndef WAGGLE_FIT_H
+#define WAGGLE_FIT_H
+
+#include "waggle/common.h"
+
+/* An observed cumulative series. */
+typedef struct wg_fit_obs {
+    size_t n;
+    double *x;          /* steps since the start (the scenario's step unit) */
+    double *y;          /* cumulative counts, in observed units */
+    char *xcol, *ycol;  /* the columns they came from */
+} wg_fit_obs;
+
+/*
+ * Read an observed series from a CSV file: lines starting with '#' and blank
+ * lines are comments, the first other line is the header, fields may be
+ * double-quoted ("" inside quotes is a quote). xcol NULL means "day" (or
+ * "step" when there is no "day"); ycol NULL means the third column (the
+ * second when there are two). Errors (WG_EINPUT, "FILE:LINE: ..."): missing
+ * file or column, a value that is not a number, x not increasing, a
+ * non-positive y (the fit uses log error), a y that falls (not cumulative).
+ */
+wg_status wg_fit_obs_read(const char *path, const char *xcol, const char *ycol, wg_fit_obs *o,
+                          wg_diag *d);
+void wg_fit_obs_free(wg_fit_obs *o);
+
+/* Bass (1969) cumulative adopters at time t:
+ * m (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}). */
+double wg_bass_cumulative(double p, double q, double m, double t);
+
+typedef struct wg_bass_fit {
+    double p, q, m;              /* innovation, imitation (per step), market size */
+    double se_p, se_q, se_m;     /* standard errors (delta method from log scale) */
+    double rms_log;              /* root mean squared log error */
+    double r2_log;               /* R^2 of log y */
+    size_t n;                    /* readings used */
+} wg_bass_fit;
+
+/*
+ * Fit p, q, m to (t, y) by least squares on log scale (gsl_multifit_nlinear,
+ * trust-region Levenberg–Marquardt, parameters as logarithms so they stay
+ * positive, several starting points, the best kept). Standard errors come
+ * from the Jacobian at the optimum: cov = s^2 (J'J)^-1, s^2 = SSR / (n - 3).
+ * Needs n >= 4 readings with positive y (WG_EINPUT otherwise).
+ */
+wg_status wg_fit_bass(const double *t, const double *y, size_t n, wg_bass_fit *out, wg_diag *d);
+
+/* The `waggle fit` command (argv[0] is "fit"); returns the exit status. */
+int wg_fit_main(int argc, char **argv);
+extern const char wg_fit_usage[];
+
+#endif
