@@ -5,6 +5,7 @@
 #   make bench      benchmarks (figures and ratios, never pass/fail on time)
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make check-mpi  build with MPI=1 too and run tests/mpi/run.sh (sweeps on 1, 2, 4 ranks)
+#   make fuzz       libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS each (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make MPI=1 ...  build the sweep engine on Open MPI
 #   V=1             show the commands
@@ -55,7 +56,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tools/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all deps demo check check-mpi test bench asan clean install uninstall
+.PHONY: all deps demo check check-mpi test bench asan fuzz clean install uninstall
 
 all: $(BIN)
 
@@ -124,6 +125,24 @@ asan: deps
 	  LDFLAGS="-fopenmp -fsanitize=address,undefined" build-asan/waggle \
 	  $(TEST_SRC:tests/%.c=build-asan/tests/%)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 BUILD=build-asan WG_ASAN=1 tools/run-tests $(TEST_SRC:tests/%.c=build-asan/tests/%)
+
+# libFuzzer: the library and each tests/fuzz/fuzz_*.c built by clang with
+# ASan + UBSan; tools/fuzz builds the corpora and runs each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $< -o $@ $(LIB) $(LDLIBS) $(LDFLAGS)
+
+fuzz:
+	$(Q)WG_DEPS_EXTRA="clang libclang-rt-14-dev libomp-14-dev" tools/install-deps
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz WERROR=1 \
+	  OPT="-O1 -g $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" LDFLAGS="-fopenmp $(FUZZ_FLAGS)" \
+	  $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+	$(Q)tools/fuzz build-fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=%)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/waggle

@@ -89,7 +89,7 @@ static wg_status add_set(wg_cli_opts *o, const char *kv, wg_diag *d)
     char *c = s ? wg_strdup(kv) : NULL;
     if (!c) {
         if (s) o->sets = s;
-        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        wg_diag_error(d, WG_ENOMEM, "out of memory storing the option --set %s", kv);
         return WG_ENOMEM;
     }
     o->sets = s;
@@ -243,18 +243,6 @@ wg_status wg_cli_simulate(const wg_scenario *s, const wg_graph *g, int threads, 
 
 /* ---- manifest ------------------------------------------------------------------ */
 
-static void yaml_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\x%02x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 wg_status wg_write_manifest(const char *dir, const wg_manifest *m, wg_diag *d)
 {
     return wg_write_manifest_extra(dir, m, NULL, d);
@@ -275,17 +263,18 @@ wg_status wg_write_manifest_extra(const char *dir, const wg_manifest *m, const c
         size_t len = sizeof "waggle";
         for (int i = 0; i < m->argc; i++) len += strlen(m->argv[i]) + 1;
         char *cmd = wg_malloc(len + 1, 1);
-        if (cmd) {
-            strcpy(cmd, "waggle");
-            for (int i = 0; i < m->argc; i++) {
-                strcat(cmd, " ");
-                strcat(cmd, m->argv[i]);
-            }
-            yaml_string(f, cmd);
-            free(cmd);
-        } else {
-            yaml_string(f, "?");
+        if (!cmd) {
+            wg_out_abort(&o);
+            wg_diag_error(d, WG_ENOMEM, "manifest.yaml: out of memory: the command line");
+            return WG_ENOMEM;
         }
+        strcpy(cmd, "waggle");
+        for (int i = 0; i < m->argc; i++) {
+            strcat(cmd, " ");
+            strcat(cmd, m->argv[i]);
+        }
+        wg_yaml_put_string(f, cmd);
+        free(cmd);
     }
     fputc('\n', f);
     fprintf(f, "seed: %llu\nruns: %u\nsteps: %u\nthreads: %d\nranks: %d\n",

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "waggle/cli.h"
+#include "waggle/render.h"
 #include "waggle/compare.h"
 
 const char wg_compare_usage[] =
@@ -288,6 +289,7 @@ int wg_cmd_compare(int argc, char **argv)
     if ((st = write_blowup_csv(out, arms, narms, &d)) != WG_OK) goto done;
     wg_manifest m = {base, &arms[0].gs, threads, 1, total, argc, argv, "compare"};
     if ((st = wg_write_manifest(out, &m, &d)) != WG_OK) goto done;
+    if ((st = wg_render_compare(out, NULL, NULL, &d)) != WG_OK) goto done;
     if (!o.quiet) {
         print_table(arms, narms, work);
         fprintf(stderr, "waggle: base and %zu variant%s × %u runs in %.2f s; wrote %s/\n",

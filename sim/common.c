@@ -30,8 +30,11 @@ int wg_status_exit(wg_status s)
  * design: tests arm it from one thread. */
 static long fail_countdown = 0;
 
+static long alloc_calls = 0;   /* allocations so far, for WG_FAIL_ALLOC=count */
+
 static int should_fail(void)
 {
+    alloc_calls++;
     if (fail_countdown > 0 && --fail_countdown == 0) return 1;
     return 0;
 }
@@ -39,6 +42,24 @@ static int should_fail(void)
 void wg_malloc_fail_after(long k)
 {
     fail_countdown = k;
+}
+
+static void print_alloc_calls(void)
+{
+    fprintf(stderr, "waggle: allocations: %ld\n", alloc_calls);
+}
+
+void wg_malloc_fail_from_env(void)
+{
+    const char *v = getenv("WG_FAIL_ALLOC");
+    if (!v || !*v) return;
+    if (strcmp(v, "count") == 0) {
+        atexit(print_alloc_calls);
+        return;
+    }
+    char *end;
+    long k = strtol(v, &end, 10);
+    if (*end == '\0' && k > 0) wg_malloc_fail_after(k);
 }
 
 void *wg_malloc(size_t nmemb, size_t size)
@@ -134,6 +155,44 @@ const char *wg_diag_first(const wg_diag *d)
     for (size_t i = 0; i < d->count; i++)
         if (d->items[i].is_error) return d->items[i].text;
     return "";
+}
+
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not one. */
+static int utf8_length(const unsigned char *p)
+{
+    if (p[0] < 0x80) return 1;
+    int n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
+          : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+    if (!n) return 0;
+    unsigned char lo = 0x80, hi = 0xbf;   /* the second byte's range: no overlongs, no surrogates */
+    if (p[0] == 0xe0) lo = 0xa0;
+    else if (p[0] == 0xed) hi = 0x9f;
+    else if (p[0] == 0xf0) lo = 0x90;
+    else if (p[0] == 0xf4) hi = 0x8f;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (int i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xbf) return 0;
+    return n;
+}
+
+void wg_yaml_put_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = utf8_length(p);
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7f || n == 0)
+            fprintf(f, "\\x%02x", *p);
+        else
+            fwrite(p, 1, (size_t)n, f);
+        p += n ? n : 1;
+    }
+    fputc('"', f);
 }
 
 const char *wg_git_revision(void)

@@ -545,6 +545,7 @@ static void work_free(wg_work *w)
     free(w->skip);
     free(w->table);
     free(w->overridden);
+    memset(w, 0, sizeof *w);   /* wg_engine_free may see it again after a failed work_alloc */
 }
 
 static wg_status work_alloc(const wg_engine *e, wg_work *w)

@@ -23,6 +23,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "graph_igraph.h"
 #include "waggle/rng.h"
@@ -364,6 +366,58 @@ static wg_status check_spec(const wg_netspec *s, wg_diag *d)
     return WG_OK;
 }
 
+/* Bytes a generated graph costs at its peak: igraph's edge list and indices
+ * (four 8-byte integers an edge, two per node), then waggle's CSR and the
+ * engine's per-agent arrays. A rough upper figure, used only to refuse at
+ * once what cannot fit instead of letting the machine swap or be killed. */
+#define WG_BYTES_PER_EDGE 48.0
+#define WG_BYTES_PER_NODE 64.0
+
+static double expected_edges(const wg_netspec *s)
+{
+    double n = (double)s->nodes, dir = s->directed ? 1.0 : 0.5;
+    switch (s->kind) {
+    case WG_NET_ERDOS_RENYI: return n * s->mean_degree * dir;
+    case WG_NET_BARABASI_ALBERT: return n * s->edges_per_node;
+    case WG_NET_WATTS_STROGATZ: return n * s->neighbours;
+    case WG_NET_CONFIGURATION:
+        return s->deg_kind == WG_DEG_POISSON ? n * s->deg_mean / 2 : n * s->deg_min / 2;
+    case WG_NET_SBM: {
+        double e = 0;
+        for (size_t i = 0; i < s->nblocks; i++)
+            for (size_t j = 0; j < s->nblocks; j++)
+                e += s->p[i * s->nblocks + j] * (double)s->sizes[i] * (double)s->sizes[j] * dir;
+        return e;
+    }
+    case WG_NET_COMPLETE: return n * (n - 1) * dir;
+    case WG_NET_LATTICE: return 2.0 * s->dims[0] * s->dims[1];
+    default: return n;   /* star, ring, path; famous graphs are small */
+    }
+}
+
+/* WG_ENOMEM when the graph cannot fit in this machine's memory (or the
+ * process's address-space limit), with a message giving both figures. */
+static wg_status check_memory(const wg_netspec *s, wg_diag *d)
+{
+    double nodes = (double)s->nodes;
+    if (s->kind == WG_NET_SBM) {
+        nodes = 0;
+        for (size_t i = 0; i < s->nblocks; i++) nodes += (double)s->sizes[i];
+    } else if (s->kind == WG_NET_LATTICE) {
+        nodes = (double)s->dims[0] * s->dims[1];
+    }
+    double need = nodes * WG_BYTES_PER_NODE + expected_edges(s) * WG_BYTES_PER_EDGE;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double have = pages > 0 && page > 0 ? (double)pages * page : INFINITY;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (double)rl.rlim_cur < have)
+        have = (double)rl.rlim_cur;
+    if (need <= have) return WG_OK;
+    wg_diag_error(d, WG_ENOMEM, "network: %s of %.0f nodes needs about %.1f GB of memory; this "
+                  "machine has %.1f GB", kind_name(s->kind), nodes, need / 1e9, have / 1e9);
+    return WG_ENOMEM;
+}
+
 /* Call the igraph generator of the spec's kind into *ig. */
 static igraph_error_t run_generator(const wg_netspec *s, uint64_t seed, igraph_t *ig, wg_diag *d, wg_status *st)
 {
@@ -479,6 +533,7 @@ wg_status wg_generate(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_
     wg_status st;
     *out = NULL;
     if ((st = check_spec(spec, d)) != WG_OK) return st;
+    if ((st = check_memory(spec, d)) != WG_OK) return st;
     wg_igraph_setup();
     if (igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed) != IGRAPH_SUCCESS) {
         wg_diag_error(d, WG_ENOMEM, "network: cannot seed igraph's random generator");
@@ -488,7 +543,8 @@ wg_status wg_generate(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_
     if (st != WG_OK) return st;   /* reported already; ig was not built */
     if (e != IGRAPH_SUCCESS) {
         st = wg_igraph_status(e);
-        wg_diag_error(d, st, "network: %s: igraph failed: %s", kind_name(spec->kind), wg_igraph_reason());
+        wg_diag_error(d, st, "network: %s: igraph failed: %s", kind_name(spec->kind),
+                      *wg_igraph_reason() ? wg_igraph_reason() : st == WG_ENOMEM ? "out of memory" : "error");
         return st;
     }
     st = wg_igraph_convert(&ig, NULL, 0, out, NULL, NULL, d);

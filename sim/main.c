@@ -74,7 +74,7 @@ static int cmd_run(int argc, char **argv)
     if ((st = wg_cli_simulate(s, g, o.threads, o.quiet, &r, &secs, &d)) != WG_OK) goto done;
     out = o.out_dir ? wg_strdup(o.out_dir) : wg_cli_default_out(o.scenario);
     if (!out) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+        wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the output folder's name");
         goto done;
     }
     wg_manifest m = {s, &gs, o.threads ? o.threads : wg_engine_default_threads(), 1, secs,
@@ -229,7 +229,7 @@ static int cmd_net(int argc, char **argv)
             spec.format = (wg_net_format)k;
         }
         if (!(spec.file = wg_strdup(o.scenario))) {
-            wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+            wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the network file's name");
             goto done;
         }
         st = wg_graph_build(&spec, 1, &g, &d);
@@ -239,7 +239,7 @@ static int cmd_net(int argc, char **argv)
     int sampled = 0;
     if ((st = wg_graph_stats_compute(g, &gs, &sampled, &d)) != WG_OK) goto done;
     if (!(deg = wg_malloc(g->n ? g->n : 1, sizeof *deg))) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+        wg_diag_error(&d, st = WG_ENOMEM, "out of memory: degrees of %u agents", g->n);
         goto done;
     }
     for (uint32_t a = 0; a < g->n; a++) deg[a] = wg_graph_out_degree(g, a);
@@ -301,6 +301,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    wg_malloc_fail_from_env();   /* testing aid: WG_FAIL_ALLOC (docs/ROBUSTNESS.md) */
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -26,7 +26,7 @@ wg_status wg_mkdir_p(const char *dir, wg_diag *d)
 {
     char *p = wg_strdup(dir);
     if (!p) {
-        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory creating the folder", dir);
         return WG_ENOMEM;
     }
     for (char *s = p + 1;; s++) {
@@ -60,7 +60,7 @@ wg_status wg_out_open(wg_out *o, const char *dir, const char *name, wg_diag *d)
     o->path = wg_malloc(len, 1);
     if (!o->tmp || !o->path) {
         wg_out_abort(o);
-        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        wg_diag_error(d, WG_ENOMEM, "%s/%s: out of memory opening the file", dir, name);
         return WG_ENOMEM;
     }
     snprintf(o->path, len, "%s/%s", dir, name);

@@ -372,6 +372,8 @@ typedef struct ybuild {
 
 static void yb_fail(ybuild *b, wg_status st)
 {
+    if (st == WG_ENOMEM && b->st != WG_ENOMEM)   /* said once, whichever allocation failed */
+        wg_diag_error(b->d, WG_ENOMEM, "%s: out of memory while parsing", b->doc->srcs[b->src]);
     if (b->st == WG_OK || st == WG_ENOMEM) b->st = st;
 }
 
@@ -400,7 +402,6 @@ static int yb_next(ybuild *b, yaml_event_t *ev)
     if (yaml_parser_parse(&b->parser, ev)) return 0;
     const yaml_parser_t *p = &b->parser;
     if (p->error == YAML_MEMORY_ERROR) {
-        wg_diag_error(b->d, WG_ENOMEM, "%s: out of memory while parsing", b->doc->srcs[b->src]);
         yb_fail(b, WG_ENOMEM);
     } else if (p->context) {
         yb_error(b, &p->problem_mark, NULL, "YAML syntax error: %s (%s)",
@@ -2295,20 +2296,7 @@ wg_status wg_scenario_with(const wg_scenario *base, size_t n, const char *const 
  */
 static void put_str(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\x%02x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
+    wg_yaml_put_string(f, s);   /* paths from the command line may hold any bytes */
 }
 
 static void put_num(FILE *f, double x)

@@ -62,6 +62,17 @@ void *wg_calloc(size_t nmemb, size_t size);
 void *wg_realloc(void *p, size_t nmemb, size_t size);
 char *wg_strdup(const char *s);
 void wg_malloc_fail_after(long k);
+/* Testing aid for end-to-end tests, read once by the command at startup:
+ * the environment variable WG_FAIL_ALLOC=k (k >= 1) arms wg_malloc_fail_after(k);
+ * WG_FAIL_ALLOC=count prints "waggle: allocations: N" to stderr at exit.
+ * Unset or empty: nothing. */
+void wg_malloc_fail_from_env(void);
+
+/* Write s to f as a YAML double-quoted string: quotes, backslashes and
+ * control characters escaped, and every byte that is not part of valid UTF-8
+ * written as \xNN, so the output is always valid YAML even for a path
+ * with arbitrary bytes (such a byte reads back as the code point U+00NN). */
+void wg_yaml_put_string(FILE *f, const char *s);
 
 /* git revision the library was built from ("unknown" outside a checkout). */
 const char *wg_git_revision(void);
