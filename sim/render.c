@@ -1692,13 +1692,32 @@ static wg_status read_compare(const char *dir, cmpdata *cd, wg_diag *d)
         cd->rows[cd->nrows++] = row;
     }
     csv_close(&c);
+    /* the folder of each variant: as blowup.csv names it (waggle compare makes
+     * names unique there), else the slug of its name */
+    char *folder[MAX_VARIANTS + 1] = {0};
+    if (st == WG_OK && file_exists(dir, "blowup.csv") &&
+        (st = csv_open(&c, dir, "blowup.csv", d)) == WG_OK) {
+        int cv = csv_col(&c, "variant", d), cf = csv_col(&c, "folder", d);
+        if (cv < 0 || cf < 0) st = WG_EINPUT;
+        while (st == WG_OK && csv_next(&c)) {
+            for (int i = 1; i < cd->nvar; i++)
+                if (cv < c.nf && cf < c.nf && strcmp(c.f[cv], cd->var[i]) == 0 && !folder[i] &&
+                    !(folder[i] = wg_strdup(c.f[cf])))
+                    st = oom(d);
+        }
+        csv_close(&c);
+    }
     for (int i = 1; i < cd->nvar && st == WG_OK; i++) {
-        char *slug = wg_render_slug(cd->var[i]), *vdir = slug ? path_join(dir, slug) : NULL;
+        if (!folder[i] && !(folder[i] = wg_render_slug(cd->var[i]))) {
+            st = oom(d);
+            break;
+        }
+        char *vdir = path_join(dir, folder[i]);
         if (!vdir) st = oom(d);
         else st = read_summary(vdir, reach, cd->q[i], &cd->steps[i], d);
-        free(slug);
         free(vdir);
     }
+    for (int i = 0; i <= MAX_VARIANTS; i++) free(folder[i]);
     return st;
 }
 

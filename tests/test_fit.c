@@ -293,6 +293,9 @@ static void test_fit_recovers_generated(void **state)
     assert_non_null(fit);
     assert_true(strncmp(fit, "step,observed,fitted_p05,fitted_p50,fitted_p95,bass\n", 52) == 0);
     free(fit);
+    /* the calibrated run folder, with its chart of the fit */
+    assert_true(exists("fitted/run/curves.png"));
+    assert_true(exists("fitted/run/observed.csv"));
     free(copy);
     free(yaml);
     free(params);
@@ -346,6 +349,7 @@ static void test_fit_refuses(void **state)
         {"--observed ok.csv --fit quality,quality", "twice"},
         {"--observed late.csv --fit share.positive", "raise steps"},
         {"--fit share.positive", "no observed series"},
+        {"--observed two.csv --y fans --fit share.positive --bass", "at least 4"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *err;

@@ -378,6 +378,12 @@ static void test_compare(void **state)
         "variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better\n"
         "louder,reach_negative,93,40,-53,-80,-20,0.95\n");
     assert_int_equal(wg_render_compare(dir_of("cmp"), &o, &f, &d), WG_EINPUT);
+    /* unless blowup.csv (written by waggle compare) names its folder */
+    put("cmp", "blowup.csv", "variant,folder,threshold,agents_over,runs,blowups,share,lo,hi\n"
+                             "louder,answered-on-day-1,10,10,6,2,0.33,0.1,0.7\n");
+    wg_diag_free(&d);
+    wg_diag_init(&d);
+    assert_int_equal(wg_render_compare(dir_of("cmp"), &o, &f, &d), WG_OK);
     wg_diag_free(&d);
 }
 
