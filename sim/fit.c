@@ -947,7 +947,9 @@ const char wg_fit_usage[] =
     "  params.csv    model,parameter,value,se,lo95,hi95 (waggle and, with --bass, bass)\n"
     "  fit.csv       step,observed,fitted_p05,fitted_p50,fitted_p95,bass\n"
     "  <scenario>.yaml  the scenario file with the fitted values set, comments kept\n"
-    "  fit.png       the fit over the observed points (when charts are built in)\n"
+    "  run/          the calibrated scenario's run folder (series, summary, finals,\n"
+    "                manifest, observed.csv and charts: curves.png shows the fit over\n"
+    "                the readings on the fitted scale)\n"
     "With --bass the Bass (1969) model F(t) = m(1-e^-(p+q)t)/(1+(q/p)e^-(p+q)t) is\n"
     "also fitted to the readings (log least squares, gsl_multifit_nlinear); without a\n"
     "scenario only the Bass fit is made.\n"
@@ -1200,6 +1202,46 @@ static void print_fit(const fit_ctx *c, const char *scenario, uint32_t runs)
            rms, exp(rms), r2);
 }
 
+/* Run the calibrated scenario (search values u) once more, keeping its
+ * results: the scenario gets the fitted scale and the observed series that
+ * was fitted, so its run folder draws the fit over the readings. Fills
+ * c->med, p05/p95 (p95 in c's own buffer via p05 + steps) and c->res. */
+static wg_status final_run(fit_ctx *c, const double *u, const wg_fit_obs *obs,
+                           const char *observed, wg_scenario **fitted, wg_graph **fg,
+                           wg_results *r, double *p05, wg_diag *d)
+{
+    wg_status st = derive(c, u, fitted, d);
+    if (st != WG_OK) return st;
+    wg_observed *ob = &(*fitted)->observed;
+    double scale = c->scale;
+    if (observed) {
+        char *f = wg_strdup(observed), *x = wg_strdup(obs->xcol), *y = wg_strdup(obs->ycol);
+        if (!f || !x || !y) {
+            free(f);
+            free(x);
+            free(y);
+            wg_diag_error(d, WG_ENOMEM, "out of memory");
+            return WG_ENOMEM;
+        }
+        free(ob->file);
+        free(ob->x);
+        free(ob->y);
+        ob->file = f, ob->x = x, ob->y = y;
+        ob->present = 1;
+    }
+    ob->scale = scale;
+    const wg_graph *g = c->g;
+    if (c->network_keys) {
+        if ((st = wg_graph_build(&(*fitted)->net, (*fitted)->seed, fg, d)) != WG_OK) return st;
+        g = *fg;
+    }
+    if ((st = wg_cli_simulate(*fitted, g, c->threads, 1, r, NULL, d)) != WG_OK) return st;
+    if ((st = trajectory(r, c->metric, c->med, p05, p05 + c->steps, d)) != WG_OK) return st;
+    residuals(c);
+    c->scale = scale;
+    return WG_OK;
+}
+
 static void command_line(char *buf, size_t len, int argc, char **argv)
 {
     snprintf(buf, len, "waggle");
@@ -1219,8 +1261,11 @@ int wg_fit_main(int argc, char **argv)
     wg_fit_obs obs = {0};
     fit_ctx c;
     wg_bass_fit bass;
-    char *out = NULL, *text = NULL;
+    char *out = NULL, *text = NULL, *rundir = NULL;
     double *p05 = NULL, *p95 = NULL;
+    wg_scenario *fitted = NULL;
+    wg_graph *fg = NULL;
+    wg_results r = {0};
     int with_scenario = has_scenario(argc, argv);
     wg_status st = WG_OK;
     memset(&c, 0, sizeof c);
@@ -1285,6 +1330,8 @@ int wg_fit_main(int argc, char **argv)
                           s->steps, s->steps - 1);
             goto done;
         }
+        /* the Bass baseline first: it is cheap, and refuses early */
+        if (fo.bass && (st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, &d)) != WG_OK) goto done;
         c.base = s;
         c.obs = &obs;
         c.threads = o.threads;
@@ -1293,11 +1340,11 @@ int wg_fit_main(int argc, char **argv)
         c.scale = s->observed.scale > 0 ? s->observed.scale : 1.0;
         if (!(c.med = wg_malloc(s->steps, sizeof *c.med)) ||
             !(c.res = wg_malloc(obs.n, sizeof *c.res)) ||
-            !(p05 = wg_malloc(s->steps, sizeof *p05)) ||
-            !(p95 = wg_malloc(s->steps, sizeof *p95))) {
+            !(p05 = wg_malloc(2 * (size_t)s->steps, sizeof *p05))) {
             wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
             goto done;
         }
+        p95 = p05 + s->steps;
         if (!c.network_keys) {
             if ((st = wg_graph_build(&s->net, s->seed, &g, &d)) != WG_OK) goto done;
             c.g = g;
@@ -1308,26 +1355,20 @@ int wg_fit_main(int argc, char **argv)
         if ((st = fit_scenario(&c, o.quiet, &d)) != WG_OK) goto done;
     } else {
         if ((st = wg_fit_obs_read(fo.observed, fo.x, fo.y, &obs, &d)) != WG_OK) goto done;
+        if ((st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, &d)) != WG_OK) goto done;
     }
-    if (fo.bass && (st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, &d)) != WG_OK) goto done;
 
-    /* everything is known: print, then write */
+    /* everything is known: run the calibrated scenario once more, keeping its
+     * results for the chart; print; then write */
     if (with_scenario) {
         double u[MAX_KEYS];
         for (size_t j = 0; j < c.nsearch; j++) {
             const fit_key *k = &c.keys[c.search[j]];
             u[j] = to_search(k, k->value);
         }
-        wg_diag local;
-        wg_diag_init(&local);
-        double scale = c.scale;
-        st = simulate(&c, c.nsearch ? u : NULL, p05, p95, &local);
-        c.scale = scale;
-        for (size_t i = 0; i < local.count; i++) wg_diag_error(&d, st, "%s", local.items[i].text);
-        wg_diag_free(&local);
-        if (st != WG_OK) goto done;
-        residuals(&c);
-        if (c.scale_fitted) c.scale = scale;
+        if ((st = final_run(&c, c.nsearch ? u : NULL, &obs, fo.observed, &fitted, &fg, &r, p05,
+                            &d)) != WG_OK)
+            goto done;
         print_fit(&c, o.scenario, s->runs);
     }
     if (fo.bass) print_bass(&bass, s ? s->step_unit : "step");
@@ -1388,18 +1429,7 @@ int wg_fit_main(int argc, char **argv)
             fputs(header, f.f);
             fprintf(f.f, "# (written as resolved: %s; paths are as resolved from the folder "
                     "waggle ran in)\n", why);
-            wg_scenario *fitted = NULL;
-            double uu[MAX_KEYS];
-            for (size_t j = 0; j < c.nsearch; j++)
-                uu[j] = to_search(&c.keys[c.search[j]], c.keys[c.search[j]].value);
-            if ((st = derive(&c, c.nsearch ? uu : NULL, &fitted, &d)) != WG_OK) {
-                wg_out_abort(&f);
-                goto done;
-            }
-            fitted->observed.scale = c.scale;
-            st = wg_scenario_write(fitted, f.f, 0);
-            wg_scenario_free(fitted);
-            if (st != WG_OK) {
+            if ((st = wg_scenario_write(fitted, f.f, 0)) != WG_OK) {
                 wg_out_abort(&f);
                 wg_diag_error(&d, st, "%s/%s: cannot write", out, stem);
                 goto done;
@@ -1407,13 +1437,29 @@ int wg_fit_main(int argc, char **argv)
             wg_diag_note(&d, "%s: %s; wrote the scenario as resolved instead", o.scenario, why);
         }
         if ((st = wg_out_commit(&f, &d)) != WG_OK) goto done;
+        /* the calibrated scenario's run folder: its charts show the fit over the readings */
+        size_t ol = strlen(out);
+        if (!(rundir = wg_malloc(ol + 5, 1))) {
+            wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+            goto done;
+        }
+        sprintf(rundir, "%s/run", out);
+        wg_graph_stats gs;
+        const wg_graph *rg = fg ? fg : g;
+        if ((st = wg_graph_stats_compute(rg, &gs, NULL, &d)) != WG_OK) goto done;
+        wg_manifest m = {fitted, &gs, o.threads ? o.threads : wg_engine_default_threads(), 1, 0,
+                         argc, argv, "fit"};
+        if ((st = wg_cli_write_run(rundir, fitted, &r, &m, &d)) != WG_OK) goto done;
     }
     if (!o.quiet) fprintf(stderr, "waggle: wrote %s/\n", out);
 done:
+    free(rundir);
+    wg_results_free(&r);
+    wg_graph_free(fg);
+    wg_scenario_free(fitted);
     free(text);
     free(out);
     free(p05);
-    free(p95);
     free(c.med);
     free(c.res);
     for (size_t i = 0; c.keys && i < MAX_KEYS; i++) free(c.keys[i].key);

@@ -287,11 +287,15 @@ static void test_fit_recovers_generated(void **state)
     char *copy = malloc(strlen(yaml) + 1);
     strcpy(copy, yaml);
     write_file("calibrated.yaml", copy);
+    free(err);   /* the first run's, before the second's replaces it */
     assert_int_equal(run(NULL, &err, "check calibrated.yaml"), 0);
     char *fit = slurp(path_of("fitted/fit.csv"));
     assert_non_null(fit);
     assert_true(strncmp(fit, "step,observed,fitted_p05,fitted_p50,fitted_p95,bass\n", 52) == 0);
     free(fit);
+    /* the calibrated run folder, with its chart of the fit */
+    assert_true(exists("fitted/run/curves.png"));
+    assert_true(exists("fitted/run/observed.csv"));
     free(copy);
     free(yaml);
     free(params);
@@ -345,6 +349,7 @@ static void test_fit_refuses(void **state)
         {"--observed ok.csv --fit quality,quality", "twice"},
         {"--observed late.csv --fit share.positive", "raise steps"},
         {"--fit share.positive", "no observed series"},
+        {"--observed two.csv --y fans --fit share.positive --bass", "at least 4"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *err;
