@@ -12,11 +12,10 @@
  *
  * Output folder DIR: compare.csv (one row per variant and metric), blowup.csv
  * (one row per arm: blow-up share and its Wilson interval), manifest.yaml,
- * and one run folder per arm, DIR/base/ and DIR/<variant slug>/, each with
+ * compare.png (render.c), and one run folder per arm, DIR/base/ and DIR/<variant slug>/, each with
  * series.csv, summary.csv, finals.csv and manifest.yaml as `waggle run`
  * writes them.
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +39,9 @@ const char wg_compare_usage[] =
     "  blowup.csv    variant,folder,threshold,agents_over,runs,blowups,share,lo,hi\n"
     "                share of runs whose negative reach exceeds blowup.threshold x agents,\n"
     "                with its Wilson 95 % interval\n"
+    "  compare.png   medians of base and variants, paired differences with intervals\n"
     "  base/, <variant>/   each arm's series.csv, summary.csv, finals.csv, manifest.yaml\n"
+    "                and charts\n"
     "  manifest.yaml\n"
     "\n"
     "options: as `waggle run` (-o, -r, -s, -t, --set applies to the base and every variant,\n"
@@ -88,23 +89,19 @@ static int same_network(const wg_scenario *a, const wg_scenario *b)
     return 1;
 }
 
-/* Folder name of a variant: lower-case letters and digits, other runs of
- * characters as one '-'; "variant-N" when nothing is left; "-N" appended
- * when it would repeat an earlier folder or be "base". */
+/* Folder name of a variant: wg_render_slug's (so that `waggle render` finds
+ * it), with "-N" appended when it would repeat an earlier folder or be
+ * "base" (blowup.csv's `folder` column then says where it went). */
 static char *slug_of(const char *name, size_t number, const arm *arms, size_t narms)
 {
-    size_t len = strlen(name);
-    char *s = wg_malloc(len + 32, 1);
-    if (!s) return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (isalnum(c) && c < 0x80) s[k++] = (char)tolower(c);
-        else if (k && s[k - 1] != '-') s[k++] = '-';
+    char *slug = wg_render_slug(name);
+    char *s = slug ? wg_malloc(strlen(slug) + 24, 1) : NULL;
+    if (!s) {
+        free(slug);
+        return NULL;
     }
-    while (k && s[k - 1] == '-') k--;
-    s[k] = '\0';
-    if (!k) snprintf(s, len + 32, "variant-%zu", number);
+    strcpy(s, slug);
+    free(slug);
     int clash = strcmp(s, "base") == 0;
     for (size_t i = 0; i < narms; i++) clash |= arms[i].slug && strcmp(arms[i].slug, s) == 0;
     if (clash) snprintf(s + strlen(s), 24, "-%zu", number);
@@ -289,6 +286,7 @@ int wg_cmd_compare(int argc, char **argv)
     if ((st = write_blowup_csv(out, arms, narms, &d)) != WG_OK) goto done;
     wg_manifest m = {base, &arms[0].gs, threads, 1, total, argc, argv, "compare"};
     if ((st = wg_write_manifest(out, &m, &d)) != WG_OK) goto done;
+    /* compare.png, drawn from the files just written, as `waggle render DIR` draws it */
     if ((st = wg_render_compare(out, NULL, NULL, &d)) != WG_OK) goto done;
     if (!o.quiet) {
         print_table(arms, narms, work);

@@ -487,7 +487,7 @@ static wg_status check_sir_graph(ctx *c, const char *label, const wg_netspec *sp
     wg_graph *g = NULL;
     degdist dd = {0};
     probes ps = {.n = 0};
-    const uint32_t steps = 1000, runs = c->o->quick ? 200 : 1000;
+    const uint32_t steps = 1000, runs = c->o->quick ? 200 : 500;
     wg_status st = make_graph(c, spec, seed, &g);
     if (st != WG_OK) return st;
     if ((st = degdist_of(c, g, &dd)) != WG_OK) goto done;
@@ -534,7 +534,7 @@ static wg_status check_sir_graph(ctx *c, const char *label, const wg_netspec *sp
     {
         const double quit = 0.5, T = 0.5 * tc;
         const double beta = T * quit / (1.0 - T * (1.0 - quit));
-        const uint32_t sruns = c->o->quick ? 1500 : 10000;
+        const uint32_t sruns = c->o->quick ? 1500 : 4000;
         vsim vs;
         vsim_init(&vs, g, WG_CONTACT_ALL, steps, seed + 200);
         vs.sim.model.p.v[WG_P_SHARE_POS] = beta;
@@ -556,7 +556,7 @@ done:
 
 static wg_status check_sir(ctx *c)
 {
-    const uint32_t n = c->o->quick ? 5000 : 50000;
+    const uint32_t n = c->o->quick ? 5000 : 20000;
     wg_netspec s;
     memset(&s, 0, sizeof s);
     s.kind = WG_NET_CONFIGURATION;
@@ -662,7 +662,7 @@ static wg_status bass_simulate(ctx *c, const wg_graph *g, double p, double q, ui
 static wg_status check_bass(ctx *c)
 {
     static const char *const MODEL = "Bass";
-    const uint32_t n = c->o->quick ? 200 : 1000, runs = c->o->quick ? 200 : 1000;
+    const uint32_t n = c->o->quick ? 200 : 300, runs = c->o->quick ? 200 : 500;
     const bass_point pts[] = {{0.01, 0.3, {10, 20}}, {0.03, 0.5, {5, 10}}};
     wg_graph *g = NULL;
     probes ps = {.n = 0};
@@ -994,7 +994,7 @@ static double sd_of(double m, double m2)
 
 static wg_status check_cascades(ctx *c)
 {
-    const uint32_t runs = c->o->quick ? 20000 : 200000;
+    const uint32_t runs = c->o->quick ? 20000 : 100000;
     small_graph tree, petersen, star, path, cycle;
     /* a complete binary tree of 15 agents, seed at the root */
     sg_init(&tree, 15);
@@ -1094,8 +1094,8 @@ static wg_status check_sis(ctx *c)
 {
     static const char *const MODEL = "SIS";
     static const char *const REF = "mean field (Kermack-McKendrick)";
-    const uint32_t n = c->o->quick ? 200 : 500, runs = c->o->quick ? 24 : 64;
-    const uint32_t steps = c->o->quick ? 300 : 1000, burn = 100;
+    const uint32_t n = c->o->quick ? 200 : 500, runs = c->o->quick ? 24 : 48;
+    const uint32_t steps = c->o->quick ? 300 : 600, burn = 100;
     const double quit = 0.4, forget = 0.3;
     /* beta (n - 1): the expected contacts of one talker per step */
     const double contacts[] = {1.0, 2.0};
@@ -1178,7 +1178,7 @@ static wg_status check_bad_news(ctx *c)
 {
     static const char *const MODEL = "bad news";
     static const char *const REF = "Goldenberg et al. 2007";
-    const uint32_t n = c->o->quick ? 2500 : 50000, runs = c->o->quick ? 3000 : 40000;
+    const uint32_t n = c->o->quick ? 2500 : 5000, runs = c->o->quick ? 3000 : 8000;
     const uint32_t steps = 500;
     const double bp = 0.08, qp = 0.3, bn = 0.06, qn = 0.2;
     const double quality[] = {1.0, 0.8, 0.5};

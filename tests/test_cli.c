@@ -344,7 +344,7 @@ static void test_compare(void **state)
     free(err);
     assert_int_equal(run(NULL, NULL, "compare %s/cmp.yaml -o %s/cmp2 -t 2 --quiet", tmp, tmp), 0);
     static const char *const files[] = {
-        "compare.csv", "blowup.csv", "manifest.yaml",
+        "compare.csv", "blowup.csv", "manifest.yaml", "compare.png",
         "base/series.csv", "base/summary.csv", "base/finals.csv", "base/manifest.yaml",
         "same-as-base/series.csv", "answer-early-loud/finals.csv", "bigger/series.csv",
     };
