@@ -114,7 +114,7 @@ asan: deps
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  LDFLAGS="-fopenmp -fsanitize=address,undefined" build-asan/waggle \
 	  $(TEST_SRC:tests/%.c=build-asan/tests/%)
-	$(Q)ASAN_OPTIONS=detect_leaks=1 BUILD=build-asan WG_ASAN=1 tools/run-tests $(TEST_SRC:tests/%.c=build-asan/tests/%)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan.supp BUILD=build-asan WG_ASAN=1 tools/run-tests $(TEST_SRC:tests/%.c=build-asan/tests/%)
 
 # libFuzzer: the library and each tests/fuzz/fuzz_*.c built by clang with
 # ASan + UBSan; tools/fuzz builds the corpora and runs each for FUZZ_SECONDS.
