@@ -266,25 +266,26 @@ static void quality(const double *y, const double *res, size_t n, double *rms, d
     *r2 = sst > 0 ? 1 - ssr / sst : NAN;
 }
 
-/* cov = s^2 (J'J)^-1 with s^2 = ssr / (n - p); returns 0 when J'J is singular. */
-static int covariance(const gsl_matrix *J, double ssr, gsl_matrix *cov)
+/* cov = s^2 (J'J)^-1 with s^2 = ssr / (n - p); a parameter whose column of J
+ * is zero (the readings do not move with it) or that the rank test drops
+ * gets a zero variance: its standard error is reported as not identified. */
+static void covariance(const gsl_matrix *J, double ssr, gsl_matrix *cov)
 {
     size_t n = J->size1, p = J->size2;
     gsl_multifit_nlinear_covar(J, 1e-10, cov);
-    int ok = 1;
-    for (size_t j = 0; j < p; j++) {
-        double c = gsl_matrix_get(cov, j, j);
-        if (!(c > 0) || !isfinite(c)) ok = 0;
-    }
-    /* a column the rank test dropped comes back as zeros */
     for (size_t j = 0; j < p; j++) {
         int zero = 1;
         for (size_t i = 0; i < n; i++)
             if (gsl_matrix_get(J, i, j) != 0) zero = 0;
-        if (zero) ok = 0;
+        if (zero) gsl_matrix_set(cov, j, j, 0);
     }
     gsl_matrix_scale(cov, ssr / (double)(n - p));
-    return ok;
+}
+
+static int identified(const gsl_matrix *cov, size_t j)
+{
+    double c = gsl_matrix_get(cov, j, j);
+    return c > 0 && isfinite(c);
 }
 
 /* ------------------------------------------------------------------------
@@ -376,7 +377,8 @@ wg_status wg_fit_bass(const double *t, const double *y, size_t n, wg_bass_fit *o
     gsl_multifit_nlinear_init(best, &fdf, w);
     gsl_set_error_handler(old);
     gsl_matrix *J = gsl_multifit_nlinear_jac(w);
-    int ok = covariance(J, best_ssr, cov);
+    covariance(J, best_ssr, cov);
+    int ok = identified(cov, 0) && identified(cov, 1) && identified(cov, 2);
     out->p = exp(gsl_vector_get(best, 0));
     out->q = exp(gsl_vector_get(best, 1));
     out->m = exp(gsl_vector_get(best, 2));
@@ -607,6 +609,18 @@ static int is_prob_key(const char *key)
     return 0;
 }
 
+/* Keys whose values are whole numbers (the others are real, even when written "2"). */
+static int is_count_key(const char *key)
+{
+    static const char *const last[] = {"nodes", "count", "edges_per_node", "neighbours", "step",
+                                       "steps", "runs", NULL};
+    const char *dot = strrchr(key, '.');
+    const char *tail = dot ? dot + 1 : key;
+    for (int i = 0; last[i]; i++)
+        if (!strcmp(tail, last[i])) return 1;
+    return 0;
+}
+
 static int is_integer_text(const char *t)
 {
     if (*t == '+') t++;
@@ -663,7 +677,7 @@ static wg_status parse_keys(const char *list, const wg_scenario *s, fit_ctx *c, 
                               k, v.text);
                 return WG_EINPUT;
             }
-            fk->integer = is_integer_text(v.text) && !is_prob_key(k);
+            fk->integer = is_integer_text(v.text) && is_count_key(k);
         } else if (lst == WG_OK && p >= 0) {
             start = s->model.p.v[p];   /* a model default */
         }
@@ -1149,12 +1163,12 @@ static wg_status fit_scenario(fit_ctx *c, int quiet, wg_diag *d)
     memcpy(res, c->res, n * sizeof *res);
     double scale = c->scale;
     if ((st = jacobian(c, u, J, d)) == WG_OK) {
-        int ok = covariance(J, ssr, cov);
+        covariance(J, ssr, cov);
         for (size_t j = 0; j < k; j++) {
             fit_key *fk = &c->keys[c->search[j]];
             double se_u = sqrt(gsl_matrix_get(cov, j, j));
             fk->value = rounded(fk, to_natural(fk, u[j]));
-            fk->se_ok = ok && isfinite(se_u);
+            fk->se_ok = identified(cov, j);
             fk->se = se_u * natural_slope(fk, u[j]);
             fk->lo = to_natural(fk, u[j] - Z95 * se_u);
             fk->hi = to_natural(fk, u[j] + Z95 * se_u);
@@ -1164,7 +1178,7 @@ static wg_status fit_scenario(fit_ctx *c, int quiet, wg_diag *d)
             if (!fk->is_scale) continue;
             double se_u = sqrt(gsl_matrix_get(cov, k, k));
             fk->value = scale;
-            fk->se_ok = ok && isfinite(se_u);
+            fk->se_ok = identified(cov, k);
             fk->se = se_u * scale;
             fk->lo = scale * exp(-Z95 * se_u);
             fk->hi = scale * exp(Z95 * se_u);

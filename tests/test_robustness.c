@@ -309,7 +309,8 @@ static void test_values(void **state)
     row("ok.yaml", "--set runs=-3", 2, "runs: expected a whole number in [1, 4294967295], got -3");
     row("ok.yaml", "--set runs=99999999999", 2,
         "runs: expected a whole number in [1, 4294967295], got 99999999999");
-    row("ok.yaml", "--set events.0.seed.count=-1", 2, "events.0.seed.count");
+    row("ok.yaml", "--set events.0.seed.count=-1", 2,
+        "events.0.seed.count: expected a whole number in [1, 4294967295], got -1");
     row("ok.yaml", "--set steps=0", 2, "steps: expected a whole number in [1, 4294967295], got 0");
     row("ok.yaml", "--set runs=0", 2, "runs: expected a whole number in [1, 4294967295], got 0");
     row("ok.yaml", "-r 0", 2, "runs: expected a whole number in [1, 4294967295], got 0");
@@ -349,15 +350,15 @@ static void test_network_files(void **state)
     row("net.yaml", "", 2, "big.txt:2: id 4294967295 is beyond the largest allowed id 4294967294");
     write_file("neg.txt", "1 2\n-4 3\n");
     file_scenario("neg.txt", "");
-    row("net.yaml", "", 2, "neg.txt:2:");
+    row("net.yaml", "", 2, "neg.txt:2: id -4 is negative");
     file_scenario("absent.txt", "");
-    row("net.yaml", "", 2, "absent.txt");
+    row("net.yaml", "", 2, "network.file: cannot read 'absent.txt': No such file or directory");
     write_file("nothing.txt", "");
     file_scenario("nothing.txt", "");
     row("net.yaml", "", 2, "nothing.txt: no edges in the network file");
     write_bytes("bin.txt", "\x01\x02\x00\xff\xfe 7\n", 8);
     file_scenario("bin.txt", "");
-    row("net.yaml", "", 2, "bin.txt:1:");
+    row("net.yaml", "", 2, "bin.txt:1: expected a source and a target");
 
     /* a .gz cut in the middle, and one with a flipped byte */
     char text[20000] = "";
