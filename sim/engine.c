@@ -464,7 +464,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 
     int64_t delta[WG_NSTATES] = {0};
     uint32_t newpos = 0, newneg = 0;
-#pragma omp parallel for num_threads(nthreads) if (shared) schedule(static) \
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg)
     for (size_t i = 0; i < nwords; i++) {
         uint64_t talk = 0;
@@ -615,6 +615,13 @@ void wg_engine_free(wg_engine *e)
     free(e->work);
     wg_events_release(e);
     free(e);
+}
+
+double wg_engine_bytes_per_agent(const wg_engine *e, int *workers)
+{
+    if (workers) *workers = e->nwork;
+    /* state, hits, pick scratch, and one bit in each of the two bitmaps, per worker */
+    return e->nwork * (sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8);
 }
 
 int wg_engine_threads(const wg_engine *e)

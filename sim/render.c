@@ -1523,6 +1523,8 @@ const char wg_render_usage[] =
     "  finals.png    final negative reach of every run, blow-ups marked\n"
     "  compare.png   for a folder of `waggle compare` (with compare.csv): base and\n"
     "                variants, and the paired differences with their intervals\n"
+    "  sweep.png     for a folder of `waggle sweep` (with sweep.csv): reach against one\n"
+    "                swept key, or a heat map over two\n"
     "With the default size and dpi the files are byte for byte those the run wrote.\n"
     "\n"
     "options:\n"
@@ -1576,6 +1578,7 @@ int wg_render_main(int argc, char **argv)
     if (st == WG_OK && !dir) wg_diag_error(&d, st = WG_EINPUT, "no folder given (see --help)");
     if (st == WG_OK) {
         if (file_exists(dir, "compare.csv")) st = wg_render_compare(dir, &o, NULL, &d);
+        else if (file_exists(dir, "sweep.csv")) st = wg_render_sweep(dir, &o, NULL, &d);
         else st = wg_render_run(dir, &o, &d);
     }
     wg_diag_print(&d, stderr);
@@ -1890,5 +1893,352 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
 done:
     canvas_free(&cv);
     cmp_free(&cd);
+    return st;
+}
+
+/* ---- sweep.png ------------------------------------------------------------------------------ *
+ * Drawn from a sweep folder's sweep.csv and manifest.yaml. One swept key:
+ * the mean negative and positive reach against the key, each with its
+ * p05–p95 band (points sorted by the key). Two keys: a heat map of the mean
+ * negative reach, cells for a grid, dots for a Sobol design, with a
+ * labelled colour scale. More keys: no chart.
+ */
+
+typedef struct sweeprow {
+    double x, y;                 /* the first (and second) key's value */
+    double mean[NVAL], lo[NVAL], hi[NVAL];
+} sweeprow;
+
+typedef struct sweepdata {
+    runinfo info;
+    int nkeys;
+    char *key[2];
+    size_t n;
+    sweeprow *row;
+} sweepdata;
+
+static void sweepdata_free(sweepdata *s)
+{
+    info_free(&s->info);
+    free(s->key[0]);
+    free(s->key[1]);
+    free(s->row);
+    memset(s, 0, sizeof *s);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A swept value as a tick label: as short as it reads (0.05, 7, 0.8333). */
+static void exact_label(char *buf, size_t cap, double v)
+{
+    snprintf(buf, cap, "%.4g", v);
+}
+
+static int cmp_sweeprow(const void *a, const void *b)
+{
+    const sweeprow *x = a, *y = b;
+    return x->x < y->x ? -1 : x->x > y->x;
+}
+
+static wg_status read_sweep(const char *dir, sweepdata *s, wg_diag *d)
+{
+    csv c;
+    size_t cap = 0;
+    memset(s, 0, sizeof *s);
+    wg_status st = read_manifest(dir, &s->info, d);
+    if (st != WG_OK) return st;
+    if ((st = csv_open(&c, dir, "sweep.csv", d)) != WG_OK) return st;
+    int cm = csv_col(&c, "metric", d), cmean = csv_col(&c, "mean", d);
+    int c05 = csv_col(&c, "p05", d), c95 = csv_col(&c, "p95", d);
+    if (cm < 0 || cmean < 0 || c05 < 0 || c95 < 0 || cm < 2) {
+        if (!d->errors)
+            wg_diag_error(d, WG_EINPUT, "sweep.csv: expected point,<keys>,metric,mean,sd,p05,"
+                          "p50,p95");
+        csv_close(&c);
+        return WG_EINPUT;
+    }
+    s->nkeys = cm - 1;
+    for (int k = 0; k < s->nkeys && k < 2; k++)
+        if (!(s->key[k] = wg_strdup(c.head[1 + k]))) goto nomem;
+    long last = -1;
+    while (csv_next(&c)) {
+        double pt, v[3];
+        if (!csv_num(&c, 0, &pt, d)) goto bad;
+        int val = strcmp(c.f[cm], "reach_negative") == 0 ? V_NEG
+                  : strcmp(c.f[cm], "reach_positive") == 0 ? V_POS : -1;
+        if (val < 0) continue;
+        if ((long)pt != last) {
+            if (s->n == cap) {
+                size_t nc = cap ? 2 * cap : 64;
+                sweeprow *r = wg_realloc(s->row, nc, sizeof *r);
+                if (!r) goto nomem;
+                s->row = r;
+                cap = nc;
+            }
+            sweeprow *r = &s->row[s->n++];
+            memset(r, 0, sizeof *r);
+            if (!csv_num(&c, 1, &r->x, d)) goto bad;
+            if (s->nkeys >= 2 && !csv_num(&c, 2, &r->y, d)) goto bad;
+            last = (long)pt;
+        }
+        if (!csv_num(&c, cmean, &v[0], d) || !csv_num(&c, c05, &v[1], d) ||
+            !csv_num(&c, c95, &v[2], d))
+            goto bad;
+        sweeprow *r = &s->row[s->n - 1];
+        r->mean[val] = v[0];
+        r->lo[val] = v[1];
+        r->hi[val] = v[2];
+    }
+    csv_close(&c);
+    return WG_OK;
+nomem:
+    wg_diag_error(d, WG_ENOMEM, "out of memory");
+bad:
+    csv_close(&c);
+    sweepdata_free(s);
+    return d->status ? d->status : WG_EINPUT;
+}
+
+/* A nice axis over [lo, hi] for a swept key (not forced to start at zero). */
+static double key_axis(double lo, double hi, double *amin, double *amax)
+{
+    if (!(hi > lo)) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    double step = nice_step(hi - lo, 0);
+    *amin = floor(lo / step + 1e-9) * step;
+    *amax = ceil(hi / step - 1e-9) * step;
+    return step;
+}
+
+/* Sequential colour scale (viridis anchors), t in [0, 1]. */
+static rgb heat_color(double t)
+{
+    static const rgb anchors[] = {HEX(0x440154), HEX(0x3B528B), HEX(0x21918C), HEX(0x5EC962),
+                                  HEX(0xFDE725)};
+    const int n = (int)(sizeof anchors / sizeof anchors[0]) - 1;
+    if (!(t >= 0)) t = 0;
+    if (t > 1) t = 1;
+    int i = (int)(t * n);
+    if (i >= n) i = n - 1;
+    double f = t * n - i;
+    rgb c = {anchors[i].r + f * (anchors[i + 1].r - anchors[i].r),
+             anchors[i].g + f * (anchors[i + 1].g - anchors[i].g),
+             anchors[i].b + f * (anchors[i + 1].b - anchors[i].b)};
+    return c;
+}
+
+/* Distinct sorted values of v (n entries) into out; returns their number. */
+static size_t distinct(const double *v, size_t n, size_t stride, double *out)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i * stride];
+        size_t j = 0;
+        while (j < m && out[j] != x) j++;
+        if (j == m) out[m++] = x;
+    }
+    qsort(out, m, sizeof *out, cmp_double);
+    return m;
+}
+
+static void sweep_one_key(canvas *cv, sweepdata *s, axes *a, double top)
+{
+    double vmax = 0, xmin = INFINITY, xmax = -INFINITY;
+    qsort(s->row, s->n, sizeof *s->row, cmp_sweeprow);
+    for (size_t i = 0; i < s->n; i++) {
+        for (int v = 0; v < NVAL; v++)
+            if (isfinite(s->row[i].hi[v]) && s->row[i].hi[v] > vmax) vmax = s->row[i].hi[v];
+        if (s->row[i].x < xmin) xmin = s->row[i].x;
+        if (s->row[i].x > xmax) xmax = s->row[i].x;
+    }
+    double ys = y_count(a, vmax);
+    double xs = key_axis(xmin, xmax, &a->xmin, &a->xmax);
+    char last[64];
+    fmt_num(last, sizeof last, a->xmax, decimals_of(xs));
+    font(cv, S_TICK, 0);
+    /* room on the right for half the last x label */
+    layout(cv, a, top, max_label_w(cv, a->ymax, ys, 1, ""), text_w(cv, last) / 2 - S_LABEL * cv->u);
+    y_ticks(cv, a, ys, 1, 0, 1);
+    x_ticks(cv, a, xs);
+    clip_plot(cv, a);
+    const rgb col[NVAL] = {C_POS, C_NEG};
+    for (int v = 0; v < NVAL; v++) {
+        cairo_t *cr = cv->cr;
+        for (size_t i = 0; i < s->n; i++) {
+            double x = px(a, s->row[i].x), y = py(a, s->row[i].hi[v]);
+            if (i == 0) cairo_move_to(cr, x, y);
+            else cairo_line_to(cr, x, y);
+        }
+        for (size_t i = s->n; i-- > 0;) cairo_line_to(cr, px(a, s->row[i].x), py(a, s->row[i].lo[v]));
+        cairo_close_path(cr);
+        color(cv, col[v], 0.22);
+        cairo_fill(cr);
+        for (size_t i = 0; i < s->n; i++) {
+            double x = px(a, s->row[i].x), y = py(a, s->row[i].mean[v]);
+            if (i == 0) cairo_move_to(cr, x, y);
+            else cairo_line_to(cr, x, y);
+        }
+        color(cv, col[v], 1);
+        cairo_set_line_width(cr, S_LINE * cv->u);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+        for (size_t i = 0; i < s->n && s->n <= 60; i++)
+            point_mark(cv, px(a, s->row[i].x), py(a, s->row[i].mean[v]), 4.5 * cv->u);
+    }
+    cairo_restore(cv->cr);
+    frame_lines(cv, a);
+    axis_labels(cv, a, s->key[0], "agents reached at the end");
+}
+
+static void sweep_two_keys(canvas *cv, sweepdata *s, axes *a, double top, wg_diag *d)
+{
+    double u = cv->u, vmax = 0;
+    double *xs = wg_malloc(s->n ? s->n : 1, sizeof *xs), *ys = wg_malloc(s->n ? s->n : 1, sizeof *ys);
+    if (!xs || !ys) {
+        free(xs);
+        free(ys);
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        return;
+    }
+    size_t nx = distinct(&s->row[0].x, s->n, sizeof *s->row / sizeof(double), xs);
+    size_t ny = distinct(&s->row[0].y, s->n, sizeof *s->row / sizeof(double), ys);
+    int grid = nx * ny == s->n && nx > 1 && ny > 1;
+    for (size_t i = 0; i < s->n; i++)
+        if (isfinite(s->row[i].mean[V_NEG]) && s->row[i].mean[V_NEG] > vmax)
+            vmax = s->row[i].mean[V_NEG];
+    if (!(vmax > 0)) vmax = 1;
+    /* room on the right for the colour scale and its labels */
+    double cstep = nice_step(vmax, 1), cmax = ceil(vmax / cstep - 1e-9) * cstep;
+    double barw = 28 * u, right = barw + S_GAP * u + max_label_w(cv, cmax, cstep, 1, "");
+    double yl, yh, xl, xh;
+    double xstep = key_axis(xs[0], xs[nx - 1], &xl, &xh), ystep = key_axis(ys[0], ys[ny - 1], &yl, &yh);
+    if (grid) {   /* one equal cell per grid value, labelled with the value */
+        a->xmin = -0.5, a->xmax = nx - 0.5;
+        a->ymin = -0.5, a->ymax = ny - 0.5;
+    } else {
+        a->xmin = xl, a->xmax = xh, a->ymin = yl, a->ymax = yh;
+    }
+    font(cv, S_TICK, 0);
+    char lab[64];
+    double ylw = 0;
+    for (size_t i = 0; i < ny; i++) {
+        exact_label(lab, sizeof lab, ys[i]);
+        if (text_w(cv, lab) > ylw) ylw = text_w(cv, lab);
+    }
+    layout(cv, a, top, ylw + S_GAP * u, right);
+    clip_plot(cv, a);
+    for (size_t i = 0; i < s->n; i++) {
+        const sweeprow *r = &s->row[i];
+        rgb c = heat_color(r->mean[V_NEG] / cmax);
+        if (grid) {
+            size_t ix = 0, iy = 0;
+            while (xs[ix] != r->x) ix++;
+            while (ys[iy] != r->y) iy++;
+            double x0 = floor(px(a, ix - 0.5)), x1 = ceil(px(a, ix + 0.5));
+            double y0 = floor(py(a, iy + 0.5)), y1 = ceil(py(a, iy - 0.5));
+            cairo_rectangle(cv->cr, x0, y0, x1 - x0, y1 - y0);
+            color(cv, c, 1);
+            cairo_fill(cv->cr);
+        } else {
+            cairo_arc(cv->cr, px(a, r->x), py(a, r->y), 9 * u, 0, 2 * M_PI);
+            color(cv, c, 1);
+            cairo_fill(cv->cr);
+        }
+    }
+    cairo_restore(cv->cr);
+    /* tick labels: every grid value (thinned to about 12), or nice steps for Sobol dots */
+    font(cv, S_TICK, 0);
+    color(cv, C_MUTED, 1);
+    if (grid) {
+        size_t kx = (nx + 11) / 12, ky = (ny + 11) / 12;
+        for (size_t i = 0; i < nx; i += kx) {
+            exact_label(lab, sizeof lab, xs[i]);
+            text(cv, px(a, (double)i), a->y1 + S_GAP * u, 0.5, 0, lab);
+        }
+        for (size_t i = 0; i < ny; i += ky) {
+            exact_label(lab, sizeof lab, ys[i]);
+            text(cv, a->x0 - S_GAP * u, py(a, (double)i), 1, 0.5, lab);
+        }
+    } else {
+        for (double v = xl; v <= xh + xstep * 1e-6; v += xstep) {
+            fmt_num(lab, sizeof lab, v, decimals_of(xstep));
+            text(cv, px(a, v), a->y1 + S_GAP * u, 0.5, 0, lab);
+        }
+        for (double v = yl; v <= yh + ystep * 1e-6; v += ystep) {
+            fmt_num(lab, sizeof lab, v, decimals_of(ystep));
+            text(cv, a->x0 - S_GAP * u, py(a, v), 1, 0.5, lab);
+        }
+    }
+    frame_lines(cv, a);
+    axis_labels(cv, a, s->key[0], s->key[1]);
+    /* the colour scale: a bar from 0 to cmax with ticks, labelled */
+    double bx = a->x1 + 2 * S_GAP * u, by0 = a->y0, by1 = a->y1;
+    const int slices = 100;
+    for (int k = 0; k < slices; k++) {
+        double t0 = (double)k / slices, t1 = (double)(k + 1) / slices;
+        cairo_rectangle(cv->cr, bx, by1 - t1 * (by1 - by0), barw, (t1 - t0) * (by1 - by0) + 0.5);
+        color(cv, heat_color((t0 + t1) / 2), 1);
+        cairo_fill(cv->cr);
+    }
+    font(cv, S_TICK, 0);
+    color(cv, C_MUTED, 1);
+    for (double v = 0; v <= cmax + cstep * 1e-6; v += cstep) {
+        fmt_num(lab, sizeof lab, v, decimals_of(cstep));
+        text(cv, bx + barw + S_GAP * u * 0.5, by1 - v / cmax * (by1 - by0), 0, 0.5, lab);
+    }
+    font(cv, S_LABEL, 0);
+    color(cv, C_TEXT, 1);
+    text_up(cv, cv->w - S_MARGIN * u - S_LABEL * u * 0.5, (by0 + by1) / 2,
+            "mean negative reach (agents)");
+    free(xs);
+    free(ys);
+}
+
+wg_status wg_render_sweep(const char *dir, const wg_render_opts *o, wg_render_frame *frame,
+                          wg_diag *d)
+{
+    sweepdata s;
+    canvas cv = {0};
+    char sub[512], extra[300];
+    if (frame) memset(frame, 0, sizeof *frame);
+    wg_status st = read_sweep(dir, &s, d);
+    if (st != WG_OK) return st;
+    if (s.nkeys > 2 || s.n == 0) goto done;   /* no chart for three keys or more */
+    if ((st = canvas_new(&cv, o, d)) != WG_OK) goto done;
+    axes a = {0};
+    if (s.nkeys == 1)
+        snprintf(extra, sizeof extra, " at each point; %zu points: mean final reach and p05–p95 "
+                 "against %s", s.n, s.key[0]);
+    else
+        snprintf(extra, sizeof extra, " at each point; %zu points: mean final negative reach over "
+                 "%s and %s", s.n, s.key[0], s.key[1]);
+    sub_runs(sub, sizeof sub, &s.info, extra);
+    double top = titles(&cv, s.info.name, sub);
+    legend lg = {0};
+    double lh = 0, lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
+    if (s.nkeys == 1) {
+        legend_add(&lg, SW_LINE, C_NEG, 1, "negative reach (critics + rejecters)");
+        legend_add(&lg, SW_LINE, C_POS, 1, "positive reach (advocates + supporters)");
+        legend_add(&lg, SW_BAND, C_MUTED, 0.22, "p05–p95 over runs");
+        lh = legend_flow(&cv, &lg, lx, top, lw, 1);
+        sweep_one_key(&cv, &s, &a, top + lh);
+    } else {
+        sweep_two_keys(&cv, &s, &a, top + S_LABEL * cv.u, d);
+        if (d->status == WG_ENOMEM) {
+            st = WG_ENOMEM;
+            goto done;
+        }
+    }
+    report_frame(frame, &a, lh ? lx : 0, lh ? top : 0, lh ? lx + lw : 0, lh ? top + lh : 0);
+    st = finish(&cv, &s.info, dir, "sweep.png", d);
+done:
+    canvas_free(&cv);
+    sweepdata_free(&s);
     return st;
 }

@@ -36,6 +36,7 @@
 
 #include "waggle/cli.h"
 #include "waggle/parallel.h"
+#include "waggle/render.h"
 #include "waggle/sweep.h"
 
 /* Points a sweep may have (rows are kept in memory: 31 doubles each). */
@@ -653,6 +654,7 @@ int wg_sweep_main(int argc, char **argv)
                          now_seconds() - t0, argc, argv, "sweep"};
         if ((st = write_csv(out, &z, table, so.shard, so.shards, &d)) != WG_OK) goto done;
         if ((st = wg_write_manifest_extra(out, &m, extra, &d)) != WG_OK) goto done;
+        if ((st = wg_render_sweep(out, NULL, NULL, &d)) != WG_OK) goto done;
         if (fd >= 0) close(fd);
         fd = -1;
         journal_remove_all(out);
@@ -900,7 +902,8 @@ int wg_merge_main(int argc, char **argv)
     fprintf(o.f, "sweep: {hash: \"%016llx\", points: %llu, shard: 0, shards: 1}", a->hash,
             a->points);
     fputs(se ? se : "\n", o.f);
-    st = wg_out_commit(&o, &d);
+    if ((st = wg_out_commit(&o, &d)) != WG_OK) goto done;
+    st = wg_render_sweep(outdir, NULL, NULL, &d);
     goto done;
 nomem:
     wg_diag_error(&d, st = WG_ENOMEM, "out of memory");

@@ -61,6 +61,9 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
 /* Arcs tried by talkers during the last wg_engine_run (for benchmarks: edge trials). */
 uint64_t wg_engine_trials(const wg_engine *e);
 
+/* Bytes the engine holds per agent while it runs (all workers together; the
+ * graph not included), and the number of workers (runs at once). */
+double wg_engine_bytes_per_agent(const wg_engine *e, int *workers);
 /* Threads the engine uses. */
 int wg_engine_threads(const wg_engine *e);
 /* Threads an engine made with threads <= 0 would use (OpenMP's default). */

@@ -71,6 +71,15 @@ wg_status wg_render_chart(const char *dir, const char *name, const wg_render_opt
 wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_frame *frame,
                             wg_diag *d);
 
+/* Draw dir/sweep.png of a sweep folder (sweep.csv, manifest.yaml): for one
+ * swept key the mean negative and positive reach with their p05–p95 bands
+ * against the key; for two, a heat map of the mean negative reach (cells
+ * for a grid, dots for a Sobol design) with a labelled colour scale. With
+ * three keys or more nothing is drawn (WG_OK). frame (may be NULL)
+ * receives the plot area. */
+wg_status wg_render_sweep(const char *dir, const wg_render_opts *o, wg_render_frame *frame,
+                          wg_diag *d);
+
 /* The folder name of a variant: lower case letters and digits, every other
  * run of characters one '-', none at either end ("answered on day 1" →
  * "answered-on-day-1"; "" → "variant"). Caller frees; NULL when out of memory. */
