@@ -3,6 +3,7 @@
 #   make demo       install missing packages, build, run scenarios/demo.yaml into out/demo/
 #   make check      install missing packages, build with -Werror, run every test
 #   make bench      benchmarks (figures and ratios, never pass/fail on time)
+#   make bench-peers  the same workloads in graph-tool (installs python3-graph-tool), side by side
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make check-mpi  build with MPI=1 too and run tests/mpi/run.sh (sweeps on 1, 2, 4 ranks)
 #   make fuzz       libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS each (clang)
@@ -56,7 +57,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tools/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all deps demo check check-mpi test bench asan fuzz clean install uninstall
+.PHONY: all deps demo check check-mpi test bench bench-peers asan fuzz clean install uninstall
 
 all: $(BIN)
 
@@ -114,10 +115,16 @@ check-mpi:
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench build-bench/waggle $(BENCH_SRC:tools/%.c=build-bench/tools/%)
-	$(Q)BUILD=build-bench tools/bench
+	$(Q)$(MAKE) --no-print-directory OPT="-O3 -g" BUILD=build-bench-generic $(BENCH_SRC:tools/%.c=build-bench-generic/tools/%)
+	$(Q)BUILD=build-bench GENERIC=build-bench-generic tools/bench
 	$(Q)MPI=1 tools/install-deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench-mpi MPI=1 build-bench-mpi/waggle
 	$(Q)BUILD=build-bench BUILD_MPI=build-bench-mpi tools/bench-sweep
+
+bench-peers:
+	$(Q)WG_DEPS_EXTRA=python3-graph-tool tools/install-deps
+	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench $(BENCH_SRC:tools/%.c=build-bench/tools/%)
+	$(Q)BUILD=build-bench tools/bench-peers
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan WERROR=1 \

@@ -4,11 +4,15 @@
  * Barabási–Albert graph or a network file, at a given thread count.
  *
  * usage: bench_engine (ba NODES M | file PATH) THREADS RUNS [STEPS]
+ * With WG_BENCH_EDGES=PATH in the environment it also writes the graph as an
+ * edge list (one undirected edge "u v" a line, u < v), for the peers'
+ * benchmark to load the very same graph.
  * Prints agents, edges, runs, steps, wall time per run, edge trials per
- * second and memory: the graph's and the engine's bytes per arc and per
+ * second, the mean and sd of the final size, and memory: the graph's and the engine's bytes per arc and per
  * agent as allocated, and the process's peak resident size. It checks
  * nothing: timing belongs here, never in the tests.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +76,21 @@ int main(int argc, char **argv)
         return 1;
     }
     double t_build = now() - t0;
+    const char *edges_path = getenv("WG_BENCH_EDGES");
+    if (edges_path && *edges_path) {
+        FILE *f = fopen(edges_path, "w");
+        if (!f) {
+            perror(edges_path);
+            return 1;
+        }
+        for (uint32_t a = 0; a < g->n; a++)
+            for (uint64_t j = g->out_off[a]; j < g->out_off[a + 1]; j++)
+                if (g->directed || a < g->out_adj[j]) fprintf(f, "%u %u\n", a, g->out_adj[j]);
+        if (fclose(f) != 0) {
+            perror(edges_path);
+            return 1;
+        }
+    }
     double rss_graph = peak_mib();
     wg_sim sim;
     memset(&sim, 0, sizeof sim);
@@ -103,25 +122,34 @@ int main(int argc, char **argv)
     }
     double wall = now() - t0;
     double cpu = cpu_now() - c0;
-    double mean_steps = 0, mean_reach = 0;
+    double mean_steps = 0, mean_reach = 0, m2_reach = 0;
     for (uint32_t r = 0; r < runs; r++) {
         mean_steps += steps_run[r];
         const uint32_t *last = counts + ((size_t)r * steps + steps - 1) * WG_NCOUNTS;
-        mean_reach += last[WG_C_CRITICS] + last[WG_C_REJECTERS];
+        double x = last[WG_C_CRITICS] + last[WG_C_REJECTERS];
+        mean_reach += x;
+        m2_reach += x * x;
     }
     mean_steps /= runs;
     mean_reach /= runs;
-    double graph_bytes = (double)(g->n + 1) * 8 + (double)g->m * 4;
-    double engine_bytes_agent = 1 + 8 + 4; /* state, hits, pick scratch (per worker) */
+    double sd_reach = runs > 1 ? sqrt((m2_reach - runs * mean_reach * mean_reach) / (runs - 1)) : 0;
+    double graph_bytes = (double)(g->n + 1) * sizeof *g->out_off + (double)g->m * sizeof *g->out_adj +
+                         (g->label ? (double)g->n * sizeof *g->label : 0);
+    int workers = 1;
+    double engine_agent = wg_engine_bytes_per_agent(e, &workers);
     printf("agents %u  arcs %llu  runs %u  threads %d  build %.2f s\n", g->n,
            (unsigned long long)g->m, runs, wg_engine_threads(e), t_build);
-    printf("steps until quiet: mean %.1f   mean final reach %.0f (%.1f %%)\n", mean_steps,
-           mean_reach, 100 * mean_reach / g->n);
+    printf("steps until quiet: mean %.1f   final size: mean %.1f sd %.1f (%.1f %%)\n",
+           mean_steps, mean_reach, sd_reach, 100 * mean_reach / g->n);
     printf("wall %.3f s  = %.4f s per run   cpu %.4f s per run   edge trials %.3g  = %.3g trials/s\n",
            wall, wall / runs, cpu / runs, (double)wg_engine_trials(e), wg_engine_trials(e) / wall);
-    printf("memory: graph %.2f bytes/arc (CSR with offsets), engine %.0f bytes/agent per worker "
-           "(%d workers); peak RSS %.0f MiB (%.0f MiB after building the graph)\n",
-           graph_bytes / (double)g->m, engine_bytes_agent, e ? 1 : 0, peak_mib(), rss_graph);
+    printf("memory, steady state: %.2f bytes per arc + %.2f bytes per agent (graph: 4 per arc + "
+           "%.2f per agent; engine: %.2f per agent, %d worker%s); peak RSS %.0f MiB (%.0f MiB "
+           "after building the graph)\n",
+           (double)g->m * sizeof *g->out_adj / g->m,
+           (graph_bytes - (double)g->m * sizeof *g->out_adj) / g->n + engine_agent,
+           (graph_bytes - (double)g->m * sizeof *g->out_adj) / g->n, engine_agent, workers,
+           workers > 1 ? "s" : "", peak_mib(), rss_graph);
     free(counts);
     free(steps_run);
     wg_engine_free(e);
