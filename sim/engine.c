@@ -26,9 +26,19 @@
  *      s's gaps in this step; P(G >= k) = (1 - p)^k, so each arc makes contact
  *      independently with probability p, exactly as rule 1 says (up to the
  *      2^-32 resolution that every threshold has). Cost: about deg × p + 1
- *      draws and logarithms per talker instead of one draw per arc (share
- *      0.05: 20 times fewer on a large degree), and arcs without contact are
- *      never read. Otherwise (weights, segments with their own
+ *      draws per talker instead of one draw per arc (share 0.05: 20 times
+ *      fewer on a large degree), and arcs without contact are never read.
+ *      No logarithm per contact: G is a non-increasing function of the word
+ *      u, so for each of WG_GAP_BUCKETS buckets of u (its top bits) a table
+ *      holds the smallest G of the bucket and the first u of the bucket
+ *      where G takes that value (found by bisection with the same formula);
+ *      G = base + (u < boundary) when G takes at most two values in the
+ *      bucket, the formula itself otherwise (u near 0, about 1 % of draws at
+ *      p = 0.05; every draw for tiny p). The table gives the very same G as
+ *      the formula, bit for bit, so it changes no output. A table is built
+ *      (a few thousand logarithms) once per worker, class and valence when
+ *      its p changes, before the pass, for the first WG_GAP_TABLES / 2
+ *      parameter tables; later ones use the formula. Otherwise (weights, segments with their own
  *      susceptibility, contact one) arc e makes contact when word e % 4 of
  *      draw (EDGE, e / 4) is below p: the random word is drawn before the
  *      neighbour's state is read, which is cheaper than the memory access it
@@ -66,20 +76,30 @@
  * A run stops early when nothing can change any more (no talker, no pending
  * event or media, nobody to forget); the later rows repeat the last one.
  *
- * Parallelism: a graph of at most WG_SMALL_GRAPH agents runs whole runs in
- * parallel, one worker per thread; a larger one runs one run at a time with
- * every thread in both passes. Both give the same counts, bit for bit: all
- * randomness is keyed to (seed, run, step, purpose, agent or arc).
+ * Parallelism: whole runs in parallel, one worker (state, hits, scratch,
+ * two bitmaps: 13.25 bytes per agent, plus 128 KiB of gap tables) per
+ * thread, whenever there is a run for every thread: always on graphs of at
+ * most WG_SMALL_GRAPH agents (a lone run then leaves threads idle, which
+ * costs little there), and on larger graphs when wg_engine_run is given at
+ * least as many runs as threads and the extra workers fit the memory budget:
+ * all workers' state at most a quarter of the physical memory. BA n = 10^6
+ * at 2 threads needs 26.5 MB, n = 10^7 265 MB. Otherwise (one run, fewer
+ * runs than threads, or too little memory) one run at a time with every
+ * thread in both passes: two barriers per step and atomics on hits, which
+ * scale poorly. Both give the same counts, bit for bit: all randomness is
+ * keyed to (seed, run, step, purpose, agent or arc).
  */
 #include <math.h>
 #include <omp.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "engine_impl.h"
 
-/* Graphs up to this many agents run whole runs in parallel. */
+/* Graphs up to this many agents run whole runs in parallel however many
+ * runs there are (parallelism note). */
 #define WG_SMALL_GRAPH 200000u
 /* Agents per chunk of the dynamic schedule inside a run, and the same in
  * words of the talker bitmap. */
@@ -92,6 +112,12 @@
  * (in talkers or contacts) the next offsets and ids are fetched. */
 #define WG_PIPE 256
 #define WG_AHEAD 16
+/* Gap tables (design note 1a): buckets of the top bits of a word, and the
+ * classes (parameter table × valence) that get one per worker. */
+#define WG_GAP_BITS 11
+#define WG_GAP_BUCKETS (1u << WG_GAP_BITS)
+#define WG_GAP_TABLES 8
+#define WG_GAP_NONE UINT32_MAX
 /* 2^-32: maps a 32-bit word w to (w + 0.5) × 2^-32 in (0, 1). */
 #define WG_TWO_M32 (1.0 / 4294967296.0)
 /* Seconds between two progress reports. */
@@ -223,6 +249,48 @@ static void contacts_flush(const wg_engine *e, wg_work *w, uint32_t run, uint32_
     c->n = 0;
 }
 
+/* The geometric gap for word u, 1 / log(1 - p) = inv < 0: P(gap >= k) =
+ * P(U <= (1 - p)^k) = (1 - p)^k, U = (u + 0.5) 2^-32 uniform in (0, 1). */
+static inline double gap_formula(uint32_t u, double inv)
+{
+    return log(((double)u + 0.5) * WG_TWO_M32) * inv;
+}
+
+/* Fill tab (WG_GAP_BUCKETS entries) for inv: entry = base | boundary << 32,
+ * the gap being base + (u < boundary) for every u of the bucket, or base =
+ * WG_GAP_NONE when the bucket holds more than two gaps (design note 1a). */
+static void gap_table(uint64_t *tab, double inv)
+{
+    const unsigned shift = 32 - WG_GAP_BITS;
+    for (uint32_t i = 0; i < WG_GAP_BUCKETS; i++) {
+        uint32_t lo = i << shift, hi = lo + ((UINT32_C(1) << shift) - 1);
+        double ghi = floor(gap_formula(lo, inv)), glo = floor(gap_formula(hi, inv));
+        if (ghi - glo > 1 || !(ghi < (double)WG_GAP_NONE)) {
+            tab[i] = WG_GAP_NONE;
+            continue;
+        }
+        /* the first u in [lo, hi] whose gap is glo (the gap does not increase with u) */
+        uint32_t a = lo, b = hi;
+        while (a < b) {
+            uint32_t mid = a + (b - a) / 2;
+            if (floor(gap_formula(mid, inv)) <= glo) b = mid;
+            else a = mid + 1;
+        }
+        tab[i] = (uint64_t)glo | (uint64_t)a << 32;
+    }
+}
+
+/* The gap for word u: from the table when it has one, else the formula. */
+static inline uint64_t gap_of(const uint64_t *tab, uint32_t u, double inv)
+{
+    if (tab) {
+        uint64_t ent = tab[u >> (32 - WG_GAP_BITS)];
+        if ((uint32_t)ent != WG_GAP_NONE) return (uint32_t)ent + (u < (uint32_t)(ent >> 32));
+    }
+    double g = gap_formula(u, inv);
+    return g >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)g;
+}
+
 /* Pass 1, exposure independent, contact all or once, for talker s when every
  * arc of s has the same probability p (design note 1a): the gaps between
  * contacts are geometric, drawn from s's own keyed stream. */
@@ -238,16 +306,16 @@ static uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint
     const size_t k = (e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v;
     const double inv = w->skip[k];
     if (inv == 0.0) return end - pos; /* p = 0: no contact */
+    const uint64_t *tab = k < WG_GAP_TABLES ? w->gap_tab + k * WG_GAP_BUCKETS : NULL;
     const uint64_t deg = end - pos;
     wg_rand4 block = {{0, 0, 0, 0}};
     for (uint32_t j = 0;; j++) {
         if (inv < 0) { /* p < 1: skip a geometric gap; p >= 1 tries every arc */
             if ((j & 3) == 0)
                 block = wg_rng(e->sim.seed, run, t, WG_R_SKIP, ((uint64_t)(j >> 2) << 32) | s);
-            /* P(gap >= k) = P(U <= (1 - p)^k) = (1 - p)^k, U uniform in (0, 1) */
-            double gap = log(((double)block.v[j & 3] + 0.5) * WG_TWO_M32) * inv;
-            if (gap >= (double)(end - pos)) break;
-            pos += (uint64_t)gap;
+            uint64_t gap = gap_of(tab, block.v[j & 3], inv);
+            if (gap >= end - pos) break;
+            pos += gap;
         }
         if (c->n == WG_PIPE) contacts_flush(e, w, run, t, c, shared);
         c->s[c->n] = s;
@@ -373,9 +441,12 @@ static int prepare_skip(const wg_engine *e, wg_work *w)
             const double *p = w->table[k].v;
             double x = p[WG_P_SHARE_POS + v] * p[WG_P_ACTIVITY] * susc;
             double l = x > 0 && x < 1 ? log1p(-x) : 0.0;
-            w->skip[2 * k + (size_t)v] = !(x > 0) || (x < 1 && l == 0) ? 0.0
-                                         : x >= 1                   ? 1.0
-                                                                    : 1.0 / l;
+            const size_t c = 2 * k + (size_t)v;
+            w->skip[c] = !(x > 0) || (x < 1 && l == 0) ? 0.0 : x >= 1 ? 1.0 : 1.0 / l;
+            if (c < WG_GAP_TABLES && w->skip[c] < 0 && w->gap_inv[c] != w->skip[c]) {
+                gap_table(w->gap_tab + c * WG_GAP_BUCKETS, w->skip[c]);
+                w->gap_inv[c] = w->skip[c];
+            }
         }
     return 1;
 }
@@ -543,6 +614,8 @@ static void work_free(wg_work *w)
     free(w->talk);
     free(w->touched);
     free(w->skip);
+    free(w->gap_tab);
+    free(w->gap_inv);
     free(w->table);
     free(w->overridden);
     memset(w, 0, sizeof *w);   /* wg_engine_free may see it again after a failed work_alloc */
@@ -560,11 +633,32 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->skip = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->skip);
     w->table = wg_calloc(e->sim.nsegments + 1, sizeof *w->table);
     w->overridden = wg_calloc(e->sim.nsegments + 1, sizeof *w->overridden);
-    if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip || !w->table || !w->overridden) {
+    w->gap_tab = wg_malloc((size_t)WG_GAP_TABLES * WG_GAP_BUCKETS, sizeof *w->gap_tab);
+    w->gap_inv = wg_calloc(WG_GAP_TABLES, sizeof *w->gap_inv);
+    if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
+        !w->table || !w->overridden || !w->gap_tab || !w->gap_inv) {
         work_free(w);
         return WG_ENOMEM;
     }
     return WG_OK;
+}
+
+/* Bytes of one worker's state per agent (SIR-like: state, hits, pick
+ * scratch, one bit in each of the two bitmaps). */
+static double worker_bytes_per_agent(void)
+{
+    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8;
+}
+
+/* 1 when one worker per thread fits the budget of the parallelism note: all
+ * workers' state at most a quarter of the physical memory. */
+static int workers_fit(const wg_engine *e)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    double need = (double)e->threads *
+                  ((double)e->n * worker_bytes_per_agent() + WG_GAP_TABLES * WG_GAP_BUCKETS * 8.0);
+    return need <= (double)pages * (double)page / 4;
 }
 
 wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag *d)
@@ -583,7 +677,7 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->sim = *sim;
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
-    e->across_runs = e->n <= WG_SMALL_GRAPH && e->threads > 1;
+    e->across_runs = e->threads > 1 && (e->n <= WG_SMALL_GRAPH || workers_fit(e));
     if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
         wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
         goto fail;
@@ -621,7 +715,7 @@ double wg_engine_bytes_per_agent(const wg_engine *e, int *workers)
 {
     if (workers) *workers = e->nwork;
     /* state, hits, pick scratch, and one bit in each of the two bitmaps, per worker */
-    return e->nwork * (sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8);
+    return e->nwork * worker_bytes_per_agent();
 }
 
 int wg_engine_threads(const wg_engine *e)
@@ -654,7 +748,8 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
     int stopped = 0;
     uint64_t done = 0, trials = 0;
     double last = now_seconds();
-    if (e->across_runs) {
+    /* large graphs: runs in parallel only when every thread gets a run */
+    if (e->across_runs && (e->n <= WG_SMALL_GRAPH || nruns >= (uint32_t)e->threads)) {
 #pragma omp parallel num_threads(e->threads) reduction(| : stopped) reduction(+ : trials)
         {
             wg_work *w = &e->work[omp_get_thread_num()];
@@ -704,8 +799,8 @@ wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint3
     uint32_t steps_run;
     uint64_t trials = 0;
     (void)d;
-    run_one(e, &e->work[0], run, counts, &steps_run, !e->across_runs && e->threads > 1, NULL,
-            &trials);
+    run_one(e, &e->work[0], run, counts, &steps_run, e->n > WG_SMALL_GRAPH && e->threads > 1,
+            NULL, &trials);
     memcpy(state, e->work[0].state, e->n);
     return WG_OK;
 }

@@ -20,6 +20,8 @@ typedef struct wg_work {
     uint64_t *talk;      /* bitmap, n bits: talking at the start of the step (bit a % 64 of word a / 64) */
     uint64_t *touched;   /* bitmap, n bits: hit in this step (pass 2 resolves talk | touched) */
     double *skip;        /* 2 × (nsegments + 1): per table and valence, see prepare_skip in engine.c */
+    uint64_t *gap_tab;   /* WG_GAP_TABLES × WG_GAP_BUCKETS: gap tables of the first classes (engine.c, note 1a) */
+    double *gap_inv;     /* WG_GAP_TABLES: the 1 / log(1 - p) each table was built for (0: none) */
     uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
@@ -29,7 +31,7 @@ struct wg_engine {
     wg_sim sim;
     uint32_t n;
     int threads;
-    int across_runs;          /* runs in parallel (small graphs) instead of threads inside a run */
+    int across_runs;          /* runs in parallel (one worker per thread) when there are enough runs */
     uint8_t *seg_of;          /* n: 0 none, 1 + i for segment i (the later segment wins); NULL without segments */
     uint32_t **members;       /* per segment: its agents, ascending */
     uint32_t *nmembers;

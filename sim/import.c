@@ -5,10 +5,20 @@
  * A network file is untrusted input: every problem is an error naming the
  * file and, where there is one, the line. Ids are non-negative integers up
  * to WG_MAX_ID, remapped to agents 0..n-1 in order of first appearance with
- * an open-addressing hash table (the original id kept in g->label). Edge
- * lists are held as growable uint32 arrays (float weights only when asked
- * for), never as igraph objects, so a large file costs 8 bytes an edge.
- * Self-loops are dropped as they are read; duplicates when the CSR is built.
+ * an open-addressing hash table (the original id kept in g->label).
+ *
+ * Edge lists and CSV stream into the CSR in two passes over the file (a .gz
+ * file is opened again for the second): the first checks every line, maps
+ * the ids and counts each agent's arcs; the second reads the lines again and
+ * writes each arc straight into its row. No edge list is ever held: the peak
+ * is the CSR itself (4 bytes an arc, 8 an undirected edge; weights 4 more an
+ * arc) plus about 32 bytes an agent (ids, hash slots, offsets). Rows are
+ * then sorted stably by target and duplicates dropped, the first occurrence
+ * in the file kept, which is the graph wg_graph_from_edges would build from
+ * the same list. Self-loops are dropped as they are read. With duplicates:
+ * error a third pass finds the line of the first duplicate, marking arcs
+ * seen in a bitmap of the CSR (one bit an arc). A file that changes between
+ * the passes is an error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,53 +101,6 @@ static int idmap_get(idmap *m, uint64_t id, uint32_t *agent)
     m->label[m->n] = id;
     m->slot[h] = m->n + 1;
     *agent = m->n++;
-    return 0;
-}
-
-/* ---- growable edge arrays ---------------------------------------------- */
-
-typedef struct edgebuf {
-    uint32_t *src, *dst;
-    float *w;           /* only when weighted */
-    uint64_t *line;     /* line of each edge, only when duplicates are errors */
-    uint64_t n, cap;
-} edgebuf;
-
-static void edgebuf_free(edgebuf *b)
-{
-    free(b->src);
-    free(b->dst);
-    free(b->w);
-    free(b->line);
-}
-
-static int edgebuf_push(edgebuf *b, uint32_t s, uint32_t t, float w, int weighted, int lines, uint64_t line)
-{
-    if (b->n == b->cap) {
-        uint64_t cap = b->cap ? b->cap + b->cap / 2 : 4096;
-        uint32_t *ns = wg_realloc(b->src, cap, sizeof *ns);
-        if (!ns) return -1;
-        b->src = ns;
-        uint32_t *nd = wg_realloc(b->dst, cap, sizeof *nd);
-        if (!nd) return -1;
-        b->dst = nd;
-        if (weighted) {
-            float *nw = wg_realloc(b->w, cap, sizeof *nw);
-            if (!nw) return -1;
-            b->w = nw;
-        }
-        if (lines) {
-            uint64_t *nl = wg_realloc(b->line, cap, sizeof *nl);
-            if (!nl) return -1;
-            b->line = nl;
-        }
-        b->cap = cap;
-    }
-    b->src[b->n] = s;
-    b->dst[b->n] = t;
-    if (weighted) b->w[b->n] = w;
-    if (lines) b->line[b->n] = line;
-    b->n++;
     return 0;
 }
 
@@ -280,8 +243,14 @@ typedef struct reader {
     const char *path;
     int csv;
     int weight_col;     /* 0-based column of the weight, -1 none */
+    int pass;           /* 1: check, map ids, count arcs; 2: fill the CSR; 3: find the first duplicate */
     idmap ids;
-    edgebuf eb;
+    uint32_t *deg;      /* pass 1: arcs of each agent (growable, deg_cap entries) */
+    uint64_t deg_cap;
+    uint64_t edges;     /* pass 1: edges kept (self-loops not counted) */
+    wg_graph *g;        /* passes 2 and 3: the CSR being filled (2) or checked (3) */
+    uint64_t *seen;     /* pass 3: one bit per arc of g */
+    uint64_t dup_line;  /* pass 3: line of the first duplicate, 0 until found */
     uint64_t loops, first_loop_line;
 } reader;
 
@@ -303,10 +272,84 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
     default:
         break;
     }
+    if (r->pass > 1) {   /* every id was mapped by pass 1 */
+        uint32_t n = r->ids.n;
+        if (idmap_get(&r->ids, id, agent) || *agent >= r->g->n) {
+            r->ids.n = n;
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: the file changed while it was being read", r->path,
+                          (unsigned long long)lineno);
+            return WG_EINPUT;
+        }
+        return WG_OK;
+    }
     if (idmap_get(&r->ids, id, agent)) {
         wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
         return WG_ENOMEM;
     }
+    if (*agent >= r->deg_cap) {
+        uint64_t cap = r->deg_cap ? 2 * r->deg_cap : 1024;
+        uint32_t *nd = wg_realloc(r->deg, cap, sizeof *nd);
+        if (!nd) {
+            wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
+            return WG_ENOMEM;
+        }
+        memset(nd + r->deg_cap, 0, (cap - r->deg_cap) * sizeof *nd);
+        r->deg = nd;
+        r->deg_cap = cap;
+    }
+    return WG_OK;
+}
+
+/* Position of arc a -> b in g's row of a (rows sorted, without duplicates). */
+static uint64_t arc_at(const wg_graph *g, uint32_t a, uint32_t b)
+{
+    uint64_t lo = g->out_off[a], hi = g->out_off[a + 1];
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (g->out_adj[mid] < b) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Edge a - b of line lineno, kept (not a self-loop), in the current pass. */
+static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, float wv, wg_diag *d)
+{
+    const int directed = r->spec->directed;
+    if (r->pass == 1) {
+        if (r->deg[a] == UINT32_MAX || (!directed && r->deg[b] == UINT32_MAX)) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: an agent with more than %u arcs", r->path,
+                          (unsigned long long)lineno, UINT32_MAX - 1);
+            return WG_EINPUT;
+        }
+        r->deg[a]++;
+        if (!directed) r->deg[b]++;
+        r->edges++;
+        return WG_OK;
+    }
+    wg_graph *g = r->g;
+    if (r->pass == 2) {   /* out_off[a] is the next free place of row a */
+        for (int k = 0; k < (directed ? 1 : 2); k++) {
+            uint32_t s = k ? b : a, t = k ? a : b;
+            uint64_t pos = g->out_off[s]++;
+            if (pos >= g->m) {   /* only when the file grew between the passes */
+                wg_diag_error(d, WG_EINPUT, "%s:%llu: the file changed while it was being read",
+                              r->path, (unsigned long long)lineno);
+                return WG_EINPUT;
+            }
+            g->out_adj[pos] = t;
+            if (g->out_w) g->out_w[pos] = wv;
+        }
+        return WG_OK;
+    }
+    if (!directed && a > b) {
+        uint32_t x = a;
+        a = b;
+        b = x;
+    }
+    uint64_t k = arc_at(g, a, b);
+    if (r->seen[k >> 6] >> (k & 63) & 1) r->dup_line = lineno;
+    r->seen[k >> 6] |= UINT64_C(1) << (k & 63);
     return WG_OK;
 }
 
@@ -377,14 +420,10 @@ static wg_status read_edge(reader *r, uint64_t lineno, char **f, int nf, wg_diag
                           f[1]);
             return WG_EINPUT;
         }
-        r->loops++;
+        if (r->pass == 1) r->loops++;
         return WG_OK;
     }
-    if (edgebuf_push(&r->eb, a, b, wv, r->weight_col >= 0, r->spec->duplicates_error, lineno)) {
-        wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
-        return WG_ENOMEM;
-    }
-    return WG_OK;
+    return keep_edge(r, lineno, a, b, wv, d);
 }
 
 /* zlib's error text without the "<fd:N>: " it puts first. */
@@ -411,7 +450,7 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
         return WG_ENOMEM;
     }
     if (!r->csv && (st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
-    while (gzgets(gz, line, WG_LINE_MAX)) {
+    while (!r->dup_line && gzgets(gz, line, WG_LINE_MAX)) {
         size_t len = strlen(line);
         lineno++;
         if (len == WG_LINE_MAX - 1 && line[len - 1] != '\n' && !gzeof(gz)) {
@@ -461,31 +500,6 @@ done:
     return st;
 }
 
-/* The line of the first edge that repeats an earlier one (order-free pair
- * when undirected); only called when duplicates are errors. */
-static uint64_t first_duplicate_line(const edgebuf *b, int directed)
-{
-    uint64_t cap = 16, found = 0;
-    while (cap < 2 * b->n) cap *= 2;
-    uint64_t *set = wg_calloc(cap, sizeof *set);
-    if (!set) return 0;
-    for (uint64_t i = 0; i < b->n && !found; i++) {
-        uint32_t s = b->src[i], t = b->dst[i];
-        if (!directed && s > t) {
-            uint32_t x = s;
-            s = t;
-            t = x;
-        }
-        uint64_t key = ((uint64_t)s << 32 | t) + 1;   /* never 0: s != t */
-        uint64_t h = mix64(key) & (cap - 1);
-        while (set[h] && set[h] != key) h = (h + 1) & (cap - 1);
-        if (set[h] == key) found = b->line[i];
-        set[h] = key;
-    }
-    free(set);
-    return found;
-}
-
 /* Report self-loops and duplicates: a note when dropped, an error in error mode. */
 static wg_status report_drops(const wg_netspec *spec, const char *path, uint64_t loops, uint64_t dups,
                               uint64_t dup_line, wg_diag *d)
@@ -509,10 +523,103 @@ static wg_status report_drops(const wg_netspec *spec, const char *path, uint64_t
     return WG_OK;
 }
 
+/* One pass over the file (plain or gzip) with r->pass set. */
+static wg_status read_pass(reader *r, wg_diag *d)
+{
+    int fd = open_input(r->path, d);
+    if (fd < 0) return WG_EINPUT;
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory opening the file", r->path);
+        return WG_ENOMEM;
+    }
+    gzbuffer(gz, WG_GZ_BUFFER);
+    r->weight_col = -1;
+    wg_status st = read_lines(r, gz, d);
+    int zc = gzclose_r(gz);
+    if (st == WG_OK && zc != Z_OK) {
+        wg_diag_error(d, WG_EINPUT, "%s: truncated or corrupt gzip data (%s)", r->path,
+                      zc == Z_BUF_ERROR ? "unexpected end of file" : "read error");
+        st = WG_EINPUT;
+    }
+    return st;
+}
+
+/* Sort row [lo, hi) of g by target, stably (weights follow): insertion sort
+ * for short rows, else a merge sort through tmp (hi - lo entries each). */
+static void sort_row(wg_graph *g, uint64_t lo, uint64_t hi, uint32_t *tadj, float *tw)
+{
+    uint32_t *adj = g->out_adj;
+    float *w = g->out_w;
+    if (hi - lo <= 32) {
+        for (uint64_t i = lo + 1; i < hi; i++) {
+            uint32_t x = adj[i];
+            float y = w ? w[i] : 0.0f;
+            uint64_t j = i;
+            for (; j > lo && adj[j - 1] > x; j--) {
+                adj[j] = adj[j - 1];
+                if (w) w[j] = w[j - 1];
+            }
+            adj[j] = x;
+            if (w) w[j] = y;
+        }
+        return;
+    }
+    uint64_t mid = lo + (hi - lo) / 2;
+    sort_row(g, lo, mid, tadj, tw);
+    sort_row(g, mid, hi, tadj, tw);
+    if (adj[mid - 1] <= adj[mid]) return;
+    uint64_t i = lo, j = mid, k = 0;
+    while (i < mid || j < hi) {
+        int left = j == hi || (i < mid && adj[i] <= adj[j]);
+        uint64_t from = left ? i++ : j++;
+        tadj[k] = adj[from];
+        if (w) tw[k] = w[from];
+        k++;
+    }
+    memcpy(adj + lo, tadj, k * sizeof *adj);
+    if (w) memcpy(w + lo, tw, k * sizeof *w);
+}
+
+/* Sort every row stably by target and drop duplicates (the first kept), in
+ * place; returns the arcs removed, or UINT64_MAX when memory runs out. */
+static uint64_t sort_and_dedup(wg_graph *g)
+{
+    uint64_t maxdeg = 0, removed = 0, wpos = 0;
+    for (uint32_t v = 0; v < g->n; v++)
+        if (g->out_off[v + 1] - g->out_off[v] > maxdeg) maxdeg = g->out_off[v + 1] - g->out_off[v];
+    uint32_t *tadj = maxdeg > 32 ? wg_malloc(maxdeg, sizeof *tadj) : NULL;
+    float *tw = maxdeg > 32 && g->out_w ? wg_malloc(maxdeg, sizeof *tw) : NULL;
+    if (maxdeg > 32 && (!tadj || (g->out_w && !tw))) {
+        free(tadj);
+        free(tw);
+        return UINT64_MAX;
+    }
+    for (uint32_t v = 0; v < g->n; v++) {
+        uint64_t lo = g->out_off[v], hi = g->out_off[v + 1];
+        sort_row(g, lo, hi, tadj, tw);
+        g->out_off[v] = wpos;
+        for (uint64_t k = lo; k < hi; k++) {
+            if (k > lo && g->out_adj[k] == g->out_adj[k - 1]) {
+                removed++;
+                continue;
+            }
+            g->out_adj[wpos] = g->out_adj[k];
+            if (g->out_w) g->out_w[wpos] = g->out_w[k];
+            wpos++;
+        }
+    }
+    g->out_off[g->n] = wpos;
+    g->m = wpos;
+    free(tadj);
+    free(tw);
+    return removed;
+}
+
 static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg_diag *d)
 {
     reader r;
-    gzFile gz = NULL;
     wg_graph *g = NULL;
     uint64_t dups = 0;
     wg_status st;
@@ -520,43 +627,76 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     r.spec = spec;
     r.path = spec->file;
     r.csv = csv;
-    r.weight_col = -1;
-    int fd = open_input(spec->file, d);
-    if (fd < 0) return WG_EINPUT;
-    gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        wg_diag_error(d, WG_ENOMEM, "%s: out of memory opening the file", spec->file);
-        return WG_ENOMEM;
-    }
-    gzbuffer(gz, WG_GZ_BUFFER);
-    st = read_lines(&r, gz, d);
-    int zc = gzclose_r(gz);
-    if (st == WG_OK && zc != Z_OK) {
-        wg_diag_error(d, WG_EINPUT, "%s: truncated or corrupt gzip data (%s)", spec->file,
-                      zc == Z_BUF_ERROR ? "unexpected end of file" : "read error");
-        st = WG_EINPUT;
-    }
-    if (st != WG_OK) goto fail;
-    if (r.eb.n == 0) {
+    r.pass = 1;
+    if ((st = read_pass(&r, d)) != WG_OK) goto fail;
+    if (r.edges == 0) {
         wg_diag_error(d, WG_EINPUT, "%s: no edges in the network file", spec->file);
         st = WG_EINPUT;
         goto fail;
     }
-    st = wg_graph_from_edges(r.ids.n, r.eb.n, r.eb.src, r.eb.dst, r.eb.w, spec->directed, &g, NULL, &dups, d);
-    if (st != WG_OK) goto fail;
-    st = report_drops(spec, spec->file, r.loops, dups, dups && spec->duplicates_error ? first_duplicate_line(&r.eb, spec->directed) : 0,
-                      d);
+    if (r.ids.n == WG_MAX_AGENTS) {
+        wg_diag_error(d, WG_EINPUT, "network: too many agents (%u)", r.ids.n);
+        st = WG_EINPUT;
+        goto fail;
+    }
+    /* the labels at their exact size: shrinking cannot lose data */
+    uint64_t *label = realloc(r.ids.label, (size_t)r.ids.n * sizeof *label);
+    if (label) r.ids.label = label;
+    r.ids.cap_label = r.ids.n;
+    const uint64_t m = spec->directed ? r.edges : 2 * r.edges;
+    g = wg_graph_alloc(r.ids.n, m, spec->directed ? 1 : 0, r.weight_col >= 0);
+    if (!g) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory for a graph of %u agents and %llu arcs", spec->file,
+                      r.ids.n, (unsigned long long)m);
+        st = WG_ENOMEM;
+        goto fail;
+    }
+    /* out_off[a]: where row a starts, then (pass 2) its next free place */
+    for (uint32_t a = 0; a < g->n; a++) g->out_off[a + 1] = g->out_off[a] + r.deg[a];
+    free(r.deg);
+    r.deg = NULL;
+    r.g = g;
+    r.pass = 2;
+    if ((st = read_pass(&r, d)) != WG_OK) goto fail;
+    for (uint32_t a = g->n; a > 0; a--) g->out_off[a] = g->out_off[a - 1];
+    g->out_off[0] = 0;
+    if (g->out_off[g->n] != m) {
+        wg_diag_error(d, WG_EINPUT, "%s: the file changed while it was being read", spec->file);
+        st = WG_EINPUT;
+        goto fail;
+    }
+    uint64_t removed = sort_and_dedup(g);
+    if (removed == UINT64_MAX) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory sorting the neighbours of an agent", spec->file);
+        st = WG_ENOMEM;
+        goto fail;
+    }
+    dups = spec->directed ? removed : removed / 2;
+    if (removed < m) {   /* shrinking cannot lose data; keep the old block if realloc refuses */
+        uint32_t *adj = realloc(g->out_adj, (g->m ? g->m : 1) * sizeof *adj);
+        if (adj) g->out_adj = adj;
+        if (g->out_w) {
+            float *ww = realloc(g->out_w, (g->m ? g->m : 1) * sizeof *ww);
+            if (ww) g->out_w = ww;
+        }
+    }
+    if (dups && spec->duplicates_error) {
+        r.seen = wg_calloc((g->m + 63) / 64 + 1, sizeof *r.seen);
+        r.pass = 3;
+        if (r.seen && (st = read_pass(&r, d)) != WG_OK) goto fail;
+    }
+    st = report_drops(spec, spec->file, r.loops, dups, r.dup_line, d);
     if (st != WG_OK) goto fail;
     g->label = r.ids.label;    /* the graph takes the labels */
     r.ids.label = NULL;
-    edgebuf_free(&r.eb);
     idmap_free(&r.ids);
+    free(r.seen);
     *out = g;
     return WG_OK;
 fail:
     wg_graph_free(g);
-    edgebuf_free(&r.eb);
+    free(r.deg);
+    free(r.seen);
     idmap_free(&r.ids);
     return st;
 }

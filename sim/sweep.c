@@ -9,8 +9,9 @@
  *      runs 0 .. runs - 1: common random numbers across points.
  *   2. Points run one after another on each rank; the runs of a point run in
  *      parallel inside the engine (whole runs per thread on small graphs,
- *      threads inside a run on large ones), which keeps every core busy
- *      without a second level of threads.
+ *      threads inside a run on large ones), without a second level of
+ *      threads. The per-point set-up (scenario, engine, statistics) is
+ *      serial: ranks, which run whole points side by side, scale better.
  *   3. Ranks take points from a shared counter (dynamic scheduling); each
  *      finished point is appended to the rank's journal (.sweep-journal.R in
  *      the output folder: one line, written with one write() and fsync'ed,

@@ -461,6 +461,48 @@ static void test_run_keyed(void **state)
     wg_graph_free(g);
 }
 
+/* A large graph (over the engine's small-graph limit) at 2 threads runs
+ * whole runs in parallel, one worker per thread, when there are at least as
+ * many runs as threads, and threads inside a run for a lone run: both paths
+ * give each run the same bytes as one thread does. */
+static void test_large_graph_runs_in_parallel(void **state)
+{
+    (void)state;
+    wg_graph *g = random_graph(250000, 750000);
+    wg_sim sim;
+    base_sim(&sim, g, 25, 31);
+    sim.model.p.v[WG_P_SHARE_NEG] = 0.3;
+    sim.model.p.v[WG_P_SHARE_POS] = 0.2;
+    uint64_t ids[2] = {11, 12};
+    wg_event ev[2] = {seed_ids(WG_NEG, ids, 1), seed_ids(WG_POS, ids + 1, 1)};
+    sim.events = ev;
+    sim.nevents = 2;
+    enum { R = 3 };
+    size_t per = (size_t)sim.steps * WG_NCOUNTS;
+    uint32_t *c1 = run_many(&sim, R, 1, NULL);
+    wg_engine *e = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_engine_new(&sim, 2, &e, &d), WG_OK);
+    int workers = 0;
+    wg_engine_bytes_per_agent(e, &workers);
+    assert_int_equal(workers, 2); /* 250,000 agents: 6.6 MB for two workers fits any budget */
+    uint32_t *all = calloc(R * per, sizeof *all), *one = calloc(per, sizeof *one), sr[R];
+    assert_int_equal(wg_engine_run(e, 0, R, all, sr, NULL, NULL, NULL, &d), WG_OK);
+    assert_memory_equal(c1, all, R * per * sizeof *all);
+    for (uint32_t r = 0; r < R; r++) {
+        assert_int_equal(wg_engine_run(e, r, 1, one, sr, NULL, NULL, NULL, &d), WG_OK);
+        assert_memory_equal(c1 + r * per, one, per * sizeof *one);
+    }
+    /* and something happened in every run */
+    for (uint32_t r = 0; r < R; r++)
+        assert_true(row(c1, sim.steps, r, sim.steps - 1)[WG_C_UNAWARE] < g->n - 100);
+    free(all), free(one), free(c1);
+    wg_engine_free(e);
+    wg_diag_free(&d);
+    wg_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_threads_small_graph),
         cmocka_unit_test(test_threads_large_graph),
+        cmocka_unit_test(test_large_graph_runs_in_parallel),
         cmocka_unit_test(test_run_keyed),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

@@ -123,6 +123,51 @@ static void test_barabasi_albert(void **state)
     }
 }
 
+/* Preferential attachment with appeal 1 (probability of v proportional to
+ * 1 + deg v), checked two ways with fixed seeds:
+ * - exactly, on n = 4, m = 1: node 2 joins 0 or 1 (1/2 each); node 3 then
+ *   joins 0 with probability 1/2 × 3/7 + 1/2 × 2/7 = 5/14 (weights 3, 2, 2
+ *   or 2, 3, 2). 20,000 seeds, tolerance 4 binomial standard errors;
+ * - the degree distribution of n = 10^5, m = 3 against the stationary
+ *   solution of the master equation, p_m (1 + c (m + 1)) = 1 and
+ *   p_k (1 + c (k + 1)) = c k p_(k-1), c = m / (2m + 1), for k = 3..6:
+ *   tolerance 0.006, 4 binomial standard errors at n = 10^5 (p near 0.37)
+ *   plus room for the O(1/n) finite-size terms and weak dependence. */
+static void test_barabasi_albert_attachment(void **state)
+{
+    (void)state;
+    wg_netspec s = spec_of(WG_NET_BARABASI_ALBERT, 4);
+    s.edges_per_node = 1;
+    const uint32_t seeds = 20000;
+    uint32_t hits = 0;
+    for (uint64_t seed = 1; seed <= seeds; seed++) {
+        wg_graph *g = gen(&s, seed);
+        for (uint64_t k = g->out_off[3]; k < g->out_off[4]; k++) hits += g->out_adj[k] == 0;
+        wg_graph_free(g);
+    }
+    double p = 5.0 / 14, f = (double)hits / seeds, se = sqrt(p * (1 - p) / seeds);
+    print_message("node 3 joins node 0: %.4f, exact %.4f, se %.4f\n", f, p, se);
+    assert_true(fabs(f - p) < 4 * se);
+
+    const uint32_t n = 100000, m = 3;
+    s = spec_of(WG_NET_BARABASI_ALBERT, n);
+    s.edges_per_node = m;
+    wg_graph *g = gen(&s, 11);
+    uint32_t count[7] = {0};
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t k = wg_graph_out_degree(g, v);
+        if (k < 7) count[k]++;
+    }
+    const double c = (double)m / (2 * m + 1);
+    double pk = 1.0 / (1 + c * (m + 1));
+    for (uint32_t k = m; k < 7; k++) {
+        if (k > m) pk = pk * c * k / (1 + c * (k + 1));
+        print_message("degree %u: %.4f of the nodes, stationary %.4f\n", k, (double)count[k] / n, pk);
+        assert_true(fabs((double)count[k] / n - pk) < 0.006);
+    }
+    wg_graph_free(g);
+}
+
 static void test_erdos_renyi(void **state)
 {
     (void)state;
@@ -325,6 +370,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_kinds),
         cmocka_unit_test(test_barabasi_albert),
+        cmocka_unit_test(test_barabasi_albert_attachment),
         cmocka_unit_test(test_erdos_renyi),
         cmocka_unit_test(test_watts_strogatz_and_sbm),
         cmocka_unit_test(test_configuration),

@@ -372,6 +372,73 @@ static void test_shared_data(void **state)
     wg_diag_free(&d);
 }
 
+/* The two-pass import builds the very CSR that wg_graph_from_edges builds
+ * from the same list held in memory: rows sorted by target, duplicates
+ * dropped keeping the first weight in the file, self-loops dropped; gzip,
+ * directed and undirected, with high-degree rows (merge-sorted) among them.
+ * And with duplicates: error, the third pass names the first duplicate's line. */
+static void test_streamed_csr(void **state)
+{
+    (void)state;
+    enum { E = 20000, IDS = 400 };
+    uint32_t *src = malloc(E * sizeof *src), *dst = malloc(E * sizeof *dst);
+    float *w = malloc(E * sizeof *w);
+    uint64_t *id_of = malloc(IDS * sizeof *id_of);
+    uint32_t *agent_of = malloc(IDS * sizeof *agent_of), n = 0;
+    for (uint32_t i = 0; i < IDS; i++) agent_of[i] = UINT32_MAX;
+    gzFile gz = gzopen(path_of("big.txt.gz"), "wb");
+    assert_non_null(gz);
+    uint64_t first_dup = 0;
+    for (uint32_t i = 0; i < E; i++) {
+        /* id 7 is a hub; ids are sparse and large; weights in tenths */
+        uint32_t ia = i % 5 == 0 ? 7 : (uint32_t)((i * 2654435761u) >> 7) % IDS;
+        uint32_t ib = (uint32_t)((i * 40503u + 17) ^ (i >> 3)) % IDS;
+        uint32_t ids[2] = {ia, ib};
+        for (int k = 0; k < 2; k++)
+            if (agent_of[ids[k]] == UINT32_MAX) {
+                agent_of[ids[k]] = n;
+                id_of[n++] = 1000000007ull * ids[k] % 4294967291ull;
+            }
+        src[i] = agent_of[ia];
+        dst[i] = agent_of[ib];
+        w[i] = (float)(1 + i % 17) / 10.0f;
+        gzprintf(gz, "%llu\t%llu %.1f\n", (unsigned long long)id_of[src[i]],
+                 (unsigned long long)id_of[dst[i]], (double)w[i]);
+        for (uint32_t j = 0; j < i && !first_dup && src[i] != dst[i]; j++)
+            if ((src[j] == src[i] && dst[j] == dst[i]) || (src[j] == dst[i] && dst[j] == src[i]))
+                first_dup = i + 1;
+    }
+    gzclose(gz);
+    assert_true(first_dup > 0);
+    for (int directed = 0; directed < 2; directed++) {
+        wg_diag d = {0};
+        wg_netspec s = file_spec(path_of("big.txt.gz"));
+        s.directed = directed;
+        s.weight = (char *)"3";
+        wg_graph *g = read_ok(&s, &d), *h = NULL;
+        uint64_t loops = 0, dups = 0;
+        assert_int_equal(wg_graph_from_edges(n, E, src, dst, w, directed, &h, &loops, &dups, &d), WG_OK);
+        print_message("directed %d: %u agents, %llu arcs, %llu self-loops, %llu duplicates\n", directed, g->n,
+                      (unsigned long long)g->m, (unsigned long long)loops, (unsigned long long)dups);
+        assert_true(loops > 0 && dups > 0);
+        assert_int_equal(g->n, h->n);
+        assert_int_equal(g->m, h->m);
+        assert_memory_equal(g->out_off, h->out_off, (g->n + 1) * sizeof *g->out_off);
+        assert_memory_equal(g->out_adj, h->out_adj, g->m * sizeof *g->out_adj);
+        assert_memory_equal(g->out_w, h->out_w, g->m * sizeof *g->out_w);
+        assert_memory_equal(g->label, id_of, g->n * sizeof *g->label);
+        wg_graph_free(g);
+        wg_graph_free(h);
+        wg_diag_free(&d);
+    }
+    wg_netspec s = file_spec(path_of("big.txt.gz"));
+    s.duplicates_error = 1;
+    char want[64];
+    snprintf(want, sizeof want, "big.txt.gz:%llu: duplicate edge", (unsigned long long)first_dup);
+    read_fails(&s, want);
+    free(src), free(dst), free(w), free(id_of), free(agent_of);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_graphml),
         cmocka_unit_test(test_gml_pajek),
         cmocka_unit_test(test_shared_data),
+        cmocka_unit_test(test_streamed_csr),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "waggle/sweep.h"
+
 static char tmp[64];
 static char waggle[4096];
 
@@ -435,6 +437,45 @@ static void test_sweep_png(void **state)
     assert_false(exists("png3/sweep.png"));
 }
 
+/* The library side: the design's order and values, the hash, and every
+ * allocation failure of making a design reported as WG_ENOMEM. */
+static void test_design(void **state)
+{
+    (void)state;
+    wg_scenario *s = NULL, *t = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_scenario_parse(grid, strlen(grid), "grid.yaml", NULL, NULL, 0, &s, &d),
+                     WG_OK);
+    wg_sweep_design z;
+    assert_int_equal(wg_sweep_design_make(s, &z, &d), WG_OK);
+    assert_int_equal(z.npoints, 9);
+    assert_int_equal(z.naxes, 2);
+    static const double want[9][2] = {{0.05, 1}, {0.05, 4}, {0.05, 7}, {0.1, 1}, {0.1, 4},
+                                      {0.1, 7},  {0.2, 1},  {0.2, 4},  {0.2, 7}};
+    for (int p = 0; p < 9; p++) {
+        assert_true(z.values[p * 2] == want[p][0]);
+        assert_true(z.values[p * 2 + 1] == want[p][1]);
+    }
+    wg_sweep_design_free(&z);
+    for (long k = 1; k < 8; k++) {
+        wg_malloc_fail_after(k);
+        wg_status st = wg_sweep_design_make(s, &z, &d);
+        wg_malloc_fail_after(0);
+        assert_true(st == WG_OK || st == WG_ENOMEM);
+        wg_sweep_design_free(&z);
+    }
+    /* the hash changes with the seed and with a swept range */
+    const char *seed8 = "seed=8";
+    assert_int_equal(wg_scenario_parse(grid, strlen(grid), "grid.yaml", NULL, &seed8, 1, &t, &d),
+                     WG_OK);
+    assert_true(wg_sweep_hash(s) != wg_sweep_hash(t));
+    assert_true(wg_sweep_hash(s) == wg_sweep_hash(s));
+    wg_scenario_free(t);
+    wg_scenario_free(s);
+    wg_diag_free(&d);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -471,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_kill_and_resume),
         cmocka_unit_test(test_sobol),
         cmocka_unit_test(test_sweep_png),
+        cmocka_unit_test(test_design),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

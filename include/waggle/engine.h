@@ -50,8 +50,9 @@ void wg_engine_free(wg_engine *e);
  * count c at the end of step t of run r. steps_run[r - run0] receives the
  * number of steps until nothing could change any more (no talker, no pending
  * event or media, no forgetting); the counts of later steps repeat the last.
- * Small graphs run several runs at once, large graphs one run at a time with
- * every thread inside it. `stop`, when not NULL, is polled between steps:
+ * Runs go in parallel, one per thread, on small graphs, and on large graphs
+ * when there are at least as many runs as threads and memory allows;
+ * otherwise one run at a time with every thread inside it. `stop`, when not NULL, is polled between steps:
  * when it becomes non-zero the call returns WG_EINTR.
  */
 wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *counts,
