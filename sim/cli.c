@@ -312,19 +312,21 @@ wg_status wg_cli_write_run(const char *dir, const wg_scenario *s, const wg_resul
     if ((st = wg_mkdir_p(dir, d)) != WG_OK) goto done;
     if ((st = wg_write_series(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
-    if ((st = wg_write_finals(dir, r, s->blowup, d)) != WG_OK) goto done;
+    if ((st = wg_write_finals_v(dir, r, s->blowup, s->blowup_valence, d)) != WG_OK) goto done;
     if ((st = wg_points_write(dir, s, &obs, d)) != WG_OK) goto done;
     {
         /* the blow-up share of these runs and its Wilson interval */
         char text[320];
         wg_blowup b;
-        wg_blowup_of(r, s->blowup, &b);
+        const int pos = s->blowup_valence == WG_POS;
+        wg_blowup_of_v(r, s->blowup, s->blowup_valence, &b);
         snprintf(text, sizeof text,
-                 "# runs whose negative reach at the last step exceeds threshold × agents; "
+                 "# runs whose %s reach at the last step exceeds threshold × agents; "
                  "Wilson 95 %% interval\n"
                  "blowup: {threshold: %.10g, agents_over: %.10g, runs: %u, blowups: %u, "
-                 "share: %.6g, lo: %.6g, hi: %.6g}\n",
-                 b.threshold, b.agents_over, b.runs, b.count, b.share, b.lo, b.hi);
+                 "share: %.6g, lo: %.6g, hi: %.6g%s}\n",
+                 pos ? "positive" : "negative", b.threshold, b.agents_over, b.runs, b.count,
+                 b.share, b.lo, b.hi, pos ? ", valence: positive" : "");
         if ((st = wg_write_manifest_extra(dir, m, text, d)) != WG_OK) goto done;
     }
     /* the charts are drawn from the files just written, as `waggle render` draws them */

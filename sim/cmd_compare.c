@@ -37,7 +37,8 @@ const char wg_compare_usage[] =
     "                step) and blowup; diff = variant - base per run pair, 95 % t interval;\n"
     "                p_better: share of run pairs where the variant does better (ties: half)\n"
     "  blowup.csv    variant,folder,threshold,agents_over,runs,blowups,share,lo,hi\n"
-    "                share of runs whose negative reach exceeds blowup.threshold x agents,\n"
+    "                share of runs whose negative reach (positive with blowup.valence:\n"
+    "                positive) exceeds blowup.threshold x agents,\n"
     "                with its Wilson 95 % interval\n"
     "  compare.png   medians of base and variants, paired differences with intervals\n"
     "  base/, <variant>/   each arm's series.csv, summary.csv, finals.csv, manifest.yaml\n"
@@ -132,8 +133,8 @@ static wg_status write_compare_csv(const char *dir, const arm *arms, size_t narm
     for (size_t i = 1; i < narms; i++)
         for (int m = 0; m < WG_NCMP; m++) {
             wg_cmp_row row;
-            wg_cmp_paired(&arms[0].r, arms[0].s->blowup, &arms[i].r, arms[i].s->blowup, m, work,
-                          &row);
+            wg_cmp_paired_v(&arms[0].r, arms[0].s->blowup, &arms[i].r, arms[i].s->blowup,
+                            arms[0].s->blowup_valence, m, work, &row);
             const double v[6] = {row.base_mean, row.variant_mean, row.diff_mean,
                                  row.diff_lo,   row.diff_hi,      row.p_better};
             csv_text(o.f, arms[i].name);
@@ -155,7 +156,7 @@ static wg_status write_blowup_csv(const char *dir, const arm *arms, size_t narms
     fputs("variant,folder,threshold,agents_over,runs,blowups,share,lo,hi\n", o.f);
     for (size_t i = 0; i < narms; i++) {
         wg_blowup b;
-        wg_blowup_of(&arms[i].r, arms[i].s->blowup, &b);
+        wg_blowup_of_v(&arms[i].r, arms[i].s->blowup, arms[0].s->blowup_valence, &b);
         csv_text(o.f, arms[i].name);
         fputc(',', o.f);
         csv_text(o.f, arms[i].slug);
@@ -185,8 +186,8 @@ static void print_table(const arm *arms, size_t narms, double *work)
                "95 % interval", "p_better");
         for (int m = 0; m < WG_NCMP; m++) {
             wg_cmp_row row;
-            wg_cmp_paired(&arms[0].r, arms[0].s->blowup, &arms[i].r, arms[i].s->blowup, m, work,
-                          &row);
+            wg_cmp_paired_v(&arms[0].r, arms[0].s->blowup, &arms[i].r, arms[i].s->blowup,
+                            arms[0].s->blowup_valence, m, work, &row);
             printf("  %-15s %12.4g %12.4g %+12.4g   [%+10.4g, %+10.4g] %9.3f\n",
                    wg_cmp_metric_name(m), row.base_mean, row.variant_mean, row.diff_mean,
                    row.diff_lo, row.diff_hi, row.p_better);

@@ -33,6 +33,17 @@ int wg_cmp_direction(int metric)
 
 double wg_cmp_value(const wg_results *r, uint32_t run, int metric, double blowup_fraction)
 {
+    return wg_cmp_value_v(r, run, metric, blowup_fraction, WG_NEG);
+}
+
+int wg_cmp_direction_v(int metric, int blowup_valence)
+{
+    return metric == WG_CMP_BLOWUP && blowup_valence == WG_POS ? 1 : wg_cmp_direction(metric);
+}
+
+double wg_cmp_value_v(const wg_results *r, uint32_t run, int metric, double blowup_fraction,
+                      int blowup_valence)
+{
     wg_final f;
     wg_final_of(r, run, &f);
     switch (metric) {
@@ -40,7 +51,10 @@ double wg_cmp_value(const wg_results *r, uint32_t run, int metric, double blowup
     case WG_CMP_REACH_NEG: return f.reach_neg;
     case WG_CMP_PEAK_CRITICS: return f.peak_critics;
     case WG_CMP_SENTIMENT: return wg_metric_value(r, run, r->steps - 1, WG_M_SENTIMENT);
-    case WG_CMP_BLOWUP: return f.reach_neg > blowup_fraction * r->agents ? 1.0 : 0.0;
+    case WG_CMP_BLOWUP:
+        return (blowup_valence == WG_POS ? f.reach_pos : f.reach_neg) > blowup_fraction * r->agents
+                   ? 1.0
+                   : 0.0;
     default: return NAN;
     }
 }
@@ -64,12 +78,13 @@ void wg_cmp_t_interval(const double *x, size_t n, double *mean, double *lo, doub
 
 /* The finite pairs of metric m into b[0..k) and v[0..k); returns k. */
 static size_t pairs_of(const wg_results *base, double bb, const wg_results *var, double vb,
-                       int metric, double *b, double *v)
+                       int val, int metric, double *b, double *v)
 {
     uint32_t n = base->runs < var->runs ? base->runs : var->runs;
     size_t k = 0;
     for (uint32_t run = 0; run < n; run++) {
-        double x = wg_cmp_value(base, run, metric, bb), y = wg_cmp_value(var, run, metric, vb);
+        double x = wg_cmp_value_v(base, run, metric, bb, val);
+        double y = wg_cmp_value_v(var, run, metric, vb, val);
         if (!isfinite(x) || !isfinite(y)) continue;
         b[k] = x;
         v[k] = y;
@@ -81,10 +96,17 @@ static size_t pairs_of(const wg_results *base, double bb, const wg_results *var,
 void wg_cmp_paired(const wg_results *base, double base_blowup, const wg_results *variant,
                    double variant_blowup, int metric, double *work, wg_cmp_row *row)
 {
+    wg_cmp_paired_v(base, base_blowup, variant, variant_blowup, WG_NEG, metric, work, row);
+}
+
+void wg_cmp_paired_v(const wg_results *base, double base_blowup, const wg_results *variant,
+                     double variant_blowup, int blowup_valence, int metric, double *work,
+                     wg_cmp_row *row)
+{
     uint32_t n = base->runs < variant->runs ? base->runs : variant->runs;
     double *b = work, *v = work + n;
-    size_t k = pairs_of(base, base_blowup, variant, variant_blowup, metric, b, v);
-    const int dir = wg_cmp_direction(metric);
+    size_t k = pairs_of(base, base_blowup, variant, variant_blowup, blowup_valence, metric, b, v);
+    const int dir = wg_cmp_direction_v(metric, blowup_valence);
     double better = 0;
     memset(row, 0, sizeof *row);
     row->pairs = (uint32_t)k;
@@ -104,7 +126,7 @@ void wg_cmp_unpaired(const wg_results *base, double base_blowup, const wg_result
 {
     uint32_t n = base->runs < variant->runs ? base->runs : variant->runs;
     double *b = work, *v = work + n;
-    size_t k = pairs_of(base, base_blowup, variant, variant_blowup, metric, b, v);
+    size_t k = pairs_of(base, base_blowup, variant, variant_blowup, WG_NEG, metric, b, v);
     *lo = *hi = NAN;
     if (k < 2) return;
     double mb = gsl_stats_mean(b, 1, k), mv = gsl_stats_mean(v, 1, k);
@@ -133,12 +155,18 @@ void wg_wilson(uint32_t k, uint32_t n, double z, double *lo, double *hi)
 
 void wg_blowup_of(const wg_results *r, double threshold, wg_blowup *b)
 {
+    wg_blowup_of_v(r, threshold, WG_NEG, b);
+}
+
+void wg_blowup_of_v(const wg_results *r, double threshold, int valence, wg_blowup *b)
+{
     memset(b, 0, sizeof *b);
+    b->valence = valence;
     b->threshold = threshold;
     b->agents_over = threshold * r->agents;
     b->runs = r->runs;
     for (uint32_t run = 0; run < r->runs; run++)
-        b->count += wg_cmp_value(r, run, WG_CMP_BLOWUP, threshold) > 0;
+        b->count += wg_cmp_value_v(r, run, WG_CMP_BLOWUP, threshold, valence) > 0;
     b->share = r->runs ? (double)b->count / r->runs : NAN;
     wg_wilson(b->count, b->runs, WG_Z95, &b->lo, &b->hi);
 }
@@ -146,6 +174,7 @@ void wg_blowup_of(const wg_results *r, double threshold, wg_blowup *b)
 void wg_blowup_print(FILE *f, const wg_blowup *b)
 {
     fprintf(f, "blow-ups: %u of %u runs (%.1f %%, 95 %% Wilson interval %.1f-%.1f %%) ended with "
-            "negative reach above %g %% of agents (%g)\n", b->count, b->runs, 100 * b->share,
-            100 * b->lo, 100 * b->hi, 100 * b->threshold, b->agents_over);
+            "%s reach above %g %% of agents (%g)\n", b->count, b->runs, 100 * b->share,
+            100 * b->lo, 100 * b->hi, b->valence == WG_POS ? "positive" : "negative",
+            100 * b->threshold, b->agents_over);
 }

@@ -82,7 +82,7 @@ static int cmd_run(int argc, char **argv)
     if ((st = wg_cli_write_run(out, s, &r, &m, &d)) != WG_OK) goto done;
     if (!o.quiet) {
         wg_blowup b;
-        wg_blowup_of(&r, s->blowup, &b);
+        wg_blowup_of_v(&r, s->blowup, s->blowup_valence, &b);
         fprintf(stderr, "waggle: %u runs × %u steps on %u agents in %.2f s; wrote %s/\n", s->runs,
                 s->steps, g->n, secs, out);
         fputs("waggle: ", stderr);

@@ -270,6 +270,12 @@ wg_status wg_write_summary(const char *dir, const wg_results *r, wg_diag *d)
 wg_status wg_write_finals(const char *dir, const wg_results *r, double blowup_fraction,
                           wg_diag *d)
 {
+    return wg_write_finals_v(dir, r, blowup_fraction, WG_NEG, d);
+}
+
+wg_status wg_write_finals_v(const char *dir, const wg_results *r, double blowup_fraction,
+                            int blowup_valence, wg_diag *d)
+{
     wg_out o;
     wg_status st = wg_out_open(&o, dir, "finals.csv", d);
     if (st != WG_OK) return st;
@@ -279,7 +285,8 @@ wg_status wg_write_finals(const char *dir, const wg_results *r, double blowup_fr
         wg_final f;
         wg_final_of(r, run, &f);
         fprintf(o.f, "%u,%u,%u,%u,%u,%u,%d\n", run, f.reach_pos, f.reach_neg, f.peak_critics,
-                f.peak_step, f.steps, f.reach_neg > threshold);
+                f.peak_step, f.steps,
+                (blowup_valence == WG_POS ? f.reach_pos : f.reach_neg) > threshold);
     }
     return wg_out_commit(&o, d);
 }

@@ -248,6 +248,7 @@ typedef struct runinfo {
     double obs_scale;     /* 0: not given */
     double agents;        /* network.nodes; 0: unknown */
     double blowup;        /* blowup.threshold */
+    int blowup_pos;       /* blowup.valence is positive: finals.png shows take-offs */
 } runinfo;
 
 typedef struct rundata {
@@ -288,7 +289,7 @@ static wg_status read_manifest(const char *dir, runinfo *in, wg_diag *d)
         "scenario.name", "seed", "runs", "waggle.version", "command", "scenario.step",
         "scenario.observed.file", "scenario.observed.x", "scenario.observed.y",
         "scenario.observed.metric", "scenario.observed.scale", "network.nodes",
-        "scenario.blowup.threshold"};
+        "scenario.blowup.threshold", "scenario.blowup.valence"};
     enum { NK = sizeof keys / sizeof keys[0] };
     char *v[NK], *text = NULL, *p = path_join(dir, "manifest.yaml");
     size_t len;
@@ -310,6 +311,7 @@ static wg_status read_manifest(const char *dir, runinfo *in, wg_diag *d)
     in->obs_scale = v[10] ? strtod(v[10], NULL) : 0;
     in->agents = v[11] ? strtod(v[11], NULL) : 0;
     in->blowup = v[12] ? strtod(v[12], NULL) : 0.01;
+    in->blowup_pos = v[13] && strcmp(v[13], "positive") == 0;
     for (int k = 10; k < NK; k++) free(v[k]);
     const char *fill[][2] = {{"name", "(unnamed scenario)"}, {"seed", "?"}, {"runs", "?"},
                              {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"}};
@@ -427,7 +429,9 @@ static wg_status read_finals(const char *dir, rundata *r, wg_diag *d)
         }
         r->fin_neg[i] = neg;
         r->fin_pos[i] = pos;
-        r->blow[i] = cb >= 0 ? b != 0 : r->info.agents > 0 && neg > r->info.blowup * r->info.agents;
+        r->blow[i] = cb >= 0 ? b != 0
+                             : r->info.agents > 0 &&
+                                   (r->info.blowup_pos ? pos : neg) > r->info.blowup * r->info.agents;
         r->nruns++;
     }
     csv_close(&c);
@@ -1318,9 +1322,14 @@ static wg_status chart_finals(const char *dir, const rundata *r, const wg_render
     legend lg = {0};
     char sub[512], lab[256], b1[64], b2[64];
     size_t n = r->nruns, zeros = 0, nblow = 0;
+    /* the reach a blow-up counts: negative, or positive (a take-off) with blowup.valence */
+    const int pos = r->info.blowup_pos;
+    const double *fin = pos ? r->fin_pos : r->fin_neg;
+    const char *vw = pos ? "positive" : "negative";
+    const rgb c_small = pos ? C_POS_QUIET : C_NEG, c_blow = pos ? C_POS : C_NEG_DARK;
     double minpos = INFINITY, vmax = 0;
     for (size_t i = 0; i < n; i++) {
-        double v = r->fin_neg[i];
+        double v = fin[i];
         if (!(v > 0)) zeros++;
         else if (v < minpos) minpos = v;
         if (v > vmax) vmax = v;
@@ -1349,7 +1358,7 @@ static wg_status chart_finals(const char *dir, const rundata *r, const wg_render
     }
     size_t zcnt = 0, zblow = 0;
     for (size_t i = 0; i < n; i++) {
-        double v = r->fin_neg[i];
+        double v = fin[i];
         if (xlog && !(v > 0)) {
             zcnt++;
             zblow += r->blow[i] != 0;
@@ -1367,17 +1376,19 @@ static wg_status chart_finals(const char *dir, const rundata *r, const wg_render
     wg_status st = canvas_new(&cv, o, d);
     if (st != WG_OK) return st;
     sub_runs(sub, sizeof sub, &r->info,
-             ": final negative reach (critics + rejecters) of every run");
+             pos ? ": final positive reach (advocates + supporters) of every run"
+                 : ": final negative reach (critics + rejecters) of every run");
     double top = titles(&cv, r->info.name, sub);
-    legend_add(&lg, SW_BOX, C_NEG, 1, "runs that stayed small");
+    legend_add(&lg, SW_BOX, c_small, 1, "runs that stayed small");
     if (isfinite(thr)) {
         fmt_num(b1, sizeof b1, thr, thr == floor(thr) ? 0 : 1);
-        snprintf(lab, sizeof lab, "blow-ups: negative reach above %s agents (%g %% of %s, dashed)", b1,
-                 100 * r->info.blowup, (fmt_num(b2, sizeof b2, r->info.agents, 0), b2));
+        snprintf(lab, sizeof lab, "%s: %s reach above %s agents (%g %% of %s, dashed)",
+                 pos ? "take-offs" : "blow-ups", vw, b1, 100 * r->info.blowup,
+                 (fmt_num(b2, sizeof b2, r->info.agents, 0), b2));
     } else {
-        snprintf(lab, sizeof lab, "blow-ups");
+        snprintf(lab, sizeof lab, pos ? "take-offs" : "blow-ups");
     }
-    legend_add(&lg, SW_BOX, C_NEG_DARK, 1, lab);
+    legend_add(&lg, SW_BOX, c_blow, 1, lab);
     double lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
     double lh = legend_flow(&cv, &lg, lx, top, lw, 1);
     if (n) {
@@ -1386,12 +1397,12 @@ static wg_status chart_finals(const char *dir, const rundata *r, const wg_render
         for (size_t i = 0; i < n; i++) {
             size_t lt = 0;
             for (size_t k = 0; k < n; k++)
-                lt += r->fin_neg[k] < r->fin_neg[i] || (r->fin_neg[k] == r->fin_neg[i] && k < i);
-            if (lt == (n - 1) / 2) med = r->fin_neg[i];
+                lt += fin[k] < fin[i] || (fin[k] == fin[i] && k < i);
+            if (lt == (n - 1) / 2) med = fin[i];
         }
         fmt_num(b1, sizeof b1, med, med == floor(med) ? 0 : 1);
-        snprintf(lab, sizeof lab, "%zu of %zu runs blew up (%.1f %%); the median run ends with %s "
-                 "negative agents", nblow, n, 100.0 * nblow / n, b1);
+        snprintf(lab, sizeof lab, "%zu of %zu runs %s (%.1f %%); the median run ends with %s "
+                 "%s agents", nblow, n, pos ? "took off" : "blew up", 100.0 * nblow / n, b1, vw);
         font(&cv, S_NOTE * 1.1, 1);
         color(&cv, C_TEXT, 1);
         text(&cv, lx, top + lh + S_GAP * cv.u, 0, 0, lab);
@@ -1450,10 +1461,10 @@ static wg_status chart_finals(const char *dir, const rundata *r, const wg_render
         if (k < nb) x0 = px(&a, edge[k]) + gap, x1 = px(&a, edge[k + 1]) - gap;
         else x0 = a.x0 - 1.5 * zero_w + 0.25 * zero_w, x1 = a.x0 - 0.25 * zero_w;
         if (x1 < x0 + 1) x1 = x0 + 1;
-        color(&cv, C_NEG, 1);
+        color(&cv, c_small, 1);
         cairo_rectangle(cv.cr, x0, py(&a, (double)(c - cb)), x1 - x0, a.y1 - py(&a, (double)(c - cb)));
         cairo_fill(cv.cr);
-        color(&cv, C_NEG_DARK, 1);
+        color(&cv, c_blow, 1);
         cairo_rectangle(cv.cr, x0, py(&a, (double)c), x1 - x0, py(&a, (double)(c - cb)) - py(&a, (double)c));
         cairo_fill(cv.cr);
     }
@@ -1472,7 +1483,9 @@ static wg_status chart_finals(const char *dir, const rundata *r, const wg_render
     frame_lines(&cv, &a);
     if (!n) note_in_plot(&cv, &a, "no data: finals.csv has no runs");
     axis_labels(&cv, &a,
-                xlog ? "final negative reach, agents (logarithmic axis)" : "final negative reach, agents",
+                xlog ? (pos ? "final positive reach, agents (logarithmic axis)"
+                            : "final negative reach, agents (logarithmic axis)")
+                     : (pos ? "final positive reach, agents" : "final negative reach, agents"),
                 "runs");
     report_frame(fr, &a, lx, top, lx + lw, top + lh);
     if (fr) fr->x0 = a.x0 - 1.5 * zero_w;
@@ -1520,7 +1533,8 @@ const char wg_render_usage[] =
     "  curves.png    reach of each valence over time: median, p25-p75 and p05-p95 bands,\n"
     "                observed points when the scenario has `observed:`\n"
     "  states.png    share of agents in each state over time, in the median run\n"
-    "  finals.png    final negative reach of every run, blow-ups marked\n"
+    "  finals.png    final negative reach of every run, blow-ups marked (positive reach\n"
+    "                and take-offs with blowup.valence: positive)\n"
     "  compare.png   for a folder of `waggle compare` (with compare.csv): base and\n"
     "                variants, and the paired differences with their intervals\n"
     "  sweep.png     for a folder of `waggle sweep` (with sweep.csv): reach against one\n"

@@ -1890,13 +1890,16 @@ static void conv_scenario(cx *c, const node *r)
     if ((v = get(r, "runs"))) get_u32(c, v, "runs", 1, &s->runs);
     if ((v = get(r, "seed")) && get_uint(c, v, "seed", 0, UINT64_MAX, &u)) s->seed = u;
     if ((v = get(r, "blowup")) && need_map(c, v, "blowup")) {
-        static const char *const keys[] = {"threshold", NULL};
-        const node *t = get(v, "threshold");
+        static const char *const keys[] = {"threshold", "valence", NULL};
+        const node *t = get(v, "threshold"), *tv = get(v, "valence");
+        int k;
         check_keys(c, v, "blowup", keys, NULL);
         if (!t)
             missing(c, v, "blowup", "threshold");
         else
             get_real(c, t, "blowup.threshold", R_FRAC, &s->blowup);
+        if (tv && get_choice(c, tv, "blowup.valence", valences, &k))
+            s->blowup_valence = k ? WG_NEG : WG_POS;
     }
     if (!(v = get(r, "network")))
         missing(c, r, "", "network");
@@ -2012,6 +2015,7 @@ static wg_status build(wg_doc *doc, int deep, const char *prefix, wg_scenario **
     s->runs = DEFAULT_RUNS;
     s->seed = DEFAULT_SEED;
     s->blowup = DEFAULT_BLOWUP;
+    s->blowup_valence = WG_NEG;
     s->model.contact = WG_CONTACT_ALL;
     s->model.exposure = WG_EXPOSURE_INDEPENDENT;
     wg_params_default(&s->model.p);
@@ -2595,7 +2599,7 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
     put_pad(f, in);
     fputs("blowup: {threshold: ", f);
     put_num(f, s->blowup);
-    fputs("}\n", f);
+    fputs(s->blowup_valence == WG_POS ? ", valence: positive}\n" : "}\n", f);
     put_network(f, in, &s->net);
     put_pad(f, in);
     fputs("model:\n", f);

@@ -267,7 +267,9 @@ wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint
         wg_final f;
         wg_final_of(&r, run, &f);
         const double v[WG_SWEEP_NMETRICS] = {f.reach_pos, f.reach_neg, f.peak_critics,
-                                             f.peak_step, f.steps, f.reach_neg > threshold};
+                                             f.peak_step, f.steps,
+                                             (s->blowup_valence == WG_POS ? f.reach_pos
+                                                                          : f.reach_neg) > threshold};
         for (int m = 0; m < WG_SWEEP_NMETRICS; m++) x[(size_t)m * s->runs + run] = v[m];
     }
     row[0] = (double)p;

@@ -214,6 +214,18 @@ static void test_wilson(void **state)
     wg_wilson(3, 4, z, &lo, &hi);
     assert_true(bl.lo == lo && bl.hi == hi && lo < 0.75 && hi > 0.75);
     wg_results_free(&v);
+    /* blowup.valence positive: take-offs, 1 of 4 runs above 10.5 advocates, and
+     * more of them is better */
+    const uint32_t few[4] = {2, 0, 1, 0}, adv[4] = {3, 40, 10, 0};
+    results_of(&v, 100, 4, few, adv);
+    wg_blowup_of_v(&v, 0.105, WG_POS, &bl);
+    assert_int_equal(bl.count, 1);
+    assert_int_equal(bl.valence, WG_POS);
+    wg_blowup_of(&v, 0.105, &bl);
+    assert_int_equal(bl.count, 0);
+    assert_int_equal(wg_cmp_direction_v(WG_CMP_BLOWUP, WG_POS), 1);
+    assert_int_equal(wg_cmp_direction_v(WG_CMP_BLOWUP, WG_NEG), -1);
+    wg_results_free(&v);
 }
 
 int main(void)

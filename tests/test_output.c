@@ -117,6 +117,13 @@ static void test_writers(void **state)
     assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup\n"
                            "0,1,3,3,1,3,1\n1,1,0,0,0,2,0\n");
     free(s);
+    /* blowup.valence positive: positive reach above 0.05 × 10 agents (both runs) */
+    assert_int_equal(wg_write_finals_v(tmpdir, &r, 0.05, WG_POS, &d), WG_OK);
+    s = slurp(tmpdir, "finals.csv");
+    assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup\n"
+                           "0,1,3,3,1,3,1\n1,1,0,0,0,2,1\n");
+    free(s);
+    assert_int_equal(wg_write_finals(tmpdir, &r, 0.2, &d), WG_OK);
     s = slurp(tmpdir, "summary.csv");
     assert_non_null(strstr(s, "step,metric,mean,sd,p05,p25,p50,p75,p95\n"));
     /* step 1 critics: 3 and 0 */

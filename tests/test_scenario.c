@@ -77,6 +77,7 @@ static void assert_same(const wg_scenario *a, const wg_scenario *b, int with_var
     assert_int_equal(a->runs, b->runs);
     assert_int_equal(a->seed, b->seed);
     assert_true(a->blowup == b->blowup);
+    assert_int_equal(a->blowup_valence, b->blowup_valence);
     const wg_netspec *na = &a->net, *nb = &b->net;
     assert_int_equal(na->kind, nb->kind);
     assert_int_equal(na->directed, nb->directed);
@@ -171,6 +172,7 @@ static void test_full_example(void **state)
     assert_int_equal(s->runs, 500);
     assert_int_equal(s->seed, 20090706);
     assert_true(s->blowup == 0.01);
+    assert_int_equal(s->blowup_valence, WG_NEG);
     assert_int_equal(s->net.kind, WG_NET_BARABASI_ALBERT);
     assert_int_equal(s->net.nodes, 200000);
     assert_int_equal(s->net.edges_per_node, 4);
@@ -435,6 +437,8 @@ static const bad_case bad_cases[] = {
     {BASE "model: {stifle: nan}\n", "t.yaml:3:17: stifle: expected a probability in [0, 1], got nan"},
     {BASE "blowup: {threshold: .inf}\n",
      "t.yaml:3:21: blowup.threshold: expected a fraction in (0, 1], got .inf"},
+    {BASE "blowup: {threshold: 0.1, valence: postive}\n",
+     "t.yaml:3:35: blowup.valence: expected one of positive, negative, got postive (did you mean 'positive'?)"},
     {BASE "steps: 10\nevents:\n  - {step: 0, seed: {valence: positive, count: -3}}\n",
      "t.yaml:5:48: events.0.seed.count: expected a whole number in [1, 4294967295], got -3"},
     {BASE "steps: 10\nevents:\n  - {step: 0, seed: {valence: positive, count: 2.5}}\n",
@@ -700,7 +704,7 @@ static void test_write_roundtrip(void **state)
     const char *yaml =
         "name: \"quotes \\\" and\\ttabs: {x}\"\n"
         "about: '#1'\n"
-        "step: hour\nsteps: 24\nruns: 7\nseed: 18446744073709551615\nblowup: {threshold: 0.3}\n"
+        "step: hour\nsteps: 24\nruns: 7\nseed: 18446744073709551615\nblowup: {threshold: 0.3, valence: positive}\n"
         "network: {generate: lattice, dims: [4, 5], periodic: true}\n"
         "model: {share: 0.1, quit: {negative: 0.125}, stifle: 0.2, forget: 0.01, "
         "media: {negative: 0.001}, exposure: fractional, contact: one}\n"

@@ -33,6 +33,12 @@ int wg_cmp_direction(int metric);
 /* Value of a metric in one run; blowup_fraction is the scenario's
  * blowup.threshold (a fraction of r->agents). */
 double wg_cmp_value(const wg_results *r, uint32_t run, int metric, double blowup_fraction);
+/* As wg_cmp_value, the blow-up counted on the reach of blowup_valence (the
+ * scenario's blowup.valence: WG_NEG as above, or WG_POS, a take-off). */
+double wg_cmp_value_v(const wg_results *r, uint32_t run, int metric, double blowup_fraction,
+                      int blowup_valence);
+/* wg_cmp_direction for blowup.valence: a positive take-off is better when more. */
+int wg_cmp_direction_v(int metric, int blowup_valence);
 
 /* One row of compare.csv. Over the run pairs 0 .. min(runs) - 1 where both
  * values are finite (sentiment leaves out runs that reached nobody):
@@ -48,6 +54,10 @@ typedef struct wg_cmp_row {
 /* Compare metric m of variant against base. work holds 2 × min(runs) doubles. */
 void wg_cmp_paired(const wg_results *base, double base_blowup, const wg_results *variant,
                    double variant_blowup, int metric, double *work, wg_cmp_row *row);
+/* The same with the base's blowup.valence (both arms count blow-ups on it). */
+void wg_cmp_paired_v(const wg_results *base, double base_blowup, const wg_results *variant,
+                     double variant_blowup, int blowup_valence, int metric, double *work,
+                     wg_cmp_row *row);
 
 /* The 95 % interval of the same difference of means as if the runs were
  * not paired (Welch's t interval): what common random numbers save. */
@@ -62,14 +72,18 @@ void wg_cmp_t_interval(const double *x, size_t n, double *mean, double *lo, doub
 void wg_wilson(uint32_t k, uint32_t n, double z, double *lo, double *hi);
 
 /* Blow-ups of a set of runs: runs whose negative reach at the last step
- * exceeds threshold × agents, their share and its Wilson 95 % interval. */
+ * exceeds threshold × agents, their share and its Wilson 95 % interval.
+ * With blowup.valence positive (wg_blowup_of_v), runs whose positive reach
+ * does: the take-offs. */
 typedef struct wg_blowup {
     double threshold;     /* blowup.threshold, a fraction of agents */
-    double agents_over;   /* threshold × agents: the negative reach to exceed */
+    double agents_over;   /* threshold × agents: the reach to exceed */
     uint32_t runs, count;
     double share, lo, hi;
+    int valence;          /* WG_NEG (wg_blowup_of) or WG_POS */
 } wg_blowup;
 void wg_blowup_of(const wg_results *r, double threshold, wg_blowup *b);
+void wg_blowup_of_v(const wg_results *r, double threshold, int valence, wg_blowup *b);
 
 /* "blow-ups: K of N runs (S %, 95 % Wilson interval LO-HI %) ..." on one line. */
 void wg_blowup_print(FILE *f, const wg_blowup *b);

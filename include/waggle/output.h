@@ -69,6 +69,9 @@ void wg_stats_of(const double *x, size_t n, double *work, wg_stats *s);
 wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d);
 wg_status wg_write_summary(const char *dir, const wg_results *r, wg_diag *d);
 wg_status wg_write_finals(const char *dir, const wg_results *r, double blowup_fraction, wg_diag *d);
+/* The same, the blowup column on the reach of blowup_valence (WG_POS: a take-off). */
+wg_status wg_write_finals_v(const char *dir, const wg_results *r, double blowup_fraction,
+                            int blowup_valence, wg_diag *d);
 
 /* Print a double for CSV: shortest of %.10g; NaN as "NaN" (pandas and R read it). */
 void wg_csv_double(FILE *f, double x);

@@ -57,6 +57,8 @@ typedef struct wg_scenario {
     uint32_t runs;              /* >= 1 */
     uint64_t seed;
     double blowup;              /* blowup.threshold: fraction of agents (default 0.01) */
+    int blowup_valence;         /* blowup.valence: WG_NEG (default: a blow-up of critics) or
+                                   WG_POS (a take-off: positive reach over the threshold) */
     wg_netspec net;
     wg_model model;
     wg_segment *segments;
