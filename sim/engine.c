@@ -386,10 +386,21 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
             }
         }
         if (npos == 0 && nneg == 0) return s;
+        /* the draw only when a choice is left to chance (most hits carry one
+         * valence, and quality 1 needs none): the same words when it is made */
+        const uint64_t thr_quality = wg_threshold(p->v[WG_P_QUALITY]);
+        if (nneg == 0 && thr_quality == UINT64_C(1) << 32) {
+            (*newpos)++;
+            return WG_ADVOCATE;
+        }
+        if (npos == 0) {
+            (*newneg)++;
+            return WG_CRITIC;
+        }
         wg_rand4 r = wg_rng(seed, run, t, WG_R_AGENT, a);
         uint32_t total = npos + nneg;
-        int positive = nneg == 0 || (npos != 0 && wg_below(r.v[2], total) < npos);
-        if (positive && (uint64_t)r.v[3] < wg_threshold(p->v[WG_P_QUALITY])) {
+        int positive = nneg == 0 || wg_below(r.v[2], total) < npos;
+        if (positive && (uint64_t)r.v[3] < thr_quality) {
             (*newpos)++;
             return WG_ADVOCATE;
         }
