@@ -22,8 +22,11 @@
  *      the same p (no weights, one susceptibility for all segments, contact
  *      all or once), s skips from contact to contact: the gap before the next
  *      contact is geometric, G = floor(log U / log(1 - p)) with U = (u + 0.5)
- *      / 2^32 from word j % 4 of draw (SKIP, (j / 4) << 32 | s), j counting
- *      s's gaps in this step; P(G >= k) = (1 - p)^k, so each arc makes contact
+ *      / 2^32: gaps 0 and 1 of s in this step are words 2 and 3 of draw
+ *      (QUIET, s), whose word 0 decides in pass 1 whether s quits (rule 5;
+ *      pass 2 then draws nothing for a talker), so a talker of low degree
+ *      costs one draw a step; gap j >= 2 is word (j - 2) % 4 of draw
+ *      (SKIP, ((j - 2) / 4) << 32 | s). P(G >= k) = (1 - p)^k, so each arc makes contact
  *      independently with probability p, exactly as rule 1 says (up to the
  *      2^-32 resolution that every threshold has). Cost: about deg × p + 1
  *      draws per talker instead of one draw per arc (share 0.05: 20 times
@@ -65,7 +68,8 @@
  *      advocate with probability `quality`, else a critic; negative makes a
  *      critic. New talkers talk from step t + 1.
  *   5. In the same pass, agents talking at the start of the step go quiet
- *      with `quit` (always with contact `once`, and when stifled), quiet
+ *      with `quit` (always with contact `once`, and when stifled; exposure
+ *      independent: decided in pass 1, see 1a, and marked like stifling), quiet
  *      agents forget with `forget`. The pass counts the changes of state
  *      (counts are kept from step to step, recounted after events that change
  *      states) and writes the talker bitmap of step t + 1: row t.
@@ -294,11 +298,29 @@ static inline uint64_t gap_of(const uint64_t *tab, uint32_t u, double inv)
     return g >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)g;
 }
 
+/* Pass 1, exposure independent, for talker s: rule 5's quitting, decided
+ * here with word 0 of draw (QUIET, s) so that pass 2 need not draw again: a
+ * talker that quits is marked in `touched` like a stifled one (both go
+ * quiet). Returns the draw: words 2 and 3 are the first two gaps. */
+static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
+                                   uint32_t s, int shared)
+{
+    wg_rand4 r = wg_rng(e->sim.seed, run, t, WG_R_QUIET, s);
+    if (e->sim.model.contact == WG_CONTACT_ONCE) return r;   /* quiet anyway */
+    const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
+    if ((uint64_t)r.v[0] < wg_threshold(params_of(e, w, s)->v[WG_P_QUIT_POS + v])) {
+        const uint64_t bit = UINT64_C(1) << (s & 63);
+        if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
+        else w->touched[s >> 6] |= bit;
+    }
+    return r;
+}
+
 /* Pass 1, exposure independent, contact all or once, for talker s when every
  * arc of s has the same probability p (design note 1a): the gaps between
  * contacts are geometric, drawn from s's own keyed stream. */
 static uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
-                              uint32_t s, wg_contacts *c, int shared)
+                              uint32_t s, const wg_rand4 *first, wg_contacts *c, int shared)
 {
     const wg_graph *g = e->sim.g;
     uint64_t pos = g->out_off[s];
@@ -314,9 +336,15 @@ static uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint
     wg_rand4 block = {{0, 0, 0, 0}};
     for (uint32_t j = 0;; j++) {
         if (inv < 0) { /* p < 1: skip a geometric gap; p >= 1 tries every arc */
-            if ((j & 3) == 0)
-                block = wg_rng(e->sim.seed, run, t, WG_R_SKIP, ((uint64_t)(j >> 2) << 32) | s);
-            uint64_t gap = gap_of(tab, block.v[j & 3], inv);
+            uint32_t u;
+            if (j < 2) {
+                u = first->v[2 + j];
+            } else {
+                if (((j - 2) & 3) == 0)
+                    block = wg_rng(e->sim.seed, run, t, WG_R_SKIP, ((uint64_t)((j - 2) >> 2) << 32) | s);
+                u = block.v[(j - 2) & 3];
+            }
+            uint64_t gap = gap_of(tab, u, inv);
             if (gap >= end - pos) break;
             pos += gap;
         }
@@ -409,8 +437,9 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
     }
     if (talking(s)) {
         int v = s == WG_ADVOCATE ? WG_POS : WG_NEG;
+        /* exposure independent: pass 1 decided quitting (decide_quit) */
         int quiet = e->sim.model.contact == WG_CONTACT_ONCE || stifled;
-        if (!quiet) {
+        if (!quiet && e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
             wg_rand4 r = wg_rng(seed, run, t, WG_R_QUIET, a);
             quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
         }
@@ -540,7 +569,8 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
                     talkers[m++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
             for (uint32_t j = 0; j < m; j++) {
                 if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
-                trials += skip ? transmit_skip(e, w, run, t, talkers[j], &c, shared)
+                wg_rand4 first = decide_quit(e, w, run, t, talkers[j], shared);
+                trials += skip ? transmit_skip(e, w, run, t, talkers[j], &first, &c, shared)
                                : transmit_arcs(e, w, run, t, talkers[j], shared);
             }
             contacts_flush(e, w, run, t, &c, shared);

@@ -22,7 +22,7 @@ enum wg_purpose {
     WG_R_STIFLE,        /* stifling after a contact along arc `index` (same block scheme) */
     WG_R_PICK_ONE,      /* contact: one — which out-edge agent `index` tries */
     WG_R_AGENT,         /* per agent and step: media +, media -, valence, quality */
-    WG_R_QUIET,         /* per agent and step: quit, forget */
+    WG_R_QUIET,         /* per agent and step: quit, forget; a talker's first two gaps (words 2, 3) */
     WG_R_FRACTIONAL,    /* per agent and step: fractional hazards +, - */
     WG_R_EVENT,         /* picks and outcomes of events: index = (event << 32) | item */
     WG_R_TIE,           /* tie-breaking keys of ranked picks */
