@@ -83,7 +83,10 @@
  * costs little there), and on larger graphs when wg_engine_run is given at
  * least as many runs as threads and the extra workers fit the memory budget:
  * all workers' state at most a quarter of the physical memory. BA n = 10^6
- * at 2 threads needs 26.5 MB, n = 10^7 265 MB. Otherwise (one run, fewer
+ * at 2 threads needs 26.5 MB, n = 10^7 265 MB. A large graph's extra
+ * workers are made by the first wg_engine_run given enough runs (a lone
+ * run never pays for them); if memory refuses them, threads go inside runs
+ * instead, which needs no more memory. Otherwise (one run, fewer
  * runs than threads, or too little memory) one run at a time with every
  * thread in both passes: two barriers per step and atomics on hits, which
  * scale poorly. Both give the same counts, bit for bit: all randomness is
@@ -686,8 +689,9 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
         wg_engine_free(e);
         return st;
     }
-    e->nwork = e->across_runs ? e->threads : 1;
-    e->work = wg_calloc((size_t)e->nwork, sizeof *e->work);
+    /* large graphs: the other workers are made by the first wg_engine_run that needs them */
+    e->nwork = e->across_runs && e->n <= WG_SMALL_GRAPH ? e->threads : 1;
+    e->work = wg_calloc((size_t)e->threads, sizeof *e->work);
     if (!e->work) goto nomem;
     for (int i = 0; i < e->nwork; i++)
         if (work_alloc(e, &e->work[i]) != WG_OK) goto nomem;
@@ -748,8 +752,17 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
     int stopped = 0;
     uint64_t done = 0, trials = 0;
     double last = now_seconds();
-    /* large graphs: runs in parallel only when every thread gets a run */
-    if (e->across_runs && (e->n <= WG_SMALL_GRAPH || nruns >= (uint32_t)e->threads)) {
+    /* large graphs: runs in parallel only when every thread gets a run; the
+     * workers are made now, and if memory refuses, threads go inside runs */
+    if (e->across_runs && e->nwork < e->threads && nruns >= (uint32_t)e->threads) {
+        int k = e->nwork;
+        while (k < e->threads && work_alloc(e, &e->work[k]) == WG_OK) k++;
+        if (k == e->threads) e->nwork = k;
+        else
+            for (int i = 1; i < k; i++) work_free(&e->work[i]);
+    }
+    if (e->across_runs && e->nwork == e->threads &&
+        (e->n <= WG_SMALL_GRAPH || nruns >= (uint32_t)e->threads)) {
 #pragma omp parallel num_threads(e->threads) reduction(| : stopped) reduction(+ : trials)
         {
             wg_work *w = &e->work[omp_get_thread_num()];

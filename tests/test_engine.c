@@ -485,10 +485,14 @@ static void test_large_graph_runs_in_parallel(void **state)
     wg_diag_init(&d);
     assert_int_equal(wg_engine_new(&sim, 2, &e, &d), WG_OK);
     int workers = 0;
+    uint32_t *all = calloc(R * per, sizeof *all), *one = calloc(per, sizeof *one), sr[R];
+    assert_int_equal(wg_engine_run(e, 0, 1, one, sr, NULL, NULL, NULL, &d), WG_OK);
+    wg_engine_bytes_per_agent(e, &workers);
+    assert_int_equal(workers, 1); /* a lone run: threads inside it, one worker */
+    assert_memory_equal(c1, one, per * sizeof *one);
+    assert_int_equal(wg_engine_run(e, 0, R, all, sr, NULL, NULL, NULL, &d), WG_OK);
     wg_engine_bytes_per_agent(e, &workers);
     assert_int_equal(workers, 2); /* 250,000 agents: 6.6 MB for two workers fits any budget */
-    uint32_t *all = calloc(R * per, sizeof *all), *one = calloc(per, sizeof *one), sr[R];
-    assert_int_equal(wg_engine_run(e, 0, R, all, sr, NULL, NULL, NULL, &d), WG_OK);
     assert_memory_equal(c1, all, R * per * sizeof *all);
     for (uint32_t r = 0; r < R; r++) {
         assert_int_equal(wg_engine_run(e, r, 1, one, sr, NULL, NULL, NULL, &d), WG_OK);
