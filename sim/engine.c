@@ -143,16 +143,6 @@ static inline int talking(uint8_t s)
     return s == WG_ADVOCATE || s == WG_CRITIC;
 }
 
-static inline void add_hit(uint64_t *h, uint64_t inc, int shared)
-{
-    if (shared) {
-#pragma omp atomic
-        *h += inc;
-    } else {
-        *h += inc;
-    }
-}
-
 static inline void put_floats(uint64_t *h, float a, float b)
 {
     uint32_t ua, ub;
