@@ -292,10 +292,10 @@ static inline uint64_t gap_of(const uint64_t *tab, uint32_t u, double inv)
  * here with word 0 of draw (QUIET, s) so that pass 2 need not draw again: a
  * talker that quits is marked in `touched` like a stifled one (both go
  * quiet). Returns the draw: words 2 and 3 are the first two gaps. */
-static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
-                                   uint32_t s, int shared)
+static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t t, uint32_t s,
+                                   wg_rand4 r, int shared)
 {
-    wg_rand4 r = wg_rng(e->sim.seed, run, t, WG_R_QUIET, s);
+    (void)t;
     if (e->sim.model.contact == WG_CONTACT_ONCE) return r;   /* quiet anyway */
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
     if ((uint64_t)r.v[0] < wg_threshold(params_of(e, w, s)->v[WG_P_QUIT_POS + v])) {
@@ -550,6 +550,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     reduction(+ : trials)
         for (size_t ch = 0; ch < nchunks; ch++) {
             uint32_t talkers[WG_CHUNK_AGENTS];
+            wg_rand4 draws[WG_CHUNK_AGENTS];
             wg_contacts c;
             uint32_t m = 0;
             c.n = 0;
@@ -557,9 +558,13 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
             for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++)
                 for (uint64_t bits = w->talk[i]; bits; bits &= bits - 1)
                     talkers[m++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+            /* the talkers' (QUIET, s) draws in one simple loop, which the
+             * compiler can vectorise */
+            const uint64_t seed = e->sim.seed;
+            for (uint32_t j = 0; j < m; j++) draws[j] = wg_rng(seed, run, t, WG_R_QUIET, talkers[j]);
             for (uint32_t j = 0; j < m; j++) {
                 if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
-                wg_rand4 first = decide_quit(e, w, run, t, talkers[j], shared);
+                wg_rand4 first = decide_quit(e, w, t, talkers[j], draws[j], shared);
                 trials += skip ? transmit_skip(e, w, run, t, talkers[j], &first, &c, shared)
                                : transmit_arcs(e, w, run, t, talkers[j], shared);
             }
