@@ -394,6 +394,8 @@ static wg_status check_spec(const wg_netspec *s, wg_diag *d)
  * once what cannot fit instead of letting the machine swap or be killed. */
 #define WG_BYTES_PER_EDGE 48.0
 #define WG_BYTES_PER_NODE 64.0
+/* waggle's Barabási–Albert: 4 bytes an edge of targets, then the CSR (8). */
+#define WG_BA_BYTES_PER_EDGE 16.0
 
 static double expected_edges(const wg_netspec *s)
 {
@@ -428,7 +430,9 @@ static wg_status check_memory(const wg_netspec *s, wg_diag *d)
     } else if (s->kind == WG_NET_LATTICE) {
         nodes = (double)s->dims[0] * s->dims[1];
     }
-    double need = nodes * WG_BYTES_PER_NODE + expected_edges(s) * WG_BYTES_PER_EDGE;
+    double need = nodes * WG_BYTES_PER_NODE +
+                  expected_edges(s) * (s->kind == WG_NET_BARABASI_ALBERT ? WG_BA_BYTES_PER_EDGE
+                                                                        : WG_BYTES_PER_EDGE);
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     double have = pages > 0 && page > 0 ? (double)pages * page : INFINITY;
     struct rlimit rl;
