@@ -298,7 +298,7 @@ static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t t, u
     (void)t;
     if (e->sim.model.contact == WG_CONTACT_ONCE) return r;   /* quiet anyway */
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
-    if ((uint64_t)r.v[0] < wg_threshold(params_of(e, w, s)->v[WG_P_QUIT_POS + v])) {
+    if ((uint64_t)r.v[0] < w->quit_thr[(e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v]) {
         const uint64_t bit = UINT64_C(1) << (s & 63);
         if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
         else w->touched[s >> 6] |= bit;
@@ -535,6 +535,10 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     wg_events_media(e, t, pulse);
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
     const int skip = !fractional && prepare_skip(e, w);
+    if (!fractional) /* decide_quit's thresholds, per parameter table and valence */
+        for (size_t k = 0; k < (e->seg_of ? e->sim.nsegments + 1 : 1); k++)
+            for (int v = 0; v < 2; v++)
+                w->quit_thr[2 * k + (size_t)v] = wg_threshold(w->table[k].v[WG_P_QUIT_POS + v]);
     const int full = needs_full_pass(e, w, pulse);
     int nthreads = shared ? e->threads : 1;
     uint64_t trials = 0;
@@ -655,6 +659,7 @@ static void work_free(wg_work *w)
     free(w->skip);
     free(w->gap_tab);
     free(w->gap_inv);
+    free(w->quit_thr);
     free(w->table);
     free(w->overridden);
     memset(w, 0, sizeof *w);   /* wg_engine_free may see it again after a failed work_alloc */
@@ -674,8 +679,9 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->overridden = wg_calloc(e->sim.nsegments + 1, sizeof *w->overridden);
     w->gap_tab = wg_malloc((size_t)WG_GAP_TABLES * WG_GAP_BUCKETS, sizeof *w->gap_tab);
     w->gap_inv = wg_calloc(WG_GAP_TABLES, sizeof *w->gap_inv);
+    w->quit_thr = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->quit_thr);
     if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
-        !w->table || !w->overridden || !w->gap_tab || !w->gap_inv) {
+        !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr) {
         work_free(w);
         return WG_ENOMEM;
     }

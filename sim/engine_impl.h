@@ -21,6 +21,7 @@ typedef struct wg_work {
     uint64_t *touched;   /* bitmap, n bits: hit in this step (pass 2 resolves talk | touched) */
     double *skip;        /* 2 × (nsegments + 1): per table and valence, see prepare_skip in engine.c */
     uint64_t *gap_tab;   /* WG_GAP_TABLES × WG_GAP_BUCKETS: gap tables of the first classes (engine.c, note 1a) */
+    uint64_t *quit_thr;  /* 2 × (nsegments + 1): thresholds of quit per table and valence, this step */
     double *gap_inv;     /* WG_GAP_TABLES: the 1 / log(1 - p) each table was built for (0: none) */
     uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
