@@ -25,9 +25,10 @@
  *      / 2^32: gaps 0 and 1 of s in this step are words 2 and 3 of draw
  *      (QUIET, s), whose word 0 decides in pass 1 whether s quits (rule 5;
  *      pass 2 then draws nothing for a talker), so a talker of low degree
- *      costs one draw a step; gap j >= 2 is word (j - 2) % 4 of draw
- *      (SKIP, ((j - 2) / 4) << 32 | s). P(G >= k) = (1 - p)^k, so each arc makes contact
- *      independently with probability p, exactly as rule 1 says (up to the
+ *      costs one draw a step (the (QUIET, s) draws of a chunk of talkers
+ *      are made in one loop, which the compiler vectorises); gap j >= 2 is
+ *      word (j - 2) % 4 of draw (SKIP, ((j - 2) / 4) << 32 | s).
+ *      P(G >= k) = (1 - p)^k, so each arc makes contact independently with probability p, exactly as rule 1 says (up to the
  *      2^-32 resolution that every threshold has). Cost: about deg × p + 1
  *      draws per talker instead of one draw per arc (share 0.05: 20 times
  *      fewer on a large degree), and arcs without contact are never read.
@@ -41,8 +42,8 @@
  *      the formula, bit for bit, so it changes no output. A table is built
  *      (a few thousand logarithms) once per worker, class and valence when
  *      its p changes, before the pass, for the first WG_GAP_TABLES / 2
- *      parameter tables; later ones use the formula. Otherwise (weights, segments with their own
- *      susceptibility, contact one) arc e makes contact when word e % 4 of
+ *      parameter tables; later ones use the formula. Otherwise (weights,
+ *      segments with their own susceptibility, contact one) arc e makes contact when word e % 4 of
  *      draw (EDGE, e / 4) is below p: the random word is drawn before the
  *      neighbour's state is read, which is cheaper than the memory access it
  *      often avoids. The price of skipping: a what-if that changes p moves
@@ -69,8 +70,8 @@
  *      critic. New talkers talk from step t + 1.
  *   5. In the same pass, agents talking at the start of the step go quiet
  *      with `quit` (always with contact `once`, and when stifled; exposure
- *      independent: decided in pass 1, see 1a, and marked like stifling), quiet
- *      agents forget with `forget`. The pass counts the changes of state
+ *      independent: decided in pass 1, see 1a, and marked like stifling),
+ *      quiet agents forget with `forget`. The pass counts the changes of state
  *      (counts are kept from step to step, recounted after events that change
  *      states) and writes the talker bitmap of step t + 1: row t.
  *
@@ -90,10 +91,12 @@
  * at 2 threads needs 26.5 MB, n = 10^7 265 MB. A large graph's extra
  * workers are made by the first wg_engine_run given enough runs (a lone
  * run never pays for them); if memory refuses them, threads go inside runs
- * instead, which needs no more memory. Otherwise (one run, fewer
- * runs than threads, or too little memory) one run at a time with every
- * thread in both passes: two barriers per step and atomics on hits, which
- * scale poorly. Both give the same counts, bit for bit: all randomness is
+ * instead, which needs no more memory. Otherwise (one run, fewer runs
+ * than threads, or too little memory) one run at a time with every thread
+ * in both passes: two barriers per step and atomics on hits, which scale
+ * well on an idle machine (1.9 at 2 threads on BA 10^6) but badly on a busy
+ * one, where a thread waiting for a core holds the other at every barrier.
+ * Both give the same counts, bit for bit: all randomness is
  * keyed to (seed, run, step, purpose, agent or arc).
  */
 #include <math.h>
