@@ -295,10 +295,9 @@ static inline uint64_t gap_of(const uint64_t *tab, uint32_t u, double inv)
  * here with word 0 of draw (QUIET, s) so that pass 2 need not draw again: a
  * talker that quits is marked in `touched` like a stifled one (both go
  * quiet). Returns the draw: words 2 and 3 are the first two gaps. */
-static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t t, uint32_t s,
-                                   wg_rand4 r, int shared)
+static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t s, wg_rand4 r,
+                                   int shared)
 {
-    (void)t;
     if (e->sim.model.contact == WG_CONTACT_ONCE) return r;   /* quiet anyway */
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
     if ((uint64_t)r.v[0] < w->quit_thr[(e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v]) {
@@ -571,7 +570,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
             for (uint32_t j = 0; j < m; j++) draws[j] = wg_rng(seed, run, t, WG_R_QUIET, talkers[j]);
             for (uint32_t j = 0; j < m; j++) {
                 if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
-                wg_rand4 first = decide_quit(e, w, t, talkers[j], draws[j], shared);
+                wg_rand4 first = decide_quit(e, w, talkers[j], draws[j], shared);
                 trials += skip ? transmit_skip(e, w, run, t, talkers[j], &first, &c, shared)
                                : transmit_arcs(e, w, run, t, talkers[j], shared);
             }
