@@ -20,6 +20,8 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "wg_test.h"
+
 #include "waggle/fit.h"
 
 static char tmp[64];
@@ -28,22 +30,14 @@ static char waggle[256];
 static int setup(void **state)
 {
     (void)state;
-    const char *b = getenv("BUILD");
-    snprintf(waggle, sizeof waggle, "%s/waggle", b && *b ? b : "build");
-    if (access(waggle, X_OK) != 0) {
-        fprintf(stderr, "test_fit: %s not found (build it first)\n", waggle);
-        return -1;
-    }
-    strcpy(tmp, "/tmp/wg-fit-XXXXXX");
-    return mkdtemp(tmp) ? 0 : -1;
+    if (wg_test_find_waggle(waggle, sizeof waggle, 0, "test_fit") != 0) return -1;
+    return wg_test_mkdtemp(tmp, "fit");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return wg_test_rmdir(tmp);
 }
 
 static char *path_of(const char *name)
@@ -57,24 +51,12 @@ static char *path_of(const char *name)
 
 static void write_file(const char *name, const char *text)
 {
-    FILE *f = fopen(path_of(name), "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    assert_int_equal(wg_test_write(tmp, name, text), 0);
 }
 
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-    s[n] = '\0';
-    fclose(f);
-    return s;
+    return wg_test_slurp(path, NULL);
 }
 
 /* Run `waggle ARGS` (from the temporary folder) with stderr captured. */

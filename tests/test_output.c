@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "wg_test.h"
+
 #include "waggle/output.h"
 
 static char tmpdir[64];
@@ -20,32 +22,20 @@ static char tmpdir[64];
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/wg-output-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return wg_test_mkdtemp(tmpdir, "output");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return wg_test_rmdir(tmpdir);
 }
 
 static char *slurp(const char *dir, const char *name)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
+    return wg_test_slurp(path, NULL);
 }
 
 /* Only real names in the folder: no temporary file left behind. */

@@ -24,6 +24,8 @@
 #include <png.h>
 #include <cmocka.h>
 
+#include "wg_test.h"
+
 #include "waggle/render.h"
 
 static char tmp[64];
@@ -31,16 +33,13 @@ static char tmp[64];
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmp, "/tmp/wg-render-XXXXXX");
-    return mkdtemp(tmp) ? 0 : -1;
+    return wg_test_mkdtemp(tmp, "render");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return wg_test_rmdir(tmp);
 }
 
 /* Write tmp/SUB/NAME (SUB created when missing). */
@@ -391,17 +390,7 @@ static void test_compare(void **state)
 
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-    s[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return s;
+    return wg_test_slurp(path, len);
 }
 
 static int sh(const char *fmt, ...)

@@ -27,6 +27,8 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "wg_test.h"
+
 #define NOBODY_UID 65534
 #define NOBODY_GID 65534
 
@@ -36,39 +38,20 @@ static char waggle[512];
 static int setup(void **state)
 {
     (void)state;
-    const char *b = getenv("BUILD");
-    char rel[256];
-    snprintf(rel, sizeof rel, "%s/waggle", b && *b ? b : "build");
-    if (!realpath(rel, waggle) || access(waggle, X_OK) != 0) {
-        fprintf(stderr, "test_robustness: %s not found (build it first)\n", rel);
-        return -1;
-    }
-    strcpy(tmp, "/tmp/wg-rob-XXXXXX");
-    if (!mkdtemp(tmp)) return -1;
+    if (wg_test_find_waggle(waggle, sizeof waggle, 1, "test_robustness") != 0) return -1;
+    if (wg_test_mkdtemp(tmp, "rob") != 0) return -1;
     return chmod(tmp, 0755);   /* the user nobody must reach the files */
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return wg_test_rmdir(tmp);
 }
 
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-    s[n] = '\0';
-    fclose(f);
-    if (len) *len = (size_t)n;
-    return s;
+    return wg_test_slurp(path, len);
 }
 
 static void path_of(char *buf, size_t size, const char *name)

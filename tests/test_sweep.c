@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "wg_test.h"
+
 #include "waggle/sweep.h"
 
 static char tmp[64];
@@ -33,38 +35,20 @@ static char waggle[4096];
 static int setup(void **state)
 {
     (void)state;
-    const char *b = getenv("BUILD");
-    char rel[200];
-    snprintf(rel, sizeof rel, "%s/waggle", b && *b ? b : "build");
     /* absolute: the commands run inside the temporary folder */
-    if (access(rel, X_OK) != 0 || !realpath(rel, waggle)) {
-        fprintf(stderr, "test_sweep: %s not found (build it first)\n", rel);
-        return -1;
-    }
-    strcpy(tmp, "/tmp/wg-sweep-XXXXXX");
-    return mkdtemp(tmp) ? 0 : -1;
+    if (wg_test_find_waggle(waggle, sizeof waggle, 1, "test_sweep") != 0) return -1;
+    return wg_test_mkdtemp(tmp, "sweep");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return wg_test_rmdir(tmp);
 }
 
 static char *slurp_path(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-    s[n] = '\0';
-    fclose(f);
-    return s;
+    return wg_test_slurp(path, NULL);
 }
 
 /* The text of tmp/NAME, or NULL. */
@@ -77,12 +61,7 @@ static char *slurp(const char *name)
 
 static void write_file(const char *name, const char *text)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmp, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    assert_int_equal(wg_test_write(tmp, name, text), 0);
 }
 
 /* Run `waggle ARGS` (ARGS may use %1$s for the temporary folder) with

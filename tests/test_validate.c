@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "wg_test.h"
+
 #include "waggle/validate.h"
 
 static char tmp[64];
@@ -28,22 +30,14 @@ static char waggle[256];
 static int setup(void **state)
 {
     (void)state;
-    const char *b = getenv("BUILD");
-    snprintf(waggle, sizeof waggle, "%s/waggle", b && *b ? b : "build");
-    if (access(waggle, X_OK) != 0) {
-        fprintf(stderr, "test_validate: %s not found (build it first)\n", waggle);
-        return -1;
-    }
-    strcpy(tmp, "/tmp/wg-validate-XXXXXX");
-    return mkdtemp(tmp) ? 0 : -1;
+    if (wg_test_find_waggle(waggle, sizeof waggle, 0, "test_validate") != 0) return -1;
+    return wg_test_mkdtemp(tmp, "validate");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return wg_test_rmdir(tmp);
 }
 
 static int run_cmd(const char *args, const char *out)
