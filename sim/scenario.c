@@ -2046,7 +2046,7 @@ static wg_status build(wg_doc *doc, int deep, const char *prefix, wg_scenario **
 static wg_status derive_variant(const wg_scenario *base, size_t i, wg_scenario **out, wg_diag *d)
 {
     wg_doc *doc;
-    node *root, *evs = NULL, *vr;
+    node *root, *evs = NULL, *set = NULL, *vr;
     char prefix[PATH_LEN + 32], label[PATH_LEN + 64];
     wg_status st = WG_OK;
     int replace = 0;
@@ -2061,9 +2061,12 @@ static wg_status derive_variant(const wg_scenario *base, size_t i, wg_scenario *
     root = doc->root;
     long vi = map_find(root, "variants");
     vr = root->vals[vi]->vals[i];
-    const node *set = get(vr, "set"), *ve = get(vr, "events"), *rp = get(vr, "replace_events");
+    const node *vs = get(vr, "set"), *ve = get(vr, "events"), *rp = get(vr, "replace_events");
     replace = rp && bool_value(rp) == 1;
     if (ve && !(evs = node_copy(ve))) goto oom;
+    /* a copy: an override may replace the variant's own `set` map in doc
+     * (`--set variants.v.set.variants.v.set.x=1`) while we walk it */
+    if (vs && !(set = node_copy(vs))) goto oom;
     for (size_t k = 0; set && k < set->n; k++) {
         node *val = node_copy(set->vals[k]);
         size_t src;
@@ -2077,6 +2080,8 @@ static wg_status derive_variant(const wg_scenario *base, size_t i, wg_scenario *
         if (rc == SET_OOM) goto oom;
         if (rc == SET_BAD) st = WG_EINPUT;
     }
+    node_free(set);
+    set = NULL;
     node_remove(root, (size_t)map_find(root, "variants"));
     long ei = map_find(root, "events");
     if (evs && (replace || ei < 0)) {
@@ -2108,6 +2113,7 @@ static wg_status derive_variant(const wg_scenario *base, size_t i, wg_scenario *
     }
     return build(doc, 0, prefix, out, d);
 oom:
+    node_free(set);
     node_free(evs);
     doc_free(doc);
     wg_diag_error(d, WG_ENOMEM, "out of memory while deriving a variant");

@@ -801,6 +801,32 @@ static void test_alloc_failures(void **state)
     assert_true(k < 100000);
 }
 
+/* Found by the --set fuzzer: an override that rewrites a variant's own `set`
+ * map while the variant is being derived (a use after free under ASan). */
+static void test_variant_set_rewrites_itself(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "name: fuzzed overrides\n"
+        "steps: 30\n"
+        "network: {generate: barabasi-albert, nodes: 500, edges_per_node: 3}\n"
+        "variants:\n"
+        "  - {name: louder, set: {share.negative: 0.12}}\n";
+    const char *sets[1] = {
+        "variants.louder.set.variants.louder.set.share.negative=0.:share.negative=0.:"};
+    wg_diag d;
+    wg_scenario *s = NULL, *v = NULL;
+    wg_diag_init(&d);
+    assert_int_equal(wg_scenario_parse(text, sizeof text - 1, "base.yaml", NULL, sets, 1, &s, &d),
+                     WG_OK);
+    assert_int_equal(wg_scenario_variant(s, 0, &v, &d), WG_OK);
+    assert_float_equal(v->model.p.v[WG_P_SHARE_NEG], 0.12, 0);
+    assert_int_equal(v->nvariants, 0);
+    wg_scenario_free(v);
+    wg_scenario_free(s);
+    wg_diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -818,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_write_roundtrip),
         cmocka_unit_test(test_write_indent),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_variant_set_rewrites_itself),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
