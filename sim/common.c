@@ -195,6 +195,44 @@ void wg_yaml_put_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+static int csv_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+size_t wg_csv_split(char *p, char **f, size_t max)
+{
+    size_t nf = 0;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') p++;
+        char *start = p, *out = p;
+        if (*p == '"') {
+            start = out = ++p;
+            while (*p) {
+                if (*p == '"' && p[1] == '"') {
+                    *out++ = '"';
+                    p += 2;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    *out++ = *p++;
+                }
+            }
+            while (*p && *p != ',') p++;
+        } else {
+            while (*p && *p != ',') p++;
+            out = p;
+            while (out > start && csv_blank(out[-1])) out--;
+        }
+        char sep = *p;
+        *out = '\0';
+        if (nf < max) f[nf++] = start;
+        if (!sep) return nf;
+        p++;
+    }
+}
+
 const char *wg_git_revision(void)
 {
     return WG_GIT_REV;

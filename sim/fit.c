@@ -54,48 +54,6 @@
  * Observed series.
  */
 
-/* Split a CSV line in place into at most MAX_COLS fields; returns the count. */
-static size_t csv_split(char *line, char **fields)
-{
-    size_t n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == MAX_COLS) return n;
-        while (*p == ' ' || *p == '\t') p++;
-        if (*p == '"') {
-            char *w = ++p;
-            fields[n++] = w;
-            while (*p) {
-                if (*p == '"' && p[1] == '"') {
-                    *w++ = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    *w++ = *p++;
-                }
-            }
-            while (*p && *p != ',') p++;
-            int more = *p == ',';
-            *w = '\0';
-            if (!more) return n;
-            p++;
-        } else {
-            fields[n++] = p;
-            char *c = strchr(p, ',');
-            char *end = c ? c : p + strlen(p);
-            while (end > p && isspace((unsigned char)end[-1])) end--;
-            if (!c) {
-                *end = '\0';
-                return n;
-            }
-            *end = '\0';
-            p = c + 1;
-        }
-    }
-}
-
 static int find_col(char **cols, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
@@ -150,7 +108,7 @@ wg_status wg_fit_obs_read(const char *path, const char *xcol, const char *ycol, 
         if (!*p || *p == '#') continue;
         if (!nh) {
             strcpy(header, line);
-            nh = csv_split(header, hcols);
+            nh = wg_csv_split(header, hcols, MAX_COLS);
             const char *xn = xcol ? xcol : find_col(hcols, nh, "day") >= 0 ? "day" : "step";
             xi = find_col(hcols, nh, xn);
             yi = ycol ? find_col(hcols, nh, ycol) : nh >= 3 ? 2 : nh == 2 ? 1 : -1;
@@ -177,7 +135,7 @@ wg_status wg_fit_obs_read(const char *path, const char *xcol, const char *ycol, 
             }
             continue;
         }
-        size_t nf = csv_split(line, f);
+        size_t nf = wg_csv_split(line, f, MAX_COLS);
         double x, y;
         if ((size_t)xi >= nf || (size_t)yi >= nf) {
             wg_diag_error(d, WG_EINPUT, "%s:%zu: %zu fields, expected at least %d (missing "

@@ -177,51 +177,6 @@ static int split_blank(char *p, char **f)
     }
 }
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t') s++;
-    size_t k = strlen(s);
-    while (k && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r' || s[k - 1] == '\n')) s[--k] = '\0';
-    return s;
-}
-
-/* Split a CSV line on commas, in place, undoing quotes ("a ""b""" -> a "b"). */
-static int split_csv(char *p, char **f)
-{
-    int nf = 0;
-    for (;;) {
-        while (*p == ' ' || *p == '\t') p++;
-        char *start = p, *out = p;
-        if (*p == '"') {
-            p++;
-            while (*p) {
-                if (*p == '"' && p[1] == '"') {
-                    *out++ = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    *out++ = *p++;
-                }
-            }
-            while (*p && *p != ',') p++;
-            char sep = *p;
-            *out = '\0';
-            if (nf < WG_MAX_FIELDS) f[nf++] = start;
-            if (!sep) return nf;
-            p++;
-        } else {
-            while (*p && *p != ',') p++;
-            char sep = *p;
-            *p = '\0';
-            if (nf < WG_MAX_FIELDS) f[nf++] = trim(start);
-            if (!sep) return nf;
-            p++;
-        }
-    }
-}
-
 static int is_blank_or_comment(const char *p)
 {
     while (*p == ' ' || *p == '\t') p++;
@@ -471,7 +426,7 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
             }
         }
         if (is_blank_or_comment(line)) continue;
-        int nf = r->csv ? split_csv(line, f) : split_blank(line, f);
+        int nf = r->csv ? (int)wg_csv_split(line, f, WG_MAX_FIELDS) : split_blank(line, f);
         if (r->csv && first) {
             uint64_t id;
             first = 0;

@@ -192,6 +192,29 @@ static void test_csv_double(void **state)
     assert_string_equal(buf, "3 0.1 NaN -2.5e-07");
 }
 
+static void test_csv_split(void **state)
+{
+    (void)state;
+    char *f[4];
+    char a[] = "  a , \"b \"\"c\"\"\" ,d\r\n";
+    assert_int_equal(wg_csv_split(a, f, 4), 3);
+    assert_string_equal(f[0], "a");
+    assert_string_equal(f[1], "b \"c\"");
+    assert_string_equal(f[2], "d");
+    char b[] = ",x,";
+    assert_int_equal(wg_csv_split(b, f, 4), 3);
+    assert_string_equal(f[0], "");
+    assert_string_equal(f[1], "x");
+    assert_string_equal(f[2], "");
+    char c[] = "1,2,3";   /* only max fields are stored */
+    assert_int_equal(wg_csv_split(c, f, 2), 2);
+    assert_string_equal(f[0], "1");
+    assert_string_equal(f[1], "2");
+    char e[] = "\"open, never closed";
+    assert_int_equal(wg_csv_split(e, f, 4), 1);
+    assert_string_equal(f[0], "open, never closed");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_atomic_abort),
         cmocka_unit_test(test_mkdir_nested),
         cmocka_unit_test(test_csv_double),
+        cmocka_unit_test(test_csv_split),
     };
     return cmocka_run_group_tests_name("output", tests, setup, teardown);
 }

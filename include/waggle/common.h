@@ -74,6 +74,12 @@ void wg_malloc_fail_from_env(void);
  * with arbitrary bytes (such a byte reads back as the code point U+00NN). */
 void wg_yaml_put_string(FILE *f, const char *s);
 
+/* Split one CSV line in place on commas. A quoted field loses its quotes
+ * ("a ""b""" -> a "b"); an unquoted one loses the blanks around it (space
+ * and tab; CR and LF too at its end). At most max field pointers go into f;
+ * returns how many. Used by every reader of CSV files people write. */
+size_t wg_csv_split(char *line, char **f, size_t max);
+
 /* git revision the library was built from ("unknown" outside a checkout). */
 const char *wg_git_revision(void);
 
