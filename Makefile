@@ -48,8 +48,10 @@ else
   Q := @
 endif
 
-LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
-LIB_OBJ := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
+LIB_SRC := $(wildcard sim/*.c sim/*/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_SRC := $(wildcard cmd/*.c)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libwaggle.a
 BIN := $(BUILD)/waggle
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -69,6 +71,11 @@ $(BUILD)/sim/%.o: sim/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/cmd/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
@@ -79,11 +86,19 @@ $(BUILD)/tools/%.o: tools/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(LIB): $(LIB_OBJ)
+# the archive is remade when its list of members changes, not only when a member
+# is newer; members keep their base names, so every file of sim/ has its own
+$(shell echo '$(LIB_OBJ)' > $(BUILD)/lib.objs.new && \
+  (cmp -s $(BUILD)/lib.objs.new $(BUILD)/lib.objs || mv $(BUILD)/lib.objs.new $(BUILD)/lib.objs); \
+  rm -f $(BUILD)/lib.objs.new)
+ifneq ($(words $(notdir $(LIB_SRC))),$(words $(sort $(notdir $(LIB_SRC)))))
+  $(error two files of sim/ share a base name: $(sort $(notdir $(LIB_SRC))))
+endif
+$(LIB): $(LIB_OBJ) $(BUILD)/lib.objs
 	@$(if $(Q),echo "  AR      $@")
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
-$(BIN): $(BUILD)/sim/main.o $(LIB)
+$(BIN): $(CMD_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -164,4 +179,4 @@ uninstall:
 clean:
 	rm -rf build build-* out
 
--include $(wildcard $(BUILD)/sim/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)
+-include $(wildcard $(BUILD)/sim/*.d $(BUILD)/sim/*/*.d $(BUILD)/cmd/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)

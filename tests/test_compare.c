@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "waggle/cli.h"
+#include "waggle/job.h"
 #include "waggle/compare.h"
 #include "waggle/scenario.h"
 
@@ -36,8 +36,9 @@ static const char scenario[] =
     "  - {name: early answer, set: {events.2.step: 3}}\n";
 
 typedef struct arms {
-    wg_scenario *s[5];
-    wg_results r[5];
+    wg_scenario *s[5];     /* the jobs' */
+    wg_results r[5];       /* views of the jobs' results */
+    wg_job *job[5];
     wg_graph *g;
 } arms;
 
@@ -51,19 +52,21 @@ static void run_arms(arms *a)
                      WG_OK);
     assert_int_equal(a->s[0]->nvariants, 4);
     assert_int_equal(wg_graph_build(&a->s[0]->net, a->s[0]->seed, &a->g, &d), WG_OK);
+    wg_job_run_params rp;
+    wg_job_run_params_default(&rp);
+    rp.threads = 2;
     for (size_t i = 0; i < 5; i++) {
         if (i) assert_int_equal(wg_scenario_variant(a->s[0], i - 1, &a->s[i], &d), WG_OK);
-        assert_int_equal(wg_cli_simulate(a->s[i], a->g, 2, 1, &a->r[i], NULL, &d), WG_OK);
+        assert_int_equal(wg_job_open_scenario(a->s[i], a->g, &a->job[i], &d), WG_OK);
+        assert_int_equal(wg_job_run(a->job[i], &rp, &d), WG_OK);
+        a->r[i] = *wg_job_results(a->job[i]);
     }
     wg_diag_free(&d);
 }
 
 static void free_arms(arms *a)
 {
-    for (size_t i = 0; i < 5; i++) {
-        wg_results_free(&a->r[i]);
-        wg_scenario_free(a->s[i]);
-    }
+    for (size_t i = 5; i-- > 0;) wg_job_free(a->job[i]);
     wg_graph_free(a->g);
 }
 

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "waggle/cli.h"
+#include "waggle/job.h"
 #include "waggle/engine.h"
 #include "waggle/graph.h"
 #include "waggle/rng.h"
@@ -93,7 +93,7 @@ static wg_status fx_try(fx *f, wg_graph *g, const char *body, wg_diag *d)
     wg_status st = wg_scenario_parse(text, strlen(text), "ev.yaml", NULL, NULL, 0, &f->s, d);
     if (st != WG_OK) return st;
     wg_sim sim;
-    wg_sim_from_scenario(&sim, f->s, g);
+    wg_job_sim_of(f->s, g, &sim);
     return wg_engine_new(&sim, 2, &f->e, d);
 }
 
@@ -487,7 +487,7 @@ static void test_seed_ties(void **state)
                          WG_OK);
         wg_graph *g = star(12);
         wg_sim sim;
-        wg_sim_from_scenario(&sim, s, g);
+        wg_job_sim_of(s, g, &sim);
         uint32_t first = 0, second = 0, k1 = UINT32_MAX, k2 = UINT32_MAX;
         for (uint32_t a = 1; a <= 12; a++) {
             uint32_t key = wg_rng(seed, UINT32_MAX, 0, WG_R_TIE, a).v[0];

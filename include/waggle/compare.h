@@ -90,7 +90,5 @@ void wg_blowup_print(FILE *f, const wg_blowup *b);
 
 /* `waggle compare` (cmd_compare.c): argv from the subcommand's name on;
  * returns the exit status. Its --help text. */
-int wg_cmd_compare(int argc, char **argv);
-extern const char wg_compare_usage[];
 
 #endif

@@ -9,6 +9,7 @@
 #ifndef WAGGLE_FIT_H
 #define WAGGLE_FIT_H
 
+#include <signal.h>
 #include "waggle/common.h"
 
 /* An observed cumulative series. */
@@ -54,7 +55,26 @@ typedef struct wg_bass_fit {
 wg_status wg_fit_bass(const double *t, const double *y, size_t n, wg_bass_fit *out, wg_diag *d);
 
 /* The `waggle fit` command (argv[0] is "fit"); returns the exit status. */
-int wg_fit_main(int argc, char **argv);
-extern const char wg_fit_usage[];
+/* What to fit (`waggle fit`). Fill with wg_fit_params_default. */
+typedef struct wg_fit_params {
+    const char *scenario;          /* path; NULL: the Bass model alone (needs bass, observed) */
+    const char *const *sets;       /* overrides KEY=VALUE */
+    size_t nsets;
+    const char *out_dir;           /* NULL: out/<stem>-fit, or out/bass-fit */
+    int threads;                   /* 0: OpenMP's default */
+    int quiet;                     /* no progress lines on stderr */
+    const char *observed;          /* the observed CSV (NULL: the scenario's observed.file) */
+    const char *fit;               /* comma-separated keys */
+    const char *x, *y;             /* its columns (NULL: the scenario's, or defaults) */
+    int bass;                      /* fit the Bass model too */
+    volatile sig_atomic_t *stop;   /* polled between iterations, or NULL */
+    int argc;                      /* the command line, for the calibrated file and manifest */
+    char **argv;
+} wg_fit_params;
+void wg_fit_params_default(wg_fit_params *p);
+
+/* Fit, print the fitted values (standard output), and write params.csv, fit.csv,
+ * the calibrated scenario and its run folder. Bad input writes nothing. */
+wg_status wg_fit_run(const wg_fit_params *p, wg_diag *d);
 
 #endif

@@ -85,8 +85,8 @@ wg_status wg_render_sweep(const char *dir, const wg_render_opts *o, wg_render_fr
  * "answered-on-day-1"; "" → "variant"). Caller frees; NULL when out of memory. */
 char *wg_render_slug(const char *name);
 
-/* `waggle render DIR [--size WxH] [--dpi N]`: argv[0] is "render". */
-int wg_render_main(int argc, char **argv);
-extern const char wg_render_usage[];
+/* The charts of a folder: compare.png for a compare folder, sweep.png for a sweep
+ * folder, else the run charts (what `waggle render DIR` draws). */
+wg_status wg_render_folder(const char *dir, const wg_render_opts *o, wg_diag *d);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "waggle/common.h"
 #include "waggle/graph.h"
+#include "waggle/job.h"
 #include "waggle/scenario.h"
 
 /* Metrics of sweep.csv, in the order written: those of finals.csv, then blowup. */
@@ -50,12 +51,37 @@ uint64_t wg_sweep_hash(const wg_scenario *s);
  * base's graph when no swept key changes the network (NULL: build the
  * point's own). threads as wg_engine_new. */
 wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint64_t p,
-                         const wg_graph *g, int threads, double *row, wg_diag *d);
+                         const wg_graph *g, const wg_job_run_params *rp, double *row,
+                         wg_diag *d);
 
-/* The commands: `waggle sweep` and `waggle merge` (argv from the command's name on). */
-int wg_sweep_main(int argc, char **argv);
-int wg_merge_main(int argc, char **argv);
-extern const char wg_sweep_usage[];
-extern const char wg_merge_usage[];
+/* How to run a sweep (`waggle sweep`). Fill with wg_sweep_params_default. */
+typedef struct wg_sweep_params {
+    const char *scenario;          /* path */
+    const char *const *sets;       /* overrides KEY=VALUE */
+    size_t nsets;
+    const char *out_dir;           /* NULL: wg_sweep_default_out */
+    int threads;                   /* 0: OpenMP's default */
+    int quiet;                     /* no lines on stderr */
+    int shard, shards;             /* run points p with p mod shards = shard; default 0/1 */
+    int resume;                    /* keep the points the journals of out_dir hold */
+    wg_progress_fn progress;       /* (ud, points done, points to do) on rank 0, or NULL */
+    void *progress_ud;
+    volatile sig_atomic_t *stop;   /* polled between steps, or NULL */
+    int argc;                      /* the command line, for the manifest */
+    char **argv;
+} wg_sweep_params;
+void wg_sweep_params_default(wg_sweep_params *p);
+
+/* Run the sweep on every rank (MPI, when built with it: call wg_par_init first);
+ * rank 0 writes sweep.csv, manifest.yaml and sweep.png into the folder. */
+wg_status wg_sweep_run(const wg_sweep_params *p, wg_diag *d);
+/* "out/<stem>", or "out/<stem>-shard-K-of-N" for a shard. Caller frees. */
+char *wg_sweep_default_out(const char *scenario, int shard, int shards);
+
+/* Join the shard folders dirs[0..n-1] of one sweep into out (NULL: out/merged):
+ * sweep.csv byte for byte as one unsharded sweep, manifest.yaml, sweep.png.
+ * Refused (WG_EINPUT, nothing written): different scenarios or seeds, a shard
+ * given twice, a missing shard, a folder without a finished sweep. */
+wg_status wg_sweep_merge(const char *const *dirs, size_t n, const char *out, wg_diag *d);
 
 #endif

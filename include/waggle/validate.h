@@ -61,10 +61,7 @@ size_t wg_validate_failures(const wg_validate_table *t);
 void wg_validate_print(const wg_validate_table *t, FILE *f);
 void wg_validate_write_csv(const wg_validate_table *t, FILE *f);
 
-/* The command `waggle validate [--quick] [--csv FILE] [-t THREADS] [--share-error F]`:
- * argv[0] is "validate". Exit status: 0 all pass, 1 some check failed or a
- * runtime failure, 2 bad option. */
-int wg_validate_main(int argc, char **argv);
-extern const char wg_validate_usage[];
+/* Write the table as CSV to path (a temporary name, then renamed). */
+wg_status wg_validate_save_csv(const wg_validate_table *t, const char *path, wg_diag *d);
 
 #endif

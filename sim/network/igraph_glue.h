@@ -1,5 +1,5 @@
 /*
- * graph_igraph.h — private glue between igraph and waggle's graph builders
+ * igraph_glue.h — private glue between igraph and waggle's graph builders
  * (generate.c, import.c), the only files that include igraph.h. Not installed.
  *
  * igraph is made to report errors instead of aborting, and an igraph_t is

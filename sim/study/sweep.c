@@ -1,5 +1,5 @@
 /*
- * sweep.c — `waggle sweep` and `waggle merge`: parameter sweeps over grid or
+ * sweep.c — the studies behind `waggle sweep` and `waggle merge`: parameter sweeps over grid or
  * Sobol designs, on one machine (threads), on many (MPI ranks, parallel.c)
  * and as job-array shards joined afterwards.
  *
@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "waggle/cli.h"
+#include "waggle/job.h"
 #include "waggle/parallel.h"
 #include "waggle/render.h"
 #include "waggle/sweep.h"
@@ -217,16 +217,15 @@ static void point_value(const wg_sweep_design *z, uint64_t p, size_t i, char *bu
 }
 
 wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint64_t p,
-                         const wg_graph *g, int threads, double *row, wg_diag *d)
+                         const wg_graph *g, const wg_job_run_params *rp, double *row,
+                         wg_diag *d)
 {
     char vals[WG_SOBOL_MAX_DIM][48];
     const char *vp[WG_SOBOL_MAX_DIM];
     const char **vpp = vp;
     char (*heap)[48] = NULL;
     wg_scenario *s = NULL;
-    wg_graph *own = NULL;
-    wg_engine *e = NULL;
-    wg_results r = {0};
+    wg_job *j = NULL;
     double *x = NULL, *work = NULL;
     wg_status st;
     if (z->naxes > WG_SOBOL_MAX_DIM) {   /* a grid may have more keys than a Sobol design */
@@ -245,17 +244,13 @@ wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint
         vpp[i] = b;
     }
     if ((st = wg_scenario_with(base, z->naxes, z->keys, vpp, &s, d)) != WG_OK) goto done;
-    if (!g) {
-        if ((st = wg_graph_build(&s->net, s->seed, &own, d)) != WG_OK) goto done;
-        g = own;
-    }
-    wg_sim sim;
-    wg_sim_from_scenario(&sim, s, g);
-    if ((st = wg_engine_new(&sim, threads, &e, d)) != WG_OK) goto done;
-    if ((st = wg_results_alloc(&r, s->runs, s->steps, g->n, d)) != WG_OK) goto done;
-    if ((st = wg_engine_run(e, 0, s->runs, r.counts, r.steps_run, NULL, NULL, &wg_cli_stop, d)) !=
-        WG_OK)
-        goto done;
+    st = wg_job_open_scenario(s, g, &j, d);
+    s = NULL;   /* the job's now */
+    if (st != WG_OK) goto done;
+    if ((st = wg_job_run(j, rp, d)) != WG_OK) goto done;
+    s = (wg_scenario *)wg_job_scenario(j);
+    g = wg_job_graph(j);
+    const wg_results *rr = wg_job_results(j);
     x = wg_malloc((size_t)s->runs * WG_SWEEP_NMETRICS, sizeof *x);
     work = wg_malloc(s->runs, sizeof *work);
     if (!x || !work) {
@@ -265,7 +260,7 @@ wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint
     const double threshold = s->blowup * g->n;   /* as finals.csv's blowup column */
     for (uint32_t run = 0; run < s->runs; run++) {
         wg_final f;
-        wg_final_of(&r, run, &f);
+        wg_final_of(rr, run, &f);
         const double v[WG_SWEEP_NMETRICS] = {f.reach_pos, f.reach_neg, f.peak_critics,
                                              f.peak_step, f.steps,
                                              (s->blowup_valence == WG_POS ? f.reach_pos
@@ -282,10 +277,8 @@ wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint
 done:
     free(x);
     free(work);
-    wg_results_free(&r);
-    wg_engine_free(e);
-    wg_graph_free(own);
-    wg_scenario_free(s);
+    if (j) wg_job_free(j);
+    else wg_scenario_free(s);
     free(heap);
     if (vpp != vp) free((void *)vpp);
     return st;
@@ -482,90 +475,29 @@ static wg_status write_csv(const char *dir, const wg_sweep_design *z, const doub
 
 /* ---- waggle sweep --------------------------------------------------------------- */
 
-const char wg_sweep_usage[] =
-    "usage: waggle sweep SCENARIO [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] [--set KEY=VALUE]...\n"
-    "                    [--shard K/N] [--resume] [--quiet]\n"
-    "\n"
-    "Run every point of the scenario's sweep: section (grid or sobol), each with all its\n"
-    "runs and the same seed (common random numbers), and write into DIR (default\n"
-    "out/<scenario name>, or out/<scenario name>-shard-K-of-N with --shard):\n"
-    "  sweep.csv      one row per point and metric: point,<one column per swept key>,\n"
-    "                 metric,mean,sd,p05,p50,p95; metrics reach_positive, reach_negative,\n"
-    "                 peak_critics, peak_step, steps (as finals.csv) and blowup (share of\n"
-    "                 runs whose negative reach, positive with blowup.valence: positive,\n"
-    "                 exceeds blowup.threshold x agents)\n"
-    "  manifest.yaml  as `waggle run`, plus the sweep's hash, points and shard\n"
-    "\n"
-    "options:\n"
-    "  -o, -r, -s, -t, --set, -q   as `waggle run`\n"
-    "  --shard K/N      run only points p with p mod N = K (K from 0 to N-1), e.g. for a\n"
-    "                   Slurm job array: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\n"
-    "                   with --array=0-(N-1); join the shards with `waggle merge`\n"
-    "  --resume         keep the points a killed or interrupted sweep into DIR finished\n"
-    "                   (its journal) and run the rest; the output is the same\n"
-    "\n"
-    "Built with `make MPI=1`, `mpirun -np R waggle sweep ...` shares the points among R\n"
-    "ranks (dynamic scheduling; rank 0 writes); the output does not depend on R.\n"
-    "exit status: 0 done, 1 runtime failure (memory, disk, interrupted), 2 bad input\n";
 
-typedef struct sweep_opts {
-    int shard, shards;
-    int resume;
-} sweep_opts;
-
-static int sweep_extra(void *ud, int argc, char **argv, int i, int *used, wg_diag *d)
+char *wg_sweep_default_out(const char *scenario, int shard, int shards)
 {
-    sweep_opts *so = ud;
-    if (strcmp(argv[i], "--resume") == 0) {
-        so->resume = 1;
-        *used = 1;
-        return 1;
-    }
-    if (strcmp(argv[i], "--shard") == 0) {
-        *used = 2;
-        if (i + 1 >= argc) {
-            wg_diag_error(d, WG_EINPUT, "option --shard needs a value K/N");
-            return 1;
-        }
-        const char *v = argv[i + 1];
-        char *end, *end2;
-        errno = 0;
-        long k = strtol(v, &end, 10), n = -1;
-        if (end != v && *end == '/') n = strtol(end + 1, &end2, 10);
-        if (errno || end == v || *end != '/' || *end2 || n < 1 || n > 1000000 || k < 0 || k >= n)
-            wg_diag_error(d, WG_EINPUT, "--shard %s: expected K/N with 0 <= K < N (K counts "
-                          "from 0, as Slurm's --array=0-(N-1) does)", v);
-        so->shard = (int)k;
-        so->shards = (int)n;
-        return 1;
-    }
-    return 0;
-}
-
-static char *default_out(const char *scenario, const sweep_opts *so)
-{
-    char *base = wg_cli_default_out(scenario);
-    if (!base || so->shards == 1) return base;
+    char *base = wg_job_default_out(scenario);
+    if (!base || shards == 1) return base;
     size_t n = strlen(base) + 48;
     char *s = wg_malloc(n, 1);
-    if (s) snprintf(s, n, "%s-shard-%d-of-%d", base, so->shard, so->shards);
+    if (s) snprintf(s, n, "%s-shard-%d-of-%d", base, shard, shards);
     free(base);
     return s;
 }
 
-/* Print d on rank 0 only (every rank loads the same scenario: one message is enough). */
-static int sweep_report(wg_diag *d, wg_status st)
+void wg_sweep_params_default(wg_sweep_params *p)
 {
-    if (wg_par_rank() == 0 || (st != WG_OK && st != WG_EINPUT)) wg_diag_print(d, stderr);
-    wg_diag_free(d);
-    return wg_status_exit(st);
+    memset(p, 0, sizeof *p);
+    p->shards = 1;
 }
 
-int wg_sweep_main(int argc, char **argv)
+wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
 {
-    wg_diag d;
-    wg_cli_opts o;
-    sweep_opts so = {0, 1, 0};
+    const wg_sweep_params o = *so;
+    const int argc = o.argc;
+    char **const argv = o.argv;
     wg_scenario *s = NULL;
     wg_graph *g = NULL;
     wg_sweep_design z = {0};
@@ -575,26 +507,28 @@ int wg_sweep_main(int argc, char **argv)
     uint64_t *pending = NULL;
     double *table = NULL, *mine = NULL, *gathered = NULL;
     int fd = -1;
-    const int rank = (wg_par_init(), wg_par_rank()), ranks = wg_par_size();
+    const int rank = wg_par_rank(), ranks = wg_par_size();
     double t0 = now_seconds();
-    wg_diag_init(&d);
-    wg_status st = wg_cli_parse(argc, argv, 1, &o, sweep_extra, &so, &d);
-    if (st != WG_OK) goto done;
-    if ((st = wg_scenario_load(o.scenario, o.sets, o.nsets, &s, &d)) != WG_OK) goto done;
-    if ((st = wg_sweep_design_make(s, &z, &d)) != WG_OK) goto done;
+    wg_job_run_params rp;
+    wg_job_run_params_default(&rp);
+    rp.threads = o.threads;
+    rp.stop = o.stop;
+    wg_status st;
+    if ((st = wg_scenario_load(o.scenario, o.sets, o.nsets, &s, d)) != WG_OK) goto done;
+    if ((st = wg_sweep_design_make(s, &z, d)) != WG_OK) goto done;
     const uint64_t hash = wg_sweep_hash(s);
-    out = o.out_dir ? wg_strdup(o.out_dir) : default_out(o.scenario, &so);
+    out = o.out_dir ? wg_strdup(o.out_dir) : wg_sweep_default_out(o.scenario, o.shard, o.shards);
     done = wg_calloc(z.npoints, 1);
     pending = wg_malloc(z.npoints, sizeof *pending);
     if (!out || !done || !pending) goto nomem;
     if (rank == 0 && !(table = wg_calloc(z.npoints * WG_SWEEP_ROW, sizeof *table))) goto nomem;
-    if (!changes_network(&z) && (st = wg_graph_build(&s->net, s->seed, &g, &d)) != WG_OK) goto done;
+    if (!changes_network(&z) && (st = wg_graph_build(&s->net, s->seed, &g, d)) != WG_OK) goto done;
     /* the folder, the journals of earlier attempts, and what is already done */
     uint64_t resumed = 0;
     if (rank == 0) {
-        if ((st = wg_mkdir_p(out, &d)) != WG_OK) goto fail_all;
-        if (so.resume)
-            st = journal_read(out, hash, z.npoints, done, table, &resumed, &d);
+        if ((st = wg_mkdir_p(out, d)) != WG_OK) goto fail_all;
+        if (o.resume)
+            st = journal_read(out, hash, z.npoints, done, table, &resumed, d);
         else
             journal_remove_all(out);
         if (st != WG_OK) goto fail_all;
@@ -603,7 +537,7 @@ int wg_sweep_main(int argc, char **argv)
     wg_par_barrier();
     uint64_t npending = 0, nshard = 0;
     for (uint64_t p = 0; p < z.npoints; p++)
-        if (in_shard(p, so.shard, so.shards)) {
+        if (in_shard(p, o.shard, o.shards)) {
             nshard++;
             if (!done[p]) pending[npending++] = p;
         }
@@ -611,16 +545,13 @@ int wg_sweep_main(int argc, char **argv)
     snprintf(name, sizeof name, JOURNAL_PREFIX "%d", rank);
     if (!(jpath = path_join(out, name))) goto nomem;
     if ((fd = open(jpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
-        wg_diag_error(&d, st = WG_EIO, "%s: cannot open the sweep journal: %s", jpath,
+        wg_diag_error(d, st = WG_EIO, "%s: cannot open the sweep journal: %s", jpath,
                       strerror(errno));
         goto fail_all;
     }
     if (!(mine = wg_malloc(npending ? npending : 1, WG_SWEEP_ROW * sizeof *mine))) goto nomem;
-    if ((st = wg_par_counter_new(&counter, &d)) != WG_OK) goto done;
-    wg_cli_signals();
-    wg_progress bar;
-    wg_progress_init(&bar, "points", o.quiet || rank != 0);
-    if (so.resume && rank == 0 && !o.quiet)
+    if ((st = wg_par_counter_new(&counter, d)) != WG_OK) goto done;
+    if (o.resume && rank == 0 && !o.quiet)
         fprintf(stderr, "waggle: resuming: %llu of %llu points already done\n",
                 (unsigned long long)(nshard - npending), (unsigned long long)nshard);
     size_t nmine = 0;
@@ -628,20 +559,19 @@ int wg_sweep_main(int argc, char **argv)
         uint64_t i = wg_par_counter_next(counter);
         if (i >= npending) break;
         double *row = mine + nmine * WG_SWEEP_ROW;
-        st = wg_sweep_point(s, &z, pending[i], g, o.threads, row, &d);
-        if (st == WG_OK) st = journal_append(fd, hash, row, &d);
+        st = wg_sweep_point(s, &z, pending[i], g, &rp, row, d);
+        if (st == WG_OK) st = journal_append(fd, hash, row, d);
         if (st != WG_OK) break;
         nmine++;
-        wg_progress_update(&bar, i + 1, npending);
+        if (o.progress && rank == 0) o.progress(o.progress_ud, i + 1, npending);
     }
-    wg_progress_end(&bar);
     if (st != WG_OK) {
         if (st == WG_EINTR)
-            wg_diag_note(&d, "%s: the finished points are kept; run the same command with "
+            wg_diag_note(d, "%s: the finished points are kept; run the same command with "
                          "--resume to finish", out);
         goto fail_all;
     }
-    if ((st = wg_par_gather(mine, nmine, WG_SWEEP_ROW, &gathered, &npending, &d)) != WG_OK)
+    if ((st = wg_par_gather(mine, nmine, WG_SWEEP_ROW, &gathered, &npending, d)) != WG_OK)
         goto done;
     if (rank == 0) {
         for (uint64_t k = 0; k < npending; k++) {
@@ -651,14 +581,14 @@ int wg_sweep_main(int argc, char **argv)
         char extra[160];
         snprintf(extra, sizeof extra, "sweep: {hash: \"%016llx\", points: %llu, shard: %d, "
                  "shards: %d}\n", (unsigned long long)hash, (unsigned long long)z.npoints,
-                 so.shard, so.shards);
+                 o.shard, o.shards);
         wg_graph_stats gs, *gsp = NULL;
-        if (g && wg_graph_stats_compute(g, &gs, NULL, &d) == WG_OK) gsp = &gs;
+        if (g && wg_graph_stats_compute(g, &gs, NULL, d) == WG_OK) gsp = &gs;
         wg_manifest m = {s, gsp, o.threads ? o.threads : wg_engine_default_threads(), ranks,
                          now_seconds() - t0, argc, argv, "sweep"};
-        if ((st = write_csv(out, &z, table, so.shard, so.shards, &d)) != WG_OK) goto done;
-        if ((st = wg_write_manifest_extra(out, &m, extra, &d)) != WG_OK) goto done;
-        if ((st = wg_render_sweep(out, NULL, NULL, &d)) != WG_OK) goto done;
+        if ((st = write_csv(out, &z, table, o.shard, o.shards, d)) != WG_OK) goto done;
+        if ((st = wg_manifest_write(out, &m, extra, d)) != WG_OK) goto done;
+        if ((st = wg_render_sweep(out, NULL, NULL, d)) != WG_OK) goto done;
         if (fd >= 0) close(fd);
         fd = -1;
         journal_remove_all(out);
@@ -671,12 +601,12 @@ int wg_sweep_main(int argc, char **argv)
 fail_all:
     /* a failure on one rank (the others may be waiting in a collective call) */
     if (ranks > 1) {
-        wg_diag_print(&d, stderr);
+        wg_diag_print(d, stderr);
         wg_par_abort(wg_status_exit(st));
     }
     goto done;
 nomem:
-    wg_diag_error(&d, st = WG_ENOMEM, "out of memory: a sweep of %llu points",
+    wg_diag_error(d, st = WG_ENOMEM, "out of memory: a sweep of %llu points",
                   (unsigned long long)z.npoints);
     goto fail_all;
 done:
@@ -692,22 +622,11 @@ done:
     wg_sweep_design_free(&z);
     wg_graph_free(g);
     wg_scenario_free(s);
-    wg_cli_opts_free(&o);
-    int rc = sweep_report(&d, st);
-    wg_par_finalize();
-    return rc;
+    return st;
 }
 
 /* ---- waggle merge ---------------------------------------------------------------- */
 
-const char wg_merge_usage[] =
-    "usage: waggle merge DIR... [-o OUT]\n"
-    "\n"
-    "Join the shards of a sweep (the folders written by `waggle sweep --shard K/N`) into\n"
-    "OUT/sweep.csv (default out/merged), byte for byte the file one unsharded sweep\n"
-    "writes, and OUT/manifest.yaml (the first shard's, marked as the whole sweep).\n"
-    "Refused (exit 2, nothing written): shards of different scenarios or seeds, a shard\n"
-    "given twice, a missing shard, or a shard folder without a finished sweep.\n";
 
 typedef struct shard_info {
     const char *dir;
@@ -780,37 +699,22 @@ static int cmp_line(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int wg_merge_main(int argc, char **argv)
+wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outdir, wg_diag *d)
 {
-    wg_diag d;
-    const char *outdir = "out/merged";
     shard_info *sh = NULL;
     merge_line *lines = NULL;
     size_t nsh = 0, nlines = 0;
     wg_status st = WG_OK;
-    wg_diag_init(&d);
-    if (!(sh = wg_calloc((size_t)argc, sizeof *sh))) goto nomem;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) {
-            if (i + 1 >= argc) {
-                wg_diag_error(&d, st = WG_EINPUT, "option %s needs a value", argv[i]);
-                goto done;
-            }
-            outdir = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            wg_diag_error(&d, st = WG_EINPUT, "unknown option '%s' (see --help)", argv[i]);
-            goto done;
-        } else {
-            sh[nsh++].dir = argv[i];
-        }
-    }
+    if (!outdir) outdir = "out/merged";
+    if (!(sh = wg_calloc(ndirs ? ndirs : 1, sizeof *sh))) goto nomem;
+    for (size_t i = 0; i < ndirs; i++) sh[nsh++].dir = dirs[i];
     if (nsh == 0) {
-        wg_diag_error(&d, st = WG_EINPUT, "no shard folders given (see --help)");
+        wg_diag_error(d, st = WG_EINPUT, "no shard folders given (see --help)");
         goto done;
     }
     for (size_t i = 0; i < nsh; i++)
-        if (!read_shard(&sh[i], &d)) {
-            st = d.status;
+        if (!read_shard(&sh[i], d)) {
+            st = d->status;
             goto done;
         }
     /* the same sweep: seed, scenario, points, number of shards; each shard once */
@@ -818,46 +722,46 @@ int wg_merge_main(int argc, char **argv)
     for (size_t i = 1; i < nsh; i++) {
         const shard_info *b = &sh[i];
         if (b->seed != a->seed)
-            wg_diag_error(&d, WG_EINPUT, "%s: seed %llu, but %s has seed %llu: shards of "
+            wg_diag_error(d, WG_EINPUT, "%s: seed %llu, but %s has seed %llu: shards of "
                           "different sweeps", b->dir, b->seed, a->dir, a->seed);
         else if (b->hash != a->hash || b->points != a->points)
-            wg_diag_error(&d, WG_EINPUT, "%s: a shard of a different scenario than %s "
+            wg_diag_error(d, WG_EINPUT, "%s: a shard of a different scenario than %s "
                           "(scenario hash %016llx, not %016llx)", b->dir, a->dir, b->hash, a->hash);
         else if (b->n != a->n)
-            wg_diag_error(&d, WG_EINPUT, "%s is shard %d/%d, but %s is shard %d/%d: the sweep "
+            wg_diag_error(d, WG_EINPUT, "%s is shard %d/%d, but %s is shard %d/%d: the sweep "
                           "was cut into different numbers of shards", b->dir, b->k, b->n, a->dir,
                           a->k, a->n);
-        for (size_t j = 0; j < i && !d.errors; j++)
+        for (size_t j = 0; j < i && !d->errors; j++)
             if (sh[j].k == b->k)
-                wg_diag_error(&d, WG_EINPUT, "%s and %s are both shard %d/%d: overlapping "
+                wg_diag_error(d, WG_EINPUT, "%s and %s are both shard %d/%d: overlapping "
                               "shards", sh[j].dir, b->dir, b->k, b->n);
     }
-    if (!d.errors)
+    if (!d->errors)
         for (int k = 0; k < a->n; k++) {
             size_t j = 0;
             while (j < nsh && sh[j].k != k) j++;
             if (j == nsh)
-                wg_diag_error(&d, WG_EINPUT, "shard %d/%d is missing (%zu of %d shards given)", k,
+                wg_diag_error(d, WG_EINPUT, "shard %d/%d is missing (%zu of %d shards given)", k,
                               a->n, nsh, a->n);
         }
-    if (d.errors) {
+    if (d->errors) {
         st = WG_EINPUT;
         goto done;
     }
     /* split the CSVs into lines; check headers and that each shard holds its points */
     const char *header_end = strchr(a->csv, '\n');
     if (!header_end) {
-        wg_diag_error(&d, st = WG_EINPUT, "%s/sweep.csv: empty", a->dir);
+        wg_diag_error(d, st = WG_EINPUT, "%s/sweep.csv: empty", a->dir);
         goto done;
     }
     size_t hlen = (size_t)(header_end - a->csv) + 1, total = 0;
     for (size_t i = 0; i < nsh; i++)
         for (const char *c = sh[i].csv; *c; c++) total += *c == '\n';
     if (!(lines = wg_malloc(total ? total : 1, sizeof *lines))) goto nomem;
-    for (size_t i = 0; i < nsh && !d.errors; i++) {
+    for (size_t i = 0; i < nsh && !d->errors; i++) {
         const char *c = sh[i].csv;
         if (strncmp(c, a->csv, hlen) != 0) {
-            wg_diag_error(&d, WG_EINPUT, "%s/sweep.csv: its header differs from %s/sweep.csv's",
+            wg_diag_error(d, WG_EINPUT, "%s/sweep.csv: its header differs from %s/sweep.csv's",
                           sh[i].dir, a->dir);
             break;
         }
@@ -871,7 +775,7 @@ int wg_merge_main(int argc, char **argv)
             unsigned long long p = strtoull(c, &end, 10);
             if (!e || end == c || *end != ',' || p >= a->points ||
                 p % (unsigned)sh[i].n != (unsigned)sh[i].k) {
-                wg_diag_error(&d, WG_EINPUT, "%s/sweep.csv:%zu: not a row of shard %d/%d",
+                wg_diag_error(d, WG_EINPUT, "%s/sweep.csv:%zu: not a row of shard %d/%d",
                               sh[i].dir, lineno, sh[i].k, sh[i].n);
                 break;
             }
@@ -883,34 +787,34 @@ int wg_merge_main(int argc, char **argv)
         }
         unsigned long long want = (a->points - (unsigned)sh[i].k + (unsigned)sh[i].n - 1) /
                                   (unsigned)sh[i].n;
-        if (!d.errors && seen != want)
-            wg_diag_error(&d, WG_EINPUT, "%s/sweep.csv: %llu points, shard %d/%d of %llu points "
+        if (!d->errors && seen != want)
+            wg_diag_error(d, WG_EINPUT, "%s/sweep.csv: %llu points, shard %d/%d of %llu points "
                           "has %llu", sh[i].dir, seen, sh[i].k, sh[i].n, a->points, want);
     }
-    if (d.errors) {
+    if (d->errors) {
         st = WG_EINPUT;
         goto done;
     }
     qsort(lines, nlines, sizeof *lines, cmp_line);
     wg_out o;
-    if ((st = wg_mkdir_p(outdir, &d)) != WG_OK) goto done;
-    if ((st = wg_out_open(&o, outdir, "sweep.csv", &d)) != WG_OK) goto done;
+    if ((st = wg_mkdir_p(outdir, d)) != WG_OK) goto done;
+    if ((st = wg_out_open(&o, outdir, "sweep.csv", d)) != WG_OK) goto done;
     fwrite(a->csv, 1, hlen, o.f);
     for (size_t i = 0; i < nlines; i++) fwrite(lines[i].text, 1, lines[i].len, o.f);
-    if ((st = wg_out_commit(&o, &d)) != WG_OK) goto done;
+    if ((st = wg_out_commit(&o, d)) != WG_OK) goto done;
     /* the manifest: the first shard's, now describing the whole sweep */
-    if ((st = wg_out_open(&o, outdir, "manifest.yaml", &d)) != WG_OK) goto done;
+    if ((st = wg_out_open(&o, outdir, "manifest.yaml", d)) != WG_OK) goto done;
     const char *sl = strstr(a->manifest, "\nsweep: {hash: \"") + 1, *se = strchr(sl, '\n');
     fprintf(o.f, "# merged by waggle merge from %zu shards\n", nsh);
     fwrite(a->manifest, 1, (size_t)(sl - a->manifest), o.f);
     fprintf(o.f, "sweep: {hash: \"%016llx\", points: %llu, shard: 0, shards: 1}", a->hash,
             a->points);
     fputs(se ? se : "\n", o.f);
-    if ((st = wg_out_commit(&o, &d)) != WG_OK) goto done;
-    st = wg_render_sweep(outdir, NULL, NULL, &d);
+    if ((st = wg_out_commit(&o, d)) != WG_OK) goto done;
+    st = wg_render_sweep(outdir, NULL, NULL, d);
     goto done;
 nomem:
-    wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+    wg_diag_error(d, st = WG_ENOMEM, "out of memory");
 done:
     for (size_t i = 0; sh && i < nsh; i++) {
         free(sh[i].manifest);
@@ -918,7 +822,5 @@ done:
     }
     free(sh);
     free(lines);
-    wg_diag_print(&d, stderr);
-    wg_diag_free(&d);
-    return wg_status_exit(st);
+    return st;
 }

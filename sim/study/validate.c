@@ -1247,43 +1247,8 @@ wg_status wg_validate_run(const wg_validate_opts *o, wg_validate_table *t, wg_di
     return WG_OK;
 }
 
-const char wg_validate_usage[] =
-    "usage: waggle validate [--quick] [--csv FILE] [-t THREADS] [--share-error F]\n"
-    "\n"
-    "Run the validation suite: every classic model as a setting of waggle's model\n"
-    "(SIR, Bass, Maki-Thompson, independent cascade, IC-N, SIS, Goldenberg's bad news),\n"
-    "simulated and compared with theory computed by the suite. Prints the table\n"
-    "(model, reference, quantity, theory, simulated mean, standard error, tolerance,\n"
-    "z, pass/fail); a check passes when |z| < 4, z = (simulated - theory) /\n"
-    "sqrt(se^2 + tolerance^2), the tolerance being non-zero only where the theory is\n"
-    "a limit (large N, small share). Fixed seeds: the same table on any thread count.\n"
-    "\n"
-    "options:\n"
-    "  --quick            smaller networks and fewer runs (seconds; the test suite's size)\n"
-    "  --csv FILE         also write the table as CSV: model,reference,quantity,theory,\n"
-    "                     simulated,se,tolerance,z,pass,runs\n"
-    "  -t, --threads N    engine threads (default: all cores)\n"
-    "  --share-error F    multiply every simulated share by 1 + F, theory unchanged\n"
-    "                     (e.g. 0.1: shows that the checks catch a 10 %% error)\n"
-    "\n"
-    "exit status: 0 every check passed, 1 a check failed (or a runtime failure),\n"
-    "2 bad option\n";
 
-static int parse_number(const char *opt, const char *s, double lo, double hi, double *out,
-                        wg_diag *d)
-{
-    char *end;
-    double v = s ? strtod(s, &end) : 0;
-    if (!s || end == s || *end || !(v >= lo && v <= hi)) {
-        wg_diag_error(d, WG_EINPUT, "option %s: expected a number from %g to %g, got '%s'", opt,
-                      lo, hi, s ? s : "");
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static wg_status write_csv(const wg_validate_table *t, const char *path, wg_diag *d)
+wg_status wg_validate_save_csv(const wg_validate_table *t, const char *path, wg_diag *d)
 {
     size_t len = strlen(path) + 16;
     char *tmp = wg_malloc(len, 1);
@@ -1309,58 +1274,4 @@ static wg_status write_csv(const wg_validate_table *t, const char *path, wg_diag
     }
     free(tmp);
     return WG_OK;
-}
-
-int wg_validate_main(int argc, char **argv)
-{
-    wg_validate_opts o = {0, 0, 0.0};
-    wg_validate_table t = {0};
-    const char *csv = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    wg_status st = WG_OK;
-    for (int i = 1; i < argc && st == WG_OK; i++) {
-        const char *a = argv[i];
-        double v;
-        if (strcmp(a, "--quick") == 0) {
-            o.quick = 1;
-        } else if (strcmp(a, "--csv") == 0) {
-            if (i + 1 >= argc) {
-                wg_diag_error(&d, st = WG_EINPUT, "option --csv: expected a file name");
-                break;
-            }
-            csv = argv[++i];
-        } else if (strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0) {
-            if (parse_number(a, i + 1 < argc ? argv[i + 1] : NULL, 1, 1024, &v, &d) != 0 ||
-                v != floor(v)) {
-                if (!d.errors) wg_diag_error(&d, WG_EINPUT, "option %s: expected a whole number", a);
-                st = WG_EINPUT;
-                break;
-            }
-            o.threads = (int)v;
-            i++;
-        } else if (strcmp(a, "--share-error") == 0) {
-            if (parse_number(a, i + 1 < argc ? argv[i + 1] : NULL, -0.5, 1.0, &o.share_error,
-                             &d) != 0) {
-                st = WG_EINPUT;
-                break;
-            }
-            i++;
-        } else {
-            wg_diag_error(&d, st = WG_EINPUT, "validate: unknown option '%s' (see waggle "
-                          "validate --help)", a);
-        }
-    }
-    if (st == WG_OK) st = wg_validate_run(&o, &t, &d);
-    if (st == WG_OK) {
-        wg_validate_print(&t, stdout);
-        fflush(stdout);
-        if (csv) st = write_csv(&t, csv, &d);
-    }
-    int bad = st == WG_OK && wg_validate_failures(&t) > 0;
-    wg_diag_print(&d, stderr);
-    wg_diag_free(&d);
-    wg_validate_table_free(&t);
-    if (st != WG_OK) return wg_status_exit(st);
-    return bad ? 1 : 0;
 }

@@ -35,7 +35,7 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_vector.h>
 
-#include "waggle/cli.h"
+#include "waggle/job.h"
 #include "waggle/fit.h"
 
 #define MAX_LINE 4096          /* longest line of an observed CSV file */
@@ -383,6 +383,7 @@ typedef struct fit_ctx {
     int metric;
     const wg_fit_obs *obs;
     int threads;
+    volatile sig_atomic_t *stop;   /* polled between iterations and steps, or NULL */
     uint32_t steps;
     double *med;                /* steps: median trajectory of the last evaluation */
     double *res;                /* n: residuals of the last evaluation */
@@ -502,22 +503,19 @@ static wg_status derive(fit_ctx *c, const double *u, wg_scenario **out, wg_diag 
 static wg_status simulate(fit_ctx *c, const double *u, double *p05, double *p95, wg_diag *d)
 {
     wg_scenario *s = NULL;
-    wg_graph *own = NULL;
-    wg_results r = {0};
+    wg_job *j = NULL;
     wg_status st = derive(c, u, &s, d);
     if (st != WG_OK) return st;
-    const wg_graph *g = c->g;
-    if (c->network_keys) {
-        if ((st = wg_graph_build(&s->net, s->seed, &own, d)) != WG_OK) goto done;
-        g = own;
-    }
-    if ((st = wg_cli_simulate(s, g, c->threads, 1, &r, NULL, d)) != WG_OK) goto done;
-    st = trajectory(&r, c->metric, c->med, p05, p95, d);
+    if ((st = wg_job_open_scenario(s, c->network_keys ? NULL : c->g, &j, d)) != WG_OK) return st;
+    wg_job_run_params rp;
+    wg_job_run_params_default(&rp);
+    rp.threads = c->threads;
+    rp.stop = c->stop;
+    if ((st = wg_job_run(j, &rp, d)) != WG_OK) goto done;
+    st = trajectory(wg_job_results(j), c->metric, c->med, p05, p95, d);
     c->evaluations++;
 done:
-    wg_results_free(&r);
-    wg_graph_free(own);
-    wg_scenario_free(s);
+    wg_job_free(j);
     return st;
 }
 
@@ -893,89 +891,8 @@ done:
 }
 
 /* ------------------------------------------------------------------------
- * The command.
+ * The study behind `waggle fit`.
  */
-const char wg_fit_usage[] =
-    "usage: waggle fit SCENARIO --fit KEY[,KEY...] [--observed CSV] [--x COL] [--y COL]\n"
-    "                  [--bass] [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] [--set KEY=VALUE]...\n"
-    "       waggle fit --bass --observed CSV [--x COL] [--y COL] [-o DIR]\n"
-    "\n"
-    "Calibrate scenario keys to an observed cumulative series by minimising the squared\n"
-    "log error between the readings and scale x the median over runs of the observed\n"
-    "metric (observed.metric; default the reach of the valence seeded first). Every\n"
-    "candidate runs with the same seed and runs (common random numbers); the search is\n"
-    "a Nelder-Mead simplex (GSL) on logit (probabilities) or log (other) values.\n"
-    "KEY is any scalar --set key (share.negative, quit.negative, network.nodes,\n"
-    "events.2.media.amplitude, segments.NAME.activity, ...) or observed.scale, the\n"
-    "observed units per agent, solved in closed form (geometric mean of reading/model).\n"
-    "\n"
-    "The observed series is --observed CSV, else the scenario's observed.file; columns\n"
-    "--x (default the scenario's observed.x, or day) in steps and --y (default\n"
-    "observed.y, or the third column) with cumulative counts; '#' lines are comments.\n"
-    "\n"
-    "Prints the fitted values with standard errors and 95 % intervals (from the\n"
-    "Jacobian at the optimum, central differences), RMS log error and R^2 on log scale,\n"
-    "and writes into DIR (default out/<scenario name>-fit):\n"
-    "  params.csv    model,parameter,value,se,lo95,hi95 (waggle and, with --bass, bass)\n"
-    "  fit.csv       step,observed,fitted_p05,fitted_p50,fitted_p95,bass\n"
-    "  <scenario>.yaml  the scenario file with the fitted values set, comments kept\n"
-    "  run/          the calibrated scenario's run folder (series, summary, finals,\n"
-    "                manifest, observed.csv and charts: curves.png shows the fit over\n"
-    "                the readings on the fitted scale)\n"
-    "With --bass the Bass (1969) model F(t) = m(1-e^-(p+q)t)/(1+(q/p)e^-(p+q)t) is\n"
-    "also fitted to the readings (log least squares, gsl_multifit_nlinear); without a\n"
-    "scenario only the Bass fit is made.\n"
-    "\n"
-    "options:\n"
-    "  --fit KEYS        comma-separated keys to fit\n"
-    "  --observed CSV    observed series (default: the scenario's observed.file)\n"
-    "  --x COL, --y COL  its columns\n"
-    "  --bass            fit the Bass model too (or alone, without a scenario)\n"
-    "  -o, --out DIR     output folder\n"
-    "  -r, -s, -t, --set as for waggle run (runs and seed of every candidate)\n"
-    "  -q, --quiet       no progress lines\n"
-    "exit status: 0 done, 1 runtime failure, 2 bad input (nothing written)\n";
-
-typedef struct fit_opts {
-    const char *observed, *fit, *x, *y;
-    int bass;
-} fit_opts;
-
-static int fit_extra(void *ud, int argc, char **argv, int i, int *used, wg_diag *d)
-{
-    fit_opts *f = ud;
-    const char **slot = NULL;
-    if (!strcmp(argv[i], "--bass")) {
-        f->bass = 1;
-        *used = 1;
-        return 1;
-    }
-    if (!strcmp(argv[i], "--observed")) slot = &f->observed;
-    else if (!strcmp(argv[i], "--fit")) slot = &f->fit;
-    else if (!strcmp(argv[i], "--x")) slot = &f->x;
-    else if (!strcmp(argv[i], "--y")) slot = &f->y;
-    else return 0;
-    if (i + 1 >= argc) wg_diag_error(d, WG_EINPUT, "option %s needs a value", argv[i]);
-    else *slot = argv[i + 1];
-    *used = 2;
-    return 1;
-}
-
-/* Does argv name a scenario (a non-option argument)? */
-static int has_scenario(int argc, char **argv)
-{
-    static const char *const with_value[] = {"-o", "--out", "-r", "--runs", "-s", "--seed", "-t",
-                                             "--threads", "--set", "--observed", "--fit", "--x",
-                                             "--y", NULL};
-    for (int i = 1; i < argc; i++) {
-        int takes = 0;
-        for (int j = 0; with_value[j]; j++)
-            if (!strcmp(argv[i], with_value[j])) takes = 1;
-        if (takes) i++;
-        else if (argv[i][0] != '-' || !argv[i][1]) return 1;
-    }
-    return 0;
-}
 
 static void print_bass(const wg_bass_fit *b, const char *step)
 {
@@ -1077,7 +994,7 @@ static wg_status fit_scenario(fit_ctx *c, int quiet, wg_diag *d)
         gsl_error_handler_t *old = gsl_set_error_handler_off();
         int rc = gsl_multimin_fminimizer_set(m, &fn, x, step);
         for (int it = 0; rc == GSL_SUCCESS && it < NM_MAX_ITER && c->status == WG_OK; it++) {
-            if (wg_cli_stop) {
+            if (c->stop && *c->stop) {
                 c->status = WG_EINTR;
                 wg_diag_error(d, WG_EINTR, "interrupted");
                 break;
@@ -1179,12 +1096,14 @@ static void print_fit(const fit_ctx *c, const char *scenario, uint32_t runs)
  * was fitted, so its run folder draws the fit over the readings. Fills
  * c->med, p05/p95 (p95 in c's own buffer via p05 + steps) and c->res. */
 static wg_status final_run(fit_ctx *c, const double *u, const wg_fit_obs *obs,
-                           const char *observed, wg_scenario **fitted, wg_graph **fg,
-                           wg_results *r, double *p05, wg_diag *d)
+                           const char *observed, wg_job **job, double *p05, wg_diag *d)
 {
-    wg_status st = derive(c, u, fitted, d);
+    wg_scenario *fs = NULL;
+    wg_status st = derive(c, u, &fs, d);
     if (st != WG_OK) return st;
-    wg_observed *ob = &(*fitted)->observed;
+    if ((st = wg_job_open_scenario(fs, c->network_keys ? NULL : c->g, job, d)) != WG_OK)
+        return st;
+    wg_observed *ob = &fs->observed;
     double scale = c->scale;
     if (observed) {
         char *f = wg_strdup(observed), *x = wg_strdup(obs->xcol), *y = wg_strdup(obs->ycol);
@@ -1202,13 +1121,14 @@ static wg_status final_run(fit_ctx *c, const double *u, const wg_fit_obs *obs,
         ob->present = 1;
     }
     ob->scale = scale;
-    const wg_graph *g = c->g;
-    if (c->network_keys) {
-        if ((st = wg_graph_build(&(*fitted)->net, (*fitted)->seed, fg, d)) != WG_OK) return st;
-        g = *fg;
-    }
-    if ((st = wg_cli_simulate(*fitted, g, c->threads, 1, r, NULL, d)) != WG_OK) return st;
-    if ((st = trajectory(r, c->metric, c->med, p05, p05 + c->steps, d)) != WG_OK) return st;
+    wg_job_run_params rp;
+    wg_job_run_params_default(&rp);
+    rp.threads = c->threads;
+    rp.stop = c->stop;
+    if ((st = wg_job_run(*job, &rp, d)) != WG_OK) return st;
+    if ((st = trajectory(wg_job_results(*job), c->metric, c->med, p05, p05 + c->steps, d)) !=
+        WG_OK)
+        return st;
     residuals(c);
     c->scale = scale;
     return WG_OK;
@@ -1223,11 +1143,16 @@ static void command_line(char *buf, size_t len, int argc, char **argv)
     }
 }
 
-int wg_fit_main(int argc, char **argv)
+void wg_fit_params_default(wg_fit_params *p)
 {
-    wg_diag d;
-    wg_cli_opts o;
-    fit_opts fo = {0};
+    memset(p, 0, sizeof *p);
+}
+
+wg_status wg_fit_run(const wg_fit_params *fp, wg_diag *dd)
+{
+    const wg_fit_params o = *fp, fo = *fp;
+    const int argc = fp->argc;
+    char **const argv = fp->argv;
     wg_scenario *s = NULL;
     wg_graph *g = NULL;
     wg_fit_obs obs = {0};
@@ -1235,75 +1160,55 @@ int wg_fit_main(int argc, char **argv)
     wg_bass_fit bass;
     char *out = NULL, *text = NULL, *rundir = NULL;
     double *p05 = NULL, *p95 = NULL;
-    wg_scenario *fitted = NULL;
-    wg_graph *fg = NULL;
-    wg_results r = {0};
-    int with_scenario = has_scenario(argc, argv);
+    wg_job *fj = NULL;
+    const int with_scenario = fp->scenario != NULL;
     wg_status st = WG_OK;
     memset(&c, 0, sizeof c);
-    memset(&o, 0, sizeof o);
-    wg_diag_init(&d);
-    c.d = &d;
+    c.d = dd;
+    c.stop = fp->stop;
 
-    if (with_scenario) {
-        if ((st = wg_cli_parse(argc, argv, 1, &o, fit_extra, &fo, &d)) != WG_OK) goto done;
-    } else {
-        /* Bass alone: the same options, no scenario */
-        for (int i = 1; i < argc && st == WG_OK; i++) {
-            int used = 0;
-            if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) && i + 1 < argc)
-                o.out_dir = argv[++i];
-            else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
-                o.quiet = 1;
-            else if (fit_extra(&fo, argc, argv, i, &used, &d) && !d.errors)
-                i += used - 1;
-            else if (!d.errors)
-                wg_diag_error(&d, WG_EINPUT, "option '%s' needs a scenario or is unknown (see "
-                              "--help)", argv[i]);
-            if (d.errors) st = WG_EINPUT;
-        }
-        if (st != WG_OK) goto done;
+    if (!with_scenario) {
         if (!fo.bass) {
-            wg_diag_error(&d, st = WG_EINPUT, "no scenario file given (see --help; --bass fits "
+            wg_diag_error(dd, st = WG_EINPUT, "no scenario file given (see --help; --bass fits "
                           "the Bass model alone)");
             goto done;
         }
         if (!fo.observed) {
-            wg_diag_error(&d, st = WG_EINPUT, "--bass without a scenario needs --observed CSV");
+            wg_diag_error(dd, st = WG_EINPUT, "--bass without a scenario needs --observed CSV");
             goto done;
         }
     }
     if (with_scenario) {
         if (!fo.fit) {
-            wg_diag_error(&d, st = WG_EINPUT, "--fit KEY[,KEY...] is required with a scenario "
+            wg_diag_error(dd, st = WG_EINPUT, "--fit KEY[,KEY...] is required with a scenario "
                           "(e.g. --fit share.negative,observed.scale)");
             goto done;
         }
-        if ((st = wg_scenario_load(o.scenario, o.sets, o.nsets, &s, &d)) != WG_OK) goto done;
+        if ((st = wg_scenario_load(o.scenario, o.sets, o.nsets, &s, dd)) != WG_OK) goto done;
         if (!fo.observed && !s->observed.present) {
-            wg_diag_error(&d, st = WG_EINPUT, "%s: no observed series: give --observed CSV or "
+            wg_diag_error(dd, st = WG_EINPUT, "%s: no observed series: give --observed CSV or "
                           "an `observed:` section", o.scenario);
             goto done;
         }
         st = wg_fit_obs_read(fo.observed ? fo.observed : s->observed.file,
-                             fo.x ? fo.x : s->observed.x, fo.y ? fo.y : s->observed.y, &obs, &d);
+                             fo.x ? fo.x : s->observed.x, fo.y ? fo.y : s->observed.y, &obs, dd);
         if (st != WG_OK) goto done;
-        if ((st = parse_keys(fo.fit, s, &c, &d)) != WG_OK) goto done;
+        if ((st = parse_keys(fo.fit, s, &c, dd)) != WG_OK) goto done;
         size_t P = c.nkeys;
         if (obs.n < P + 1) {
-            wg_diag_error(&d, st = WG_EINPUT, "%s: %zu readings for %zu fitted parameters: need "
+            wg_diag_error(dd, st = WG_EINPUT, "%s: %zu readings for %zu fitted parameters: need "
                           "at least %zu (one more than the parameters, to judge the fit)",
                           fo.observed ? fo.observed : s->observed.file, obs.n, P, P + 1);
             goto done;
         }
         if (obs.x[obs.n - 1] > s->steps - 1) {
-            wg_diag_error(&d, st = WG_EINPUT, "%s: a reading at %s %g, but the scenario runs %u "
+            wg_diag_error(dd, st = WG_EINPUT, "%s: a reading at %s %g, but the scenario runs %u "
                           "steps (0 to %u): raise steps", o.scenario, obs.xcol, obs.x[obs.n - 1],
                           s->steps, s->steps - 1);
             goto done;
         }
         /* the Bass baseline first: it is cheap, and refuses early */
-        if (fo.bass && (st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, &d)) != WG_OK) goto done;
+        if (fo.bass && (st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, dd)) != WG_OK) goto done;
         c.base = s;
         c.obs = &obs;
         c.threads = o.threads;
@@ -1313,21 +1218,20 @@ int wg_fit_main(int argc, char **argv)
         if (!(c.med = wg_malloc(s->steps, sizeof *c.med)) ||
             !(c.res = wg_malloc(obs.n, sizeof *c.res)) ||
             !(p05 = wg_malloc(2 * (size_t)s->steps, sizeof *p05))) {
-            wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+            wg_diag_error(dd, st = WG_ENOMEM, "out of memory");
             goto done;
         }
         p95 = p05 + s->steps;
         if (!c.network_keys) {
-            if ((st = wg_graph_build(&s->net, s->seed, &g, &d)) != WG_OK) goto done;
+            if ((st = wg_graph_build(&s->net, s->seed, &g, dd)) != WG_OK) goto done;
             c.g = g;
         }
         /* the start must run: picks are checked against the network here */
-        if ((st = simulate(&c, NULL, NULL, NULL, &d)) != WG_OK) goto done;
-        wg_cli_signals();
-        if ((st = fit_scenario(&c, o.quiet, &d)) != WG_OK) goto done;
+        if ((st = simulate(&c, NULL, NULL, NULL, dd)) != WG_OK) goto done;
+        if ((st = fit_scenario(&c, o.quiet, dd)) != WG_OK) goto done;
     } else {
-        if ((st = wg_fit_obs_read(fo.observed, fo.x, fo.y, &obs, &d)) != WG_OK) goto done;
-        if ((st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, &d)) != WG_OK) goto done;
+        if ((st = wg_fit_obs_read(fo.observed, fo.x, fo.y, &obs, dd)) != WG_OK) goto done;
+        if ((st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, dd)) != WG_OK) goto done;
     }
 
     /* everything is known: run the calibrated scenario once more, keeping its
@@ -1338,8 +1242,8 @@ int wg_fit_main(int argc, char **argv)
             const fit_key *k = &c.keys[c.search[j]];
             u[j] = to_search(k, k->value);
         }
-        if ((st = final_run(&c, c.nsearch ? u : NULL, &obs, fo.observed, &fitted, &fg, &r, p05,
-                            &d)) != WG_OK)
+        if ((st = final_run(&c, c.nsearch ? u : NULL, &obs, fo.observed, &fj, p05, dd)) !=
+            WG_OK)
             goto done;
         print_fit(&c, o.scenario, s->runs);
     }
@@ -1348,23 +1252,23 @@ int wg_fit_main(int argc, char **argv)
     if (o.out_dir) {
         out = wg_strdup(o.out_dir);
     } else if (with_scenario) {
-        char *base = wg_cli_default_out(o.scenario);
+        char *base = wg_job_default_out(o.scenario);
         if (base && (out = wg_malloc(strlen(base) + 5, 1))) sprintf(out, "%s-fit", base);
         free(base);
     } else {
         out = wg_strdup("out/bass-fit");
     }
     if (!out) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+        wg_diag_error(dd, st = WG_ENOMEM, "out of memory");
         goto done;
     }
-    if ((st = wg_mkdir_p(out, &d)) != WG_OK) goto done;
-    if ((st = write_params(out, with_scenario ? &c : NULL, fo.bass ? &bass : NULL, &d)) != WG_OK)
+    if ((st = wg_mkdir_p(out, dd)) != WG_OK) goto done;
+    if ((st = write_params(out, with_scenario ? &c : NULL, fo.bass ? &bass : NULL, dd)) != WG_OK)
         goto done;
     uint32_t steps = with_scenario ? s->steps : (uint32_t)ceil(obs.x[obs.n - 1]) + 1;
     if ((st = write_series(out, steps, &obs, with_scenario ? p05 : NULL,
                            with_scenario ? c.med : NULL, with_scenario ? p95 : NULL, c.scale,
-                           fo.bass ? &bass : NULL, &d)) != WG_OK)
+                           fo.bass ? &bass : NULL, dd)) != WG_OK)
         goto done;
     if (with_scenario) {
         char cmd[2048], header[4096];
@@ -1387,13 +1291,13 @@ int wg_fit_main(int argc, char **argv)
                  rms, r2);
         text = calibrated_text(&c, header, &why, &st);
         if (st != WG_OK) {
-            wg_diag_error(&d, st, "out of memory");
+            wg_diag_error(dd, st, "out of memory");
             goto done;
         }
         const char *stem = strrchr(o.scenario, '/');
         stem = stem ? stem + 1 : o.scenario;
         wg_out f;
-        if ((st = wg_out_open(&f, out, stem, &d)) != WG_OK) goto done;
+        if ((st = wg_out_open(&f, out, stem, dd)) != WG_OK) goto done;
         if (text) {
             fputs(text, f.f);
         } else {
@@ -1401,34 +1305,32 @@ int wg_fit_main(int argc, char **argv)
             fputs(header, f.f);
             fprintf(f.f, "# (written as resolved: %s; paths are as resolved from the folder "
                     "waggle ran in)\n", why);
-            if ((st = wg_scenario_write(fitted, f.f, 0)) != WG_OK) {
+            if ((st = wg_scenario_write(wg_job_scenario(fj), f.f, 0)) != WG_OK) {
                 wg_out_abort(&f);
-                wg_diag_error(&d, st, "%s/%s: cannot write", out, stem);
+                wg_diag_error(dd, st, "%s/%s: cannot write", out, stem);
                 goto done;
             }
-            wg_diag_note(&d, "%s: %s; wrote the scenario as resolved instead", o.scenario, why);
+            wg_diag_note(dd, "%s: %s; wrote the scenario as resolved instead", o.scenario, why);
         }
-        if ((st = wg_out_commit(&f, &d)) != WG_OK) goto done;
+        if ((st = wg_out_commit(&f, dd)) != WG_OK) goto done;
         /* the calibrated scenario's run folder: its charts show the fit over the readings */
         size_t ol = strlen(out);
         if (!(rundir = wg_malloc(ol + 5, 1))) {
-            wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
+            wg_diag_error(dd, st = WG_ENOMEM, "out of memory");
             goto done;
         }
         sprintf(rundir, "%s/run", out);
-        wg_graph_stats gs;
-        const wg_graph *rg = fg ? fg : g;
-        if ((st = wg_graph_stats_compute(rg, &gs, NULL, &d)) != WG_OK) goto done;
-        wg_manifest m = {fitted, &gs, o.threads ? o.threads : wg_engine_default_threads(), 1, 0,
-                         argc, argv, "fit"};
-        if ((st = wg_cli_write_run(rundir, fitted, &r, &m, &d)) != WG_OK) goto done;
+        wg_job_write_params wp;
+        wg_job_write_params_default(&wp);
+        wp.argc = argc;
+        wp.argv = argv;
+        wp.kind = "fit";
+        if ((st = wg_job_write(fj, rundir, &wp, dd)) != WG_OK) goto done;
     }
     if (!o.quiet) fprintf(stderr, "waggle: wrote %s/\n", out);
 done:
     free(rundir);
-    wg_results_free(&r);
-    wg_graph_free(fg);
-    wg_scenario_free(fitted);
+    wg_job_free(fj);
     free(text);
     free(out);
     free(p05);
@@ -1440,8 +1342,5 @@ done:
     wg_fit_obs_free(&obs);
     wg_graph_free(g);
     wg_scenario_free(s);
-    wg_cli_opts_free(&o);
-    wg_diag_print(&d, stderr);
-    wg_diag_free(&d);
-    return wg_status_exit(st);
+    return st;
 }

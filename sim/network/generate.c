@@ -48,7 +48,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "graph_igraph.h"
+#include "igraph_glue.h"
 #include "waggle/rng.h"
 
 #define WG_IGRAPH_REASON_LEN 512

@@ -30,7 +30,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "graph_igraph.h"
+#include "igraph_glue.h"
 
 #define WG_LINE_MAX 65536      /* bytes in one line of an edge list or CSV */
 #define WG_MAX_FIELDS 64       /* fields of one line that are looked at */

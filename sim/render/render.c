@@ -1523,81 +1523,12 @@ wg_status wg_render_run(const char *dir, const wg_render_opts *o, wg_diag *d)
     return st;
 }
 
-/* ---- waggle render ------------------------------------------------------------------------- */
 
-const char wg_render_usage[] =
-    "usage: waggle render DIR [--size WxH] [--dpi N]\n"
-    "\n"
-    "Draw again the charts of a finished run from the files in DIR (series.csv,\n"
-    "summary.csv, finals.csv, observed.csv, manifest.yaml): no simulation.\n"
-    "  curves.png    reach of each valence over time: median, p25-p75 and p05-p95 bands,\n"
-    "                observed points when the scenario has `observed:`\n"
-    "  states.png    share of agents in each state over time, in the median run\n"
-    "  finals.png    final negative reach of every run, blow-ups marked (positive reach\n"
-    "                and take-offs with blowup.valence: positive)\n"
-    "  compare.png   for a folder of `waggle compare` (with compare.csv): base and\n"
-    "                variants, and the paired differences with their intervals\n"
-    "  sweep.png     for a folder of `waggle sweep` (with sweep.csv): reach against one\n"
-    "                swept key, or a heat map over two\n"
-    "With the default size and dpi the files are byte for byte those the run wrote.\n"
-    "\n"
-    "options:\n"
-    "  --size WxH     pixels (default 1600x900)\n"
-    "  --dpi N        text and line scale: 96 is the default, 192 doubles them\n"
-    "\n"
-    "exit status: 0 done, 1 runtime failure, 2 bad input (missing or malformed files)\n";
-
-static int parse_size(const char *s, wg_render_opts *o)
+wg_status wg_render_folder(const char *dir, const wg_render_opts *o, wg_diag *d)
 {
-    char *end;
-    long w = strtol(s, &end, 10);
-    if (*end != 'x' && *end != 'X') return 0;
-    long h = strtol(end + 1, &end, 10);
-    if (*end || w < 200 || h < 150 || w > 20000 || h > 20000) return 0;
-    o->width = (int)w;
-    o->height = (int)h;
-    return 1;
-}
-
-int wg_render_main(int argc, char **argv)
-{
-    wg_diag d;
-    wg_render_opts o = {0, 0, 0};
-    const char *dir = NULL;
-    wg_status st = WG_OK;
-    wg_diag_init(&d);
-    for (int i = 1; i < argc && st == WG_OK; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--size") == 0 || strcmp(a, "--dpi") == 0) {
-            if (i + 1 >= argc) {
-                wg_diag_error(&d, st = WG_EINPUT, "option %s needs a value", a);
-                break;
-            }
-            const char *v = argv[++i];
-            char *end;
-            if (a[2] == 's' && !parse_size(v, &o))
-                wg_diag_error(&d, st = WG_EINPUT,
-                              "--size %s: expected WIDTHxHEIGHT in pixels, from 200x150 to "
-                              "20000x20000", v);
-            if (a[2] == 'd' && (o.dpi = strtod(v, &end), *end || !(o.dpi >= 24 && o.dpi <= 1200)))
-                wg_diag_error(&d, st = WG_EINPUT, "--dpi %s: expected a number from 24 to 1200", v);
-        } else if (a[0] == '-' && a[1]) {
-            wg_diag_error(&d, st = WG_EINPUT, "unknown option '%s' (see --help)", a);
-        } else if (!dir) {
-            dir = a;
-        } else {
-            wg_diag_error(&d, st = WG_EINPUT, "unexpected argument '%s' (one folder at a time)", a);
-        }
-    }
-    if (st == WG_OK && !dir) wg_diag_error(&d, st = WG_EINPUT, "no folder given (see --help)");
-    if (st == WG_OK) {
-        if (file_exists(dir, "compare.csv")) st = wg_render_compare(dir, &o, NULL, &d);
-        else if (file_exists(dir, "sweep.csv")) st = wg_render_sweep(dir, &o, NULL, &d);
-        else st = wg_render_run(dir, &o, &d);
-    }
-    wg_diag_print(&d, stderr);
-    wg_diag_free(&d);
-    return wg_status_exit(st);
+    if (file_exists(dir, "compare.csv")) return wg_render_compare(dir, o, NULL, d);
+    if (file_exists(dir, "sweep.csv")) return wg_render_sweep(dir, o, NULL, d);
+    return wg_render_run(dir, o, d);
 }
 
 /* ---- compare.png ---------------------------------------------------------------------------- */

@@ -1,0 +1,95 @@
+/*
+ * cli.h — what the commands of cmd/ share (private to the command, never
+ * included by the library): parsing argv with getopt_long, the progress bar,
+ * the interrupt flag, and reporting diagnostics as an exit status.
+ *
+ * cmd/ is the only place that reads argv. Every command declares which of the
+ * common options it takes (-o, -r, -s, -t, --set, -q) and its own; anything else
+ * is refused with "unknown option". GNU forms work: --out=DIR, -r2, options
+ * after the scenario.
+ */
+#ifndef WAGGLE_CMD_CLI_H
+#define WAGGLE_CMD_CLI_H
+
+#include <signal.h>
+#include "waggle/common.h"
+#include "waggle/engine.h"
+
+/* The common options a command takes (a bit set). */
+enum {
+    WG_OPT_OUT = 1 << 0,      /* -o, --out DIR */
+    WG_OPT_RUNS = 1 << 1,     /* -r, --runs N (as --set runs=N) */
+    WG_OPT_SEED = 1 << 2,     /* -s, --seed N (as --set seed=N) */
+    WG_OPT_THREADS = 1 << 3,  /* -t, --threads N */
+    WG_OPT_SET = 1 << 4,      /* --set KEY=VALUE */
+    WG_OPT_QUIET = 1 << 5,    /* -q, --quiet */
+    WG_OPT_RUNLIKE = 0x3f     /* all of them */
+};
+
+/* A command's own option: long name, short letter (0: none), whether it takes a
+ * value, and the id passed to the command's handler. */
+typedef struct wg_cmd_option {
+    const char *name;
+    char short_name;
+    int has_arg;
+    int id;
+} wg_cmd_option;
+
+/* Called for each of a command's own options; reports bad values into d. */
+typedef void (*wg_cmd_option_fn)(void *ud, int id, const char *arg, wg_diag *d);
+
+/* What was parsed. */
+typedef struct wg_cmd_opts {
+    const char *out_dir;      /* -o, or NULL */
+    int threads;              /* -t; 0: OpenMP's default */
+    int quiet;                /* -q */
+    const char **sets;        /* --set KEY=VALUE, plus -r/-s turned into runs=/seed= */
+    size_t nsets;
+    const char **args;        /* positional arguments, in order */
+    size_t nargs;
+    const char *scenario;     /* args[0] when there is one */
+    int argc;                 /* the command line as given, for manifests */
+    char **argv;
+} wg_cmd_opts;
+
+/* Parse argv (argv[0] is the command's name) for a command taking the common
+ * options `common` and its own `extra` (terminated by a NULL name; may be NULL).
+ * At least min_args and at most max_args positional arguments (max_args < 0: any
+ * number). Returns WG_OK or WG_EINPUT with a message in d. */
+wg_status wg_cmd_parse(int argc, char **argv, unsigned common, const wg_cmd_option *extra,
+                       wg_cmd_option_fn fn, void *ud, int min_args, int max_args,
+                       const char *what_args, wg_cmd_opts *o, wg_diag *d);
+void wg_cmd_opts_free(wg_cmd_opts *o);
+
+/* Set by SIGINT/SIGTERM once wg_cmd_signals() was called. */
+extern volatile sig_atomic_t wg_cmd_stop;
+void wg_cmd_signals(void);
+
+/* Progress bar on stderr when it is a terminal and not quiet. */
+typedef struct wg_progress {
+    int enabled;
+    const char *what;         /* "runs", "points" */
+    double start;
+    int drawn;
+} wg_progress;
+void wg_progress_init(wg_progress *p, const char *what, int quiet);
+void wg_progress_update(void *p, uint64_t done, uint64_t total);   /* a wg_progress_fn */
+void wg_progress_end(wg_progress *p);
+
+/* Print d, free it, and return the exit status of st. */
+int wg_cmd_report(wg_diag *d, wg_status st);
+
+/* The commands (one file each), each taking (argc, argv) from its own name on. */
+int wg_cmd_run(int argc, char **argv);
+int wg_cmd_check(int argc, char **argv);
+int wg_cmd_net(int argc, char **argv);
+int wg_cmd_compare(int argc, char **argv);
+int wg_cmd_fit(int argc, char **argv);
+int wg_cmd_sweep(int argc, char **argv);
+int wg_cmd_merge(int argc, char **argv);
+int wg_cmd_render(int argc, char **argv);
+int wg_cmd_validate(int argc, char **argv);
+extern const char wg_run_usage[], wg_check_usage[], wg_net_usage[], wg_compare_usage[],
+    wg_fit_usage[], wg_sweep_usage[], wg_merge_usage[], wg_render_usage[], wg_validate_usage[];
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * cmd_net.c — `waggle net`: describe a network (a file, or a scenario's).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "waggle/graph.h"
+#include "waggle/scenario.h"
+
+const char wg_net_usage[] =
+    "usage: waggle net NETWORK [--format F] [--directed]\n"
+    "\n"
+    "Describe a network: nodes, edges, degrees (mean, maximum, second moment,\n"
+    "quantiles), clustering, connected components, and the epidemic threshold\n"
+    "estimate <k>/(<k^2>-<k>) of bond percolation on a network with these degrees.\n"
+    "NETWORK is a network file (edgelist, csv, graphml, gml, pajek; .gz allowed) or a\n"
+    "scenario (.yaml), whose network is generated or read.\n";
+
+
+typedef struct net_opts {
+    const char *format;
+    int directed;
+} net_opts;
+
+enum { OPT_FORMAT = 1, OPT_DIRECTED };
+static const wg_cmd_option net_options[] = {
+    {"format", 0, 1, OPT_FORMAT}, {"directed", 0, 0, OPT_DIRECTED}, {NULL, 0, 0, 0}};
+
+static void net_option(void *ud, int id, const char *arg, wg_diag *d)
+{
+    (void)d;
+    net_opts *n = ud;
+    if (id == OPT_FORMAT) n->format = arg;
+    else if (id == OPT_DIRECTED) n->directed = 1;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int wg_cmd_net(int argc, char **argv)
+{
+    wg_diag d;
+    wg_cmd_opts o;
+    net_opts no = {NULL, 0};
+    wg_scenario *s = NULL;
+    wg_graph *g = NULL;
+    wg_netspec spec;
+    uint32_t *deg = NULL;
+    memset(&spec, 0, sizeof spec);
+    wg_diag_init(&d);
+    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_SET, net_options, net_option, &no, 1, 1,
+                                "network file", &o, &d);
+    if (st != WG_OK) goto done;
+    if (ends_with(o.scenario, ".yaml") || ends_with(o.scenario, ".yml")) {
+        if ((st = wg_scenario_load(o.scenario, o.sets, o.nsets, &s, &d)) != WG_OK) goto done;
+        st = wg_graph_build(&s->net, s->seed, &g, &d);
+    } else {
+        spec.kind = WG_NET_FILE;
+        spec.directed = no.directed;
+        spec.format = WG_FMT_GUESS;
+        if (no.format) {
+            static const char *const names[] = {"", "edgelist", "csv", "graphml", "gml", "pajek"};
+            int k = 0;
+            for (int i = 1; i < 6; i++)
+                if (strcmp(no.format, names[i]) == 0) k = i;
+            if (!k) {
+                wg_diag_error(&d, st = WG_EINPUT, "--format %s: expected edgelist, csv, graphml, "
+                              "gml or pajek", no.format);
+                goto done;
+            }
+            spec.format = (wg_net_format)k;
+        }
+        if (!(spec.file = wg_strdup(o.scenario))) {
+            wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the network file's name");
+            goto done;
+        }
+        st = wg_graph_build(&spec, 1, &g, &d);
+    }
+    if (st != WG_OK) goto done;
+    wg_graph_stats gs;
+    int sampled = 0;
+    if ((st = wg_graph_stats_compute(g, &gs, &sampled, &d)) != WG_OK) goto done;
+    if (!(deg = wg_malloc(g->n ? g->n : 1, sizeof *deg))) {
+        wg_diag_error(&d, st = WG_ENOMEM, "out of memory: degrees of %u agents", g->n);
+        goto done;
+    }
+    for (uint32_t a = 0; a < g->n; a++) deg[a] = wg_graph_out_degree(g, a);
+    qsort(deg, g->n, sizeof *deg, cmp_u32);
+#define Q(p) (g->n ? deg[(size_t)((p) * (g->n - 1))] : 0)
+    printf("network            %s\n", o.scenario);
+    printf("nodes              %u\n", gs.nodes);
+    printf("edges              %llu (%s)\n", (unsigned long long)gs.edges,
+           gs.directed ? "directed" : "undirected");
+    printf("degree mean        %.4f\n", gs.degree_mean);
+    printf("degree max         %u\n", gs.degree_max);
+    printf("degree <k^2>       %.4f\n", gs.degree_m2);
+    printf("degree quantiles   min %u  p25 %u  p50 %u  p75 %u  p90 %u  p99 %u\n", Q(0.0),
+           Q(0.25), Q(0.5), Q(0.75), Q(0.9), Q(0.99));
+    printf("clustering         %.4f global, %.4f mean local%s\n", gs.clustering,
+           gs.clustering_local, sampled ? " (estimated from sampled wedges)" : "");
+    printf("components         %u (largest %u agents, %.1f %%)\n", gs.components, gs.largest,
+           gs.nodes ? 100.0 * gs.largest / gs.nodes : 0.0);
+    printf("threshold          %.4g (transmissibility above which a word-of-mouth cascade\n"
+           "                   can reach a finite share of the network)\n", gs.threshold);
+#undef Q
+done:
+    free(deg);
+    wg_netspec_clear(&spec);
+    wg_graph_free(g);
+    wg_scenario_free(s);
+    wg_cmd_opts_free(&o);
+    return wg_cmd_report(&d, st);
+}
+

@@ -1,0 +1,132 @@
+/*
+ * waggle/job.h — the one way to run a scenario (DESIGN.md, "Architecture (v2)").
+ *
+ * A wg_job carries a scenario through the whole pipeline:
+ *
+ *     open (file, YAML text or a scenario struct; --set overrides)
+ *       -> build (the network, unless one was lent; its statistics)
+ *       -> run (every run of the engine, threads, progress, stop flag)
+ *       -> results (series, finals: flat arrays the caller reads)
+ *       -> write (the run folder: series, summary, finals, observed, manifest, charts)
+ *       -> free
+ *
+ * Commands, studies (compare, sweep, fit, validate), the tests and the Python
+ * package all go through it; nothing else strings these stages together.
+ * The handle is opaque; wg_job_free(NULL) is a harmless no-op.
+ *
+ * Invariants:
+ *   1. a job's scenario never changes after open;
+ *   2. results exist only after a wg_job_run that returned WG_OK, and hold
+ *      runs × steps rows of WG_NCOUNTS counts;
+ *   3. wg_job_write validates everything it reads (the observed file) before it
+ *      creates the folder, so bad input writes nothing.
+ */
+#ifndef WAGGLE_JOB_H
+#define WAGGLE_JOB_H
+
+#include <signal.h>
+#include "waggle/common.h"
+#include "waggle/engine.h"
+#include "waggle/graph.h"
+#include "waggle/output.h"
+#include "waggle/scenario.h"
+
+typedef struct wg_job wg_job;
+
+/* ---- open ------------------------------------------------------------------------ */
+
+/* Load the scenario file at path with overrides ("KEY=VALUE", as --set). */
+wg_status wg_job_open(const char *path, const char *const *sets, size_t nsets, wg_job **out,
+                      wg_diag *d);
+/* The same from YAML text: name is used in messages, dir resolves relative paths. */
+wg_status wg_job_open_text(const char *text, size_t len, const char *name, const char *dir,
+                           const char *const *sets, size_t nsets, wg_job **out, wg_diag *d);
+/* Take ownership of a scenario s (freed by wg_job_free, also on failure). When g is
+ * not NULL the job runs on it (borrowed: it must outlive the job) instead of
+ * building the scenario's network. */
+wg_status wg_job_open_scenario(wg_scenario *s, const wg_graph *g, wg_job **out, wg_diag *d);
+
+void wg_job_free(wg_job *j);
+
+/* ---- build and run ----------------------------------------------------------------- */
+
+/* Build the network (or take the lent one) and compute its statistics. Idempotent;
+ * wg_job_run calls it when needed. */
+wg_status wg_job_build(wg_job *j, wg_diag *d);
+
+/* How to run. Fill with wg_job_run_params_default, then change what you need. */
+typedef struct wg_job_run_params {
+    int threads;                     /* 0: OpenMP's default; results do not depend on it */
+    wg_progress_fn progress;         /* called with (ud, runs done, runs total), or NULL */
+    void *progress_ud;
+    volatile sig_atomic_t *stop;     /* polled between steps: non-zero stops with WG_EINTR */
+} wg_job_run_params;
+void wg_job_run_params_default(wg_job_run_params *p);
+
+/* Check the scenario against its network (picks, segments) without running. */
+wg_status wg_job_prepare(wg_job *j, wg_diag *d);
+
+/* Run every run of the scenario (runs in parallel or threads inside a run, as the
+ * engine decides). Replaces earlier results. */
+wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d);
+
+/* ---- what a job holds ---------------------------------------------------------------- */
+
+const wg_scenario *wg_job_scenario(const wg_job *j);
+/* The network (NULL before wg_job_build) and its statistics (NULL likewise). */
+const wg_graph *wg_job_graph(const wg_job *j);
+const wg_graph_stats *wg_job_net_stats(const wg_job *j);
+/* The counts of the last run (NULL before one), and its wall time in seconds. */
+const wg_results *wg_job_results(const wg_job *j);
+double wg_job_seconds(const wg_job *j);
+/* Threads the last run used. */
+int wg_job_threads(const wg_job *j);
+
+/* Flat arrays for callers that read numbers, not files (bindings, tests).
+ * wg_job_series: runs × steps × WG_NCOUNTS counts, row (r, t) at
+ * ((r × steps) + t) × WG_NCOUNTS, in the column order of series.csv; NULL before a
+ * run. The pointer lives as long as the results. */
+const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps);
+/* One run's final figures (finals.csv) into f; WG_EINPUT for a run that does not exist. */
+wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d);
+
+/* ---- write ----------------------------------------------------------------------------- */
+
+/* What the manifest of a folder says about how it was made. */
+typedef struct wg_job_write_params {
+    int argc;                        /* the command line (for manifest.yaml and PNG text) */
+    char **argv;
+    const char *kind;                /* "run", "compare", "sweep"; default "run" */
+    int ranks;                       /* MPI ranks; default 1 */
+    const char *manifest_extra;      /* more top-level YAML lines, each ending in \n, or NULL */
+} wg_job_write_params;
+void wg_job_write_params_default(wg_job_write_params *p);
+
+/* Write the run folder dir: series.csv, summary.csv, finals.csv, observed.csv (when the
+ * scenario has `observed:`), manifest.yaml (with the blow-up share), then the charts
+ * drawn from those files (curves.png, states.png, finals.png). */
+wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_params *p,
+                       wg_diag *d);
+
+/* Facts for a manifest.yaml written by a study for a folder of several jobs
+ * (compare's top folder, a sweep). */
+typedef struct wg_manifest {
+    const wg_scenario *scenario;
+    const wg_graph_stats *net;
+    int threads, ranks;
+    double wall_seconds;
+    int argc;
+    char **argv;
+    const char *kind;          /* "run", "compare", "sweep" */
+} wg_manifest;
+/* extra: more top-level YAML lines (each ending in \n) after wall_seconds, or NULL. */
+wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *extra, wg_diag *d);
+
+/* The engine's view of a scenario on g (no copies: both must outlive sim), for
+ * callers that drive the engine directly (its tests). */
+void wg_job_sim_of(const wg_scenario *s, const wg_graph *g, wg_sim *sim);
+
+/* Default output folder for a scenario path: "out/<stem>". Caller frees. */
+char *wg_job_default_out(const char *scenario_path);
+
+#endif

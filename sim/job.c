@@ -1,0 +1,321 @@
+/*
+ * job.c — the one entry point: a scenario carried from its file to its run folder
+ * (waggle/job.h). Commands, studies, tests and bindings all run scenarios here.
+ *
+ * Order of work, so that bad input writes nothing: load and validate the
+ * scenario (open), build the network (build), prepare the engine, where picks
+ * are checked against the network (prepare), run, and only then read the
+ * observed file, create the output folder and write each file atomically (write).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "waggle/compare.h"
+#include "waggle/job.h"
+#include "waggle/render.h"
+
+struct wg_job {
+    wg_scenario *s;              /* owned */
+    const wg_graph *g;           /* the network run on: own_g or lent */
+    wg_graph *own_g;             /* built by the job, or NULL */
+    wg_graph_stats gs;
+    int have_stats;
+    wg_results r;
+    int have_results;
+    double seconds;              /* wall time of the last run */
+    int threads;                 /* threads of the last run */
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- open and free ------------------------------------------------------------------- */
+
+wg_status wg_job_open_scenario(wg_scenario *s, const wg_graph *g, wg_job **out, wg_diag *d)
+{
+    *out = NULL;
+    wg_job *j = wg_calloc(1, sizeof *j);
+    if (!j) {
+        wg_scenario_free(s);
+        wg_diag_error(d, WG_ENOMEM, "out of memory: a job");
+        return WG_ENOMEM;
+    }
+    j->s = s;
+    j->g = g;
+    *out = j;
+    return WG_OK;
+}
+
+wg_status wg_job_open(const char *path, const char *const *sets, size_t nsets, wg_job **out,
+                      wg_diag *d)
+{
+    wg_scenario *s = NULL;
+    *out = NULL;
+    wg_status st = wg_scenario_load(path, sets, nsets, &s, d);
+    if (st != WG_OK) return st;
+    return wg_job_open_scenario(s, NULL, out, d);
+}
+
+wg_status wg_job_open_text(const char *text, size_t len, const char *name, const char *dir,
+                           const char *const *sets, size_t nsets, wg_job **out, wg_diag *d)
+{
+    wg_scenario *s = NULL;
+    *out = NULL;
+    wg_status st = wg_scenario_parse(text, len, name, dir, sets, nsets, &s, d);
+    if (st != WG_OK) return st;
+    return wg_job_open_scenario(s, NULL, out, d);
+}
+
+void wg_job_free(wg_job *j)
+{
+    if (!j) return;
+    wg_results_free(&j->r);
+    wg_graph_free(j->own_g);
+    wg_scenario_free(j->s);
+    free(j);
+}
+
+/* ---- build and run ------------------------------------------------------------------- */
+
+wg_status wg_job_build(wg_job *j, wg_diag *d)
+{
+    wg_status st;
+    if (!j->g) {
+        if ((st = wg_graph_build(&j->s->net, j->s->seed, &j->own_g, d)) != WG_OK) return st;
+        j->g = j->own_g;
+    }
+    if (!j->have_stats) {
+        if ((st = wg_graph_stats_compute(j->g, &j->gs, NULL, d)) != WG_OK) return st;
+        j->have_stats = 1;
+    }
+    return WG_OK;
+}
+
+void wg_job_sim_of(const wg_scenario *s, const wg_graph *g, wg_sim *sim)
+{
+    memset(sim, 0, sizeof *sim);
+    sim->g = g;
+    sim->model = s->model;
+    sim->segments = s->segments;
+    sim->nsegments = s->nsegments;
+    sim->events = s->events;
+    sim->nevents = s->nevents;
+    sim->steps = s->steps;
+    sim->seed = s->seed;
+}
+
+void wg_job_run_params_default(wg_job_run_params *p)
+{
+    memset(p, 0, sizeof *p);
+}
+
+wg_status wg_job_prepare(wg_job *j, wg_diag *d)
+{
+    wg_status st = wg_job_build(j, d);
+    if (st != WG_OK) return st;
+    wg_sim sim;
+    wg_engine *e = NULL;
+    wg_job_sim_of(j->s, j->g, &sim);
+    st = wg_engine_new(&sim, 1, &e, d);
+    wg_engine_free(e);
+    return st;
+}
+
+wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
+{
+    wg_job_run_params def;
+    if (!p) {
+        wg_job_run_params_default(&def);
+        p = &def;
+    }
+    wg_status st = wg_job_build(j, d);
+    if (st != WG_OK) return st;
+    wg_results_free(&j->r);
+    j->have_results = 0;
+    wg_sim sim;
+    wg_engine *e = NULL;
+    wg_job_sim_of(j->s, j->g, &sim);
+    if ((st = wg_engine_new(&sim, p->threads, &e, d)) != WG_OK) return st;
+    if ((st = wg_results_alloc(&j->r, j->s->runs, j->s->steps, j->g->n, d)) != WG_OK) {
+        wg_engine_free(e);
+        return st;
+    }
+    j->threads = wg_engine_threads(e);
+    double t0 = now_seconds();
+    st = wg_engine_run(e, 0, j->s->runs, j->r.counts, j->r.steps_run, p->progress,
+                       p->progress_ud, p->stop, d);
+    j->seconds = now_seconds() - t0;
+    wg_engine_free(e);
+    if (st != WG_OK) {
+        wg_results_free(&j->r);
+        return st;
+    }
+    j->have_results = 1;
+    return WG_OK;
+}
+
+/* ---- what a job holds ---------------------------------------------------------------- */
+
+const wg_scenario *wg_job_scenario(const wg_job *j) { return j->s; }
+const wg_graph *wg_job_graph(const wg_job *j) { return j->g; }
+const wg_graph_stats *wg_job_net_stats(const wg_job *j) { return j->have_stats ? &j->gs : NULL; }
+const wg_results *wg_job_results(const wg_job *j) { return j->have_results ? &j->r : NULL; }
+double wg_job_seconds(const wg_job *j) { return j->seconds; }
+int wg_job_threads(const wg_job *j) { return j->threads; }
+
+const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps)
+{
+    if (runs) *runs = j->have_results ? j->r.runs : 0;
+    if (steps) *steps = j->have_results ? j->r.steps : 0;
+    return j->have_results ? j->r.counts : NULL;
+}
+
+wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d)
+{
+    if (!j->have_results || run >= j->r.runs) {
+        wg_diag_error(d, WG_EINPUT, "run %u does not exist (the job has %u runs)", run,
+                      j->have_results ? j->r.runs : 0);
+        return WG_EINPUT;
+    }
+    wg_final_of(&j->r, run, f);
+    return WG_OK;
+}
+
+/* ---- write ----------------------------------------------------------------------------- */
+
+char *wg_job_default_out(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 5 && strcmp(base + len - 5, ".yaml") == 0) len -= 5;
+    else if (len > 4 && strcmp(base + len - 4, ".yml") == 0) len -= 4;
+    char *out = wg_malloc(len + 5, 1);
+    if (out) {
+        memcpy(out, "out/", 4);
+        memcpy(out + 4, base, len);
+        out[len + 4] = '\0';
+    }
+    return out;
+}
+
+wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *extra, wg_diag *d)
+{
+    wg_out o;
+    wg_status st = wg_out_open(&o, dir, "manifest.yaml", d);
+    if (st != WG_OK) return st;
+    FILE *f = o.f;
+    fprintf(f, "# waggle %s: how this folder was made\n", m->kind);
+    fprintf(f, "waggle: {version: \"%s\", revision: \"%s\"}\n", WG_VERSION, wg_git_revision());
+    fputs("command: ", f);
+    {
+        /* the command line, as one string */
+        size_t len = sizeof "waggle";
+        for (int i = 0; i < m->argc; i++) len += strlen(m->argv[i]) + 1;
+        char *cmd = wg_malloc(len + 1, 1);
+        if (!cmd) {
+            wg_out_abort(&o);
+            wg_diag_error(d, WG_ENOMEM, "manifest.yaml: out of memory: the command line");
+            return WG_ENOMEM;
+        }
+        strcpy(cmd, "waggle");
+        for (int i = 0; i < m->argc; i++) {
+            strcat(cmd, " ");
+            strcat(cmd, m->argv[i]);
+        }
+        wg_yaml_put_string(f, cmd);
+        free(cmd);
+    }
+    fputc('\n', f);
+    fprintf(f, "seed: %llu\nruns: %u\nsteps: %u\nthreads: %d\nranks: %d\n",
+            (unsigned long long)m->scenario->seed, m->scenario->runs, m->scenario->steps,
+            m->threads, m->ranks);
+    fprintf(f, "wall_seconds: %.3f\n", m->wall_seconds);
+    if (extra) fputs(extra, f);
+    if (m->net) {
+        const wg_graph_stats *n = m->net;
+        fprintf(f, "network:\n  nodes: %u\n  edges: %llu\n  directed: %s\n", n->nodes,
+                (unsigned long long)n->edges, n->directed ? "true" : "false");
+        fprintf(f, "  degree_mean: %.6g\n  degree_max: %u\n  degree_second_moment: %.6g\n",
+                n->degree_mean, n->degree_max, n->degree_m2);
+        fprintf(f, "  clustering: %.6g\n  components: %u\n  largest_component: %u\n",
+                n->clustering, n->components, n->largest);
+        fprintf(f, "  threshold: %.6g\n", n->threshold);
+    }
+    fputs("scenario:\n", f);
+    st = wg_scenario_write(m->scenario, f, 2);
+    if (st != WG_OK) {
+        wg_out_abort(&o);
+        wg_diag_error(d, st, "manifest.yaml: cannot write the scenario");
+        return st;
+    }
+    return wg_out_commit(&o, d);
+}
+
+void wg_job_write_params_default(wg_job_write_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = "run";
+    p->ranks = 1;
+}
+
+wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_params *p,
+                       wg_diag *d)
+{
+    wg_job_write_params def;
+    if (!p) {
+        wg_job_write_params_default(&def);
+        p = &def;
+    }
+    if (!j->have_results) {
+        wg_diag_error(d, WG_EINPUT, "%s: the job has not run", dir);
+        return WG_EINPUT;
+    }
+    const wg_scenario *s = j->s;
+    const wg_results *r = &j->r;
+    wg_manifest m = {s, j->have_stats ? &j->gs : NULL, j->threads, p->ranks > 0 ? p->ranks : 1,
+                     j->seconds, p->argc, p->argv, p->kind ? p->kind : "run"};
+    wg_points obs;
+    /* the observed file is read before anything is written: bad input writes nothing */
+    wg_status st = wg_points_read(s, &obs, d);
+    if (st != WG_OK) return st;
+    if ((st = wg_mkdir_p(dir, d)) != WG_OK) goto done;
+    if ((st = wg_write_series(dir, r, d)) != WG_OK) goto done;
+    if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
+    if ((st = wg_write_finals_v(dir, r, s->blowup, s->blowup_valence, d)) != WG_OK) goto done;
+    if ((st = wg_points_write(dir, s, &obs, d)) != WG_OK) goto done;
+    {
+        /* the blow-up share of these runs and its Wilson interval */
+        size_t more = p->manifest_extra ? strlen(p->manifest_extra) : 0;
+        char *text = wg_malloc(320 + more, 1);
+        if (!text) {
+            wg_diag_error(d, st = WG_ENOMEM, "manifest.yaml: out of memory");
+            goto done;
+        }
+        wg_blowup b;
+        const int pos = s->blowup_valence == WG_POS;
+        wg_blowup_of_v(r, s->blowup, s->blowup_valence, &b);
+        int len = snprintf(text, 320,
+                 "# runs whose %s reach at the last step exceeds threshold × agents; "
+                 "Wilson 95 %% interval\n"
+                 "blowup: {threshold: %.10g, agents_over: %.10g, runs: %u, blowups: %u, "
+                 "share: %.6g, lo: %.6g, hi: %.6g%s}\n",
+                 pos ? "positive" : "negative", b.threshold, b.agents_over, b.runs, b.count,
+                 b.share, b.lo, b.hi, pos ? ", valence: positive" : "");
+        if (more && len > 0 && len < 320) memcpy(text + len, p->manifest_extra, more + 1);
+        st = wg_manifest_write(dir, &m, text, d);
+        free(text);
+        if (st != WG_OK) goto done;
+    }
+    /* the charts are drawn from the files just written, as `waggle render` draws them */
+    st = wg_render_run(dir, NULL, d);
+done:
+    wg_points_free(&obs);
+    return st;
+}

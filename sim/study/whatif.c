@@ -1,0 +1,319 @@
+/*
+ * whatif.c — a scenario's what-ifs: the base and every variant, each a wg_job,
+ * run with common random numbers and compared run by run (waggle/whatif.h).
+ *
+ * Invariants: every arm (the base, then the variants in file order) runs
+ * runs 0 .. runs-1 with the scenario's seed, so run r of each arm draws the
+ * same keyed numbers wherever their states agree; a variant whose network
+ * differs (a network.* key, or the seed of a generated network) gets its own
+ * graph, the others share the base's. Everything that can be bad input
+ * (scenario, variants, networks, picks against each network) is checked
+ * before the first run, and nothing is written before every arm has run.
+ *
+ * Output folder DIR: compare.csv (one row per variant and metric), blowup.csv
+ * (one row per arm: blow-up share and its Wilson interval), manifest.yaml,
+ * compare.png (render.c), and one run folder per arm, DIR/base/ and DIR/<variant slug>/, each with
+ * series.csv, summary.csv, finals.csv and manifest.yaml as `waggle run`
+ * writes them.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "waggle/compare.h"
+#include "waggle/render.h"
+#include "waggle/whatif.h"
+
+/* The base or one variant. */
+typedef struct arm {
+    wg_job *job;
+    const wg_scenario *s; /* the job's */
+    const char *name;     /* "base" or the variant's name */
+    char *slug;           /* folder name */
+    wg_results r;         /* a view of the job's results (not owned) */
+} arm;
+
+struct wg_whatif {
+    wg_scenario *base;    /* owned by arms[0].job */
+    arm *arms;
+    size_t narms;
+    double *work;         /* 2 × the most runs of an arm */
+    double seconds;
+    int threads;
+};
+
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* 1 when two scenarios build the same graph. */
+static int same_network(const wg_scenario *a, const wg_scenario *b)
+{
+    const wg_netspec *x = &a->net, *y = &b->net;
+    if (x->kind != WG_NET_FILE && a->seed != b->seed) return 0;
+    if (x->kind != y->kind || x->directed != y->directed || x->nodes != y->nodes ||
+        x->mean_degree != y->mean_degree || x->edges_per_node != y->edges_per_node ||
+        x->neighbours != y->neighbours || x->rewire != y->rewire || x->deg_kind != y->deg_kind ||
+        x->deg_mean != y->deg_mean || x->deg_exponent != y->deg_exponent ||
+        x->deg_cutoff != y->deg_cutoff || x->deg_min != y->deg_min ||
+        x->nblocks != y->nblocks || x->dims[0] != y->dims[0] || x->dims[1] != y->dims[1] ||
+        x->periodic != y->periodic || x->format != y->format ||
+        x->self_loops_error != y->self_loops_error || x->duplicates_error != y->duplicates_error)
+        return 0;
+    if (!same_str(x->deg_file, y->deg_file) || !same_str(x->famous, y->famous) ||
+        !same_str(x->file, y->file) || !same_str(x->weight, y->weight))
+        return 0;
+    if (x->nblocks && (memcmp(x->sizes, y->sizes, x->nblocks * sizeof *x->sizes) != 0 ||
+                       memcmp(x->p, y->p, x->nblocks * x->nblocks * sizeof *x->p) != 0))
+        return 0;
+    return 1;
+}
+
+/* Folder name of a variant: wg_render_slug's (so that `waggle render` finds
+ * it), with "-N" appended when it would repeat an earlier folder or be
+ * "base" (blowup.csv's `folder` column then says where it went). */
+static char *slug_of(const char *name, size_t number, const arm *arms, size_t narms)
+{
+    char *slug = wg_render_slug(name);
+    char *s = slug ? wg_malloc(strlen(slug) + 24, 1) : NULL;
+    if (!s) {
+        free(slug);
+        return NULL;
+    }
+    strcpy(s, slug);
+    free(slug);
+    int clash = strcmp(s, "base") == 0;
+    for (size_t i = 0; i < narms; i++) clash |= arms[i].slug && strcmp(arms[i].slug, s) == 0;
+    if (clash) snprintf(s + strlen(s), 24, "-%zu", number);
+    return s;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+    char *p = wg_malloc(strlen(dir) + strlen(name) + 2, 1);
+    if (p) sprintf(p, "%s/%s", dir, name);
+    return p;
+}
+
+char *wg_whatif_default_out(const char *scenario)
+{
+    char *base = wg_job_default_out(scenario);
+    char *out = base ? wg_malloc(strlen(base) + sizeof "-compare", 1) : NULL;
+    if (out) sprintf(out, "%s-compare", base);
+    free(base);
+    return out;
+}
+
+void wg_whatif_free(wg_whatif *w)
+{
+    if (!w) return;
+    /* variants first: they may run on the base's graph */
+    for (size_t i = w->narms; w->arms && i-- > 0;) {
+        wg_job_free(w->arms[i].job);
+        free(w->arms[i].slug);
+    }
+    if (!w->arms || !w->arms[0].job) wg_scenario_free(w->base);
+    free(w->arms);
+    free(w->work);
+    free(w);
+}
+
+wg_status wg_whatif_open_scenario(wg_scenario *base, wg_whatif **out, wg_diag *d)
+{
+    wg_status st = WG_OK;
+    *out = NULL;
+    wg_whatif *w = wg_calloc(1, sizeof *w);
+    if (!w) {
+        wg_scenario_free(base);
+        goto nomem;
+    }
+    w->base = base;
+    if (base->nvariants == 0) {
+        wg_diag_error(d, st = WG_EINPUT, "%s: no variants to compare (add a `variants:` list, "
+                      "e.g. - {name: louder critics, set: {share.negative: 0.12}})",
+                      base->path ? base->path : "-");
+        goto fail;
+    }
+    w->narms = 1 + base->nvariants;
+    if (!(w->arms = wg_calloc(w->narms, sizeof *w->arms))) goto nomem;
+    arm *arms = w->arms;
+    if ((st = wg_job_open_scenario(base, NULL, &arms[0].job, d)) != WG_OK) goto fail;
+    arms[0].s = base;
+    arms[0].name = "base";
+    if (!(arms[0].slug = wg_strdup("base"))) goto nomem;
+
+    /* every bad input first: variants, networks, picks against each network */
+    uint32_t most_runs = base->runs;
+    for (size_t i = 0; i < w->narms; i++) {
+        arm *a = &arms[i];
+        if (i) {
+            wg_scenario *v = NULL;
+            if ((st = wg_scenario_variant(base, i - 1, &v, d)) != WG_OK) goto fail;
+            const wg_graph *lent = same_network(base, v) ? wg_job_graph(arms[0].job) : NULL;
+            if ((st = wg_job_open_scenario(v, lent, &a->job, d)) != WG_OK) goto fail;
+            a->s = v;
+            a->name = base->variants[i - 1].name;
+            if (!(a->slug = slug_of(a->name, i, arms, w->narms))) goto nomem;
+            if (v->runs > most_runs) most_runs = v->runs;
+        }
+        /* messages of a variant's picks name the variant */
+        if ((st = wg_job_prepare(a->job, d)) != WG_OK) goto fail;
+    }
+    if (!(w->work = wg_malloc(2 * (size_t)most_runs, sizeof *w->work))) goto nomem;
+    *out = w;
+    return WG_OK;
+nomem:
+    wg_diag_error(d, st = WG_ENOMEM, "out of memory");
+fail:
+    wg_whatif_free(w);
+    return st;
+}
+
+wg_status wg_whatif_open(const char *path, const char *const *sets, size_t nsets,
+                         wg_whatif **out, wg_diag *d)
+{
+    wg_scenario *base = NULL;
+    *out = NULL;
+    wg_status st = wg_scenario_load(path, sets, nsets, &base, d);
+    if (st != WG_OK) return st;
+    return wg_whatif_open_scenario(base, out, d);
+}
+
+wg_status wg_whatif_run(wg_whatif *w, const wg_job_run_params *p, wg_diag *d)
+{
+    w->seconds = 0;
+    for (size_t i = 0; i < w->narms; i++) {
+        arm *a = &w->arms[i];
+        wg_status st = wg_job_run(a->job, p, d);
+        if (st != WG_OK) return st;
+        a->r = *wg_job_results(a->job);
+        w->seconds += wg_job_seconds(a->job);
+        w->threads = wg_job_threads(a->job);
+    }
+    return WG_OK;
+}
+
+size_t wg_whatif_arms(const wg_whatif *w) { return w->narms; }
+const wg_job *wg_whatif_arm(const wg_whatif *w, size_t i) { return w->arms[i].job; }
+const char *wg_whatif_arm_name(const wg_whatif *w, size_t i) { return w->arms[i].name; }
+const char *wg_whatif_arm_folder(const wg_whatif *w, size_t i) { return w->arms[i].slug; }
+double wg_whatif_seconds(const wg_whatif *w) { return w->seconds; }
+
+static void csv_text(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static wg_status write_compare_csv(const char *dir, const arm *arms, size_t narms, double *work,
+                                   wg_diag *d)
+{
+    wg_out o;
+    wg_status st = wg_out_open(&o, dir, "compare.csv", d);
+    if (st != WG_OK) return st;
+    fputs("variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better\n", o.f);
+    for (size_t i = 1; i < narms; i++)
+        for (int m = 0; m < WG_NCMP; m++) {
+            wg_cmp_row row;
+            wg_cmp_paired_v(&arms[0].r, arms[0].s->blowup, &arms[i].r, arms[i].s->blowup,
+                            arms[0].s->blowup_valence, m, work, &row);
+            const double v[6] = {row.base_mean, row.variant_mean, row.diff_mean,
+                                 row.diff_lo,   row.diff_hi,      row.p_better};
+            csv_text(o.f, arms[i].name);
+            fprintf(o.f, ",%s", wg_cmp_metric_name(m));
+            for (int k = 0; k < 6; k++) {
+                fputc(',', o.f);
+                wg_csv_double(o.f, v[k]);
+            }
+            fputc('\n', o.f);
+        }
+    return wg_out_commit(&o, d);
+}
+
+static wg_status write_blowup_csv(const char *dir, const arm *arms, size_t narms, wg_diag *d)
+{
+    wg_out o;
+    wg_status st = wg_out_open(&o, dir, "blowup.csv", d);
+    if (st != WG_OK) return st;
+    fputs("variant,folder,threshold,agents_over,runs,blowups,share,lo,hi\n", o.f);
+    for (size_t i = 0; i < narms; i++) {
+        wg_blowup b;
+        wg_blowup_of_v(&arms[i].r, arms[i].s->blowup, arms[0].s->blowup_valence, &b);
+        csv_text(o.f, arms[i].name);
+        fputc(',', o.f);
+        csv_text(o.f, arms[i].slug);
+        const double v[2] = {b.threshold, b.agents_over};
+        for (int k = 0; k < 2; k++) {
+            fputc(',', o.f);
+            wg_csv_double(o.f, v[k]);
+        }
+        fprintf(o.f, ",%u,%u", b.runs, b.count);
+        const double w[3] = {b.share, b.lo, b.hi};
+        for (int k = 0; k < 3; k++) {
+            fputc(',', o.f);
+            wg_csv_double(o.f, w[k]);
+        }
+        fputc('\n', o.f);
+    }
+    return wg_out_commit(&o, d);
+}
+
+/* The table: one block per variant. */
+void wg_whatif_print(const wg_whatif *w, FILE *f)
+{
+    const arm *arms = w->arms;
+    size_t narms = w->narms;
+    double *work = w->work;
+    for (size_t i = 1; i < narms; i++) {
+        fprintf(f, "%s (vs base, %u run pairs)\n", arms[i].name,
+               arms[0].r.runs < arms[i].r.runs ? arms[0].r.runs : arms[i].r.runs);
+        fprintf(f, "  %-15s %12s %12s %12s %25s %9s\n", "metric", "base", "variant", "difference",
+               "95 % interval", "p_better");
+        for (int m = 0; m < WG_NCMP; m++) {
+            wg_cmp_row row;
+            wg_cmp_paired_v(&arms[0].r, arms[0].s->blowup, &arms[i].r, arms[i].s->blowup,
+                            arms[0].s->blowup_valence, m, work, &row);
+            fprintf(f, "  %-15s %12.4g %12.4g %+12.4g   [%+10.4g, %+10.4g] %9.3f\n",
+                   wg_cmp_metric_name(m), row.base_mean, row.variant_mean, row.diff_mean,
+                   row.diff_lo, row.diff_hi, row.p_better);
+        }
+    }
+}
+
+wg_status wg_whatif_write(const wg_whatif *w, const char *out, const wg_job_write_params *p,
+                          wg_diag *d)
+{
+    wg_job_write_params wp;
+    if (p) wp = *p;
+    else wg_job_write_params_default(&wp);
+    wp.kind = "compare";
+    const arm *arms = w->arms;
+    wg_status st;
+    if ((st = wg_mkdir_p(out, d)) != WG_OK) return st;
+    for (size_t i = 0; i < w->narms; i++) {
+        char *dir = path_join(out, arms[i].slug);
+        if (!dir) {
+            wg_diag_error(d, WG_ENOMEM, "out of memory");
+            return WG_ENOMEM;
+        }
+        st = wg_job_write(arms[i].job, dir, &wp, d);
+        free(dir);
+        if (st != WG_OK) return st;
+    }
+    if ((st = write_compare_csv(out, arms, w->narms, w->work, d)) != WG_OK) return st;
+    if ((st = write_blowup_csv(out, arms, w->narms, d)) != WG_OK) return st;
+    wg_manifest m = {w->base, wg_job_net_stats(arms[0].job), w->threads,
+                     wp.ranks > 0 ? wp.ranks : 1, w->seconds, wp.argc, wp.argv, "compare"};
+    if ((st = wg_manifest_write(out, &m, NULL, d)) != WG_OK) return st;
+    /* compare.png, drawn from the files just written, as `waggle render DIR` draws it */
+    return wg_render_compare(out, NULL, NULL, d);
+}
