@@ -14,6 +14,7 @@
 
 #include "waggle/compare.h"
 #include "waggle/job.h"
+#include "waggle/observed.h"
 #include "waggle/render.h"
 
 struct wg_job {
@@ -265,6 +266,26 @@ void wg_job_write_params_default(wg_job_write_params *p)
     p->ranks = 1;
 }
 
+/* DIR/observed.csv: the scenario's observed series (header "x,y" as the
+ * scenario names them), so that a run folder is drawn without the
+ * scenario's folder. Nothing when the scenario has no `observed:`. */
+static wg_status write_observed(const char *dir, const wg_scenario *s,
+                                const wg_observed_series *p, wg_diag *d)
+{
+    wg_out o;
+    if (!s->observed.present) return WG_OK;
+    wg_status st = wg_out_open(&o, dir, "observed.csv", d);
+    if (st != WG_OK) return st;
+    fprintf(o.f, "%s,%s\n", s->observed.x, s->observed.y ? s->observed.y : "observed");
+    for (size_t i = 0; i < p->n; i++) {
+        wg_csv_double(o.f, p->x[i]);
+        fputc(',', o.f);
+        wg_csv_double(o.f, p->y[i]);
+        fputc('\n', o.f);
+    }
+    return wg_out_commit(&o, d);
+}
+
 wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_params *p,
                        wg_diag *d)
 {
@@ -281,15 +302,15 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     const wg_results *r = &j->r;
     wg_manifest m = {s, j->have_stats ? &j->gs : NULL, j->threads, p->ranks > 0 ? p->ranks : 1,
                      j->seconds, p->argc, p->argv, p->kind ? p->kind : "run"};
-    wg_points obs;
+    wg_observed_series obs;
     /* the observed file is read before anything is written: bad input writes nothing */
-    wg_status st = wg_points_read(s, &obs, d);
+    wg_status st = wg_observed_read_scenario(s, 0, &obs, d);
     if (st != WG_OK) return st;
     if ((st = wg_mkdir_p(dir, d)) != WG_OK) goto done;
     if ((st = wg_write_series(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_finals_v(dir, r, s->blowup, s->blowup_valence, d)) != WG_OK) goto done;
-    if ((st = wg_points_write(dir, s, &obs, d)) != WG_OK) goto done;
+    if ((st = write_observed(dir, s, &obs, d)) != WG_OK) goto done;
     {
         /* the blow-up share of these runs and its Wilson interval */
         size_t more = p->manifest_extra ? strlen(p->manifest_extra) : 0;
@@ -316,6 +337,6 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     /* the charts are drawn from the files just written, as `waggle render` draws them */
     st = wg_render_run(dir, NULL, d);
 done:
-    wg_points_free(&obs);
+    wg_observed_free(&obs);
     return st;
 }

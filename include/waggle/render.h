@@ -44,16 +44,9 @@ typedef struct wg_points {
     double *x, *y;
 } wg_points;
 
-/* Read the observed file of a scenario (lines starting with '#' are
- * comments, then a header naming the columns observed.x and observed.y).
- * Nothing to read when s->observed.present is 0 (p->n = 0). Errors name the
- * file, line and column: WG_EINPUT. Free with wg_points_free. */
-wg_status wg_points_read(const wg_scenario *s, wg_points *p, wg_diag *d);
+/* (The scenario's observed file is read by waggle/observed.h; these are
+ * the points of a run folder's observed.csv.) */
 void wg_points_free(wg_points *p);
-/* Write the points to DIR/observed.csv (header "x,y" as named by the
- * scenario), so that a run folder is drawn without the scenario's folder. */
-wg_status wg_points_write(const char *dir, const wg_scenario *s, const wg_points *p,
-                          wg_diag *d);
 
 /* Draw curves.png, states.png and finals.png of the run folder dir.
  * o may be NULL (defaults). WG_EINPUT when a file is missing or malformed
