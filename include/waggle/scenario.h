@@ -77,6 +77,8 @@ typedef struct wg_scenario {
     wg_doc *doc;                /* owned; used to derive variants and sweep points */
 } wg_scenario;
 
+/* ---- scenario.c ---- */
+
 /*
  * Load and validate the scenario at path, applying `nsets` overrides
  * "KEY=VALUE" (as --set takes them) first. On success *out is a new scenario
@@ -115,14 +117,6 @@ wg_status wg_scenario_variant(const wg_scenario *base, size_t i, wg_scenario **o
 wg_status wg_scenario_with(const wg_scenario *base, size_t n, const char *const *keys,
                            const char *const *values, wg_scenario **out, wg_diag *d);
 
-/* ---- write.c ---- */
-
-/* Write the scenario as resolved (every key, defaults filled in) as YAML,
- * indented by `indent` spaces, e.g. into manifest.yaml. Texts are quoted and
- * numbers printed to read back exactly, so the output parses (with dir NULL:
- * its paths are already resolved) into the same scenario. WG_EIO if f fails. */
-wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int indent);
-
 /* One scalar of the scenario's tree, as wg_scenario_lookup finds it. */
 typedef struct wg_scenario_value {
     int found;                  /* 1 when the key holds a scalar */
@@ -134,6 +128,19 @@ typedef struct wg_scenario_value {
  * overrides: defaults are not in the tree (found is 0). WG_EINPUT when the
  * key is malformed, unknown at the top, or walks through a value. */
 wg_status wg_scenario_lookup(const wg_scenario *s, const char *key, wg_scenario_value *out);
+
+/* ---- convert.c ---- */
+
+/* Free s and everything it owns; NULL is a harmless no-op. */
+void wg_scenario_free(wg_scenario *s);
+
+/* ---- write.c ---- */
+
+/* Write the scenario as resolved (every key, defaults filled in) as YAML,
+ * indented by `indent` spaces, e.g. into manifest.yaml. Texts are quoted and
+ * numbers printed to read back exactly, so the output parses (with dir NULL:
+ * its paths are already resolved) into the same scenario. WG_EIO if f fails. */
+wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int indent);
 
 /* Why wg_scenario_edit_text could not edit the file in place. */
 typedef enum wg_scenario_edit_why {
@@ -164,6 +171,8 @@ wg_status wg_scenario_edit_text(const wg_scenario *s, const char *header, size_t
                                 const char *const *keys, const char *const *values, char **out,
                                 wg_scenario_edit_why *why);
 
+/* ---- tree.c ---- */
+
 /* Scalars of any YAML text by dotted key through maps ("seed",
  * "scenario.name", "network.nodes"), without reading it as a scenario: for
  * `waggle render`, which needs a few facts of a finished run's manifest.yaml
@@ -173,8 +182,5 @@ wg_status wg_scenario_edit_text(const wg_scenario *s, const char *header, size_t
  * YAML (file:line:col in d), WG_ENOMEM; on failure every vals[i] is NULL. */
 wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *name, size_t n,
                                    const char *const *keys, char **vals, wg_diag *d);
-
-/* Free s and everything it owns; NULL is a harmless no-op. */
-void wg_scenario_free(wg_scenario *s);
 
 #endif

@@ -84,7 +84,7 @@ static void conv_params(wg_check *c, const node *m, const char *path, wg_params 
         }
         if (!wg_check_map(c, v, kp)) continue;
         wg_check_keys(c, v, kp, wg_valence_names, NULL);
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < WG_NVALENCES; k++) {
             const node *w = wg_tree_get(v, wg_valence_names[k]);
             wg_param q = k ? pairs[i].neg : pairs[i].pos;
             if (w && wg_check_real(c, w, wg_tree_join(vp, kp, wg_valence_names[k]), R_PROB, &x)) {
@@ -191,10 +191,9 @@ static void pick_where(wg_check *c, const node *at, const char *path, wg_pick *p
 static void conv_pick(wg_check *c, const node *m, const char *path, wg_pick *p, int respond,
                       int self)
 {
-    const node *by = wg_tree_get(m, "by"), *cnt = wg_tree_get(m, "count"),
-               *top = wg_tree_get(m, "top");
-    const node *fr = wg_tree_get(m, "fraction"), *seg = wg_tree_get(m, "segment"),
-               *ids = wg_tree_get(m, "ids");
+    const node *by = wg_tree_get(m, "by"), *cnt = wg_tree_get(m, "count");
+    const node *top = wg_tree_get(m, "top"), *fr = wg_tree_get(m, "fraction");
+    const node *seg = wg_tree_get(m, "segment"), *ids = wg_tree_get(m, "ids");
     const node *attr = wg_tree_get(m, "attribute"), *val = wg_tree_get(m, "value");
     char kp[WG_PATH_LEN];
     int k;
@@ -252,11 +251,14 @@ static void conv_pick(wg_check *c, const node *m, const char *path, wg_pick *p, 
             wg_check_err(c, attr, wg_tree_join(kp, path, "attribute"), "only with by: attribute");
         if (val) wg_check_err(c, val, wg_tree_join(kp, path, "value"), "only with by: attribute");
     }
-    if (cnt) pick_where(c, cnt, wg_tree_join(kp, path, "count"), p);
-    else if (p->by == WG_PICK_ID && ids) pick_where(c, ids, wg_tree_join(kp, path, "ids"), p);
+    if (cnt)
+        pick_where(c, cnt, wg_tree_join(kp, path, "count"), p);
+    else if (p->by == WG_PICK_ID && ids)
+        pick_where(c, ids, wg_tree_join(kp, path, "ids"), p);
     else if (p->by == WG_PICK_ATTRIBUTE && attr)
         pick_where(c, attr, wg_tree_join(kp, path, "attribute"), p);
-    else pick_where(c, m, path, p);
+    else
+        pick_where(c, m, path, p);
 }
 
 /* ---- segments ---- */
@@ -322,8 +324,8 @@ static void conv_set_event(wg_check *c, const node *m, const char *path, wg_even
     static const char *const scale_keys[] = {"key", "factor", "segment", NULL};
     const char *const *known = e->kind == WG_EV_SET ? set_keys : scale_keys;
     const char *vkey = e->kind == WG_EV_SET ? "value" : "factor";
-    const node *kn = wg_tree_get(m, "key"), *vn = wg_tree_get(m, vkey),
-               *sn = wg_tree_get(m, "segment");
+    const node *kn = wg_tree_get(m, "key"), *vn = wg_tree_get(m, vkey);
+    const node *sn = wg_tree_get(m, "segment");
     char kp[WG_PATH_LEN], list[WG_LIST_LEN];
     int param = -1;
     if (!wg_check_map(c, m, path)) return;
@@ -358,8 +360,7 @@ static void conv_set_event(wg_check *c, const node *m, const char *path, wg_even
                                  "unknown key, did you mean '%s'?", sug);
                 else
                     wg_check_err(c, m->keys[i], wg_tree_join(kp, path, k),
-                                 "unknown key (expected key, %s, segment "
-                                 "or a parameter: %s)",
+                                 "unknown key (expected key, %s, segment or a parameter: %s)",
                                  vkey, wg_check_names(list, sizeof list, wg_param_names, NULL));
             }
         }
@@ -487,13 +488,14 @@ static void conv_events(wg_check *c, const node *seq)
         conv_event(c, seq->vals[i], wg_tree_join_index(p, "events", i), &s->events[i]);
 }
 
+/* ---- network ---- */
 
 static void conv_degrees(wg_check *c, const node *m, wg_netspec *ns)
 {
     static const char *const keys[] = {"poisson", "power_law", "min", "cutoff", "file", NULL};
     const char *path = "network.degrees";
-    const node *po = wg_tree_get(m, "poisson"), *pl = wg_tree_get(m, "power_law"),
-               *fi = wg_tree_get(m, "file");
+    const node *po = wg_tree_get(m, "poisson"), *pl = wg_tree_get(m, "power_law");
+    const node *fi = wg_tree_get(m, "file");
     const node *mn = wg_tree_get(m, "min"), *cu = wg_tree_get(m, "cutoff");
     if (!wg_check_map(c, m, path)) return;
     wg_check_keys(c, m, path, keys, NULL);
@@ -571,12 +573,11 @@ static void conv_sbm(wg_check *c, const node *m, wg_netspec *ns)
     for (size_t i = 0; i < sz->n; i++)
         for (size_t j = 0; j < i; j++)
             if (ns->p[i * sz->n + j] != ns->p[j * sz->n + i]) {
-                wg_check_err(
-                    c, pm->vals[i]->vals[j],
-                    wg_tree_join_index(kp, wg_tree_join_index(rp, "network.p", i), j),
-                    "expected %g as p[%zu][%zu] (p must be symmetric unless directed: true), "
-                    "got %s",
-                    ns->p[j * sz->n + i], j, i, wg_check_got(pm->vals[i]->vals[j]));
+                wg_tree_join_index(kp, wg_tree_join_index(rp, "network.p", i), j);
+                wg_check_err(c, pm->vals[i]->vals[j], kp,
+                             "expected %g as p[%zu][%zu] (p must be symmetric unless "
+                             "directed: true), got %s",
+                             ns->p[j * sz->n + i], j, i, wg_check_got(pm->vals[i]->vals[j]));
                 return;
             }
 }
@@ -595,8 +596,8 @@ static void conv_lattice(wg_check *c, const node *m, wg_netspec *ns)
         wg_check_err(c, dm, "network.dims", "expected [width, height], got %zu numbers", dm->n);
         return;
     }
-    int ok =
-        wg_check_u32(c, dm->vals[0], wg_tree_join_index(kp, "network.dims", 0), 1, &ns->dims[0]);
+    int ok = wg_check_u32(c, dm->vals[0], wg_tree_join_index(kp, "network.dims", 0), 1,
+                          &ns->dims[0]);
     ok &= wg_check_u32(c, dm->vals[1], wg_tree_join_index(kp, "network.dims", 1), 1, &ns->dims[1]);
     ns->nodes = (uint64_t)ns->dims[0] * ns->dims[1];
     if (ok && ns->nodes > WG_MAX_AGENTS)
@@ -771,8 +772,8 @@ static void conv_grid_axis(wg_check *c, const node *v, const char *path, wg_swee
         return;
     }
     wg_check_keys(c, v, path, keys, NULL);
-    const node *fn = wg_tree_get(v, "from"), *tn = wg_tree_get(v, "to"),
-               *cn = wg_tree_get(v, "count");
+    const node *fn = wg_tree_get(v, "from"), *tn = wg_tree_get(v, "to");
+    const node *cn = wg_tree_get(v, "count");
     double from = 0, to = 0;
     uint64_t n = 0;
     int ok = 1;
@@ -792,9 +793,9 @@ static void conv_grid_axis(wg_check *c, const node *v, const char *path, wg_swee
     }
     ax->nvalues = n;
     for (uint64_t i = 0; i < n; i++)
-        ax->values[i] = n == 1 ? from
-            : i + 1 == n       ? to
-                               : from + (to - from) * (double)i / (double)(n - 1);
+        ax->values[i] = n == 1       ? from
+                        : i + 1 == n ? to
+                                     : from + (to - from) * (double)i / (double)(n - 1);
 }
 
 static void conv_sweep(wg_check *c, const node *m)

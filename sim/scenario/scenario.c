@@ -30,6 +30,39 @@
 #define MAX_FILE_BYTES (64u << 20) /* largest scenario file read */
 
 /* ------------------------------------------------------------------------
+ * Dotted keys, as --set takes them.
+ */
+enum { KEY_OK, KEY_LONG, KEY_PARTS, KEY_EMPTY, KEY_UNKNOWN };
+
+/* Split key into parts (pointers into buf, WG_PATH_LEN bytes; parts holds
+ * WG_MAX_PARTS + 1) and put "model" in front of a key of model: given
+ * without it. KEY_OK, or what is wrong: too long, too many parts, an empty
+ * part, or an unknown first part. */
+static int split_key(const char *key, char *buf, const char **parts, size_t *np)
+{
+    *np = 0;
+    if (strlen(key) >= WG_PATH_LEN) return KEY_LONG;
+    strcpy(buf, key);
+    for (char *p = buf;;) {
+        if (*np == WG_MAX_PARTS) return KEY_PARTS;
+        parts[(*np)++] = p;
+        char *dot = strchr(p, '.');
+        if (!dot) break;
+        *dot = 0;
+        p = dot + 1;
+    }
+    for (size_t i = 0; i < *np; i++)
+        if (!*parts[i]) return KEY_EMPTY;
+    if (!wg_check_in_list(parts[0], wg_check_top_keys)) {
+        if (!wg_check_in_list(parts[0], wg_check_model_keys)) return KEY_UNKNOWN;
+        memmove(parts + 1, parts, *np * sizeof *parts);
+        parts[0] = "model";
+        (*np)++;
+    }
+    return KEY_OK;
+}
+
+/* ------------------------------------------------------------------------
  * Overrides: KEY=VALUE applied to the tree.
  */
 enum { SET_OK = 0, SET_BAD = -1, SET_OOM = -2 };
@@ -118,41 +151,26 @@ static int doc_set(wg_doc *doc, const char *key, node *val, size_t src, const ch
         wg_tree_free(val);
         return SET_OK;
     }
-    if (strlen(key) >= sizeof buf) {
+    const char *sug;
+    switch (split_key(key, buf, parts, &np)) {
+    case KEY_OK: break;
+    case KEY_LONG:
         set_error(d, prefix, label, "key", "longer than %d characters", WG_PATH_LEN - 1);
         goto out;
-    }
-    strcpy(buf, key);
-    for (char *p = buf;;) {
-        if (np == WG_MAX_PARTS) {
-            set_error(d, prefix, label, key, "more than %d parts", WG_MAX_PARTS);
-            goto out;
-        }
-        parts[np++] = p;
-        char *dot = strchr(p, '.');
-        if (!dot) break;
-        *dot = 0;
-        p = dot + 1;
-    }
-    for (size_t i = 0; i < np; i++)
-        if (!*parts[i]) {
-            set_error(d, prefix, label, key, "expected a dotted key such as share.negative");
-            goto out;
-        }
-    if (!wg_check_in_list(parts[0], wg_check_top_keys)) {
-        const char *sug = wg_check_suggest(parts[0], wg_check_top_keys, wg_check_model_keys);
-        if (wg_check_in_list(parts[0], wg_check_model_keys)) {
-            memmove(parts + 1, parts, np * sizeof *parts);
-            parts[0] = "model";
-            np++;
-        } else {
-            if (sug)
-                set_error(d, prefix, label, key, "unknown key, did you mean '%s'?", sug);
-            else
-                set_error(d, prefix, label, key, "unknown key (expected one of %s)",
-                          wg_check_names(list, sizeof list, wg_check_top_keys, wg_check_model_keys));
-            goto out;
-        }
+    case KEY_PARTS:
+        set_error(d, prefix, label, key, "more than %d parts", WG_MAX_PARTS);
+        goto out;
+    case KEY_EMPTY:
+        set_error(d, prefix, label, key, "expected a dotted key such as share.negative");
+        goto out;
+    default:
+        if ((sug = wg_check_suggest(parts[0], wg_check_top_keys, wg_check_model_keys)))
+            set_error(d, prefix, label, key, "unknown key, did you mean '%s'?", sug);
+        else
+            set_error(d, prefix, label, key, "unknown key (expected one of %s)",
+                      wg_check_names(list, sizeof list, wg_check_top_keys,
+                                     wg_check_model_keys));
+        goto out;
     }
     for (size_t i = 0; i < np; i++) {
         const char *part = parts[i];
@@ -340,7 +358,8 @@ static wg_status derive_variant(const wg_scenario *base, size_t i, wg_scenario *
     root = doc->root;
     long vi = wg_tree_find(root, "variants");
     vr = root->vals[vi]->vals[i];
-    const node *vs = wg_tree_get(vr, "set"), *ve = wg_tree_get(vr, "events"), *rp = wg_tree_get(vr, "replace_events");
+    const node *vs = wg_tree_get(vr, "set"), *ve = wg_tree_get(vr, "events");
+    const node *rp = wg_tree_get(vr, "replace_events");
     replace = rp && wg_check_bool_value(rp) == 1;
     if (ve && !(evs = wg_tree_copy(ve))) goto oom;
     /* a copy: an override may replace the variant's own `set` map in doc
@@ -546,25 +565,11 @@ wg_status wg_scenario_place_of(const wg_scenario *s, const char *key, wg_scenari
 {
     char buf[WG_PATH_LEN];
     const char *parts[WG_MAX_PARTS + 1];
-    size_t np = 0;
+    size_t np;
     memset(out, 0, sizeof *out);
     const node *cur = s->doc ? s->doc->root : NULL;
-    if (!cur || cur->kind != NK_MAP || strlen(key) >= sizeof buf) return WG_EINPUT;
-    strcpy(buf, key);
-    for (char *p = buf;;) {
-        if (np == WG_MAX_PARTS) return WG_EINPUT;
-        parts[np++] = p;
-        char *dot = strchr(p, '.');
-        if (!dot) break;
-        *dot = 0;
-        p = dot + 1;
-    }
-    if (!wg_check_in_list(parts[0], wg_check_top_keys)) {
-        if (!wg_check_in_list(parts[0], wg_check_model_keys)) return WG_EINPUT;
-        memmove(parts + 1, parts, np * sizeof *parts);
-        parts[0] = "model";
-        np++;
-    }
+    if (!cur || cur->kind != NK_MAP || split_key(key, buf, parts, &np) != KEY_OK)
+        return WG_EINPUT;
     for (size_t i = 0; i < np; i++) {
         const node *next = NULL;
         if (cur->kind == NK_MAP) {

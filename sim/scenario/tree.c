@@ -234,6 +234,7 @@ char *wg_tree_join_index(char *buf, const char *path, size_t i)
     if (snprintf(buf, WG_PATH_LEN, "%s.%zu", path, i) < 0) buf[0] = 0;
     return buf;
 }
+
 /* ------------------------------------------------------------------------
  * YAML text → tree, with libyaml's event parser.
  */
@@ -463,7 +464,8 @@ wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *nam
             at = wg_tree_get(at, part);
             k += plen + (k[plen] == '.');
         }
-        if (at && at->kind == NK_SCALAR && !wg_tree_is_null(at) && !(vals[i] = wg_strdup(at->text))) {
+        if (at && at->kind == NK_SCALAR && !wg_tree_is_null(at) &&
+            !(vals[i] = wg_strdup(at->text))) {
             st = WG_ENOMEM;
             goto oom;
         }
