@@ -53,12 +53,56 @@ wg_status wg_job_open_scenario(wg_scenario *s, const wg_graph *g, wg_job **out, 
     return WG_OK;
 }
 
+/* Largest scenario read from standard input (a scenario file is a few kilobytes). */
+#define WG_STDIN_MAX_BYTES (16u << 20)
+
+wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, wg_scenario **out,
+                      wg_diag *d)
+{
+    *out = NULL;
+    if (strcmp(path, "-") != 0) return wg_scenario_load(path, sets, nsets, out, d);
+    size_t cap = 1 << 14, len = 0, k;
+    char *text = wg_malloc(cap, 1);
+    while (text && (k = fread(text + len, 1, cap - len, stdin)) > 0) {
+        len += k;
+        if (len > WG_STDIN_MAX_BYTES) {
+            free(text);
+            wg_diag_error(d, WG_EINPUT, "-: the scenario on standard input is larger than %u "
+                          "MiB", WG_STDIN_MAX_BYTES >> 20);
+            return WG_EINPUT;
+        }
+        if (len == cap) {
+            char *t = wg_realloc(text, cap * 2, 1);
+            if (!t) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = t;
+            cap *= 2;
+        }
+    }
+    if (!text) {
+        wg_diag_error(d, WG_ENOMEM, "-: out of memory reading standard input");
+        return WG_ENOMEM;
+    }
+    if (ferror(stdin)) {
+        free(text);
+        wg_diag_error(d, WG_EIO, "-: cannot read standard input");
+        return WG_EIO;
+    }
+    /* relative paths of a scenario on standard input resolve against the working folder */
+    wg_status st = wg_scenario_parse(text, len, "-", ".", sets, nsets, out, d);
+    free(text);
+    return st;
+}
+
 wg_status wg_job_open(const char *path, const char *const *sets, size_t nsets, wg_job **out,
                       wg_diag *d)
 {
     wg_scenario *s = NULL;
     *out = NULL;
-    wg_status st = wg_scenario_load(path, sets, nsets, &s, d);
+    wg_status st = wg_job_load(path, sets, nsets, &s, d);
     if (st != WG_OK) return st;
     return wg_job_open_scenario(s, NULL, out, d);
 }
@@ -192,6 +236,7 @@ wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d)
 
 char *wg_job_default_out(const char *path)
 {
+    if (strcmp(path, "-") == 0) return wg_strdup("out/stdin");
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     size_t len = strlen(base);

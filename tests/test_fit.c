@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <math.h>
 #include <cmocka.h>
@@ -26,12 +25,12 @@
 #include "waggle/fit.h"
 
 static char tmp[64];
-static char waggle[256];
+static const wg_test_how in_tmp = {.dir = tmp};
 
 static int setup(void **state)
 {
     (void)state;
-    if (wg_test_find_waggle(waggle, sizeof waggle, 0, "test_fit") != 0) return -1;
+    if (!wg_test_waggle_path()) return -1;
     return wg_test_mkdtemp(tmp, "fit");
 }
 
@@ -60,32 +59,13 @@ static char *slurp(const char *path)
     return wg_test_slurp(path, NULL);
 }
 
-/* Run `waggle ARGS` (from the temporary folder) with stderr captured. */
-static int run(char **out, char **err, const char *fmt, ...)
-{
-    char args[2048], cmd[4096], wabs[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    if (waggle[0] == '/') {
-        snprintf(wabs, sizeof wabs, "%s", waggle);
-    } else {
-        char cwd[256];
-        assert_non_null(getcwd(cwd, sizeof cwd));
-        snprintf(wabs, sizeof wabs, "%s/%s", cwd, waggle);
-    }
-    snprintf(cmd, sizeof cmd, "cd %s && %s %s >stdout 2>stderr", tmp, wabs, args);
-    int rc = system(cmd);
-    if (out) *out = slurp(path_of("stdout"));
-    if (err) *err = slurp(path_of("stderr"));
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+/* Run `waggle ARGS` in the temporary folder with stdout and stderr captured
+ * (into *out and *err, when not NULL); returns the exit status. */
+#define run(out, err, ...) wg_test_waggle(&in_tmp, out, err, __VA_ARGS__)
 
 static int exists(const char *name)
 {
-    struct stat sb;
-    return stat(path_of(name), &sb) == 0;
+    return wg_test_exists(tmp, name);
 }
 
 /* ---- Bass -------------------------------------------------------------------------- */

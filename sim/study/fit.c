@@ -894,7 +894,7 @@ wg_status wg_fit_run(const wg_fit_params *fp, wg_diag *dd)
                           "(e.g. --fit share.negative,observed.scale)");
             goto done;
         }
-        if ((st = wg_scenario_load(o.scenario, o.sets, o.nsets, &s, dd)) != WG_OK) goto done;
+        if ((st = wg_job_load(o.scenario, o.sets, o.nsets, &s, dd)) != WG_OK) goto done;
         if (!fo.observed && !s->observed.present) {
             wg_diag_error(dd, st = WG_EINPUT, "%s: no observed series: give --observed CSV or "
                           "an `observed:` section", o.scenario);
