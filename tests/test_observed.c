@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "wg_test.h"
@@ -25,12 +24,12 @@
 #include "waggle/observed.h"
 
 static char tmp[64];
-static char waggle[512];
+static const wg_test_how in_tmp = {.dir = tmp};
 
 static int setup(void **state)
 {
     (void)state;
-    if (wg_test_find_waggle(waggle, sizeof waggle, 1, "test_observed") != 0) return -1;
+    if (!wg_test_waggle_path()) return -1;
     return wg_test_mkdtemp(tmp, "observed");
 }
 
@@ -70,18 +69,7 @@ static wg_status read_file(const char *name, const char *xcol, const char *ycol,
 }
 
 /* Run `waggle ARGS` in the temporary folder; its exit status, stderr in *err. */
-static int run(char **err, const char *fmt, ...)
-{
-    char args[1024], cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd %s && %s %s >stdout 2>stderr", tmp, waggle, args);
-    int rc = system(cmd);
-    if (err) *err = wg_test_slurp(path_of("stderr"), NULL);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+#define run(err, ...) wg_test_waggle(&in_tmp, NULL, err, __VA_ARGS__)
 
 /* ---- the file's rules ------------------------------------------------------------- */
 
@@ -260,8 +248,8 @@ static void test_run_and_fit_agree(void **state)
             fail_msg("%s: %s", cmds[i], err);
         free(err);
     }
-    assert_null(wg_test_slurp(path_of("out2/observed.csv"), NULL));
-    assert_null(wg_test_slurp(path_of("fit2/fit.csv"), NULL));
+    assert_false(wg_test_exists(tmp, "out2"));
+    assert_false(wg_test_exists(tmp, "fit2"));
 }
 
 int main(void)
