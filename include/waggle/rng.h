@@ -27,6 +27,7 @@ enum wg_purpose {
     WG_R_EVENT,         /* picks and outcomes of events: index = (event << 32) | item */
     WG_R_TIE,           /* tie-breaking keys of ranked picks */
     WG_R_SKIP,          /* gaps between contacts of talker `index` (low 32 bits; draw block above) */
+    WG_R_DURATION,      /* per agent and step: the talking time D of a talker starting then */
     WG_R_USER = 64      /* first purpose free for other modules (validation, fit) */
 };
 

@@ -189,8 +189,11 @@ void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
         switch (ev->kind) {
         case WG_EV_SEED:
             k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
-            for (uint32_t j = 0; j < k; j++)
+            for (uint32_t j = 0; j < k; j++) {
                 w->state[w->scratch[j]] = ev->valence == WG_POS ? WG_ADVOCATE : WG_CRITIC;
+                /* a seed talks from this step: a new talking time */
+                if (e->lives) wg_talktime_start(e, w, run, t, w->scratch[j], t);
+            }
             break;
         case WG_EV_BLOCK:
             k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
