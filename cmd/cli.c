@@ -10,7 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,13 +39,6 @@ int wg_cmd_report(wg_diag *d, wg_status st)
     return wg_status_exit(st);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* ---- progress bar ------------------------------------------------------------- */
 
 #define WG_BAR_WIDTH 30
@@ -55,7 +47,7 @@ void wg_progress_init(wg_progress *p, const char *what, int quiet)
 {
     p->enabled = !quiet && isatty(STDERR_FILENO);
     p->what = what;
-    p->start = now_seconds();
+    p->start = wg_now_seconds();
     p->drawn = 0;
 }
 
@@ -63,7 +55,7 @@ void wg_progress_update(void *ud, uint64_t done, uint64_t total)
 {
     wg_progress *p = ud;
     if (!p || !p->enabled || total == 0) return;
-    double el = now_seconds() - p->start;
+    double el = wg_now_seconds() - p->start;
     double rate = el > 0 ? done / el : 0;
     double left = rate > 0 ? (total - done) / rate : 0;
     int fill = (int)(WG_BAR_WIDTH * (double)done / total);

@@ -2312,10 +2312,7 @@ static void put_str(FILE *f, const char *s)
 static void put_num(FILE *f, double x)
 {
     char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) break;
-    }
+    wg_num_shortest(buf, sizeof buf, x);
     fputs(buf, f);
 }
 

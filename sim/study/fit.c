@@ -741,33 +741,6 @@ static size_t offset_of(const char *text, unsigned line, unsigned col)
     return off + col - 1;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? 2 * cap : 16384;
-            char *nb = wg_realloc(buf, cap, 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, 4096, f);
-        n += got;
-        if (got < 4096) break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /*
  * The scenario file's text with every fitted key set in place (comments and
  * layout kept) and a header comment naming the command; NULL with *why set
@@ -780,7 +753,8 @@ static char *calibrated_text(const fit_ctx *c, const char *header, const char **
 {
     size_t len = 0;
     edit *ed = wg_calloc(c->nkeys, sizeof *ed);
-    char *src = ed ? slurp(c->base->path, &len) : NULL;
+    char *src = NULL;
+    if (ed) wg_file_read(c->base->path, &src, &len, NULL);   /* src stays NULL on failure */
     char *out = NULL, *dir = NULL;
     wg_scenario *back = NULL;
     *ret = WG_OK;
