@@ -76,7 +76,7 @@ const char *wg_git_revision(void);
  * only differences mean anything. */
 double wg_now_seconds(void);
 
-/* ---- text.c: paths, whole files, CSV fields, YAML strings, numbers ---------------- */
+/* ---- text.c: paths, whole files, CSV fields, YAML strings, numbers --------------------------- */
 
 /* "dir/name". Caller frees; NULL when out of memory. */
 char *wg_path_join(const char *dir, const char *name);

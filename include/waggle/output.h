@@ -17,7 +17,7 @@
 #include "waggle/common.h"
 #include "waggle/engine.h"
 
-/* ---- files.c: atomic files and CSV numbers --------------------------------------- */
+/* ---- files.c: atomic files and CSV numbers --------------------------------------------------- */
 
 /* A file being written: wg_out_open, write to ->f, then wg_out_commit or wg_out_abort. */
 typedef struct wg_out {
@@ -41,7 +41,7 @@ void wg_out_abort(wg_out *o);
  * them). */
 void wg_csv_double(FILE *f, double x);
 
-/* ---- series.c: counts, metrics, final figures, the blow-up rule --------------------- */
+/* ---- series.c: counts, metrics, final figures, the blow-up rule ------------------------------ */
 
 /* The counts of many runs (see wg_engine_run). */
 typedef struct wg_results {
@@ -117,7 +117,7 @@ wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d);
 wg_status wg_write_finals(const char *dir, const wg_results *r, const wg_blowup_rule *rule,
                           wg_diag *d);
 
-/* ---- summary.c: statistics, summary.csv ------------------------------------------------ */
+/* ---- summary.c: statistics, summary.csv ------------------------------------------------------ */
 
 /* Summary statistics of a sample (NaNs are left out): mean, sd (n - 1), and
  * quantiles p05 p25 p50 p75 p95 (GSL, linear interpolation). `work` holds n

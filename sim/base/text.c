@@ -13,7 +13,7 @@
 
 #include "waggle/common.h"
 
-/* ---- paths and files ----------------------------------------------------------- */
+/* ---- paths and files ------------------------------------------------------------------------- */
 
 char *wg_path_join(const char *dir, const char *name)
 {
@@ -64,7 +64,7 @@ wg_status wg_file_read(const char *path, char **text, size_t *len, wg_diag *d)
     return WG_OK;
 }
 
-/* ---- YAML and CSV text ------------------------------------------------------------ */
+/* ---- YAML and CSV text ----------------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not one. */
 static int utf8_length(const unsigned char *p)
@@ -156,7 +156,7 @@ void wg_csv_put_text(FILE *f, const char *s, int quote)
     fputc('"', f);
 }
 
-/* ---- numbers ------------------------------------------------------------------------ */
+/* ---- numbers --------------------------------------------------------------------------------- */
 
 /* A double has at most 17 significant digits; 15 always read back for the
  * numbers people write (0.1 stays "0.1"). */

@@ -31,7 +31,7 @@ _Static_assert((int)WG_C_UNAWARE == (int)WG_UNAWARE && (int)WG_C_ADVOCATES == (i
 _Static_assert((int)WG_M_IMMUNE == (int)WG_IMMUNE && WG_M_REACH_POS == WG_NSTATES,
                "summary.csv's first metrics are the states");
 
-/* ---- results --------------------------------------------------------------------- */
+/* ---- results --------------------------------------------------------------------------------- */
 
 wg_status wg_results_alloc(wg_results *r, uint32_t runs, uint32_t steps, uint32_t agents,
                            wg_diag *d)
@@ -57,7 +57,7 @@ void wg_results_free(wg_results *r)
     r->counts = r->steps_run = NULL;
 }
 
-/* ---- metrics of a step (summary.csv) ---------------------------------------------- */
+/* ---- metrics of a step (summary.csv) --------------------------------------------------------- */
 
 /* After the six states, whose names are wg_state_name's. */
 static const char *const derived_names[WG_NMETRICS - WG_NSTATES] = {
@@ -97,7 +97,7 @@ double wg_metric_value(const wg_results *r, uint32_t run, uint32_t step, int met
     }
 }
 
-/* ---- the blow-up rule ---------------------------------------------------------------- */
+/* ---- the blow-up rule ------------------------------------------------------------------------ */
 
 void wg_blowup_rule_default(wg_blowup_rule *rule)
 {
@@ -110,7 +110,7 @@ int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_ne
     return (rule->valence == WG_POS ? reach_pos : reach_neg) > rule->threshold * agents;
 }
 
-/* ---- final figures (finals.csv, sweep.csv) ---------------------------------------------- */
+/* ---- final figures (finals.csv, sweep.csv) --------------------------------------------------- */
 
 static const char *const final_names[WG_NFINALS] = {
     "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps", "blowup",
@@ -151,7 +151,7 @@ void wg_final_values(const wg_results *r, uint32_t run, const wg_blowup_rule *ru
     v[WG_F_BLOWUP] = wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents);
 }
 
-/* ---- writers ------------------------------------------------------------------------- */
+/* ---- writers --------------------------------------------------------------------------------- */
 
 wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d)
 {

@@ -12,9 +12,9 @@
  *
  * Output folder DIR: compare.csv (one row per variant and metric), blowup.csv
  * (one row per arm: blow-up share and its Wilson interval), manifest.yaml,
- * compare.png (render.c), and one run folder per arm, DIR/base/ and DIR/<variant slug>/, each with
- * series.csv, summary.csv, finals.csv and manifest.yaml as `waggle run`
- * writes them.
+ * compare.png (render/chart_compare.c), and one run folder per arm,
+ * DIR/base/ and DIR/<variant slug>/, each with series.csv, summary.csv,
+ * finals.csv and manifest.yaml as `waggle run` writes them.
  */
 #include <math.h>
 #include <stdlib.h>
