@@ -13,6 +13,7 @@
 
 #include "waggle/compare.h"
 #include "waggle/job.h"
+#include "waggle/observed.h"
 #include "waggle/render.h"
 
 struct wg_job {
@@ -44,12 +45,56 @@ wg_status wg_job_open_scenario(wg_scenario *s, const wg_graph *g, wg_job **out, 
     return WG_OK;
 }
 
+/* Largest scenario read from standard input (a scenario file is a few kilobytes). */
+#define WG_STDIN_MAX_BYTES (16u << 20)
+
+wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, wg_scenario **out,
+                      wg_diag *d)
+{
+    *out = NULL;
+    if (strcmp(path, "-") != 0) return wg_scenario_load(path, sets, nsets, out, d);
+    size_t cap = 1 << 14, len = 0, k;
+    char *text = wg_malloc(cap, 1);
+    while (text && (k = fread(text + len, 1, cap - len, stdin)) > 0) {
+        len += k;
+        if (len > WG_STDIN_MAX_BYTES) {
+            free(text);
+            wg_diag_error(d, WG_EINPUT, "-: the scenario on standard input is larger than %u "
+                          "MiB", WG_STDIN_MAX_BYTES >> 20);
+            return WG_EINPUT;
+        }
+        if (len == cap) {
+            char *t = wg_realloc(text, cap * 2, 1);
+            if (!t) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = t;
+            cap *= 2;
+        }
+    }
+    if (!text) {
+        wg_diag_error(d, WG_ENOMEM, "-: out of memory reading standard input");
+        return WG_ENOMEM;
+    }
+    if (ferror(stdin)) {
+        free(text);
+        wg_diag_error(d, WG_EIO, "-: cannot read standard input");
+        return WG_EIO;
+    }
+    /* relative paths of a scenario on standard input resolve against the working folder */
+    wg_status st = wg_scenario_parse(text, len, "-", ".", sets, nsets, out, d);
+    free(text);
+    return st;
+}
+
 wg_status wg_job_open(const char *path, const char *const *sets, size_t nsets, wg_job **out,
                       wg_diag *d)
 {
     wg_scenario *s = NULL;
     *out = NULL;
-    wg_status st = wg_scenario_load(path, sets, nsets, &s, d);
+    wg_status st = wg_job_load(path, sets, nsets, &s, d);
     if (st != WG_OK) return st;
     return wg_job_open_scenario(s, NULL, out, d);
 }
@@ -183,6 +228,7 @@ wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d)
 
 char *wg_job_default_out(const char *path)
 {
+    if (strcmp(path, "-") == 0) return wg_strdup("out/stdin");
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     size_t len = strlen(base);
@@ -257,6 +303,26 @@ void wg_job_write_params_default(wg_job_write_params *p)
     p->ranks = 1;
 }
 
+/* DIR/observed.csv: the scenario's observed series (header "x,y" as the
+ * scenario names them), so that a run folder is drawn without the
+ * scenario's folder. Nothing when the scenario has no `observed:`. */
+static wg_status write_observed(const char *dir, const wg_scenario *s,
+                                const wg_observed_series *p, wg_diag *d)
+{
+    wg_out o;
+    if (!s->observed.present) return WG_OK;
+    wg_status st = wg_out_open(&o, dir, "observed.csv", d);
+    if (st != WG_OK) return st;
+    fprintf(o.f, "%s,%s\n", s->observed.x, s->observed.y ? s->observed.y : "observed");
+    for (size_t i = 0; i < p->n; i++) {
+        wg_csv_double(o.f, p->x[i]);
+        fputc(',', o.f);
+        wg_csv_double(o.f, p->y[i]);
+        fputc('\n', o.f);
+    }
+    return wg_out_commit(&o, d);
+}
+
 wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_params *p,
                        wg_diag *d)
 {
@@ -274,15 +340,15 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
     wg_manifest m = {s, j->have_stats ? &j->gs : NULL, j->threads, p->ranks > 0 ? p->ranks : 1,
                      j->seconds, p->argc, p->argv, p->kind ? p->kind : "run"};
-    wg_points obs;
+    wg_observed_series obs;
     /* the observed file is read before anything is written: bad input writes nothing */
-    wg_status st = wg_points_read(s, &obs, d);
+    wg_status st = wg_observed_read_scenario(s, 0, &obs, d);
     if (st != WG_OK) return st;
     if ((st = wg_mkdir_p(dir, d)) != WG_OK) goto done;
     if ((st = wg_write_series(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_finals(dir, r, &rule, d)) != WG_OK) goto done;
-    if ((st = wg_points_write(dir, s, &obs, d)) != WG_OK) goto done;
+    if ((st = write_observed(dir, s, &obs, d)) != WG_OK) goto done;
     {
         /* the blow-up share of these runs and its Wilson interval */
         size_t more = p->manifest_extra ? strlen(p->manifest_extra) : 0;
@@ -309,6 +375,6 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     /* the charts are drawn from the files just written, as `waggle render` draws them */
     st = wg_render_run(dir, NULL, d);
 done:
-    wg_points_free(&obs);
+    wg_observed_free(&obs);
     return st;
 }

@@ -2,8 +2,7 @@
  * folder.c — render's reader of finished folders: manifest.yaml's facts,
  * summary.csv, finals.csv, observed.csv and series.csv of a run folder,
  * compare.csv, blowup.csv and the arms' run folders of a comparison,
- * sweep.csv of a sweep; and the observed file of a scenario (wg_points_*),
- * which a run folder keeps a copy of as observed.csv.
+ * sweep.csv of a sweep.
  *
  * Invariants:
  * 1. The only file of render that reads files: a chart is drawn from what
@@ -325,6 +324,14 @@ static wg_status read_finals(const char *dir, wg_folder_run *r, wg_diag *d)
     return st;
 }
 
+void wg_points_free(wg_points *p)
+{
+    free(p->x);
+    free(p->y);
+    memset(p, 0, sizeof *p);
+}
+
+/* The points of the folder's observed.csv (none without one). */
 static wg_status read_obs(const char *dir, wg_points *p, wg_diag *d)
 {
     csv c;
@@ -360,78 +367,6 @@ wg_status wg_folder_read_run(const char *dir, wg_folder_run *r, wg_diag *d)
     if ((st = read_summary(dir, reach, r->q, &r->steps, d)) != WG_OK) return st;
     if ((st = read_finals(dir, r, d)) != WG_OK) return st;
     return read_obs(dir, &r->obs, d);
-}
-
-/* ---- observed points of a scenario ----------------------------------------------------------- */
-
-void wg_points_free(wg_points *p)
-{
-    free(p->x);
-    free(p->y);
-    memset(p, 0, sizeof *p);
-}
-
-wg_status wg_points_read(const wg_scenario *s, wg_points *p, wg_diag *d)
-{
-    const wg_observed *ob = &s->observed;
-    memset(p, 0, sizeof *p);
-    if (!ob->present) return WG_OK;
-    const char *slash = strrchr(ob->file, '/');
-    char *dir = wg_strdup(ob->file);
-    if (!dir) return wg_canvas_oom(d);
-    if (slash) dir[slash - ob->file] = '\0';
-    csv c;
-    wg_status st = csv_open(&c, slash ? dir : ".", slash ? slash + 1 : ob->file, d);
-    c.name = ob->file;
-    size_t capx = 0, capy = 0;
-    if (st != WG_OK) goto done;
-    int ix = -1, iy = -1;
-    for (int i = 0; i < c.nhead; i++) {
-        if (strcmp(c.head[i], ob->x) == 0) ix = i;
-        if (ob->y && strcmp(c.head[i], ob->y) == 0) iy = i;
-    }
-    if (!ob->y && c.nhead >= 3) iy = 2;
-    if (ix < 0 || iy < 0) {
-        wg_diag_error(d, st = WG_EINPUT, "%s:%u: observed.%s: no column '%s' in the header",
-                      ob->file, c.line, ix < 0 ? "x" : "y",
-                      ix < 0 ? ob->x : ob->y ? ob->y : "(third column)");
-        goto done;
-    }
-    while (csv_next(&c)) {
-        double x, y;
-        if (!csv_num(&c, ix, &x, d) || !csv_num(&c, iy, &y, d)) {
-            st = WG_EINPUT;
-            goto done;
-        }
-        if (!grow(&p->x, &capx, p->n) || !grow(&p->y, &capy, p->n)) {
-            st = wg_canvas_oom(d);
-            goto done;
-        }
-        p->x[p->n] = x;
-        p->y[p->n++] = y;
-    }
-done:
-    csv_close(&c);
-    free(dir);
-    if (st != WG_OK) wg_points_free(p);
-    return st;
-}
-
-wg_status wg_points_write(const char *dir, const wg_scenario *s, const wg_points *p,
-                          wg_diag *d)
-{
-    wg_out o;
-    if (!s->observed.present) return WG_OK;
-    wg_status st = wg_out_open(&o, dir, "observed.csv", d);
-    if (st != WG_OK) return st;
-    fprintf(o.f, "%s,%s\n", s->observed.x, s->observed.y ? s->observed.y : "observed");
-    for (size_t i = 0; i < p->n; i++) {
-        wg_csv_double(o.f, p->x[i]);
-        fputc(',', o.f);
-        wg_csv_double(o.f, p->y[i]);
-        fputc('\n', o.f);
-    }
-    return wg_out_commit(&o, d);
 }
 
 /* ---- one run's states (series.csv) ----------------------------------------------------------- */

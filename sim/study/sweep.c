@@ -476,7 +476,7 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
     rp.threads = o.threads;
     rp.stop = o.stop;
     wg_status st;
-    if ((st = wg_scenario_load(o.scenario, o.sets, o.nsets, &s, d)) != WG_OK) goto done;
+    if ((st = wg_job_load(o.scenario, o.sets, o.nsets, &s, d)) != WG_OK) goto done;
     if ((st = wg_sweep_design_make(s, &z, d)) != WG_OK) goto done;
     const uint64_t hash = wg_sweep_hash(s);
     out = o.out_dir ? wg_strdup(o.out_dir) : wg_sweep_default_out(o.scenario, o.shard, o.shards);

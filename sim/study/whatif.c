@@ -168,7 +168,7 @@ wg_status wg_whatif_open(const char *path, const char *const *sets, size_t nsets
 {
     wg_scenario *base = NULL;
     *out = NULL;
-    wg_status st = wg_scenario_load(path, sets, nsets, &base, d);
+    wg_status st = wg_job_load(path, sets, nsets, &base, d);
     if (st != WG_OK) return st;
     return wg_whatif_open_scenario(base, out, d);
 }
