@@ -53,33 +53,18 @@ wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, w
 {
     *out = NULL;
     if (strcmp(path, "-") != 0) return wg_scenario_load(path, sets, nsets, out, d);
-    size_t cap = 1 << 14, len = 0, k;
-    char *text = wg_malloc(cap, 1);
-    while (text && (k = fread(text + len, 1, cap - len, stdin)) > 0) {
-        len += k;
-        if (len > WG_STDIN_MAX_BYTES) {
-            free(text);
-            wg_diag_error(d, WG_EINPUT, "-: the scenario on standard input is larger than %u "
-                          "MiB", WG_STDIN_MAX_BYTES >> 20);
-            return WG_EINPUT;
-        }
-        if (len == cap) {
-            char *t = wg_realloc(text, cap * 2, 1);
-            if (!t) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = t;
-            cap *= 2;
-        }
-    }
-    if (!text) {
+    char *text;
+    size_t len;
+    switch (wg_file_read_stream(stdin, WG_STDIN_MAX_BYTES, &text, &len)) {
+    case WG_OK: break;
+    case WG_EINPUT:
+        wg_diag_error(d, WG_EINPUT, "-: the scenario on standard input is larger than %u MiB",
+                      WG_STDIN_MAX_BYTES >> 20);
+        return WG_EINPUT;
+    case WG_ENOMEM:
         wg_diag_error(d, WG_ENOMEM, "-: out of memory reading standard input");
         return WG_ENOMEM;
-    }
-    if (ferror(stdin)) {
-        free(text);
+    default:
         wg_diag_error(d, WG_EIO, "-: cannot read standard input");
         return WG_EIO;
     }

@@ -104,6 +104,31 @@ static void test_file_read(void **state)
     wg_diag_free(&d);
 }
 
+/* A stream: everything up to its end, or WG_EINPUT past the limit; left open. */
+static void test_file_read_stream(void **state)
+{
+    (void)state;
+    char src[] = "name: x\nsteps: 3\n", *text = NULL;
+    size_t len = 0;
+    FILE *f = fmemopen(src, strlen(src), "r");
+    assert_int_equal(wg_file_read_stream(f, 0, &text, &len), WG_OK);
+    assert_int_equal(len, strlen(src));
+    assert_string_equal(text, src);
+    free(text);
+    rewind(f);
+    assert_int_equal(wg_file_read_stream(f, strlen(src), &text, &len), WG_OK);   /* just fits */
+    free(text);
+    rewind(f);
+    assert_int_equal(wg_file_read_stream(f, strlen(src) - 1, &text, &len), WG_EINPUT);
+    assert_null(text);
+    fclose(f);
+    /* a stream that cannot be read: WG_EIO */
+    f = fopen("/dev/null", "w");
+    assert_int_equal(wg_file_read_stream(f, 0, &text, &len), WG_EIO);
+    assert_null(text);
+    fclose(f);
+}
+
 static void test_csv_split(void **state)
 {
     (void)state;
@@ -189,6 +214,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_join),
         cmocka_unit_test(test_file_read),
+        cmocka_unit_test(test_file_read_stream),
         cmocka_unit_test(test_csv_split),
         cmocka_unit_test(test_csv_put_text),
         cmocka_unit_test(test_yaml_put_string),

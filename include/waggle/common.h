@@ -87,6 +87,11 @@ char *wg_path_join(const char *dir, const char *name);
  * as fopen left it ("PATH: cannot read: REASON"); out of memory,
  * WG_ENOMEM; a read fails, WG_EIO. *text is NULL after an error. */
 wg_status wg_file_read(const char *path, char **text, size_t *len, wg_diag *d);
+/* The same from an open stream (standard input, a file the caller opened
+ * and checked), without messages: WG_EINPUT when it holds more than
+ * max_bytes bytes (0: no limit), WG_ENOMEM, WG_EIO when a read fails (errno
+ * says why). f is left open. */
+wg_status wg_file_read_stream(FILE *f, size_t max_bytes, char **text, size_t *len);
 
 /* Write s to f as a YAML double-quoted string: quotes, backslashes and
  * control characters escaped, and every byte that is not part of valid UTF-8

@@ -26,42 +26,55 @@ char *wg_path_join(const char *dir, const char *name)
 #define READ_CHUNK_BYTES 4096   /* read at least this much per fread */
 #define READ_FIRST_BYTES 8192   /* the first buffer */
 
-wg_status wg_file_read(const char *path, char **text, size_t *len, wg_diag *d)
+wg_status wg_file_read_stream(FILE *f, size_t max_bytes, char **text, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
     char *buf = NULL;
     size_t n = 0, cap = 0;
     *text = NULL;
-    if (!f) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot read: %s", path, strerror(errno));
-        return WG_EINPUT;
-    }
     for (;;) {
         if (cap - n < READ_CHUNK_BYTES) {
             char *t = wg_realloc(buf, cap = cap ? 2 * cap : READ_FIRST_BYTES, 1);
             if (!t) {
                 free(buf);
-                fclose(f);
-                wg_diag_error(d, WG_ENOMEM, "%s: out of memory while reading", path);
                 return WG_ENOMEM;
             }
             buf = t;
         }
         size_t r = fread(buf + n, 1, cap - n - 1, f);
         n += r;
+        if (max_bytes && n > max_bytes) {
+            free(buf);
+            return WG_EINPUT;
+        }
         if (r == 0) break;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    if (ferror(f)) {
+        int e = errno;   /* the read's reason, for the caller's message */
         free(buf);
-        wg_diag_error(d, WG_EIO, "%s: cannot read", path);
+        errno = e;
         return WG_EIO;
     }
     buf[n] = '\0';
     *text = buf;
     if (len) *len = n;
     return WG_OK;
+}
+
+wg_status wg_file_read(const char *path, char **text, size_t *len, wg_diag *d)
+{
+    FILE *f = fopen(path, "rb");
+    *text = NULL;
+    if (!f) {
+        wg_diag_error(d, WG_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+        return WG_EINPUT;
+    }
+    wg_status st = wg_file_read_stream(f, 0, text, len);
+    int e = errno;
+    fclose(f);
+    errno = e;
+    if (st == WG_ENOMEM) wg_diag_error(d, WG_ENOMEM, "%s: out of memory while reading", path);
+    else if (st != WG_OK) wg_diag_error(d, WG_EIO, "%s: cannot read", path);
+    return st;
 }
 
 /* ---- YAML and CSV text ----------------------------------------------------------------------- */
