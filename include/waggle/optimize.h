@@ -9,9 +9,10 @@
  * event (the advocates start the day the critic does). A scenario without a
  * seed event has no seeds to choose (WG_EINPUT).
  *
- * How a set is scored: the scenario with one more event, a `seed` by id of
- * the set's agents (last in the timeline, so every other event keeps its
- * keyed draws), run through wg_job with the scenario's seed and runs
+ * How a set is scored: the scenario with the chosen seeds' event, a `seed`
+ * by id of the set's agents, in the replaced event's place or just before the
+ * first seed event (so every other event keeps its index, hence its keyed
+ * draws, and a critic seeded at the same step keeps its seat), run through wg_job with the scenario's seed and runs
  * 0 .. runs-1. Run r of every set therefore uses the same keyed draws
  * (common random numbers): the difference between two sets in run r is the
  * choice's effect in that run, and intervals are paired over runs.

@@ -44,6 +44,7 @@ struct wg_opt {
     wg_graph_stats gs;
     wg_opt_params p;
     int replace;                /* index of the seed event the choice replaces, or -1 */
+    size_t at;                  /* index of the chosen seeds' event in a derived scenario */
     uint32_t step;              /* where the chosen seeds go */
     uint32_t runs;
     uint32_t *cand;             /* candidates, best degree first */
@@ -131,32 +132,37 @@ static double metric_of_value(const wg_opt *o, double v)
     return o->p.objective == WG_OBJ_REACH_POS ? v : -v;
 }
 
-/* The scenario with `pick` as the chosen seeds' event (NULL: none) in place. */
+/* The scenario with `pick` as the chosen seeds' event at o->at (note 3): in
+ * the replaced event's place, or just before the first seed event, so that
+ * every other event keeps its index, hence its keyed draws, in every arm. An
+ * empty set is a pick of no ids, not a missing event, for the same reason. */
 static wg_status derive(const wg_opt *o, const wg_pick *pick, wg_scenario **out, wg_diag *d)
 {
     wg_scenario *t = NULL;
+    wg_pick none;
+    memset(&none, 0, sizeof none);
+    none.by = WG_PICK_ID;
+    none.segment = -1;
+    if (!pick) pick = &none;
     wg_status st = wg_scenario_with(o->s, 0, NULL, NULL, &t, d);
     if (st != WG_OK) return st;
-    size_t n = t->nevents - (o->replace >= 0) + (pick != NULL);
-    wg_event *ev = wg_calloc(n ? n : 1, sizeof *ev);
+    size_t n = t->nevents + (o->replace < 0);
+    wg_event *ev = wg_calloc(n, sizeof *ev);
     if (!ev) goto oom;
-    size_t k = 0;
-    for (size_t i = 0; i < t->nevents; i++) {
+    for (size_t i = 0, k = 0; i < t->nevents; i++) {
+        if (i == o->at) k++;   /* the chosen seeds' slot */
         if ((int)i == o->replace) wg_event_clear(&t->events[i]);
         else ev[k++] = t->events[i];   /* moved: the array is freed below, not its events */
     }
     free(t->events);
     t->events = ev;
-    t->nevents = k;
-    if (pick) {
-        wg_event *e = &ev[k];
-        e->step = o->step;
-        e->kind = WG_EV_SEED;
-        e->valence = WG_POS;
-        e->segment = -1;
-        if (wg_pick_copy(&e->pick, pick) != WG_OK) goto oom;
-        t->nevents = k + 1;
-    }
+    t->nevents = n;
+    wg_event *e = &ev[o->at];
+    e->step = o->step;
+    e->kind = WG_EV_SEED;
+    e->valence = WG_POS;
+    e->segment = -1;
+    if (wg_pick_copy(&e->pick, pick) != WG_OK) goto oom;
     *out = t;
     return WG_OK;
 oom:
@@ -193,13 +199,12 @@ static wg_status score(wg_opt *o, const wg_pick *pick, double *value, wg_diag *d
 
 wg_status wg_opt_eval(wg_opt *o, const uint32_t *agents, size_t k, double *value, wg_diag *d)
 {
-    if (k == 0) return score(o, NULL, value, d);
     wg_pick pk;
     memset(&pk, 0, sizeof pk);
     pk.by = WG_PICK_ID;
     pk.segment = -1;
     pk.nids = k;
-    if (!(pk.ids = wg_malloc(k, sizeof *pk.ids))) {
+    if (k && !(pk.ids = wg_malloc(k, sizeof *pk.ids))) {
         wg_diag_error(d, WG_ENOMEM, "out of memory: a set of %zu agents", k);
         return WG_ENOMEM;
     }
@@ -216,7 +221,7 @@ wg_status wg_opt_eval_pick(wg_opt *o, int by, uint32_t k, double *value, wg_diag
     pk.by = (wg_pick_by)by;
     pk.segment = -1;
     pk.count = k;
-    return k ? score(o, &pk, value, d) : score(o, NULL, value, d);
+    return k ? score(o, &pk, value, d) : score(o, NULL, value, d);   /* k = 0: no ids */
 }
 
 /* ---- open ------------------------------------------------------------------------------ */
@@ -255,7 +260,8 @@ static wg_status find_place(wg_opt *o, wg_diag *d)
                       "positive, count: 10, by: random}}]", s->path);
         return WG_EINPUT;
     }
-    o->step = s->events[o->replace >= 0 ? o->replace : first_seed].step;
+    o->at = (size_t)(o->replace >= 0 ? o->replace : first_seed);
+    o->step = s->events[o->at].step;
     return WG_OK;
 }
 
