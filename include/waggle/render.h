@@ -1,7 +1,10 @@
 /*
  * waggle/render.h — the charts of a run (curves.png, states.png,
- * finals.png) and of a comparison (compare.png), drawn with cairo and
- * written with libpng. Only render.c includes the drawing and PNG headers.
+ * finals.png), of a comparison (compare.png) and of a sweep (sweep.png),
+ * drawn with cairo and written with libpng. In sim/render/: canvas.c (the
+ * only file that includes the drawing and PNG headers), plot.c (what the
+ * charts share), chart_run.c, chart_compare.c, chart_sweep.c, and folder.c,
+ * which reads the folders.
  *
  * A chart is always drawn from the files of a finished folder (series.csv,
  * summary.csv, finals.csv, observed.csv, manifest.yaml; compare.csv and the

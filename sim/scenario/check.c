@@ -357,9 +357,7 @@ int wg_check_choice(wg_check *c, const node *n, const char *path, const char *co
 static char *resolve(const char *dir, const char *rel)
 {
     if (!dir || !*dir || rel[0] == '/' || !strcmp(dir, ".")) return wg_strdup(rel);
-    char *p = wg_malloc(strlen(dir) + strlen(rel) + 2, 1);
-    if (p) sprintf(p, "%s/%s", dir, rel);
-    return p;
+    return wg_path_join(dir, rel);
 }
 
 /* A path to an existing regular file, resolved, into *dst. */

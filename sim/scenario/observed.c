@@ -53,46 +53,22 @@ static int parse_number(const char *s, double *x)
 static wg_status slurp(const char *path, char **out, wg_diag *d)
 {
     FILE *in = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
     *out = NULL;
     if (!in) {
         wg_diag_error(d, WG_EINPUT, "%s: cannot open the observed series: %s", path,
                       strerror(errno));
         return WG_EINPUT;
     }
-    for (;;) {
-        if (cap - n < 4096) {
-            if (cap > MAX_FILE_BYTES) {
-                fclose(in);
-                free(buf);
-                wg_diag_error(d, WG_EINPUT, "%s: larger than %u bytes, not an observed series",
-                              path, MAX_FILE_BYTES);
-                return WG_EINPUT;
-            }
-            char *t = wg_realloc(buf, cap = cap ? 2 * cap : 8192, 1);
-            if (!t) {
-                fclose(in);
-                free(buf);
-                wg_diag_error(d, WG_ENOMEM, "out of memory");
-                return WG_ENOMEM;
-            }
-            buf = t;
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, in);
-        n += r;
-        if (r == 0) break;
-    }
-    int bad = ferror(in);
+    wg_status st = wg_file_read_stream(in, MAX_FILE_BYTES, out, NULL);
     fclose(in);
-    if (bad) {
-        free(buf);
+    if (st == WG_EINPUT)
+        wg_diag_error(d, WG_EINPUT, "%s: larger than %u bytes, not an observed series", path,
+                      MAX_FILE_BYTES);
+    else if (st == WG_ENOMEM)
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+    else if (st != WG_OK)
         wg_diag_error(d, WG_EIO, "%s: read error", path);
-        return WG_EIO;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    return WG_OK;
+    return st;
 }
 
 /* Find the columns in the header line (split in place into cols). */

@@ -486,7 +486,7 @@ wg_status wg_scenario_load(const char *path, const char *const *sets, size_t nse
     FILE *f;
     struct stat st;
     char *text = NULL, *dir = NULL;
-    size_t len = 0, cap = 0;
+    size_t len = 0;
     wg_status rc = WG_EINPUT;
     *out = NULL;
     if (!(f = fopen(path, "rb"))) {
@@ -497,27 +497,17 @@ wg_status wg_scenario_load(const char *path, const char *const *sets, size_t nse
         wg_diag_error(d, WG_EINPUT, "%s: is a folder, not a scenario file", path);
         goto done;
     }
-    for (;;) {
-        if (cap - len < 4096) {
-            char *t;
-            cap = cap ? 2 * cap : 8192;
-            if (cap > MAX_FILE_BYTES + 8192) {
-                wg_diag_error(d, WG_EINPUT, "%s: larger than %u bytes, not a scenario file", path,
-                              MAX_FILE_BYTES);
-                goto done;
-            }
-            if (!(t = wg_realloc(text, cap, 1))) {
-                rc = WG_ENOMEM;
-                wg_diag_error(d, WG_ENOMEM, "%s: out of memory while reading", path);
-                goto done;
-            }
-            text = t;
-        }
-        size_t r = fread(text + len, 1, cap - len, f);
-        len += r;
-        if (r == 0) break;
-    }
-    if (ferror(f)) {
+    switch (wg_file_read_stream(f, MAX_FILE_BYTES, &text, &len)) {
+    case WG_OK: break;
+    case WG_ENOMEM:
+        rc = WG_ENOMEM;
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory while reading", path);
+        goto done;
+    case WG_EINPUT:
+        wg_diag_error(d, WG_EINPUT, "%s: larger than %u bytes, not a scenario file", path,
+                      MAX_FILE_BYTES);
+        goto done;
+    default:
         wg_diag_error(d, WG_EINPUT, "%s: cannot read the scenario: %s", path, strerror(errno));
         goto done;
     }

@@ -34,10 +34,7 @@ static void put_str(FILE *f, const char *s)
 static void put_num(FILE *f, double x)
 {
     char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) break;
-    }
+    wg_num_shortest(buf, sizeof buf, x);
     fputs(buf, f);
 }
 
@@ -436,34 +433,6 @@ static size_t offset_of(const char *text, unsigned line, unsigned col)
     return off + col - 1;
 }
 
-/* The whole file, NUL-terminated, or NULL (unreadable, or out of memory). */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? 2 * cap : 16384;
-            char *nb = wg_realloc(buf, cap, 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, 4096, f);
-        n += got;
-        if (got < 4096) break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* printf into a new string, or NULL. */
 static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -540,7 +509,8 @@ wg_status wg_scenario_edit_text(const wg_scenario *s, const char *header, size_t
 {
     size_t len = 0, hl = header ? strlen(header) : 0;
     edit *ed = wg_calloc(n, sizeof *ed);
-    char *src = ed ? slurp(s->path, &len) : NULL;
+    char *src = NULL;
+    if (ed) wg_file_read(s->path, &src, &len, NULL);   /* src stays NULL on failure */
     char *text = NULL;
     wg_scenario *back = NULL;
     wg_status st = WG_OK;
