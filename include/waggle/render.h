@@ -95,8 +95,9 @@ wg_status wg_render_sensitivity(const char *dir, const wg_render_opts *o, wg_ren
  * "answered-on-day-1"; "" → "variant"). Caller frees; NULL when out of memory. */
 char *wg_render_slug(const char *name);
 
-/* The charts of a folder: compare.png for a compare folder, sweep.png for a sweep
- * folder, else the run charts (what `waggle render DIR` draws). */
+/* The charts of a folder: compare.png for a compare folder, optimize.png for an
+ * optimize folder, sweep.png (and sensitivity.png when it has sensitivity.csv) for a
+ * sweep folder, else the run charts (what `waggle render DIR` draws). */
 wg_status wg_render_folder(const char *dir, const wg_render_opts *o, wg_diag *d);
 
 #endif

@@ -334,15 +334,17 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
     if (!o->chosen || !o->value || !o->cand_val || !o->gain || !o->stamp || !o->taken ||
         !o->work)
         goto oom;
-    /* the sizes of optimize.csv: every k up to WG_OPT_SIZES_MAX, else that many steps to K */
+    /* the sizes of optimize.csv: every k up to WG_OPT_SIZES_MAX, else 1 and even steps to K */
     if (K <= WG_OPT_SIZES_MAX) {
         o->nsizes = K;
         for (uint32_t i = 0; i < K; i++) o->sizes[i] = i + 1;
     } else {
-        o->nsizes = 0;
-        for (uint32_t i = 1; i <= WG_OPT_SIZES_MAX; i++) {
-            uint32_t k = (uint32_t)(((uint64_t)K * i + WG_OPT_SIZES_MAX - 1) / WG_OPT_SIZES_MAX);
-            if (!o->nsizes || o->sizes[o->nsizes - 1] != k) o->sizes[o->nsizes++] = k;
+        const uint32_t steps = WG_OPT_SIZES_MAX - 1;
+        o->nsizes = 1;
+        o->sizes[0] = 1;
+        for (uint32_t i = 1; i <= steps; i++) {
+            uint32_t k = (uint32_t)(((uint64_t)K * i + steps - 1) / steps);
+            if (o->sizes[o->nsizes - 1] != k) o->sizes[o->nsizes++] = k;
         }
     }
     o->base_val = wg_malloc((size_t)o->nsizes * NBASELINES * R, sizeof *o->base_val);

@@ -13,7 +13,6 @@
  *      numbers `waggle merge` joins), so a merged sweep's indices are the
  *      unsharded sweep's, byte for byte.
  */
-#include <errno.h>
 #include <gsl/gsl_qrng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -32,8 +31,6 @@
 /* Lower and upper percentile of a 95 % interval. */
 #define LO_QUANTILE 0.025
 #define HI_QUANTILE 0.975
-/* The largest sweep.csv this reads (the design is N (d + 2) points × 6 metrics). */
-#define MAX_CSV_BYTES (UINT64_C(4) << 30)
 
 /* ---- the design ----------------------------------------------------------------------- */
 
@@ -168,55 +165,12 @@ wg_status wg_sens_indices(const double *y, size_t nkeys, uint64_t n, unsigned bo
 
 /* ---- a sweep folder -------------------------------------------------------------------- */
 
-static wg_status slurp(const char *path, char **out, size_t *len, wg_diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    *out = NULL;
-    if (!f) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot read: %s", path, strerror(errno));
-        return WG_EINPUT;
-    }
-    size_t cap = 1 << 16, n = 0, k;
-    char *t = wg_malloc(cap, 1);
-    while (t && (k = fread(t + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (n + 1 == cap) {
-            char *u = cap < MAX_CSV_BYTES ? wg_realloc(t, cap * 2, 1) : NULL;
-            if (!u) {
-                free(t);
-                t = NULL;
-                break;
-            }
-            t = u;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!t || bad) {
-        free(t);
-        wg_diag_error(d, t ? WG_EIO : WG_ENOMEM, "%s: cannot read the whole file", path);
-        return t ? WG_EIO : WG_ENOMEM;
-    }
-    t[n] = 0;
-    *out = t;
-    if (len) *len = n;
-    return WG_OK;
-}
-
-static char *join(const char *dir, const char *name)
-{
-    char *p = wg_malloc(strlen(dir) + strlen(name) + 2, 1);
-    if (p) sprintf(p, "%s/%s", dir, name);
-    return p;
-}
-
 #define MAX_METRICS 32
 #define MAX_FIELDS (WG_SENS_MAX_KEYS + 8)
 
 wg_status wg_sens_folder(const char *dir, int *written, wg_diag *d)
 {
-    char *mpath = join(dir, "manifest.yaml"), *cpath = join(dir, "sweep.csv");
+    char *mpath = wg_path_join(dir, "manifest.yaml"), *cpath = wg_path_join(dir, "sweep.csv");
     char *mtext = NULL, *csv = NULL, *vals[2] = {NULL, NULL};
     char *names[MAX_METRICS] = {0}, *keys[WG_SENS_MAX_KEYS] = {0};
     double *y = NULL;
@@ -226,7 +180,7 @@ wg_status wg_sens_folder(const char *dir, int *written, wg_diag *d)
     wg_status st = WG_ENOMEM;
     if (written) *written = 0;
     if (!mpath || !cpath) goto oom;
-    if ((st = slurp(mpath, &mtext, &mlen, d)) != WG_OK) goto done;
+    if ((st = wg_file_read(mpath, &mtext, &mlen, d)) != WG_OK) goto done;
     static const char *const want[2] = {"scenario.sweep.sobol.indices", "seed"};
     if ((st = wg_scenario_yaml_scalars(mtext, mlen, mpath, 2, want, vals, d)) != WG_OK) goto done;
     if (!vals[0] || strcmp(vals[0], "true") != 0) {
@@ -234,7 +188,7 @@ wg_status wg_sens_folder(const char *dir, int *written, wg_diag *d)
         goto done;
     }
     const uint64_t seed = vals[1] ? strtoull(vals[1], NULL, 10) : 0;
-    if ((st = slurp(cpath, &csv, NULL, d)) != WG_OK) goto done;
+    if ((st = wg_file_read(cpath, &csv, NULL, d)) != WG_OK) goto done;
     /* the header: point,<keys>,metric,mean,sd,p05,p50,p95 */
     char *line = csv, *next = strchr(line, '\n'), *f[MAX_FIELDS + 1];
     if (!next) goto bad;
