@@ -201,7 +201,7 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
     in->agents = v[11] ? strtod(v[11], NULL) : 0;
     wg_blowup_rule_default(&in->blowup);
     if (v[12]) in->blowup.threshold = strtod(v[12], NULL);
-    if (v[13] && strcmp(v[13], "positive") == 0) in->blowup.valence = WG_POS;
+    if (v[13] && strcmp(v[13], wg_valence_names[WG_POS]) == 0) in->blowup.valence = WG_POS;
     for (int k = 10; k < NK; k++) free(v[k]);
     const char *fill[][2] = {{"name", "(unnamed scenario)"}, {"seed", "?"}, {"runs", "?"},
                              {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"}};
