@@ -21,7 +21,7 @@
  * sequential sampling without replacement proportional to 1 + deg, as
  * psumtree does. Only the targets are stored (4 bytes an edge); sources are
  * implicit, as node i's edges are E_i .. E_i + k - 1. Draws are keyed:
- * wg_rng(seed, run 0, step WG_BA_STEP, WG_R_USER, i << 20 | block), two
+ * wg_philox(seed, run 0, step WG_BA_STEP, WG_R_USER, i << 20 | block), two
  * 64-bit positions a block (multiply-shift, bias below pool size / 2^64,
  * 10^-11 at 10^8 edges), so the graph is a pure function of (nodes, m, seed). The CSR is
  * then filled in one sweep: row v holds v's own targets (sorted) and the
@@ -49,7 +49,7 @@
 #include <unistd.h>
 
 #include "igraph_glue.h"
-#include "waggle/rng.h"
+#include "../base/philox.h"
 
 #define WG_IGRAPH_REASON_LEN 512
 
@@ -238,7 +238,7 @@ static wg_status draw_degrees(const wg_netspec *s, uint32_t n, uint64_t seed, ig
     }
     uint64_t sum = 0;
     for (uint32_t a = 0; a < n; a++) {
-        double x = uniform53(wg_rng(seed, 0, 0, WG_R_USER, a)) * acc;
+        double x = uniform53(wg_philox(seed, 0, 0, WG_R_USER, a)) * acc;
         size_t lo = 0, hi = len - 1;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
@@ -476,7 +476,7 @@ static uint32_t ba_source(uint64_t e, uint64_t m)
  * multiply-shift, bias below size / 2^64). */
 static uint64_t ba_draw(uint64_t seed, uint32_t i, uint64_t a, uint64_t size)
 {
-    wg_rand4 r = wg_rng(seed, 0, WG_BA_STEP, WG_R_USER, (uint64_t)i << 20 | (a >> 1));
+    wg_rand4 r = wg_philox(seed, 0, WG_BA_STEP, WG_R_USER, (uint64_t)i << 20 | (a >> 1));
     uint64_t u = (uint64_t)r.v[2 * (a & 1)] << 32 | r.v[2 * (a & 1) + 1];
     return (uint64_t)(((unsigned __int128)u * size) >> 64);
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "waggle/graph.h"
-#include "waggle/rng.h"
+#include "../base/philox.h"
 
 /* Wedges (connected triples) above which clustering is estimated by sampling. */
 #define WG_WEDGE_BUDGET 2e8
@@ -363,7 +363,7 @@ static wg_status clustering_sampled(const wg_graph *u, double *global, double *l
     }
     uint64_t closed_g = 0, closed_l = 0;
     for (uint32_t s = 0; s < WG_CLUSTER_SAMPLES && nd2; s++) {
-        wg_rand4 r = wg_rng(WG_CLUSTER_SEED, 0, 0, WG_R_USER, s);
+        wg_rand4 r = wg_philox(WG_CLUSTER_SEED, 0, 0, WG_R_USER, s);
         double x = (r.v[0] + 0.5) / 4294967296.0 * acc;
         uint32_t lo = 0, hi = n - 1;
         while (lo < hi) {
@@ -372,7 +372,7 @@ static wg_status clustering_sampled(const wg_graph *u, double *global, double *l
             else hi = mid;
         }
         closed_g += (uint64_t)wedge_closed(u, lo, r);
-        wg_rand4 q = wg_rng(WG_CLUSTER_SEED, 1, 0, WG_R_USER, s);
+        wg_rand4 q = wg_philox(WG_CLUSTER_SEED, 1, 0, WG_R_USER, s);
         closed_l += (uint64_t)wedge_closed(u, deg2[wg_below(q.v[0], nd2)], q);
     }
     *global = nd2 ? (double)closed_g / WG_CLUSTER_SAMPLES : 0.0;
