@@ -16,6 +16,8 @@ DESTDIR ?=
 BUILD ?= build
 MPI ?= 0
 WERROR ?= 0
+# ASSERTS=1 turns on WG_ASSERT, the invariant checks (make asan and make fuzz do)
+ASSERTS ?= 0
 
 PKGS := gsl igraph yaml-0.1 cairo libpng zlib
 CC ?= cc
@@ -38,6 +40,9 @@ $(shell mkdir -p $(BUILD) && echo '#define WG_GIT_REV "$(GIT_REV)"' > $(BUILD)/g
   (cmp -s $(BUILD)/gitrev.h.new $(BUILD)/gitrev.h || mv $(BUILD)/gitrev.h.new $(BUILD)/gitrev.h); \
   rm -f $(BUILD)/gitrev.h.new)
 CPPFLAGS += -Iinclude -I$(BUILD) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DWG_MPI=$(MPI)
+ifeq ($(ASSERTS),1)
+  CPPFLAGS += -DWG_ASSERTS
+endif
 CFLAGS += -std=c11 $(OPT) -fopenmp $(WARN) $(PKG_CFLAGS) -MMD -MP
 LDLIBS += $(PKG_LIBS) -lm
 LDFLAGS += -fopenmp
@@ -142,7 +147,7 @@ bench-peers:
 	$(Q)BUILD=build-bench tools/bench-peers
 
 asan: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build-asan WERROR=1 \
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan WERROR=1 ASSERTS=1 \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  LDFLAGS="-fopenmp -fsanitize=address,undefined" build-asan/waggle \
 	  $(TEST_SRC:tests/%.c=build-asan/tests/%)
@@ -161,7 +166,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
 
 fuzz:
 	$(Q)WG_DEPS_EXTRA="clang libclang-rt-14-dev libomp-14-dev" tools/install-deps
-	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz WERROR=1 \
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz WERROR=1 ASSERTS=1 \
 	  OPT="-O1 -g $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" LDFLAGS="-fopenmp $(FUZZ_FLAGS)" \
 	  $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
 	$(Q)tools/fuzz build-fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=%)

@@ -80,6 +80,21 @@ void wg_yaml_put_string(FILE *f, const char *s);
  * returns how many. Used by every reader of CSV files people write. */
 size_t wg_csv_split(char *line, char **f, size_t max);
 
+/* Invariant checks (STYLE: numbered invariants at the top of a file, checked
+ * here). WG_ASSERT(cond) is active when WG_ASSERTS is defined (`make asan`
+ * defines it): a false cond prints "waggle: FILE:LINE: invariant failed: COND"
+ * to stderr and aborts. Otherwise it compiles to nothing and cond is not
+ * evaluated (it is only type-checked, so what it names stays "used"); a
+ * check may therefore cost O(n) where it runs once per step or per build,
+ * never per agent. */
+#ifdef WG_ASSERTS
+#define WG_ASSERT(cond) ((cond) ? (void)0 : wg_assert_fail(#cond, __FILE__, __LINE__))
+#else
+#define WG_ASSERT(cond) ((void)sizeof(!(cond)))
+#endif
+/* The failure of WG_ASSERT: print and abort. Always defined. */
+void wg_assert_fail(const char *cond, const char *file, int line) __attribute__((noreturn));
+
 /* git revision the library was built from ("unknown" outside a checkout). */
 const char *wg_git_revision(void);
 

@@ -98,6 +98,15 @@
  * one, where a thread waiting for a core holds the other at every barrier.
  * Both give the same counts, bit for bit: all randomness is
  * keyed to (seed, run, step, purpose, agent or arc).
+ *
+ * Invariants (checked with WG_ASSERT, on in `make asan`; once a step, never
+ * once an agent):
+ *   1. at the end of every step (and after events recount the states) the
+ *      counts of the WG_NSTATES states sum to the number of agents, in the
+ *      worker (count) and in the row written for the step;
+ *   2. the graph the engine reads keeps the CSR invariants of graph.c, and
+ *      has its transpose when exposure is fractional (checked once, when
+ *      the engine is made).
  */
 #include <math.h>
 #include <omp.h>
@@ -621,6 +630,14 @@ static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uin
     return 1;
 }
 
+/* Agents in some state according to counts c (invariant 1: all of them). */
+static inline uint64_t counts_total(const uint32_t *c)
+{
+    uint64_t sum = 0;
+    for (int k = 0; k < WG_NSTATES; k++) sum += c[k];
+    return sum;
+}
+
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
 static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
                    uint32_t *steps_run, int shared, volatile sig_atomic_t *stop, uint64_t *trials)
@@ -638,8 +655,10 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         if (stop && *stop) return 1;
         wg_events_apply(e, w, run, t);
         if (events_change_states(e, t)) recount(e, w);
+        WG_ASSERT(counts_total(w->count) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
+        WG_ASSERT(counts_total(row) == e->n && counts_total(w->count) == e->n);
         if (quiescent(e, w, t, row)) break;
     }
     *steps_run = t < steps ? t + 1 : steps;
@@ -728,6 +747,8 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
         wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
         goto fail;
+    WG_ASSERT(wg_graph_valid(sim->g) &&
+              (sim->model.exposure != WG_EXPOSURE_FRACTIONAL || sim->g->in_off));
     wg_status st = wg_events_prepare(e, d);
     if (st != WG_OK) {
         wg_engine_free(e);
