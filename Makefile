@@ -5,6 +5,7 @@
 #   make bench      benchmarks (figures and ratios, never pass/fail on time)
 #   make bench-peers  the same workloads in graph-tool (installs python3-graph-tool), side by side
 #   make asan       the test suite under AddressSanitizer + UBSan
+#   make golden     rewrite tests/data/golden/ from build/waggle (a deliberate change of the draws)
 #   make check-mpi  build with MPI=1 too and run tests/mpi/run.sh (sweeps on 1, 2, 4 ranks)
 #   make fuzz       libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS each (clang)
 #   make install    PREFIX=/usr/local DESTDIR= (bin/waggle, lib/libwaggle.{a,so*},
@@ -75,7 +76,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tools/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all deps demo check check-mpi test bench bench-peers asan fuzz clean install uninstall
+.PHONY: all deps demo check check-mpi test golden bench bench-peers asan fuzz clean install uninstall
 
 all: $(BIN) $(SO)
 
@@ -137,9 +138,13 @@ $(BIN): $(CMD_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+# every test program links tests/wg_test.c (running the command, files);
+# test_golden also links nettle (SHA-256)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/wg_test.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+$(BUILD)/tests/test_golden.o: CFLAGS += $(shell pkg-config --cflags nettle)
+$(BUILD)/tests/test_golden: LDLIBS += $(shell pkg-config --libs nettle)
 
 $(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -156,6 +161,12 @@ check: deps
 
 test: $(BIN) $(SO) $(TEST_BIN)
 	$(Q)BUILD=$(BUILD) tools/run-tests $(TEST_BIN)
+
+# the checksums test_golden compares with, rewritten from this build's outputs;
+# a commit that changes them says why
+golden: deps
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(BUILD)/tests/test_golden
+	$(Q)BUILD=$(BUILD) $(BUILD)/tests/test_golden --update
 
 check-mpi:
 	$(Q)MPI=1 tools/install-deps

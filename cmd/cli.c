@@ -10,7 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,22 +39,16 @@ int wg_cmd_report(wg_diag *d, wg_status st)
     return wg_status_exit(st);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* ---- progress bar ------------------------------------------------------------- */
 
 #define WG_BAR_WIDTH 30
 
-void wg_progress_init(wg_progress *p, const char *what, int quiet)
+void wg_progress_init(wg_progress *p, const char *what, const wg_cmd_opts *o)
 {
-    p->enabled = !quiet && isatty(STDERR_FILENO);
+    const int tty = isatty(STDERR_FILENO);
+    p->enabled = o->quiet ? 0 : tty ? 1 : o->progress ? 2 : 0;
     p->what = what;
-    p->start = now_seconds();
+    p->start = p->last_line = wg_now_seconds();
     p->drawn = 0;
 }
 
@@ -63,9 +56,18 @@ void wg_progress_update(void *ud, uint64_t done, uint64_t total)
 {
     wg_progress *p = ud;
     if (!p || !p->enabled || total == 0) return;
-    double el = now_seconds() - p->start;
+    const double now = wg_now_seconds(), el = now - p->start;
     double rate = el > 0 ? done / el : 0;
     double left = rate > 0 ? (total - done) / rate : 0;
+    if (p->enabled == 2) {
+        if (done < total && now - p->last_line < WG_PROGRESS_LINE_SECONDS) return;
+        p->last_line = now;
+        fprintf(stderr, "waggle: %llu/%llu %s, %.1f %s/s, %d:%02d elapsed, %d:%02d left\n",
+                (unsigned long long)done, (unsigned long long)total, p->what, rate, p->what,
+                (int)(el / 60), (int)fmod(el, 60), (int)(left / 60), (int)fmod(left, 60));
+        fflush(stderr);
+        return;
+    }
     int fill = (int)(WG_BAR_WIDTH * (double)done / total);
     char bar[WG_BAR_WIDTH + 1];
     for (int i = 0; i < WG_BAR_WIDTH; i++) bar[i] = i < fill ? '#' : '.';
@@ -79,7 +81,7 @@ void wg_progress_update(void *ud, uint64_t done, uint64_t total)
 
 void wg_progress_end(wg_progress *p)
 {
-    if (p->enabled && p->drawn) {
+    if (p->enabled == 1 && p->drawn) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
@@ -112,7 +114,7 @@ void wg_cmd_opts_free(wg_cmd_opts *o)
 }
 
 /* ids of the common options in the getopt table; a command's own ids are offset */
-enum { ID_OUT = 1, ID_RUNS, ID_SEED, ID_THREADS, ID_SET, ID_QUIET, ID_EXTRA = 256 };
+enum { ID_OUT = 1, ID_RUNS, ID_SEED, ID_THREADS, ID_SET, ID_QUIET, ID_PROGRESS, ID_EXTRA = 256 };
 
 typedef struct common_option {
     unsigned bit;
@@ -129,6 +131,7 @@ static const common_option commons[] = {
     {WG_OPT_THREADS, "threads", 't', 1, ID_THREADS},
     {WG_OPT_SET, "set", 0, 1, ID_SET},
     {WG_OPT_QUIET, "quiet", 'q', 0, ID_QUIET},
+    {WG_OPT_PROGRESS, "progress", 0, 0, ID_PROGRESS},
 };
 #define NCOMMONS (sizeof commons / sizeof commons[0])
 
@@ -178,6 +181,9 @@ static wg_status take_common(wg_cmd_opts *o, int id, const char *label, const ch
         return add_set(o, arg, d);
     case ID_QUIET:
         o->quiet = 1;
+        return WG_OK;
+    case ID_PROGRESS:
+        o->progress = 1;
         return WG_OK;
     }
     return WG_OK;

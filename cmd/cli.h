@@ -23,7 +23,8 @@ enum {
     WG_OPT_THREADS = 1 << 3,  /* -t, --threads N */
     WG_OPT_SET = 1 << 4,      /* --set KEY=VALUE */
     WG_OPT_QUIET = 1 << 5,    /* -q, --quiet */
-    WG_OPT_RUNLIKE = 0x3f     /* all of them */
+    WG_OPT_PROGRESS = 1 << 6, /* --progress: progress lines on a non-terminal (batch logs) */
+    WG_OPT_RUNLIKE = 0x7f     /* all of them */
 };
 
 /* A command's own option: long name, short letter (0: none), whether it takes a
@@ -43,6 +44,7 @@ typedef struct wg_cmd_opts {
     const char *out_dir;      /* -o, or NULL */
     int threads;              /* -t; 0: OpenMP's default */
     int quiet;                /* -q */
+    int progress;             /* --progress */
     const char **sets;        /* --set KEY=VALUE, plus -r/-s turned into runs=/seed= */
     size_t nsets;
     const char **args;        /* positional arguments, in order */
@@ -65,14 +67,19 @@ void wg_cmd_opts_free(wg_cmd_opts *o);
 extern volatile sig_atomic_t wg_cmd_stop;
 void wg_cmd_signals(void);
 
-/* Progress bar on stderr when it is a terminal and not quiet. */
+/* Progress on stderr: a bar redrawn in place when stderr is a terminal (unless
+ * quiet); with --progress on a non-terminal (a batch job's log), one line every
+ * WG_PROGRESS_LINE_SECONDS and one at the end. */
+#define WG_PROGRESS_LINE_SECONDS 10.0
 typedef struct wg_progress {
-    int enabled;
+    int enabled;              /* 1: bar, 2: lines */
     const char *what;         /* "runs", "points" */
     double start;
+    double last_line;         /* when the last line was printed */
     int drawn;
 } wg_progress;
-void wg_progress_init(wg_progress *p, const char *what, int quiet);
+/* o: the parsed options (quiet, progress). */
+void wg_progress_init(wg_progress *p, const char *what, const struct wg_cmd_opts *o);
 void wg_progress_update(void *p, uint64_t done, uint64_t total);   /* a wg_progress_fn */
 void wg_progress_end(wg_progress *p);
 

@@ -14,6 +14,13 @@ const char wg_check_usage[] =
     "Validate a scenario without running it: every error at once, each with its file,\n"
     "line, column and key. With --network the network is also built (or read) and the\n"
     "picks of the timeline are checked against it.\n"
+    "\n"
+    "options:\n"
+    "  --network          build (or read) the network and check the picks against it\n"
+    "  -r, -s, --set      as `waggle run` (checked as the run would see them)\n"
+    "  -q, --quiet        accepted, as for run\n"
+    "SCENARIO may be - for standard input.\n"
+    "\n"
     "exit status: 0 valid, 2 errors found, 1 runtime failure\n";
 
 

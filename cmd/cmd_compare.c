@@ -30,7 +30,8 @@ const char wg_compare_usage[] =
     "  manifest.yaml\n"
     "\n"
     "options: as `waggle run` (-o, -r, -s, -t, --set applies to the base and every variant,\n"
-    "-q/--quiet: no progress bar and no table on standard output)\n"
+    "-q/--quiet: no progress bar and no table on standard output, --progress: progress\n"
+    "lines in a batch log; SCENARIO may be - for standard input)\n"
     "\n"
     "exit status: 0 done, 1 runtime failure (memory, disk, interrupted), 2 bad input\n";
 
@@ -47,7 +48,7 @@ int wg_cmd_compare(int argc, char **argv)
     if ((st = wg_whatif_open(o.scenario, o.sets, o.nsets, &w, &d)) != WG_OK) goto done;
     wg_cmd_signals();
     wg_progress bar;
-    wg_progress_init(&bar, "runs", o.quiet);
+    wg_progress_init(&bar, "runs", &o);
     wg_job_run_params rp;
     wg_job_run_params_default(&rp);
     rp.threads = o.threads;

@@ -44,6 +44,8 @@ const char wg_fit_usage[] =
     "  -o, --out DIR     output folder\n"
     "  -r, -s, -t, --set as for waggle run (runs and seed of every candidate)\n"
     "  -q, --quiet       no progress lines\n"
+    "  --progress        accepted for symmetry with run (fit prints a line per iteration)\n"
+    "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input (nothing written)\n";
 
 enum { OPT_OBSERVED = 1, OPT_FIT, OPT_X, OPT_Y, OPT_BASS };
@@ -73,9 +75,11 @@ int wg_cmd_fit(int argc, char **argv)
     wg_diag_init(&d);
     wg_status st = wg_cmd_parse(argc, argv, WG_OPT_RUNLIKE, fit_options, fit_option, &p, 0, 1,
                                 "scenario file", &o, &d);
-    if (st == WG_OK && !o.scenario && (o.nsets || o.threads)) {
+    if (st == WG_OK && !o.scenario && (o.nsets || o.threads))
         wg_diag_error(&d, st = WG_EINPUT, "-r, -s, -t and --set need a scenario (see --help)");
-    }
+    if (st == WG_OK && o.scenario && o.scenario[0] == '-' && !o.scenario[1])
+        wg_diag_error(&d, st = WG_EINPUT, "fit needs a scenario file, not standard input (it "
+                      "writes a calibrated copy of the file)");
     if (st == WG_OK) {
         p.scenario = o.scenario;
         p.sets = o.sets;

@@ -15,7 +15,14 @@ const char wg_net_usage[] =
     "quantiles), clustering, connected components, and the epidemic threshold\n"
     "estimate <k>/(<k^2>-<k>) of bond percolation on a network with these degrees.\n"
     "NETWORK is a network file (edgelist, csv, graphml, gml, pajek; .gz allowed) or a\n"
-    "scenario (.yaml), whose network is generated or read.\n";
+    "scenario (.yaml), whose network is generated or read.\n"
+    "\n"
+    "options:\n"
+    "  --format F         edgelist, csv, graphml, gml or pajek (default: from the name)\n"
+    "  --directed         read a network file as directed\n"
+    "  --set KEY=VALUE    override a key of a scenario (e.g. --set network.nodes=5000)\n"
+    "\n"
+    "exit status: 0 done, 1 runtime failure (memory), 2 bad input\n";
 
 
 typedef struct net_opts {

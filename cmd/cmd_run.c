@@ -10,7 +10,7 @@
 
 const char wg_run_usage[] =
     "usage: waggle run SCENARIO [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] [--set KEY=VALUE]... "
-    "[--quiet]\n"
+    "[--quiet] [--progress]\n"
     "\n"
     "Run every run of a scenario and write, into DIR (default out/<scenario name>):\n"
     "  series.csv    one row per run and step: run,step,unaware,advocates,critics,\n"
@@ -29,7 +29,11 @@ const char wg_run_usage[] =
     "  -t, --threads N      threads (default: all cores); results do not depend on it\n"
     "  --set KEY=VALUE      override a scenario key, e.g. --set share.negative=0.1,\n"
     "                       --set network.nodes=5000, --set events.0.step=3\n"
-    "  -q, --quiet          no progress bar\n"
+    "  -q, --quiet          no progress bar and no closing lines\n"
+    "  --progress           on a non-terminal (a batch job's log), a progress line every\n"
+    "                       10 s; on a terminal the bar is drawn anyway\n"
+    "SCENARIO may be - : the scenario is read from standard input (its relative paths\n"
+    "resolve against the working folder; the default output folder is out/stdin).\n"
     "\n"
     "exit status: 0 done, 1 runtime failure (memory, disk, interrupted), 2 bad input\n";
 
@@ -48,7 +52,7 @@ int wg_cmd_run(int argc, char **argv)
     if ((st = wg_job_build(j, &d)) != WG_OK) goto done;
     wg_cmd_signals();
     wg_progress bar;
-    wg_progress_init(&bar, "runs", o.quiet);
+    wg_progress_init(&bar, "runs", &o);
     wg_job_run_params rp;
     wg_job_run_params_default(&rp);
     rp.threads = o.threads;
@@ -71,7 +75,8 @@ int wg_cmd_run(int argc, char **argv)
     if (!o.quiet) {
         const wg_scenario *s = wg_job_scenario(j);
         wg_blowup b;
-        wg_blowup_of_v(wg_job_results(j), s->blowup, s->blowup_valence, &b);
+        const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
+        wg_blowup_of(wg_job_results(j), &rule, &b);
         fprintf(stderr, "waggle: %u runs × %u steps on %u agents in %.2f s; wrote %s/\n", s->runs,
                 s->steps, wg_job_graph(j)->n, wg_job_seconds(j), out);
         fputs("waggle: ", stderr);

@@ -25,7 +25,7 @@ const char wg_sweep_usage[] =
     "  manifest.yaml  as `waggle run`, plus the sweep's hash, points and shard\n"
     "\n"
     "options:\n"
-    "  -o, -r, -s, -t, --set, -q   as `waggle run`\n"
+    "  -o, -r, -s, -t, --set, -q, --progress   as `waggle run`\n"
     "  --shard K/N      run only points p with p mod N = K (K from 0 to N-1), e.g. for a\n"
     "                   Slurm job array: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\n"
     "                   with --array=0-(N-1); join the shards with `waggle merge`\n"
@@ -81,7 +81,9 @@ int wg_cmd_sweep(int argc, char **argv)
         p.argv = argv;
         wg_cmd_signals();
         wg_progress bar;
-        wg_progress_init(&bar, "points", p.quiet);
+        wg_cmd_opts po = o;
+        po.quiet = p.quiet;
+        wg_progress_init(&bar, "points", &po);
         p.progress = wg_progress_update;
         p.progress_ud = &bar;
         st = wg_sweep_run(&p, &d);

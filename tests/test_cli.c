@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
@@ -22,12 +21,11 @@
 #include "wg_test.h"
 
 static char tmp[64];
-static char waggle[256];
 
 static int setup(void **state)
 {
     (void)state;
-    if (wg_test_find_waggle(waggle, sizeof waggle, 0, "test_cli") != 0) return -1;
+    if (!wg_test_waggle_path()) return -1;
     return wg_test_mkdtemp(tmp, "cli");
 }
 
@@ -47,32 +45,13 @@ static void write_file(const char *name, const char *text)
     assert_int_equal(wg_test_write(tmp, name, text), 0);
 }
 
-/* Run `waggle ARGS` with stdout and stderr captured; returns the exit status. */
-static int run(char **out, char **err, const char *fmt, ...)
-{
-    char args[2048], cmd[4096], po[256], pe[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(po, sizeof po, "%s/stdout", tmp);
-    snprintf(pe, sizeof pe, "%s/stderr", tmp);
-    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", waggle, args, po, pe);
-    int rc = system(cmd);
-    char *o = slurp(po), *e = slurp(pe);
-    if (out) *out = o;
-    else free(o);
-    if (err) *err = e;
-    else free(e);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+/* Run `waggle ARGS` from the repository root with stdout and stderr captured
+ * (into *out and *err, when not NULL); returns the exit status. */
+#define run(out, err, ...) wg_test_waggle(NULL, out, err, __VA_ARGS__)
 
 static int exists(const char *name)
 {
-    char path[512];
-    struct stat sb;
-    snprintf(path, sizeof path, "%s/%s", tmp, name);
-    return stat(path, &sb) == 0;
+    return wg_test_exists(tmp, name);
 }
 
 static const char small[] =

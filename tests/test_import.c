@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "wg_test.h"
+
 #include "waggle/graph.h"
 
 static char dir[64];
@@ -26,16 +28,13 @@ static char dir[64];
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/waggle-importXXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return wg_test_mkdtemp(dir, "import");
 }
 
 static int teardown(void **state)
 {
-    char cmd[128];
     (void)state;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return wg_test_rmdir(dir);
 }
 
 static const char *path_of(const char *name)
@@ -47,12 +46,8 @@ static const char *path_of(const char *name)
 
 static const char *write_file(const char *name, const char *text)
 {
-    const char *p = path_of(name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
+    assert_int_equal(wg_test_write(dir, name, text), 0);
+    return path_of(name);
 }
 
 static wg_netspec file_spec(const char *path)

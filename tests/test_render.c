@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <png.h>
 #include <cmocka.h>
@@ -393,24 +392,13 @@ static char *slurp(const char *path, size_t *len)
     return wg_test_slurp(path, len);
 }
 
-static int sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+/* Run `waggle ARGS` (its output discarded); returns the exit status. */
+#define run(...) wg_test_waggle(NULL, NULL, NULL, __VA_ARGS__)
 
 static void test_render_reproduces_run(void **state)
 {
     (void)state;
-    const char *b = getenv("BUILD");
-    char waggle[256];
-    snprintf(waggle, sizeof waggle, "%s/waggle", b && *b ? b : "build");
-    if (access(waggle, X_OK) != 0) fail_msg("%s not found (build it first)", waggle);
+    if (!wg_test_waggle_path()) fail();
     put("e2e", "views.csv", "# readings\nday,views,source\n1,300,a\n3,\"1200\",\"b, c\"\n5,4500,d\n");
     put("e2e", "s.yaml",
         "name: end to end\nsteps: 12\nruns: 8\nseed: 7\n"
@@ -419,7 +407,7 @@ static void test_render_reproduces_run(void **state)
         "events:\n  - {step: 0, seed: {valence: negative, count: 2, by: random}}\n"
         "  - {step: 0, seed: {valence: positive, count: 2, by: random}}\n"
         "observed: {file: views.csv, x: day, y: views, scale: 10}\n");
-    assert_int_equal(sh("%s run %s/e2e/s.yaml -o %s/e2e/out -q -t 2", waggle, tmp, tmp), 0);
+    assert_int_equal(run("run %s/e2e/s.yaml -o %s/e2e/out -q -t 2", tmp, tmp), 0);
     size_t n;
     char path[512], *obs;
     snprintf(path, sizeof path, "%s/e2e/out/observed.csv", tmp);
@@ -435,8 +423,13 @@ static void test_render_reproduces_run(void **state)
         unlink(path);
     }
     /* the run folder moved elsewhere, without the scenario: render needs only its files */
-    assert_int_equal(sh("mv %s/e2e/out %s/moved && rm %s/e2e/views.csv", tmp, tmp, tmp), 0);
-    assert_int_equal(sh("%s render %s/moved", waggle, tmp), 0);
+    char to[512];
+    snprintf(path, sizeof path, "%s/e2e/out", tmp);
+    snprintf(to, sizeof to, "%s/moved", tmp);
+    assert_int_equal(rename(path, to), 0);
+    snprintf(path, sizeof path, "%s/e2e/views.csv", tmp);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(run("render %s/moved", tmp), 0);
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/moved/%s", tmp, charts[i]);
         char *after = slurp(path, &n);
@@ -453,17 +446,17 @@ static void test_render_reproduces_run(void **state)
     assert_string_equal(text_of(&im, "Runs"), "8");
     assert_non_null(strstr(text_of(&im, "Command"), "s.yaml -o"));
     free(im.px);
-    assert_int_equal(sh("%s render %s/moved --size 800x450 --dpi 120", waggle, tmp), 0);
+    assert_int_equal(run("render %s/moved --size 800x450 --dpi 120", tmp), 0);
     load_png("moved", "finals.png", &im);
     assert_int_equal(im.w, 800);
     assert_int_equal(im.h, 450);
     free(im.px);
     /* bad options and folders: exit 2 */
-    assert_int_equal(sh("%s render %s/moved --size 12 2>/dev/null", waggle, tmp), 2);
-    assert_int_equal(sh("%s render %s/none 2>/dev/null", waggle, tmp), 2);
+    assert_int_equal(run("render %s/moved --size 12", tmp), 2);
+    assert_int_equal(run("render %s/none", tmp), 2);
     /* an observed file without the named column: exit 2, nothing written */
     put("e2e", "views.csv", "day,count\n1,2\n");
-    assert_int_equal(sh("%s run %s/e2e/s.yaml -o %s/e2e/out2 -q 2>/dev/null", waggle, tmp, tmp), 2);
+    assert_int_equal(run("run %s/e2e/s.yaml -o %s/e2e/out2 -q", tmp, tmp), 2);
     struct stat sb;
     snprintf(path, sizeof path, "%s/e2e/out2", tmp);
     assert_int_not_equal(stat(path, &sb), 0);

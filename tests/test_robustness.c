@@ -3,13 +3,16 @@
  * the `waggle` command: each bad input gives its documented message, the
  * right exit status (2 bad input, 1 runtime failure) and writes nothing.
  * Also: an allocation failure at every allocation of a small run (exit 1,
- * a message, no crash, nothing half-written), runs killed with SIGKILL at
- * fixed moments (only complete files or none), and SIGINT (a clean stop).
+ * a message, no crash, nothing half-written), runs killed with SIGKILL while
+ * computing, while writing and after the first file (only complete files or
+ * none, and at least one kill must land while files exist), and SIGINT (a
+ * clean stop).
  *
  * The tests run as root in CI: "unreadable" and "not writable" then run the
  * command as the user nobody; the full disk is a small tmpfs mounted here
  * (skipped with a message when mounting is not permitted).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -29,16 +32,13 @@
 
 #include "wg_test.h"
 
-#define NOBODY_UID 65534
-#define NOBODY_GID 65534
-
 static char tmp[64];
-static char waggle[512];
+static const wg_test_how in_tmp = {.dir = tmp};
 
 static int setup(void **state)
 {
     (void)state;
-    if (wg_test_find_waggle(waggle, sizeof waggle, 1, "test_robustness") != 0) return -1;
+    if (!wg_test_waggle_path()) return -1;
     if (wg_test_mkdtemp(tmp, "rob") != 0) return -1;
     return chmod(tmp, 0755);   /* the user nobody must reach the files */
 }
@@ -86,77 +86,43 @@ static void write_gz(const char *name, const char *text)
 
 static char *last_err;   /* stderr of the last run, owned here */
 
-/* Run `waggle ARGS` in tmp (as uid unless it is -1), with WG_FAIL_ALLOC=fail
- * when fail > 0; stderr is kept in last_err. Returns the exit status, or
- * 128 + signal when the command was killed by one. */
-static int run_full(int uid, long fail, const char *fmt, va_list ap)
+/* Run `waggle ARGS` in tmp as how says; stderr is kept in last_err. Returns
+ * the exit status, or 128 + signal when the command was killed by one. */
+static int run_how(const wg_test_how *how, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run_how(const wg_test_how *how, const char *fmt, ...)
 {
-    char args[2048], cmd[4096], pe[256];
-    vsnprintf(args, sizeof args, fmt, ap);
-    path_of(pe, sizeof pe, "stderr");
-    snprintf(cmd, sizeof cmd, "cd %s && exec %s %s >/dev/null", tmp, waggle, args);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        FILE *e = freopen(pe, "w", stderr);
-        if (!e) _exit(99);
-        if (fail > 0) {
-            char v[32];
-            snprintf(v, sizeof v, "%ld", fail);
-            setenv("WG_FAIL_ALLOC", v, 1);
-        }
-        /* 98: cannot run as nobody (no switch, or the build folder is closed
-         * to other users, as in a clone under a private folder) */
-        if (uid >= 0 && (setgid(NOBODY_GID) != 0 || setuid((uid_t)uid) != 0 ||
-                         access(waggle, X_OK) != 0))
-            _exit(98);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(97);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    va_list ap;
+    va_start(ap, fmt);
     free(last_err);
-    last_err = slurp(pe, NULL);
-    if (!last_err) last_err = calloc(1, 1);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = run_full(-1, 0, fmt, ap);
+    int rc = wg_test_vwaggle(how, NULL, &last_err, fmt, ap);
     va_end(ap);
     return rc;
 }
 
-static int run_as_nobody(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run_as_nobody(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = run_full(NOBODY_UID, 0, fmt, ap);
-    va_end(ap);
-    return rc;
-}
+#define run(...) run_how(&in_tmp, __VA_ARGS__)
 
-static int run_failing(long k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int run_failing(long k, const char *fmt, ...)
+/* run, without the rights of root: as the user nobody when this test runs as
+ * root; the test is skipped, with a message, when nobody cannot run it. */
+static int run_unprivileged(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run_unprivileged(const char *fmt, ...)
 {
+    static const wg_test_how as_nobody = {.dir = tmp, .as_nobody = 1};
     va_list ap;
     va_start(ap, fmt);
-    int rc = run_full(-1, k, fmt, ap);
+    free(last_err);
+    int rc = wg_test_vwaggle(geteuid() == 0 ? &as_nobody : &in_tmp, NULL, &last_err, fmt, ap);
     va_end(ap);
+    if (rc == WG_TEST_NO_NOBODY) {
+        fprintf(stderr, "test_robustness: skipped: the command cannot run as the user nobody "
+                        "(no switch of user, or its folder is closed to other users)\n");
+        skip();
+    }
     return rc;
 }
 
 static int exists(const char *name)
 {
-    char path[256];
-    struct stat sb;
-    path_of(path, sizeof path, name);
-    return stat(path, &sb) == 0;
+    return wg_test_exists(tmp, name);
 }
 
 /* The stderr of the last run contains want (printed when it does not). */
@@ -228,13 +194,7 @@ static void test_unreadable(void **state)
     char p[256];
     path_of(p, sizeof p, "secret.yaml");
     assert_int_equal(chmod(p, 0), 0);
-    int rc = geteuid() == 0 ? run_as_nobody("run secret.yaml -o out --quiet")
-                            : run("run secret.yaml -o out --quiet");
-    if (rc == 98) {
-        fprintf(stderr, "test_robustness: skipped: the command cannot run as the user nobody "
-                        "(no switch of user, or its folder is closed to other users)\n");
-        skip();
-    }
+    int rc = run_unprivileged("run secret.yaml -o out --quiet");
     assert_int_equal(rc, 2);
     expect_message("secret.yaml: cannot read the scenario: Permission denied");
     assert_false(exists("out"));
@@ -326,9 +286,9 @@ static void test_network_files(void **state)
     expect_message("loops.txt: 1 self-loop dropped");
     expect_message("loops.txt: 1 duplicate edge dropped");
     assert_true(exists("out/series.csv"));
-    char rm[256];
-    snprintf(rm, sizeof rm, "rm -rf %s/out", tmp);
-    assert_int_equal(system(rm), 0);
+    char out[256];
+    path_of(out, sizeof out, "out");
+    assert_int_equal(wg_test_rmdir(out), 0);
     file_scenario("loops.txt", ", self_loops: error");
     row("net.yaml", "", 2, "loops.txt:2: self-loop 2 -> 2");
     file_scenario("loops.txt", ", duplicates: error");
@@ -391,12 +351,27 @@ static void test_too_big(void **state)
         "network: ring of 4000000000 nodes needs about 448.0 GB of memory; this machine has");
 }
 
+/* How many entries tmp/NAME holds (only the hidden ones, the temporary files,
+ * when hidden_only); 0 when it does not exist. */
+static int entries(const char *name, int hidden_only)
+{
+    char path[256];
+    path_of(path, sizeof path, name);
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n += !hidden_only || e->d_name[0] == '.';
+    closedir(d);
+    return n;
+}
+
 /* The folder holds no file at all (not even a temporary one). */
 static void assert_empty_dir(const char *name)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s/%s)\"", tmp, name);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(entries(name, 0), 0);
 }
 
 static void test_output_folders(void **state)
@@ -412,13 +387,7 @@ static void test_output_folders(void **state)
     char ro[256];
     path_of(ro, sizeof ro, "readonly");
     assert_int_equal(mkdir(ro, 0555), 0);
-    int rc = geteuid() == 0 ? run_as_nobody("run ok.yaml -o readonly --quiet")
-                            : run("run ok.yaml -o readonly --quiet");
-    if (rc == 98) {
-        fprintf(stderr, "test_robustness: skipped: the command cannot run as the user nobody "
-                        "(no switch of user, or its folder is closed to other users)\n");
-        skip();
-    }
+    int rc = run_unprivileged("run ok.yaml -o readonly --quiet");
     assert_int_equal(rc, 1);
     expect_message("readonly/series.csv: cannot write: Permission denied");
     assert_empty_dir("readonly");
@@ -504,32 +473,30 @@ static void test_alloc_failures(void **state)
                "  - {step: 2, respond: {count: 1, by: degree, win: 0.1, calm: 0.4}}\n"
                "  - {step: 3, set: {share.negative: 0.1}}\n");
     assert_int_equal(run("run alloc.yaml -o counted -t 1 --quiet"), 0);
-    char env_cmd[1024];
-    snprintf(env_cmd, sizeof env_cmd,
-             "cd %s && WG_FAIL_ALLOC=count %s run alloc.yaml -o counted -t 1 --quiet 2>&1 | "
-             "sed -n 's/^waggle: allocations: //p' > count.txt", tmp, waggle);
-    assert_int_equal(system(env_cmd), 0);
-    char p[256];
-    path_of(p, sizeof p, "count.txt");
-    char *c = slurp(p, NULL);
+    wg_test_how failing = in_tmp;
+    failing.fail_alloc = "count";
+    assert_int_equal(run_how(&failing, "run alloc.yaml -o counted -t 1 --quiet"), 0);
+    const char *c = strstr(last_err, "waggle: allocations: ");
     assert_non_null(c);
-    long total = atol(c);
-    free(c);
+    long total = atol(c + strlen("waggle: allocations: "));
     assert_true(total > 20);
+    char k_text[32];
+    failing.fail_alloc = k_text;
     for (long k = 1; k <= total; k++) {
-        char out[32], cmd[512];
+        char out[32], dir[256];
         snprintf(out, sizeof out, "oom%ld", k);
-        int rc = run_failing(k, "run alloc.yaml -o %s -t 1 --quiet", out);
+        snprintf(k_text, sizeof k_text, "%ld", k);
+        int rc = run_how(&failing, "run alloc.yaml -o %s -t 1 --quiet", out);
         if (rc != 1) fprintf(stderr, "allocation %ld of %ld: exit %d\n%s", k, total, rc, last_err);
         assert_int_equal(rc, 1);
         expect_message("out of memory");
-        snprintf(cmd, sizeof cmd, "%s/%s", tmp, out);
-        check_complete(cmd);   /* only complete files, or none */
-        snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s/%s 2>/dev/null | grep '^\\.')\"", tmp, out);
-        assert_int_equal(system(cmd), 0);   /* no temporary file left behind */
+        path_of(dir, sizeof dir, out);
+        check_complete(dir);                      /* only complete files, or none */
+        assert_int_equal(entries(out, 1), 0);     /* no temporary file left behind */
     }
     /* one more than there are allocations: nothing fails */
-    assert_int_equal(run_failing(total + 1, "run alloc.yaml -o oomlast -t 1 --quiet"), 0);
+    snprintf(k_text, sizeof k_text, "%ld", total + 1);
+    assert_int_equal(run_how(&failing, "run alloc.yaml -o oomlast -t 1 --quiet"), 0);
     char d[256];
     path_of(d, sizeof d, "oomlast");
     assert_int_equal(check_complete(d), 3);
@@ -545,73 +512,84 @@ static const char long_run[] =
     "model: {share: {positive: 0.05, negative: 0.05}, quit: {positive: 0.01, negative: 0.01}}\n"
     "events:\n  - {step: 0, seed: {valence: negative, count: 5, by: random}}\n";
 
-static pid_t start(const char *out)
-{
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (chdir(tmp) != 0 || !freopen("/dev/null", "w", stderr)) _exit(99);
-        execl(waggle, "waggle", "run", "long.yaml", "-o", out, "--quiet", "-t", "2", (char *)NULL);
-        _exit(97);
-    }
-    return pid;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
 
+/* When test_sigkill kills the long run: a fixed time after its start (while
+ * it computes), once its folder holds a file (the temporary series.csv: while
+ * it writes), or once series.csv is complete (between files). */
+typedef enum { KILL_COMPUTING, KILL_WRITING, KILL_AFTER_FIRST_FILE } kill_moment;
+
+#define COMPUTING_MS 30          /* long before the first file */
+#define MOMENT_WAIT_MS 60000     /* the longest wait for a moment */
+#define KILL_ROUNDS 4            /* tries at the two later moments, at the most */
+
+/* Wait for moment m of the command p writing into tmp/OUT. 1 when it came
+ * while the command was still running; 0 when the command ended first. */
+static int wait_for(const wg_test_proc *p, kill_moment m, const char *out)
+{
+    if (m == KILL_COMPUTING) {
+        sleep_ms(COMPUTING_MS);
+        return 1;
+    }
+    char series[256];
+    snprintf(series, sizeof series, "%s/series.csv", out);
+    for (long waited = 0; waited < MOMENT_WAIT_MS; waited++) {
+        if (m == KILL_WRITING ? entries(out, 0) > 0 : exists(series)) return 1;
+        siginfo_t info = {0};   /* ended? (looked at, not reaped: wg_test_finish reaps) */
+        if (waitid(P_PID, (id_t)p->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == p->pid)
+            return 0;
+        sleep_ms(1);
+    }
+    return 0;
+}
+
+/* Killed with SIGKILL while computing, while writing series.csv and after it:
+ * only complete files remain, or none. At least one kill must land while some
+ * output file existed (the command still running), or the test proves
+ * nothing: the two later moments are tried again, KILL_ROUNDS times at most. */
 static void test_sigkill(void **state)
 {
     (void)state;
+    static const char *const said[] = {"while computing", "while writing series.csv",
+                                       "after series.csv was complete"};
     write_file("long.yaml", long_run);
-    static const long delays_ms[] = {30, 300, 1000, 2000, 3000};
-    for (size_t i = 0; i < sizeof delays_ms / sizeof delays_ms[0]; i++) {
-        char out[32], dir[256];
-        snprintf(out, sizeof out, "killed%zu", i);
-        pid_t pid = start(out);
-        sleep_ms(delays_ms[i]);
-        kill(pid, SIGKILL);
-        int status;
-        waitpid(pid, &status, 0);
-        path_of(dir, sizeof dir, out);
-        int n = check_complete(dir);
-        fprintf(stderr, "test_robustness: killed after %ld ms: %d complete CSV file%s\n", delays_ms[i], n,
-                n == 1 ? "" : "s");
-    }
+    int landed = 0, tries = 0;
+    for (int round = 0; round < KILL_ROUNDS && !landed; round++)
+        for (kill_moment m = round ? KILL_WRITING : KILL_COMPUTING; m <= KILL_AFTER_FIRST_FILE; m++) {
+            char out[32], dir[256];
+            snprintf(out, sizeof out, "killed%d", tries++);
+            wg_test_proc p;
+            assert_int_equal(wg_test_start(&p, &in_tmp, "run long.yaml -o %s --quiet -t 2", out), 0);
+            int came = wait_for(&p, m, out);
+            kill(p.pid, SIGKILL);
+            int rc = wg_test_finish(&p, NULL, NULL);
+            path_of(dir, sizeof dir, out);
+            int n = check_complete(dir);   /* only complete files, or none */
+            int hit = came && rc == 128 + SIGKILL;
+            if (m != KILL_COMPUTING) landed += hit;
+            fprintf(stderr, "test_robustness: killed %s: %s; %d complete CSV file%s, %d temporary\n",
+                    said[m], hit ? "landed" : "the run had ended first", n, n == 1 ? "" : "s",
+                    entries(out, 1));
+        }
+    if (!landed) fail_msg("no kill landed while the run's files existed (%d tries)", tries);
 }
 
 static void test_sigint(void **state)
 {
     (void)state;
     write_file("long.yaml", long_run);
-    pid_t pid = start("interrupted");
+    wg_test_proc p;
+    assert_int_equal(wg_test_start(&p, &in_tmp, "run long.yaml -o interrupted --quiet -t 2"), 0);
     sleep_ms(300);
-    kill(pid, SIGINT);
-    int status;
-    waitpid(pid, &status, 0);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 1);
-    assert_false(exists("interrupted"));
-    /* the message, from a second run with stderr kept */
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "cd %s && (%s run long.yaml -o interrupted --quiet -t 2 2>int.txt & p=$!; sleep 0.3; "
-             "kill -INT $p; wait $p; echo $? > rc.txt)", tmp, waggle);
-    assert_int_equal(system(cmd), 0);
-    char p[256];
-    path_of(p, sizeof p, "int.txt");
-    char *e = slurp(p, NULL);
-    assert_non_null(e);
-    assert_non_null(strstr(e, "waggle: error: interrupted: the runs were stopped before they finished"));
-    free(e);
-    path_of(p, sizeof p, "rc.txt");
-    char *r = slurp(p, NULL);
-    assert_non_null(r);
-    assert_int_equal(atoi(r), 1);
-    free(r);
+    kill(p.pid, SIGINT);
+    char *err;
+    assert_int_equal(wg_test_finish(&p, NULL, &err), 1);
+    assert_non_null(strstr(err, "waggle: error: interrupted: the runs were stopped before they finished"));
+    free(err);
     assert_false(exists("interrupted"));
 }
 

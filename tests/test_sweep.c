@@ -30,13 +30,12 @@
 #include "waggle/sweep.h"
 
 static char tmp[64];
-static char waggle[4096];
+static const wg_test_how in_tmp = {.dir = tmp};
 
 static int setup(void **state)
 {
     (void)state;
-    /* absolute: the commands run inside the temporary folder */
-    if (wg_test_find_waggle(waggle, sizeof waggle, 1, "test_sweep") != 0) return -1;
+    if (!wg_test_waggle_path()) return -1;
     return wg_test_mkdtemp(tmp, "sweep");
 }
 
@@ -64,30 +63,13 @@ static void write_file(const char *name, const char *text)
     assert_int_equal(wg_test_write(tmp, name, text), 0);
 }
 
-/* Run `waggle ARGS` (ARGS may use %1$s for the temporary folder) with
- * stdout and stderr captured; returns the exit status. */
-static int run(char **err, const char *fmt, ...)
-{
-    char args[2048], cmd[8192], pe[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(pe, sizeof pe, "%s/stderr", tmp);
-    snprintf(cmd, sizeof cmd, "cd %s && %s %s >/dev/null 2>%s", tmp, waggle, args, pe);
-    int rc = system(cmd);
-    char *e = slurp_path(pe);
-    if (err) *err = e;
-    else free(e);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+/* Run `waggle ARGS` in the temporary folder with stderr captured (into *err,
+ * when not NULL); returns the exit status. */
+#define run(err, ...) wg_test_waggle(&in_tmp, NULL, err, __VA_ARGS__)
 
 static int exists(const char *name)
 {
-    char path[256];
-    struct stat sb;
-    snprintf(path, sizeof path, "%s/%s", tmp, name);
-    return stat(path, &sb) == 0;
+    return wg_test_exists(tmp, name);
 }
 
 /* tmp/A and tmp/B have the same bytes (text or binary). */
@@ -298,25 +280,13 @@ static void test_kill_and_resume(void **state)
     write_file("big.yaml", big);
     assert_int_equal(run(NULL, "sweep big.yaml -o whole -q"), 0);
 
-    char out[160];
-    snprintf(out, sizeof out, "%s/killed", tmp);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        char path[160];
-        snprintf(path, sizeof path, "%s/big.yaml", tmp);
-        int fd = open("/dev/null", 1);
-        dup2(fd, 2);
-        execl(waggle, waggle, "sweep", path, "-o", out, "-q", "-t", "1", (char *)NULL);
-        _exit(127);
-    }
+    wg_test_proc p;
+    assert_int_equal(wg_test_start(&p, &in_tmp, "sweep big.yaml -o killed -q -t 1"), 0);
     /* wait for a few finished points, then kill it without warning */
     int lines = 0;
     for (int i = 0; i < 6000 && (lines = journal_lines("killed")) < 4; i++) usleep(5000);
-    kill(pid, SIGKILL);
-    int status;
-    waitpid(pid, &status, 0);
-    assert_true(WIFSIGNALED(status));
+    kill(p.pid, SIGKILL);
+    assert_int_equal(wg_test_finish(&p, NULL, NULL), 128 + SIGKILL);
     lines = journal_lines("killed");
     assert_true(lines >= 4 && lines < 40);
     assert_false(exists("killed/sweep.csv"));
@@ -334,20 +304,10 @@ static void test_kill_and_resume(void **state)
     assert_same_file("whole/sweep.csv", "killed/sweep.csv");
 
     /* a journal of another sweep (here: other runs) is refused */
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        char path[160], o2[160];
-        snprintf(path, sizeof path, "%s/big.yaml", tmp);
-        snprintf(o2, sizeof o2, "%s/killed3", tmp);
-        int fd = open("/dev/null", 1);
-        dup2(fd, 2);
-        execl(waggle, waggle, "sweep", path, "-o", o2, "-q", "-t", "1", (char *)NULL);
-        _exit(127);
-    }
+    assert_int_equal(wg_test_start(&p, &in_tmp, "sweep big.yaml -o killed3 -q -t 1"), 0);
     for (int i = 0; i < 6000 && journal_lines("killed3") < 1; i++) usleep(5000);
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    kill(p.pid, SIGKILL);
+    wg_test_finish(&p, NULL, NULL);
     assert_int_equal(run(&err, "sweep big.yaml -o killed3 --resume -r 5"), 2);
     assert_non_null(strstr(err, "belongs to another sweep"));
     free(err);
@@ -395,9 +355,10 @@ static void test_sweep_png(void **state)
     write_file("grid.yaml", grid);
     assert_int_equal(run(NULL, "sweep grid.yaml -o png2 -q"), 0);
     assert_true(exists("png2/sweep.png"));
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "mv %s/png2/sweep.png %s/png2/first.png", tmp, tmp);
-    assert_int_equal(system(cmd), 0);
+    char from[256], to[256];
+    snprintf(from, sizeof from, "%s/png2/sweep.png", tmp);
+    snprintf(to, sizeof to, "%s/png2/first.png", tmp);
+    assert_int_equal(rename(from, to), 0);
     assert_int_equal(run(NULL, "render png2"), 0);
     assert_same_file("png2/sweep.png", "png2/first.png");
     /* one key: curves against the key; three keys: no chart */

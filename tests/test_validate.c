@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -25,12 +24,11 @@
 #include "waggle/validate.h"
 
 static char tmp[64];
-static char waggle[256];
 
 static int setup(void **state)
 {
     (void)state;
-    if (wg_test_find_waggle(waggle, sizeof waggle, 0, "test_validate") != 0) return -1;
+    if (!wg_test_waggle_path()) return -1;
     return wg_test_mkdtemp(tmp, "validate");
 }
 
@@ -40,23 +38,16 @@ static int teardown(void **state)
     return wg_test_rmdir(tmp);
 }
 
-static int run_cmd(const char *args, const char *out)
+/* Lines of text that contain needle (every line when needle is NULL). */
+static size_t count_lines(const char *text, const char *needle)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s %s > %s 2>&1", waggle, args, out);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static size_t count_lines(const char *path, const char *needle)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char line[1024];
     size_t n = 0;
-    while (fgets(line, sizeof line, f))
-        if (!needle || strstr(line, needle)) n++;
-    fclose(f);
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n'), *hit;
+        if (!end) end = line + strlen(line);
+        if (!needle || ((hit = strstr(line, needle)) && hit < end)) n++;
+        line = *end ? end + 1 : end;
+    }
     return n;
 }
 
@@ -64,24 +55,18 @@ static size_t count_lines(const char *path, const char *needle)
 static void test_quick_passes(void **state)
 {
     (void)state;
-    char out[128], csv[128], args[256];
-    snprintf(out, sizeof out, "%s/table.txt", tmp);
-    snprintf(csv, sizeof csv, "%s/validation.csv", tmp);
-    snprintf(args, sizeof args, "validate --quick -t 2 --csv %s", csv);
-    int rc = run_cmd(args, out);
-    if (rc != 0) {
-        char cmd[256];
-        snprintf(cmd, sizeof cmd, "cat %s", out);
-        assert_int_equal(system(cmd), 0);
-    }
+    char csv_path[128], *out, *err;
+    snprintf(csv_path, sizeof csv_path, "%s/validation.csv", tmp);
+    int rc = wg_test_waggle(NULL, &out, &err, "validate --quick -t 2 --csv %s", csv_path);
+    if (rc != 0) fprintf(stderr, "%s%s", out, err);
     assert_int_equal(rc, 0);
     assert_int_equal(count_lines(out, "FAIL"), 0);
-    FILE *f = fopen(csv, "r");
-    assert_non_null(f);
-    char header[256];
-    assert_non_null(fgets(header, sizeof header, f));
-    fclose(f);
-    assert_string_equal(header, "model,reference,quantity,theory,simulated,se,tolerance,z,pass,runs\n");
+    free(out);
+    free(err);
+    char *csv = wg_test_slurp(csv_path, NULL);
+    assert_non_null(csv);
+    const char header[] = "model,reference,quantity,theory,simulated,se,tolerance,z,pass,runs\n";
+    assert_int_equal(strncmp(csv, header, strlen(header)), 0);
     size_t rows = count_lines(csv, NULL) - 1;
     assert_true(rows >= 30);                      /* seven models, two or more points each */
     assert_int_equal(count_lines(csv, ",pass,") - 1, rows);   /* the header has ",pass," too */
@@ -89,6 +74,7 @@ static void test_quick_passes(void **state)
                             "\"SIS\"", "\"bad news\""};
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++)
         assert_true(count_lines(csv, models[i]) >= 2);
+    free(csv);
 }
 
 /* Teeth: simulated shares 10 % too large. The checks whose theory depends on
@@ -128,16 +114,21 @@ static void test_share_error_fails(void **state)
     wg_diag_free(&d);
 }
 
+/* A bad option: exit 2, and stderr names it. */
+static void bad_option(const char *args, const char *needle)
+{
+    char *err;
+    assert_int_equal(wg_test_waggle(NULL, NULL, &err, "validate %s", args), 2);
+    if (needle) assert_int_equal(count_lines(err, needle), 1);
+    free(err);
+}
+
 static void test_bad_option(void **state)
 {
     (void)state;
-    char out[128];
-    snprintf(out, sizeof out, "%s/bad.txt", tmp);
-    assert_int_equal(run_cmd("validate --share-error lots", out), 2);
-    assert_int_equal(count_lines(out, "--share-error"), 1);
-    assert_int_equal(run_cmd("validate --frobnicate", out), 2);
-    assert_int_equal(count_lines(out, "unknown option"), 1);
-    assert_int_equal(run_cmd("validate -t 0", out), 2);
+    bad_option("--share-error lots", "--share-error");
+    bad_option("--frobnicate", "unknown option");
+    bad_option("-t 0", NULL);
 }
 
 int main(void)

@@ -35,7 +35,13 @@ typedef struct wg_job wg_job;
 
 /* ---- open ------------------------------------------------------------------------ */
 
-/* Load the scenario file at path with overrides ("KEY=VALUE", as --set). */
+/* Load a scenario: the file at path, or standard input when path is "-" (its
+ * relative paths then resolve against the working folder; at most 16 MiB), with
+ * overrides ("KEY=VALUE", as --set). What every opener below uses. */
+wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, wg_scenario **out,
+                      wg_diag *d);
+
+/* Load the scenario file at path ("-": standard input) with overrides. */
 wg_status wg_job_open(const char *path, const char *const *sets, size_t nsets, wg_job **out,
                       wg_diag *d);
 /* The same from YAML text: name is used in messages, dir resolves relative paths. */
@@ -126,7 +132,7 @@ wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *e
  * callers that drive the engine directly (its tests). */
 void wg_job_sim_of(const wg_scenario *s, const wg_graph *g, wg_sim *sim);
 
-/* Default output folder for a scenario path: "out/<stem>". Caller frees. */
+/* Default output folder for a scenario path: "out/<stem>" ("out/stdin" for "-"). Caller frees. */
 char *wg_job_default_out(const char *scenario_path);
 
 #endif

@@ -23,9 +23,10 @@ extern "C" {
 /* the model's vocabulary, keyed random numbers */
 #include "waggle/model.h"
 #include "waggle/rng.h"
-/* networks and scenarios */
+/* networks, scenarios and the observed series they are fitted to */
 #include "waggle/graph.h"
 #include "waggle/scenario.h"
+#include "waggle/observed.h"
 /* runs and their outputs */
 #include "waggle/engine.h"
 #include "waggle/output.h"

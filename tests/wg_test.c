@@ -1,0 +1,190 @@
+/*
+ * wg_test.c — the plumbing of wg_test.h. Every test program that runs the
+ * `waggle` command runs it here: one fork, one exec, one way of capturing
+ * stdout and stderr (unlinked temporary files, so that a command printing a
+ * lot never blocks on a full pipe) and one reading of how it ended.
+ */
+#include "wg_test.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NOBODY_ID 65534         /* uid and gid of the user nobody */
+#define ARGS_BYTES 8192         /* the longest command line a test builds */
+
+int wg_test_mkdtemp(char *dir, const char *name)
+{
+    snprintf(dir, 64, "/tmp/wg-%.32s-XXXXXX", name);
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+int wg_test_rmdir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The rest of an open file from its start, NUL-terminated. */
+static char *read_whole(FILE *f, size_t *len)
+{
+    if (len) *len = 0;
+    if (fseek(f, 0, SEEK_END) != 0) return NULL;
+    long n = ftell(f);
+    if (n < 0) return NULL;
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    if (!s) return NULL;
+    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
+    s[n] = '\0';
+    if (len) *len = (size_t)n;
+    return s;
+}
+
+char *wg_test_slurp(const char *path, size_t *len)
+{
+    if (len) *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *s = read_whole(f, len);
+    fclose(f);
+    return s;
+}
+
+int wg_test_write(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(text, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int wg_test_exists(const char *dir, const char *name)
+{
+    char path[512];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &sb) == 0;
+}
+
+const char *wg_test_waggle_path(void)
+{
+    static char path[PATH_MAX];
+    if (path[0]) return path;
+    const char *b = getenv("BUILD");
+    char rel[256];
+    snprintf(rel, sizeof rel, "%s/waggle", b && *b ? b : "build");
+    if (access(rel, X_OK) != 0 || !realpath(rel, path)) {
+        path[0] = '\0';
+        fprintf(stderr, "%s not found (build it first)\n", rel);
+        return NULL;
+    }
+    return path;
+}
+
+/* In the child: become what how asks and exec the shell; never returns. */
+static void child(const wg_test_how *how, const char *bin, const char *cmd, int out, int err)
+{
+    if (dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) _exit(WG_TEST_NO_START);
+    if (how->dir && chdir(how->dir) != 0) _exit(WG_TEST_NO_START);
+    if (how->fail_alloc) setenv("WG_FAIL_ALLOC", how->fail_alloc, 1);
+    if (how->as_nobody && (setgroups(0, NULL) != 0 || setgid(NOBODY_ID) != 0 ||
+                           setuid(NOBODY_ID) != 0 || access(bin, X_OK) != 0))
+        _exit(WG_TEST_NO_NOBODY);
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(WG_TEST_NO_START);
+}
+
+int wg_test_vstart(wg_test_proc *p, const wg_test_how *how, const char *fmt, va_list ap)
+{
+    static const wg_test_how plain = {0};
+    if (!how) how = &plain;
+    p->pid = -1;
+    p->out = p->err = NULL;
+    const char *bin = how->bin ? how->bin : wg_test_waggle_path();
+    if (!bin) return -1;
+    char args[ARGS_BYTES], cmd[ARGS_BYTES + PATH_MAX + 16];
+    int n = vsnprintf(args, sizeof args, fmt, ap);
+    if (n < 0 || (size_t)n >= sizeof args ||
+        (size_t)snprintf(cmd, sizeof cmd, "exec '%s' %s", bin, args) >= sizeof cmd) {
+        fprintf(stderr, "wg_test: the command line is too long: %.80s...\n", args);
+        return -1;
+    }
+    p->out = tmpfile();
+    p->err = tmpfile();
+    if (!p->out || !p->err) {
+        fprintf(stderr, "wg_test: no temporary file for the output: %s\n", strerror(errno));
+        goto fail;
+    }
+    fflush(NULL);   /* nothing buffered here may be written twice */
+    p->pid = fork();
+    if (p->pid < 0) {
+        fprintf(stderr, "wg_test: fork: %s\n", strerror(errno));
+        goto fail;
+    }
+    if (p->pid == 0) child(how, bin, cmd, fileno(p->out), fileno(p->err));
+    return 0;
+fail:
+    if (p->out) fclose(p->out);
+    if (p->err) fclose(p->err);
+    p->out = p->err = NULL;
+    return -1;
+}
+
+int wg_test_start(wg_test_proc *p, const wg_test_how *how, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = wg_test_vstart(p, how, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The captured text of f (closed here) into *to when to is not NULL. */
+static void take(FILE *f, char **to)
+{
+    if (to) {
+        *to = f ? read_whole(f, NULL) : NULL;
+        if (!*to) *to = calloc(1, 1);
+    }
+    if (f) fclose(f);
+}
+
+int wg_test_finish(wg_test_proc *p, char **out, char **err)
+{
+    int status = 0;
+    pid_t got = -1;
+    if (p->pid > 0)
+        while ((got = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR) {}
+    take(p->out, out);
+    take(p->err, err);
+    p->out = p->err = NULL;
+    p->pid = -1;
+    if (got < 0) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int wg_test_vwaggle(const wg_test_how *how, char **out, char **err, const char *fmt, va_list ap)
+{
+    wg_test_proc p;
+    int started = wg_test_vstart(&p, how, fmt, ap);
+    int rc = wg_test_finish(&p, out, err);
+    return started == 0 ? rc : -1;
+}
+
+int wg_test_waggle(const wg_test_how *how, char **out, char **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = wg_test_vwaggle(how, out, err, fmt, ap);
+    va_end(ap);
+    return rc;
+}
