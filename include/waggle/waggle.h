@@ -5,9 +5,10 @@
  *
  * The way in is waggle/job.h: open a scenario (a file, YAML text or a
  * struct), run it, read the counts or write the run folder; studies
- * (what-ifs, sweeps, fits, validation) are built on it. Every header below
- * is plain C11 and needs none of the libraries waggle is built on (igraph,
- * GSL, libyaml, cairo, libpng, Random123): those stay inside the library.
+ * (what-ifs, sweeps and their sensitivity indices, choosing levers, fits,
+ * validation) are built on it. Every header below is plain C11 and needs
+ * none of the libraries waggle is built on (igraph, GSL, libyaml, cairo,
+ * libpng, Random123): those stay inside the library.
  * test_install checks that this header names every installed header.
  * C++ may include it too: the declarations get C linkage.
  */
@@ -37,6 +38,8 @@ extern "C" {
 #include "waggle/compare.h"
 #include "waggle/whatif.h"
 #include "waggle/sweep.h"
+#include "waggle/sensitivity.h"
+#include "waggle/optimize.h"
 #include "waggle/fit.h"
 #include "waggle/validate.h"
 #include "waggle/parallel.h"
