@@ -75,7 +75,7 @@ void wg_talktime_start(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
         dur = e->life_fixed[v];
     } else if (e->life_cdf[v]) {
         const double *cdf = e->life_cdf[v];
-        wg_rand4 r = wg_rng(e->sim.seed, run, t, WG_R_DURATION, a);
+        wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_DURATION, a);
         uint64_t x = ((uint64_t)r.v[0] << 21) ^ (r.v[1] >> 11);
         double u = ((double)x + 0.5) * WG_TWO_M53;
         if (!(u <= cdf[steps - 1])) {
