@@ -32,6 +32,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "waggle/job.h"
@@ -333,10 +334,17 @@ static wg_status journal_read(const char *dir, uint64_t hash, uint64_t npoints, 
     while (st == WG_OK && (ent = readdir(dd))) {
         if (strncmp(ent->d_name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) != 0) continue;
         char *p = wg_path_join(dir, ent->d_name);
-        FILE *f = p ? fopen(p, "r") : NULL;
+        if (!p) {
+            wg_diag_error(d, st = WG_ENOMEM, "out of memory");
+            break;
+        }
+        int jfd = wg_input_open(p, WG_IN_JOURNAL, NULL, d);
+        FILE *f = jfd >= 0 ? fdopen(jfd, "r") : NULL;
         if (!f) {
+            if (jfd >= 0) close(jfd);
+            st = d->status ? d->status : WG_ENOMEM;
             free(p);
-            continue;
+            break;
         }
         unsigned long lineno = 0, skipped = 0;
         while (fgets(line, LINE_MAX_BYTES, f)) {
@@ -374,6 +382,34 @@ static wg_status journal_read(const char *dir, uint64_t hash, uint64_t npoints, 
     free(line);
     closedir(dd);
     return st;
+}
+
+/* The journal of this rank for appending: with --resume the one there (a
+ * regular file, never followed when it is a symlink), else a new file
+ * (O_CREAT|O_EXCL|O_NOFOLLOW: the earlier ones were removed). Returns the
+ * descriptor or -1 with a message. */
+static int journal_open(const char *jpath, int resume, wg_diag *d)
+{
+    int fd = -1;
+    struct stat sb;
+    if (resume) fd = open(jpath, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && (!resume || errno == ENOENT)) {
+        if (!resume) unlink(jpath);   /* a name planted after the clean-up */
+        fd = open(jpath, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    }
+    if (fd < 0) {
+        wg_diag_error(d, errno == ELOOP ? WG_EINPUT : WG_EIO, "%s: cannot open the sweep journal: %s",
+                      jpath, errno == ELOOP ? "it is a symbolic link (a journal is never followed)"
+                                            : strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1) {
+        wg_diag_error(d, WG_EINPUT, "%s: the sweep journal is not a regular file of its own "
+                      "(a FIFO, a device or a hard link): remove it", jpath);
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 static wg_status journal_append(int fd, uint64_t hash, const double *row, wg_diag *d)
@@ -506,9 +542,8 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
     char name[64];
     snprintf(name, sizeof name, JOURNAL_PREFIX "%d", rank);
     if (!(jpath = wg_path_join(out, name))) goto nomem;
-    if ((fd = open(jpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
-        wg_diag_error(d, st = WG_EIO, "%s: cannot open the sweep journal: %s", jpath,
-                      strerror(errno));
+    if ((fd = journal_open(jpath, o.resume, d)) < 0) {
+        st = d->status ? d->status : WG_EIO;
         goto fail_all;
     }
     if (!(mine = wg_malloc(npending ? npending : 1, WG_SWEEP_ROW * sizeof *mine))) goto nomem;
