@@ -659,12 +659,50 @@ static int read_shard(shard_info *sh, wg_diag *d)
     if (!l || !sd ||
         sscanf(l, "\nsweep: {hash: \"%llx\", points: %llu, shard: %d, shards: %d}", &sh->hash,
                &sh->points, &sh->k, &sh->n) != 4 ||
-        sscanf(sd, "\nseed: %llu", &sh->seed) != 1 || sh->n < 1 || sh->k < 0 || sh->k >= sh->n) {
+        sscanf(sd, "\nseed: %llu", &sh->seed) != 1 || sh->n < 1 || sh->k < 0 || sh->k >= sh->n ||
+        sh->points < 1 || sh->points > WG_SWEEP_MAX_POINTS) {
         wg_diag_error(d, WG_EINPUT, "%s/manifest.yaml: not the manifest of a sweep (expected a "
-                      "line sweep: {hash: ..., points: ..., shard: K, shards: N})", sh->dir);
+                      "line sweep: {hash: ..., points: P, shard: K, shards: N} with P from 1 to "
+                      "%llu, K from 0 to N - 1)", sh->dir, (unsigned long long)WG_SWEEP_MAX_POINTS);
         return 0;
     }
     return (sh->csv = shard_file(sh->dir, "sweep.csv", d)) != NULL;
+}
+
+/* A row of a shard's sweep.csv, [c, e): nfields fields, the keys finite
+ * numbers (render draws them), the metric the m-th of WG_SWEEP_NMETRICS in
+ * order, the statistics numbers (NaN allowed: a sentiment of nobody). */
+static int merge_row_ok(const char *dir, size_t lineno, const char *c, const char *e,
+                        size_t nfields, int m, wg_diag *d)
+{
+    size_t f = 0, mcol = nfields - 1 - WG_SWEEP_NSTATS;
+    const char *why = NULL;
+    for (const char *p = c; !why && p <= e; f++) {
+        const char *q = p;
+        while (q < e && *q != ',') q++;
+        char buf[64];
+        size_t len = (size_t)(q - p);
+        if (f >= nfields) why = "more fields than the header";
+        else if (f == mcol) {
+            if (m >= WG_SWEEP_NMETRICS || strlen(wg_final_metric_name(m)) != len ||
+                memcmp(p, wg_final_metric_name(m), len) != 0)
+                why = "a metric out of order, or a metric row missing";
+        } else if (f > 0) {
+            char *end;
+            if (len == 0 || len >= sizeof buf) why = "a field that is not a number";
+            else {
+                memcpy(buf, p, len);
+                buf[len] = '\0';
+                double x = strtod(buf, &end);
+                if (*end) why = "a field that is not a number";
+                else if (f < mcol && !isfinite(x)) why = "a swept value that is not finite";
+            }
+        }
+        p = q + 1;
+    }
+    if (!why && f != nfields) why = "fewer fields than the header";
+    if (why) wg_diag_error(d, WG_EINPUT, "%s/sweep.csv:%zu: %s", dir, lineno, why);
+    return why == NULL;
 }
 
 typedef struct merge_line {
@@ -718,6 +756,9 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
                 wg_diag_error(d, WG_EINPUT, "%s and %s are both shard %d/%d: overlapping "
                               "shards", sh[j].dir, b->dir, b->k, b->n);
     }
+    if (!d->errors && (size_t)a->n != nsh)   /* one message, however many are missing */
+        wg_diag_error(d, WG_EINPUT, "%zu shard%s given, but the sweep was cut into %d shards "
+                      "(%s is shard %d/%d)", nsh, nsh == 1 ? "" : "s", a->n, a->dir, a->k, a->n);
     if (!d->errors)
         for (int k = 0; k < a->n; k++) {
             size_t j = 0;
@@ -736,7 +777,13 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
         wg_diag_error(d, st = WG_EINPUT, "%s/sweep.csv: empty", a->dir);
         goto done;
     }
-    size_t hlen = (size_t)(header_end - a->csv) + 1, total = 0;
+    size_t hlen = (size_t)(header_end - a->csv) + 1, total = 0, nfields = 1;
+    for (const char *c = a->csv; c < header_end; c++) nfields += *c == ',';
+    if (nfields < 3 + WG_SWEEP_NSTATS) {
+        wg_diag_error(d, st = WG_EINPUT, "%s/sweep.csv: expected the header point,<keys>,metric,"
+                      "mean,sd,p05,p50,p95", a->dir);
+        goto done;
+    }
     for (size_t i = 0; i < nsh; i++)
         for (const char *c = sh[i].csv; *c; c++) total += *c == '\n';
     if (!(lines = wg_malloc(total ? total : 1, sizeof *lines))) goto nomem;
@@ -750,6 +797,7 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
         c += hlen;
         unsigned long long seen = 0, last = ~0ULL;
         size_t lineno = 1;
+        int metric = 0;
         while (*c) {
             const char *e = strchr(c, '\n');
             char *end;
@@ -761,6 +809,16 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
                               sh[i].dir, lineno, sh[i].k, sh[i].n);
                 break;
             }
+            if (p != last && last != ~0ULL && metric != WG_SWEEP_NMETRICS) {
+                wg_diag_error(d, WG_EINPUT, "%s/sweep.csv:%zu: point %llu has %d metric rows, "
+                              "expected %d (%s ... %s)", sh[i].dir, lineno - 1, last, metric,
+                              WG_SWEEP_NMETRICS, wg_final_metric_name(0),
+                              wg_final_metric_name(WG_SWEEP_NMETRICS - 1));
+                break;
+            }
+            if (p != last) metric = 0;
+            if (!merge_row_ok(sh[i].dir, lineno, c, e, nfields, metric, d)) break;
+            metric++;
             if (p != last) seen++;
             last = p;
             lines[nlines] = (merge_line){p, nlines, c, (size_t)(e - c) + 1};
@@ -769,6 +827,9 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
         }
         unsigned long long want = (a->points - (unsigned)sh[i].k + (unsigned)sh[i].n - 1) /
                                   (unsigned)sh[i].n;
+        if (!d->errors && seen && metric != WG_SWEEP_NMETRICS)
+            wg_diag_error(d, WG_EINPUT, "%s/sweep.csv:%zu: point %llu has %d metric rows, "
+                          "expected %d", sh[i].dir, lineno, last, metric, WG_SWEEP_NMETRICS);
         if (!d->errors && seen != want)
             wg_diag_error(d, WG_EINPUT, "%s/sweep.csv: %llu points, shard %d/%d of %llu points "
                           "has %llu", sh[i].dir, seen, sh[i].k, sh[i].n, a->points, want);
