@@ -1,7 +1,7 @@
 /*
  * waggle/common.h — status codes, diagnostics, allocation, the version and
- * the clock (common.c), and the text helpers (text.c): what every module of
- * waggle shares.
+ * the clock (common.c), the text helpers (text.c) and the invariant checks
+ * (WG_ASSERT, assert.c): what every module of waggle shares.
  *
  * A function that can fail returns a wg_status and, where it has something to
  * say, appends a message to a wg_diag owned by the caller. Nothing is global:
@@ -158,5 +158,22 @@ double wg_mem_available(void);
  * when bytes exceed wg_mem_available(); checked before a count read from a
  * file (or a scenario) is allocated. */
 wg_status wg_mem_check(double bytes, const char *what, wg_diag *d);
+
+/* ---- assert.c: invariant checks --------------------------------------------------------------- */
+
+/* Invariant checks (STYLE: numbered invariants at the top of a file, checked
+ * here). WG_ASSERT(cond) is active when WG_ASSERTS is defined (`make asan`
+ * defines it): a false cond prints "waggle: FILE:LINE: invariant failed: COND"
+ * to stderr and aborts. Otherwise it compiles to nothing and cond is not
+ * evaluated (it is only type-checked, so what it names stays "used"); a
+ * check may therefore cost O(n) where it runs once per step or per build,
+ * never per agent. */
+#ifdef WG_ASSERTS
+#define WG_ASSERT(cond) ((cond) ? (void)0 : wg_assert_fail(#cond, __FILE__, __LINE__))
+#else
+#define WG_ASSERT(cond) ((void)sizeof(!(cond)))
+#endif
+/* The failure of WG_ASSERT: print and abort. Always defined. */
+void wg_assert_fail(const char *cond, const char *file, int line) __attribute__((noreturn));
 
 #endif

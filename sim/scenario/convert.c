@@ -23,6 +23,7 @@
 
 #define MAX_GRID 1000000u         /* most values of one grid axis */
 #define MAX_SOBOL 4294967295u     /* most Sobol points */
+#define MAX_INDEX_KEYS 20         /* keys of a design with indices: 2 × 20 = GSL's 40 dimensions */
 
 /* Defaults of DESIGN's scenario section. */
 #define DEFAULT_STEPS 100
@@ -801,7 +802,7 @@ static void conv_grid_axis(wg_check *c, const node *v, const char *path, wg_swee
 static void conv_sweep(wg_check *c, const node *m)
 {
     static const char *const keys[] = {"grid", "sobol", NULL};
-    static const char *const sobol_keys[] = {"points", "ranges", NULL};
+    static const char *const sobol_keys[] = {"points", "ranges", "indices", NULL};
     wg_sweepspec *sw = &c->s->sweep;
     const node *axes, *gr, *so;
     char p[WG_PATH_LEN], kp[WG_PATH_LEN];
@@ -826,6 +827,17 @@ static void conv_sweep(wg_check *c, const node *m)
             wg_check_missing(c, so, "sweep.sobol", "points");
         else
             wg_check_uint(c, pts, "sweep.sobol.points", 1, MAX_SOBOL, &sw->points);
+        const node *ix = wg_tree_get(so, "indices");
+        if (ix && wg_check_bool(c, ix, "sweep.sobol.indices", &sw->indices) && sw->indices) {
+            const node *rg = wg_tree_get(so, "ranges");
+            if (pts && sw->points < 2)
+                wg_check_err(c, pts, "sweep.sobol.points", "Sobol indices need at least 2 base "
+                             "samples, got %llu", (unsigned long long)sw->points);
+            if (rg && rg->kind == NK_MAP && rg->n > MAX_INDEX_KEYS)
+                wg_check_err(c, ix, "sweep.sobol.indices", "Sobol indices take at most %d keys "
+                             "(Saltelli's design needs twice as many dimensions), the ranges "
+                             "have %zu", MAX_INDEX_KEYS, rg->n);
+        }
         if (!(axes = wg_tree_get(so, "ranges"))) {
             wg_check_missing(c, so, "sweep.sobol", "ranges");
             return;
@@ -860,6 +872,92 @@ static void conv_sweep(wg_check *c, const node *m)
                    !(ax->lo < ax->hi)) {
             wg_check_err(c, v, p, "expected low < high, got [%g, %g]", ax->lo, ax->hi);
         }
+    }
+}
+
+/* ---- trace: {runs: [median, p95, 0]} ---- */
+
+const char *const wg_trace_which_names[WG_NTRACE_WHICH + 1] = {"", "median", "p05", "p95", "max",
+                                                                NULL};
+
+/* One entry of trace.runs (text: its word), appended to s->trace. */
+static void conv_trace_word(wg_check *c, const node *at, const char *word, size_t len)
+{
+    wg_scenario *s = c->s;
+    char buf[32];
+    while (len && (*word == ' ' || *word == '\t')) word++, len--;
+    while (len && (word[len - 1] == ' ' || word[len - 1] == '\t')) len--;
+    wg_trace_pick p = {WG_TRACE_INDEX, 0};
+    if (len == 0 || len >= sizeof buf) {
+        wg_check_err(c, at, "trace.runs", "expected a run index or median, p05, p95, max, got \"%.*s\"",
+                     (int)(len < 40 ? len : 40), word);
+        return;
+    }
+    memcpy(buf, word, len);
+    buf[len] = '\0';
+    int k = wg_name_index(wg_trace_which_names, buf);
+    if (k > 0) {
+        p.which = (wg_trace_which)k;
+    } else {
+        char *end;
+        unsigned long long u = buf[0] >= '0' && buf[0] <= '9' ? strtoull(buf, &end, 10) : 0;
+        if (!(buf[0] >= '0' && buf[0] <= '9') || *end || u > UINT32_MAX) {
+            wg_check_err(c, at, "trace.runs",
+                         "expected a run index or median, p05, p95, max, got \"%s\"", buf);
+            return;
+        }
+        if (u >= s->runs) {
+            wg_check_err(c, at, "trace.runs",
+                         "run %llu does not exist: the scenario has %u runs (0 to %u)", u, s->runs,
+                         s->runs - 1);
+            return;
+        }
+        p.run = (uint32_t)u;
+    }
+    wg_trace_pick *t = realloc(s->trace, (s->ntrace + 1) * sizeof *t);
+    if (!t) {
+        c->oom = 1;
+        return;
+    }
+    s->trace = t;
+    s->trace[s->ntrace++] = p;
+}
+
+/* trace.runs is a list, or one word, or words separated by commas (as
+ * --trace and --set trace.runs=median,p95 give it). */
+static void conv_trace(wg_check *c, const node *v)
+{
+    static const char *const keys[] = {"runs", NULL};
+    if (!wg_check_map(c, v, "trace")) return;
+    wg_check_keys(c, v, "trace", keys, NULL);
+    const node *r = wg_tree_get(v, "runs");
+    if (!r) {
+        wg_check_missing(c, v, "trace", "runs");
+        return;
+    }
+    if (r->kind == NK_SEQ) {
+        for (size_t i = 0; i < r->n; i++) {
+            const node *it = r->vals[i];
+            if (it->kind != NK_SCALAR) {
+                wg_check_err(c, it, "trace.runs", "expected a run index or median, p05, p95, max, got %s",
+                             wg_check_got(it));
+                continue;
+            }
+            conv_trace_word(c, it, it->text, strlen(it->text));
+        }
+        if (r->n == 0) wg_check_err(c, r, "trace.runs", "expected at least one run");
+        return;
+    }
+    if (r->kind != NK_SCALAR) {
+        wg_check_err(c, r, "trace.runs", "expected a list of runs, got %s", wg_check_got(r));
+        return;
+    }
+    for (const char *p = r->text;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        conv_trace_word(c, r, p, len);
+        if (!comma) break;
+        p = comma + 1;
     }
 }
 
@@ -904,6 +1002,7 @@ static void conv_scenario(wg_check *c, const node *r)
     if ((v = wg_tree_get(r, "variants"))) conv_variants(c, v);
     if ((v = wg_tree_get(r, "observed"))) conv_observed(c, v);
     if ((v = wg_tree_get(r, "sweep"))) conv_sweep(c, v);
+    if ((v = wg_tree_get(r, "trace"))) conv_trace(c, v);
 }
 
 void wg_scenario_free(wg_scenario *s)
@@ -932,6 +1031,7 @@ void wg_scenario_free(wg_scenario *s)
         free(s->sweep.axes[i].values);
     }
     free(s->sweep.axes);
+    free(s->trace);
     wg_doc_free(s->doc);
     free(s);
 }
