@@ -178,7 +178,7 @@ static void test_scenario_files(void **state)
         junk[i] = (unsigned char)(x >> 16);
     }
     write_bytes("garbage.yaml", junk, sizeof junk);
-    row("garbage.yaml", "", 2, "garbage.yaml:1:1: YAML syntax error");
+    row("garbage.yaml", "", 2, "garbage.yaml:3: a NUL byte: not a text file");
     write_file("utf8.yaml", "name: \"\xff\xfe broken\"\nsteps: 5\n");
     row("utf8.yaml", "", 2, "utf8.yaml:1:1: YAML syntax error: invalid leading UTF-8 octet");
     write_file("syntax.yaml", "name: x\nsteps: [5\n");
@@ -326,7 +326,7 @@ static void test_network_files(void **state)
     row("net.yaml", "", 2, "nothing.txt: no edges in the network file");
     write_bytes("bin.txt", "\x01\x02\x00\xff\xfe 7\n", 8);
     file_scenario("bin.txt", "");
-    row("net.yaml", "", 2, "bin.txt:1: expected a source and a target");
+    row("net.yaml", "", 2, "bin.txt:1: a NUL byte: not a text file");
 
     /* a .gz cut in the middle, and one with a flipped byte */
     char text[20000] = "";
