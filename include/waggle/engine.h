@@ -27,10 +27,14 @@ typedef struct wg_sim {
     uint64_t seed;
 } wg_sim;
 
-/* Columns of one step's counts. */
+/* Columns of one step's counts: the six states at the end of the step, the
+ * agents newly reached by each valence, and the exposures of each valence in
+ * the step (DESIGN "Exposures": every contact a talker makes with a
+ * non-immune agent, aware or not, every media hit; with exposure fractional,
+ * every hit of a hazard; at most 2^32 - 1, the count written beyond). */
 enum wg_count {
     WG_C_UNAWARE = 0, WG_C_ADVOCATES, WG_C_CRITICS, WG_C_SUPPORTERS, WG_C_REJECTERS,
-    WG_C_IMMUNE, WG_C_NEW_POS, WG_C_NEW_NEG,
+    WG_C_IMMUNE, WG_C_NEW_POS, WG_C_NEW_NEG, WG_C_EXPOSURES_POS, WG_C_EXPOSURES_NEG,
     WG_NCOUNTS
 };
 

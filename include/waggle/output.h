@@ -61,13 +61,18 @@ void wg_results_free(wg_results *r);
 enum wg_metric {
     WG_M_UNAWARE, WG_M_ADVOCATES, WG_M_CRITICS, WG_M_SUPPORTERS, WG_M_REJECTERS, WG_M_IMMUNE,
     WG_M_REACH_POS, WG_M_REACH_NEG, WG_M_NEW_POS, WG_M_NEW_NEG, WG_M_SENTIMENT,
+    WG_M_EXPOSURES_POS, WG_M_EXPOSURES_NEG,          /* exposures of the step (series.csv) */
+    WG_M_CUM_EXPOSURES_POS, WG_M_CUM_EXPOSURES_NEG,  /* exposures of steps 0 .. step */
     WG_NMETRICS
 };
 /* "unaware" ... "immune", "reach_positive", "reach_negative", "new_positive",
- * "new_negative", "sentiment"; "?" for an unknown metric. */
+ * "new_negative", "sentiment", "exposures_positive", "exposures_negative",
+ * "cumulative_exposures_positive", "cumulative_exposures_negative"; "?" for an
+ * unknown metric. */
 const char *wg_metric_name(int metric);
 int wg_metric_from_name(const char *name);   /* -1 if unknown */
-/* Value of a metric in one run at one step (NaN for sentiment when nobody is reached). */
+/* Value of a metric in one run at one step (NaN for sentiment when nobody is
+ * reached). O(1), except the cumulative exposures: O(step). */
 double wg_metric_value(const wg_results *r, uint32_t run, uint32_t step, int metric);
 
 /* The blow-up rule of a scenario (`blowup:`): a run blows up when its reach
@@ -91,6 +96,7 @@ int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_ne
 /* One run's final figures (finals.csv). */
 typedef struct wg_final {
     uint32_t reach_pos, reach_neg, peak_critics, peak_step, steps;
+    uint64_t exposures_pos, exposures_neg;   /* exposures of all steps */
 } wg_final;
 void wg_final_of(const wg_results *r, uint32_t run, wg_final *f);
 
@@ -103,10 +109,13 @@ enum wg_final_metric {
     WG_F_PEAK_STEP,      /* the first step with that many */
     WG_F_STEPS,          /* steps run (fewer than steps: the story died out) */
     WG_F_BLOWUP,         /* 1 when the run blows up (wg_blowup_test), else 0 */
+    WG_F_EXPOSURES_POS,  /* cumulative_exposures_positive: exposures of all steps */
+    WG_F_EXPOSURES_NEG,  /* cumulative_exposures_negative */
     WG_NFINALS
 };
 /* "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps",
- * "blowup"; "?" for an unknown one. */
+ * "blowup", "cumulative_exposures_positive", "cumulative_exposures_negative";
+ * "?" for an unknown one. */
 const char *wg_final_metric_name(int m);
 /* The WG_NFINALS figures of run `run` under the blow-up rule, into v. */
 void wg_final_values(const wg_results *r, uint32_t run, const wg_blowup_rule *rule,

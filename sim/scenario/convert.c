@@ -39,7 +39,9 @@ static const char *const respond_pick_keys[] = {"by", "count", "top", "fraction"
 /* observed.metric: the metrics of summary.csv (results' vocabulary) */
 static const char *const metrics[] = {"unaware", "advocates", "critics", "supporters", "rejecters",
                                       "immune", "reach_positive", "reach_negative", "new_positive",
-                                      "new_negative", "sentiment", NULL};
+                                      "new_negative", "sentiment", "exposures_positive",
+                                      "exposures_negative", "cumulative_exposures_positive",
+                                      "cumulative_exposures_negative", NULL};
 
 /* ---- model parameters (model: and segments) ---- */
 
