@@ -10,7 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,13 +39,6 @@ int wg_cmd_report(wg_diag *d, wg_status st)
     return wg_status_exit(st);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* ---- progress bar ------------------------------------------------------------- */
 
 #define WG_BAR_WIDTH 30
@@ -56,7 +48,7 @@ void wg_progress_init(wg_progress *p, const char *what, const wg_cmd_opts *o)
     const int tty = isatty(STDERR_FILENO);
     p->enabled = o->quiet ? 0 : tty ? 1 : o->progress ? 2 : 0;
     p->what = what;
-    p->start = p->last_line = now_seconds();
+    p->start = p->last_line = wg_now_seconds();
     p->drawn = 0;
 }
 
@@ -64,7 +56,7 @@ void wg_progress_update(void *ud, uint64_t done, uint64_t total)
 {
     wg_progress *p = ud;
     if (!p || !p->enabled || total == 0) return;
-    const double now = now_seconds(), el = now - p->start;
+    const double now = wg_now_seconds(), el = now - p->start;
     double rate = el > 0 ? done / el : 0;
     double left = rate > 0 ? (total - done) / rate : 0;
     if (p->enabled == 2) {

@@ -75,7 +75,8 @@ int wg_cmd_run(int argc, char **argv)
     if (!o.quiet) {
         const wg_scenario *s = wg_job_scenario(j);
         wg_blowup b;
-        wg_blowup_of_v(wg_job_results(j), s->blowup, s->blowup_valence, &b);
+        const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
+        wg_blowup_of(wg_job_results(j), &rule, &b);
         fprintf(stderr, "waggle: %u runs × %u steps on %u agents in %.2f s; wrote %s/\n", s->runs,
                 s->steps, wg_job_graph(j)->n, wg_job_seconds(j), out);
         fputs("waggle: ", stderr);

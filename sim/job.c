@@ -10,10 +10,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "waggle/compare.h"
 #include "waggle/job.h"
+#include "waggle/observed.h"
 #include "waggle/render.h"
 
 struct wg_job {
@@ -27,13 +27,6 @@ struct wg_job {
     double seconds;              /* wall time of the last run */
     int threads;                 /* threads of the last run */
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* ---- open and free ------------------------------------------------------------------- */
 
@@ -60,33 +53,18 @@ wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, w
 {
     *out = NULL;
     if (strcmp(path, "-") != 0) return wg_scenario_load(path, sets, nsets, out, d);
-    size_t cap = 1 << 14, len = 0, k;
-    char *text = wg_malloc(cap, 1);
-    while (text && (k = fread(text + len, 1, cap - len, stdin)) > 0) {
-        len += k;
-        if (len > WG_STDIN_MAX_BYTES) {
-            free(text);
-            wg_diag_error(d, WG_EINPUT, "-: the scenario on standard input is larger than %u "
-                          "MiB", WG_STDIN_MAX_BYTES >> 20);
-            return WG_EINPUT;
-        }
-        if (len == cap) {
-            char *t = wg_realloc(text, cap * 2, 1);
-            if (!t) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = t;
-            cap *= 2;
-        }
-    }
-    if (!text) {
+    char *text;
+    size_t len;
+    switch (wg_file_read_stream(stdin, WG_STDIN_MAX_BYTES, &text, &len)) {
+    case WG_OK: break;
+    case WG_EINPUT:
+        wg_diag_error(d, WG_EINPUT, "-: the scenario on standard input is larger than %u MiB",
+                      WG_STDIN_MAX_BYTES >> 20);
+        return WG_EINPUT;
+    case WG_ENOMEM:
         wg_diag_error(d, WG_ENOMEM, "-: out of memory reading standard input");
         return WG_ENOMEM;
-    }
-    if (ferror(stdin)) {
-        free(text);
+    default:
         wg_diag_error(d, WG_EIO, "-: cannot read standard input");
         return WG_EIO;
     }
@@ -191,10 +169,10 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
         return st;
     }
     j->threads = wg_engine_threads(e);
-    double t0 = now_seconds();
+    double t0 = wg_now_seconds();
     st = wg_engine_run(e, 0, j->s->runs, j->r.counts, j->r.steps_run, p->progress,
                        p->progress_ud, p->stop, d);
-    j->seconds = now_seconds() - t0;
+    j->seconds = wg_now_seconds() - t0;
     wg_engine_free(e);
     if (st != WG_OK) {
         wg_results_free(&j->r);
@@ -310,6 +288,26 @@ void wg_job_write_params_default(wg_job_write_params *p)
     p->ranks = 1;
 }
 
+/* DIR/observed.csv: the scenario's observed series (header "x,y" as the
+ * scenario names them), so that a run folder is drawn without the
+ * scenario's folder. Nothing when the scenario has no `observed:`. */
+static wg_status write_observed(const char *dir, const wg_scenario *s,
+                                const wg_observed_series *p, wg_diag *d)
+{
+    wg_out o;
+    if (!s->observed.present) return WG_OK;
+    wg_status st = wg_out_open(&o, dir, "observed.csv", d);
+    if (st != WG_OK) return st;
+    fprintf(o.f, "%s,%s\n", s->observed.x, s->observed.y ? s->observed.y : "observed");
+    for (size_t i = 0; i < p->n; i++) {
+        wg_csv_double(o.f, p->x[i]);
+        fputc(',', o.f);
+        wg_csv_double(o.f, p->y[i]);
+        fputc('\n', o.f);
+    }
+    return wg_out_commit(&o, d);
+}
+
 wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_params *p,
                        wg_diag *d)
 {
@@ -324,17 +322,18 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     }
     const wg_scenario *s = j->s;
     const wg_results *r = &j->r;
+    const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
     wg_manifest m = {s, j->have_stats ? &j->gs : NULL, j->threads, p->ranks > 0 ? p->ranks : 1,
                      j->seconds, p->argc, p->argv, p->kind ? p->kind : "run"};
-    wg_points obs;
+    wg_observed_series obs;
     /* the observed file is read before anything is written: bad input writes nothing */
-    wg_status st = wg_points_read(s, &obs, d);
+    wg_status st = wg_observed_read_scenario(s, 0, &obs, d);
     if (st != WG_OK) return st;
     if ((st = wg_mkdir_p(dir, d)) != WG_OK) goto done;
     if ((st = wg_write_series(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
-    if ((st = wg_write_finals_v(dir, r, s->blowup, s->blowup_valence, d)) != WG_OK) goto done;
-    if ((st = wg_points_write(dir, s, &obs, d)) != WG_OK) goto done;
+    if ((st = wg_write_finals(dir, r, &rule, d)) != WG_OK) goto done;
+    if ((st = write_observed(dir, s, &obs, d)) != WG_OK) goto done;
     {
         /* the blow-up share of these runs and its Wilson interval */
         size_t more = p->manifest_extra ? strlen(p->manifest_extra) : 0;
@@ -344,14 +343,14 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
             goto done;
         }
         wg_blowup b;
-        const int pos = s->blowup_valence == WG_POS;
-        wg_blowup_of_v(r, s->blowup, s->blowup_valence, &b);
+        const int pos = rule.valence == WG_POS;
+        wg_blowup_of(r, &rule, &b);
         int len = snprintf(text, 320,
                  "# runs whose %s reach at the last step exceeds threshold × agents; "
                  "Wilson 95 %% interval\n"
                  "blowup: {threshold: %.10g, agents_over: %.10g, runs: %u, blowups: %u, "
                  "share: %.6g, lo: %.6g, hi: %.6g%s}\n",
-                 pos ? "positive" : "negative", b.threshold, b.agents_over, b.runs, b.count,
+                 pos ? "positive" : "negative", b.rule.threshold, b.agents_over, b.runs, b.count,
                  b.share, b.lo, b.hi, pos ? ", valence: positive" : "");
         if (more && len > 0 && len < 320) memcpy(text + len, p->manifest_extra, more + 1);
         st = wg_manifest_write(dir, &m, text, d);
@@ -361,6 +360,6 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     /* the charts are drawn from the files just written, as `waggle render` draws them */
     st = wg_render_run(dir, NULL, d);
 done:
-    wg_points_free(&obs);
+    wg_observed_free(&obs);
     return st;
 }

@@ -18,6 +18,9 @@
 #include "waggle/compare.h"
 #include "waggle/scenario.h"
 
+/* A blow-up rule on negative reach at threshold t (a compound literal). */
+#define NEG(t) (&(wg_blowup_rule){(t), WG_NEG})
+
 static const char scenario[] =
     "name: crn\n"
     "steps: 30\n"
@@ -83,11 +86,12 @@ static void test_common_random_numbers(void **state)
         assert_memory_equal(b->counts, a.r[i].counts, b->runs * per_run * sizeof *b->counts);
         for (int m = 0; m < WG_NCMP; m++) {
             for (uint32_t run = 0; run < b->runs; run++) {
-                double x = wg_cmp_value(b, run, m, 0.01), y = wg_cmp_value(&a.r[i], run, m, 0.01);
+                double x = wg_cmp_value(b, run, m, NEG(0.01));
+                double y = wg_cmp_value(&a.r[i], run, m, NEG(0.01));
                 assert_true(x == y || (isnan(x) && isnan(y)));
             }
             wg_cmp_row row;
-            wg_cmp_paired(b, 0.01, &a.r[i], 0.01, m, work, &row);
+            wg_cmp_paired(b, NEG(0.01), &a.r[i], NEG(0.01), m, work, &row);
             assert_true(row.diff_mean == 0 && row.diff_lo == 0 && row.diff_hi == 0);
             assert_true(row.p_better == 0.5);
         }
@@ -119,8 +123,8 @@ static void test_paired_narrower(void **state)
     for (int m = WG_CMP_REACH_POS; m <= WG_CMP_SENTIMENT; m++) {
         wg_cmp_row row;
         double lo, hi;
-        wg_cmp_paired(&a.r[0], 0.01, &a.r[4], 0.01, m, work, &row);
-        wg_cmp_unpaired(&a.r[0], 0.01, &a.r[4], 0.01, m, work, &lo, &hi);
+        wg_cmp_paired(&a.r[0], NEG(0.01), &a.r[4], NEG(0.01), m, work, &row);
+        wg_cmp_unpaired(&a.r[0], NEG(0.01), &a.r[4], NEG(0.01), m, work, &lo, &hi);
         print_message("  early answer, %-15s diff %+9.3f  paired [%+9.3f, %+9.3f] width %8.3f"
                       "  unpaired [%+9.3f, %+9.3f] width %8.3f\n",
                       wg_cmp_metric_name(m), row.diff_mean, row.diff_lo, row.diff_hi,
@@ -162,28 +166,28 @@ static void test_interval_by_hand(void **state)
     results_of(&v, 100, 4, cv, zero);
     double work[8];
     wg_cmp_row row;
-    wg_cmp_paired(&b, 0.105, &v, 0.105, WG_CMP_REACH_NEG, work, &row);
+    wg_cmp_paired(&b, NEG(0.105), &v, NEG(0.105), WG_CMP_REACH_NEG, work, &row);
     assert_true(fabs(row.diff_mean - 2.5) < 1e-12);
     assert_true(fabs(row.diff_lo - (2.5 - 2.0542603)) < 1e-6);
     assert_true(fabs(row.diff_hi - (2.5 + 2.0542603)) < 1e-6);
     assert_true(row.p_better == 0.0);   /* more critics in every pair: never better */
     assert_true(row.base_mean == 10 && row.variant_mean == 12.5);
     /* blow-up above 11.5 critics of 100 agents: base never, variant 3 of 4 */
-    wg_cmp_paired(&b, 0.115, &v, 0.115, WG_CMP_BLOWUP, work, &row);
+    wg_cmp_paired(&b, NEG(0.115), &v, NEG(0.115), WG_CMP_BLOWUP, work, &row);
     assert_true(row.base_mean == 0 && row.variant_mean == 0.75);
     assert_true(row.p_better == 0.125);   /* one tie (half) in 4 pairs */
     /* positive reach: all ties */
-    wg_cmp_paired(&b, 0.105, &v, 0.105, WG_CMP_REACH_POS, work, &row);
+    wg_cmp_paired(&b, NEG(0.105), &v, NEG(0.105), WG_CMP_REACH_POS, work, &row);
     assert_true(row.p_better == 0.5 && row.diff_lo == 0 && row.diff_hi == 0);
     /* sentiment leaves out runs that reached nobody */
-    wg_cmp_paired(&b, 0.105, &v, 0.105, WG_CMP_SENTIMENT, work, &row);
+    wg_cmp_paired(&b, NEG(0.105), &v, NEG(0.105), WG_CMP_SENTIMENT, work, &row);
     assert_int_equal(row.pairs, 4);
     assert_true(row.base_mean == -1 && row.diff_mean == 0);
     wg_results_free(&b);
     wg_results_free(&v);
     results_of(&b, 100, 4, zero, zero);
     results_of(&v, 100, 4, cv, zero);
-    wg_cmp_paired(&b, 0.01, &v, 0.01, WG_CMP_SENTIMENT, work, &row);
+    wg_cmp_paired(&b, NEG(0.01), &v, NEG(0.01), WG_CMP_SENTIMENT, work, &row);
     assert_int_equal(row.pairs, 0);
     assert_true(isnan(row.diff_mean) && isnan(row.p_better));
     wg_results_free(&b);
@@ -210,7 +214,7 @@ static void test_wilson(void **state)
     const uint32_t zero[4] = {0, 0, 0, 0}, cv[4] = {11, 12, 13, 10};
     results_of(&v, 100, 4, cv, zero);
     wg_blowup bl;
-    wg_blowup_of(&v, 0.105, &bl);
+    wg_blowup_of(&v, NEG(0.105), &bl);
     assert_int_equal(bl.count, 3);
     assert_int_equal(bl.runs, 4);
     assert_true(bl.share == 0.75 && bl.agents_over == 10.5);
@@ -221,13 +225,13 @@ static void test_wilson(void **state)
      * more of them is better */
     const uint32_t few[4] = {2, 0, 1, 0}, adv[4] = {3, 40, 10, 0};
     results_of(&v, 100, 4, few, adv);
-    wg_blowup_of_v(&v, 0.105, WG_POS, &bl);
+    wg_blowup_of(&v, &(wg_blowup_rule){0.105, WG_POS}, &bl);
     assert_int_equal(bl.count, 1);
-    assert_int_equal(bl.valence, WG_POS);
-    wg_blowup_of(&v, 0.105, &bl);
+    assert_int_equal(bl.rule.valence, WG_POS);
+    wg_blowup_of(&v, NEG(0.105), &bl);
     assert_int_equal(bl.count, 0);
-    assert_int_equal(wg_cmp_direction_v(WG_CMP_BLOWUP, WG_POS), 1);
-    assert_int_equal(wg_cmp_direction_v(WG_CMP_BLOWUP, WG_NEG), -1);
+    assert_int_equal(wg_cmp_direction(WG_CMP_BLOWUP, WG_POS), 1);
+    assert_int_equal(wg_cmp_direction(WG_CMP_BLOWUP, WG_NEG), -1);
     wg_results_free(&v);
 }
 

@@ -1,8 +1,9 @@
 /*
- * test_fit.c — tests of calibration: the observed-series reader, the Bass
- * fit on an exact Bass curve, `waggle fit` recovering parameters from a
- * series waggle itself generated, and every input it must refuse (clear
- * message, exit status 2, nothing written).
+ * test_fit.c — tests of calibration: the Bass fit on an exact Bass curve,
+ * `waggle fit` recovering parameters from a series waggle itself
+ * generated, and every input it must refuse (clear message, exit status 2,
+ * nothing written). The observed-series reader has its own tests
+ * (test_observed.c).
  *
  * The command is found at $BUILD/waggle (default build/waggle); the tests
  * run from the repository root, as `make check` runs them.
@@ -65,58 +66,6 @@ static char *slurp(const char *path)
 static int exists(const char *name)
 {
     return wg_test_exists(tmp, name);
-}
-
-/* ---- the reader ------------------------------------------------------------------ */
-
-static void test_obs_read(void **state)
-{
-    (void)state;
-    wg_fit_obs o;
-    wg_diag d;
-    write_file("ok.csv", "# a comment\n\nday,date,views,source\n"
-                         "1,2009-07-07,24000,\"a \"\"quoted\"\", source, with commas\"\n"
-                         "3,2009-07-09,390000,blog\n"
-                         "# a reading left out\n"
-                         "4.5,2009-07-10,390000,x\n");
-    wg_diag_init(&d);
-    assert_int_equal(wg_fit_obs_read(path_of("ok.csv"), NULL, NULL, &o, &d), WG_OK);
-    assert_int_equal(o.n, 3);
-    assert_string_equal(o.xcol, "day");
-    assert_string_equal(o.ycol, "views");
-    assert_true(o.x[2] == 4.5 && o.y[0] == 24000 && o.y[2] == 390000);
-    wg_fit_obs_free(&o);
-    wg_diag_free(&d);
-
-    static const struct {
-        const char *text, *ycol, *needle;
-    } bad[] = {
-        {"day,views\n1,10\n2,5\n", NULL, "non-monotone"},
-        {"day,views\n1,10\n2,0\n", NULL, "must be positive"},
-        {"day,views\n1,-3\n", NULL, "must be positive"},
-        {"day,views\n2,10\n1,12\n", NULL, "increasing order"},
-        {"day,views\n1,10\n", "fans", "no column 'fans'"},
-        {"step2,views\n1,10\n", NULL, "no column 'step'"},
-        {"day,views\n1,ten\n", NULL, "expected a number"},
-        {"day,date,views\n1,x\n", NULL, "missing column 'views'"},
-        {"# only comments\n", NULL, "no header"},
-        {"day,views\n", NULL, "no readings"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        write_file("bad.csv", bad[i].text);
-        wg_diag_init(&d);
-        assert_int_equal(wg_fit_obs_read(path_of("bad.csv"), NULL, bad[i].ycol, &o, &d),
-                         WG_EINPUT);
-        if (!strstr(wg_diag_first(&d), bad[i].needle))
-            fail_msg("case %zu: '%s' does not say '%s'", i, wg_diag_first(&d), bad[i].needle);
-        assert_non_null(strstr(wg_diag_first(&d), "bad.csv"));
-        assert_int_equal(o.n, 0);
-        wg_diag_free(&d);
-    }
-    wg_diag_init(&d);
-    assert_int_equal(wg_fit_obs_read(path_of("absent.csv"), NULL, NULL, &o, &d), WG_EINPUT);
-    assert_non_null(strstr(wg_diag_first(&d), "cannot open"));
-    wg_diag_free(&d);
 }
 
 /* ---- Bass -------------------------------------------------------------------------- */
@@ -339,7 +288,6 @@ static void test_fit_refuses(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_obs_read),
         cmocka_unit_test(test_bass_recovers_exact_curve),
         cmocka_unit_test(test_fit_recovers_generated),
         cmocka_unit_test(test_bass_alone),

@@ -1,5 +1,7 @@
 /*
- * test_output.c — CSV writers, summary statistics and atomic files.
+ * test_output.c — the results (sim/results/: files.c, series.c, summary.c):
+ * CSV writers, summary statistics, final figures, the blow-up rule and
+ * atomic files.
  */
 #include <dirent.h>
 #include <math.h>
@@ -85,16 +87,25 @@ static void fill(wg_results *r)
     r->steps_run[1] = 2;
 }
 
+/* Two runs of three steps on 10 agents, as fill() says. */
+static void results_filled(wg_results *r)
+{
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_results_alloc(r, 2, 3, 10, &d), WG_OK);
+    fill(r);
+    wg_diag_free(&d);
+}
+
 static void test_writers(void **state)
 {
     (void)state;
     wg_results r;
     wg_diag d;
     wg_diag_init(&d);
-    assert_int_equal(wg_results_alloc(&r, 2, 3, 10, &d), WG_OK);
-    fill(&r);
+    results_filled(&r);
     assert_int_equal(wg_write_series(tmpdir, &r, &d), WG_OK);
-    assert_int_equal(wg_write_finals(tmpdir, &r, 0.2, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG}, &d), WG_OK);
     assert_int_equal(wg_write_summary(tmpdir, &r, &d), WG_OK);
     char *s = slurp(tmpdir, "series.csv");
     assert_string_equal(s,
@@ -108,12 +119,12 @@ static void test_writers(void **state)
                            "0,1,3,3,1,3,1\n1,1,0,0,0,2,0\n");
     free(s);
     /* blowup.valence positive: positive reach above 0.05 × 10 agents (both runs) */
-    assert_int_equal(wg_write_finals_v(tmpdir, &r, 0.05, WG_POS, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.05, WG_POS}, &d), WG_OK);
     s = slurp(tmpdir, "finals.csv");
     assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup\n"
                            "0,1,3,3,1,3,1\n1,1,0,0,0,2,1\n");
     free(s);
-    assert_int_equal(wg_write_finals(tmpdir, &r, 0.2, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG}, &d), WG_OK);
     s = slurp(tmpdir, "summary.csv");
     assert_non_null(strstr(s, "step,metric,mean,sd,p05,p25,p50,p75,p95\n"));
     /* step 1 critics: 3 and 0 */
@@ -192,27 +203,71 @@ static void test_csv_double(void **state)
     assert_string_equal(buf, "3 0.1 NaN -2.5e-07");
 }
 
-static void test_csv_split(void **state)
+/* The blow-up rule: strictly above threshold × agents, on the reach of its valence. */
+static void test_blowup_rule(void **state)
 {
     (void)state;
-    char *f[4];
-    char a[] = "  a , \"b \"\"c\"\"\" ,d\r\n";
-    assert_int_equal(wg_csv_split(a, f, 4), 3);
-    assert_string_equal(f[0], "a");
-    assert_string_equal(f[1], "b \"c\"");
-    assert_string_equal(f[2], "d");
-    char b[] = ",x,";
-    assert_int_equal(wg_csv_split(b, f, 4), 3);
-    assert_string_equal(f[0], "");
-    assert_string_equal(f[1], "x");
-    assert_string_equal(f[2], "");
-    char c[] = "1,2,3";   /* only max fields are stored */
-    assert_int_equal(wg_csv_split(c, f, 2), 2);
-    assert_string_equal(f[0], "1");
-    assert_string_equal(f[1], "2");
-    char e[] = "\"open, never closed";
-    assert_int_equal(wg_csv_split(e, f, 4), 1);
-    assert_string_equal(f[0], "open, never closed");
+    wg_blowup_rule rule;
+    wg_blowup_rule_default(&rule);
+    assert_true(rule.threshold == WG_BLOWUP_THRESHOLD_DEFAULT && rule.valence == WG_NEG);
+    /* 1 % of 1000 agents is 10: 10 negative agents is not a blow-up, 11 is */
+    assert_int_equal(wg_blowup_test(&rule, 500, 10, 1000), 0);
+    assert_int_equal(wg_blowup_test(&rule, 0, 11, 1000), 1);
+    rule.valence = WG_POS;   /* a take-off counts the positive reach */
+    assert_int_equal(wg_blowup_test(&rule, 11, 0, 1000), 1);
+    assert_int_equal(wg_blowup_test(&rule, 10, 500, 1000), 0);
+    rule.threshold = 0.5;
+    assert_int_equal(wg_blowup_test(&rule, 501, 0, 1000), 1);
+    assert_int_equal(wg_blowup_test(&rule, 500, 0, 1000), 0);
+}
+
+/* The final figures: values as finals.csv writes them, names as its header. */
+static void test_final_values(void **state)
+{
+    (void)state;
+    wg_results r;
+    results_filled(&r);
+    double v[WG_NFINALS];
+    const wg_blowup_rule neg = {0.2, WG_NEG}, pos = {0.05, WG_POS};
+    wg_final_values(&r, 0, &neg, v);
+    const double want0[WG_NFINALS] = {1, 3, 3, 1, 3, 1};
+    assert_memory_equal(v, want0, sizeof v);
+    wg_final_values(&r, 1, &neg, v);
+    const double want1[WG_NFINALS] = {1, 0, 0, 0, 2, 0};
+    assert_memory_equal(v, want1, sizeof v);
+    wg_final_values(&r, 1, &pos, v);
+    assert_true(v[WG_F_BLOWUP] == 1);
+    static const char *const names[WG_NFINALS] = {"reach_positive", "reach_negative",
+                                                  "peak_critics",   "peak_step",
+                                                  "steps",          "blowup"};
+    for (int m = 0; m < WG_NFINALS; m++) assert_string_equal(wg_final_metric_name(m), names[m]);
+    assert_string_equal(wg_final_metric_name(WG_NFINALS), "?");
+    assert_string_equal(wg_final_metric_name(-1), "?");
+    wg_results_free(&r);
+}
+
+/* wg_out_open with a whole path: the temporary file beside it, then renamed. */
+static void test_out_path(void **state)
+{
+    (void)state;
+    char path[128];
+    wg_out o;
+    wg_diag d;
+    wg_diag_init(&d);
+    snprintf(path, sizeof path, "%s/whole.csv", tmpdir);
+    assert_int_equal(wg_out_open(&o, NULL, path, &d), WG_OK);
+    assert_non_null(strstr(o.tmp, "/.whole.csv.tmp."));
+    fputs("x\n1\n", o.f);
+    assert_int_equal(hidden_files(tmpdir), 1);
+    assert_int_equal(wg_out_commit(&o, &d), WG_OK);
+    char *s = slurp(tmpdir, "whole.csv");
+    assert_string_equal(s, "x\n1\n");
+    free(s);
+    assert_int_equal(hidden_files(tmpdir), 0);
+    snprintf(path, sizeof path, "%s/none/whole.csv", tmpdir);
+    assert_int_equal(wg_out_open(&o, NULL, path, &d), WG_EIO);
+    assert_non_null(strstr(wg_diag_first(&d), "none/whole.csv: cannot write"));
+    wg_diag_free(&d);
 }
 
 int main(void)
@@ -224,7 +279,9 @@ int main(void)
         cmocka_unit_test(test_atomic_abort),
         cmocka_unit_test(test_mkdir_nested),
         cmocka_unit_test(test_csv_double),
-        cmocka_unit_test(test_csv_split),
+        cmocka_unit_test(test_blowup_rule),
+        cmocka_unit_test(test_final_values),
+        cmocka_unit_test(test_out_path),
     };
     return cmocka_run_group_tests_name("output", tests, setup, teardown);
 }

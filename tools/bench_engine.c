@@ -22,13 +22,6 @@
 #include "waggle/engine.h"
 #include "waggle/graph.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static double cpu_now(void)
 {
     struct timespec ts;
@@ -70,12 +63,12 @@ int main(int argc, char **argv)
     wg_diag d;
     wg_diag_init(&d);
     wg_graph *g = NULL;
-    double t0 = now();
+    double t0 = wg_now_seconds();
     if (wg_graph_build(&spec, 1, &g, &d) != WG_OK) {
         wg_diag_print(&d, stderr);
         return 1;
     }
-    double t_build = now() - t0;
+    double t_build = wg_now_seconds() - t0;
     const char *edges_path = getenv("WG_BENCH_EDGES");
     if (edges_path && *edges_path) {
         FILE *f = fopen(edges_path, "w");
@@ -114,13 +107,13 @@ int main(int argc, char **argv)
     }
     uint32_t *counts = calloc((size_t)runs * steps * WG_NCOUNTS, sizeof *counts);
     uint32_t *steps_run = calloc(runs, sizeof *steps_run);
-    t0 = now();
+    t0 = wg_now_seconds();
     double c0 = cpu_now();
     if (wg_engine_run(e, 0, runs, counts, steps_run, NULL, NULL, NULL, &d) != WG_OK) {
         wg_diag_print(&d, stderr);
         return 1;
     }
-    double wall = now() - t0;
+    double wall = wg_now_seconds() - t0;
     double cpu = cpu_now() - c0;
     double mean_steps = 0, mean_reach = 0, m2_reach = 0;
     for (uint32_t r = 0; r < runs; r++) {

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "waggle/graph.h"
 
@@ -20,13 +19,6 @@ static double peak_bytes(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss * 1024.0;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 int main(int argc, char **argv)
@@ -44,13 +36,13 @@ int main(int argc, char **argv)
     wg_diag d;
     wg_diag_init(&d);
     wg_graph *g = NULL;
-    double before = peak_bytes(), t0 = now();
+    double before = peak_bytes(), t0 = wg_now_seconds();
     if (wg_import(&spec, &g, &d) != WG_OK) {
         wg_diag_print(&d, stderr);
         wg_diag_free(&d);
         return 1;
     }
-    double t = now() - t0, grown = peak_bytes() - before;
+    double t = wg_now_seconds() - t0, grown = peak_bytes() - before;
     uint64_t edges = g->directed ? g->m : g->m / 2;
     printf("import %s: %u agents, %llu edges kept (%llu arcs), %.2f s; peak resident size grew by %.1f MiB: "
            "%.2f bytes per edge, %.2f per arc (the CSR: 4 per arc + 8 per agent of offsets + 8 of ids)\n",

@@ -1,6 +1,7 @@
 /*
- * waggle/common.h — status codes, diagnostics and the version, shared by every
- * module of waggle.
+ * waggle/common.h — status codes, diagnostics, allocation, the version and
+ * the clock (common.c), and the text helpers (text.c): what every module of
+ * waggle shares.
  *
  * A function that can fail returns a wg_status and, where it has something to
  * say, appends a message to a wg_diag owned by the caller. Nothing is global:
@@ -68,6 +69,30 @@ void wg_malloc_fail_after(long k);
  * Unset or empty: nothing. */
 void wg_malloc_fail_from_env(void);
 
+/* git revision the library was built from ("unknown" outside a checkout). */
+const char *wg_git_revision(void);
+
+/* Seconds on a monotonic clock (CLOCK_MONOTONIC), for wall times and progress:
+ * only differences mean anything. */
+double wg_now_seconds(void);
+
+/* ---- text.c: paths, whole files, CSV fields, YAML strings, numbers --------------------------- */
+
+/* "dir/name". Caller frees; NULL when out of memory. */
+char *wg_path_join(const char *dir, const char *name);
+
+/* Read the whole file at path into *text (NUL-terminated, caller frees) and
+ * its length into *len (len may be NULL). Errors, each with a message in d
+ * (d may be NULL: no message): the file cannot be opened, WG_EINPUT, errno
+ * as fopen left it ("PATH: cannot read: REASON"); out of memory,
+ * WG_ENOMEM; a read fails, WG_EIO. *text is NULL after an error. */
+wg_status wg_file_read(const char *path, char **text, size_t *len, wg_diag *d);
+/* The same from an open stream (standard input, a file the caller opened
+ * and checked), without messages: WG_EINPUT when it holds more than
+ * max_bytes bytes (0: no limit), WG_ENOMEM, WG_EIO when a read fails (errno
+ * says why). f is left open. */
+wg_status wg_file_read_stream(FILE *f, size_t max_bytes, char **text, size_t *len);
+
 /* Write s to f as a YAML double-quoted string: quotes, backslashes and
  * control characters escaped, and every byte that is not part of valid UTF-8
  * written as \xNN, so the output is always valid YAML even for a path
@@ -80,7 +105,16 @@ void wg_yaml_put_string(FILE *f, const char *s);
  * returns how many. Used by every reader of CSV files people write. */
 size_t wg_csv_split(char *line, char **f, size_t max);
 
-/* git revision the library was built from ("unknown" outside a checkout). */
-const char *wg_git_revision(void);
+/* Write s to f as one CSV field: between double quotes (a quote inside
+ * doubled) always with WG_CSV_QUOTE_ALWAYS, and with WG_CSV_QUOTE_NEEDED only
+ * when s holds a comma, a quote, CR or LF (else as it is). */
+#define WG_CSV_QUOTE_NEEDED 0
+#define WG_CSV_QUOTE_ALWAYS 1
+void wg_csv_put_text(FILE *f, const char *s, int quote);
+
+/* The shortest of %.15g, %.16g and %.17g that reads back (strtod) as x, into
+ * buf of n bytes (32 are enough). Scenario files and sweep.csv print their
+ * values with it, so a value read back is the value written. */
+void wg_num_shortest(char *buf, size_t n, double x);
 
 #endif

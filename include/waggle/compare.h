@@ -21,24 +21,20 @@ enum wg_cmp_metric {
     WG_CMP_REACH_NEG,      /* reach_negative at the last step: lower is better */
     WG_CMP_PEAK_CRITICS,   /* most critics at once: lower is better */
     WG_CMP_SENTIMENT,      /* sentiment at the last step (NaN when nobody is reached): higher is better */
-    WG_CMP_BLOWUP,         /* 1 when negative reach > blowup.threshold × agents, else 0: lower is better */
+    WG_CMP_BLOWUP,         /* 1 when the run blows up (wg_blowup_test), else 0: lower is better,
+                              higher for a take-off (blowup.valence positive) */
     WG_NCMP
 };
 
-/* "reach_positive", "reach_negative", "peak_critics", "sentiment", "blowup". */
+/* "reach_positive", "reach_negative", "peak_critics", "sentiment", "blowup":
+ * the names of the final figures and of the summary metric they are (output.h). */
 const char *wg_cmp_metric_name(int metric);
-/* +1 when more is better for the metric, -1 when less is. */
-int wg_cmp_direction(int metric);
+/* +1 when more is better for the metric, -1 when less is; blowup_valence is
+ * the blow-up rule's (a take-off, WG_POS, is better when more). */
+int wg_cmp_direction(int metric, int blowup_valence);
 
-/* Value of a metric in one run; blowup_fraction is the scenario's
- * blowup.threshold (a fraction of r->agents). */
-double wg_cmp_value(const wg_results *r, uint32_t run, int metric, double blowup_fraction);
-/* As wg_cmp_value, the blow-up counted on the reach of blowup_valence (the
- * scenario's blowup.valence: WG_NEG as above, or WG_POS, a take-off). */
-double wg_cmp_value_v(const wg_results *r, uint32_t run, int metric, double blowup_fraction,
-                      int blowup_valence);
-/* wg_cmp_direction for blowup.valence: a positive take-off is better when more. */
-int wg_cmp_direction_v(int metric, int blowup_valence);
+/* Value of a metric in one run, blow-ups counted under rule. */
+double wg_cmp_value(const wg_results *r, uint32_t run, int metric, const wg_blowup_rule *rule);
 
 /* One row of compare.csv. Over the run pairs 0 .. min(runs) - 1 where both
  * values are finite (sentiment leaves out runs that reached nobody):
@@ -51,18 +47,19 @@ typedef struct wg_cmp_row {
     uint32_t pairs;
 } wg_cmp_row;
 
-/* Compare metric m of variant against base. work holds 2 × min(runs) doubles. */
-void wg_cmp_paired(const wg_results *base, double base_blowup, const wg_results *variant,
-                   double variant_blowup, int metric, double *work, wg_cmp_row *row);
-/* The same with the base's blowup.valence (both arms count blow-ups on it). */
-void wg_cmp_paired_v(const wg_results *base, double base_blowup, const wg_results *variant,
-                     double variant_blowup, int blowup_valence, int metric, double *work,
-                     wg_cmp_row *row);
+/* Compare metric m of variant against base, the blow-ups of each arm
+ * counted under its own rule (a variant may change blowup.threshold; both
+ * rules should have the base's valence, which sets the direction).
+ * work holds 2 × min(runs) doubles. */
+void wg_cmp_paired(const wg_results *base, const wg_blowup_rule *base_rule,
+                   const wg_results *variant, const wg_blowup_rule *variant_rule, int metric,
+                   double *work, wg_cmp_row *row);
 
 /* The 95 % interval of the same difference of means as if the runs were
  * not paired (Welch's t interval): what common random numbers save. */
-void wg_cmp_unpaired(const wg_results *base, double base_blowup, const wg_results *variant,
-                     double variant_blowup, int metric, double *work, double *lo, double *hi);
+void wg_cmp_unpaired(const wg_results *base, const wg_blowup_rule *base_rule,
+                     const wg_results *variant, const wg_blowup_rule *variant_rule, int metric,
+                     double *work, double *lo, double *hi);
 
 /* 95 % t interval of the mean of x[0..n): mean ± t(0.975, n-1) × sd / sqrt(n). */
 void wg_cmp_t_interval(const double *x, size_t n, double *mean, double *lo, double *hi);
@@ -71,24 +68,18 @@ void wg_cmp_t_interval(const double *x, size_t n, double *mean, double *lo, doub
  * (1.959964 for 95 %); n = 0 gives [0, 1]. */
 void wg_wilson(uint32_t k, uint32_t n, double z, double *lo, double *hi);
 
-/* Blow-ups of a set of runs: runs whose negative reach at the last step
- * exceeds threshold × agents, their share and its Wilson 95 % interval.
- * With blowup.valence positive (wg_blowup_of_v), runs whose positive reach
- * does: the take-offs. */
+/* Blow-ups of a set of runs: runs that blow up under the rule (negative
+ * reach at the last step above threshold × agents; positive reach, the
+ * take-offs, with valence WG_POS), their share and its Wilson 95 % interval. */
 typedef struct wg_blowup {
-    double threshold;     /* blowup.threshold, a fraction of agents */
+    wg_blowup_rule rule;  /* the rule counted under */
     double agents_over;   /* threshold × agents: the reach to exceed */
     uint32_t runs, count;
     double share, lo, hi;
-    int valence;          /* WG_NEG (wg_blowup_of) or WG_POS */
 } wg_blowup;
-void wg_blowup_of(const wg_results *r, double threshold, wg_blowup *b);
-void wg_blowup_of_v(const wg_results *r, double threshold, int valence, wg_blowup *b);
+void wg_blowup_of(const wg_results *r, const wg_blowup_rule *rule, wg_blowup *b);
 
 /* "blow-ups: K of N runs (S %, 95 % Wilson interval LO-HI %) ..." on one line. */
 void wg_blowup_print(FILE *f, const wg_blowup *b);
-
-/* `waggle compare` (cmd_compare.c): argv from the subcommand's name on;
- * returns the exit status. Its --help text. */
 
 #endif

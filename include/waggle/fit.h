@@ -1,37 +1,15 @@
 /*
- * waggle/fit.h — calibration to an observed curve (`waggle fit`): reading an
- * observed cumulative series, fitting scenario keys to it by squared log
- * error of the model's median trajectory, and the Bass (1969) baseline.
- *
- * Invariant of a wg_fit_obs returned with WG_OK: at least one reading, x
- * strictly increasing and >= 0, y positive and never falling (cumulative).
+ * waggle/fit.h — calibration to an observed curve (`waggle fit`): fitting
+ * scenario keys to an observed cumulative series (read by waggle/observed.h
+ * with WG_OBSERVED_CUMULATIVE: x strictly increasing and >= 0, y positive
+ * and never falling) by squared log error of the model's median trajectory,
+ * and the Bass (1969) baseline.
  */
 #ifndef WAGGLE_FIT_H
 #define WAGGLE_FIT_H
 
 #include <signal.h>
 #include "waggle/common.h"
-
-/* An observed cumulative series. */
-typedef struct wg_fit_obs {
-    size_t n;
-    double *x;          /* steps since the start (the scenario's step unit) */
-    double *y;          /* cumulative counts, in observed units */
-    char *xcol, *ycol;  /* the columns they came from */
-} wg_fit_obs;
-
-/*
- * Read an observed series from a CSV file: lines starting with '#' and blank
- * lines are comments, the first other line is the header, fields may be
- * double-quoted ("" inside quotes is a quote). xcol NULL means "day" (or
- * "step" when there is no "day"); ycol NULL means the third column (the
- * second when there are two). Errors (WG_EINPUT, "FILE:LINE: ..."): missing
- * file or column, a value that is not a number, x not increasing, a
- * non-positive y (the fit uses log error), a y that falls (not cumulative).
- */
-wg_status wg_fit_obs_read(const char *path, const char *xcol, const char *ycol, wg_fit_obs *o,
-                          wg_diag *d);
-void wg_fit_obs_free(wg_fit_obs *o);
 
 /* Bass (1969) cumulative adopters at time t:
  * m (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}). */

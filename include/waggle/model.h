@@ -24,17 +24,20 @@ typedef enum wg_state {
 /* Valences. */
 #define WG_POS 0
 #define WG_NEG 1
+#define WG_NVALENCES 2
 
 typedef enum wg_contact {
     WG_CONTACT_ALL = 0,   /* every out-edge each step (SIR-like) */
     WG_CONTACT_ONE = 1,   /* one out-edge picked uniformly each step (rumour) */
     WG_CONTACT_ONCE = 2   /* every out-edge in the first talking step, then quiet (IC) */
 } wg_contact;
+#define WG_NCONTACTS 3
 
 typedef enum wg_exposure {
     WG_EXPOSURE_INDEPENDENT = 0,  /* each tried edge makes contact with probability share */
     WG_EXPOSURE_FRACTIONAL = 1    /* Bass-style hazard from the share of talking in-neighbours */
 } wg_exposure;
+#define WG_NEXPOSURES 2
 
 /* Parameters that can differ by segment and change over time (set/scale). */
 typedef enum wg_param {
@@ -53,7 +56,8 @@ typedef struct wg_params {
     double v[WG_NPARAMS];
 } wg_params;
 
-/* Dotted name of a parameter ("share.positive"), and the reverse (-1 if unknown). */
+/* Dotted name of a parameter ("share.positive"), and the reverse (-1 if unknown);
+ * the table is wg_param_names (below). */
 const char *wg_param_name(wg_param p);
 int wg_param_from_name(const char *name);
 /* Fill p with DESIGN's defaults (share 0.05, quit 0.2, quality 1, others 0, activity 1, susceptibility 1). */
@@ -75,6 +79,7 @@ typedef enum wg_pick_by {
     WG_PICK_ID,         /* the listed ids (as written in the network file) */
     WG_PICK_ATTRIBUTE   /* agents whose node attribute equals a value (segments) */
 } wg_pick_by;
+#define WG_NPICK_BYS 7
 
 typedef struct wg_pick {
     wg_pick_by by;
@@ -107,6 +112,7 @@ typedef enum wg_event_kind {
     WG_EV_RESPOND,  /* reach critics: supporter with win, rejecter with calm */
     WG_EV_BLOCK     /* make agents immune */
 } wg_event_kind;
+#define WG_NEVENT_KINDS 6
 
 typedef struct wg_event {
     uint32_t step;
@@ -127,8 +133,27 @@ void wg_segment_clear(wg_segment *s);
 void wg_event_clear(wg_event *e);
 wg_status wg_event_copy(wg_event *dst, const wg_event *src);
 
-/* Names of states, metrics and kinds as they appear in files. */
-const char *wg_state_name(wg_state s);   /* "unaware", "advocates", ... (plural, as CSV columns) */
+/*
+ * The name tables, one per vocabulary: entry i is the name of value i of the
+ * enum as scenario files and CSV headers spell it (DESIGN.md's tables), and
+ * a NULL ends each table, so that a parser can list the names and suggest
+ * one. Parsers and writers look names up here and keep no copy. State names
+ * are plural, as CSV columns; parameter names are dotted, as --set takes them.
+ */
+extern const char *const wg_state_names[WG_NSTATES + 1];     /* "unaware", "advocates", ... */
+extern const char *const wg_valence_names[WG_NVALENCES + 1]; /* "positive", "negative" */
+extern const char *const wg_param_names[WG_NPARAMS + 1];     /* "share.positive", ... */
+extern const char *const wg_contact_names[WG_NCONTACTS + 1]; /* "all", "one", "once" */
+extern const char *const wg_exposure_names[WG_NEXPOSURES + 1];
+extern const char *const wg_pick_by_names[WG_NPICK_BYS + 1];
+extern const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1];
+
+/* Index of name in a NULL-terminated name table, or -1. */
+int wg_name_index(const char *const *table, const char *name);
+
+/* One name of a table, "?" for a value outside the enum. */
+const char *wg_state_name(wg_state s);
+const char *wg_valence_name(int valence);
 const char *wg_contact_name(wg_contact c);
 const char *wg_exposure_name(wg_exposure e);
 const char *wg_pick_by_name(wg_pick_by b);

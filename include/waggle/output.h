@@ -1,6 +1,11 @@
 /*
- * waggle/output.h — the files a run writes (DESIGN.md, "Outputs"):
- * series.csv, summary.csv, finals.csv, manifest.yaml.
+ * waggle/output.h — the results of many runs and the files a run writes
+ * (DESIGN.md, "Outputs"): series.csv, summary.csv, finals.csv. Declarations
+ * are grouped by the file of sim/results/ that defines them:
+ *   files.c    the one writer of waggle's files: atomic files, CSV numbers
+ *   series.c   the counts of runs, their metrics, final figures and the
+ *              blow-up rule; series.csv and finals.csv
+ *   summary.c  statistics of a sample; summary.csv
  *
  * Every file is written to a hidden temporary name in the output folder,
  * flushed, synced and renamed when complete, so a killed run never leaves a
@@ -12,6 +17,8 @@
 #include "waggle/common.h"
 #include "waggle/engine.h"
 
+/* ---- files.c: atomic files and CSV numbers --------------------------------------------------- */
+
 /* A file being written: wg_out_open, write to ->f, then wg_out_commit or wg_out_abort. */
 typedef struct wg_out {
     FILE *f;
@@ -21,11 +28,20 @@ typedef struct wg_out {
 
 /* Create dir and its parents when missing (mode 0777 & ~umask). */
 wg_status wg_mkdir_p(const char *dir, wg_diag *d);
+/* Open dir/name for writing (dir NULL: name is the whole path). The folder
+ * must exist. WG_EIO ("PATH: cannot write: REASON"), WG_ENOMEM. */
 wg_status wg_out_open(wg_out *o, const char *dir, const char *name, wg_diag *d);
 /* Flush, fsync, close and rename; on any failure the temporary file is removed. */
 wg_status wg_out_commit(wg_out *o, wg_diag *d);
 /* Close and remove the temporary file (after an error). Harmless on a closed wg_out. */
 void wg_out_abort(wg_out *o);
+
+/* Print a double for CSV: an integer below 1e15 as one ("40"), else with
+ * %.10g; NaN as "NaN", infinities as "Inf" and "-Inf" (pandas and R read
+ * them). */
+void wg_csv_double(FILE *f, double x);
+
+/* ---- series.c: counts, metrics, final figures, the blow-up rule ------------------------------ */
 
 /* The counts of many runs (see wg_engine_run). */
 typedef struct wg_results {
@@ -39,16 +55,37 @@ wg_status wg_results_alloc(wg_results *r, uint32_t runs, uint32_t steps, uint32_
                            wg_diag *d);
 void wg_results_free(wg_results *r);
 
-/* Metrics of summary.csv, in the order they are written. */
+/* Metrics of summary.csv, in the order they are written; the six states
+ * first, with their index and name (wg_state_name). */
 enum wg_metric {
     WG_M_UNAWARE, WG_M_ADVOCATES, WG_M_CRITICS, WG_M_SUPPORTERS, WG_M_REJECTERS, WG_M_IMMUNE,
     WG_M_REACH_POS, WG_M_REACH_NEG, WG_M_NEW_POS, WG_M_NEW_NEG, WG_M_SENTIMENT,
     WG_NMETRICS
 };
+/* "unaware" ... "immune", "reach_positive", "reach_negative", "new_positive",
+ * "new_negative", "sentiment"; "?" for an unknown metric. */
 const char *wg_metric_name(int metric);
 int wg_metric_from_name(const char *name);   /* -1 if unknown */
 /* Value of a metric in one run at one step (NaN for sentiment when nobody is reached). */
 double wg_metric_value(const wg_results *r, uint32_t run, uint32_t step, int metric);
+
+/* The blow-up rule of a scenario (`blowup:`): a run blows up when its reach
+ * of `valence` at the last step exceeds threshold × agents. With valence
+ * WG_POS the "blow-up" is a take-off: a story that catches on. */
+typedef struct wg_blowup_rule {
+    double threshold;   /* blowup.threshold: a fraction of the agents */
+    int valence;        /* blowup.valence: WG_NEG (the default) or WG_POS */
+} wg_blowup_rule;
+#define WG_BLOWUP_THRESHOLD_DEFAULT 0.01   /* blowup.threshold when the scenario has none */
+/* {WG_BLOWUP_THRESHOLD_DEFAULT, WG_NEG}. */
+void wg_blowup_rule_default(wg_blowup_rule *rule);
+/* The one blow-up test of waggle: 1 when the reach of rule->valence
+ * (reach_pos or reach_neg) exceeds rule->threshold × agents, else 0.
+ * finals.csv's blowup column, compare's blowup metric and blowup.csv,
+ * sweep.csv's blowup, the manifest's blowup line and finals.png all count
+ * with it. */
+int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_neg,
+                   double agents);
 
 /* One run's final figures (finals.csv). */
 typedef struct wg_final {
@@ -56,24 +93,42 @@ typedef struct wg_final {
 } wg_final;
 void wg_final_of(const wg_results *r, uint32_t run, wg_final *f);
 
+/* The figures of one run: the columns of finals.csv after `run`, in order,
+ * and the metrics of sweep.csv. */
+enum wg_final_metric {
+    WG_F_REACH_POS,      /* reach_positive at the last step */
+    WG_F_REACH_NEG,      /* reach_negative at the last step */
+    WG_F_PEAK_CRITICS,   /* most critics at once */
+    WG_F_PEAK_STEP,      /* the first step with that many */
+    WG_F_STEPS,          /* steps run (fewer than steps: the story died out) */
+    WG_F_BLOWUP,         /* 1 when the run blows up (wg_blowup_test), else 0 */
+    WG_NFINALS
+};
+/* "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps",
+ * "blowup"; "?" for an unknown one. */
+const char *wg_final_metric_name(int m);
+/* The WG_NFINALS figures of run `run` under the blow-up rule, into v. */
+void wg_final_values(const wg_results *r, uint32_t run, const wg_blowup_rule *rule,
+                     double v[WG_NFINALS]);
+
+/* Write series.csv (one row per run and step) into dir. */
+wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d);
+/* Write finals.csv (one row per run), the blowup column under rule. */
+wg_status wg_write_finals(const char *dir, const wg_results *r, const wg_blowup_rule *rule,
+                          wg_diag *d);
+
+/* ---- summary.c: statistics, summary.csv ------------------------------------------------------ */
+
 /* Summary statistics of a sample (NaNs are left out): mean, sd (n - 1), and
  * quantiles p05 p25 p50 p75 p95 (GSL, linear interpolation). `work` holds n
- * doubles and is overwritten. n_used receives how many values were finite. */
+ * doubles and is overwritten. s->n receives how many values were finite. */
 typedef struct wg_stats {
     double mean, sd, p05, p25, p50, p75, p95;
     size_t n;
 } wg_stats;
 void wg_stats_of(const double *x, size_t n, double *work, wg_stats *s);
 
-/* Write the CSV files into dir. */
-wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d);
+/* Write summary.csv (one row per step and metric, statistics over runs) into dir. */
 wg_status wg_write_summary(const char *dir, const wg_results *r, wg_diag *d);
-wg_status wg_write_finals(const char *dir, const wg_results *r, double blowup_fraction, wg_diag *d);
-/* The same, the blowup column on the reach of blowup_valence (WG_POS: a take-off). */
-wg_status wg_write_finals_v(const char *dir, const wg_results *r, double blowup_fraction,
-                            int blowup_valence, wg_diag *d);
-
-/* Print a double for CSV: shortest of %.10g; NaN as "NaN" (pandas and R read it). */
-void wg_csv_double(FILE *f, double x);
 
 #endif

@@ -1,7 +1,10 @@
 /*
  * waggle/render.h — the charts of a run (curves.png, states.png,
- * finals.png) and of a comparison (compare.png), drawn with cairo and
- * written with libpng. Only render.c includes the drawing and PNG headers.
+ * finals.png), of a comparison (compare.png) and of a sweep (sweep.png),
+ * drawn with cairo and written with libpng. In sim/render/: canvas.c (the
+ * only file that includes the drawing and PNG headers), plot.c (what the
+ * charts share), chart_run.c, chart_compare.c, chart_sweep.c, and folder.c,
+ * which reads the folders.
  *
  * A chart is always drawn from the files of a finished folder (series.csv,
  * summary.csv, finals.csv, observed.csv, manifest.yaml; compare.csv and the
@@ -44,16 +47,9 @@ typedef struct wg_points {
     double *x, *y;
 } wg_points;
 
-/* Read the observed file of a scenario (lines starting with '#' are
- * comments, then a header naming the columns observed.x and observed.y).
- * Nothing to read when s->observed.present is 0 (p->n = 0). Errors name the
- * file, line and column: WG_EINPUT. Free with wg_points_free. */
-wg_status wg_points_read(const wg_scenario *s, wg_points *p, wg_diag *d);
+/* (The scenario's observed file is read by waggle/observed.h; these are
+ * the points of a run folder's observed.csv.) */
 void wg_points_free(wg_points *p);
-/* Write the points to DIR/observed.csv (header "x,y" as named by the
- * scenario), so that a run folder is drawn without the scenario's folder. */
-wg_status wg_points_write(const char *dir, const wg_scenario *s, const wg_points *p,
-                          wg_diag *d);
 
 /* Draw curves.png, states.png and finals.png of the run folder dir.
  * o may be NULL (defaults). WG_EINPUT when a file is missing or malformed

@@ -6,7 +6,11 @@
  * column; overrides (--set, a variant's `set`, a sweep point) are applied to
  * that tree; then the tree is converted into a wg_scenario, every check
  * collecting its error (file:line:col: key: what was expected) so that
- * `waggle check` can show them all at once. Only scenario.c includes yaml.h.
+ * `waggle check` can show them all at once. Only sim/scenario/tree.c
+ * includes yaml.h. The files of sim/scenario/: tree.c (YAML → tree),
+ * check.c and convert.c (tree → wg_scenario), scenario.c (this door:
+ * loading, overrides, variants, lookup), write.c (YAML out, text edits),
+ * observed.c (the observed series, waggle/observed.h).
  *
  * Invariants of a loaded wg_scenario: every probability is in [0, 1], every
  * count fits its type, every event step is < steps, every segment named by a
@@ -29,7 +33,8 @@ typedef struct wg_variant {
 typedef struct wg_observed {
     int present;
     char *file;                 /* resolved path */
-    char *x, *y;                /* column names: x defaults to "day"; y NULL means the third column */
+    char *x, *y;                /* column names: x defaults to "day"; y NULL: the third
+                                   column, the second when there are two (observed.h) */
     char *metric;               /* metric of summary.csv it compares with; NULL: reach of the valence seeded first */
     double scale;               /* observed units per agent; 0 when not given */
 } wg_observed;
@@ -72,6 +77,8 @@ typedef struct wg_scenario {
     wg_doc *doc;                /* owned; used to derive variants and sweep points */
 } wg_scenario;
 
+/* ---- scenario.c ---- */
+
 /*
  * Load and validate the scenario at path, applying `nsets` overrides
  * "KEY=VALUE" (as --set takes them) first. On success *out is a new scenario
@@ -110,29 +117,61 @@ wg_status wg_scenario_variant(const wg_scenario *base, size_t i, wg_scenario **o
 wg_status wg_scenario_with(const wg_scenario *base, size_t n, const char *const *keys,
                            const char *const *values, wg_scenario **out, wg_diag *d);
 
-/* Write the scenario as resolved (every key, defaults filled in) as YAML,
- * indented by `indent` spaces, e.g. into manifest.yaml. Texts are quoted and
- * numbers printed to read back exactly, so the output parses (with dir NULL:
- * its paths are already resolved) into the same scenario. WG_EIO if f fails. */
-wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int indent);
-
 /* One scalar of the scenario's tree, as wg_scenario_lookup finds it. */
 typedef struct wg_scenario_value {
     int found;                  /* 1 when the key holds a scalar */
     const char *text;           /* its text, owned by the scenario */
-    int plain;                  /* written without quotes */
     int shared;                 /* read from `share: X` (both valences in one scalar) */
-    unsigned line, col;         /* 1-based position in the scenario file; 0 when an
-                                 * override made it or it is shared */
-    size_t missing_parts;       /* not found: how many parts of the key are absent */
-    unsigned parent_line, parent_col; /* not found: the first key of the deepest map
-                                 * that exists, in the file (0 when none) */
 } wg_scenario_value;
 
 /* Read the dotted key (as --set takes it) from the scenario's tree, after its
  * overrides: defaults are not in the tree (found is 0). WG_EINPUT when the
  * key is malformed, unknown at the top, or walks through a value. */
 wg_status wg_scenario_lookup(const wg_scenario *s, const char *key, wg_scenario_value *out);
+
+/* ---- convert.c ---- */
+
+/* Free s and everything it owns; NULL is a harmless no-op. */
+void wg_scenario_free(wg_scenario *s);
+
+/* ---- write.c ---- */
+
+/* Write the scenario as resolved (every key, defaults filled in) as YAML,
+ * indented by `indent` spaces, e.g. into manifest.yaml. Texts are quoted and
+ * numbers printed to read back exactly, so the output parses (with dir NULL:
+ * its paths are already resolved) into the same scenario. WG_EIO if f fails. */
+wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int indent);
+
+/* Why wg_scenario_edit_text could not edit the file in place. */
+typedef enum wg_scenario_edit_why {
+    WG_EDIT_OK = 0,             /* edited */
+    WG_EDIT_UNREADABLE,         /* the scenario file cannot be read again */
+    WG_EDIT_SHARED,             /* a key is written `share: X`, one scalar for both valences */
+    WG_EDIT_NOWHERE,            /* a key has no place in the text: an override made it, or
+                                   it would be nested under a map that is missing */
+    WG_EDIT_NO_LOAD,            /* the edited text does not load back */
+    WG_EDIT_NOT_HELD            /* the edited text loads, but a key does not read back
+                                   with its value */
+} wg_scenario_edit_why;
+
+/*
+ * The text of the file s was loaded from (s->path, read again), preceded by
+ * `header` (may be NULL), with keys[i] (dotted, as --set takes them) set to
+ * values[i] in place, so that comments and layout are kept: a scalar
+ * written in the file is replaced; a key absent from a map that the file
+ * has is added next to that map's first key (in flow style inside a flow
+ * map). values[i] is written as given (a YAML scalar). The edited text must
+ * load back (relative paths as for s) and hold every value (the same text,
+ * or the same number), else nothing is returned.
+ * On WG_OK: *out is the new text (caller frees) and *why WG_EDIT_OK, or
+ * *out is NULL and *why says why it cannot be done. WG_ENOMEM: *out NULL.
+ * Time O(n × file size).
+ */
+wg_status wg_scenario_edit_text(const wg_scenario *s, const char *header, size_t n,
+                                const char *const *keys, const char *const *values, char **out,
+                                wg_scenario_edit_why *why);
+
+/* ---- tree.c ---- */
 
 /* Scalars of any YAML text by dotted key through maps ("seed",
  * "scenario.name", "network.nodes"), without reading it as a scenario: for
@@ -143,8 +182,5 @@ wg_status wg_scenario_lookup(const wg_scenario *s, const char *key, wg_scenario_
  * YAML (file:line:col in d), WG_ENOMEM; on failure every vals[i] is NULL. */
 wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *name, size_t n,
                                    const char *const *keys, char **vals, wg_diag *d);
-
-/* Free s and everything it owns; NULL is a harmless no-op. */
-void wg_scenario_free(wg_scenario *s);
 
 #endif

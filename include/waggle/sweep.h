@@ -15,19 +15,17 @@
 #include "waggle/common.h"
 #include "waggle/graph.h"
 #include "waggle/job.h"
+#include "waggle/output.h"
 #include "waggle/scenario.h"
 
-/* Metrics of sweep.csv, in the order written: those of finals.csv, then blowup. */
-enum wg_sweep_metric {
-    WG_SM_REACH_POS, WG_SM_REACH_NEG, WG_SM_PEAK_CRITICS, WG_SM_PEAK_STEP, WG_SM_STEPS,
-    WG_SM_BLOWUP, WG_SWEEP_NMETRICS
-};
+/* Metrics of sweep.csv, in the order written: the final figures of a run,
+ * those of finals.csv (enum wg_final_metric and wg_final_metric_name,
+ * output.h), blowup last. */
+#define WG_SWEEP_NMETRICS WG_NFINALS
 /* Statistics per metric: mean, sd, p05, p50, p95. */
 #define WG_SWEEP_NSTATS 5
 /* A point's row: its index, then metric-major statistics. */
 #define WG_SWEEP_ROW (1 + WG_SWEEP_NMETRICS * WG_SWEEP_NSTATS)
-
-const char *wg_sweep_metric_name(int m);
 
 /* The points of a sweep: values[p × naxes + i] is key i at point p. */
 typedef struct wg_sweep_design {

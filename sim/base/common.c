@@ -1,5 +1,5 @@
 /*
- * common.c — diagnostics, checked allocation and build facts.
+ * common.c — diagnostics, checked allocation, build facts and the clock.
  *
  * A wg_diag is a growable list of messages owned by its caller; appending to
  * it never fails (a message that cannot be stored is dropped and counted as
@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "waggle/common.h"
 #include "gitrev.h" /* written by the Makefile */
@@ -157,83 +158,14 @@ const char *wg_diag_first(const wg_diag *d)
     return "";
 }
 
-/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not one. */
-static int utf8_length(const unsigned char *p)
-{
-    if (p[0] < 0x80) return 1;
-    int n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
-          : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-    if (!n) return 0;
-    unsigned char lo = 0x80, hi = 0xbf;   /* the second byte's range: no overlongs, no surrogates */
-    if (p[0] == 0xe0) lo = 0xa0;
-    else if (p[0] == 0xed) hi = 0x9f;
-    else if (p[0] == 0xf0) lo = 0x90;
-    else if (p[0] == 0xf4) hi = 0x8f;
-    if (p[1] < lo || p[1] > hi) return 0;
-    for (int i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xbf) return 0;
-    return n;
-}
-
-void wg_yaml_put_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        int n = utf8_length(p);
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f || n == 0)
-            fprintf(f, "\\x%02x", *p);
-        else
-            fwrite(p, 1, (size_t)n, f);
-        p += n ? n : 1;
-    }
-    fputc('"', f);
-}
-
-static int csv_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-size_t wg_csv_split(char *p, char **f, size_t max)
-{
-    size_t nf = 0;
-    for (;;) {
-        while (*p == ' ' || *p == '\t') p++;
-        char *start = p, *out = p;
-        if (*p == '"') {
-            start = out = ++p;
-            while (*p) {
-                if (*p == '"' && p[1] == '"') {
-                    *out++ = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    *out++ = *p++;
-                }
-            }
-            while (*p && *p != ',') p++;
-        } else {
-            while (*p && *p != ',') p++;
-            out = p;
-            while (out > start && csv_blank(out[-1])) out--;
-        }
-        char sep = *p;
-        *out = '\0';
-        if (nf < max) f[nf++] = start;
-        if (!sep) return nf;
-        p++;
-    }
-}
-
 const char *wg_git_revision(void)
 {
     return WG_GIT_REV;
+}
+
+double wg_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }

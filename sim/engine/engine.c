@@ -104,7 +104,6 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine_impl.h"
 
@@ -781,13 +780,6 @@ int wg_engine_default_threads(void)
     return omp_get_max_threads();
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *counts,
                         uint32_t *steps_run, wg_progress_fn progress, void *ud,
                         volatile sig_atomic_t *stop, wg_diag *d)
@@ -795,7 +787,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
     const size_t per_run = (size_t)e->sim.steps * WG_NCOUNTS;
     int stopped = 0;
     uint64_t done = 0, trials = 0;
-    double last = now_seconds();
+    double last = wg_now_seconds();
     /* large graphs: runs in parallel only when every thread gets a run; the
      * workers are made now, and if memory refuses, threads go inside runs */
     if (e->across_runs && e->nwork < e->threads && nruns >= (uint32_t)e->threads) {
@@ -822,7 +814,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
 #pragma omp atomic capture
                 k = ++done;
                 if (progress && omp_get_thread_num() == 0) {
-                    double tnow = now_seconds();
+                    double tnow = wg_now_seconds();
                     if (tnow - last >= WG_PROGRESS_SECONDS) {
                         last = tnow;
                         progress(ud, k, nruns);
@@ -834,7 +826,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
         for (uint32_t i = 0; i < nruns && !stopped; i++) {
             stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i],
                               e->threads > 1, stop, &trials);
-            double tnow = now_seconds();
+            double tnow = wg_now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;
                 progress(ud, i + 1, nruns);

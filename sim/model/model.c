@@ -2,27 +2,49 @@
  * model.c — names, defaults and ownership helpers of the model's plain structs
  * (waggle/model.h). The names here are the contract of scenario files and CSV
  * headers: DESIGN.md's tables, spelled exactly.
+ *
+ * Invariant: each vocabulary (states, valences, parameters, contact,
+ * exposure, picks, event kinds) has exactly one name table, here, in the
+ * order of its enum and ended by NULL; the scenario parser and writer and
+ * every CSV header read these tables and keep no copy of their own.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "waggle/model.h"
 
-static const char *const param_names[WG_NPARAMS] = {
+const char *const wg_param_names[WG_NPARAMS + 1] = {
     "share.positive", "share.negative", "quit.positive", "quit.negative", "quality",
-    "stifle", "forget", "media.positive", "media.negative", "activity", "susceptibility",
+    "stifle", "forget", "media.positive", "media.negative", "activity", "susceptibility", NULL,
 };
+const char *const wg_state_names[WG_NSTATES + 1] = {
+    "unaware", "advocates", "critics", "supporters", "rejecters", "immune", NULL,
+};
+const char *const wg_valence_names[WG_NVALENCES + 1] = {"positive", "negative", NULL};
+const char *const wg_contact_names[WG_NCONTACTS + 1] = {"all", "one", "once", NULL};
+const char *const wg_exposure_names[WG_NEXPOSURES + 1] = {"independent", "fractional", NULL};
+const char *const wg_pick_by_names[WG_NPICK_BYS + 1] = {
+    "random", "degree", "pagerank", "kcore", "segment", "id", "attribute", NULL,
+};
+const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1] = {
+    "seed", "set", "scale", "media", "respond", "block", NULL,
+};
+
+int wg_name_index(const char *const *table, const char *name)
+{
+    for (int i = 0; table[i]; i++)
+        if (strcmp(table[i], name) == 0) return i;
+    return -1;
+}
 
 const char *wg_param_name(wg_param p)
 {
-    return (unsigned)p < WG_NPARAMS ? param_names[p] : "?";
+    return (unsigned)p < WG_NPARAMS ? wg_param_names[p] : "?";
 }
 
 int wg_param_from_name(const char *name)
 {
-    for (int i = 0; i < WG_NPARAMS; i++)
-        if (strcmp(name, param_names[i]) == 0) return i;
-    return -1;
+    return wg_name_index(wg_param_names, name);
 }
 
 void wg_params_default(wg_params *p)
@@ -42,34 +64,32 @@ void wg_params_default(wg_params *p)
 
 const char *wg_state_name(wg_state s)
 {
-    static const char *const names[WG_NSTATES] = {
-        "unaware", "advocates", "critics", "supporters", "rejecters", "immune"};
-    return (unsigned)s < WG_NSTATES ? names[s] : "?";
+    return (unsigned)s < WG_NSTATES ? wg_state_names[s] : "?";
+}
+
+const char *wg_valence_name(int valence)
+{
+    return (unsigned)valence < WG_NVALENCES ? wg_valence_names[valence] : "?";
 }
 
 const char *wg_contact_name(wg_contact c)
 {
-    static const char *const names[] = {"all", "one", "once"};
-    return (unsigned)c < 3 ? names[c] : "?";
+    return (unsigned)c < WG_NCONTACTS ? wg_contact_names[c] : "?";
 }
 
 const char *wg_exposure_name(wg_exposure e)
 {
-    static const char *const names[] = {"independent", "fractional"};
-    return (unsigned)e < 2 ? names[e] : "?";
+    return (unsigned)e < WG_NEXPOSURES ? wg_exposure_names[e] : "?";
 }
 
 const char *wg_pick_by_name(wg_pick_by b)
 {
-    static const char *const names[] = {"random", "degree", "pagerank", "kcore",
-                                        "segment", "id", "attribute"};
-    return (unsigned)b < 7 ? names[b] : "?";
+    return (unsigned)b < WG_NPICK_BYS ? wg_pick_by_names[b] : "?";
 }
 
 const char *wg_event_kind_name(wg_event_kind k)
 {
-    static const char *const names[] = {"seed", "set", "scale", "media", "respond", "block"};
-    return (unsigned)k < 6 ? names[k] : "?";
+    return (unsigned)k < WG_NEVENT_KINDS ? wg_event_kind_names[k] : "?";
 }
 
 void wg_pick_clear(wg_pick *p)

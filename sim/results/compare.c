@@ -1,7 +1,9 @@
 /*
  * compare.c — statistics of what-if comparisons: per-run figures, paired
  * differences with a t interval (GSL), the share of better run pairs, and
- * blow-up shares with Wilson intervals.
+ * blow-up shares with Wilson intervals. Owns the vocabulary of compare.csv's
+ * metrics, whose names and values are series.c's final figures (and its
+ * sentiment metric): no name is spelled here.
  *
  * Invariant: every figure is a pure function of the counts it is given, in
  * run order, so the same runs give the same bytes in compare.csv on every
@@ -18,45 +20,30 @@
 #define WG_Z95 1.959963984540054
 #define WG_T95_P 0.975
 
-static const char *const cmp_names[WG_NCMP] = {"reach_positive", "reach_negative",
-                                               "peak_critics", "sentiment", "blowup"};
+/* Each metric of compare.csv is a final figure of a run (its name and value
+ * are series.c's), except sentiment: the summary metric at the last step. */
+static const int cmp_final[WG_NCMP] = {WG_F_REACH_POS, WG_F_REACH_NEG, WG_F_PEAK_CRITICS, -1,
+                                       WG_F_BLOWUP};
 
 const char *wg_cmp_metric_name(int metric)
 {
-    return metric >= 0 && metric < WG_NCMP ? cmp_names[metric] : "?";
+    if (metric == WG_CMP_SENTIMENT) return wg_metric_name(WG_M_SENTIMENT);
+    return metric >= 0 && metric < WG_NCMP ? wg_final_metric_name(cmp_final[metric]) : "?";
 }
 
-int wg_cmp_direction(int metric)
+int wg_cmp_direction(int metric, int blowup_valence)
 {
+    if (metric == WG_CMP_BLOWUP) return blowup_valence == WG_POS ? 1 : -1;
     return metric == WG_CMP_REACH_POS || metric == WG_CMP_SENTIMENT ? 1 : -1;
 }
 
-double wg_cmp_value(const wg_results *r, uint32_t run, int metric, double blowup_fraction)
+double wg_cmp_value(const wg_results *r, uint32_t run, int metric, const wg_blowup_rule *rule)
 {
-    return wg_cmp_value_v(r, run, metric, blowup_fraction, WG_NEG);
-}
-
-int wg_cmp_direction_v(int metric, int blowup_valence)
-{
-    return metric == WG_CMP_BLOWUP && blowup_valence == WG_POS ? 1 : wg_cmp_direction(metric);
-}
-
-double wg_cmp_value_v(const wg_results *r, uint32_t run, int metric, double blowup_fraction,
-                      int blowup_valence)
-{
-    wg_final f;
-    wg_final_of(r, run, &f);
-    switch (metric) {
-    case WG_CMP_REACH_POS: return f.reach_pos;
-    case WG_CMP_REACH_NEG: return f.reach_neg;
-    case WG_CMP_PEAK_CRITICS: return f.peak_critics;
-    case WG_CMP_SENTIMENT: return wg_metric_value(r, run, r->steps - 1, WG_M_SENTIMENT);
-    case WG_CMP_BLOWUP:
-        return (blowup_valence == WG_POS ? f.reach_pos : f.reach_neg) > blowup_fraction * r->agents
-                   ? 1.0
-                   : 0.0;
-    default: return NAN;
-    }
+    if (metric == WG_CMP_SENTIMENT) return wg_metric_value(r, run, r->steps - 1, WG_M_SENTIMENT);
+    if (metric < 0 || metric >= WG_NCMP) return NAN;
+    double v[WG_NFINALS];
+    wg_final_values(r, run, rule, v);
+    return v[cmp_final[metric]];
 }
 
 void wg_cmp_t_interval(const double *x, size_t n, double *mean, double *lo, double *hi)
@@ -77,14 +64,14 @@ void wg_cmp_t_interval(const double *x, size_t n, double *mean, double *lo, doub
 }
 
 /* The finite pairs of metric m into b[0..k) and v[0..k); returns k. */
-static size_t pairs_of(const wg_results *base, double bb, const wg_results *var, double vb,
-                       int val, int metric, double *b, double *v)
+static size_t pairs_of(const wg_results *base, const wg_blowup_rule *br, const wg_results *var,
+                       const wg_blowup_rule *vr, int metric, double *b, double *v)
 {
     uint32_t n = base->runs < var->runs ? base->runs : var->runs;
     size_t k = 0;
     for (uint32_t run = 0; run < n; run++) {
-        double x = wg_cmp_value_v(base, run, metric, bb, val);
-        double y = wg_cmp_value_v(var, run, metric, vb, val);
+        double x = wg_cmp_value(base, run, metric, br);
+        double y = wg_cmp_value(var, run, metric, vr);
         if (!isfinite(x) || !isfinite(y)) continue;
         b[k] = x;
         v[k] = y;
@@ -93,20 +80,14 @@ static size_t pairs_of(const wg_results *base, double bb, const wg_results *var,
     return k;
 }
 
-void wg_cmp_paired(const wg_results *base, double base_blowup, const wg_results *variant,
-                   double variant_blowup, int metric, double *work, wg_cmp_row *row)
-{
-    wg_cmp_paired_v(base, base_blowup, variant, variant_blowup, WG_NEG, metric, work, row);
-}
-
-void wg_cmp_paired_v(const wg_results *base, double base_blowup, const wg_results *variant,
-                     double variant_blowup, int blowup_valence, int metric, double *work,
-                     wg_cmp_row *row)
+void wg_cmp_paired(const wg_results *base, const wg_blowup_rule *base_rule,
+                   const wg_results *variant, const wg_blowup_rule *variant_rule, int metric,
+                   double *work, wg_cmp_row *row)
 {
     uint32_t n = base->runs < variant->runs ? base->runs : variant->runs;
     double *b = work, *v = work + n;
-    size_t k = pairs_of(base, base_blowup, variant, variant_blowup, blowup_valence, metric, b, v);
-    const int dir = wg_cmp_direction_v(metric, blowup_valence);
+    size_t k = pairs_of(base, base_rule, variant, variant_rule, metric, b, v);
+    const int dir = wg_cmp_direction(metric, base_rule->valence);
     double better = 0;
     memset(row, 0, sizeof *row);
     row->pairs = (uint32_t)k;
@@ -121,12 +102,13 @@ void wg_cmp_paired_v(const wg_results *base, double base_blowup, const wg_result
     wg_cmp_t_interval(v, k, &row->diff_mean, &row->diff_lo, &row->diff_hi);
 }
 
-void wg_cmp_unpaired(const wg_results *base, double base_blowup, const wg_results *variant,
-                     double variant_blowup, int metric, double *work, double *lo, double *hi)
+void wg_cmp_unpaired(const wg_results *base, const wg_blowup_rule *base_rule,
+                     const wg_results *variant, const wg_blowup_rule *variant_rule, int metric,
+                     double *work, double *lo, double *hi)
 {
     uint32_t n = base->runs < variant->runs ? base->runs : variant->runs;
     double *b = work, *v = work + n;
-    size_t k = pairs_of(base, base_blowup, variant, variant_blowup, WG_NEG, metric, b, v);
+    size_t k = pairs_of(base, base_rule, variant, variant_rule, metric, b, v);
     *lo = *hi = NAN;
     if (k < 2) return;
     double mb = gsl_stats_mean(b, 1, k), mv = gsl_stats_mean(v, 1, k);
@@ -153,20 +135,17 @@ void wg_wilson(uint32_t k, uint32_t n, double z, double *lo, double *hi)
     *hi = k == n ? 1.0 : fmin(1.0, centre + half);
 }
 
-void wg_blowup_of(const wg_results *r, double threshold, wg_blowup *b)
-{
-    wg_blowup_of_v(r, threshold, WG_NEG, b);
-}
-
-void wg_blowup_of_v(const wg_results *r, double threshold, int valence, wg_blowup *b)
+void wg_blowup_of(const wg_results *r, const wg_blowup_rule *rule, wg_blowup *b)
 {
     memset(b, 0, sizeof *b);
-    b->valence = valence;
-    b->threshold = threshold;
-    b->agents_over = threshold * r->agents;
+    b->rule = *rule;
+    b->agents_over = rule->threshold * r->agents;
     b->runs = r->runs;
-    for (uint32_t run = 0; run < r->runs; run++)
-        b->count += wg_cmp_value_v(r, run, WG_CMP_BLOWUP, threshold, valence) > 0;
+    for (uint32_t run = 0; run < r->runs; run++) {
+        wg_final f;
+        wg_final_of(r, run, &f);
+        b->count += wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents);
+    }
     b->share = r->runs ? (double)b->count / r->runs : NAN;
     wg_wilson(b->count, b->runs, WG_Z95, &b->lo, &b->hi);
 }
@@ -175,6 +154,6 @@ void wg_blowup_print(FILE *f, const wg_blowup *b)
 {
     fprintf(f, "blow-ups: %u of %u runs (%.1f %%, 95 %% Wilson interval %.1f-%.1f %%) ended with "
             "%s reach above %g %% of agents (%g)\n", b->count, b->runs, 100 * b->share,
-            100 * b->lo, 100 * b->hi, b->valence == WG_POS ? "positive" : "negative",
-            100 * b->threshold, b->agents_over);
+            100 * b->lo, 100 * b->hi, b->rule.valence == WG_POS ? "positive" : "negative",
+            100 * b->rule.threshold, b->agents_over);
 }

@@ -37,9 +37,8 @@
 
 #include "waggle/job.h"
 #include "waggle/fit.h"
+#include "waggle/observed.h"
 
-#define MAX_LINE 4096          /* longest line of an observed CSV file */
-#define MAX_COLS 64            /* most columns of an observed CSV file */
 #define MAX_KEYS 16            /* most keys fitted at once */
 #define MEDIAN_FLOOR 0.5       /* a median below half an agent counts as half an agent */
 #define PROB_EPS 1e-6          /* probabilities are kept in [eps, 1 - eps] by the logit */
@@ -50,17 +49,7 @@
 #define BAD_OBJECTIVE 1e30     /* objective of a candidate the scenario rejects */
 #define Z95 1.959963984540054  /* two-sided 95 % normal quantile */
 
-/* ------------------------------------------------------------------------
- * Observed series.
- */
-
-static int find_col(char **cols, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(cols[i], name) == 0) return (int)i;
-    return -1;
-}
-
+/* A finite number, blanks after it allowed (a start value read from the scenario). */
 static int parse_number(const char *s, double *x)
 {
     char *end;
@@ -68,143 +57,6 @@ static int parse_number(const char *s, double *x)
     *x = strtod(s, &end);
     while (isspace((unsigned char)*end)) end++;
     return *s && !*end && !errno && isfinite(*x);
-}
-
-void wg_fit_obs_free(wg_fit_obs *o)
-{
-    free(o->x);
-    free(o->y);
-    free(o->xcol);
-    free(o->ycol);
-    memset(o, 0, sizeof *o);
-}
-
-wg_status wg_fit_obs_read(const char *path, const char *xcol, const char *ycol, wg_fit_obs *o,
-                          wg_diag *d)
-{
-    char line[MAX_LINE], header[MAX_LINE];
-    char *hcols[MAX_COLS], *f[MAX_COLS];
-    size_t nh = 0, cap = 0, lineno = 0;
-    int xi = -1, yi = -1;
-    wg_status st = WG_EINPUT;
-    memset(o, 0, sizeof *o);
-    FILE *in = fopen(path, "r");
-    if (!in) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot open the observed series: %s", path,
-                      strerror(errno));
-        return WG_EINPUT;
-    }
-    while (fgets(line, sizeof line, in)) {
-        lineno++;
-        size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            wg_diag_error(d, WG_EINPUT, "%s:%zu: line longer than %d characters", path, lineno,
-                          MAX_LINE - 2);
-            goto fail;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        const char *p = line;
-        while (isspace((unsigned char)*p)) p++;
-        if (!*p || *p == '#') continue;
-        if (!nh) {
-            strcpy(header, line);
-            nh = wg_csv_split(header, hcols, MAX_COLS);
-            const char *xn = xcol ? xcol : find_col(hcols, nh, "day") >= 0 ? "day" : "step";
-            xi = find_col(hcols, nh, xn);
-            yi = ycol ? find_col(hcols, nh, ycol) : nh >= 3 ? 2 : nh == 2 ? 1 : -1;
-            if (xi < 0 || yi < 0) {
-                char list[512] = "";
-                for (size_t i = 0; i < nh; i++) {
-                    if (i) strncat(list, ", ", sizeof list - strlen(list) - 1);
-                    strncat(list, hcols[i], sizeof list - strlen(list) - 1);
-                }
-                if (xi < 0)
-                    wg_diag_error(d, WG_EINPUT, "%s:%zu: no column '%s' for the steps (columns: "
-                                  "%s)", path, lineno, xn, list);
-                else if (ycol)
-                    wg_diag_error(d, WG_EINPUT, "%s:%zu: no column '%s' for the counts "
-                                  "(columns: %s)", path, lineno, ycol, list);
-                else
-                    wg_diag_error(d, WG_EINPUT, "%s:%zu: only one column (%s): expected steps "
-                                  "and counts", path, lineno, list);
-                goto fail;
-            }
-            if (!(o->xcol = wg_strdup(hcols[xi])) || !(o->ycol = wg_strdup(hcols[yi]))) {
-                st = WG_ENOMEM;
-                goto oom;
-            }
-            continue;
-        }
-        size_t nf = wg_csv_split(line, f, MAX_COLS);
-        double x, y;
-        if ((size_t)xi >= nf || (size_t)yi >= nf) {
-            wg_diag_error(d, WG_EINPUT, "%s:%zu: %zu fields, expected at least %d (missing "
-                          "column '%s')", path, lineno, nf, (xi > yi ? xi : yi) + 1,
-                          (size_t)xi >= nf ? o->xcol : o->ycol);
-            goto fail;
-        }
-        if (!parse_number(f[xi], &x) || x < 0) {
-            wg_diag_error(d, WG_EINPUT, "%s:%zu: %s: expected a step number >= 0, got '%s'",
-                          path, lineno, o->xcol, f[xi]);
-            goto fail;
-        }
-        if (!parse_number(f[yi], &y)) {
-            wg_diag_error(d, WG_EINPUT, "%s:%zu: %s: expected a number, got '%s'", path, lineno,
-                          o->ycol, f[yi]);
-            goto fail;
-        }
-        if (y <= 0) {
-            wg_diag_error(d, WG_EINPUT, "%s:%zu: %s = %s: the fit compares logarithms, so every "
-                          "observed count must be positive", path, lineno, o->ycol, f[yi]);
-            goto fail;
-        }
-        if (o->n && x <= o->x[o->n - 1]) {
-            wg_diag_error(d, WG_EINPUT, "%s:%zu: %s %g comes after %s %g: readings must be in "
-                          "increasing order of %s", path, lineno, o->xcol, x, o->xcol,
-                          o->x[o->n - 1], o->xcol);
-            goto fail;
-        }
-        if (o->n && y < o->y[o->n - 1]) {
-            wg_diag_error(d, WG_EINPUT, "%s:%zu: %s falls from %g to %g: the fit expects "
-                          "cumulative counts, which never fall (non-monotone series)", path,
-                          lineno, o->ycol, o->y[o->n - 1], y);
-            goto fail;
-        }
-        if (o->n == cap) {
-            size_t nc = cap ? 2 * cap : 16;
-            double *nx = wg_realloc(o->x, nc, sizeof *nx);
-            if (nx) o->x = nx;
-            double *ny = nx ? wg_realloc(o->y, nc, sizeof *ny) : NULL;
-            if (!ny) {
-                st = WG_ENOMEM;
-                goto oom;
-            }
-            o->y = ny;
-            cap = nc;
-        }
-        o->x[o->n] = x;
-        o->y[o->n++] = y;
-    }
-    if (ferror(in)) {
-        wg_diag_error(d, st = WG_EIO, "%s: read error", path);
-        goto fail;
-    }
-    if (!nh) {
-        wg_diag_error(d, WG_EINPUT, "%s: no header line (expected e.g. day,views)", path);
-        goto fail;
-    }
-    if (!o->n) {
-        wg_diag_error(d, WG_EINPUT, "%s: no readings below the header", path);
-        goto fail;
-    }
-    fclose(in);
-    return WG_OK;
-oom:
-    wg_diag_error(d, WG_ENOMEM, "out of memory");
-fail:
-    fclose(in);
-    wg_fit_obs_free(o);
-    return st;
 }
 
 /* ------------------------------------------------------------------------
@@ -381,7 +233,7 @@ typedef struct fit_ctx {
     int scale_fitted;
     double scale;               /* fixed, or the last closed-form value */
     int metric;
-    const wg_fit_obs *obs;
+    const wg_observed_series *obs;
     int threads;
     volatile sig_atomic_t *stop;   /* polled between iterations and steps, or NULL */
     uint32_t steps;
@@ -467,7 +319,7 @@ static double model_at(const double *med, uint32_t steps, double x)
  * scale is solved for when fitted. Returns the sum of squares. */
 static double residuals(fit_ctx *c)
 {
-    const wg_fit_obs *o = c->obs;
+    const wg_observed_series *o = c->obs;
     double sum = 0;
     for (size_t i = 0; i < o->n; i++) {
         double m = model_at(c->med, c->steps, o->x[i]);
@@ -716,178 +568,36 @@ static wg_status jacobian(fit_ctx *c, const double *u, gsl_matrix *J, wg_diag *d
 /* ------------------------------------------------------------------------
  * The calibrated copy of the scenario file.
  */
-typedef struct edit {
-    unsigned line, col;     /* where, 1-based */
-    size_t cut;             /* characters replaced */
-    char text[96];          /* inserted */
-} edit;
-
-static int edit_cmp(const void *a, const void *b)
-{
-    const edit *x = a, *y = b;
-    if (x->line != y->line) return x->line < y->line ? 1 : -1;
-    return x->col < y->col ? 1 : x->col > y->col ? -1 : 0;
-}
-
-/* Offset of (line, col) in text, or (size_t)-1. */
-static size_t offset_of(const char *text, unsigned line, unsigned col)
-{
-    size_t off = 0;
-    for (unsigned l = 1; l < line; l++) {
-        const char *nl = strchr(text + off, '\n');
-        if (!nl) return (size_t)-1;
-        off = (size_t)(nl - text) + 1;
-    }
-    return off + col - 1;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? 2 * cap : 16384;
-            char *nb = wg_realloc(buf, cap, 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, 4096, f);
-        n += got;
-        if (got < 4096) break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
 
 /*
  * The scenario file's text with every fitted key set in place (comments and
- * layout kept) and a header comment naming the command; NULL with *why set
- * when a key cannot be placed in the text (an override made it, or `share: X`
- * holds both valences), or the edited copy does not load back with the
- * fitted values. *ret is WG_ENOMEM on allocation failure.
+ * layout kept, by the scenario module) and a header comment naming the
+ * command; NULL with *why set when the file cannot be edited so. *ret is
+ * WG_ENOMEM on allocation failure.
  */
 static char *calibrated_text(const fit_ctx *c, const char *header, const char **why,
                              wg_status *ret)
 {
-    size_t len = 0;
-    edit *ed = wg_calloc(c->nkeys, sizeof *ed);
-    char *src = ed ? slurp(c->base->path, &len) : NULL;
-    char *out = NULL, *dir = NULL;
-    wg_scenario *back = NULL;
-    *ret = WG_OK;
-    *why = NULL;
-    if (!ed || !src) {
-        *why = "cannot read the scenario file again";
-        goto done;
-    }
+    static const char *const reasons[] = {
+        [WG_EDIT_UNREADABLE] = "cannot read the scenario file again",
+        [WG_EDIT_SHARED] = "a fitted key is written `share: X` for both valences",
+        [WG_EDIT_NOWHERE] = "a fitted key has no place in the file (set by --set, or nested "
+                            "under a missing map)",
+        [WG_EDIT_NO_LOAD] = "the edited copy did not load back",
+        [WG_EDIT_NOT_HELD] = "the edited copy did not hold the fitted values",
+    };
+    const char *keys[MAX_KEYS], *values[MAX_KEYS];
+    char num[MAX_KEYS][48];
+    char *text = NULL;
+    wg_scenario_edit_why w;
     for (size_t i = 0; i < c->nkeys; i++) {
-        const fit_key *k = &c->keys[i];
-        wg_scenario_value v;
-        char num[48];
-        format_value(num, sizeof num, k, k->value);
-        if (wg_scenario_lookup(c->base, k->key, &v) != WG_OK || v.shared) {
-            *why = "a fitted key is written `share: X` for both valences";
-            goto done;
-        }
-        if (v.found && v.line) {
-            size_t off = offset_of(src, v.line, v.col);
-            if (off == (size_t)-1 || off >= len) goto nowhere;
-            size_t e = off;
-            if (!v.plain) {
-                char q = src[off];
-                e++;
-                while (e < len && src[e] != q && src[e] != '\n') e++;
-                if (e < len && src[e] == q) e++;
-            } else {
-                while (e < len && !strchr(",}]#\n", src[e])) e++;
-                while (e > off && isspace((unsigned char)src[e - 1])) e--;
-            }
-            ed[i] = (edit){v.line, v.col, e - off, ""};
-            snprintf(ed[i].text, sizeof ed[i].text, "%s", num);
-        } else if (!v.found && v.missing_parts == 1 && v.parent_line) {
-            /* add "last: value" next to the first key of the map that holds it */
-            const char *last = strrchr(k->key, '.');
-            last = last ? last + 1 : k->key;
-            size_t off = offset_of(src, v.parent_line, v.parent_col);
-            if (off == (size_t)-1 || off > len) goto nowhere;
-            size_t b = off;
-            while (b > 0 && (src[b - 1] == ' ' || src[b - 1] == '\t')) b--;
-            int flow = b > 0 && (src[b - 1] == '{' || src[b - 1] == ',');
-            if (flow) {
-                ed[i] = (edit){v.parent_line, v.parent_col, 0, ""};
-                snprintf(ed[i].text, sizeof ed[i].text, "%s: %s, ", last, num);
-            } else {
-                ed[i] = (edit){v.parent_line, 1, 0, ""};
-                snprintf(ed[i].text, sizeof ed[i].text, "%*s%s: %s\n", (int)(v.parent_col - 1),
-                         "", last, num);
-            }
-        } else {
-            goto nowhere;
-        }
+        format_value(num[i], sizeof num[i], &c->keys[i], c->keys[i].value);
+        keys[i] = c->keys[i].key;
+        values[i] = num[i];
     }
-    qsort(ed, c->nkeys, sizeof *ed, edit_cmp);
-    size_t hl = strlen(header), cap = len + hl + c->nkeys * sizeof ed->text + 1;
-    if (!(out = wg_malloc(cap, 1))) {
-        *ret = WG_ENOMEM;
-        goto done;
-    }
-    memcpy(out, header, hl);
-    memcpy(out + hl, src, len + 1);
-    for (size_t i = 0; i < c->nkeys; i++) {
-        size_t off = hl + offset_of(src, ed[i].line, ed[i].col);
-        size_t tl = strlen(ed[i].text), cur = strlen(out);
-        memmove(out + off + tl, out + off + ed[i].cut, cur - off - ed[i].cut + 1);
-        memcpy(out + off, ed[i].text, tl);
-    }
-    /* it must load back, with the fitted values */
-    const char *slash = strrchr(c->base->path, '/');
-    dir = slash ? wg_strdup(c->base->path) : wg_strdup(".");
-    if (!dir) {
-        *ret = WG_ENOMEM;
-        goto failed;
-    }
-    if (slash) dir[slash - c->base->path] = '\0';
-    wg_diag local;
-    wg_diag_init(&local);
-    wg_status st = wg_scenario_parse(out, strlen(out), c->base->path, dir, NULL, 0, &back, &local);
-    wg_diag_free(&local);
-    if (st != WG_OK) {
-        *why = "the edited copy did not load back";
-        goto failed;
-    }
-    for (size_t i = 0; i < c->nkeys; i++) {
-        wg_scenario_value v;
-        double x;
-        char num[48];
-        format_value(num, sizeof num, &c->keys[i], c->keys[i].value);
-        if (wg_scenario_lookup(back, c->keys[i].key, &v) != WG_OK || !v.found ||
-            !parse_number(v.text, &x) || x != strtod(num, NULL)) {
-            *why = "the edited copy did not hold the fitted values";
-            goto failed;
-        }
-    }
-    goto done;
-nowhere:
-    *why = "a fitted key has no place in the file (set by --set, or nested under a missing map)";
-    goto done;
-failed:
-    free(out);
-    out = NULL;
-done:
-    wg_scenario_free(back);
-    free(dir);
-    free(src);
-    free(ed);
-    return out;
+    *ret = wg_scenario_edit_text(c->base, header, c->nkeys, keys, values, &text, &w);
+    *why = text ? NULL : reasons[w];
+    return text;
 }
 
 /* ------------------------------------------------------------------------
@@ -944,7 +654,7 @@ static wg_status write_params(const char *dir, const fit_ctx *c, const wg_bass_f
     return wg_out_commit(&o, d);
 }
 
-static wg_status write_series(const char *dir, uint32_t steps, const wg_fit_obs *obs,
+static wg_status write_series(const char *dir, uint32_t steps, const wg_observed_series *obs,
                               const double *p05, const double *p50, const double *p95,
                               double scale, const wg_bass_fit *b, wg_diag *d)
 {
@@ -1095,7 +805,7 @@ static void print_fit(const fit_ctx *c, const char *scenario, uint32_t runs)
  * results: the scenario gets the fitted scale and the observed series that
  * was fitted, so its run folder draws the fit over the readings. Fills
  * c->med, p05/p95 (p95 in c's own buffer via p05 + steps) and c->res. */
-static wg_status final_run(fit_ctx *c, const double *u, const wg_fit_obs *obs,
+static wg_status final_run(fit_ctx *c, const double *u, const wg_observed_series *obs,
                            const char *observed, wg_job **job, double *p05, wg_diag *d)
 {
     wg_scenario *fs = NULL;
@@ -1155,7 +865,7 @@ wg_status wg_fit_run(const wg_fit_params *fp, wg_diag *dd)
     char **const argv = fp->argv;
     wg_scenario *s = NULL;
     wg_graph *g = NULL;
-    wg_fit_obs obs = {0};
+    wg_observed_series obs = {0};
     fit_ctx c;
     wg_bass_fit bass;
     char *out = NULL, *text = NULL, *rundir = NULL;
@@ -1190,8 +900,9 @@ wg_status wg_fit_run(const wg_fit_params *fp, wg_diag *dd)
                           "an `observed:` section", o.scenario);
             goto done;
         }
-        st = wg_fit_obs_read(fo.observed ? fo.observed : s->observed.file,
-                             fo.x ? fo.x : s->observed.x, fo.y ? fo.y : s->observed.y, &obs, dd);
+        st = wg_observed_read(fo.observed ? fo.observed : s->observed.file,
+                              fo.x ? fo.x : s->observed.x, fo.y ? fo.y : s->observed.y,
+                              WG_OBSERVED_CUMULATIVE, &obs, dd);
         if (st != WG_OK) goto done;
         if ((st = parse_keys(fo.fit, s, &c, dd)) != WG_OK) goto done;
         size_t P = c.nkeys;
@@ -1230,7 +941,9 @@ wg_status wg_fit_run(const wg_fit_params *fp, wg_diag *dd)
         if ((st = simulate(&c, NULL, NULL, NULL, dd)) != WG_OK) goto done;
         if ((st = fit_scenario(&c, o.quiet, dd)) != WG_OK) goto done;
     } else {
-        if ((st = wg_fit_obs_read(fo.observed, fo.x, fo.y, &obs, dd)) != WG_OK) goto done;
+        if ((st = wg_observed_read(fo.observed, fo.x, fo.y, WG_OBSERVED_CUMULATIVE, &obs, dd)) !=
+            WG_OK)
+            goto done;
         if ((st = wg_fit_bass(obs.x, obs.y, obs.n, &bass, dd)) != WG_OK) goto done;
     }
 
@@ -1339,7 +1052,7 @@ done:
     for (size_t i = 0; c.keys && i < MAX_KEYS; i++) free(c.keys[i].key);
     free(c.keys);
     free(c.search);
-    wg_fit_obs_free(&obs);
+    wg_observed_free(&obs);
     wg_graph_free(g);
     wg_scenario_free(s);
     return st;

@@ -32,7 +32,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "waggle/job.h"
@@ -48,21 +47,6 @@
 #define JOURNAL_TAG "wg1"
 #define LINE_MAX_BYTES 4096
 
-static const char *const metric_names[WG_SWEEP_NMETRICS] = {
-    "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps", "blowup"};
-
-const char *wg_sweep_metric_name(int m)
-{
-    return m >= 0 && m < WG_SWEEP_NMETRICS ? metric_names[m] : "?";
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *c = p;
@@ -73,15 +57,6 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
     return h;
 }
 #define FNV_BASIS UINT64_C(14695981039346656037)
-
-/* Shortest text that reads back as x (%.15g .. %.17g). */
-static void exact_number(char *buf, size_t n, double x)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) return;
-    }
-}
 
 /* ---- the design ---------------------------------------------------------------- */
 
@@ -213,7 +188,7 @@ static void point_value(const wg_sweep_design *z, uint64_t p, size_t i, char *bu
 {
     double v = z->values[p * z->naxes + i];
     if (z->integer[i]) snprintf(buf, n, "%.0f", v);
-    else exact_number(buf, n, v);
+    else wg_num_shortest(buf, n, v);
 }
 
 wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint64_t p,
@@ -249,7 +224,6 @@ wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint
     if (st != WG_OK) goto done;
     if ((st = wg_job_run(j, rp, d)) != WG_OK) goto done;
     s = (wg_scenario *)wg_job_scenario(j);
-    g = wg_job_graph(j);
     const wg_results *rr = wg_job_results(j);
     x = wg_malloc((size_t)s->runs * WG_SWEEP_NMETRICS, sizeof *x);
     work = wg_malloc(s->runs, sizeof *work);
@@ -257,14 +231,10 @@ wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint
         wg_diag_error(d, st = WG_ENOMEM, "out of memory: finals of %u runs", s->runs);
         goto done;
     }
-    const double threshold = s->blowup * g->n;   /* as finals.csv's blowup column */
+    const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
     for (uint32_t run = 0; run < s->runs; run++) {
-        wg_final f;
-        wg_final_of(rr, run, &f);
-        const double v[WG_SWEEP_NMETRICS] = {f.reach_pos, f.reach_neg, f.peak_critics,
-                                             f.peak_step, f.steps,
-                                             (s->blowup_valence == WG_POS ? f.reach_pos
-                                                                          : f.reach_neg) > threshold};
+        double v[WG_SWEEP_NMETRICS];
+        wg_final_values(rr, run, &rule, v);
         for (int m = 0; m < WG_SWEEP_NMETRICS; m++) x[(size_t)m * s->runs + run] = v[m];
     }
     row[0] = (double)p;
@@ -328,14 +298,6 @@ static int journal_parse(char *line, uint64_t *hash, double *row)
     return *p == '\0';
 }
 
-static char *path_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = wg_malloc(n, 1);
-    if (p) snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 /* Remove every journal in dir (a fresh start, or after the output is written). */
 static void journal_remove_all(const char *dir)
 {
@@ -344,7 +306,7 @@ static void journal_remove_all(const char *dir)
     struct dirent *ent;
     while ((ent = readdir(dd)))
         if (strncmp(ent->d_name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) == 0) {
-            char *p = path_join(dir, ent->d_name);
+            char *p = wg_path_join(dir, ent->d_name);
             if (p) unlink(p);
             free(p);
         }
@@ -370,7 +332,7 @@ static wg_status journal_read(const char *dir, uint64_t hash, uint64_t npoints, 
     }
     while (st == WG_OK && (ent = readdir(dd))) {
         if (strncmp(ent->d_name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) != 0) continue;
-        char *p = path_join(dir, ent->d_name);
+        char *p = wg_path_join(dir, ent->d_name);
         FILE *f = p ? fopen(p, "r") : NULL;
         if (!f) {
             free(p);
@@ -462,7 +424,7 @@ static wg_status write_csv(const char *dir, const wg_sweep_design *z, const doub
                     fprintf(o.f, ",%s", b);
                 }
             }
-            fprintf(o.f, ",%s", metric_names[m]);
+            fprintf(o.f, ",%s", wg_final_metric_name(m));
             for (int k = 0; k < WG_SWEEP_NSTATS; k++) {
                 fputc(',', o.f);
                 wg_csv_double(o.f, row[1 + m * WG_SWEEP_NSTATS + k]);
@@ -508,7 +470,7 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
     double *table = NULL, *mine = NULL, *gathered = NULL;
     int fd = -1;
     const int rank = wg_par_rank(), ranks = wg_par_size();
-    double t0 = now_seconds();
+    double t0 = wg_now_seconds();
     wg_job_run_params rp;
     wg_job_run_params_default(&rp);
     rp.threads = o.threads;
@@ -543,7 +505,7 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
         }
     char name[64];
     snprintf(name, sizeof name, JOURNAL_PREFIX "%d", rank);
-    if (!(jpath = path_join(out, name))) goto nomem;
+    if (!(jpath = wg_path_join(out, name))) goto nomem;
     if ((fd = open(jpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
         wg_diag_error(d, st = WG_EIO, "%s: cannot open the sweep journal: %s", jpath,
                       strerror(errno));
@@ -585,7 +547,7 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
         wg_graph_stats gs, *gsp = NULL;
         if (g && wg_graph_stats_compute(g, &gs, NULL, d) == WG_OK) gsp = &gs;
         wg_manifest m = {s, gsp, o.threads ? o.threads : wg_engine_default_threads(), ranks,
-                         now_seconds() - t0, argc, argv, "sweep"};
+                         wg_now_seconds() - t0, argc, argv, "sweep"};
         if ((st = write_csv(out, &z, table, o.shard, o.shards, d)) != WG_OK) goto done;
         if ((st = wg_manifest_write(out, &m, extra, d)) != WG_OK) goto done;
         if ((st = wg_render_sweep(out, NULL, NULL, d)) != WG_OK) goto done;
@@ -595,7 +557,7 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
         if (!o.quiet)
             fprintf(stderr, "waggle: %llu points × %u runs on %d rank%s in %.2f s; wrote %s/\n",
                     (unsigned long long)nshard, s->runs, ranks, ranks == 1 ? "" : "s",
-                    now_seconds() - t0, out);
+                    wg_now_seconds() - t0, out);
     }
     goto done;
 fail_all:
@@ -636,42 +598,27 @@ typedef struct shard_info {
     int k, n;
 } shard_info;
 
-static char *slurp(const char *dir, const char *name, wg_diag *d)
+/* The text of dir/name, or NULL with an error. */
+static char *shard_file(const char *dir, const char *name, wg_diag *d)
 {
-    char *p = path_join(dir, name), *text = NULL;
-    FILE *f = p ? fopen(p, "rb") : NULL;
-    if (!f) {
-        if (p) wg_diag_error(d, WG_EINPUT, "%s: cannot read it (%s): not a finished sweep folder",
-                             p, strerror(errno));
-        else wg_diag_error(d, WG_ENOMEM, "out of memory");
-        free(p);
+    char *p = wg_path_join(dir, name), *text = NULL;
+    if (!p) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
         return NULL;
     }
-    size_t cap = 1 << 16, len = 0, k;
-    text = wg_malloc(cap, 1);
-    while (text && (k = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += k;
-        if (len + 1 == cap) {
-            char *t = wg_realloc(text, cap * 2, 1);
-            if (!t) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = t;
-            cap *= 2;
-        }
-    }
-    if (!text) wg_diag_error(d, WG_ENOMEM, "out of memory: reading %s", p);
-    else text[len] = '\0';
-    fclose(f);
+    wg_status st = wg_file_read(p, &text, NULL, NULL);
+    if (st == WG_ENOMEM)
+        wg_diag_error(d, WG_ENOMEM, "out of memory: reading %s", p);
+    else if (st != WG_OK)
+        wg_diag_error(d, WG_EINPUT, "%s: cannot read it (%s): not a finished sweep folder", p,
+                      strerror(errno));
     free(p);
     return text;
 }
 
 static int read_shard(shard_info *sh, wg_diag *d)
 {
-    if (!(sh->manifest = slurp(sh->dir, "manifest.yaml", d))) return 0;
+    if (!(sh->manifest = shard_file(sh->dir, "manifest.yaml", d))) return 0;
     const char *l = strstr(sh->manifest, "\nsweep: {hash: \"");
     const char *sd = strstr(sh->manifest, "\nseed: ");
     if (!l || !sd ||
@@ -682,7 +629,7 @@ static int read_shard(shard_info *sh, wg_diag *d)
                       "line sweep: {hash: ..., points: ..., shard: K, shards: N})", sh->dir);
         return 0;
     }
-    return (sh->csv = slurp(sh->dir, "sweep.csv", d)) != NULL;
+    return (sh->csv = shard_file(sh->dir, "sweep.csv", d)) != NULL;
 }
 
 typedef struct merge_line {

@@ -12,9 +12,9 @@
  *
  * Output folder DIR: compare.csv (one row per variant and metric), blowup.csv
  * (one row per arm: blow-up share and its Wilson interval), manifest.yaml,
- * compare.png (render.c), and one run folder per arm, DIR/base/ and DIR/<variant slug>/, each with
- * series.csv, summary.csv, finals.csv and manifest.yaml as `waggle run`
- * writes them.
+ * compare.png (render/chart_compare.c), and one run folder per arm,
+ * DIR/base/ and DIR/<variant slug>/, each with series.csv, summary.csv,
+ * finals.csv and manifest.yaml as `waggle run` writes them.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -87,13 +87,6 @@ static char *slug_of(const char *name, size_t number, const arm *arms, size_t na
     for (size_t i = 0; i < narms; i++) clash |= arms[i].slug && strcmp(arms[i].slug, s) == 0;
     if (clash) snprintf(s + strlen(s), 24, "-%zu", number);
     return s;
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-    char *p = wg_malloc(strlen(dir) + strlen(name) + 2, 1);
-    if (p) sprintf(p, "%s/%s", dir, name);
-    return p;
 }
 
 char *wg_whatif_default_out(const char *scenario)
@@ -200,18 +193,12 @@ const char *wg_whatif_arm_name(const wg_whatif *w, size_t i) { return w->arms[i]
 const char *wg_whatif_arm_folder(const wg_whatif *w, size_t i) { return w->arms[i].slug; }
 double wg_whatif_seconds(const wg_whatif *w) { return w->seconds; }
 
-static void csv_text(FILE *f, const char *s)
+/* The blow-up rule of arm i: its own threshold, the base's valence (every arm
+ * counts the same kind of blow-up, and the base's says which way is better). */
+static wg_blowup_rule rule_of(const arm *arms, size_t i)
 {
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    wg_blowup_rule r = {arms[i].s->blowup, arms[0].s->blowup_valence};
+    return r;
 }
 
 static wg_status write_compare_csv(const char *dir, const arm *arms, size_t narms, double *work,
@@ -224,11 +211,11 @@ static wg_status write_compare_csv(const char *dir, const arm *arms, size_t narm
     for (size_t i = 1; i < narms; i++)
         for (int m = 0; m < WG_NCMP; m++) {
             wg_cmp_row row;
-            wg_cmp_paired_v(&arms[0].r, arms[0].s->blowup, &arms[i].r, arms[i].s->blowup,
-                            arms[0].s->blowup_valence, m, work, &row);
+            wg_blowup_rule br = rule_of(arms, 0), vr = rule_of(arms, i);
+            wg_cmp_paired(&arms[0].r, &br, &arms[i].r, &vr, m, work, &row);
             const double v[6] = {row.base_mean, row.variant_mean, row.diff_mean,
                                  row.diff_lo,   row.diff_hi,      row.p_better};
-            csv_text(o.f, arms[i].name);
+            wg_csv_put_text(o.f, arms[i].name, WG_CSV_QUOTE_NEEDED);
             fprintf(o.f, ",%s", wg_cmp_metric_name(m));
             for (int k = 0; k < 6; k++) {
                 fputc(',', o.f);
@@ -247,11 +234,12 @@ static wg_status write_blowup_csv(const char *dir, const arm *arms, size_t narms
     fputs("variant,folder,threshold,agents_over,runs,blowups,share,lo,hi\n", o.f);
     for (size_t i = 0; i < narms; i++) {
         wg_blowup b;
-        wg_blowup_of_v(&arms[i].r, arms[i].s->blowup, arms[0].s->blowup_valence, &b);
-        csv_text(o.f, arms[i].name);
+        wg_blowup_rule rule = rule_of(arms, i);
+        wg_blowup_of(&arms[i].r, &rule, &b);
+        wg_csv_put_text(o.f, arms[i].name, WG_CSV_QUOTE_NEEDED);
         fputc(',', o.f);
-        csv_text(o.f, arms[i].slug);
-        const double v[2] = {b.threshold, b.agents_over};
+        wg_csv_put_text(o.f, arms[i].slug, WG_CSV_QUOTE_NEEDED);
+        const double v[2] = {b.rule.threshold, b.agents_over};
         for (int k = 0; k < 2; k++) {
             fputc(',', o.f);
             wg_csv_double(o.f, v[k]);
@@ -280,8 +268,8 @@ void wg_whatif_print(const wg_whatif *w, FILE *f)
                "95 % interval", "p_better");
         for (int m = 0; m < WG_NCMP; m++) {
             wg_cmp_row row;
-            wg_cmp_paired_v(&arms[0].r, arms[0].s->blowup, &arms[i].r, arms[i].s->blowup,
-                            arms[0].s->blowup_valence, m, work, &row);
+            wg_blowup_rule br = rule_of(arms, 0), vr = rule_of(arms, i);
+            wg_cmp_paired(&arms[0].r, &br, &arms[i].r, &vr, m, work, &row);
             fprintf(f, "  %-15s %12.4g %12.4g %+12.4g   [%+10.4g, %+10.4g] %9.3f\n",
                    wg_cmp_metric_name(m), row.base_mean, row.variant_mean, row.diff_mean,
                    row.diff_lo, row.diff_hi, row.p_better);
@@ -300,7 +288,7 @@ wg_status wg_whatif_write(const wg_whatif *w, const char *out, const wg_job_writ
     wg_status st;
     if ((st = wg_mkdir_p(out, d)) != WG_OK) return st;
     for (size_t i = 0; i < w->narms; i++) {
-        char *dir = path_join(out, arms[i].slug);
+        char *dir = wg_path_join(out, arms[i].slug);
         if (!dir) {
             wg_diag_error(d, WG_ENOMEM, "out of memory");
             return WG_ENOMEM;

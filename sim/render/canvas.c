@@ -1,0 +1,280 @@
+/*
+ * canvas.c — render's drawing surface: a cairo image surface with text,
+ * paths, fills, strokes and clipping, written as a PNG with libpng. The only
+ * file of waggle that includes cairo.h and png.h (canvas.h says what the
+ * charts may do with a canvas).
+ *
+ * Invariants:
+ * 1. The bytes of a PNG depend only on what was drawn and the text chunks:
+ *    fonts have no hinting (the layout depends on the font, not on the
+ *    screen), rows are written in order, and there is no time chunk, so
+ *    `waggle render DIR` reproduces the bytes `waggle run` wrote.
+ * 2. Every function passes its call on to cairo unchanged and in order: the
+ *    charts' sequence of calls is the picture.
+ * 3. A PNG is written through wg_out: under its real name only when complete.
+ */
+#include <cairo.h>
+#include <math.h>
+#include <png.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "waggle/output.h"
+
+#include "canvas.h"
+
+#define MAX_TEXT_CHUNKS 16
+#define CAP_OF_ASCENT 0.72   /* DejaVu Sans: cap height as a share of the ascent */
+
+wg_status wg_canvas_oom(wg_diag *d)
+{
+    wg_diag_error(d, WG_ENOMEM, "out of memory while drawing");
+    return WG_ENOMEM;
+}
+
+wg_status wg_canvas_new(wg_canvas *cv, const wg_render_opts *o, wg_diag *d)
+{
+    cv->w = o && o->width > 0 ? o->width : WG_RENDER_WIDTH;
+    cv->h = o && o->height > 0 ? o->height : WG_RENDER_HEIGHT;
+    cv->dpi = o && o->dpi > 0 ? o->dpi : WG_RENDER_DPI;
+    double sw = cv->w / (double)WG_RENDER_WIDTH, sh = cv->h / (double)WG_RENDER_HEIGHT;
+    cv->u = (sw < sh ? sw : sh) * cv->dpi / WG_RENDER_DPI;
+    cv->surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cv->w, cv->h);
+    if (cairo_surface_status(cv->surf) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(cv->surf);
+        cv->surf = NULL;
+        wg_diag_error(d, WG_ENOMEM, "cannot make a %d×%d image: out of memory", cv->w, cv->h);
+        return WG_ENOMEM;
+    }
+    cv->cr = cairo_create(cv->surf);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    /* no hinting: the layout depends only on the font, not on the screen */
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_set_font_options(cv->cr, fo);
+    cairo_font_options_destroy(fo);
+    cairo_set_source_rgb(cv->cr, 1, 1, 1);
+    cairo_paint(cv->cr);
+    return WG_OK;
+}
+
+void wg_canvas_free(wg_canvas *cv)
+{
+    if (cv->cr) cairo_destroy(cv->cr);
+    if (cv->surf) cairo_surface_destroy(cv->surf);
+    cv->cr = NULL;
+    cv->surf = NULL;
+}
+
+/* ---- state ----------------------------------------------------------------------------------- */
+
+void wg_canvas_color(wg_canvas *cv, wg_rgb c, double alpha)
+{
+    cairo_set_source_rgba(cv->cr, c.r, c.g, c.b, alpha);
+}
+
+void wg_canvas_font(wg_canvas *cv, double size, int bold)
+{
+    cairo_select_font_face(cv->cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cv->cr, size * cv->u);
+}
+
+void wg_canvas_line_width(wg_canvas *cv, double width)
+{
+    cairo_set_line_width(cv->cr, width);
+}
+
+void wg_canvas_line_cap_round(wg_canvas *cv)
+{
+    cairo_set_line_cap(cv->cr, CAIRO_LINE_CAP_ROUND);
+}
+
+void wg_canvas_line_join_round(wg_canvas *cv)
+{
+    cairo_set_line_join(cv->cr, CAIRO_LINE_JOIN_ROUND);
+}
+
+void wg_canvas_dash(wg_canvas *cv, double on, double off)
+{
+    if (on > 0) {
+        double dash[] = {on, off};
+        cairo_set_dash(cv->cr, dash, 2, 0);
+    } else {
+        cairo_set_dash(cv->cr, NULL, 0, 0);
+    }
+}
+
+void wg_canvas_clip(wg_canvas *cv, double x, double y, double w, double h)
+{
+    cairo_save(cv->cr);
+    cairo_rectangle(cv->cr, x, y, w, h);
+    cairo_clip(cv->cr);
+}
+
+void wg_canvas_unclip(wg_canvas *cv)
+{
+    cairo_restore(cv->cr);
+}
+
+/* ---- paths ----------------------------------------------------------------------------------- */
+
+void wg_canvas_move_to(wg_canvas *cv, double x, double y)
+{
+    cairo_move_to(cv->cr, x, y);
+}
+
+void wg_canvas_line_to(wg_canvas *cv, double x, double y)
+{
+    cairo_line_to(cv->cr, x, y);
+}
+
+void wg_canvas_close_path(wg_canvas *cv)
+{
+    cairo_close_path(cv->cr);
+}
+
+void wg_canvas_rect(wg_canvas *cv, double x, double y, double w, double h)
+{
+    cairo_rectangle(cv->cr, x, y, w, h);
+}
+
+void wg_canvas_circle(wg_canvas *cv, double x, double y, double r)
+{
+    cairo_arc(cv->cr, x, y, r, 0, 2 * M_PI);
+}
+
+void wg_canvas_fill(wg_canvas *cv)
+{
+    cairo_fill(cv->cr);
+}
+
+void wg_canvas_stroke(wg_canvas *cv)
+{
+    cairo_stroke(cv->cr);
+}
+
+void wg_canvas_stroke_keep(wg_canvas *cv)
+{
+    cairo_stroke_preserve(cv->cr);
+}
+
+/* ---- text ------------------------------------------------------------------------------------ */
+
+double wg_canvas_text_width(wg_canvas *cv, const char *s)
+{
+    cairo_text_extents_t e;
+    cairo_text_extents(cv->cr, s, &e);
+    return e.x_advance;
+}
+
+void wg_canvas_text(wg_canvas *cv, double x, double y, double ax, double ay, const char *s)
+{
+    cairo_font_extents_t fe;
+    cairo_font_extents(cv->cr, &fe);
+    double cap = fe.ascent * CAP_OF_ASCENT;
+    cairo_move_to(cv->cr, x - ax * wg_canvas_text_width(cv, s), y + (1 - ay) * cap);
+    cairo_show_text(cv->cr, s);
+}
+
+void wg_canvas_text_turned(wg_canvas *cv, double x, double y, int turn, const char *s)
+{
+    cairo_save(cv->cr);
+    cairo_translate(cv->cr, x, y);
+    cairo_rotate(cv->cr, turn * M_PI / 2);
+    wg_canvas_text(cv, 0, 0, 0.5, 0.5, s);
+    cairo_restore(cv->cr);
+}
+
+void wg_canvas_fit_text(wg_canvas *cv, char *s, double w)
+{
+    size_t n = strlen(s);
+    if (wg_canvas_text_width(cv, s) <= w) return;
+    while (n > 1) {
+        n--;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;   /* UTF-8 boundary */
+        memcpy(s + n, "…", sizeof "…");
+        if (wg_canvas_text_width(cv, s) <= w) return;
+    }
+}
+
+/* ---- PNG ------------------------------------------------------------------------------------- */
+
+static int is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80) return 0;
+    return 1;
+}
+
+static void png_fail(png_structp png, png_const_charp msg)
+{
+    (void)msg;
+    png_longjmp(png, 1);
+}
+
+wg_status wg_canvas_write_png(wg_canvas *cv, const char *dir, const char *name,
+                              const wg_png_meta *meta, int nmeta, wg_diag *d)
+{
+    wg_out o;
+    png_structp png = NULL;
+    png_infop info = NULL;
+    png_text txt[MAX_TEXT_CHUNKS];
+    unsigned char *row = wg_malloc((size_t)cv->w, 3);
+    if (!row) return wg_canvas_oom(d);
+    wg_status st = wg_out_open(&o, dir, name, d);
+    if (st != WG_OK) {
+        free(row);
+        return st;
+    }
+    cairo_surface_flush(cv->surf);
+    const unsigned char *data = cairo_image_surface_get_data(cv->surf);
+    int stride = cairo_image_surface_get_stride(cv->surf);
+    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, NULL);
+    if (png) info = png_create_info_struct(png);
+    if (!png || !info) {
+        st = wg_canvas_oom(d);
+        goto fail;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        wg_diag_error(d, WG_EIO, "%s/%s: cannot write the PNG", dir, name);
+        st = WG_EIO;
+        goto fail;
+    }
+    png_init_io(png, o.f);
+    png_set_IHDR(png, info, (png_uint_32)cv->w, (png_uint_32)cv->h, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_uint_32 ppm = (png_uint_32)(cv->dpi / 0.0254 + 0.5);   /* pixels per metre */
+    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    int nt = nmeta < MAX_TEXT_CHUNKS ? nmeta : MAX_TEXT_CHUNKS;
+    memset(txt, 0, sizeof txt);
+    for (int i = 0; i < nt; i++) {
+        /* tEXt is Latin-1: UTF-8 text (a name with accents) goes to iTXt */
+        txt[i].compression = is_ascii(meta[i].value) ? PNG_TEXT_COMPRESSION_NONE
+                                                     : PNG_ITXT_COMPRESSION_NONE;
+        txt[i].key = (char *)meta[i].key;
+        txt[i].text = (char *)meta[i].value;
+    }
+    png_set_text(png, info, txt, nt);
+    png_write_info(png, info);
+    for (int y = 0; y < cv->h; y++) {
+        /* RGB24: one native-endian word per pixel, 0x00RRGGBB */
+        const uint32_t *p = (const uint32_t *)(data + (size_t)y * stride);
+        for (int x = 0; x < cv->w; x++) {
+            row[3 * x] = (unsigned char)(p[x] >> 16);
+            row[3 * x + 1] = (unsigned char)(p[x] >> 8);
+            row[3 * x + 2] = (unsigned char)p[x];
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return wg_out_commit(&o, d);
+fail:
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    wg_out_abort(&o);
+    return st;
+}

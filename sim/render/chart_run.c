@@ -1,0 +1,457 @@
+/*
+ * chart_run.c — the charts of a run folder: curves.png (the reach of each
+ * valence by step, median and bands, with the observed points), states.png
+ * (the share of agents in each state in the median run) and finals.png (the
+ * final reach of every run, blow-ups apart); and `waggle render DIR`'s
+ * choice of charts for a folder.
+ *
+ * Invariants:
+ * 1. A chart is a pure function of its folder's files (folder.c) and the
+ *    options, so `waggle render DIR` reproduces the bytes `waggle run` wrote.
+ * 2. Empty data, one run or no spread still give a labelled chart: a note in
+ *    the plot area says what is missing.
+ * 3. Blue is positive, orange negative (chart.h's palette); finals.png
+ *    counts blow-ups (take-offs with blowup.valence positive) as finals.csv
+ *    says, with the scenario's rule only for a folder without that column.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "waggle/render.h"
+
+#include "chart.h"
+
+#define LOG_SPAN 100.0          /* finals: a log axis when max / min positive ≥ this */
+#define LOG_BINS_PER_DECADE 4
+#define LIN_BINS_TARGET 30
+
+/* The last part of a path. */
+static const char *base_name(const char *p)
+{
+    const char *s = p ? strrchr(p, '/') : NULL;
+    return s ? s + 1 : p ? p : "";
+}
+
+/* ---- curves.png ------------------------------------------------------------------------------ */
+
+static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_render_opts *o,
+                              wg_render_frame *fr, wg_diag *d)
+{
+    wg_canvas cv = {0};
+    wg_axes a = {0};
+    wg_legend lg = {0};
+    char sub[512], lab[256], buf[64];
+    wg_status st = wg_canvas_new(&cv, o, d);
+    if (st != WG_OK) return st;
+    const wg_folder_info *in = &r->info;
+    wg_plot_subtitle(sub, sizeof sub, in,
+                     ": reach of each valence, median line, bands p25–p75 and p05–p95");
+    double top = wg_plot_titles(&cv, in->name, sub);
+
+    /* the y range covers every band and the observed points on the agents' scale */
+    double vmax = 0;
+    for (int v = 0; v < NVAL; v++)
+        for (uint32_t t = 0; t < r->steps; t++)
+            for (int q = 0; q < NQ; q++)
+                if (isfinite(r->q[v][q][t]) && r->q[v][q][t] > vmax) vmax = r->q[v][q][t];
+    int obs = r->obs.n > 0, own_axis = obs && !(in->obs_scale > 0);
+    double omax = 0;
+    for (size_t i = 0; i < r->obs.n; i++)
+        if (isfinite(r->obs.y[i]) && r->obs.y[i] > omax) omax = r->obs.y[i];
+    if (obs && !own_axis && omax / in->obs_scale > vmax) vmax = omax / in->obs_scale;
+    double ystep = wg_plot_y_count(&a, vmax), xstep = wg_plot_x_steps(&a, r->steps);
+
+    /* the right axis: observed units, either tied to the left (scale) or its own */
+    wg_axes b = a;
+    double rstep = 0, rmul = 1;
+    if (own_axis) {
+        rstep = wg_plot_y_count(&b, omax);
+    } else if (obs) {
+        rmul = in->obs_scale;
+        rstep = wg_plot_nice_step(a.ymax * rmul, 0) / rmul;
+    }
+
+    wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, "positive reach (advocates + supporters), median");
+    wg_plot_legend_add(&lg, SW_LINE, C_NEG, 1, "negative reach (critics + rejecters), median");
+    wg_plot_legend_add(&lg, SW_BAND, C_MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA,
+                       "half of the runs");
+    wg_plot_legend_add(&lg, SW_BAND, C_MUTED, BAND_OUTER_ALPHA, "90 % of the runs");
+    if (obs) {
+        snprintf(lab, sizeof lab, "observed %s (%s)", in->obs_y ? in->obs_y : "",
+                 base_name(in->obs_file));
+        wg_plot_legend_add(&lg, SW_POINT, C_OBS, 1, lab);
+    }
+    double lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
+    double lh = wg_plot_legend(&cv, &lg, lx, top, lw, 1);
+    double rw = 0;
+    if (obs)
+        rw = own_axis ? wg_plot_label_width(&cv, b.ymax, rstep, 1, "")
+                      : wg_plot_label_width(&cv, a.ymax, rstep, rmul, "");
+    wg_plot_layout(&cv, &a, top + lh, wg_plot_label_width(&cv, a.ymax, ystep, 1, ""), rw);
+    b.x0 = a.x0, b.x1 = a.x1, b.y0 = a.y0, b.y1 = a.y1;
+
+    wg_plot_y_ticks(&cv, &a, ystep, 1, 0, 1);
+    wg_plot_x_ticks(&cv, &a, xstep);
+    if (obs && own_axis) wg_plot_y_ticks(&cv, &b, rstep, 0, 0, 1);
+    else if (obs) {
+        wg_axes c = a;
+        c.ymax = floor(a.ymax / rstep + 1e-9) * rstep;   /* right ticks within the left range */
+        wg_plot_y_ticks(&cv, &c, rstep, 0, 0, rmul);
+    }
+    wg_plot_clip(&cv, &a);
+    static const wg_rgb *cols[NVAL] = {&C_POS, &C_NEG};
+    for (int v = 0; v < NVAL; v++) {
+        wg_plot_band(&cv, &a, r->q[v][Q05], r->q[v][Q95], r->steps, *cols[v], BAND_OUTER_ALPHA);
+        wg_plot_band(&cv, &a, r->q[v][Q25], r->q[v][Q75], r->steps, *cols[v], BAND_INNER_ALPHA);
+    }
+    for (int v = 0; v < NVAL; v++) wg_plot_line(&cv, &a, r->q[v][Q50], r->steps, *cols[v], S_LINE);
+    for (size_t i = 0; i < r->obs.n; i++) {
+        double y = own_axis ? py(&b, r->obs.y[i]) : py(&a, r->obs.y[i] / in->obs_scale);
+        if (isfinite(r->obs.x[i]) && isfinite(y))
+            wg_plot_point(&cv, px(&a, r->obs.x[i]), y, 9 * cv.u);
+    }
+    wg_canvas_unclip(&cv);
+    wg_plot_frame(&cv, &a);
+    if (!r->steps) wg_plot_note(&cv, &a, "no data: summary.csv has no reach rows");
+    snprintf(lab, sizeof lab, "%s", in->unit);
+    wg_plot_axis_labels(&cv, &a, lab, "agents reached");
+    if (obs) {
+        wg_canvas_font(&cv, S_LABEL, 0);
+        wg_canvas_color(&cv, C_TEXT, 1);
+        if (own_axis)
+            snprintf(lab, sizeof lab, "observed %s (own axis: no observed.scale)",
+                     in->obs_y ? in->obs_y : "");
+        else {
+            wg_plot_fmt_num(buf, sizeof buf, in->obs_scale, wg_plot_decimals(in->obs_scale));
+            snprintf(lab, sizeof lab, "observed %s (%s per agent)", in->obs_y ? in->obs_y : "",
+                     buf);
+        }
+        wg_canvas_text_turned(&cv, cv.w - S_MARGIN * cv.u - S_LABEL * cv.u * 0.5,
+                              (a.y0 + a.y1) / 2, 1, lab);
+    }
+    wg_plot_report(fr, &a, lx, top, lx + lw, top + lh);
+    st = wg_plot_finish(&cv, in, dir, "curves.png", d);
+    wg_canvas_free(&cv);
+    return st;
+}
+
+/* ---- states.png ------------------------------------------------------------------------------ */
+
+static wg_status chart_states(const char *dir, const wg_folder_run *r, const wg_render_opts *o,
+                              wg_render_frame *fr, wg_diag *d)
+{
+    /* stacked bottom to top: positive, negative, immune, unaware */
+    static const int order[WG_NSTATES] = {1, 3, 2, 4, 5, 0};
+    const wg_rgb cols[WG_NSTATES] = {C_UNAWARE, C_POS, C_NEG, C_POS_QUIET, C_NEG_QUIET, C_IMMUNE};
+    wg_canvas cv = {0};
+    wg_axes a = {0};
+    wg_legend lg = {0};
+    double *s[WG_NSTATES] = {0};
+    uint32_t steps = 0;
+    char sub[512], buf[64];
+    wg_status st;
+
+    /* the median run by final reach (positive + negative; ties by run number) */
+    long pick = -1;
+    if (r->nruns) {
+        size_t below = 0;
+        double *tot = wg_malloc(r->nruns, sizeof *tot);
+        if (!tot) return wg_canvas_oom(d);
+        for (size_t i = 0; i < r->nruns; i++) tot[i] = r->fin_pos[i] + r->fin_neg[i];
+        for (size_t i = 0; i < r->nruns && pick < 0; i++) {
+            size_t lt = 0, le = 0;
+            for (size_t k = 0; k < r->nruns; k++) {
+                lt += tot[k] < tot[i] || (tot[k] == tot[i] && k < i);
+                le += tot[k] <= tot[i];
+            }
+            if (lt == (r->nruns - 1) / 2) pick = (long)i, below = le;
+        }
+        (void)below;
+        free(tot);
+    }
+    if ((st = wg_folder_read_states(dir, pick, s, &steps, d)) != WG_OK) goto done;
+    if ((st = wg_canvas_new(&cv, o, d)) != WG_OK) goto done;
+    if (pick >= 0)
+        snprintf(buf, sizeof buf, ": share of agents in each state in run %ld", pick);
+    else
+        snprintf(buf, sizeof buf, ": share of agents in each state");
+    wg_plot_subtitle(sub, sizeof sub, &r->info, buf);
+    if (pick >= 0)
+        snprintf(sub + strlen(sub), sizeof sub - strlen(sub), ", the median run by final reach");
+    double top = wg_plot_titles(&cv, r->info.name, sub);
+    for (int k = 0; k < WG_NSTATES; k++)
+        wg_plot_legend_add(&lg, SW_BOX, cols[order[k]], 1, wg_state_name((wg_state)order[k]));
+    double lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
+    double lh = wg_plot_legend(&cv, &lg, lx, top, lw, 1);
+    double xstep = wg_plot_x_steps(&a, steps);
+    a.ymin = 0;
+    a.ymax = 1;
+    wg_plot_layout(&cv, &a, top + lh, wg_plot_label_width(&cv, 100, 20, 1, " %"), 0);
+    wg_plot_y_ticks(&cv, &a, 0.2, 1, 1, 100);
+    wg_plot_x_ticks(&cv, &a, xstep);
+    wg_plot_clip(&cv, &a);
+    double *base = wg_calloc(steps ? steps : 1, sizeof *base);
+    if (!base) {
+        wg_canvas_unclip(&cv);
+        st = wg_canvas_oom(d);
+        goto done;
+    }
+    for (int k = 0; k < WG_NSTATES && steps; k++) {
+        int st_i = order[k];
+        for (uint32_t t = 0; t < steps; t++) {
+            double tot = 0;
+            for (int j = 0; j < WG_NSTATES; j++) tot += isfinite(s[j][t]) ? s[j][t] : 0;
+            double v = tot > 0 && isfinite(s[st_i][t]) ? s[st_i][t] / tot : 0;
+            double x = steps == 1 ? (t ? a.x1 : a.x0) : px(&a, t);
+            if (t == 0) wg_canvas_move_to(&cv, x, py(&a, base[t] + v));
+            else wg_canvas_line_to(&cv, x, py(&a, base[t] + v));
+            if (steps == 1) wg_canvas_line_to(&cv, a.x1, py(&a, base[t] + v));
+        }
+        for (uint32_t t = steps; t-- > 0;) {
+            double x = steps == 1 ? a.x1 : px(&a, t);
+            if (steps == 1) wg_canvas_line_to(&cv, x, py(&a, base[t])), x = a.x0;
+            wg_canvas_line_to(&cv, x, py(&a, base[t]));
+        }
+        wg_canvas_close_path(&cv);
+        wg_canvas_color(&cv, cols[st_i], 1);
+        wg_canvas_fill(&cv);
+        for (uint32_t t = 0; t < steps; t++) {
+            double tot = 0;
+            for (int j = 0; j < WG_NSTATES; j++) tot += isfinite(s[j][t]) ? s[j][t] : 0;
+            base[t] += tot > 0 && isfinite(s[st_i][t]) ? s[st_i][t] / tot : 0;
+        }
+    }
+    free(base);
+    wg_canvas_unclip(&cv);
+    wg_plot_frame(&cv, &a);
+    if (!steps) wg_plot_note(&cv, &a, "no data: series.csv has no rows");
+    wg_plot_axis_labels(&cv, &a, r->info.unit, "share of agents");
+    wg_plot_report(fr, &a, lx, top, lx + lw, top + lh);
+    st = wg_plot_finish(&cv, &r->info, dir, "states.png", d);
+done:
+    wg_canvas_free(&cv);
+    for (int k = 0; k < WG_NSTATES; k++) free(s[k]);
+    return st;
+}
+
+/* ---- finals.png ------------------------------------------------------------------------------ */
+
+static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_render_opts *o,
+                              wg_render_frame *fr, wg_diag *d)
+{
+    wg_canvas cv = {0};
+    wg_axes a = {0};
+    wg_legend lg = {0};
+    char sub[512], lab[256], b1[64], b2[64];
+    size_t n = r->nruns, zeros = 0, nblow = 0;
+    /* the reach a blow-up counts: negative, or positive (a take-off) with blowup.valence */
+    const int pos = r->info.blowup.valence == WG_POS;
+    const double *fin = pos ? r->fin_pos : r->fin_neg;
+    const char *vw = pos ? "positive" : "negative";
+    const wg_rgb c_small = pos ? C_POS_QUIET : C_NEG, c_blow = pos ? C_POS : C_NEG_DARK;
+    double minpos = INFINITY, vmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = fin[i];
+        if (!(v > 0)) zeros++;
+        else if (v < minpos) minpos = v;
+        if (v > vmax) vmax = v;
+        nblow += r->blow[i] != 0;
+    }
+    double thr = r->info.agents > 0 ? r->info.blowup.threshold * r->info.agents : NAN;
+    int xlog = zeros < n && vmax / minpos >= LOG_SPAN;
+
+    /* bins: [edge[k], edge[k+1]); on a log axis the zeros get their own bar left of it */
+    enum { MAXB = 128 };
+    double edge[MAXB + 1];
+    size_t cnt[MAXB] = {0}, cblow[MAXB] = {0}, nb;
+    if (xlog) {
+        double lo = floor(log10(minpos) * LOG_BINS_PER_DECADE) / LOG_BINS_PER_DECADE;
+        double hi = log10(vmax) + 1e-9;
+        nb = (size_t)ceil((hi - lo) * LOG_BINS_PER_DECADE);
+        if (nb < 1) nb = 1;
+        if (nb > MAXB) nb = MAXB;
+        for (size_t k = 0; k <= nb; k++) edge[k] = pow(10, lo + (double)k / LOG_BINS_PER_DECADE);
+    } else {
+        double w = wg_plot_nice_step(vmax > 0 ? vmax : 1, 1) * TICKS_TARGET / LIN_BINS_TARGET;
+        w = w < 1 ? 1 : floor(w);
+        nb = (size_t)floor(vmax / w) + 1;
+        if (nb > MAXB) nb = MAXB, w = ceil((vmax + 1) / MAXB);
+        for (size_t k = 0; k <= nb; k++) edge[k] = k * w;
+    }
+    size_t zcnt = 0, zblow = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = fin[i];
+        if (xlog && !(v > 0)) {
+            zcnt++;
+            zblow += r->blow[i] != 0;
+            continue;
+        }
+        size_t k = 0;
+        while (k + 1 < nb && v >= edge[k + 1]) k++;
+        cnt[k]++;
+        cblow[k] += r->blow[i] != 0;
+    }
+    size_t cmax = zcnt;
+    for (size_t k = 0; k < nb; k++)
+        if (cnt[k] > cmax) cmax = cnt[k];
+
+    wg_status st = wg_canvas_new(&cv, o, d);
+    if (st != WG_OK) return st;
+    wg_plot_subtitle(sub, sizeof sub, &r->info,
+             pos ? ": final positive reach (advocates + supporters) of every run"
+                 : ": final negative reach (critics + rejecters) of every run");
+    double top = wg_plot_titles(&cv, r->info.name, sub);
+    wg_plot_legend_add(&lg, SW_BOX, c_small, 1, "runs that stayed small");
+    if (isfinite(thr)) {
+        wg_plot_fmt_num(b1, sizeof b1, thr, thr == floor(thr) ? 0 : 1);
+        snprintf(lab, sizeof lab, "%s: %s reach above %s agents (%g %% of %s, dashed)",
+                 pos ? "take-offs" : "blow-ups", vw, b1, 100 * r->info.blowup.threshold,
+                 (wg_plot_fmt_num(b2, sizeof b2, r->info.agents, 0), b2));
+    } else {
+        snprintf(lab, sizeof lab, pos ? "take-offs" : "blow-ups");
+    }
+    wg_plot_legend_add(&lg, SW_BOX, c_blow, 1, lab);
+    double lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
+    double lh = wg_plot_legend(&cv, &lg, lx, top, lw, 1);
+    if (n) {
+        /* the message of the chart, above the data: how many runs blew up */
+        double med = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t lt = 0;
+            for (size_t k = 0; k < n; k++)
+                lt += fin[k] < fin[i] || (fin[k] == fin[i] && k < i);
+            if (lt == (n - 1) / 2) med = fin[i];
+        }
+        wg_plot_fmt_num(b1, sizeof b1, med, med == floor(med) ? 0 : 1);
+        snprintf(lab, sizeof lab, "%zu of %zu runs %s (%.1f %%); the median run ends with %s "
+                 "%s agents", nblow, n, pos ? "took off" : "blew up", 100.0 * nblow / n, b1, vw);
+        wg_canvas_font(&cv, S_NOTE * 1.1, 1);
+        wg_canvas_color(&cv, C_TEXT, 1);
+        wg_canvas_text(&cv, lx, top + lh + S_GAP * cv.u, 0, 0, lab);
+        lh += S_NOTE * 1.1 * cv.u + 2 * S_GAP * cv.u;
+    }
+    double ystep = wg_plot_y_count(&a, (double)cmax);
+    wg_plot_layout(&cv, &a, top + lh, wg_plot_label_width(&cv, a.ymax, ystep, 1, ""), 0);
+    double zero_w = 0;
+    if (xlog) {
+        a.xlog = 1;
+        a.xmin = edge[0];
+        a.xmax = edge[nb];
+        if (zcnt) {
+            /* the zero bar sits in a strip of its own, then a gap, then the log axis */
+            zero_w = (a.x1 - a.x0) / (nb + 3);
+            a.x0 += 1.5 * zero_w;
+        }
+    } else {
+        a.xmin = 0;
+        a.xmax = edge[nb];
+    }
+    wg_plot_y_ticks(&cv, &a, ystep, 1, 0, 1);
+    if (zero_w > 0) {
+        /* grid lines under the zero bar too */
+        wg_axes z = a;
+        z.x0 = a.x0 - 1.5 * zero_w;
+        z.x1 = a.x0;
+        wg_canvas_color(&cv, C_GRID, 1);
+        for (double v = 0; v <= a.ymax + 1e-9; v += ystep) {
+            wg_canvas_move_to(&cv, z.x0, floor(py(&a, v)) + 0.5);
+            wg_canvas_line_to(&cv, z.x1, floor(py(&a, v)) + 0.5);
+        }
+        wg_canvas_stroke(&cv);
+    }
+    /* x ticks */
+    wg_canvas_font(&cv, S_TICK, 0);
+    wg_canvas_color(&cv, C_MUTED, 1);
+    if (xlog) {
+        for (double e = ceil(log10(a.xmin) - 1e-9); e <= log10(a.xmax) + 1e-9; e++) {
+            wg_plot_fmt_num(b1, sizeof b1, pow(10, e), 0);
+            wg_canvas_text(&cv, px(&a, pow(10, e)), a.y1 + S_GAP * cv.u, 0.5, 0, b1);
+        }
+        if (zero_w > 0) wg_canvas_text(&cv, a.x0 - zero_w, a.y1 + S_GAP * cv.u, 0.5, 0, "0");
+    } else {
+        wg_plot_x_ticks(&cv, &a, wg_plot_nice_step(a.xmax, 1));
+    }
+    /* bars, each split into its blow-up part (dark, on top) and the rest */
+    wg_canvas_clip(&cv, a.x0 - 1.5 * zero_w, a.y0, a.x1 - a.x0 + 1.5 * zero_w, a.y1 - a.y0);
+    double gap = 1.0 * cv.u;
+    for (size_t k = 0; k <= nb; k++) {
+        size_t c = k < nb ? cnt[k] : zcnt, cb = k < nb ? cblow[k] : zblow;
+        if (!c) continue;
+        double x0, x1;
+        if (k < nb) x0 = px(&a, edge[k]) + gap, x1 = px(&a, edge[k + 1]) - gap;
+        else x0 = a.x0 - 1.5 * zero_w + 0.25 * zero_w, x1 = a.x0 - 0.25 * zero_w;
+        if (x1 < x0 + 1) x1 = x0 + 1;
+        wg_canvas_color(&cv, c_small, 1);
+        wg_canvas_rect(&cv, x0, py(&a, (double)(c - cb)), x1 - x0,
+                       a.y1 - py(&a, (double)(c - cb)));
+        wg_canvas_fill(&cv);
+        wg_canvas_color(&cv, c_blow, 1);
+        wg_canvas_rect(&cv, x0, py(&a, (double)c), x1 - x0,
+                       py(&a, (double)(c - cb)) - py(&a, (double)c));
+        wg_canvas_fill(&cv);
+    }
+    if (isfinite(thr) && thr >= a.xmin && thr <= a.xmax && (!xlog || thr > 0)) {
+        double x = px(&a, thr);
+        wg_canvas_dash(&cv, 10 * cv.u, 6 * cv.u);
+        wg_canvas_color(&cv, C_TEXT, 1);
+        wg_canvas_line_width(&cv, 2 * cv.u);
+        wg_canvas_move_to(&cv, x, a.y0);
+        wg_canvas_line_to(&cv, x, a.y1);
+        wg_canvas_stroke(&cv);
+        wg_canvas_dash(&cv, 0, 0);
+    }
+    wg_canvas_unclip(&cv);
+    wg_plot_frame(&cv, &a);
+    if (!n) wg_plot_note(&cv, &a, "no data: finals.csv has no runs");
+    wg_plot_axis_labels(&cv, &a,
+                        xlog ? (pos ? "final positive reach, agents (logarithmic axis)"
+                                    : "final negative reach, agents (logarithmic axis)")
+                             : (pos ? "final positive reach, agents"
+                                    : "final negative reach, agents"),
+                        "runs");
+    wg_plot_report(fr, &a, lx, top, lx + lw, top + lh);
+    if (fr) fr->x0 = a.x0 - 1.5 * zero_w;
+    st = wg_plot_finish(&cv, &r->info, dir, "finals.png", d);
+    wg_canvas_free(&cv);
+    return st;
+}
+
+/* ---- runs ------------------------------------------------------------------------------------ */
+
+wg_status wg_render_chart(const char *dir, const char *name, const wg_render_opts *o,
+                          wg_render_frame *frame, wg_diag *d)
+{
+    wg_folder_run r;
+    wg_status st = wg_folder_read_run(dir, &r, d);
+    if (frame) memset(frame, 0, sizeof *frame);
+    if (st == WG_OK) {
+        if (strcmp(name, "curves") == 0) st = chart_curves(dir, &r, o, frame, d);
+        else if (strcmp(name, "states") == 0) st = chart_states(dir, &r, o, frame, d);
+        else if (strcmp(name, "finals") == 0) st = chart_finals(dir, &r, o, frame, d);
+        else wg_diag_error(d, st = WG_EINPUT, "no chart named '%s'", name);
+    }
+    wg_folder_run_free(&r);
+    return st;
+}
+
+wg_status wg_render_run(const char *dir, const wg_render_opts *o, wg_diag *d)
+{
+    wg_folder_run r;
+    wg_status st = wg_folder_read_run(dir, &r, d);
+    if (st == WG_OK) st = chart_curves(dir, &r, o, NULL, d);
+    if (st == WG_OK) st = chart_states(dir, &r, o, NULL, d);
+    if (st == WG_OK) st = chart_finals(dir, &r, o, NULL, d);
+    wg_folder_run_free(&r);
+    return st;
+}
+
+
+wg_status wg_render_folder(const char *dir, const wg_render_opts *o, wg_diag *d)
+{
+    if (wg_folder_has(dir, "compare.csv")) return wg_render_compare(dir, o, NULL, d);
+    if (wg_folder_has(dir, "sweep.csv")) return wg_render_sweep(dir, o, NULL, d);
+    return wg_render_run(dir, o, d);
+}
+

@@ -1,0 +1,607 @@
+/*
+ * folder.c — render's reader of finished folders: manifest.yaml's facts,
+ * summary.csv, finals.csv, observed.csv and series.csv of a run folder,
+ * compare.csv, blowup.csv and the arms' run folders of a comparison,
+ * sweep.csv of a sweep.
+ *
+ * Invariants:
+ * 1. The only file of render that reads files: a chart is drawn from what
+ *    is read here, never from the engine's memory, so `waggle render DIR`
+ *    draws what `waggle run` drew.
+ * 2. Errors name the file, line and column and what was expected
+ *    (WG_EINPUT); a field is a number only when all of it is one.
+ * 3. The CSV reader reads waggle's own files as waggle writes them: fields
+ *    are taken as they are (no blanks trimmed), "…" quoted with "" inside;
+ *    comment (#) and blank lines are skipped, the first other line is the
+ *    header.
+ * 4. Columns and metrics are found by the names of their vocabularies
+ *    (wg_state_name, wg_metric_name, wg_final_metric_name), never by copies.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "waggle/output.h"
+#include "waggle/render.h"
+
+#include "canvas.h"
+#include "folder.h"
+
+#define MAX_FIELDS 64           /* columns of a CSV line we look at */
+#define MAX_STEP 1e8            /* a step number beyond this is not one */
+
+int wg_folder_has(const char *dir, const char *name)
+{
+    char p[PATH_MAX];   /* no allocation: a failed one must not read as "absent" */
+    struct stat st;
+    if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, name) >= sizeof p) return 0;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* ---- CSV: one line at a time ----------------------------------------------------------------- */
+
+/* A CSV text being read: comment lines (#) and blank lines are skipped; the
+ * first other line is the header. Fields may be quoted ("a, b" and ""). */
+typedef struct csv {
+    const char *name;       /* for messages */
+    char *text, *at;
+    unsigned line;
+    char *head[MAX_FIELDS];
+    int nhead;
+    char *f[MAX_FIELDS];
+    int nf;
+} csv;
+
+/* Split the next data line in place into c->f; 0 at the end. */
+static int csv_next(csv *c)
+{
+    for (;;) {
+        if (!*c->at) return 0;
+        char *s = c->at, *e = strchr(s, '\n');
+        c->at = e ? e + 1 : s + strlen(s);
+        if (e) *e = '\0';
+        c->line++;
+        size_t L = strlen(s);
+        if (L && s[L - 1] == '\r') s[--L] = '\0';
+        if (!L || s[0] == '#') continue;
+        c->nf = 0;
+        char *w = s;
+        for (;;) {
+            char *start = w;
+            if (*s == '"') {
+                s++;
+                while (*s && !(*s == '"' && s[1] != '"')) {
+                    if (*s == '"') s++;
+                    *w++ = *s++;
+                }
+                if (*s == '"') s++;
+                while (*s && *s != ',') s++;
+            } else {
+                while (*s && *s != ',') *w++ = *s++;
+            }
+            int more = *s == ',';
+            if (more) s++;
+            *w++ = '\0';
+            if (c->nf < MAX_FIELDS) c->f[c->nf++] = start;
+            if (!more) break;
+            w = s;
+        }
+        return 1;
+    }
+}
+
+static wg_status csv_open(csv *c, const char *dir, const char *name, wg_diag *d)
+{
+    memset(c, 0, sizeof *c);
+    c->name = name;
+    char *p = wg_path_join(dir, name);
+    if (!p) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        return WG_ENOMEM;
+    }
+    wg_status st = wg_file_read(p, &c->text, NULL, d);
+    free(p);
+    if (st != WG_OK) return st;
+    c->at = c->text;
+    if (!csv_next(c)) {
+        wg_diag_error(d, WG_EINPUT, "%s: empty (expected a header line)", name);
+        free(c->text);
+        c->text = NULL;
+        return WG_EINPUT;
+    }
+    c->nhead = c->nf;
+    memcpy(c->head, c->f, sizeof c->f);
+    return WG_OK;
+}
+
+static void csv_close(csv *c)
+{
+    free(c->text);
+    c->text = NULL;
+}
+
+/* Index of column `name`, or -1 with an error. */
+static int csv_col(csv *c, const char *name, wg_diag *d)
+{
+    for (int i = 0; i < c->nhead; i++)
+        if (strcmp(c->head[i], name) == 0) return i;
+    wg_diag_error(d, WG_EINPUT, "%s:%u: no column '%s' in the header", c->name, c->line, name);
+    return -1;
+}
+
+/* Field i of the current line as a number (NaN, Inf accepted). */
+static int csv_num(csv *c, int i, double *out, wg_diag *d)
+{
+    char *end;
+    const char *t = i < c->nf ? c->f[i] : "";
+    errno = 0;
+    double v = strtod(t, &end);
+    if (!*t || *end || errno == ERANGE) {
+        wg_diag_error(d, WG_EINPUT, "%s:%u: column %s: expected a number, got '%s'", c->name,
+                      c->line, c->head[i], t);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* ---- a run folder ---------------------------------------------------------------------------- */
+
+static void info_free(wg_folder_info *i)
+{
+    char **s[] = {&i->name, &i->seed, &i->runs, &i->version, &i->command, &i->unit,
+                  &i->obs_file, &i->obs_x, &i->obs_y, &i->obs_metric};
+    for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
+        free(*s[k]);
+        *s[k] = NULL;
+    }
+}
+
+void wg_folder_run_free(wg_folder_run *r)
+{
+    info_free(&r->info);
+    for (int v = 0; v < NVAL; v++)
+        for (int q = 0; q < NQ; q++) free(r->q[v][q]);
+    free(r->fin_neg);
+    free(r->fin_pos);
+    free(r->blow);
+    wg_points_free(&r->obs);
+    memset(r, 0, sizeof *r);
+}
+
+static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
+{
+    static const char *const keys[] = {
+        "scenario.name", "seed", "runs", "waggle.version", "command", "scenario.step",
+        "scenario.observed.file", "scenario.observed.x", "scenario.observed.y",
+        "scenario.observed.metric", "scenario.observed.scale", "network.nodes",
+        "scenario.blowup.threshold", "scenario.blowup.valence"};
+    enum { NK = sizeof keys / sizeof keys[0] };
+    char *v[NK], *text = NULL, *p = wg_path_join(dir, "manifest.yaml");
+    size_t len;
+    memset(in, 0, sizeof *in);
+    if (!p) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        return WG_ENOMEM;
+    }
+    wg_status st = wg_file_read(p, &text, &len, d);
+    if (st == WG_OK) st = wg_scenario_yaml_scalars(text, len, p, NK, keys, v, d);
+    free(text);
+    if (st != WG_OK) {
+        free(p);
+        return st;
+    }
+    char **dst[] = {&in->name, &in->seed, &in->runs, &in->version, &in->command, &in->unit,
+                    &in->obs_file, &in->obs_x, &in->obs_y, &in->obs_metric};
+    for (int k = 0; k < 10; k++) *dst[k] = v[k];
+    in->obs_scale = v[10] ? strtod(v[10], NULL) : 0;
+    in->agents = v[11] ? strtod(v[11], NULL) : 0;
+    wg_blowup_rule_default(&in->blowup);
+    if (v[12]) in->blowup.threshold = strtod(v[12], NULL);
+    if (v[13] && strcmp(v[13], wg_valence_names[WG_POS]) == 0) in->blowup.valence = WG_POS;
+    for (int k = 10; k < NK; k++) free(v[k]);
+    const char *fill[][2] = {{"name", "(unnamed scenario)"}, {"seed", "?"}, {"runs", "?"},
+                             {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"}};
+    char **req[] = {&in->name, &in->seed, &in->runs, &in->version, &in->command, &in->unit};
+    for (int k = 0; k < 6; k++)
+        if (!*req[k] && !(*req[k] = wg_strdup(fill[k][1]))) {
+            info_free(in);
+            wg_diag_error(d, WG_ENOMEM, "out of memory");
+            free(p);
+            return WG_ENOMEM;
+        }
+    free(p);
+    return WG_OK;
+}
+
+/* Grow an array of doubles to hold index i (new entries NaN). */
+static int grow(double **a, size_t *cap, size_t i)
+{
+    if (i < *cap) return 1;
+    size_t n = *cap ? *cap : 64;
+    while (n <= i) n *= 2;
+    double *t = wg_realloc(*a, n, sizeof *t);
+    if (!t) return 0;
+    for (size_t k = *cap; k < n; k++) t[k] = NAN;
+    *a = t;
+    *cap = n;
+    return 1;
+}
+
+/* Quantiles of every step of the metrics named in `names` (NVAL of them). */
+static wg_status read_summary(const char *dir, const char *const names[NVAL],
+                              double *q[NVAL][NQ], uint32_t *steps, wg_diag *d)
+{
+    static const char *const qn[NQ] = {"p05", "p25", "p50", "p75", "p95"};
+    csv c;
+    size_t cap[NVAL][NQ] = {{0}};
+    wg_status st = csv_open(&c, dir, "summary.csv", d);
+    *steps = 0;
+    if (st != WG_OK) return st;
+    int cs = csv_col(&c, "step", d), cm = csv_col(&c, "metric", d), cq[NQ];
+    for (int k = 0; k < NQ; k++) cq[k] = csv_col(&c, qn[k], d);
+    if (cs < 0 || cm < 0 || cq[0] < 0 || cq[1] < 0 || cq[2] < 0 || cq[3] < 0 || cq[4] < 0) {
+        csv_close(&c);
+        return WG_EINPUT;
+    }
+    st = WG_OK;
+    while (st == WG_OK && csv_next(&c)) {
+        int v = -1;
+        for (int k = 0; k < NVAL; k++)
+            if (cm < c.nf && strcmp(c.f[cm], names[k]) == 0) v = k;
+        if (v < 0) continue;
+        double t;
+        if (!csv_num(&c, cs, &t, d)) {
+            st = WG_EINPUT;
+            break;
+        }
+        if (!(t >= 0 && t < MAX_STEP && t == floor(t))) {
+            wg_diag_error(d, WG_EINPUT, "%s:%u: column step: expected a step number, got '%s'",
+                          c.name, c.line, c.f[cs]);
+            st = WG_EINPUT;
+            break;
+        }
+        for (int k = 0; k < NQ && st == WG_OK; k++) {
+            if (!grow(&q[v][k], &cap[v][k], (size_t)t)) st = wg_canvas_oom(d);
+            else if (!csv_num(&c, cq[k], &q[v][k][(size_t)t], d)) st = WG_EINPUT;
+        }
+        if ((uint32_t)t + 1 > *steps) *steps = (uint32_t)t + 1;
+    }
+    for (int v = 0; v < NVAL && st == WG_OK; v++)   /* every metric covers every step */
+        for (int k = 0; k < NQ; k++)
+            if (!grow(&q[v][k], &cap[v][k], *steps ? *steps : 1)) st = wg_canvas_oom(d);
+    csv_close(&c);
+    return st;
+}
+
+static wg_status read_finals(const char *dir, wg_folder_run *r, wg_diag *d)
+{
+    csv c;
+    size_t cap = 0, cap2 = 0;
+    wg_status st = csv_open(&c, dir, "finals.csv", d);
+    if (st != WG_OK) return st;
+    int cn = csv_col(&c, wg_final_metric_name(WG_F_REACH_NEG), d);
+    int cp = csv_col(&c, wg_final_metric_name(WG_F_REACH_POS), d);
+    int cb = -1;
+    for (int i = 0; i < c.nhead; i++)
+        if (strcmp(c.head[i], wg_final_metric_name(WG_F_BLOWUP)) == 0) cb = i;
+    if (cn < 0 || cp < 0) {
+        csv_close(&c);
+        return WG_EINPUT;
+    }
+    while (csv_next(&c)) {
+        double neg, pos, b = 0;
+        if (!csv_num(&c, cn, &neg, d) || !csv_num(&c, cp, &pos, d) ||
+            (cb >= 0 && !csv_num(&c, cb, &b, d))) {
+            st = WG_EINPUT;
+            break;
+        }
+        size_t i = r->nruns;
+        if (!grow(&r->fin_neg, &cap, i) || !grow(&r->fin_pos, &cap2, i)) {
+            st = wg_canvas_oom(d);
+            break;
+        }
+        if (i % 64 == 0) {
+            int *t = wg_realloc(r->blow, i + 64, sizeof *t);
+            if (!t) {
+                st = wg_canvas_oom(d);
+                break;
+            }
+            r->blow = t;
+        }
+        r->fin_neg[i] = neg;
+        r->fin_pos[i] = pos;
+        /* a folder written before finals.csv had its blowup column: the rule */
+        r->blow[i] = cb >= 0 ? b != 0
+                             : r->info.agents > 0 &&
+                                   wg_blowup_test(&r->info.blowup, pos, neg, r->info.agents);
+        r->nruns++;
+    }
+    csv_close(&c);
+    return st;
+}
+
+void wg_points_free(wg_points *p)
+{
+    free(p->x);
+    free(p->y);
+    memset(p, 0, sizeof *p);
+}
+
+/* The points of the folder's observed.csv (none without one). */
+static wg_status read_obs(const char *dir, wg_points *p, wg_diag *d)
+{
+    csv c;
+    size_t cx = 0, cy = 0;
+    memset(p, 0, sizeof *p);
+    if (!wg_folder_has(dir, "observed.csv")) return WG_OK;
+    wg_status st = csv_open(&c, dir, "observed.csv", d);
+    if (st != WG_OK) return st;
+    while (csv_next(&c)) {
+        double x, y;
+        if (!csv_num(&c, 0, &x, d) || !csv_num(&c, 1, &y, d)) {
+            st = WG_EINPUT;
+            break;
+        }
+        if (!grow(&p->x, &cx, p->n) || !grow(&p->y, &cy, p->n)) {
+            st = wg_canvas_oom(d);
+            break;
+        }
+        p->x[p->n] = x;
+        p->y[p->n++] = y;
+    }
+    csv_close(&c);
+    return st;
+}
+
+wg_status wg_folder_read_run(const char *dir, wg_folder_run *r, wg_diag *d)
+{
+    const char *const reach[NVAL] = {wg_metric_name(WG_M_REACH_POS),
+                                     wg_metric_name(WG_M_REACH_NEG)};
+    wg_status st;
+    memset(r, 0, sizeof *r);
+    if ((st = read_manifest(dir, &r->info, d)) != WG_OK) return st;
+    if ((st = read_summary(dir, reach, r->q, &r->steps, d)) != WG_OK) return st;
+    if ((st = read_finals(dir, r, d)) != WG_OK) return st;
+    return read_obs(dir, &r->obs, d);
+}
+
+/* ---- one run's states (series.csv) ----------------------------------------------------------- */
+
+wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES],
+                                uint32_t *steps, wg_diag *d)
+{
+    csv c;
+    size_t cap[WG_NSTATES] = {0};
+    wg_status st;
+    *steps = 0;
+    if ((st = csv_open(&c, dir, "series.csv", d)) != WG_OK) return st;
+    int crun = csv_col(&c, "run", d), cstep = csv_col(&c, "step", d), cs[WG_NSTATES];
+    for (int k = 0; k < WG_NSTATES; k++) cs[k] = csv_col(&c, wg_state_name((wg_state)k), d);
+    for (int k = 0; k < WG_NSTATES; k++)
+        if (cs[k] < 0) crun = -1;
+    if (crun < 0 || cstep < 0) {
+        st = WG_EINPUT;
+        goto done;
+    }
+    char want[32];
+    snprintf(want, sizeof want, "%ld", run);
+    while (run >= 0 && csv_next(&c)) {
+        if (crun >= c.nf || strcmp(c.f[crun], want) != 0) continue;
+        double t;
+        if (!csv_num(&c, cstep, &t, d)) {
+            st = WG_EINPUT;
+            goto done;
+        }
+        if (!(t >= 0 && t < MAX_STEP)) continue;
+        for (int k = 0; k < WG_NSTATES; k++) {
+            if (!grow(&s[k], &cap[k], (size_t)t)) {
+                st = wg_canvas_oom(d);
+                goto done;
+            }
+            if (!csv_num(&c, cs[k], &s[k][(size_t)t], d)) {
+                st = WG_EINPUT;
+                goto done;
+            }
+        }
+        if ((uint32_t)t + 1 > *steps) *steps = (uint32_t)t + 1;
+    }
+done:
+    csv_close(&c);
+    return st;
+}
+
+/* ---- a compare folder ------------------------------------------------------------------------ */
+
+char *wg_render_slug(const char *name)
+{
+    size_t n = strlen(name);
+    char *s = wg_malloc(n + sizeof "variant", 1), *o = s;
+    if (!s) return NULL;
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) *o++ = (char)c;
+        else if (c >= 'A' && c <= 'Z') *o++ = (char)(c - 'A' + 'a');
+        else if (o > s && o[-1] != '-') *o++ = '-';
+    }
+    while (o > s && o[-1] == '-') o--;
+    *o = '\0';
+    if (!*s) strcpy(s, "variant");
+    return s;
+}
+
+void wg_folder_compare_free(wg_folder_cmp *c)
+{
+    info_free(&c->info);
+    for (int i = 0; i <= WG_FOLDER_MAX_VARIANTS; i++) {
+        free(c->var[i]);
+        for (int v = 0; v < NVAL; v++)
+            for (int q = 0; q < NQ; q++) free(c->q[i][v][q]);
+    }
+    for (int i = 0; i < WG_FOLDER_MAX_METRICS; i++) free(c->met[i]);
+    free(c->rows);
+    memset(c, 0, sizeof *c);
+}
+
+/* Index of s in list (adding it when there is room), or -1. */
+static int intern(char **list, int *n, int max, const char *s, int *oom_flag)
+{
+    for (int i = 0; i < *n; i++)
+        if (strcmp(list[i], s) == 0) return i;
+    if (*n == max) return -1;
+    if (!(list[*n] = wg_strdup(s))) {
+        *oom_flag = 1;
+        return -1;
+    }
+    return (*n)++;
+}
+
+wg_status wg_folder_read_compare(const char *dir, wg_folder_cmp *cd, wg_diag *d)
+{
+    const char *const reach[NVAL] = {wg_metric_name(WG_M_REACH_POS),
+                                     wg_metric_name(WG_M_REACH_NEG)};
+    static const char *const cols[] = {"variant", "metric", "diff_mean", "diff_lo", "diff_hi",
+                                       "p_better"};
+    csv c;
+    int ci[6], nomem = 0;
+    memset(cd, 0, sizeof *cd);
+    char *bdir = wg_path_join(dir, "base");
+    if (!bdir) return wg_canvas_oom(d);
+    wg_status st = read_manifest(bdir, &cd->info, d);
+    if (st == WG_OK) st = read_summary(bdir, reach, cd->q[0], &cd->steps[0], d);
+    free(bdir);
+    if (st != WG_OK) return st;
+    if (!(cd->var[0] = wg_strdup("base"))) return wg_canvas_oom(d);
+    cd->nvar = 1;
+    if ((st = csv_open(&c, dir, "compare.csv", d)) != WG_OK) return st;
+    for (int k = 0; k < 6; k++)
+        if ((ci[k] = csv_col(&c, cols[k], d)) < 0) st = WG_EINPUT;
+    while (st == WG_OK && csv_next(&c)) {
+        wg_folder_cmp_row row;
+        if (!csv_num(&c, ci[2], &row.diff, d) || !csv_num(&c, ci[3], &row.lo, d) ||
+            !csv_num(&c, ci[4], &row.hi, d) || !csv_num(&c, ci[5], &row.p_better, d)) {
+            st = WG_EINPUT;
+            break;
+        }
+        const char *vn = ci[0] < c.nf ? c.f[ci[0]] : "", *mn = ci[1] < c.nf ? c.f[ci[1]] : "";
+        row.variant = intern(cd->var, &cd->nvar, WG_FOLDER_MAX_VARIANTS + 1, vn, &nomem);
+        row.metric = intern(cd->met, &cd->nmet, WG_FOLDER_MAX_METRICS, mn, &nomem);
+        if (nomem) {
+            st = wg_canvas_oom(d);
+            break;
+        }
+        if (row.variant < 1 || row.metric < 0) continue;   /* beyond what one chart shows */
+        if (cd->nrows % 32 == 0) {
+            wg_folder_cmp_row *t = wg_realloc(cd->rows, cd->nrows + 32, sizeof *t);
+            if (!t) {
+                st = wg_canvas_oom(d);
+                break;
+            }
+            cd->rows = t;
+        }
+        cd->rows[cd->nrows++] = row;
+    }
+    csv_close(&c);
+    /* the folder of each variant: as blowup.csv names it (waggle compare makes
+     * names unique there), else the slug of its name */
+    char *folder[WG_FOLDER_MAX_VARIANTS + 1] = {0};
+    if (st == WG_OK && wg_folder_has(dir, "blowup.csv") &&
+        (st = csv_open(&c, dir, "blowup.csv", d)) == WG_OK) {
+        int cv = csv_col(&c, "variant", d), cf = csv_col(&c, "folder", d);
+        if (cv < 0 || cf < 0) st = WG_EINPUT;
+        while (st == WG_OK && csv_next(&c)) {
+            for (int i = 1; i < cd->nvar; i++)
+                if (cv < c.nf && cf < c.nf && strcmp(c.f[cv], cd->var[i]) == 0 && !folder[i] &&
+                    !(folder[i] = wg_strdup(c.f[cf])))
+                    st = wg_canvas_oom(d);
+        }
+        csv_close(&c);
+    }
+    for (int i = 1; i < cd->nvar && st == WG_OK; i++) {
+        if (!folder[i] && !(folder[i] = wg_render_slug(cd->var[i]))) {
+            st = wg_canvas_oom(d);
+            break;
+        }
+        char *vdir = wg_path_join(dir, folder[i]);
+        if (!vdir) st = wg_canvas_oom(d);
+        else st = read_summary(vdir, reach, cd->q[i], &cd->steps[i], d);
+        free(vdir);
+    }
+    for (int i = 0; i <= WG_FOLDER_MAX_VARIANTS; i++) free(folder[i]);
+    return st;
+}
+
+/* ---- a sweep folder -------------------------------------------------------------------------- */
+
+void wg_folder_sweep_free(wg_folder_sweep *s)
+{
+    info_free(&s->info);
+    free(s->key[0]);
+    free(s->key[1]);
+    free(s->row);
+    memset(s, 0, sizeof *s);
+}
+
+wg_status wg_folder_read_sweep(const char *dir, wg_folder_sweep *s, wg_diag *d)
+{
+    csv c;
+    size_t cap = 0;
+    memset(s, 0, sizeof *s);
+    wg_status st = read_manifest(dir, &s->info, d);
+    if (st != WG_OK) return st;
+    if ((st = csv_open(&c, dir, "sweep.csv", d)) != WG_OK) return st;
+    int cm = csv_col(&c, "metric", d), cmean = csv_col(&c, "mean", d);
+    int c05 = csv_col(&c, "p05", d), c95 = csv_col(&c, "p95", d);
+    if (cm < 0 || cmean < 0 || c05 < 0 || c95 < 0 || cm < 2) {
+        if (!d->errors)
+            wg_diag_error(d, WG_EINPUT, "sweep.csv: expected point,<keys>,metric,mean,sd,p05,"
+                          "p50,p95");
+        csv_close(&c);
+        return WG_EINPUT;
+    }
+    s->nkeys = cm - 1;
+    for (int k = 0; k < s->nkeys && k < 2; k++)
+        if (!(s->key[k] = wg_strdup(c.head[1 + k]))) goto nomem;
+    long last = -1;
+    while (csv_next(&c)) {
+        double pt, v[3];
+        if (!csv_num(&c, 0, &pt, d)) goto bad;
+        int val = strcmp(c.f[cm], wg_final_metric_name(WG_F_REACH_NEG)) == 0   ? V_NEG
+                  : strcmp(c.f[cm], wg_final_metric_name(WG_F_REACH_POS)) == 0 ? V_POS
+                                                                               : -1;
+        if (val < 0) continue;
+        if ((long)pt != last) {
+            if (s->n == cap) {
+                size_t nc = cap ? 2 * cap : 64;
+                wg_folder_sweep_row *r = wg_realloc(s->row, nc, sizeof *r);
+                if (!r) goto nomem;
+                s->row = r;
+                cap = nc;
+            }
+            wg_folder_sweep_row *r = &s->row[s->n++];
+            memset(r, 0, sizeof *r);
+            if (!csv_num(&c, 1, &r->x, d)) goto bad;
+            if (s->nkeys >= 2 && !csv_num(&c, 2, &r->y, d)) goto bad;
+            last = (long)pt;
+        }
+        if (!csv_num(&c, cmean, &v[0], d) || !csv_num(&c, c05, &v[1], d) ||
+            !csv_num(&c, c95, &v[2], d))
+            goto bad;
+        wg_folder_sweep_row *r = &s->row[s->n - 1];
+        r->mean[val] = v[0];
+        r->lo[val] = v[1];
+        r->hi[val] = v[2];
+    }
+    csv_close(&c);
+    return WG_OK;
+nomem:
+    wg_diag_error(d, WG_ENOMEM, "out of memory");
+bad:
+    csv_close(&c);
+    wg_folder_sweep_free(s);
+    return d->status ? d->status : WG_EINPUT;
+}
+

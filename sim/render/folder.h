@@ -1,0 +1,93 @@
+/*
+ * folder.h — what render reads from a finished folder (private to
+ * sim/render/): the manifest's facts, a run's quantiles and finals, one run's
+ * states, a comparison's rows and curves, a sweep's points. folder.c reads
+ * them; the charts only draw them.
+ */
+#ifndef WAGGLE_RENDER_FOLDER_H
+#define WAGGLE_RENDER_FOLDER_H
+
+#include "waggle/common.h"
+#include "waggle/model.h"
+#include "waggle/output.h"
+#include "waggle/render.h"
+
+enum { Q05, Q25, Q50, Q75, Q95, NQ };   /* quantiles of summary.csv drawn */
+enum { V_POS, V_NEG, NVAL };            /* the two reaches, in this order */
+
+/* The facts of manifest.yaml a chart shows (text chunks, titles, axes). */
+typedef struct wg_folder_info {
+    char *name, *seed, *runs, *version, *command, *unit;   /* never NULL once read */
+    char *obs_file, *obs_x, *obs_y, *obs_metric;           /* NULL: not given */
+    double obs_scale;            /* 0: not given */
+    double agents;               /* network.nodes; 0: unknown */
+    wg_blowup_rule blowup;       /* the scenario's (the default when not given) */
+} wg_folder_info;
+
+/* A run folder: summary.csv's reach quantiles by step, finals.csv, observed.csv. */
+typedef struct wg_folder_run {
+    wg_folder_info info;
+    uint32_t steps;               /* rows of summary per metric */
+    double *q[NVAL][NQ];          /* reach quantiles by step */
+    size_t nruns;
+    double *fin_neg, *fin_pos;    /* finals by run */
+    int *blow;                    /* by run: 1 when it blew up (took off) */
+    wg_points obs;
+} wg_folder_run;
+
+wg_status wg_folder_read_run(const char *dir, wg_folder_run *r, wg_diag *d);
+void wg_folder_run_free(wg_folder_run *r);
+
+/* The six state counts of run `run` by step from dir/series.csv into
+ * s[k][t] (allocated; NaN where a step is missing), steps into *steps.
+ * run < 0: only the header is checked (*steps = 0). Free s[k] even after an
+ * error. */
+wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES],
+                                uint32_t *steps, wg_diag *d);
+
+#define WG_FOLDER_MAX_VARIANTS 12   /* variants drawn (the panel of differences lists them all
+                                       up to this) */
+#define WG_FOLDER_MAX_METRICS 6     /* metrics of compare.csv drawn as panels of differences */
+
+typedef struct wg_folder_cmp_row {
+    int variant, metric;          /* indices into var (from 1) and met */
+    double diff, lo, hi, p_better;
+} wg_folder_cmp_row;
+
+/* A compare folder: compare.csv's rows, and the reach quantiles of the base
+ * and of every variant from their run folders. */
+typedef struct wg_folder_cmp {
+    wg_folder_info info;          /* the base's */
+    int nvar, nmet;
+    char *var[WG_FOLDER_MAX_VARIANTS + 1];      /* var[0]: "base" */
+    char *met[WG_FOLDER_MAX_METRICS];
+    uint32_t steps[WG_FOLDER_MAX_VARIANTS + 1];
+    double *q[WG_FOLDER_MAX_VARIANTS + 1][NVAL][NQ];
+    wg_folder_cmp_row *rows;
+    size_t nrows;
+} wg_folder_cmp;
+
+wg_status wg_folder_read_compare(const char *dir, wg_folder_cmp *c, wg_diag *d);
+void wg_folder_compare_free(wg_folder_cmp *c);
+
+typedef struct wg_folder_sweep_row {
+    double x, y;                 /* the first (and second) key's value */
+    double mean[NVAL], lo[NVAL], hi[NVAL];   /* final reach: mean, p05, p95 */
+} wg_folder_sweep_row;
+
+/* A sweep folder: sweep.csv's final reaches by point. */
+typedef struct wg_folder_sweep {
+    wg_folder_info info;
+    int nkeys;
+    char *key[2];                /* the first two swept keys */
+    size_t n;
+    wg_folder_sweep_row *row;
+} wg_folder_sweep;
+
+wg_status wg_folder_read_sweep(const char *dir, wg_folder_sweep *s, wg_diag *d);
+void wg_folder_sweep_free(wg_folder_sweep *s);
+
+/* 1 when dir/name is a regular file. */
+int wg_folder_has(const char *dir, const char *name);
+
+#endif
