@@ -62,9 +62,9 @@ int main(int argc, char **argv)
     uint64_t edges = g->m / 2;
     uint64_t h = fnv(0xcbf29ce484222325ull, g->out_off, ((size_t)g->n + 1) * sizeof *g->out_off);
     h = fnv(h, g->out_adj, (size_t)g->m * sizeof *g->out_adj);
-    printf("BA n %llu m %u: edges %llu  %.2f s (cpu %.2f s)  %.3g edges/s  peak %.1f bytes/edge  fnv %016llx\n",
+    printf("BA n %llu m %u: edges %llu  %.2f s (cpu %.2f s)  %.3g edges/s (%.3g per cpu second)  peak %.1f bytes/edge  fnv %016llx\n",
            (unsigned long long)spec.nodes, spec.edges_per_node, (unsigned long long)edges, t, c,
-           edges / t, ru.ru_maxrss * 1024.0 / (double)edges, (unsigned long long)h);
+           edges / t, edges / c, ru.ru_maxrss * 1024.0 / (double)edges, (unsigned long long)h);
     wg_graph_free(g);
     return 0;
 }
