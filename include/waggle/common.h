@@ -1,7 +1,7 @@
 /*
  * waggle/common.h — status codes, diagnostics, allocation, the version and
- * the clock (common.c), and the text helpers (text.c): what every module of
- * waggle shares.
+ * the clock (common.c), the text helpers (text.c) and the invariant checks
+ * (WG_ASSERT, assert.c): what every module of waggle shares.
  *
  * A function that can fail returns a wg_status and, where it has something to
  * say, appends a message to a wg_diag owned by the caller. Nothing is global:
@@ -116,5 +116,22 @@ void wg_csv_put_text(FILE *f, const char *s, int quote);
  * buf of n bytes (32 are enough). Scenario files and sweep.csv print their
  * values with it, so a value read back is the value written. */
 void wg_num_shortest(char *buf, size_t n, double x);
+
+/* ---- assert.c: invariant checks --------------------------------------------------------------- */
+
+/* Invariant checks (STYLE: numbered invariants at the top of a file, checked
+ * here). WG_ASSERT(cond) is active when WG_ASSERTS is defined (`make asan`
+ * defines it): a false cond prints "waggle: FILE:LINE: invariant failed: COND"
+ * to stderr and aborts. Otherwise it compiles to nothing and cond is not
+ * evaluated (it is only type-checked, so what it names stays "used"); a
+ * check may therefore cost O(n) where it runs once per step or per build,
+ * never per agent. */
+#ifdef WG_ASSERTS
+#define WG_ASSERT(cond) ((cond) ? (void)0 : wg_assert_fail(#cond, __FILE__, __LINE__))
+#else
+#define WG_ASSERT(cond) ((void)sizeof(!(cond)))
+#endif
+/* The failure of WG_ASSERT: print and abort. Always defined. */
+void wg_assert_fail(const char *cond, const char *file, int line) __attribute__((noreturn));
 
 #endif

@@ -9,12 +9,15 @@
  * no state, so the result never depends on which thread asks, or in which
  * order: the foundation of byte-identical outputs at any thread count and of
  * common random numbers between what-if variants.
+ *
+ * This header needs no Random123 header: wg_rng is a plain function (rng.c).
+ * The engine and the graph builders use the same generator inline, through
+ * the private sim/base/philox.h (wg_philox), and get the same words.
  */
 #ifndef WAGGLE_RNG_H
 #define WAGGLE_RNG_H
 
 #include <stdint.h>
-#include <Random123/philox.h>
 
 /* Purposes: one per kind of decision, so no two decisions share a number. */
 enum wg_purpose {
@@ -34,16 +37,10 @@ typedef struct wg_rand4 {
     uint32_t v[4];
 } wg_rand4;
 
-static inline wg_rand4 wg_rng(uint64_t seed, uint32_t run, uint32_t step, uint32_t purpose,
-                              uint64_t index)
-{
-    philox4x32_ctr_t c = {{(uint32_t)index, (uint32_t)((index >> 32) & 0xffffffu) | (purpose << 24),
-                           step, run}};
-    philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
-    philox4x32_ctr_t r = philox4x32(c, k);
-    wg_rand4 out = {{r.v[0], r.v[1], r.v[2], r.v[3]}};
-    return out;
-}
+/* rng.c: the four words of Philox4x32-10 at key seed and the counter above
+ * (purpose: its low 8 bits; index: its low 56 bits). A pure function; O(1),
+ * about 20 ns (an out-of-line call: hot loops inside waggle use wg_philox). */
+wg_rand4 wg_rng(uint64_t seed, uint32_t run, uint32_t step, uint32_t purpose, uint64_t index);
 
 /* Threshold for "u < p" with u a uniform 32-bit word: exact at p = 0 and p = 1. */
 static inline uint64_t wg_threshold(double p)

@@ -98,6 +98,15 @@
  * one, where a thread waiting for a core holds the other at every barrier.
  * Both give the same counts, bit for bit: all randomness is
  * keyed to (seed, run, step, purpose, agent or arc).
+ *
+ * Invariants (checked with WG_ASSERT, on in `make asan`; once a step, never
+ * once an agent):
+ *   1. at the end of every step (and after events recount the states) the
+ *      counts of the WG_NSTATES states sum to the number of agents, in the
+ *      worker (count) and in the row written for the step;
+ *   2. the graph the engine reads keeps the CSR invariants of graph.c, and
+ *      has its transpose when exposure is fractional (checked once, when
+ *      the engine is made).
  */
 #include <math.h>
 #include <omp.h>
@@ -177,7 +186,7 @@ static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_
             w->hits[r] += inc;
         }
     } else if (rs != WG_IMMUNE && thr_stifle) {
-        wg_rand4 q = wg_rng(e->sim.seed, run, t, WG_R_STIFLE, arc >> 2);
+        wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, arc >> 2);
         if ((uint64_t)q.v[arc & 3] < thr_stifle) {
             /* a talker is never hit, so its touched bit is free to say "stifled" */
             const uint64_t bit = UINT64_C(1) << (s & 63);
@@ -198,7 +207,7 @@ static uint64_t transmit_arcs(const wg_engine *e, wg_work *w, uint32_t run, uint
     uint64_t beg = g->out_off[s], end = g->out_off[s + 1];
     if (beg == end) return 0;
     if (e->sim.model.contact == WG_CONTACT_ONE) {
-        wg_rand4 r = wg_rng(seed, run, t, WG_R_PICK_ONE, s);
+        wg_rand4 r = wg_philox(seed, run, t, WG_R_PICK_ONE, s);
         beg += wg_below(r.v[0], (uint32_t)(end - beg));
         end = beg + 1;
     }
@@ -211,7 +220,7 @@ static uint64_t transmit_arcs(const wg_engine *e, wg_work *w, uint32_t run, uint
     for (uint64_t a = beg; a < end; a++) {
         if ((a >> 2) != block_of) {
             block_of = a >> 2;
-            block = wg_rng(seed, run, t, WG_R_EDGE, block_of);
+            block = wg_philox(seed, run, t, WG_R_EDGE, block_of);
         }
         double p = send * params_of(e, w, g->out_adj[a])->v[WG_P_SUSCEPTIBILITY];
         if (g->out_w) p *= g->out_w[a];
@@ -332,7 +341,7 @@ static uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint
                 u = first->v[2 + j];
             } else {
                 if (((j - 2) & 3) == 0)
-                    block = wg_rng(e->sim.seed, run, t, WG_R_SKIP, ((uint64_t)((j - 2) >> 2) << 32) | s);
+                    block = wg_philox(e->sim.seed, run, t, WG_R_SKIP, ((uint64_t)((j - 2) >> 2) << 32) | s);
                 u = block.v[(j - 2) & 3];
             }
             uint64_t gap = gap_of(tab, u, inv);
@@ -390,7 +399,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
             float hp, hn;
             get_floats(h, &hp, &hn);
             if (!(hp > 0) && !(hn > 0)) return s;
-            wg_rand4 r = wg_rng(seed, run, t, WG_R_FRACTIONAL, a);
+            wg_rand4 r = wg_philox(seed, run, t, WG_R_FRACTIONAL, a);
             npos = (uint64_t)r.v[0] < wg_threshold(hp);
             nneg = (uint64_t)r.v[1] < wg_threshold(hn);
         } else {
@@ -399,7 +408,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
             double mp = p->v[WG_P_MEDIA_POS] + media_pulse[WG_POS];
             double mn = p->v[WG_P_MEDIA_NEG] + media_pulse[WG_NEG];
             if (mp > 0 || mn > 0) {
-                wg_rand4 r = wg_rng(seed, run, t, WG_R_AGENT, a);
+                wg_rand4 r = wg_philox(seed, run, t, WG_R_AGENT, a);
                 npos += (uint64_t)r.v[0] < wg_threshold(mp);
                 nneg += (uint64_t)r.v[1] < wg_threshold(mn);
             }
@@ -416,7 +425,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
             (*newneg)++;
             return WG_CRITIC;
         }
-        wg_rand4 r = wg_rng(seed, run, t, WG_R_AGENT, a);
+        wg_rand4 r = wg_philox(seed, run, t, WG_R_AGENT, a);
         uint32_t total = npos + nneg;
         int positive = nneg == 0 || wg_below(r.v[2], total) < npos;
         if (positive && (uint64_t)r.v[3] < thr_quality) {
@@ -431,7 +440,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         /* exposure independent: pass 1 decided quitting (decide_quit) */
         int quiet = e->sim.model.contact == WG_CONTACT_ONCE || stifled;
         if (!quiet && e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
-            wg_rand4 r = wg_rng(seed, run, t, WG_R_QUIET, a);
+            wg_rand4 r = wg_philox(seed, run, t, WG_R_QUIET, a);
             quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
         }
         if (quiet) return s == WG_ADVOCATE ? WG_SUPPORTER : WG_REJECTER;
@@ -440,7 +449,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
     if (s == WG_SUPPORTER || s == WG_REJECTER) {
         double f = params_of(e, w, a)->v[WG_P_FORGET];
         if (f > 0) {
-            wg_rand4 r = wg_rng(seed, run, t, WG_R_QUIET, a);
+            wg_rand4 r = wg_philox(seed, run, t, WG_R_QUIET, a);
             if ((uint64_t)r.v[1] < wg_threshold(f)) return WG_UNAWARE;
         }
     }
@@ -566,7 +575,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
             /* the talkers' (QUIET, s) draws in one simple loop, which the
              * compiler can vectorise */
             const uint64_t seed = e->sim.seed;
-            for (uint32_t j = 0; j < m; j++) draws[j] = wg_rng(seed, run, t, WG_R_QUIET, talkers[j]);
+            for (uint32_t j = 0; j < m; j++) draws[j] = wg_philox(seed, run, t, WG_R_QUIET, talkers[j]);
             for (uint32_t j = 0; j < m; j++) {
                 if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
                 wg_rand4 first = decide_quit(e, w, talkers[j], draws[j], shared);
@@ -620,6 +629,14 @@ static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uin
     return 1;
 }
 
+/* Agents in some state according to counts c (invariant 1: all of them). */
+static inline uint64_t counts_total(const uint32_t *c)
+{
+    uint64_t sum = 0;
+    for (int k = 0; k < WG_NSTATES; k++) sum += c[k];
+    return sum;
+}
+
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
 static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
                    uint32_t *steps_run, int shared, volatile sig_atomic_t *stop, uint64_t *trials)
@@ -637,8 +654,10 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         if (stop && *stop) return 1;
         wg_events_apply(e, w, run, t);
         if (events_change_states(e, t)) recount(e, w);
+        WG_ASSERT(counts_total(w->count) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
+        WG_ASSERT(counts_total(row) == e->n && counts_total(w->count) == e->n);
         if (quiescent(e, w, t, row)) break;
     }
     *steps_run = t < steps ? t + 1 : steps;
@@ -727,6 +746,8 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
         wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
         goto fail;
+    WG_ASSERT(wg_graph_valid(sim->g) &&
+              (sim->model.exposure != WG_EXPOSURE_FRACTIONAL || sim->g->in_off));
     wg_status st = wg_events_prepare(e, d);
     if (st != WG_OK) {
         wg_engine_free(e);

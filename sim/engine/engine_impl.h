@@ -6,7 +6,7 @@
 #define WAGGLE_ENGINE_IMPL_H
 
 #include "waggle/engine.h"
-#include "waggle/rng.h"
+#include "../base/philox.h"
 
 /* Run index used for draws that must be the same in every run (segment picks). */
 #define WG_RUN_FIXED UINT32_MAX

@@ -1,6 +1,7 @@
 /*
  * import.c — network files: edge lists and CSV read by waggle itself (plain
- * or gzip, through zlib), GraphML, GML and Pajek through igraph's readers.
+ * or gzip, through zlib), GraphML, GML and Pajek through igraph's readers
+ * (called through igraph.c, the only file that includes igraph.h).
  *
  * A network file is untrusted input: every problem is an error naming the
  * file and, where there is one, the line. Ids are non-negative integers up
@@ -656,7 +657,7 @@ fail:
     return st;
 }
 
-/* ---- GraphML, GML, Pajek through igraph --------------------------------- */
+/* ---- GraphML, GML, Pajek: read by igraph through igraph.c ---------------- */
 
 /* GraphML with a DTD or entity declarations is refused before igraph sees it. */
 static wg_status refuse_dtd(const char *path, FILE *f, wg_diag *d)
@@ -680,101 +681,32 @@ static wg_status refuse_dtd(const char *path, FILE *f, wg_diag *d)
     return WG_OK;
 }
 
-/* Node attributes into g->attr_* as strings; integer "id"s into g->label. */
-static wg_status copy_node_attrs(const igraph_t *ig, wg_graph *g, const char *path, wg_diag *d)
+/* Integer "id" node attributes (GraphML, GML) as the agents' labels: when
+ * every agent's "id" is an id (parse_id), g->label takes them. */
+static wg_status labels_from_ids(wg_graph *g, const char *path, wg_diag *d)
 {
-    igraph_strvector_t names;
-    igraph_vector_int_t types;
-    wg_status st = WG_ENOMEM;
-    if (igraph_strvector_init(&names, 0)) goto oom0;
-    if (igraph_vector_int_init(&types, 0)) goto oom1;
-    if (igraph_cattribute_list(ig, NULL, NULL, &names, &types, NULL, NULL)) goto oom2;
-    size_t na = (size_t)igraph_strvector_size(&names);
-    if (na) {
-        g->attr_names = wg_calloc(na, sizeof *g->attr_names);
-        g->attr_values = wg_calloc(na, sizeof *g->attr_values);
-        if (!g->attr_names || !g->attr_values) goto oom2;
-        g->nattrs = na;
-    }
-    for (size_t i = 0; i < na; i++) {
-        const char *name = igraph_strvector_get(&names, (igraph_integer_t)i);
-        int type = (int)VECTOR(types)[i];
-        if (!(g->attr_names[i] = wg_strdup(name))) goto oom2;
-        if (!(g->attr_values[i] = wg_calloc(g->n ? g->n : 1, sizeof(char *)))) goto oom2;
-        int integral = strcmp(name, "id") == 0 && !g->label;
-        uint64_t *label = integral ? wg_malloc(g->n ? g->n : 1, sizeof *label) : NULL;
-        if (integral && !label) goto oom2;
+    for (size_t i = 0; i < g->nattrs; i++) {
+        if (strcmp(g->attr_names[i], "id") != 0) continue;
+        uint64_t *label = wg_malloc(g->n ? g->n : 1, sizeof *label);
+        if (!label) {
+            wg_diag_error(d, WG_ENOMEM, "%s: out of memory reading node attributes", path);
+            return WG_ENOMEM;
+        }
         for (uint32_t a = 0; a < g->n; a++) {
-            char num[64];
-            const char *v = NULL;
-            if (type == IGRAPH_ATTRIBUTE_NUMERIC) {
-                double x = VAN(ig, name, a);
-                if (!isnan(x)) {
-                    snprintf(num, sizeof num, "%.17g", x);
-                    v = num;
-                }
-            } else if (type == IGRAPH_ATTRIBUTE_BOOLEAN) {
-                v = VAB(ig, name, a) ? "true" : "false";
-            } else if (type == IGRAPH_ATTRIBUTE_STRING) {
-                v = VAS(ig, name, a);
-            }
-            if (v && !(g->attr_values[i][a] = wg_strdup(v))) {
+            const char *v = g->attr_values[i][a];
+            if (!v || parse_id(v, &label[a]) != ID_OK) {
                 free(label);
-                goto oom2;
+                return WG_OK;
             }
-            uint64_t id;
-            if (label && (!v || parse_id(v, &id) != ID_OK)) {
-                free(label);
-                label = NULL;
-            }
-            if (label) label[a] = id;
         }
-        if (label) g->label = label;
-    }
-    st = WG_OK;
-oom2:
-    igraph_vector_int_destroy(&types);
-oom1:
-    igraph_strvector_destroy(&names);
-oom0:
-    if (st != WG_OK) wg_diag_error(d, st, "%s: out of memory reading node attributes", path);
-    return st;
-}
-
-/* Edge weights from the numeric edge attribute spec->weight. */
-static wg_status edge_weights(const igraph_t *ig, const wg_netspec *spec, igraph_vector_t *w, wg_diag *d)
-{
-    if (!igraph_cattribute_has_attr(ig, IGRAPH_ATTRIBUTE_EDGE, spec->weight)) {
-        wg_diag_error(d, WG_EINPUT, "%s: no edge attribute \"%s\" for the weight", spec->file, spec->weight);
-        return WG_EINPUT;
-    }
-    igraph_attribute_type_t type;
-    if (igraph_cattribute_table.gettype(ig, &type, IGRAPH_ATTRIBUTE_EDGE, spec->weight) ||
-        type != IGRAPH_ATTRIBUTE_NUMERIC) {
-        wg_diag_error(d, WG_EINPUT, "%s: edge attribute \"%s\" is not numeric", spec->file, spec->weight);
-        return WG_EINPUT;
-    }
-    if (igraph_vector_init(w, 0) || igraph_cattribute_EANV(ig, spec->weight, igraph_ess_all(IGRAPH_EDGEORDER_ID), w)) {
-        wg_diag_error(d, WG_ENOMEM, "%s: out of memory reading weights", spec->file);
-        return WG_ENOMEM;
-    }
-    for (igraph_integer_t i = 0; i < igraph_vector_size(w); i++) {
-        double x = VECTOR(*w)[i];
-        if (!isfinite(x) || !(x > 0) || !((float)x > 0) || !isfinite((float)x)) {
-            wg_diag_error(d, WG_EINPUT, "%s: edge %lld has weight %g, not a finite number > 0", spec->file,
-                          (long long)i + 1, x);
-            igraph_vector_destroy(w);
-            return WG_EINPUT;
-        }
+        g->label = label;
+        return WG_OK;
     }
     return WG_OK;
 }
 
 static wg_status import_igraph(const wg_netspec *spec, wg_net_format fmt, wg_graph **out, wg_diag *d)
 {
-    igraph_t ig;
-    igraph_vector_t w;
-    int have_ig = 0, have_w = 0;
     wg_graph *g = NULL;
     uint64_t loops = 0, dups = 0;
     wg_status st;
@@ -787,41 +719,14 @@ static wg_status import_igraph(const wg_netspec *spec, wg_net_format fmt, wg_gra
         return WG_ENOMEM;
     }
     if (fmt == WG_FMT_GRAPHML && (st = refuse_dtd(spec->file, f, d)) != WG_OK) goto fail;
-    wg_igraph_setup();
-    igraph_error_t e = fmt == WG_FMT_GRAPHML ? igraph_read_graph_graphml(&ig, f, 0)
-                       : fmt == WG_FMT_GML   ? igraph_read_graph_gml(&ig, f)
-                                             : igraph_read_graph_pajek(&ig, f);
-    if (e != IGRAPH_SUCCESS) {
-        st = wg_igraph_status(e);
-        wg_diag_error(d, st, "%s: cannot read the %s file: %s", spec->file,
-                      fmt == WG_FMT_GRAPHML ? "GraphML" : fmt == WG_FMT_GML ? "GML" : "Pajek", wg_igraph_reason());
-        goto fail;
-    }
-    have_ig = 1;
-    if (igraph_ecount(&ig) == 0) {
-        wg_diag_error(d, WG_EINPUT, "%s: no edges in the network file", spec->file);
-        st = WG_EINPUT;
-        goto fail;
-    }
-    if (spec->weight) {
-        if ((st = edge_weights(&ig, spec, &w, d)) != WG_OK) goto fail;
-        have_w = 1;
-    }
-    /* An undirected file read as directed keeps both arcs of each edge. */
-    st = wg_igraph_convert(&ig, have_w ? &w : NULL, !spec->directed, &g, &loops, &dups, d);
-    if (st != WG_OK) goto fail;
-    g->directed = spec->directed ? 1 : 0;
+    if ((st = wg_igraph_read(spec, fmt, f, &g, &loops, &dups, d)) != WG_OK) goto fail;
     if ((st = report_drops(spec, spec->file, loops, dups, 0, d)) != WG_OK) goto fail;
-    if ((st = copy_node_attrs(&ig, g, spec->file, d)) != WG_OK) goto fail;
-    igraph_destroy(&ig);
-    if (have_w) igraph_vector_destroy(&w);
+    if ((st = labels_from_ids(g, spec->file, d)) != WG_OK) goto fail;
     fclose(f);
     *out = g;
     return WG_OK;
 fail:
     wg_graph_free(g);
-    if (have_w) igraph_vector_destroy(&w);
-    if (have_ig) igraph_destroy(&ig);
     fclose(f);
     return st;
 }
@@ -829,6 +734,7 @@ fail:
 wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
 {
     int gz = 0;
+    wg_status st;
     *out = NULL;
     if (!spec->file || !*spec->file) {
         wg_diag_error(d, WG_EINPUT, "network: file needs a path");
@@ -837,8 +743,8 @@ wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
     wg_net_format fmt = guess_format(spec->file, &gz);
     if (spec->format != WG_FMT_GUESS) fmt = spec->format;
     switch (fmt) {
-    case WG_FMT_EDGELIST: return import_text(spec, 0, out, d);
-    case WG_FMT_CSV: return import_text(spec, 1, out, d);
+    case WG_FMT_EDGELIST: st = import_text(spec, 0, out, d); break;
+    case WG_FMT_CSV: st = import_text(spec, 1, out, d); break;
     case WG_FMT_GRAPHML:
     case WG_FMT_GML:
     case WG_FMT_PAJEK:
@@ -847,9 +753,12 @@ wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
                                         "decompress it first", spec->file);
             return WG_EINPUT;
         }
-        return import_igraph(spec, fmt, out, d);
+        st = import_igraph(spec, fmt, out, d);
+        break;
     default:
         wg_diag_error(d, WG_EINPUT, "%s: unknown network format", spec->file);
         return WG_EINPUT;
     }
+    WG_ASSERT(st != WG_OK || wg_graph_valid(*out));
+    return st;
 }
