@@ -12,7 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "waggle/optimize.h"
+
+/* CPU seconds of the process, all threads (the machine may be shared: steadier than wall). */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 static wg_opt *open_ic(unsigned long nodes, unsigned m, unsigned k, unsigned runs,
                        const wg_opt_params *p)
@@ -80,21 +90,28 @@ int main(int argc, char **argv)
         uint32_t *seeds = malloc(k * sizeof *seeds);
         double *v = malloc(runs * sizeof *v);
         wg_imm_result r;
+        const double c0 = cpu_seconds();
         if (!seeds || !v ||
             wg_imm_select(g, 0.05, 30, 2015, k, p.epsilon, 1.0, p.threads, seeds, &r, &d) !=
-                WG_OK ||
-            wg_opt_eval(o, seeds, k, v, &d) != WG_OK) {
+                WG_OK) {
+            wg_diag_print(&d, stderr);
+            return 1;
+        }
+        const double cpu = cpu_seconds() - c0;
+        if (wg_opt_eval(o, seeds, k, v, &d) != WG_OK) {
             wg_diag_print(&d, stderr);
             return 1;
         }
         double mean = 0;
         for (unsigned i = 0; i < runs; i++) mean += v[i] / runs;
         printf("IMM: %lu agents, %u seeds, epsilon %g, %d threads: %llu RR sets, estimate %.1f, "
-               "spread by %u runs %.1f, wall %.2f s (selection)\n", nodes, k, p.epsilon,
-               p.threads, (unsigned long long)r.rr_sets, r.spread_est, runs, mean, r.seconds);
+               "spread by %u runs %.1f; selection: wall %.2f s, CPU %.2f s\n", nodes, k,
+               p.epsilon, p.threads, (unsigned long long)r.rr_sets, r.spread_est, runs, mean,
+               r.seconds, cpu);
         free(seeds);
         free(v);
     } else {
+        const double c0 = cpu_seconds();
         if (wg_opt_choose(o, &d) != WG_OK) {
             wg_diag_print(&d, stderr);
             return 1;
@@ -103,6 +120,7 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "greedy (CELF): %lu agents, %u candidates, %d threads", nodes,
                  p.candidates, p.threads);
         report(o, what);
+        printf("greedy: CPU %.2f s\n", cpu_seconds() - c0);
     }
     wg_opt_free(o);
     wg_diag_free(&d);
