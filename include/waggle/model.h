@@ -133,6 +133,18 @@ void wg_segment_clear(wg_segment *s);
 void wg_event_clear(wg_event *e);
 wg_status wg_event_copy(wg_event *dst, const wg_event *src);
 
+/* How an agent entered the reach (a trace's `source`, summary.csv's
+ * reach_*_from_* metrics): WG_SRC_NONE for an agent never reached. */
+typedef enum wg_source {
+    WG_SRC_NONE = 0,     /* not reached (the name is empty) */
+    WG_SRC_SEED,         /* a seed event */
+    WG_SRC_WORD_OF_MOUTH,/* a talker's contact (or, exposure fractional, its share of the hazard) */
+    WG_SRC_MEDIA,        /* a media hit */
+    WG_SRC_RECOMMEND,    /* a recommendation hit */
+    WG_SRC_THRESHOLD,    /* threshold contagion */
+    WG_NSOURCES
+} wg_source;
+
 /*
  * The name tables, one per vocabulary: entry i is the name of value i of the
  * enum as scenario files and CSV headers spell it (DESIGN.md's tables), and
@@ -141,22 +153,26 @@ wg_status wg_event_copy(wg_event *dst, const wg_event *src);
  * are plural, as CSV columns; parameter names are dotted, as --set takes them.
  */
 extern const char *const wg_state_names[WG_NSTATES + 1];     /* "unaware", "advocates", ... */
+extern const char *const wg_state_singular_names[WG_NSTATES + 1]; /* "unaware", "advocate", ...: one agent's state (trace-R.csv) */
 extern const char *const wg_valence_names[WG_NVALENCES + 1]; /* "positive", "negative" */
 extern const char *const wg_param_names[WG_NPARAMS + 1];     /* "share.positive", ... */
 extern const char *const wg_contact_names[WG_NCONTACTS + 1]; /* "all", "one", "once" */
 extern const char *const wg_exposure_names[WG_NEXPOSURES + 1];
 extern const char *const wg_pick_by_names[WG_NPICK_BYS + 1];
 extern const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1];
+extern const char *const wg_source_names[WG_NSOURCES + 1];   /* "", "seed", "word_of_mouth", ... */
 
 /* Index of name in a NULL-terminated name table, or -1. */
 int wg_name_index(const char *const *table, const char *name);
 
 /* One name of a table, "?" for a value outside the enum. */
 const char *wg_state_name(wg_state s);
+const char *wg_state_singular_name(wg_state s);
 const char *wg_valence_name(int valence);
 const char *wg_contact_name(wg_contact c);
 const char *wg_exposure_name(wg_exposure e);
 const char *wg_pick_by_name(wg_pick_by b);
 const char *wg_event_kind_name(wg_event_kind k);
+const char *wg_source_name(wg_source src);
 
 #endif

@@ -30,6 +30,9 @@ enum wg_purpose {
     WG_R_EVENT,         /* picks and outcomes of events: index = (event << 32) | item */
     WG_R_TIE,           /* tie-breaking keys of ranked picks */
     WG_R_SKIP,          /* gaps between contacts of talker `index` (low 32 bits; draw block above) */
+    /* numbered apart from the list above, so that purposes added there keep their values */
+    WG_R_SOURCE = 40,   /* per agent and step: which hit of the deciding valence reached it (media or word of mouth) */
+    WG_R_PARENT,        /* traced runs only: index (receiver << 32) | talker, the key that picks a parent */
     WG_R_USER = 64      /* first purpose free for other modules (validation, fit) */
 };
 

@@ -26,6 +26,7 @@ typedef struct wg_work {
     uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
+    wg_trace_rec *trace; /* n records of a traced run (wg_engine_run_traced), else NULL */
 } wg_work;
 
 struct wg_engine {
@@ -43,6 +44,26 @@ struct wg_engine {
     int nwork;
     uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */
 };
+
+/* ---- the trace recorder: the step calls these where an agent enters or leaves the reach */
+
+/* Agent record r enters the reach at step t from src with valence v. */
+static inline void wg_trace_enter(wg_trace_rec *r, uint32_t t, wg_source src, int v,
+                                  uint32_t parent, unsigned generation)
+{
+    if (generation > WG_TRACE_GEN_MAX) generation = WG_TRACE_GEN_MAX;
+    r->step_reached = t;
+    r->parent = parent;
+    r->tag = (uint16_t)((unsigned)src | (unsigned)(v == WG_NEG) << 3 | generation << 4);
+}
+
+/* Agent record r leaves the reach (forgot, blocked): unaware again, its
+ * exposures and talked steps kept. */
+static inline void wg_trace_leave(wg_trace_rec *r)
+{
+    r->step_reached = r->parent = WG_TRACE_NONE;
+    r->tag = 0;
+}
 
 /* Apply the events of step t, in file order, to the worker's state (rule 0). */
 void wg_events_apply(const struct wg_engine *e, wg_work *w, uint32_t run, uint32_t t);

@@ -189,12 +189,19 @@ void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
         switch (ev->kind) {
         case WG_EV_SEED:
             k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
-            for (uint32_t j = 0; j < k; j++)
-                w->state[w->scratch[j]] = ev->valence == WG_POS ? WG_ADVOCATE : WG_CRITIC;
+            for (uint32_t j = 0; j < k; j++) {
+                uint32_t a = w->scratch[j];
+                if (w->trace && w->state[a] == WG_UNAWARE)
+                    wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
+                w->state[a] = ev->valence == WG_POS ? WG_ADVOCATE : WG_CRITIC;
+            }
             break;
         case WG_EV_BLOCK:
             k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
-            for (uint32_t j = 0; j < k; j++) w->state[w->scratch[j]] = WG_IMMUNE;
+            for (uint32_t j = 0; j < k; j++) {
+                if (w->trace) wg_trace_leave(&w->trace[w->scratch[j]]);
+                w->state[w->scratch[j]] = WG_IMMUNE;
+            }
             break;
         case WG_EV_RESPOND: {
             k = pick(e, w->state, is_critic, &ev->pick, run, t, i, w->scratch);

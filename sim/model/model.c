@@ -4,7 +4,7 @@
  * headers: DESIGN.md's tables, spelled exactly.
  *
  * Invariant: each vocabulary (states, valences, parameters, contact,
- * exposure, picks, event kinds) has exactly one name table, here, in the
+ * exposure, picks, event kinds, sources of reach) has exactly one name table, here, in the
  * order of its enum and ended by NULL; the scenario parser and writer and
  * every CSV header read these tables and keep no copy of their own.
  */
@@ -20,6 +20,9 @@ const char *const wg_param_names[WG_NPARAMS + 1] = {
 const char *const wg_state_names[WG_NSTATES + 1] = {
     "unaware", "advocates", "critics", "supporters", "rejecters", "immune", NULL,
 };
+const char *const wg_state_singular_names[WG_NSTATES + 1] = {
+    "unaware", "advocate", "critic", "supporter", "rejecter", "immune", NULL,
+};
 const char *const wg_valence_names[WG_NVALENCES + 1] = {"positive", "negative", NULL};
 const char *const wg_contact_names[WG_NCONTACTS + 1] = {"all", "one", "once", NULL};
 const char *const wg_exposure_names[WG_NEXPOSURES + 1] = {"independent", "fractional", NULL};
@@ -28,6 +31,9 @@ const char *const wg_pick_by_names[WG_NPICK_BYS + 1] = {
 };
 const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1] = {
     "seed", "set", "scale", "media", "respond", "block", NULL,
+};
+const char *const wg_source_names[WG_NSOURCES + 1] = {
+    "", "seed", "word_of_mouth", "media", "recommend", "threshold", NULL,
 };
 
 int wg_name_index(const char *const *table, const char *name)
@@ -67,6 +73,11 @@ const char *wg_state_name(wg_state s)
     return (unsigned)s < WG_NSTATES ? wg_state_names[s] : "?";
 }
 
+const char *wg_state_singular_name(wg_state s)
+{
+    return (unsigned)s < WG_NSTATES ? wg_state_singular_names[s] : "?";
+}
+
 const char *wg_valence_name(int valence)
 {
     return (unsigned)valence < WG_NVALENCES ? wg_valence_names[valence] : "?";
@@ -90,6 +101,11 @@ const char *wg_pick_by_name(wg_pick_by b)
 const char *wg_event_kind_name(wg_event_kind k)
 {
     return (unsigned)k < WG_NEVENT_KINDS ? wg_event_kind_names[k] : "?";
+}
+
+const char *wg_source_name(wg_source src)
+{
+    return (unsigned)src < WG_NSOURCES ? wg_source_names[src] : "?";
 }
 
 void wg_pick_clear(wg_pick *p)

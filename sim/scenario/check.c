@@ -32,7 +32,7 @@
  */
 const char *const wg_check_top_keys[] = {"name", "about", "step", "steps", "runs", "seed",
                                          "blowup", "network", "model", "segments", "events",
-                                         "variants", "observed", "sweep", NULL};
+                                         "variants", "observed", "sweep", "trace", NULL};
 const char *const wg_check_model_keys[] = {"contact", "exposure", "share", "quit", "quality",
                                            "stifle", "forget", "media", NULL};
 const char *const wg_check_formats[] = {"edgelist", "csv", "graphml", "gml", "pajek", NULL};

@@ -875,6 +875,92 @@ static void conv_sweep(wg_check *c, const node *m)
     }
 }
 
+/* ---- trace: {runs: [median, p95, 0]} ---- */
+
+const char *const wg_trace_which_names[WG_NTRACE_WHICH + 1] = {"", "median", "p05", "p95", "max",
+                                                                NULL};
+
+/* One entry of trace.runs (text: its word), appended to s->trace. */
+static void conv_trace_word(wg_check *c, const node *at, const char *word, size_t len)
+{
+    wg_scenario *s = c->s;
+    char buf[32];
+    while (len && (*word == ' ' || *word == '\t')) word++, len--;
+    while (len && (word[len - 1] == ' ' || word[len - 1] == '\t')) len--;
+    wg_trace_pick p = {WG_TRACE_INDEX, 0};
+    if (len == 0 || len >= sizeof buf) {
+        wg_check_err(c, at, "trace.runs", "expected a run index or median, p05, p95, max, got \"%.*s\"",
+                     (int)(len < 40 ? len : 40), word);
+        return;
+    }
+    memcpy(buf, word, len);
+    buf[len] = '\0';
+    int k = wg_name_index(wg_trace_which_names, buf);
+    if (k > 0) {
+        p.which = (wg_trace_which)k;
+    } else {
+        char *end;
+        unsigned long long u = buf[0] >= '0' && buf[0] <= '9' ? strtoull(buf, &end, 10) : 0;
+        if (!(buf[0] >= '0' && buf[0] <= '9') || *end || u > UINT32_MAX) {
+            wg_check_err(c, at, "trace.runs",
+                         "expected a run index or median, p05, p95, max, got \"%s\"", buf);
+            return;
+        }
+        if (u >= s->runs) {
+            wg_check_err(c, at, "trace.runs",
+                         "run %llu does not exist: the scenario has %u runs (0 to %u)", u, s->runs,
+                         s->runs - 1);
+            return;
+        }
+        p.run = (uint32_t)u;
+    }
+    wg_trace_pick *t = realloc(s->trace, (s->ntrace + 1) * sizeof *t);
+    if (!t) {
+        c->oom = 1;
+        return;
+    }
+    s->trace = t;
+    s->trace[s->ntrace++] = p;
+}
+
+/* trace.runs is a list, or one word, or words separated by commas (as
+ * --trace and --set trace.runs=median,p95 give it). */
+static void conv_trace(wg_check *c, const node *v)
+{
+    static const char *const keys[] = {"runs", NULL};
+    if (!wg_check_map(c, v, "trace")) return;
+    wg_check_keys(c, v, "trace", keys, NULL);
+    const node *r = wg_tree_get(v, "runs");
+    if (!r) {
+        wg_check_missing(c, v, "trace", "runs");
+        return;
+    }
+    if (r->kind == NK_SEQ) {
+        for (size_t i = 0; i < r->n; i++) {
+            const node *it = r->vals[i];
+            if (it->kind != NK_SCALAR) {
+                wg_check_err(c, it, "trace.runs", "expected a run index or median, p05, p95, max, got %s",
+                             wg_check_got(it));
+                continue;
+            }
+            conv_trace_word(c, it, it->text, strlen(it->text));
+        }
+        if (r->n == 0) wg_check_err(c, r, "trace.runs", "expected at least one run");
+        return;
+    }
+    if (r->kind != NK_SCALAR) {
+        wg_check_err(c, r, "trace.runs", "expected a list of runs, got %s", wg_check_got(r));
+        return;
+    }
+    for (const char *p = r->text;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        conv_trace_word(c, r, p, len);
+        if (!comma) break;
+        p = comma + 1;
+    }
+}
+
 /* ---- the whole scenario ---- */
 
 static void conv_scenario(wg_check *c, const node *r)
@@ -916,6 +1002,7 @@ static void conv_scenario(wg_check *c, const node *r)
     if ((v = wg_tree_get(r, "variants"))) conv_variants(c, v);
     if ((v = wg_tree_get(r, "observed"))) conv_observed(c, v);
     if ((v = wg_tree_get(r, "sweep"))) conv_sweep(c, v);
+    if ((v = wg_tree_get(r, "trace"))) conv_trace(c, v);
 }
 
 void wg_scenario_free(wg_scenario *s)
@@ -944,6 +1031,7 @@ void wg_scenario_free(wg_scenario *s)
         free(s->sweep.axes[i].values);
     }
     free(s->sweep.axes);
+    free(s->trace);
     wg_doc_free(s->doc);
     free(s);
 }

@@ -331,6 +331,16 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
     put_num(f, s->blowup);
     if (s->blowup_valence == WG_POS) fprintf(f, ", valence: %s", wg_valence_name(WG_POS));
     fputs("}\n", f);
+    if (s->ntrace) {
+        put_pad(f, in);
+        fputs("trace: {runs: [", f);
+        for (size_t i = 0; i < s->ntrace; i++) {
+            if (i) fputs(", ", f);
+            if (s->trace[i].which == WG_TRACE_INDEX) fprintf(f, "%" PRIu32, s->trace[i].run);
+            else fputs(wg_trace_which_names[s->trace[i].which], f);
+        }
+        fputs("]}\n", f);
+    }
     put_network(f, in, &s->net);
     put_pad(f, in);
     fputs("model:\n", f);
