@@ -29,6 +29,8 @@ static const command commands[] = {
     {"sweep", wg_cmd_sweep, "sweep a grid or Sobol design: sweep.csv (threads, MPI, shards)",
      wg_sweep_usage},
     {"merge", wg_cmd_merge, "join the shards of a sweep into one sweep.csv", wg_merge_usage},
+    {"optimize", wg_cmd_optimize, "choose K seeds by lazy greedy on common random numbers",
+     wg_optimize_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

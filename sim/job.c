@@ -105,13 +105,20 @@ void wg_job_free(wg_job *j)
 
 /* ---- build and run ------------------------------------------------------------------- */
 
-wg_status wg_job_build(wg_job *j, wg_diag *d)
+static wg_status build_graph(wg_job *j, wg_diag *d)
 {
     wg_status st;
     if (!j->g) {
         if ((st = wg_graph_build(&j->s->net, j->s->seed, &j->own_g, d)) != WG_OK) return st;
         j->g = j->own_g;
     }
+    return WG_OK;
+}
+
+wg_status wg_job_build(wg_job *j, wg_diag *d)
+{
+    wg_status st;
+    if ((st = build_graph(j, d)) != WG_OK) return st;
     if (!j->have_stats) {
         if ((st = wg_graph_stats_compute(j->g, &j->gs, NULL, d)) != WG_OK) return st;
         j->have_stats = 1;
@@ -156,7 +163,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
         wg_job_run_params_default(&def);
         p = &def;
     }
-    wg_status st = wg_job_build(j, d);
+    wg_status st = p->no_stats ? build_graph(j, d) : wg_job_build(j, d);
     if (st != WG_OK) return st;
     wg_results_free(&j->r);
     j->have_results = 0;

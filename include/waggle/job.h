@@ -66,6 +66,9 @@ typedef struct wg_job_run_params {
     wg_progress_fn progress;         /* called with (ud, runs done, runs total), or NULL */
     void *progress_ud;
     volatile sig_atomic_t *stop;     /* polled between steps: non-zero stops with WG_EINTR */
+    int no_stats;                    /* 1: build only the network, not its statistics (a
+                                        study scoring many jobs on one lent network; their
+                                        manifests then have no network section) */
 } wg_job_run_params;
 void wg_job_run_params_default(wg_job_run_params *p);
 

@@ -76,13 +76,28 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
 wg_status wg_render_sweep(const char *dir, const wg_render_opts *o, wg_render_frame *frame,
                           wg_diag *d);
 
+/* Draw dir/optimize.png of an optimize folder (optimize.csv, manifest.yaml): the
+ * objective's metric against the number of seeds k for the choice and each
+ * baseline (random, degree, PageRank, k-core), with their 95 % intervals. frame
+ * (may be NULL) receives the plot area. */
+wg_status wg_render_optimize(const char *dir, const wg_render_opts *o, wg_render_frame *frame,
+                             wg_diag *d);
+
+/* Draw dir/sensitivity.png of a sweep folder with Sobol indices (sensitivity.csv):
+ * for each key, its first-order and total index of the mean negative and
+ * positive reach, with their 95 % bootstrap intervals. frame (may be NULL)
+ * receives the plot area. */
+wg_status wg_render_sensitivity(const char *dir, const wg_render_opts *o, wg_render_frame *frame,
+                                wg_diag *d);
+
 /* The folder name of a variant: lower case letters and digits, every other
  * run of characters one '-', none at either end ("answered on day 1" →
  * "answered-on-day-1"; "" → "variant"). Caller frees; NULL when out of memory. */
 char *wg_render_slug(const char *name);
 
-/* The charts of a folder: compare.png for a compare folder, sweep.png for a sweep
- * folder, else the run charts (what `waggle render DIR` draws). */
+/* The charts of a folder: compare.png for a compare folder, optimize.png for an
+ * optimize folder, sweep.png (and sensitivity.png when it has sensitivity.csv) for a
+ * sweep folder, else the run charts (what `waggle render DIR` draws). */
 wg_status wg_render_folder(const char *dir, const wg_render_opts *o, wg_diag *d);
 
 #endif

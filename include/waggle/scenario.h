@@ -51,6 +51,8 @@ typedef struct wg_sweepspec {
     size_t naxes;
     wg_sweep_axis *axes;
     uint64_t points;            /* sobol */
+    int indices;                /* sobol.indices: 1 samples Saltelli's design of `points`
+                                   base samples and writes sensitivity.csv */
 } wg_sweepspec;
 
 typedef struct wg_scenario {

@@ -2,7 +2,7 @@
  * folder.c — render's reader of finished folders: manifest.yaml's facts,
  * summary.csv, finals.csv, observed.csv and series.csv of a run folder,
  * compare.csv, blowup.csv and the arms' run folders of a comparison,
- * sweep.csv of a sweep.
+ * sweep.csv (and sensitivity.csv) of a sweep, optimize.csv of `waggle optimize`.
  *
  * Invariants:
  * 1. The only file of render that reads files: a chart is drawn from what
@@ -605,3 +605,125 @@ bad:
     return d->status ? d->status : WG_EINPUT;
 }
 
+
+/* ---- an optimize folder ---------------------------------------------------------------------- */
+
+void wg_folder_optimize_free(wg_folder_opt *o)
+{
+    info_free(&o->info);
+    free(o->metric);
+    for (int i = 0; i < o->nser; i++) free(o->method[i]);
+    free(o->row);
+    memset(o, 0, sizeof *o);
+}
+
+wg_status wg_folder_read_optimize(const char *dir, wg_folder_opt *o, wg_diag *d)
+{
+    csv c;
+    size_t cap = 0;
+    int oom = 0;
+    memset(o, 0, sizeof *o);
+    wg_status st = read_manifest(dir, &o->info, d);
+    if (st != WG_OK) return st;
+    if ((st = csv_open(&c, dir, "optimize.csv", d)) != WG_OK) {
+        wg_folder_optimize_free(o);
+        return st;
+    }
+    int ck = csv_col(&c, "k", d), cm = csv_col(&c, "method", d), cmet = csv_col(&c, "metric", d);
+    int cmean = csv_col(&c, "mean", d), clo = csv_col(&c, "lo", d), chi = csv_col(&c, "hi", d);
+    if (ck < 0 || cm < 0 || cmet < 0 || cmean < 0 || clo < 0 || chi < 0) goto bad;
+    while (csv_next(&c)) {
+        if (c.nf <= cm || c.nf <= cmet) {
+            wg_diag_error(d, WG_EINPUT, "optimize.csv:%u: expected %d fields", c.line, c.nhead);
+            goto bad;
+        }
+        if (!o->metric && !(o->metric = wg_strdup(c.f[cmet]))) goto nomem;
+        int ser = intern(o->method, &o->nser, WG_FOLDER_MAX_SERIES, c.f[cm], &oom);
+        if (ser < 0) {
+            if (oom) goto nomem;
+            continue;   /* beyond the series drawn */
+        }
+        if (o->n == cap) {
+            size_t nc = cap ? 2 * cap : 32;
+            wg_folder_opt_row *r = wg_realloc(o->row, nc, sizeof *r);
+            if (!r) goto nomem;
+            o->row = r;
+            cap = nc;
+        }
+        wg_folder_opt_row *r = &o->row[o->n];
+        r->series = ser;
+        if (!csv_num(&c, ck, &r->k, d) || !csv_num(&c, cmean, &r->mean, d) ||
+            !csv_num(&c, clo, &r->lo, d) || !csv_num(&c, chi, &r->hi, d))
+            goto bad;
+        o->n++;
+    }
+    csv_close(&c);
+    return WG_OK;
+nomem:
+    wg_diag_error(d, WG_ENOMEM, "out of memory");
+bad:
+    csv_close(&c);
+    wg_folder_optimize_free(o);
+    return d->status ? d->status : WG_EINPUT;
+}
+
+/* ---- a sweep's sensitivity.csv --------------------------------------------------------------- */
+
+void wg_folder_sensitivity_free(wg_folder_sens *s)
+{
+    info_free(&s->info);
+    for (int i = 0; i < s->nkeys; i++) free(s->key[i]);
+    memset(s, 0, sizeof *s);
+}
+
+wg_status wg_folder_read_sensitivity(const char *dir, wg_folder_sens *s, wg_diag *d)
+{
+    csv c;
+    int oom = 0;
+    memset(s, 0, sizeof *s);
+    for (int v = 0; v < NVAL; v++)
+        for (int i = 0; i < WG_FOLDER_MAX_KEYS; i++)
+            s->first[v][i] = s->first_lo[v][i] = s->first_hi[v][i] = s->total[v][i] =
+                s->total_lo[v][i] = s->total_hi[v][i] = NAN;
+    wg_status st = read_manifest(dir, &s->info, d);
+    if (st != WG_OK) return st;
+    if ((st = csv_open(&c, dir, "sensitivity.csv", d)) != WG_OK) {
+        wg_folder_sensitivity_free(s);
+        return st;
+    }
+    static const char *const cols[] = {"first_order", "first_lo", "first_hi",
+                                       "total",       "total_lo", "total_hi"};
+    int cm = csv_col(&c, "metric", d), ckey = csv_col(&c, "key", d), ci[6];
+    for (int t = 0; t < 6; t++) ci[t] = csv_col(&c, cols[t], d);
+    if (cm < 0 || ckey < 0 || ci[0] < 0 || ci[1] < 0 || ci[2] < 0 || ci[3] < 0 || ci[4] < 0 ||
+        ci[5] < 0)
+        goto bad;
+    while (csv_next(&c)) {
+        if (c.nf <= cm || c.nf <= ckey) {
+            wg_diag_error(d, WG_EINPUT, "sensitivity.csv:%u: expected %d fields", c.line,
+                          c.nhead);
+            goto bad;
+        }
+        int val = strcmp(c.f[cm], wg_final_metric_name(WG_F_REACH_NEG)) == 0   ? V_NEG
+                  : strcmp(c.f[cm], wg_final_metric_name(WG_F_REACH_POS)) == 0 ? V_POS
+                                                                               : -1;
+        if (val < 0) continue;
+        int k = intern(s->key, &s->nkeys, WG_FOLDER_MAX_KEYS, c.f[ckey], &oom);
+        if (k < 0) {
+            if (oom) goto nomem;
+            continue;
+        }
+        double *dst[6] = {&s->first[val][k], &s->first_lo[val][k], &s->first_hi[val][k],
+                          &s->total[val][k], &s->total_lo[val][k], &s->total_hi[val][k]};
+        for (int t = 0; t < 6; t++)
+            if (!csv_num(&c, ci[t], dst[t], d)) goto bad;
+    }
+    csv_close(&c);
+    return WG_OK;
+nomem:
+    wg_diag_error(d, WG_ENOMEM, "out of memory");
+bad:
+    csv_close(&c);
+    wg_folder_sensitivity_free(s);
+    return d->status ? d->status : WG_EINPUT;
+}

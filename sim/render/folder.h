@@ -87,6 +87,45 @@ typedef struct wg_folder_sweep {
 wg_status wg_folder_read_sweep(const char *dir, wg_folder_sweep *s, wg_diag *d);
 void wg_folder_sweep_free(wg_folder_sweep *s);
 
+/* ---- optimize and sensitivity (waggle optimize; a sweep with Sobol indices) ---------------- */
+
+#define WG_FOLDER_MAX_SERIES 8      /* methods of optimize.csv drawn */
+#define WG_FOLDER_MAX_KEYS 20       /* keys of sensitivity.csv drawn */
+
+/* One row of optimize.csv: method `series` with k seeds. */
+typedef struct wg_folder_opt_row {
+    int series;
+    double k, mean, lo, hi;
+} wg_folder_opt_row;
+
+/* An optimize folder: optimize.csv's metric by method and k (methods in file order). */
+typedef struct wg_folder_opt {
+    wg_folder_info info;
+    char *metric;                 /* the objective's metric (reach_positive, ...) */
+    int nser;
+    char *method[WG_FOLDER_MAX_SERIES];
+    size_t n;
+    wg_folder_opt_row *row;
+} wg_folder_opt;
+
+wg_status wg_folder_read_optimize(const char *dir, wg_folder_opt *o, wg_diag *d);
+void wg_folder_optimize_free(wg_folder_opt *o);
+
+/* A sweep folder's sensitivity.csv: for the final reaches (V_POS, V_NEG) and each key,
+ * first-order and total indices with their intervals (NaN when the metric does not vary). */
+typedef struct wg_folder_sens {
+    wg_folder_info info;
+    int nkeys;
+    char *key[WG_FOLDER_MAX_KEYS];
+    double first[NVAL][WG_FOLDER_MAX_KEYS], first_lo[NVAL][WG_FOLDER_MAX_KEYS],
+        first_hi[NVAL][WG_FOLDER_MAX_KEYS];
+    double total[NVAL][WG_FOLDER_MAX_KEYS], total_lo[NVAL][WG_FOLDER_MAX_KEYS],
+        total_hi[NVAL][WG_FOLDER_MAX_KEYS];
+} wg_folder_sens;
+
+wg_status wg_folder_read_sensitivity(const char *dir, wg_folder_sens *s, wg_diag *d);
+void wg_folder_sensitivity_free(wg_folder_sens *s);
+
 /* 1 when dir/name is a regular file. */
 int wg_folder_has(const char *dir, const char *name);
 

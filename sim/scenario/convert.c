@@ -23,6 +23,7 @@
 
 #define MAX_GRID 1000000u         /* most values of one grid axis */
 #define MAX_SOBOL 4294967295u     /* most Sobol points */
+#define MAX_INDEX_KEYS 20         /* keys of a design with indices: 2 × 20 = GSL's 40 dimensions */
 
 /* Defaults of DESIGN's scenario section. */
 #define DEFAULT_STEPS 100
@@ -900,7 +901,7 @@ static void conv_grid_axis(wg_check *c, const node *v, const char *path, wg_swee
 static void conv_sweep(wg_check *c, const node *m)
 {
     static const char *const keys[] = {"grid", "sobol", NULL};
-    static const char *const sobol_keys[] = {"points", "ranges", NULL};
+    static const char *const sobol_keys[] = {"points", "ranges", "indices", NULL};
     wg_sweepspec *sw = &c->s->sweep;
     const node *axes, *gr, *so;
     char p[WG_PATH_LEN], kp[WG_PATH_LEN];
@@ -925,6 +926,17 @@ static void conv_sweep(wg_check *c, const node *m)
             wg_check_missing(c, so, "sweep.sobol", "points");
         else
             wg_check_uint(c, pts, "sweep.sobol.points", 1, MAX_SOBOL, &sw->points);
+        const node *ix = wg_tree_get(so, "indices");
+        if (ix && wg_check_bool(c, ix, "sweep.sobol.indices", &sw->indices) && sw->indices) {
+            const node *rg = wg_tree_get(so, "ranges");
+            if (pts && sw->points < 2)
+                wg_check_err(c, pts, "sweep.sobol.points", "Sobol indices need at least 2 base "
+                             "samples, got %llu", (unsigned long long)sw->points);
+            if (rg && rg->kind == NK_MAP && rg->n > MAX_INDEX_KEYS)
+                wg_check_err(c, ix, "sweep.sobol.indices", "Sobol indices take at most %d keys "
+                             "(Saltelli's design needs twice as many dimensions), the ranges "
+                             "have %zu", MAX_INDEX_KEYS, rg->n);
+        }
         if (!(axes = wg_tree_get(so, "ranges"))) {
             wg_check_missing(c, so, "sweep.sobol", "ranges");
             return;

@@ -303,6 +303,10 @@ static void put_sweep(FILE *f, int in, const wg_sweepspec *sw)
         fprintf(f, "sobol:\n");
         put_pad(f, in + 4);
         fprintf(f, "points: %" PRIu64 "\n", sw->points);
+        if (sw->indices) {   /* only when set: older sweeps keep their bytes (and hash) */
+            put_pad(f, in + 4);
+            fputs("indices: true\n", f);
+        }
         put_pad(f, in + 4);
         fputs("ranges:\n", f);
         in += 2;

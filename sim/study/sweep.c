@@ -37,6 +37,7 @@
 #include "waggle/job.h"
 #include "waggle/parallel.h"
 #include "waggle/render.h"
+#include "waggle/sensitivity.h"
 #include "waggle/sweep.h"
 
 /* Points a sweep may have (rows are kept in memory: 31 doubles each). */
@@ -114,6 +115,8 @@ wg_status wg_sweep_design_make(const wg_scenario *s, wg_sweep_design *z, wg_diag
         }
     } else {
         n = sw->points;
+        /* Saltelli's design: N base samples, N (keys + 2) points */
+        if (sw->indices) n = sw->points > WG_SWEEP_MAX_POINTS ? n : n * (sw->naxes + 2);
         if (sw->naxes > WG_SOBOL_MAX_DIM || n > WG_SWEEP_MAX_POINTS) {
             wg_diag_error(d, WG_EINPUT, "%s: sweep.sobol: at most %d keys and %llu points",
                           s->path, WG_SOBOL_MAX_DIM, (unsigned long long)WG_SWEEP_MAX_POINTS);
@@ -141,6 +144,21 @@ wg_status wg_sweep_design_make(const wg_scenario *s, wg_sweep_design *z, wg_diag
     }
     for (size_t i = 0; i < sw->naxes; i++)
         z->integer[i] = integer_key(s, sw->axes[i].key, sw->axes[i].lo, sw->axes[i].hi);
+    if (sw->indices) {
+        wg_status st = wg_sens_design(sw->naxes, sw->points, z->values, d);
+        if (st != WG_OK) {
+            wg_sweep_design_free(z);
+            return st;
+        }
+        for (uint64_t p = 0; p < n; p++)
+            for (size_t i = 0; i < sw->naxes; i++) {
+                const wg_sweep_axis *ax = &sw->axes[i];
+                double *x = &z->values[p * sw->naxes + i];
+                double v = ax->lo + *x * (ax->hi - ax->lo);
+                *x = z->integer[i] ? round(v) : v;
+            }
+        return WG_OK;
+    }
     if (!(q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)sw->naxes))) goto nomem;
     double u[WG_SOBOL_MAX_DIM];
     for (uint64_t p = 0; p < n; p++) {
@@ -551,6 +569,8 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
         if ((st = write_csv(out, &z, table, o.shard, o.shards, d)) != WG_OK) goto done;
         if ((st = wg_manifest_write(out, &m, extra, d)) != WG_OK) goto done;
         if ((st = wg_render_sweep(out, NULL, NULL, d)) != WG_OK) goto done;
+        /* Sobol indices need the whole design: a shard's are computed by merge */
+        if (o.shards == 1 && (st = wg_sens_folder(out, NULL, d)) != WG_OK) goto done;
         if (fd >= 0) close(fd);
         fd = -1;
         journal_remove_all(out);
@@ -758,7 +778,8 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
             a->points);
     fputs(se ? se : "\n", o.f);
     if ((st = wg_out_commit(&o, d)) != WG_OK) goto done;
-    st = wg_render_sweep(outdir, NULL, NULL, d);
+    if ((st = wg_render_sweep(outdir, NULL, NULL, d)) != WG_OK) goto done;
+    st = wg_sens_folder(outdir, NULL, d);
     goto done;
 nomem:
     wg_diag_error(d, st = WG_ENOMEM, "out of memory");

@@ -1,0 +1,136 @@
+/*
+ * waggle/optimize.h — choosing the levers (`waggle optimize`, DESIGN.md
+ * "Choosing the levers"): which K agents to seed as advocates so that an
+ * objective of the scenario's runs is best.
+ *
+ * Where the chosen seeds go: they take the place of the scenario's first
+ * positive seed event (its step; the event itself is left out), or, when the
+ * scenario seeds only critics, they are added at the step of its first seed
+ * event (the advocates start the day the critic does). A scenario without a
+ * seed event has no seeds to choose (WG_EINPUT).
+ *
+ * How a set is scored: the scenario with the chosen seeds' event, a `seed`
+ * by id of the set's agents, in the replaced event's place or just before the
+ * first seed event (so every other event keeps its index, hence its keyed
+ * draws, and a critic seeded at the same step keeps its seat), run through wg_job with the scenario's seed and runs
+ * 0 .. runs-1. Run r of every set therefore uses the same keyed draws
+ * (common random numbers): the difference between two sets in run r is the
+ * choice's effect in that run, and intervals are paired over runs.
+ *
+ * Invariants:
+ *   1. an objective value is "higher is better" (a minimised metric enters
+ *      with its sign flipped); files report the metric itself;
+ *   2. the choice is a pure function of (scenario, seed, runs, budget,
+ *      objective, candidates): ties go to the candidate ranked first by
+ *      degree (ties of degree by agent index), and
+ *      no figure depends on the number of threads;
+ *   3. bad input (objective, budget, candidates, a scenario with no seeds to
+ *      choose, picks against the network) is refused by wg_opt_open, before
+ *      any run, so it writes nothing.
+ */
+#ifndef WAGGLE_OPTIMIZE_H
+#define WAGGLE_OPTIMIZE_H
+
+#include "waggle/job.h"
+
+/* What to optimise. */
+typedef enum wg_opt_objective {
+    WG_OBJ_REACH_POS = 0,   /* "reach_positive": the mean final positive reach, maximised */
+    WG_OBJ_REACH_NEG = 1,   /* "-reach_negative": the mean final negative reach, minimised */
+    WG_OBJ_BLOWUP = 2,      /* "-blowup": the share of runs that blow up, minimised */
+    WG_NOBJ
+} wg_opt_objective;
+
+/* "reach_positive", "-reach_negative", "-blowup"; the reverse (-1 when unknown).
+ * wg_opt_metric_name: the metric without its sign ("reach_negative"). */
+const char *wg_opt_objective_name(int objective);
+int wg_opt_objective_from_name(const char *name);
+const char *wg_opt_metric_name(int objective);
+
+/* How to choose. */
+typedef enum wg_opt_method {
+    WG_OPT_GREEDY = 0       /* lazy greedy (CELF) on waggle's runs */
+} wg_opt_method;
+const char *wg_opt_method_name(int method);
+
+/* Candidates the greedy considers by default: the highest-degree agents. */
+#define WG_OPT_CANDIDATES_DEFAULT 200u
+/* optimize.csv compares the choice with the baselines at about this many sizes. */
+#define WG_OPT_SIZES_MAX 10u
+
+typedef struct wg_opt_params {
+    int objective;            /* wg_opt_objective; default reach_positive */
+    int method;               /* wg_opt_method; default greedy */
+    uint32_t budget;          /* K >= 1 agents to choose (required) */
+    uint32_t candidates;      /* the greedy's candidates: this many highest-degree agents
+                                 (all of them when the network has fewer); default 200 */
+    int threads;              /* 0: OpenMP's default; results do not depend on it */
+    wg_progress_fn progress;  /* (ud, sets scored, sets planned), or NULL */
+    void *progress_ud;
+    volatile sig_atomic_t *stop;   /* polled between steps: non-zero stops with WG_EINTR */
+} wg_opt_params;
+void wg_opt_params_default(wg_opt_params *p);
+
+typedef struct wg_opt wg_opt;
+
+/* Take the scenario s (owned from then on, also on failure) and the network g
+ * (lent: it must outlive the handle; NULL: built from the scenario), check
+ * everything and prepare the candidates. WG_EINPUT with a message for bad
+ * input, WG_ENOMEM. */
+wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p, wg_opt **out,
+                      wg_diag *d);
+/* Load the scenario file path ("-": standard input) with overrides, then as above. */
+wg_status wg_opt_open_file(const char *path, const char *const *sets, size_t nsets,
+                           const wg_opt_params *p, wg_opt **out, wg_diag *d);
+void wg_opt_free(wg_opt *o);   /* NULL: a harmless no-op */
+
+const wg_scenario *wg_opt_scenario(const wg_opt *o);
+const wg_graph *wg_opt_graph(const wg_opt *o);
+uint32_t wg_opt_runs(const wg_opt *o);
+/* The candidates (agent indices, best degree first). */
+const uint32_t *wg_opt_candidates(const wg_opt *o, uint32_t *n);
+/* The file id of agent a (its label, or a itself when the network has none). */
+uint64_t wg_opt_id(const wg_opt *o, uint32_t a);
+
+/* Score one set: the objective of every run (higher is better) into
+ * value[0 .. runs) when agents[0..k) (agent indices) are the chosen seeds.
+ * Costs one job of `runs` runs. */
+wg_status wg_opt_eval(wg_opt *o, const uint32_t *agents, size_t k, double *value, wg_diag *d);
+/* The same for the scenario with a baseline pick of k agents in their place
+ * (by WG_PICK_RANDOM, _DEGREE, _PAGERANK or _KCORE). */
+wg_status wg_opt_eval_pick(wg_opt *o, int by, uint32_t k, double *value, wg_diag *d);
+
+/* Choose the budget's agents with the handle's method. Greedy: CELF — every
+ * candidate's marginal gain is computed once, then only the best stale one is
+ * recomputed until the best is fresh (a gain that was measured on the
+ * current set). */
+wg_status wg_opt_choose(wg_opt *o, wg_diag *d);
+/* After wg_opt_choose: the chosen agents in order, and the number of sets
+ * scored (CELF's evaluations). */
+const uint32_t *wg_opt_chosen(const wg_opt *o, uint32_t *k);
+uint64_t wg_opt_evaluations(const wg_opt *o);
+
+/* Score the baselines (random, degree, PageRank, k-core picks) at the sizes
+ * of optimize.csv. After wg_opt_choose. */
+wg_status wg_opt_compare(wg_opt *o, wg_diag *d);
+
+/* One row of chosen.csv: the pick's rank (1-based), its agent, the metric of
+ * the first `rank` picks (mean over runs, 95 % t interval) and the pick's
+ * marginal gain in the objective (paired over runs, 95 % t interval). */
+typedef struct wg_opt_pick {
+    uint32_t rank, agent;
+    double metric, metric_lo, metric_hi;
+    double gain, gain_lo, gain_hi;
+} wg_opt_pick;
+wg_status wg_opt_pick_row(const wg_opt *o, uint32_t rank, wg_opt_pick *row);
+
+/* Write chosen.csv, optimize.csv, manifest.yaml and optimize.png into dir.
+ * After wg_opt_compare. */
+wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_params *p,
+                       wg_diag *d);
+/* Wall time of choose and compare, seconds. */
+double wg_opt_seconds(const wg_opt *o);
+/* "out/<stem>-optimize". Caller frees. */
+char *wg_opt_default_out(const char *scenario_path);
+
+#endif

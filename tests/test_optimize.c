@@ -1,0 +1,336 @@
+/*
+ * test_optimize.c — `waggle optimize`: the lazy greedy against an exhaustive
+ * search (karate, every set of up to 3 agents), the theory of a star (the
+ * first pick is the hub, better than a leaf beyond its interval), common
+ * random numbers (a set scored twice gives the same runs; the choice does
+ * not depend on the thread count), a minimised objective, and bad input
+ * (exit 2, nothing written).
+ *
+ * Every check is deterministic: fixed seeds, keyed draws. Where a check is
+ * statistical its tolerance is the 95 % paired interval over the runs.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "waggle/compare.h"
+#include "waggle/optimize.h"
+#include "wg_test.h"
+
+/* An independent cascade on Zachary's karate club; the scenario's own
+ * positive seed event (2 at random) is what the choice replaces. */
+static const char karate[] =
+    "name: karate seeds\n"
+    "steps: 20\n"
+    "runs: 60\n"
+    "seed: 7\n"
+    "network: {generate: famous, name: karate}\n"
+    "model: {contact: once, share: {positive: 0.15, negative: 0.15}}\n"
+    "events:\n"
+    "  - {step: 0, seed: {valence: positive, count: 2, by: random}}\n";
+
+static wg_opt *open_text(const char *text, uint32_t budget, uint32_t candidates, int objective,
+                         int threads)
+{
+    wg_diag d;
+    wg_scenario *s = NULL;
+    wg_opt *o = NULL;
+    wg_diag_init(&d);
+    assert_int_equal(wg_scenario_parse(text, strlen(text), "t.yaml", NULL, NULL, 0, &s, &d),
+                     WG_OK);
+    wg_opt_params p;
+    wg_opt_params_default(&p);
+    p.budget = budget;
+    p.candidates = candidates;
+    p.objective = objective;
+    p.threads = threads;
+    wg_status st = wg_opt_open(s, NULL, &p, &o, &d);
+    if (st != WG_OK) wg_diag_print(&d, stderr);
+    assert_int_equal(st, WG_OK);
+    wg_diag_free(&d);
+    return o;
+}
+
+static double mean_of(const double *x, uint32_t n)
+{
+    double s = 0;
+    for (uint32_t i = 0; i < n; i++) s += x[i];
+    return s / n;
+}
+
+/* 95 % paired interval of a - b over n runs. */
+static void paired_ci(const double *a, const double *b, uint32_t n, double *m, double *lo,
+                      double *hi)
+{
+    double *x = malloc(n * sizeof *x);
+    for (uint32_t i = 0; i < n; i++) x[i] = a[i] - b[i];
+    wg_cmp_t_interval(x, n, m, lo, hi);
+    free(x);
+}
+
+/* Greedy against every set of k agents of the 34, for k = 1, 2, 3. For k = 1
+ * the greedy is exact (it scores every candidate); for k = 2, 3 the best set
+ * found by enumeration may beat it, but by no more than the paired interval:
+ * the difference best - greedy has an interval that reaches 0. (The best set
+ * is the maximum of thousands of noisy means, so its own mean is biased up:
+ * this check errs towards failing, not towards passing.) */
+static void test_karate_exhaustive(void **state)
+{
+    (void)state;
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_opt *o = open_text(karate, 3, 34, WG_OBJ_REACH_POS, 1);
+    uint32_t nc, k;
+    wg_opt_candidates(o, &nc);
+    assert_int_equal(nc, 34);
+    assert_int_equal(wg_opt_choose(o, &d), WG_OK);
+    const uint32_t *chosen = wg_opt_chosen(o, &k);
+    assert_int_equal(k, 3);
+    const uint32_t R = wg_opt_runs(o), n = 34;
+    double *g = malloc(R * sizeof *g), *v = malloc(R * sizeof *v), *best = malloc(R * sizeof *best);
+    for (uint32_t size = 1; size <= 3; size++) {
+        assert_int_equal(wg_opt_eval(o, chosen, size, g, &d), WG_OK);
+        double best_mean = -1;
+        uint32_t set[3], best_set[3] = {0, 0, 0}, sets = 0;
+        for (uint32_t i = 0; i < size; i++) set[i] = i;
+        for (;;) {
+            assert_int_equal(wg_opt_eval(o, set, size, v, &d), WG_OK);
+            sets++;
+            double m = mean_of(v, R);
+            if (m > best_mean) {
+                best_mean = m;
+                memcpy(best, v, R * sizeof *v);
+                memcpy(best_set, set, sizeof set);
+            }
+            /* the next combination in lexicographic order */
+            int i = (int)size - 1;
+            while (i >= 0 && set[i] == n - size + (uint32_t)i) i--;
+            if (i < 0) break;
+            set[i]++;
+            for (uint32_t j = (uint32_t)i + 1; j < size; j++) set[j] = set[j - 1] + 1;
+        }
+        assert_int_equal(sets, size == 1 ? 34 : size == 2 ? 561 : 5984);
+        double m, lo, hi;
+        paired_ci(best, g, R, &m, &lo, &hi);
+        print_message("k=%u greedy %.3f, exhaustive best %.3f (%u %u %u), best - greedy %.3f "
+                      "[%.3f, %.3f]\n", size, mean_of(g, R), best_mean, best_set[0],
+                      size > 1 ? best_set[1] : 0, size > 2 ? best_set[2] : 0, m, lo, hi);
+        assert_true(m >= 0);   /* nothing beats the best */
+        if (size == 1) assert_true(m == 0);
+        else assert_true(lo <= 0);
+    }
+    free(g);
+    free(v);
+    free(best);
+    wg_opt_free(o);
+    wg_diag_free(&d);
+}
+
+/* The same set scored twice, in between others, gives the same runs (the
+ * scores are pure functions of the set): what CELF's reuse relies on. */
+static void test_common_random_numbers(void **state)
+{
+    (void)state;
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_opt *o = open_text(karate, 2, 10, WG_OBJ_REACH_POS, 0);
+    const uint32_t R = wg_opt_runs(o);
+    double *a = malloc(R * sizeof *a), *b = malloc(R * sizeof *b);
+    const uint32_t s1[2] = {33, 0}, s2[2] = {5, 6}, s3[2] = {0, 33};
+    assert_int_equal(wg_opt_eval(o, s1, 2, a, &d), WG_OK);
+    assert_int_equal(wg_opt_eval(o, s2, 2, b, &d), WG_OK);
+    assert_int_equal(wg_opt_eval(o, s3, 2, b, &d), WG_OK);   /* the same set, other order */
+    assert_memory_equal(a, b, R * sizeof *a);
+    free(a);
+    free(b);
+    wg_opt_free(o);
+    wg_diag_free(&d);
+}
+
+/* A star of 40: one hub, 39 leaves. Seeding the hub reaches 1 + 39 p in
+ * expectation (p = 0.4: 16.6), a leaf 1 + p (1 + 38 p) (7.5): the first pick
+ * must be the hub, and the hub must beat a leaf beyond the paired interval,
+ * so the pick is not the tie-break's (the hub is also the first candidate). */
+static void test_star_hub(void **state)
+{
+    (void)state;
+    static const char star[] =
+        "name: star\nsteps: 10\nruns: 200\nseed: 3\n"
+        "network: {generate: star, nodes: 40}\n"
+        "model: {contact: once, share: {positive: 0.4, negative: 0.4}}\n"
+        "events:\n  - {step: 0, seed: {valence: positive, count: 1, by: random}}\n";
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_opt *o = open_text(star, 2, 40, WG_OBJ_REACH_POS, 0);
+    const wg_graph *g = wg_opt_graph(o);
+    uint32_t hub = 0;
+    for (uint32_t a = 0; a < g->n; a++)
+        if (wg_graph_out_degree(g, a) > wg_graph_out_degree(g, hub)) hub = a;
+    assert_int_equal(wg_graph_out_degree(g, hub), 39);
+    assert_int_equal(wg_opt_choose(o, &d), WG_OK);
+    uint32_t k;
+    const uint32_t *chosen = wg_opt_chosen(o, &k);
+    assert_int_equal(chosen[0], hub);
+    const uint32_t R = wg_opt_runs(o);
+    double *h = malloc(R * sizeof *h), *l = malloc(R * sizeof *l), m, lo, hi;
+    uint32_t leaf = hub == 0 ? 1 : 0;
+    assert_int_equal(wg_opt_eval(o, &hub, 1, h, &d), WG_OK);
+    assert_int_equal(wg_opt_eval(o, &leaf, 1, l, &d), WG_OK);
+    paired_ci(h, l, R, &m, &lo, &hi);
+    print_message("star: hub %.2f, leaf %.2f, hub - leaf %.2f [%.2f, %.2f]\n", mean_of(h, R),
+                  mean_of(l, R), m, lo, hi);
+    assert_true(lo > 0);
+    /* theory, within 4 standard errors of 200 runs */
+    assert_true(fabs(mean_of(h, R) - 16.6) < 4 * sqrt(39 * 0.4 * 0.6 / R));
+    wg_opt_pick row;
+    assert_int_equal(wg_opt_pick_row(o, 1, &row), WG_OK);
+    assert_true(row.gain_lo > 0);
+    free(h);
+    free(l);
+    wg_opt_free(o);
+    wg_diag_free(&d);
+}
+
+/* -reach_negative: advocates placed beside one critic lower the negative
+ * reach, and every pick's gain is a reduction of it. */
+static void test_minimise_negative(void **state)
+{
+    (void)state;
+    static const char crit[] =
+        "name: one critic\nsteps: 30\nruns: 150\nseed: 11\n"
+        "network: {generate: barabasi-albert, nodes: 400, edges_per_node: 2}\n"
+        "model: {share: {positive: 0.2, negative: 0.2}, quit: 0.3}\n"
+        "events:\n  - {step: 0, seed: {valence: negative, count: 1, by: degree}}\n";
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_opt *o = open_text(crit, 4, 30, WG_OBJ_REACH_NEG, 0);
+    assert_int_equal(wg_opt_choose(o, &d), WG_OK);
+    const uint32_t R = wg_opt_runs(o);
+    double *none = malloc(R * sizeof *none);
+    assert_int_equal(wg_opt_eval(o, NULL, 0, none, &d), WG_OK);
+    wg_opt_pick row;
+    assert_int_equal(wg_opt_pick_row(o, 4, &row), WG_OK);
+    print_message("critics' reach without advocates %.1f, with 4 chosen %.1f [%.1f, %.1f]\n",
+                  -mean_of(none, R), row.metric, row.metric_lo, row.metric_hi);
+    assert_true(row.metric_hi < -mean_of(none, R));
+    for (uint32_t r = 1; r <= 4; r++) {
+        assert_int_equal(wg_opt_pick_row(o, r, &row), WG_OK);
+        assert_true(row.gain > 0);
+    }
+    wg_opt_free(o);
+    wg_diag_free(&d);
+}
+
+/* The command: files, the same bytes on 1 and 2 threads, bad input. */
+static char dir[96];
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!wg_test_waggle_path()) return -1;
+    if (wg_test_mkdtemp(dir, "optimize")) return -1;
+    return wg_test_write(dir, "k.yaml", karate);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return wg_test_rmdir(dir);
+}
+
+static char *slurp2(const char *a, const char *b)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", a, b);
+    return wg_test_slurp(path, NULL);
+}
+
+static void test_command(void **state)
+{
+    (void)state;
+    wg_test_how how = {dir, NULL, 0, NULL};
+    char *out = NULL, *err = NULL;
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "optimize k.yaml --choose seeds --budget 3 "
+                                    "--candidates degree:12 -t 1 -o o1"), 0);
+    free(out);
+    free(err);
+    assert_int_equal(wg_test_waggle(&how, NULL, NULL, "optimize k.yaml --choose=seeds --budget=3 "
+                                    "--candidates=degree:12 -t 2 -o o2 -q"), 0);
+    const char *files[] = {"chosen.csv", "optimize.csv"};
+    for (size_t i = 0; i < 2; i++) {
+        char p1[160], p2[160];
+        snprintf(p1, sizeof p1, "%s/o1", dir);
+        snprintf(p2, sizeof p2, "%s/o2", dir);
+        char *a = slurp2(p1, files[i]), *b = slurp2(p2, files[i]);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, b);
+        if (i == 0) {
+            assert_non_null(strstr(a, "rank,id,degree,objective,value,value_lo,value_hi,gain,"
+                                      "gain_lo,gain_hi\n1,"));
+            /* three picks */
+            size_t lines = 0;
+            for (const char *c = a; *c; c++) lines += *c == '\n';
+            assert_int_equal(lines, 4);
+        } else {
+            assert_non_null(strstr(a, "\n3,greedy,reach_positive,"));
+            assert_non_null(strstr(a, "\n3,kcore,reach_positive,"));
+        }
+        free(a);
+        free(b);
+    }
+    assert_true(wg_test_exists(dir, "o1/manifest.yaml"));
+    assert_true(wg_test_exists(dir, "o1/optimize.png"));
+}
+
+static void expect_refusal(const char *args, const char *needle)
+{
+    wg_test_how how = {dir, NULL, 0, NULL};
+    char *err = NULL;
+    int rc = wg_test_waggle(&how, NULL, &err, "optimize %s -o bad", args);
+    if (rc != 2 || !strstr(err, needle)) fprintf(stderr, "%s: %d %s", args, rc, err);
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(err, needle));
+    assert_false(wg_test_exists(dir, "bad"));
+    free(err);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    assert_int_equal(wg_test_write(dir, "none.yaml",
+                                   "name: no seeds\nsteps: 5\nnetwork: {generate: ring, nodes: "
+                                   "20}\nevents:\n  - {step: 1, media: {valence: positive, "
+                                   "amplitude: 0.1, decay: 0.5}}\n"),
+                     0);
+    expect_refusal("k.yaml --choose seeds --budget 6 --candidates degree:5",
+                   "--budget 6: larger than the 5 candidates");
+    expect_refusal("k.yaml --choose seeds --budget 40", "larger than the 34 candidates");
+    expect_refusal("k.yaml --choose seeds --budget 2 --objective reach", "--objective reach: "
+                   "unknown objective");
+    expect_refusal("none.yaml --choose seeds --budget 2", "no seeds to choose");
+    expect_refusal("k.yaml --choose seeds --budget 0", "--budget 0: expected a count");
+    expect_refusal("k.yaml --choose seeds", "missing --budget");
+    expect_refusal("k.yaml --budget 2", "missing --choose");
+    expect_refusal("k.yaml --choose critics --budget 2", "--choose critics: expected seeds");
+    expect_refusal("k.yaml --choose seeds --budget 2 --candidates pagerank:5",
+                   "--candidates pagerank:5: expected degree:N");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_karate_exhaustive),
+        cmocka_unit_test(test_common_random_numbers),
+        cmocka_unit_test(test_star_hub),
+        cmocka_unit_test(test_minimise_negative),
+        cmocka_unit_test(test_command),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
