@@ -1,5 +1,5 @@
 # waggle — build, test, demo, benchmarks.
-#   make            build build/waggle and build/libwaggle.a
+#   make            build build/waggle, build/libwaggle.a and build/libwaggle.so
 #   make demo       install missing packages, build, run scenarios/demo.yaml into out/demo/
 #   make check      install missing packages, build with -Werror, run every test
 #   make bench      benchmarks (figures and ratios, never pass/fail on time)
@@ -8,7 +8,8 @@
 #   make golden     rewrite tests/data/golden/ from build/waggle (a deliberate change of the draws)
 #   make check-mpi  build with MPI=1 too and run tests/mpi/run.sh (sweeps on 1, 2, 4 ranks)
 #   make fuzz       libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS each (clang)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (bin/waggle, lib/libwaggle.{a,so*},
+#                   include/waggle/*.h, lib/pkgconfig/waggle.pc); make uninstall
 #   make MPI=1 ...  build the sweep engine on Open MPI
 #   V=1             show the commands
 
@@ -17,6 +18,8 @@ DESTDIR ?=
 BUILD ?= build
 MPI ?= 0
 WERROR ?= 0
+# ASSERTS=1 turns on WG_ASSERT, the invariant checks (make asan and make fuzz do)
+ASSERTS ?= 0
 
 PKGS := gsl igraph yaml-0.1 cairo libpng zlib
 CC ?= cc
@@ -39,7 +42,13 @@ $(shell mkdir -p $(BUILD) && echo '#define WG_GIT_REV "$(GIT_REV)"' > $(BUILD)/g
   (cmp -s $(BUILD)/gitrev.h.new $(BUILD)/gitrev.h || mv $(BUILD)/gitrev.h.new $(BUILD)/gitrev.h); \
   rm -f $(BUILD)/gitrev.h.new)
 CPPFLAGS += -Iinclude -I$(BUILD) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DWG_MPI=$(MPI)
-CFLAGS += -std=c11 $(OPT) -fopenmp $(WARN) $(PKG_CFLAGS) -MMD -MP
+ifeq ($(ASSERTS),1)
+  CPPFLAGS += -DWG_ASSERTS
+endif
+# -fPIC: the same objects go into libwaggle.a and libwaggle.so;
+# -fno-semantic-interposition keeps calls inside the library direct (and
+# inlinable), as they are without -fPIC
+CFLAGS += -std=c11 $(OPT) -fopenmp -fPIC -fno-semantic-interposition $(WARN) $(PKG_CFLAGS) -MMD -MP
 LDLIBS += $(PKG_LIBS) -lm
 LDFLAGS += -fopenmp
 
@@ -55,6 +64,13 @@ CMD_SRC := $(wildcard cmd/*.c)
 CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libwaggle.a
 BIN := $(BUILD)/waggle
+# the shared library: libwaggle.so.VERSION, its soname libwaggle.so.MAJOR and
+# the link name libwaggle.so (symlinks), VERSION from WG_VERSION in common.h
+VERSION := $(shell sed -n 's/^\#define WG_VERSION "\(.*\)"/\1/p' include/waggle/common.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libwaggle.so.$(SOMAJOR)
+SO_FILE := $(BUILD)/libwaggle.so.$(VERSION)
+SO := $(BUILD)/libwaggle.so
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tools/bench_*.c)
@@ -62,27 +78,34 @@ BENCH_BIN := $(BENCH_SRC:tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all deps demo check check-mpi test golden bench bench-peers asan fuzz clean install uninstall
 
-all: $(BIN)
+all: $(BIN) $(SO)
 
 deps:
 	$(Q)MPI=$(MPI) tools/install-deps
 
-$(BUILD)/sim/%.o: sim/%.c
+# Objects are remade when OBJ_KIND changes (as when they became position-
+# independent), not only when a source is newer; make never compares flags.
+OBJ_KIND := pic
+$(shell echo '$(OBJ_KIND)' > $(BUILD)/obj.kind.new && \
+  (cmp -s $(BUILD)/obj.kind.new $(BUILD)/obj.kind || mv $(BUILD)/obj.kind.new $(BUILD)/obj.kind); \
+  rm -f $(BUILD)/obj.kind.new)
+
+$(BUILD)/sim/%.o: sim/%.c $(BUILD)/obj.kind
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/cmd/%.o: cmd/%.c
+$(BUILD)/cmd/%.o: cmd/%.c $(BUILD)/obj.kind
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/obj.kind
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags cmocka) -c $< -o $@
 
-$(BUILD)/tools/%.o: tools/%.c
+$(BUILD)/tools/%.o: tools/%.c $(BUILD)/obj.kind
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
@@ -98,6 +121,18 @@ endif
 $(LIB): $(LIB_OBJ) $(BUILD)/lib.objs
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+# The shared library records what it needs (igraph, GSL, ... and OpenMP), so a
+# program links it with -lwaggle alone.
+$(SO_FILE): $(LIB_OBJ) $(BUILD)/lib.objs
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $(LIB_OBJ) $(LDLIBS)
+
+$(BUILD)/$(SONAME): $(SO_FILE)
+	$(Q)ln -sf $(notdir $<) $@
+
+$(SO): $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $@
 
 $(BIN): $(CMD_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -121,10 +156,10 @@ demo: deps
 	@echo "demo written to out/demo/"
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory WERROR=1 $(BIN) $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory WERROR=1 $(BIN) $(SO) $(TEST_BIN)
 	$(Q)BUILD=$(BUILD) tools/run-tests $(TEST_BIN)
 
-test: $(BIN) $(TEST_BIN)
+test: $(BIN) $(SO) $(TEST_BIN)
 	$(Q)BUILD=$(BUILD) tools/run-tests $(TEST_BIN)
 
 # the checksums test_golden compares with, rewritten from this build's outputs;
@@ -153,9 +188,9 @@ bench-peers:
 	$(Q)BUILD=build-bench tools/bench-peers
 
 asan: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build-asan WERROR=1 \
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan WERROR=1 ASSERTS=1 \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fopenmp -fsanitize=address,undefined" build-asan/waggle \
+	  LDFLAGS="-fopenmp -fsanitize=address,undefined" build-asan/waggle build-asan/libwaggle.so \
 	  $(TEST_SRC:tests/%.c=build-asan/tests/%)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan.supp BUILD=build-asan WG_ASAN=1 tools/run-tests $(TEST_SRC:tests/%.c=build-asan/tests/%)
 
@@ -172,19 +207,44 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
 
 fuzz:
 	$(Q)WG_DEPS_EXTRA="clang libclang-rt-14-dev libomp-14-dev" tools/install-deps
-	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz WERROR=1 \
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz WERROR=1 ASSERTS=1 \
 	  OPT="-O1 -g $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" LDFLAGS="-fopenmp $(FUZZ_FLAGS)" \
 	  $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
 	$(Q)tools/fuzz build-fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=%)
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/waggle
+# waggle.pc is written by install itself, for the PREFIX it installs into
+# (DESTDIR stays out of it); the private parts are what a static link needs.
+define PC_TEXT
+prefix=$(PREFIX)
+exec_prefix=$${prefix}
+libdir=$${exec_prefix}/lib
+includedir=$${prefix}/include
+
+Name: waggle
+Description: word of mouth on customer networks, simulated agent by agent (C11, OpenMP)
+Version: $(VERSION)
+Requires.private: $(PKGS)
+Cflags: -I$${includedir}
+Libs: -L$${libdir} -lwaggle
+Libs.private: -fopenmp -lm
+endef
+export PC_TEXT
+
+INSTALL_LIB := $(DESTDIR)$(PREFIX)/lib
+install: $(BIN) $(LIB) $(SO)
+	install -d $(DESTDIR)$(PREFIX)/bin $(INSTALL_LIB)/pkgconfig $(DESTDIR)$(PREFIX)/include/waggle
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/waggle
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libwaggle.a
+	install -m 644 $(LIB) $(INSTALL_LIB)/libwaggle.a
+	install -m 755 $(SO_FILE) $(INSTALL_LIB)/$(notdir $(SO_FILE))
+	ln -sf $(notdir $(SO_FILE)) $(INSTALL_LIB)/$(SONAME)
+	ln -sf $(SONAME) $(INSTALL_LIB)/libwaggle.so
 	install -m 644 include/waggle/*.h $(DESTDIR)$(PREFIX)/include/waggle/
+	printf '%s\n' "$$PC_TEXT" > $(INSTALL_LIB)/pkgconfig/waggle.pc
+	chmod 644 $(INSTALL_LIB)/pkgconfig/waggle.pc
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/waggle $(DESTDIR)$(PREFIX)/lib/libwaggle.a
+	rm -f $(DESTDIR)$(PREFIX)/bin/waggle $(INSTALL_LIB)/libwaggle.a $(INSTALL_LIB)/libwaggle.so \
+	  $(INSTALL_LIB)/$(SONAME) $(INSTALL_LIB)/$(notdir $(SO_FILE)) $(INSTALL_LIB)/pkgconfig/waggle.pc
 	rm -rf $(DESTDIR)$(PREFIX)/include/waggle
 
 clean:

@@ -89,7 +89,7 @@ void wg_progress_end(wg_progress *p)
 
 /* ---- options ------------------------------------------------------------------- */
 
-static wg_status add_set(wg_cmd_opts *o, const char *kv, wg_diag *d)
+wg_status wg_cmd_add_set(wg_cmd_opts *o, const char *kv, wg_diag *d)
 {
     const char **s = wg_realloc(o->sets, o->nsets + 1, sizeof *s);
     char *c = s ? wg_strdup(kv) : NULL;
@@ -160,7 +160,7 @@ static wg_status take_common(wg_cmd_opts *o, int id, const char *label, const ch
             return WG_EINPUT;
         }
         snprintf(buf, sizeof buf, "%s=%s", id == ID_RUNS ? "runs" : "seed", arg);
-        return add_set(o, buf, d);
+        return wg_cmd_add_set(o, buf, d);
     case ID_THREADS: {
         char *end;
         errno = 0;
@@ -178,7 +178,7 @@ static wg_status take_common(wg_cmd_opts *o, int id, const char *label, const ch
             wg_diag_error(d, WG_EINPUT, "--set %s: expected KEY=VALUE", arg);
             return WG_EINPUT;
         }
-        return add_set(o, arg, d);
+        return wg_cmd_add_set(o, arg, d);
     case ID_QUIET:
         o->quiet = 1;
         return WG_OK;

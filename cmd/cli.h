@@ -62,6 +62,9 @@ wg_status wg_cmd_parse(int argc, char **argv, unsigned common, const wg_cmd_opti
                        wg_cmd_option_fn fn, void *ud, int min_args, int max_args,
                        const char *what_args, wg_cmd_opts *o, wg_diag *d);
 void wg_cmd_opts_free(wg_cmd_opts *o);
+/* Append an override "KEY=VALUE" to o->sets, after those parsed (an option
+ * that stands for a --set, such as run's --trace). */
+wg_status wg_cmd_add_set(wg_cmd_opts *o, const char *kv, wg_diag *d);
 
 /* Set by SIGINT/SIGTERM once wg_cmd_signals() was called. */
 extern volatile sig_atomic_t wg_cmd_stop;

@@ -10,7 +10,7 @@
 
 const char wg_run_usage[] =
     "usage: waggle run SCENARIO [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] [--set KEY=VALUE]... "
-    "[--quiet] [--progress]\n"
+    "[--trace LIST] [--quiet] [--progress]\n"
     "\n"
     "Run every run of a scenario and write, into DIR (default out/<scenario name>):\n"
     "  series.csv    one row per run and step: run,step,unaware,advocates,critics,\n"
@@ -20,6 +20,9 @@ const char wg_run_usage[] =
     "                peak_step,steps,blowup\n"
     "  manifest.yaml version, revision, command, scenario as resolved, network, wall time\n"
     "  observed.csv  the scenario's observed points, when it has `observed:`\n"
+    "  trace-R.csv   for each traced run R (trace: or --trace): one row per agent,\n"
+    "                agent,id,state,valence,step_reached,source,parent,generation,\n"
+    "                talked_steps,exposures (trace-R.csv.gz above 100000 agents)\n"
     "  curves.png, states.png, finals.png   charts (see waggle render --help)\n"
     "\n"
     "options:\n"
@@ -29,6 +32,8 @@ const char wg_run_usage[] =
     "  -t, --threads N      threads (default: all cores); results do not depend on it\n"
     "  --set KEY=VALUE      override a scenario key, e.g. --set share.negative=0.1,\n"
     "                       --set network.nodes=5000, --set events.0.step=3\n"
+    "  --trace LIST         trace these runs (same as --set trace.runs=LIST): run indices\n"
+    "                       or median, p05, p95, max of the final reach, e.g. median,p95,0\n"
     "  -q, --quiet          no progress bar and no closing lines\n"
     "  --progress           on a non-terminal (a batch job's log), a progress line every\n"
     "                       10 s; on a terminal the bar is drawn anyway\n"
@@ -38,6 +43,15 @@ const char wg_run_usage[] =
     "exit status: 0 done, 1 runtime failure (memory, disk, interrupted), 2 bad input\n";
 
 
+enum { OPT_TRACE = 1 };
+static const wg_cmd_option run_options[] = {{"trace", 0, 1, OPT_TRACE}, {NULL, 0, 0, 0}};
+
+static void run_option(void *ud, int id, const char *v, wg_diag *d)
+{
+    (void)d;
+    if (id == OPT_TRACE) *(const char **)ud = v;
+}
+
 int wg_cmd_run(int argc, char **argv)
 {
     wg_diag d;
@@ -45,9 +59,22 @@ int wg_cmd_run(int argc, char **argv)
     wg_job *j = NULL;
     char *out = NULL;
     wg_diag_init(&d);
-    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_RUNLIKE, NULL, NULL, NULL, 1, 1,
+    const char *trace = NULL;
+    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_RUNLIKE, run_options, run_option, &trace, 1, 1,
                                 "scenario file", &o, &d);
     if (st != WG_OK) goto done;
+    if (trace) {
+        char *kv = wg_malloc(strlen(trace) + sizeof "trace.runs=", 1);
+        if (!kv) {
+            wg_diag_error(&d, st = WG_ENOMEM, "out of memory: --trace");
+            goto done;
+        }
+        strcpy(kv, "trace.runs=");
+        strcat(kv, trace);
+        st = wg_cmd_add_set(&o, kv, &d);
+        free(kv);
+        if (st != WG_OK) goto done;
+    }
     if ((st = wg_job_open(o.scenario, o.sets, o.nsets, &j, &d)) != WG_OK) goto done;
     if ((st = wg_job_build(j, &d)) != WG_OK) goto done;
     wg_cmd_signals();

@@ -26,7 +26,72 @@ struct wg_job {
     int have_results;
     double seconds;              /* wall time of the last run */
     int threads;                 /* threads of the last run */
+    size_t ntraced;              /* traced runs (trace:), each re-run alone with the recorder */
+    uint32_t *traced_run;        /* ntraced run indices */
+    uint8_t **traced_state;      /* ntraced × n final states */
+    wg_trace_rec **traced_rec;   /* ntraced × n records */
 };
+
+static void traces_free(wg_job *j)
+{
+    for (size_t i = 0; i < j->ntraced; i++) {
+        free(j->traced_state[i]);
+        free(j->traced_rec[i]);
+    }
+    free(j->traced_run);
+    free(j->traced_state);
+    free(j->traced_rec);
+    j->ntraced = 0;
+    j->traced_run = NULL;
+    j->traced_state = NULL;
+    j->traced_rec = NULL;
+}
+
+/* The runs the scenario traces, re-run one at a time with the recorder (runs
+ * are keyed, so run r gives the same counts again: checked, row by row). */
+static wg_status run_traces(wg_job *j, wg_engine *e, wg_diag *d)
+{
+    const wg_scenario *s = j->s;
+    const uint32_t n = j->g->n;
+    const size_t per_run = (size_t)s->steps * WG_NCOUNTS;
+    if (!s->ntrace) return WG_OK;
+    uint32_t *counts = wg_malloc(per_run, sizeof *counts);
+    j->traced_run = wg_calloc(s->ntrace, sizeof *j->traced_run);
+    j->traced_state = wg_calloc(s->ntrace, sizeof *j->traced_state);
+    j->traced_rec = wg_calloc(s->ntrace, sizeof *j->traced_rec);
+    if (!counts || !j->traced_run || !j->traced_state || !j->traced_rec) goto nomem;
+    size_t m;
+    wg_status st = wg_trace_runs(&j->r, s->blowup_valence, s->trace, s->ntrace, j->traced_run, &m, d);
+    if (st != WG_OK) {
+        free(counts);
+        traces_free(j);
+        return st;
+    }
+    for (size_t i = 0; i < m; i++) {
+        uint32_t run = j->traced_run[i], steps_run;
+        j->traced_state[i] = wg_malloc(n ? n : 1, 1);
+        j->traced_rec[i] = wg_malloc(n ? n : 1, sizeof **j->traced_rec);
+        j->ntraced = i + 1;
+        if (!j->traced_state[i] || !j->traced_rec[i]) goto nomem;
+        wg_engine_run_traced(e, run, counts, &steps_run, j->traced_state[i], j->traced_rec[i], d);
+        if (memcmp(counts, j->r.counts + run * per_run, per_run * sizeof *counts) != 0 ||
+            steps_run != j->r.steps_run[run]) {
+            free(counts);
+            traces_free(j);
+            wg_diag_error(d, WG_EIO, "trace: run %u traced differs from the run untraced "
+                          "(a defect of waggle: please report it)", run);
+            return WG_EIO;
+        }
+    }
+    j->ntraced = m;
+    free(counts);
+    return WG_OK;
+nomem:
+    free(counts);
+    traces_free(j);
+    wg_diag_error(d, WG_ENOMEM, "trace: out of memory: the records of %u agents", n);
+    return WG_ENOMEM;
+}
 
 /* ---- open and free ------------------------------------------------------------------- */
 
@@ -45,8 +110,8 @@ wg_status wg_job_open_scenario(wg_scenario *s, const wg_graph *g, wg_job **out, 
     return WG_OK;
 }
 
-/* Largest scenario read from standard input (a scenario file is a few kilobytes). */
-#define WG_STDIN_MAX_BYTES (16u << 20)
+/* Largest scenario read from standard input: a scenario file's cap. */
+#define WG_STDIN_MAX_BYTES WG_SCENARIO_MAX_BYTES
 
 wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, wg_scenario **out,
                       wg_diag *d)
@@ -59,7 +124,7 @@ wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, w
     case WG_OK: break;
     case WG_EINPUT:
         wg_diag_error(d, WG_EINPUT, "-: the scenario on standard input is larger than %u MiB",
-                      WG_STDIN_MAX_BYTES >> 20);
+                      (unsigned)(WG_STDIN_MAX_BYTES >> 20));
         return WG_EINPUT;
     case WG_ENOMEM:
         wg_diag_error(d, WG_ENOMEM, "-: out of memory reading standard input");
@@ -68,8 +133,13 @@ wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, w
         wg_diag_error(d, WG_EIO, "-: cannot read standard input");
         return WG_EIO;
     }
+    wg_status st = wg_input_text("-", text, &len, d);
+    if (st != WG_OK) {
+        free(text);
+        return st;
+    }
     /* relative paths of a scenario on standard input resolve against the working folder */
-    wg_status st = wg_scenario_parse(text, len, "-", ".", sets, nsets, out, d);
+    st = wg_scenario_parse(text, len, "-", ".", sets, nsets, out, d);
     free(text);
     return st;
 }
@@ -98,6 +168,7 @@ void wg_job_free(wg_job *j)
 {
     if (!j) return;
     wg_results_free(&j->r);
+    traces_free(j);
     wg_graph_free(j->own_g);
     wg_scenario_free(j->s);
     free(j);
@@ -166,6 +237,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     wg_status st = p->no_stats ? build_graph(j, d) : wg_job_build(j, d);
     if (st != WG_OK) return st;
     wg_results_free(&j->r);
+    traces_free(j);
     j->have_results = 0;
     wg_sim sim;
     wg_engine *e = NULL;
@@ -180,6 +252,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     double t0 = wg_now_seconds();
     st = wg_engine_run(e, 0, j->s->runs, j->r.counts, j->r.steps_run, p->progress,
                        p->progress_ud, p->stop, d);
+    if (st == WG_OK) st = run_traces(j, e, d);
     j->seconds = wg_now_seconds() - t0;
     wg_engine_free(e);
     if (st != WG_OK) {
@@ -215,6 +288,17 @@ wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d)
     }
     wg_final_of(&j->r, run, f);
     return WG_OK;
+}
+
+size_t wg_job_trace(const wg_job *j, size_t i, uint32_t *run, const uint8_t **state,
+                    const wg_trace_rec **rec)
+{
+    if (i < j->ntraced) {
+        if (run) *run = j->traced_run[i];
+        if (state) *state = j->traced_state[i];
+        if (rec) *rec = j->traced_rec[i];
+    }
+    return j->ntraced;
 }
 
 /* ---- write ----------------------------------------------------------------------------- */
@@ -342,6 +426,10 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_finals(dir, r, &rule, d)) != WG_OK) goto done;
     if ((st = write_observed(dir, s, &obs, d)) != WG_OK) goto done;
+    for (size_t i = 0; i < j->ntraced; i++)
+        if ((st = wg_write_trace(dir, j->traced_run[i], j->g, j->traced_state[i],
+                                 j->traced_rec[i], d)) != WG_OK)
+            goto done;
     {
         /* the blow-up share of these runs and its Wilson interval */
         size_t more = p->manifest_extra ? strlen(p->manifest_extra) : 0;

@@ -133,6 +133,63 @@ static wg_graph_stats stats_of(const wg_graph *g, int *sampled)
     return st;
 }
 
+/* wg_graph_valid accepts what the builder makes and refuses each broken
+ * invariant, one at a time (each mutation undone before the next). */
+static void test_valid(void **state)
+{
+    (void)state;
+    /* undirected, weighted: 0-1 (2), 0-2 (3), 1-2 (4), 2-3 (5) */
+    const uint32_t s[] = {0, 0, 1, 2}, t[] = {1, 2, 2, 3};
+    const float w[] = {2, 3, 4, 5};
+    wg_graph *g = build(4, 4, s, t, w, 0, NULL, NULL);
+    assert_true(wg_graph_valid(g));
+    assert_false(wg_graph_valid(NULL));
+    /* rows: 0: 1 2 | 1: 0 2 | 2: 0 1 3 | 3: 2 */
+    uint32_t keep = g->out_adj[1];
+    g->out_adj[1] = 1;                     /* duplicate in row 0 */
+    assert_false(wg_graph_valid(g));
+    g->out_adj[1] = 0;                     /* self-loop */
+    assert_false(wg_graph_valid(g));
+    g->out_adj[1] = 9;                     /* beyond n */
+    assert_false(wg_graph_valid(g));
+    g->out_adj[0] = 2, g->out_adj[1] = 1;  /* unsorted row */
+    assert_false(wg_graph_valid(g));
+    g->out_adj[0] = 1, g->out_adj[1] = keep;
+    assert_true(wg_graph_valid(g));
+    g->out_adj[7] = 1;                     /* row 3 says 3-1, row 1 has no 1-3: not symmetric */
+    assert_false(wg_graph_valid(g));
+    g->out_adj[7] = 2;
+    float wk = g->out_w[0];
+    g->out_w[0] = 7;                       /* 0->1 and 1->0 with different weights */
+    assert_false(wg_graph_valid(g));
+    g->out_w[0] = 0;
+    assert_false(wg_graph_valid(g));
+    g->out_w[0] = wk;
+    g->out_off[4] = 7;                     /* offsets do not end at m */
+    assert_false(wg_graph_valid(g));
+    g->out_off[4] = 8;
+    assert_true(wg_graph_valid(g));
+    assert_int_equal(wg_graph_transpose(g, NULL), WG_OK);
+    assert_true(wg_graph_valid(g));
+    wg_graph_free(g);
+
+    /* directed: the transpose must be the transpose */
+    const uint32_t ds[] = {0, 1, 2, 0}, dt[] = {1, 2, 0, 2};
+    g = build(3, 4, ds, dt, NULL, 1, NULL, NULL);
+    assert_true(wg_graph_valid(g));
+    assert_int_equal(wg_graph_transpose(g, NULL), WG_OK);
+    assert_true(wg_graph_valid(g));
+    /* in-rows: 0: 2 | 1: 0 | 2: 0 1 */
+    g->in_adj[0] = 1;                      /* 1 -> 0 is no arc */
+    assert_false(wg_graph_valid(g));
+    g->in_adj[0] = 2;
+    g->directed = 0;                       /* marked undirected: neither symmetric nor aliased */
+    assert_false(wg_graph_valid(g));
+    g->directed = 1;
+    assert_true(wg_graph_valid(g));
+    wg_graph_free(g);
+}
+
 static void test_stats_small(void **state)
 {
     (void)state;
@@ -344,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_from_edges_bad_id),
         cmocka_unit_test(test_transpose_directed),
         cmocka_unit_test(test_stats_small),
+        cmocka_unit_test(test_valid),
         cmocka_unit_test(test_stats_karate),
         cmocka_unit_test(test_stats_sampled),
         cmocka_unit_test(test_pagerank),

@@ -77,6 +77,42 @@ int wg_engine_threads(const wg_engine *e);
 /* Threads an engine made with threads <= 0 would use (OpenMP's default). */
 int wg_engine_default_threads(void);
 
+/*
+ * Traced runs: where each agent's opinion came from (DESIGN.md, `trace:`).
+ * One record of 16 bytes per agent, filled while the run runs; the run's
+ * counts are the very same as untraced (the trace only reads the decisions
+ * and draws from its own keyed purposes).
+ */
+#define WG_TRACE_NONE UINT32_MAX          /* step_reached or parent of nobody */
+#define WG_TRACE_GEN_MAX 4095u            /* generations saturate here (12 bits) */
+typedef struct wg_trace_rec {
+    uint32_t step_reached; /* the step at whose end (seeds: at whose start) the agent entered the
+                              reach; WG_TRACE_NONE when it is not in the reach. While the agent
+                              is unaware inside a step: its negative parent candidate */
+    uint32_t parent;       /* agent index of the talker whose contact decided; WG_TRACE_NONE for
+                              seeds, media and the unreached. While unaware inside a step: the
+                              positive parent candidate */
+    uint32_t exposures;    /* contacts received from talkers (aware or not) and media hits
+                              received while unaware, over the whole run */
+    uint16_t talked_steps; /* steps at whose start it was talking (saturating at 65535) */
+    uint16_t tag;          /* bits 0-2 wg_source, bit 3 valence (WG_NEG), bits 4-15 generation */
+} wg_trace_rec;
+
+static inline wg_source wg_trace_source(const wg_trace_rec *r) { return (wg_source)(r->tag & 7); }
+static inline int wg_trace_valence(const wg_trace_rec *r) { return r->tag >> 3 & 1; }
+static inline unsigned wg_trace_generation(const wg_trace_rec *r) { return r->tag >> 4; }
+
+/*
+ * Run run `run` alone with the recorder on: counts (steps × WG_NCOUNTS) and
+ * *steps_run as wg_engine_run gives them for that run, state (n bytes) the
+ * states at the end, trace (n records) each agent's record. Rule of the
+ * records: an agent that leaves the reach (forgets, is blocked) loses its
+ * step, source, parent and generation, and keeps its exposures and talked
+ * steps; a seed of an agent already in the reach does not change its record.
+ */
+wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uint32_t *steps_run,
+                               uint8_t *state, wg_trace_rec *trace, wg_diag *d);
+
 /* The state of every agent at the end of the last step of the last run that
  * this thread-count-independent call made; for tests: run one run and read
  * the n states into `state`. */

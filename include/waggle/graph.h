@@ -11,8 +11,12 @@
  *   - out_w is NULL (every weight 1) or holds one positive weight per arc;
  *   - in_off/in_adj/in_w (the transpose) are NULL until wg_graph_transpose is
  *     called; for an undirected graph they alias the out-arrays.
- * Generators (generate.c) and importers (import.c) are the only places that
- * touch igraph; the rest of waggle sees this struct only.
+ * wg_graph_valid checks all of them. The builders (generate.c, import.c) reach
+ * igraph only through sim/network/igraph.c, the one file that includes
+ * igraph.h; the rest of waggle, and every caller, sees this struct only.
+ *
+ * Defining files: graph.c (the CSR), netstats.c (statistics and rankings),
+ * netspec.c (specs), build.c (wg_graph_build), generate.c, import.c.
  */
 #ifndef WAGGLE_GRAPH_H
 #define WAGGLE_GRAPH_H
@@ -43,6 +47,8 @@ typedef struct wg_graph {
     char ***attr_values;
 } wg_graph;
 
+/* ---- graph.c: the CSR ------------------------------------------------------ */
+
 /* Allocate an empty graph with n agents and room for m arcs (offsets zeroed,
  * weights only if weighted). Returns NULL when memory runs out. */
 wg_graph *wg_graph_alloc(uint32_t n, uint64_t m, int directed, int weighted);
@@ -60,10 +66,18 @@ wg_status wg_graph_from_edges(uint32_t n, uint64_t e, const uint32_t *src, const
 /* Build (once) the transpose arrays in_off/in_adj/in_w. O(n + m). */
 wg_status wg_graph_transpose(wg_graph *g, wg_diag *d);
 
+/* 1 when g keeps every invariant above (rows sorted, no self-loop or
+ * duplicate, offsets consistent, weights positive, both arcs of an undirected
+ * edge with one weight, the in-arrays the transpose or aliases), else 0;
+ * NULL is 0. O(n + m log(max degree)); the builders assert it in `make asan`. */
+int wg_graph_valid(const wg_graph *g);
+
 static inline uint32_t wg_graph_out_degree(const wg_graph *g, uint32_t a)
 {
     return (uint32_t)(g->out_off[a + 1] - g->out_off[a]);
 }
+
+/* ---- netstats.c: what is computed on a graph -------------------------------- */
 
 /* Statistics shown by `waggle net` and written to the manifest. */
 typedef struct wg_graph_stats {
@@ -91,8 +105,8 @@ wg_status wg_graph_stats_compute(const wg_graph *g, wg_graph_stats *st, int *sam
 wg_status wg_graph_pagerank(const wg_graph *g, double *pr, wg_diag *d);
 wg_status wg_graph_kcore(const wg_graph *g, uint32_t *core, wg_diag *d);
 
-/* ---------------------------------------------------------------------------
- * Network specifications: what a scenario's `network:` says, as plain data.
+/* ---- netspec.c: network specifications --------------------------------------
+ * What a scenario's `network:` says, as plain data.
  */
 typedef enum wg_net_kind {
     WG_NET_FILE,
@@ -149,8 +163,11 @@ typedef struct wg_netspec {
 void wg_netspec_clear(wg_netspec *s);
 /* Deep copy. */
 wg_status wg_netspec_copy(wg_netspec *dst, const wg_netspec *src);
+/* The name of a kind as a scenario writes it ("erdos-renyi", ...; "file"
+ * for WG_NET_FILE and anything unknown). Static storage. */
+const char *wg_netspec_kind_name(wg_net_kind k);
 
-/* Build the graph a spec describes. Generated graphs are a pure function of
+/* build.c: the graph a spec describes. Generated graphs are a pure function of
  * (spec, seed). Problems in a file are reported with its name and line. */
 wg_status wg_graph_build(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_diag *d);
 

@@ -98,6 +98,11 @@ int wg_job_threads(const wg_job *j);
 const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps);
 /* One run's final figures (finals.csv) into f; WG_EINPUT for a run that does not exist. */
 wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d);
+/* The traced runs of the last wg_job_run (the scenario's trace:): returns
+ * how many; for i below that, *run, *state (n final states) and *rec (n
+ * records, waggle/engine.h) of the i-th, owned by the job. */
+size_t wg_job_trace(const wg_job *j, size_t i, uint32_t *run, const uint8_t **state,
+                    const wg_trace_rec **rec);
 
 /* ---- write ----------------------------------------------------------------------------- */
 

@@ -16,6 +16,7 @@
 
 #include "waggle/common.h"
 #include "waggle/engine.h"
+#include "waggle/scenario.h"
 
 /* ---- files.c: atomic files and CSV numbers --------------------------------------------------- */
 
@@ -121,6 +122,25 @@ wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d);
 /* Write finals.csv (one row per run), the blowup column under rule. */
 wg_status wg_write_finals(const char *dir, const wg_results *r, const wg_blowup_rule *rule,
                           wg_diag *d);
+
+/* ---- trace.c: trace-R.csv of a traced run, and which runs to trace ---------------------------- */
+
+/* Above this many agents a trace is written compressed: trace-R.csv.gz. */
+#define WG_TRACE_GZ_AGENTS 100000u
+/* The printf format of a trace's file name for a network of `agents`
+ * ("trace-%u.csv" or "trace-%u.csv.gz"). */
+const char *wg_trace_file_name(uint32_t agents);
+/* Write DIR/trace-RUN.csv(.gz): one row per agent of g (agent,id,state,
+ * valence,step_reached,source,parent,generation,talked_steps,exposures),
+ * from the final states and the records of wg_engine_run_traced. */
+wg_status wg_write_trace(const char *dir, uint32_t run, const wg_graph *g, const uint8_t *state,
+                         const wg_trace_rec *rec, wg_diag *d);
+/* The runs the picks name, without repeats, in the picks' order, into runs
+ * (room for npicks): indices as given (WG_EINPUT when one is not a run of
+ * r), quantiles of the final reach of `valence` by nearest rank over runs
+ * sorted by (reach, index). */
+wg_status wg_trace_runs(const wg_results *r, int valence, const wg_trace_pick *picks,
+                        size_t npicks, uint32_t *runs, size_t *nruns, wg_diag *d);
 
 /* ---- summary.c: statistics, summary.csv ------------------------------------------------------ */
 

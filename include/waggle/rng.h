@@ -9,12 +9,15 @@
  * no state, so the result never depends on which thread asks, or in which
  * order: the foundation of byte-identical outputs at any thread count and of
  * common random numbers between what-if variants.
+ *
+ * This header needs no Random123 header: wg_rng is a plain function (rng.c).
+ * The engine and the graph builders use the same generator inline, through
+ * the private sim/base/philox.h (wg_philox), and get the same words.
  */
 #ifndef WAGGLE_RNG_H
 #define WAGGLE_RNG_H
 
 #include <stdint.h>
-#include <Random123/philox.h>
 
 /* Purposes: one per kind of decision, so no two decisions share a number. */
 enum wg_purpose {
@@ -27,6 +30,10 @@ enum wg_purpose {
     WG_R_EVENT,         /* picks and outcomes of events: index = (event << 32) | item */
     WG_R_TIE,           /* tie-breaking keys of ranked picks */
     WG_R_SKIP,          /* gaps between contacts of talker `index` (low 32 bits; draw block above) */
+    WG_R_DURATION,      /* per agent and step: the talking time D of a talker starting then */
+    /* numbered apart from the list above, so that purposes added there keep their values */
+    WG_R_SOURCE = 40,   /* per agent and step: which hit of the deciding valence reached it (media or word of mouth) */
+    WG_R_PARENT,        /* traced runs only: index (receiver << 32) | talker, the key that picks a parent */
     WG_R_USER = 64      /* first purpose free for other modules (validation, fit) */
 };
 
@@ -34,16 +41,10 @@ typedef struct wg_rand4 {
     uint32_t v[4];
 } wg_rand4;
 
-static inline wg_rand4 wg_rng(uint64_t seed, uint32_t run, uint32_t step, uint32_t purpose,
-                              uint64_t index)
-{
-    philox4x32_ctr_t c = {{(uint32_t)index, (uint32_t)((index >> 32) & 0xffffffu) | (purpose << 24),
-                           step, run}};
-    philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
-    philox4x32_ctr_t r = philox4x32(c, k);
-    wg_rand4 out = {{r.v[0], r.v[1], r.v[2], r.v[3]}};
-    return out;
-}
+/* rng.c: the four words of Philox4x32-10 at key seed and the counter above
+ * (purpose: its low 8 bits; index: its low 56 bits). A pure function; O(1),
+ * about 20 ns (an out-of-line call: hot loops inside waggle use wg_philox). */
+wg_rand4 wg_rng(uint64_t seed, uint32_t run, uint32_t step, uint32_t purpose, uint64_t index);
 
 /* Threshold for "u < p" with u a uniform 32-bit word: exact at p = 0 and p = 1. */
 static inline uint64_t wg_threshold(double p)

@@ -55,6 +55,20 @@ typedef struct wg_sweepspec {
                                    base samples and writes sensitivity.csv */
 } wg_sweepspec;
 
+/* trace.runs: which runs get a trace (DESIGN.md, `trace:`): a run index, or
+ * the run at a quantile of the final reach (negative; positive with
+ * blowup.valence: positive). */
+typedef enum wg_trace_which {
+    WG_TRACE_INDEX = 0, WG_TRACE_MEDIAN, WG_TRACE_P05, WG_TRACE_P95, WG_TRACE_MAX,
+    WG_NTRACE_WHICH
+} wg_trace_which;
+/* Names of the quantile picks ("", "median", "p05", "p95", "max"): entry 0 is a run index. */
+extern const char *const wg_trace_which_names[WG_NTRACE_WHICH + 1];
+typedef struct wg_trace_pick {
+    wg_trace_which which;
+    uint32_t run;               /* WG_TRACE_INDEX: the run */
+} wg_trace_pick;
+
 typedef struct wg_scenario {
     char *path;                 /* the file it came from ("-" for none) */
     char *name;
@@ -76,6 +90,8 @@ typedef struct wg_scenario {
     size_t nvariants;
     wg_observed observed;
     wg_sweepspec sweep;
+    wg_trace_pick *trace;       /* trace.runs, in file order (duplicates allowed), or NULL */
+    size_t ntrace;
     wg_doc *doc;                /* owned; used to derive variants and sweep points */
 } wg_scenario;
 

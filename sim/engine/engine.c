@@ -71,9 +71,30 @@
  *   5. In the same pass, agents talking at the start of the step go quiet
  *      with `quit` (always with contact `once`, and when stifled; exposure
  *      independent: decided in pass 1, see 1a, and marked like stifling),
- *      quiet agents forget with `forget`. The pass counts the changes of state
+ *      quiet agents forget with `forget`. Talking times that are not
+ *      geometric (model.duration, talktime.c): a talker's D is drawn when it
+ *      starts talking (wg_talktime_start: in pass 2 for an agent reached in
+ *      this step, in events.c for a seed) and it goes quiet at the end of
+ *      its last step w->life instead of with `quit`; its valence's quit
+ *      threshold is then WG_QUIT_LIFE, so that the test costs a geometric
+ *      talker nothing, and pass 2 is specialised on e->lives once per word. The pass counts the changes of state
  *      (counts are kept from step to step, recounted after events that change
  *      states) and writes the talker bitmap of step t + 1: row t.
+ *
+ *   6. Tracing (wg_engine_run_traced, one run alone): a recorder of 16
+ *      bytes per agent (wg_trace_rec) is called where an agent is contacted
+ *      (trace_contact: an exposure; an unaware receiver's parent candidate
+ *      of the talker's valence, the smallest key (PARENT, r << 32 | s), kept
+ *      in the record's step_reached (negative) and parent (positive) fields,
+ *      free while it is unaware), where it is reached (trace_reach: the
+ *      source, WG_R_SOURCE deciding between a media hit and contacts, the
+ *      parent and generation), where it leaves the reach (forget, block)
+ *      and where a seed enters (events.c). The recorder draws from its own
+ *      purposes and writes only records, so the counts are those of the
+ *      untraced run. Pass 1 and pass 2 are each written twice, the recorder
+ *      a compile-time constant in each, so an untraced run carries no trace
+ *      code (not a test per arc). Sources added by new models call
+ *      wg_trace_enter with their wg_source where they reach an agent.
  *
  * Every decision reads states of the start of the step: pass 1 only reads
  * `state` and writes `hits` and `touched`; pass 2 writes each agent's own
@@ -98,6 +119,15 @@
  * one, where a thread waiting for a core holds the other at every barrier.
  * Both give the same counts, bit for bit: all randomness is
  * keyed to (seed, run, step, purpose, agent or arc).
+ *
+ * Invariants (checked with WG_ASSERT, on in `make asan`; once a step, never
+ * once an agent):
+ *   1. at the end of every step (and after events recount the states) the
+ *      counts of the WG_NSTATES states sum to the number of agents, in the
+ *      worker (count) and in the row written for the step;
+ *   2. the graph the engine reads keeps the CSR invariants of graph.c, and
+ *      has its transpose when exposure is fractional (checked once, when
+ *      the engine is made).
  */
 #include <math.h>
 #include <omp.h>
@@ -129,6 +159,9 @@
 #define WG_GAP_NONE UINT32_MAX
 /* 2^-32: maps a 32-bit word w to (w + 0.5) × 2^-32 in (0, 1). */
 #define WG_TWO_M32 (1.0 / 4294967296.0)
+/* decide_quit's threshold for a valence whose talking time is not geometric:
+ * above every 32-bit word, so the talker's last step decides. */
+#define WG_QUIT_LIFE UINT64_MAX
 /* Seconds between two progress reports. */
 #define WG_PROGRESS_SECONDS 0.2
 
@@ -160,13 +193,48 @@ static inline void get_floats(uint64_t h, float *a, float *b)
     memcpy(b, &ub, 4);
 }
 
+/* Traced runs: talker s made contact with r (state rs): one exposure of r,
+ * and when r is unaware, s may become the parent candidate of its valence:
+ * the talker with the smallest key (WG_R_PARENT, r << 32 | s), ties by
+ * index. A minimum does not depend on the order of the contacts, so the
+ * parent does not depend on threads. */
+static inline uint32_t parent_key(const wg_engine *e, uint32_t run, uint32_t t, uint32_t r,
+                                  uint32_t s)
+{
+    return wg_philox(e->sim.seed, run, t, WG_R_PARENT, (uint64_t)r << 32 | s).v[0];
+}
+
+static void trace_contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
+                          uint32_t r, uint8_t rs, int positive, int shared)
+{
+    if (rs == WG_IMMUNE) return;
+    wg_trace_rec *rec = &w->trace[r];
+    if (shared) __atomic_fetch_add(&rec->exposures, 1, __ATOMIC_RELAXED);
+    else rec->exposures++;
+    if (rs != WG_UNAWARE) return;
+    uint32_t *slot = positive ? &rec->parent : &rec->step_reached;
+    const uint64_t mine = (uint64_t)parent_key(e, run, t, r, s) << 32 | s;
+    uint32_t cur = shared ? __atomic_load_n(slot, __ATOMIC_RELAXED) : *slot;
+    while (cur == WG_TRACE_NONE || mine < ((uint64_t)parent_key(e, run, t, r, cur) << 32 | cur)) {
+        if (!shared) {
+            *slot = s;
+            break;
+        }
+        if (__atomic_compare_exchange_n(slot, &cur, s, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            break;
+    }
+}
+
 /* A contact along arc `arc` of talker s (rule 1): a hit of s's valence on an
  * unaware receiver, or stifling with an aware one. The first hit of an agent
- * in a step marks it in `touched`, so the resolution pass finds it. */
+ * in a step marks it in `touched`, so the resolution pass finds it.
+ * `traced` is a constant at every call: untraced runs carry no trace code. */
 static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
-                           uint64_t arc, uint32_t r, uint64_t inc, uint64_t thr_stifle, int shared)
+                           uint64_t arc, uint32_t r, uint64_t inc, uint64_t thr_stifle, int shared,
+                           const int traced)
 {
     const uint8_t rs = w->state[r];
+    if (traced) trace_contact(e, w, run, t, s, r, rs, inc == HIT_POS, shared);
     /* policies by reach: contacts made (one thread handles a talker's contacts) */
     if (w->made && rs != WG_IMMUNE) w->made[s]++;
     if (rs == WG_UNAWARE) {
@@ -179,7 +247,7 @@ static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_
             w->hits[r] += inc;
         }
     } else if (rs != WG_IMMUNE && thr_stifle) {
-        wg_rand4 q = wg_rng(e->sim.seed, run, t, WG_R_STIFLE, arc >> 2);
+        wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, arc >> 2);
         if ((uint64_t)q.v[arc & 3] < thr_stifle) {
             /* a talker is never hit, so its touched bit is free to say "stifled" */
             const uint64_t bit = UINT64_C(1) << (s & 63);
@@ -191,8 +259,9 @@ static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_
 
 /* Pass 1, exposure independent, for talker s, one keyed draw per tried arc
  * (contact one, weights, or susceptibility that differs by segment). */
-static uint64_t transmit_arcs(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
-                              uint32_t s, int shared)
+static inline __attribute__((always_inline)) uint64_t
+transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s, int shared,
+                 const int traced)
 {
     const wg_graph *g = e->sim.g;
     const uint64_t seed = e->sim.seed;
@@ -200,7 +269,7 @@ static uint64_t transmit_arcs(const wg_engine *e, wg_work *w, uint32_t run, uint
     uint64_t beg = g->out_off[s], end = g->out_off[s + 1];
     if (beg == end) return 0;
     if (e->sim.model.contact == WG_CONTACT_ONE) {
-        wg_rand4 r = wg_rng(seed, run, t, WG_R_PICK_ONE, s);
+        wg_rand4 r = wg_philox(seed, run, t, WG_R_PICK_ONE, s);
         beg += wg_below(r.v[0], (uint32_t)(end - beg));
         end = beg + 1;
     }
@@ -213,14 +282,30 @@ static uint64_t transmit_arcs(const wg_engine *e, wg_work *w, uint32_t run, uint
     for (uint64_t a = beg; a < end; a++) {
         if ((a >> 2) != block_of) {
             block_of = a >> 2;
-            block = wg_rng(seed, run, t, WG_R_EDGE, block_of);
+            block = wg_philox(seed, run, t, WG_R_EDGE, block_of);
         }
         double p = send * params_of(e, w, g->out_adj[a])->v[WG_P_SUSCEPTIBILITY];
         if (g->out_w) p *= g->out_w[a];
         if ((uint64_t)block.v[a & 3] < wg_threshold(p))
-            contact(e, w, run, t, s, a, g->out_adj[a], inc, thr_stifle, shared);
+            contact(e, w, run, t, s, a, g->out_adj[a], inc, thr_stifle, shared, traced);
     }
     return end - beg;
+}
+
+/* transmit_arcs_of without and with the recorder: two functions, so that the
+ * untraced one is the code of an engine without a trace. */
+static __attribute__((noinline)) uint64_t transmit_arcs(const wg_engine *e, wg_work *w,
+                                                        uint32_t run, uint32_t t, uint32_t s,
+                                                        int shared)
+{
+    return transmit_arcs_of(e, w, run, t, s, shared, 0);
+}
+
+static __attribute__((noinline)) uint64_t transmit_arcs_traced(const wg_engine *e, wg_work *w,
+                                                               uint32_t run, uint32_t t,
+                                                               uint32_t s, int shared)
+{
+    return transmit_arcs_of(e, w, run, t, s, shared, 1);
 }
 
 /* Contacts found by transmit_skip, waiting for their receivers to be read:
@@ -232,8 +317,9 @@ typedef struct wg_contacts {
     uint32_t r[WG_PIPE];
 } wg_contacts;
 
-static void contacts_flush(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
-                           wg_contacts *c, int shared)
+static inline __attribute__((always_inline)) void
+contacts_flush_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, wg_contacts *c,
+                  int shared, const int traced)
 {
     const uint32_t *adj = e->sim.g->out_adj;
     for (uint32_t j = 0; j < c->n; j++) {
@@ -245,9 +331,23 @@ static void contacts_flush(const wg_engine *e, wg_work *w, uint32_t run, uint32_
         uint32_t s = c->s[j];
         const wg_params *ps = params_of(e, w, s);
         const uint64_t inc = w->state[s] == WG_ADVOCATE ? HIT_POS : HIT_NEG;
-        contact(e, w, run, t, s, c->arc[j], c->r[j], inc, wg_threshold(ps->v[WG_P_STIFLE]), shared);
+        contact(e, w, run, t, s, c->arc[j], c->r[j], inc, wg_threshold(ps->v[WG_P_STIFLE]), shared,
+                traced);
     }
     c->n = 0;
+}
+
+static __attribute__((noinline)) void contacts_flush(const wg_engine *e, wg_work *w, uint32_t run,
+                                                     uint32_t t, wg_contacts *c, int shared)
+{
+    contacts_flush_of(e, w, run, t, c, shared, 0);
+}
+
+static __attribute__((noinline)) void contacts_flush_traced(const wg_engine *e, wg_work *w,
+                                                            uint32_t run, uint32_t t,
+                                                            wg_contacts *c, int shared)
+{
+    contacts_flush_of(e, w, run, t, c, shared, 1);
 }
 
 /* The geometric gap for word u, 1 / log(1 - p) = inv < 0: P(gap >= k) =
@@ -296,12 +396,16 @@ static inline uint64_t gap_of(const uint64_t *tab, uint32_t u, double inv)
  * here with word 0 of draw (QUIET, s) so that pass 2 need not draw again: a
  * talker that quits is marked in `touched` like a stifled one (both go
  * quiet). Returns the draw: words 2 and 3 are the first two gaps. */
-static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t s, wg_rand4 r,
-                                   int shared)
+static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t t, uint32_t s,
+                                   wg_rand4 r, int shared)
 {
     if (e->sim.model.contact == WG_CONTACT_ONCE) return r;   /* quiet anyway */
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
-    if ((uint64_t)r.v[0] < w->quit_thr[(e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v]) {
+    const uint64_t thr = w->quit_thr[(e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v];
+    /* WG_QUIT_LIFE (above every word): the valence's talking time is not
+     * geometric, its last step decides (talktime.c); tested only then, so a
+     * geometric talker pays nothing for it */
+    if ((uint64_t)r.v[0] < thr && (thr != WG_QUIT_LIFE || t >= w->life[s])) {
         const uint64_t bit = UINT64_C(1) << (s & 63);
         if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
         else w->touched[s >> 6] |= bit;
@@ -312,14 +416,17 @@ static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t s, w
 /* Pass 1, exposure independent, contact all or once, for talker s when every
  * arc of s has the same probability p (design note 1a): the gaps between
  * contacts are geometric, drawn from s's own keyed stream. */
-static uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
-                              uint32_t s, const wg_rand4 *first, wg_contacts *c, int shared)
+static inline uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
+                                     uint32_t s, const wg_rand4 *first, wg_contacts *c, int shared,
+                                     const int traced)
 {
     const wg_graph *g = e->sim.g;
     uint64_t pos = g->out_off[s];
     const uint64_t end = g->out_off[s + 1];
     if (pos == end) return 0;
-    if (end - pos >= WG_SKIP_MAX_DEGREE) return transmit_arcs(e, w, run, t, s, shared);
+    if (end - pos >= WG_SKIP_MAX_DEGREE)
+        return traced ? transmit_arcs_traced(e, w, run, t, s, shared)
+                      : transmit_arcs(e, w, run, t, s, shared);
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
     const size_t k = (e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v;
     const double inv = w->skip[k];
@@ -334,14 +441,17 @@ static uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint
                 u = first->v[2 + j];
             } else {
                 if (((j - 2) & 3) == 0)
-                    block = wg_rng(e->sim.seed, run, t, WG_R_SKIP, ((uint64_t)((j - 2) >> 2) << 32) | s);
+                    block = wg_philox(e->sim.seed, run, t, WG_R_SKIP, ((uint64_t)((j - 2) >> 2) << 32) | s);
                 u = block.v[(j - 2) & 3];
             }
             uint64_t gap = gap_of(tab, u, inv);
             if (gap >= end - pos) break;
             pos += gap;
         }
-        if (c->n == WG_PIPE) contacts_flush(e, w, run, t, c, shared);
+        if (c->n == WG_PIPE) {
+            if (traced) contacts_flush_traced(e, w, run, t, c, shared);
+            else contacts_flush(e, w, run, t, c, shared);
+        }
         c->s[c->n] = s;
         c->arc[c->n++] = pos;
         if (++pos == end) break;
@@ -349,8 +459,42 @@ static uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint
     return deg;
 }
 
-/* Pass 1, exposure fractional, for unaware agent a: the two hazards. */
-static void hazard(const wg_engine *e, wg_work *w, uint32_t a, const double media_pulse[2])
+/* Traced runs, exposure fractional, pass 1: the parent candidate of unaware
+ * agent a for valence v, should its neighbours reach it: a talking
+ * in-neighbour of valence v picked with probability proportional to its
+ * share of the hazard (keyed draw). Pass 1 reads the states of the start of
+ * the step only, as every decision does. */
+static uint32_t fractional_parent(const wg_engine *e, const wg_work *w, uint32_t run, uint32_t t,
+                                  uint32_t a, int v)
+{
+    const wg_graph *g = e->sim.g;
+    double total = 0.0;
+    for (int pass = 0; pass < 2; pass++) {
+        double target = 0.0, sum = 0.0;
+        if (pass == 1) {
+            if (!(total > 0)) return WG_TRACE_NONE;
+            wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_PARENT, (uint64_t)a << 32 | (uint64_t)v);
+            target = ((double)r.v[0] + 0.5) * WG_TWO_M32 * total;
+        }
+        uint32_t last = WG_TRACE_NONE;
+        for (uint64_t k = g->in_off[a]; k < g->in_off[a + 1]; k++) {
+            uint32_t j = g->in_adj[k];
+            if (w->state[j] != (v == WG_POS ? WG_ADVOCATE : WG_CRITIC)) continue;
+            const wg_params *pj = params_of(e, w, j);
+            sum += (g->in_w ? g->in_w[k] : 1.0) * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + v];
+            last = j;
+            if (pass == 1 && sum >= target) return j;
+        }
+        if (pass == 1) return last;
+        total = sum;
+    }
+    return WG_TRACE_NONE;
+}
+
+/* Pass 1, exposure fractional, for unaware agent a: the two hazards (and,
+ * traced, the two parent candidates). */
+static inline void hazard(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t a,
+                          const double media_pulse[2], const int traced)
 {
     const wg_graph *g = e->sim.g;
     const uint8_t *state = w->state;
@@ -374,12 +518,64 @@ static void hazard(const wg_engine *e, wg_work *w, uint32_t a, const double medi
         if (h[v] > 1.0) h[v] = 1.0;
     }
     put_floats(&w->hits[a], (float)h[0], (float)h[1]);
+    if (traced) {
+        w->trace[a].parent = fractional_parent(e, w, run, t, a, WG_POS);
+        w->trace[a].step_reached = fractional_parent(e, w, run, t, a, WG_NEG);
+    }
+}
+
+/* Which hit of the deciding valence v reached agent a: the media hit or a
+ * talker's. Independent: `hits` hits, `media` of them (0 or 1) from media,
+ * one picked uniformly (draw WG_R_SOURCE) when both kinds hit. Fractional:
+ * hit by hazard h = media m + neighbours' share: media with probability
+ * m / h. */
+static inline wg_source reach_source(const wg_engine *e, uint32_t run, uint32_t t, uint32_t a,
+                                     uint32_t hits, uint32_t media, double m, double h)
+{
+    if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
+        if (!(m > 0)) return WG_SRC_WORD_OF_MOUTH;
+        if (m >= h) return WG_SRC_MEDIA;
+        wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_SOURCE, a);
+        return (uint64_t)r.v[0] < wg_threshold(m / h) ? WG_SRC_MEDIA : WG_SRC_WORD_OF_MOUTH;
+    }
+    if (!media) return WG_SRC_WORD_OF_MOUTH;
+    if (hits == media) return WG_SRC_MEDIA;
+    wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_SOURCE, a);
+    return wg_below(r.v[0], hits) == hits - 1 ? WG_SRC_MEDIA : WG_SRC_WORD_OF_MOUTH;
+}
+
+/* Traced runs: unaware agent a enters the reach at the end of step t with
+ * valence `taken`, decided by a hit of valence v (v != taken when quality
+ * turned a positive hit into a critic): `hits` hits of v, `media` of them
+ * from media; h: the fractional hazards as resolve read them. */
+static void trace_reach(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t a,
+                        int v, int taken, uint32_t hits, uint32_t media, uint32_t media_hits,
+                        uint64_t h, const double media_pulse[2])
+{
+    wg_trace_rec *rec = &w->trace[a];
+    double m = 0, hz = 0;
+    if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
+        float hp, hn;
+        get_floats(h, &hp, &hn);
+        hz = v == WG_POS ? hp : hn;
+        m = params_of(e, w, a)->v[WG_P_MEDIA_POS + v] + media_pulse[v];
+        media_hits = hits;   /* a hazard's hit is the agent's one exposure of it */
+    }
+    rec->exposures += media_hits;
+    const wg_source src = reach_source(e, run, t, a, hits, media, m, hz);
+    uint32_t parent = WG_TRACE_NONE;
+    unsigned gen = 0;
+    if (src == WG_SRC_WORD_OF_MOUTH) {
+        parent = v == WG_POS ? rec->parent : rec->step_reached;
+        if (parent != WG_TRACE_NONE) gen = wg_trace_generation(&w->trace[parent]) + 1;
+    }
+    wg_trace_enter(rec, t, src, taken, parent, gen);
 }
 
 /* Pass 2 for agent a: the new state (rules 2 to 5); counts the change. */
 static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
                               uint32_t a, int stifled, const double media_pulse[2],
-                              uint32_t *newpos, uint32_t *newneg)
+                              uint32_t *newpos, uint32_t *newneg, const int traced)
 {
     const uint64_t seed = e->sim.seed;
     uint8_t s = w->state[a];
@@ -387,12 +583,15 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         uint64_t h = w->hits[a];
         if (h) w->hits[a] = 0;
         const wg_params *p = params_of(e, w, a);
-        uint32_t npos, nneg;
+        uint32_t npos, nneg, mpos = 0, mneg = 0;
         if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
             float hp, hn;
             get_floats(h, &hp, &hn);
-            if (!(hp > 0) && !(hn > 0)) return s;
-            wg_rand4 r = wg_rng(seed, run, t, WG_R_FRACTIONAL, a);
+            if (!(hp > 0) && !(hn > 0)) {
+                if (traced) wg_trace_leave(&w->trace[a]);   /* drop pass 1's candidates */
+                return s;
+            }
+            wg_rand4 r = wg_philox(seed, run, t, WG_R_FRACTIONAL, a);
             npos = (uint64_t)r.v[0] < wg_threshold(hp);
             nneg = (uint64_t)r.v[1] < wg_threshold(hn);
         } else {
@@ -401,40 +600,61 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
             double mp = p->v[WG_P_MEDIA_POS] + media_pulse[WG_POS];
             double mn = p->v[WG_P_MEDIA_NEG] + media_pulse[WG_NEG];
             if (mp > 0 || mn > 0) {
-                wg_rand4 r = wg_rng(seed, run, t, WG_R_AGENT, a);
-                npos += (uint64_t)r.v[0] < wg_threshold(mp);
-                nneg += (uint64_t)r.v[1] < wg_threshold(mn);
+                wg_rand4 r = wg_philox(seed, run, t, WG_R_AGENT, a);
+                mpos = (uint64_t)r.v[0] < wg_threshold(mp);
+                mneg = (uint64_t)r.v[1] < wg_threshold(mn);
+                npos += mpos;
+                nneg += mneg;
             }
         }
-        if (npos == 0 && nneg == 0) return s;
+        if (npos == 0 && nneg == 0) {
+            if (traced) wg_trace_leave(&w->trace[a]);
+            return s;
+        }
         /* the draw only when a choice is left to chance (most hits carry one
          * valence, and quality 1 needs none): the same words when it is made */
         const uint64_t thr_quality = wg_threshold(p->v[WG_P_QUALITY]);
         if (nneg == 0 && thr_quality == UINT64_C(1) << 32) {
             (*newpos)++;
+            if (traced)
+                trace_reach(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, mpos, h, media_pulse);
             return WG_ADVOCATE;
         }
         if (npos == 0) {
             (*newneg)++;
+            if (traced)
+                trace_reach(e, w, run, t, a, WG_NEG, WG_NEG, nneg, mneg, mneg, h, media_pulse);
             return WG_CRITIC;
         }
-        wg_rand4 r = wg_rng(seed, run, t, WG_R_AGENT, a);
+        wg_rand4 r = wg_philox(seed, run, t, WG_R_AGENT, a);
         uint32_t total = npos + nneg;
         int positive = nneg == 0 || wg_below(r.v[2], total) < npos;
         if (positive && (uint64_t)r.v[3] < thr_quality) {
             (*newpos)++;
+            if (traced)
+                trace_reach(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, mpos + mneg, h,
+                            media_pulse);
             return WG_ADVOCATE;
         }
         (*newneg)++;
+        if (traced)
+            trace_reach(e, w, run, t, a, positive ? WG_POS : WG_NEG, WG_NEG,
+                        positive ? npos : nneg, positive ? mpos : mneg, mpos + mneg, h,
+                        media_pulse);
         return WG_CRITIC;
     }
     if (talking(s)) {
         int v = s == WG_ADVOCATE ? WG_POS : WG_NEG;
+        if (traced && w->trace[a].talked_steps < UINT16_MAX) w->trace[a].talked_steps++;
         /* exposure independent: pass 1 decided quitting (decide_quit) */
         int quiet = e->sim.model.contact == WG_CONTACT_ONCE || stifled;
         if (!quiet && e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
-            wg_rand4 r = wg_rng(seed, run, t, WG_R_QUIET, a);
-            quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
+            if (e->sim.model.duration[v].law != WG_DUR_GEOMETRIC) {
+                quiet = t >= w->life[a];   /* its last talking step (talktime.c) */
+            } else {
+                wg_rand4 r = wg_philox(seed, run, t, WG_R_QUIET, a);
+                quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
+            }
         }
         if (quiet) return s == WG_ADVOCATE ? WG_SUPPORTER : WG_REJECTER;
         return s;
@@ -442,8 +662,11 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
     if (s == WG_SUPPORTER || s == WG_REJECTER) {
         double f = params_of(e, w, a)->v[WG_P_FORGET];
         if (f > 0) {
-            wg_rand4 r = wg_rng(seed, run, t, WG_R_QUIET, a);
-            if ((uint64_t)r.v[1] < wg_threshold(f)) return WG_UNAWARE;
+            wg_rand4 r = wg_philox(seed, run, t, WG_R_QUIET, a);
+            if ((uint64_t)r.v[1] < wg_threshold(f)) {
+                if (traced) wg_trace_leave(&w->trace[a]);
+                return WG_UNAWARE;
+            }
         }
     }
     return s;
@@ -515,8 +738,78 @@ static void recount(const wg_engine *e, wg_work *w)
     memcpy(w->count, c, sizeof c);
 }
 
+/* Pass 1, exposure independent, for chunk ch of the talker bitmap: the
+ * talkers' quitting and contacts. Returns the arcs tried. */
+static inline __attribute__((always_inline)) uint64_t
+transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t ch, size_t nwords,
+               int skip, int shared, const int traced)
+{
+    const uint64_t *off = e->sim.g->out_off;
+    uint64_t trials = 0;
+    uint32_t talkers[WG_CHUNK_AGENTS];
+    wg_rand4 draws[WG_CHUNK_AGENTS];
+    wg_contacts c;
+    uint32_t m = 0;
+    c.n = 0;
+    size_t i1 = (ch + 1) * WG_CHUNK_WORDS < nwords ? (ch + 1) * WG_CHUNK_WORDS : nwords;
+    for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++)
+        for (uint64_t bits = w->talk[i]; bits; bits &= bits - 1)
+            talkers[m++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+    /* the talkers' (QUIET, s) draws in one simple loop, which the
+     * compiler can vectorise */
+    const uint64_t seed = e->sim.seed;
+    for (uint32_t j = 0; j < m; j++) draws[j] = wg_philox(seed, run, t, WG_R_QUIET, talkers[j]);
+    for (uint32_t j = 0; j < m; j++) {
+        if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
+        wg_rand4 first = decide_quit(e, w, t, talkers[j], draws[j], shared);
+        if (skip) trials += transmit_skip(e, w, run, t, talkers[j], &first, &c, shared, traced);
+        else if (traced) trials += transmit_arcs_traced(e, w, run, t, talkers[j], shared);
+        else trials += transmit_arcs(e, w, run, t, talkers[j], shared);
+    }
+    if (traced) contacts_flush_traced(e, w, run, t, &c, shared);
+    else contacts_flush(e, w, run, t, &c, shared);
+    return trials;
+}
+
+/* Pass 2 for word i of the bitmaps (agents 64 i ...): resolves them, adds
+ * the changes of state to delta, writes the word of the talker bitmap.
+ * `lives` (talking times that are not geometric, talktime.c) is a constant
+ * at the untraced call sites, so that a model without them has not one test
+ * for them in this loop. */
+static inline __attribute__((always_inline)) void
+resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i, int full,
+             const double pulse[2], int64_t *delta, uint32_t *newpos, uint32_t *newneg,
+             const int traced, const int lives)
+{
+    const uint32_t n = e->n;
+    uint64_t talk = 0;
+    const uint64_t touched = w->touched[i];
+    uint64_t bits = full ? word_mask(n, i) : w->talk[i] | touched;
+    w->touched[i] = 0;
+    for (; bits; bits &= bits - 1) {
+        unsigned b = (unsigned)__builtin_ctzll(bits);
+        uint32_t a = (uint32_t)(i * 64 + b);
+        uint8_t old = w->state[a];
+        uint8_t ns = resolve(e, w, run, t, a, (int)(touched >> b & 1), pulse, newpos, newneg,
+                             traced);
+        if (ns != old) {
+            /* policies: a new critic has waited since the step it starts talking */
+            if (w->since && ns == WG_CRITIC) w->since[a] = t + 1;
+            w->state[a] = ns;
+            delta[old]--;
+            delta[ns]++;
+            /* a new talker: its talking time */
+            if (lives && old == WG_UNAWARE && talking(ns)) wg_talktime_start(e, w, run, t, a, t + 1);
+        }
+        talk |= (uint64_t)talking(ns) << b;
+    }
+    w->talk[i] = talk;
+}
+
 /* One step of one run; row receives the counts. `shared`: threads inside.
- * Returns the number of arcs tried. */
+ * Returns the number of arcs tried. Each pass is written twice, without
+ * and with the recorder (w->trace), so that an untraced run pays nothing
+ * for tracing, not even a test per arc. */
 static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t *row,
                      int shared)
 {
@@ -526,71 +819,59 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     wg_events_media(e, w, t, pulse);
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
     const int skip = !fractional && prepare_skip(e, w);
-    if (!fractional) /* decide_quit's thresholds, per parameter table and valence */
+    if (!fractional) /* decide_quit's thresholds, per parameter table and valence
+                      * (WG_QUIT_LIFE when the talking time is not geometric) */
         for (size_t k = 0; k < (e->seg_of ? e->sim.nsegments + 1 : 1); k++)
             for (int v = 0; v < 2; v++)
-                w->quit_thr[2 * k + (size_t)v] = wg_threshold(w->table[k].v[WG_P_QUIT_POS + v]);
+                w->quit_thr[2 * k + (size_t)v] =
+                    e->sim.model.duration[v].law != WG_DUR_GEOMETRIC
+                        ? WG_QUIT_LIFE
+                        : wg_threshold(w->table[k].v[WG_P_QUIT_POS + v]);
     const int full = needs_full_pass(e, w, pulse);
+    const int lives = e->lives;
     int nthreads = shared ? e->threads : 1;
     uint64_t trials = 0;
 
+    const int traced = w->trace != NULL;
     if (fractional) {
+        if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
-        for (uint32_t a = 0; a < n; a++)
-            if (w->state[a] == WG_UNAWARE) hazard(e, w, a, pulse);
+            for (uint32_t a = 0; a < n; a++)
+                if (w->state[a] == WG_UNAWARE) hazard(e, w, run, t, a, pulse, 1);
+        } else {
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
+            for (uint32_t a = 0; a < n; a++)
+                if (w->state[a] == WG_UNAWARE) hazard(e, w, run, t, a, pulse, 0);
+        }
     } else {
         const size_t nchunks = (nwords + WG_CHUNK_WORDS - 1) / WG_CHUNK_WORDS;
-        const uint64_t *off = e->sim.g->out_off;
+        if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials)
-        for (size_t ch = 0; ch < nchunks; ch++) {
-            uint32_t talkers[WG_CHUNK_AGENTS];
-            wg_rand4 draws[WG_CHUNK_AGENTS];
-            wg_contacts c;
-            uint32_t m = 0;
-            c.n = 0;
-            size_t i1 = (ch + 1) * WG_CHUNK_WORDS < nwords ? (ch + 1) * WG_CHUNK_WORDS : nwords;
-            for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++)
-                for (uint64_t bits = w->talk[i]; bits; bits &= bits - 1)
-                    talkers[m++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
-            /* the talkers' (QUIET, s) draws in one simple loop, which the
-             * compiler can vectorise */
-            const uint64_t seed = e->sim.seed;
-            for (uint32_t j = 0; j < m; j++) draws[j] = wg_rng(seed, run, t, WG_R_QUIET, talkers[j]);
-            for (uint32_t j = 0; j < m; j++) {
-                if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
-                wg_rand4 first = decide_quit(e, w, talkers[j], draws[j], shared);
-                trials += skip ? transmit_skip(e, w, run, t, talkers[j], &first, &c, shared)
-                               : transmit_arcs(e, w, run, t, talkers[j], shared);
-            }
-            contacts_flush(e, w, run, t, &c, shared);
+            for (size_t ch = 0; ch < nchunks; ch++)
+                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, 1);
+        } else {
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
+    reduction(+ : trials)
+            for (size_t ch = 0; ch < nchunks; ch++)
+                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, 0);
         }
     }
 
     int64_t delta[WG_NSTATES] = {0};
     uint32_t newpos = 0, newneg = 0;
+    if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg)
-    for (size_t i = 0; i < nwords; i++) {
-        uint64_t talk = 0;
-        const uint64_t touched = w->touched[i];
-        uint64_t bits = full ? word_mask(n, i) : w->talk[i] | touched;
-        w->touched[i] = 0;
-        for (; bits; bits &= bits - 1) {
-            unsigned b = (unsigned)__builtin_ctzll(bits);
-            uint32_t a = (uint32_t)(i * 64 + b);
-            uint8_t old = w->state[a];
-            uint8_t ns = resolve(e, w, run, t, a, (int)(touched >> b & 1), pulse, &newpos, &newneg);
-            if (ns != old) {
-                /* policies: a new critic has waited since the step it starts talking */
-                if (w->since && ns == WG_CRITIC) w->since[a] = t + 1;
-                w->state[a] = ns;
-                delta[old]--;
-                delta[ns]++;
-            }
-            talk |= (uint64_t)talking(ns) << b;
+        for (size_t i = 0; i < nwords; i++)
+            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, 1, lives);
+    } else {
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg)
+        for (size_t i = 0; i < nwords; i++) {
+            if (lives) resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, 0, 1);
+            else resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, 0, 0);
         }
-        w->talk[i] = talk;
     }
     for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
     row[WG_C_NEW_POS] = newpos;
@@ -614,6 +895,14 @@ static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uin
     return 1;
 }
 
+/* Agents in some state according to counts c (invariant 1: all of them). */
+static inline uint64_t counts_total(const uint32_t *c)
+{
+    uint64_t sum = 0;
+    for (int k = 0; k < WG_NSTATES; k++) sum += c[k];
+    return sum;
+}
+
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
 static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
                    uint32_t *steps_run, double *cost, int shared, volatile sig_atomic_t *stop,
@@ -626,14 +915,20 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     memset(w->touched, 0, words_of(e->n) * sizeof *w->touched);
     memset(w->count, 0, sizeof w->count);
     w->count[WG_UNAWARE] = e->n;
+    if (w->trace) {
+        const wg_trace_rec none = {WG_TRACE_NONE, WG_TRACE_NONE, 0, 0, 0};
+        for (uint32_t a = 0; a < e->n; a++) w->trace[a] = none;
+    }
     wg_params_reset(e, w);
     wg_events_work_reset(e, w);
     uint32_t t = 0;
     for (; t < steps; t++) {
         if (stop && *stop) return 1;
         if (wg_events_apply(e, w, run, t)) recount(e, w);
+        WG_ASSERT(counts_total(w->count) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
+        WG_ASSERT(counts_total(row) == e->n && counts_total(w->count) == e->n);
         if (quiescent(e, w, t, row)) break;
     }
     *steps_run = t < steps ? t + 1 : steps;
@@ -657,6 +952,7 @@ static void work_free(wg_work *w)
     free(w->gap_tab);
     free(w->gap_inv);
     free(w->quit_thr);
+    free(w->life);
     free(w->table);
     free(w->overridden);
     wg_events_work_free(w);
@@ -678,9 +974,10 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->gap_tab = wg_malloc((size_t)WG_GAP_TABLES * WG_GAP_BUCKETS, sizeof *w->gap_tab);
     w->gap_inv = wg_calloc(WG_GAP_TABLES, sizeof *w->gap_inv);
     w->quit_thr = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->quit_thr);
+    if (e->lives) w->life = wg_calloc(n, sizeof *w->life);
     if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
         !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
-        wg_events_work_alloc(e, w) != WG_OK) {
+        (e->lives && !w->life) || wg_events_work_alloc(e, w) != WG_OK) {
         work_free(w);
         return WG_ENOMEM;
     }
@@ -688,10 +985,12 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
 }
 
 /* Bytes of one worker's state per agent (SIR-like: state, hits, pick
- * scratch, one bit in each of the two bitmaps). */
-static double worker_bytes_per_agent(void)
+ * scratch, one bit in each of the two bitmaps; a last talking step when a
+ * talking time is not geometric). */
+static double worker_bytes_per_agent(const wg_engine *e)
 {
-    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8;
+    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8 +
+           (e->lives ? sizeof(uint32_t) : 0);
 }
 
 /* 1 when one worker per thread fits the budget of the parallelism note: all
@@ -701,7 +1000,7 @@ static int workers_fit(const wg_engine *e)
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page <= 0) return 0;
     double need = (double)e->threads *
-                  ((double)e->n * worker_bytes_per_agent() + WG_GAP_TABLES * WG_GAP_BUCKETS * 8.0);
+                  ((double)e->n * worker_bytes_per_agent(e) + WG_GAP_TABLES * WG_GAP_BUCKETS * 8.0);
     return need <= (double)pages * (double)page / 4;
 }
 
@@ -721,10 +1020,13 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->sim = *sim;
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
+    if (wg_talktime_prepare(e, d) != WG_OK) goto fail;
     e->across_runs = e->threads > 1 && (e->n <= WG_SMALL_GRAPH || workers_fit(e));
     if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
         wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
         goto fail;
+    WG_ASSERT(wg_graph_valid(sim->g) &&
+              (sim->model.exposure != WG_EXPOSURE_FRACTIONAL || sim->g->in_off));
     wg_status st = wg_events_prepare(e, d);
     if (st != WG_OK) {
         wg_engine_free(e);
@@ -753,6 +1055,7 @@ void wg_engine_free(wg_engine *e)
         for (int i = 0; i < e->nwork; i++) work_free(&e->work[i]);
     free(e->work);
     wg_events_release(e);
+    wg_talktime_release(e);
     free(e);
 }
 
@@ -760,7 +1063,7 @@ double wg_engine_bytes_per_agent(const wg_engine *e, int *workers)
 {
     if (workers) *workers = e->nwork;
     /* state, hits, pick scratch, and one bit in each of the two bitmaps, per worker */
-    return e->nwork * worker_bytes_per_agent();
+    return e->nwork * worker_bytes_per_agent(e);
 }
 
 void wg_engine_set_costs(wg_engine *e, double *cost)
@@ -854,5 +1157,19 @@ wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint3
     run_one(e, &e->work[0], run, counts, &steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1,
             NULL, &trials);
     memcpy(state, e->work[0].state, e->n);
+    return WG_OK;
+}
+
+wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uint32_t *steps_run,
+                               uint8_t *state, wg_trace_rec *trace, wg_diag *d)
+{
+    uint64_t trials = 0;
+    (void)d;
+    wg_work *w = &e->work[0];
+    w->trace = trace;
+    run_one(e, w, run, counts, steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1, NULL,
+            &trials);
+    w->trace = NULL;
+    memcpy(state, w->state, e->n);
     return WG_OK;
 }

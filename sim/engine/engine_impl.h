@@ -6,7 +6,7 @@
 #define WAGGLE_ENGINE_IMPL_H
 
 #include "waggle/engine.h"
-#include "waggle/rng.h"
+#include "../base/philox.h"
 
 /* Run index used for draws that must be the same in every run (segment picks). */
 #define WG_RUN_FIXED UINT32_MAX
@@ -23,6 +23,9 @@ typedef struct wg_work {
     uint64_t *gap_tab;   /* WG_GAP_TABLES × WG_GAP_BUCKETS: gap tables of the first classes (engine.c, note 1a) */
     uint64_t *quit_thr;  /* 2 × (nsegments + 1): thresholds of quit per table and valence, this step */
     double *gap_inv;     /* WG_GAP_TABLES: the 1 / log(1 - p) each table was built for (0: none) */
+    uint32_t *life;      /* n, only when a valence's talking time is not geometric (talktime.c):
+                            the last step a talker talks (it goes quiet at that step's end);
+                            UINT32_MAX: beyond the run, or a geometric talker; NULL otherwise */
     uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
@@ -36,6 +39,7 @@ typedef struct wg_work {
     uint32_t new_neg;    /* new_negative of the last step (triggers) */
     uint32_t answers;    /* answers of the current step */
     double cost;         /* cost of the answers of the run so far */
+    wg_trace_rec *trace; /* n records of a traced run (wg_engine_run_traced), else NULL */
 } wg_work;
 
 struct wg_engine {
@@ -57,7 +61,33 @@ struct wg_engine {
     wg_work *work;
     int nwork;
     uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */
+    /* talking times (talktime.c): lives = 1 when some valence's law is not
+     * geometric; then, per valence, its fixed D (0: not fixed) or its table
+     * cdf[d - 1] = P(D <= d), d = 1 .. steps (NULL: geometric or fixed) */
+    int lives;
+    uint32_t life_fixed[WG_NVALENCES];
+    double *life_cdf[WG_NVALENCES];
 };
+
+/* ---- the trace recorder: the step calls these where an agent enters or leaves the reach */
+
+/* Agent record r enters the reach at step t from src with valence v. */
+static inline void wg_trace_enter(wg_trace_rec *r, uint32_t t, wg_source src, int v,
+                                  uint32_t parent, unsigned generation)
+{
+    if (generation > WG_TRACE_GEN_MAX) generation = WG_TRACE_GEN_MAX;
+    r->step_reached = t;
+    r->parent = parent;
+    r->tag = (uint16_t)((unsigned)src | (unsigned)(v == WG_NEG) << 3 | generation << 4);
+}
+
+/* Agent record r leaves the reach (forgot, blocked): unaware again, its
+ * exposures and talked steps kept. */
+static inline void wg_trace_leave(wg_trace_rec *r)
+{
+    r->step_reached = r->parent = WG_TRACE_NONE;
+    r->tag = 0;
+}
 
 /* Apply the events of step t, in file order, to the worker's state (rule 0):
  * triggers are tested on the counts at the start of the step (w->count,
@@ -78,6 +108,18 @@ void wg_events_work_free(wg_work *w);
  * counts against the population. */
 wg_status wg_events_prepare(struct wg_engine *e, wg_diag *d);
 void wg_events_release(struct wg_engine *e);
+/* talktime.c — talking times that are not geometric (DESIGN "Talking times").
+ * Prepare the tables of D (e->lives and the laws' tables), or free them. */
+wg_status wg_talktime_prepare(struct wg_engine *e, wg_diag *d);
+void wg_talktime_release(struct wg_engine *e);
+/* Agent a starts talking (a new talker, a seed): draw its talking time D,
+ * keyed to (run, t, a), and store its last talking step first + D - 1 in
+ * w->life. first: the first step it talks (t for a seed placed at step t,
+ * t + 1 for an agent reached in step t). The one place where a talking time
+ * starts; call it only when e->lives (w->life is NULL otherwise). */
+void wg_talktime_start(const struct wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
+                       uint32_t a, uint32_t first);
+
 /* Reset the parameter tables of a worker to the scenario's values. */
 void wg_params_reset(const struct wg_engine *e, wg_work *w);
 

@@ -90,7 +90,7 @@ static uint32_t choose_random(const wg_engine *e, uint32_t run, uint32_t t, uint
 {
     if (k > m) k = m;
     for (uint32_t i = 0; i < k; i++) {
-        wg_rand4 r = wg_rng(e->sim.seed, run, t, WG_R_EVENT, (tag << 32) | i);
+        wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_EVENT, (tag << 32) | i);
         uint32_t j = i + wg_below(r.v[0], m - i);
         uint32_t tmp = cand[i];
         cand[i] = cand[j];
@@ -328,14 +328,21 @@ int wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
             for (uint32_t j = 0; j < k; j++) {
                 uint32_t a = w->scratch[j];
                 if (w->since && to == WG_CRITIC && w->state[a] != WG_CRITIC) w->since[a] = t;
+                if (w->trace && w->state[a] == WG_UNAWARE)
+                    wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
                 w->state[a] = to;
+                /* a seed talks from this step: a new talking time */
+                if (e->lives) wg_talktime_start(e, w, run, t, a, t);
             }
             changed = 1;
             break;
         }
         case WG_EV_BLOCK:
             k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
-            for (uint32_t j = 0; j < k; j++) w->state[w->scratch[j]] = WG_IMMUNE;
+            for (uint32_t j = 0; j < k; j++) {
+                if (w->trace) wg_trace_leave(&w->trace[w->scratch[j]]);
+                w->state[w->scratch[j]] = WG_IMMUNE;
+            }
             changed = 1;
             break;
         case WG_EV_RESPOND: {
@@ -346,7 +353,7 @@ int wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
             for (uint32_t j = 0; j < k; j++) {
                 uint32_t a = w->scratch[j];
                 /* outcome keyed to the agent, not to its place in the pick */
-                wg_rand4 r = wg_rng(e->sim.seed, run, t, WG_R_EVENT,
+                wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_EVENT,
                                     ((uint64_t)(i | WG_OUTCOME_TAG) << 32) | a);
                 if ((uint64_t)r.v[0] < thr_win) w->state[a] = WG_SUPPORTER;
                 else if ((uint64_t)r.v[0] < thr_any) w->state[a] = WG_REJECTER;
@@ -480,7 +487,7 @@ static wg_status make_order(wg_engine *e, int which, wg_diag *d)
     }
     for (uint32_t a = 0; a < n; a++) {
         r[a].agent = a;
-        r[a].tie = wg_rng(e->sim.seed, WG_RUN_FIXED, 0, WG_R_TIE, a).v[which];
+        r[a].tie = wg_philox(e->sim.seed, WG_RUN_FIXED, 0, WG_R_TIE, a).v[which];
         r[a].score = which == ORDER_DEGREE     ? (double)wg_graph_out_degree(g, a)
                      : which == ORDER_PAGERANK ? pr[a]
                                                : (double)core[a];

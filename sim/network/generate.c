@@ -1,12 +1,13 @@
 /*
  * generate.c — generated networks: every `generate:` kind of a scenario,
- * built with igraph and converted at once into waggle's CSR; the igraph
- * objects are destroyed before returning, so nothing downstream sees igraph.
+ * its arguments checked here with one message per problem; Barabási–Albert
+ * is built here, the other kinds by igraph through igraph.c (the only file
+ * that includes igraph.h), which hands back waggle's CSR.
  *
- * A generated graph is a pure function of (spec, seed): igraph's default
- * generator is seeded from the scenario seed before each call, and the
- * degree sequences of the configuration model are drawn with waggle's keyed
- * generator (wg_rng, purpose WG_R_USER, index = agent).
+ * A generated graph is a pure function of (spec, seed): igraph.c seeds a
+ * generator of its own from the scenario seed for each graph, and the
+ * degree sequences of the configuration model are drawn here with waggle's
+ * keyed generator (wg_philox, purpose WG_R_USER, index = agent).
  *
  * Barabási–Albert is waggle's own, not igraph's (which took 528 s and 6.4
  * GiB for n = 10^7, m = 10): linear preferential attachment with appeal 1,
@@ -21,7 +22,7 @@
  * sequential sampling without replacement proportional to 1 + deg, as
  * psumtree does. Only the targets are stored (4 bytes an edge); sources are
  * implicit, as node i's edges are E_i .. E_i + k - 1. Draws are keyed:
- * wg_rng(seed, run 0, step WG_BA_STEP, WG_R_USER, i << 20 | block), two
+ * wg_philox(seed, run 0, step WG_BA_STEP, WG_R_USER, i << 20 | block), two
  * 64-bit positions a block (multiply-shift, bias below pool size / 2^64,
  * 10^-11 at 10^8 edges), so the graph is a pure function of (nodes, m, seed). The CSR is
  * then filled in one sweep: row v holds v's own targets (sorted) and the
@@ -48,92 +49,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "../base/philox.h"
 #include "igraph_glue.h"
-#include "waggle/rng.h"
-
-#define WG_IGRAPH_REASON_LEN 512
-
-static char igraph_reason[WG_IGRAPH_REASON_LEN];
-
-/* igraph reports here instead of aborting; the reason is kept for the message. */
-static void on_igraph_error(const char *reason, const char *file, int line, igraph_error_t err)
-{
-    (void)file;
-    (void)line;
-    (void)err;
-    snprintf(igraph_reason, sizeof igraph_reason, "%s", reason ? reason : "");
-    IGRAPH_FINALLY_FREE();
-}
-
-static void on_igraph_warning(const char *reason, const char *file, int line)
-{
-    (void)reason;
-    (void)file;
-    (void)line;
-}
-
-void wg_igraph_setup(void)
-{
-    igraph_set_error_handler(on_igraph_error);
-    igraph_set_warning_handler(on_igraph_warning);
-    igraph_set_attribute_table(&igraph_cattribute_table);
-    igraph_reason[0] = '\0';
-}
-
-const char *wg_igraph_reason(void)
-{
-    return igraph_reason;
-}
-
-wg_status wg_igraph_status(igraph_error_t e)
-{
-    if (e == IGRAPH_SUCCESS) return WG_OK;
-    if (e == IGRAPH_ENOMEM) return WG_ENOMEM;
-    return WG_EINPUT;
-}
-
-wg_status wg_igraph_convert(const igraph_t *ig, const igraph_vector_t *weights, int force_undirected,
-                            wg_graph **out, uint64_t *loops, uint64_t *dups, wg_diag *d)
-{
-    igraph_vector_int_t el;
-    uint32_t *src = NULL, *dst = NULL;
-    float *w = NULL;
-    wg_status st = WG_ENOMEM;
-    igraph_integer_t n = igraph_vcount(ig), e = igraph_ecount(ig);
-    *out = NULL;
-    if (n >= (igraph_integer_t)WG_MAX_AGENTS) {
-        wg_diag_error(d, WG_EINPUT, "network: %lld agents is more than waggle can hold", (long long)n);
-        return WG_EINPUT;
-    }
-    if (igraph_vector_int_init(&el, 0) != IGRAPH_SUCCESS) {
-        wg_diag_error(d, WG_ENOMEM, "network: out of memory converting the graph");
-        return WG_ENOMEM;
-    }
-    if (igraph_get_edgelist(ig, &el, 0) != IGRAPH_SUCCESS) goto fail;
-    src = wg_malloc(e ? (size_t)e : 1, sizeof *src);
-    dst = wg_malloc(e ? (size_t)e : 1, sizeof *dst);
-    if (weights) w = wg_malloc(e ? (size_t)e : 1, sizeof *w);
-    if (!src || !dst || (weights && !w)) goto fail;
-    for (igraph_integer_t i = 0; i < e; i++) {
-        src[i] = (uint32_t)VECTOR(el)[2 * i];
-        dst[i] = (uint32_t)VECTOR(el)[2 * i + 1];
-        if (w) w[i] = (float)VECTOR(*weights)[i];
-    }
-    igraph_vector_int_destroy(&el);
-    st = wg_graph_from_edges((uint32_t)n, (uint64_t)e, src, dst, w,
-                             igraph_is_directed(ig) && !force_undirected, out, loops, dups, d);
-    free(src);
-    free(dst);
-    free(w);
-    return st;
-fail:
-    igraph_vector_int_destroy(&el);
-    free(src);
-    free(dst);
-    free(w);
-    wg_diag_error(d, WG_ENOMEM, "network: out of memory converting the graph");
-    return WG_ENOMEM;
-}
 
 /* A uniform double in [0, 1) with 53 random bits. */
 static double uniform53(wg_rand4 r)
@@ -145,14 +62,19 @@ static double uniform53(wg_rand4 r)
  * lines skipped). *deg is allocated; *count receives the number of degrees. */
 static wg_status read_degrees(const char *path, uint32_t **deg, uint64_t *count, wg_diag *d)
 {
-    FILE *f = fopen(path, "r");
+    int fd = wg_input_open(path, WG_IN_DEGREES, NULL, d);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     char line[256];
     uint64_t n = 0, cap = 0, lineno = 0;
     uint32_t *v = NULL;
     *deg = NULL;
     *count = 0;
     if (!f) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot read the degree file: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            wg_diag_error(d, WG_ENOMEM, "%s: out of memory opening the degree file", path);
+            return WG_ENOMEM;
+        }
         return WG_EINPUT;
     }
     while (fgets(line, sizeof line, f)) {
@@ -203,8 +125,7 @@ fail:
  * cumulative table (binary search), one keyed draw per agent; then make the
  * sum even by moving the last agent's degree one step within [kmin, kmax].
  */
-static wg_status draw_degrees(const wg_netspec *s, uint32_t n, uint64_t seed, igraph_vector_int_t *deg,
-                              wg_diag *d)
+static wg_status draw_degrees(const wg_netspec *s, uint32_t n, uint64_t seed, uint32_t *deg, wg_diag *d)
 {
     uint32_t kmin, kmax = n - 1;
     if (s->deg_kind == WG_DEG_POISSON) {
@@ -238,47 +159,29 @@ static wg_status draw_degrees(const wg_netspec *s, uint32_t n, uint64_t seed, ig
     }
     uint64_t sum = 0;
     for (uint32_t a = 0; a < n; a++) {
-        double x = uniform53(wg_rng(seed, 0, 0, WG_R_USER, a)) * acc;
+        double x = uniform53(wg_philox(seed, 0, 0, WG_R_USER, a)) * acc;
         size_t lo = 0, hi = len - 1;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             if (cum[mid] <= x) lo = mid + 1;
             else hi = mid;
         }
-        VECTOR(*deg)[a] = (igraph_integer_t)(kmin + lo);
+        deg[a] = (uint32_t)(kmin + lo);
         sum += kmin + lo;
     }
     free(cum);
     if (sum & 1) {
-        igraph_integer_t *last = &VECTOR(*deg)[n - 1];
-        if (*last < (igraph_integer_t)kmax) (*last)++;
+        uint32_t *last = &deg[n - 1];
+        if (*last < kmax) (*last)++;
         else (*last)--;
     }
     return WG_OK;
 }
 
-static const char *kind_name(wg_net_kind k)
-{
-    switch (k) {
-    case WG_NET_ERDOS_RENYI: return "erdos-renyi";
-    case WG_NET_BARABASI_ALBERT: return "barabasi-albert";
-    case WG_NET_WATTS_STROGATZ: return "watts-strogatz";
-    case WG_NET_CONFIGURATION: return "configuration";
-    case WG_NET_SBM: return "sbm";
-    case WG_NET_COMPLETE: return "complete";
-    case WG_NET_STAR: return "star";
-    case WG_NET_RING: return "ring";
-    case WG_NET_PATH: return "path";
-    case WG_NET_LATTICE: return "lattice";
-    case WG_NET_FAMOUS: return "famous";
-    default: return "file";
-    }
-}
-
 /* Argument checks at entry, one specific message per problem. */
 static wg_status check_spec(const wg_netspec *s, wg_diag *d)
 {
-    const char *kn = kind_name(s->kind);
+    const char *kn = wg_netspec_kind_name(s->kind);
     int needs_nodes = s->kind != WG_NET_SBM && s->kind != WG_NET_LATTICE && s->kind != WG_NET_FAMOUS &&
                       !(s->kind == WG_NET_CONFIGURATION && s->deg_kind == WG_DEG_FILE);
     int directed_ok = s->kind == WG_NET_ERDOS_RENYI || s->kind == WG_NET_SBM || s->kind == WG_NET_COMPLETE ||
@@ -440,7 +343,7 @@ static wg_status check_memory(const wg_netspec *s, wg_diag *d)
         have = (double)rl.rlim_cur;
     if (need <= have) return WG_OK;
     wg_diag_error(d, WG_ENOMEM, "network: %s of %.0f nodes needs about %.1f GB of memory; this "
-                  "machine has %.1f GB", kind_name(s->kind), nodes, need / 1e9, have / 1e9);
+                  "machine has %.1f GB", wg_netspec_kind_name(s->kind), nodes, need / 1e9, have / 1e9);
     return WG_ENOMEM;
 }
 
@@ -476,7 +379,7 @@ static uint32_t ba_source(uint64_t e, uint64_t m)
  * multiply-shift, bias below size / 2^64). */
 static uint64_t ba_draw(uint64_t seed, uint32_t i, uint64_t a, uint64_t size)
 {
-    wg_rand4 r = wg_rng(seed, 0, WG_BA_STEP, WG_R_USER, (uint64_t)i << 20 | (a >> 1));
+    wg_rand4 r = wg_philox(seed, 0, WG_BA_STEP, WG_R_USER, (uint64_t)i << 20 | (a >> 1));
     uint64_t u = (uint64_t)r.v[2 * (a & 1)] << 32 | r.v[2 * (a & 1) + 1];
     return (uint64_t)(((unsigned __int128)u * size) >> 64);
 }
@@ -576,135 +479,75 @@ nomem:
     return WG_ENOMEM;
 }
 
-/* Call the igraph generator of the spec's kind into *ig. */
-static igraph_error_t run_generator(const wg_netspec *s, uint64_t seed, igraph_t *ig, wg_diag *d, wg_status *st)
+/* The degree sequence of the configuration model, read (and checked) or
+ * drawn; *deg is allocated, *count receives its length. */
+static wg_status configuration_degrees(const wg_netspec *s, uint64_t seed, uint32_t **deg, uint64_t *count,
+                                       wg_diag *d)
 {
-    igraph_integer_t n = (igraph_integer_t)s->nodes;
-    igraph_error_t e = IGRAPH_SUCCESS;
-    *st = WG_OK;
-    switch (s->kind) {
-    case WG_NET_ERDOS_RENYI:
-        return igraph_erdos_renyi_game_gnp(ig, n, n > 1 ? s->mean_degree / (double)(n - 1) : 0.0, s->directed, 0);
-    case WG_NET_WATTS_STROGATZ:
-        return igraph_watts_strogatz_game(ig, 1, n, s->neighbours, s->rewire, 0, 0);
-    case WG_NET_CONFIGURATION: {
-        igraph_vector_int_t deg;
-        uint32_t *fdeg = NULL;
-        uint64_t count = (uint64_t)n;
-        if (s->deg_kind == WG_DEG_FILE) {
-            if ((*st = read_degrees(s->deg_file, &fdeg, &count, d)) != WG_OK) return IGRAPH_FAILURE;
-            if (s->nodes && count != s->nodes) {
-                wg_diag_error(d, WG_EINPUT, "%s: %llu degrees for %llu nodes", s->deg_file,
-                              (unsigned long long)count, (unsigned long long)s->nodes);
-                free(fdeg);
-                *st = WG_EINPUT;
-                return IGRAPH_FAILURE;
-            }
+    wg_status st = WG_OK;
+    *deg = NULL;
+    *count = s->nodes;
+    if (s->deg_kind != WG_DEG_FILE) {
+        uint32_t *v = wg_malloc(s->nodes ? s->nodes : 1, sizeof *v);
+        if (!v) {
+            wg_diag_error(d, WG_ENOMEM, "network: out of memory drawing degrees");
+            return WG_ENOMEM;
         }
-        if ((e = igraph_vector_int_init(&deg, (igraph_integer_t)count)) != IGRAPH_SUCCESS) {
-            free(fdeg);
-            return e;
+        if ((st = draw_degrees(s, (uint32_t)s->nodes, seed, v, d)) != WG_OK) {
+            free(v);
+            return st;
         }
-        if (fdeg) {
-            uint64_t sum = 0;
-            for (uint64_t a = 0; a < count; a++) {
-                VECTOR(deg)[a] = fdeg[a];
-                sum += fdeg[a];
-                if (fdeg[a] >= count) {
-                    wg_diag_error(d, WG_EINPUT, "%s:%llu: degree %u is not below the %llu agents", s->deg_file,
-                                  (unsigned long long)a + 1, fdeg[a], (unsigned long long)count);
-                    *st = WG_EINPUT;
-                }
-            }
-            if (*st == WG_OK && (sum & 1)) {
-                wg_diag_error(d, WG_EINPUT, "%s: the degrees add up to %llu, an odd number", s->deg_file,
-                              (unsigned long long)sum);
-                *st = WG_EINPUT;
-            }
-            free(fdeg);
-        } else {
-            *st = draw_degrees(s, (uint32_t)n, seed, &deg, d);
-        }
-        if (*st == WG_OK) e = igraph_degree_sequence_game(ig, &deg, NULL, IGRAPH_DEGSEQ_CONFIGURATION);
-        igraph_vector_int_destroy(&deg);
-        return *st == WG_OK ? e : IGRAPH_FAILURE;
+        *deg = v;
+        return WG_OK;
     }
-    case WG_NET_SBM: {
-        igraph_matrix_t pm;
-        igraph_vector_int_t sizes;
-        igraph_integer_t nb = (igraph_integer_t)s->nblocks, total = 0;
-        if ((e = igraph_matrix_init(&pm, nb, nb)) != IGRAPH_SUCCESS) return e;
-        if ((e = igraph_vector_int_init(&sizes, nb)) != IGRAPH_SUCCESS) {
-            igraph_matrix_destroy(&pm);
-            return e;
-        }
-        for (igraph_integer_t i = 0; i < nb; i++) {
-            VECTOR(sizes)[i] = (igraph_integer_t)s->sizes[i];
-            total += (igraph_integer_t)s->sizes[i];
-            for (igraph_integer_t j = 0; j < nb; j++) MATRIX(pm, i, j) = s->p[i * nb + j];
-        }
-        e = igraph_sbm_game(ig, total, &pm, &sizes, s->directed, 0);
-        igraph_matrix_destroy(&pm);
-        igraph_vector_int_destroy(&sizes);
-        return e;
+    uint32_t *v = NULL;
+    uint64_t n = 0, sum = 0;
+    if ((st = read_degrees(s->deg_file, &v, &n, d)) != WG_OK) return st;
+    if (s->nodes && n != s->nodes) {
+        wg_diag_error(d, WG_EINPUT, "%s: %llu degrees for %llu nodes", s->deg_file, (unsigned long long)n,
+                      (unsigned long long)s->nodes);
+        free(v);
+        return WG_EINPUT;
     }
-    case WG_NET_COMPLETE: return igraph_full(ig, n, s->directed, 0);
-    case WG_NET_STAR: return igraph_star(ig, n, s->directed ? IGRAPH_STAR_OUT : IGRAPH_STAR_UNDIRECTED, 0);
-    case WG_NET_RING: return igraph_ring(ig, n, s->directed, 0, 1);
-    case WG_NET_PATH: return igraph_ring(ig, n, s->directed, 0, 0);
-    case WG_NET_LATTICE: {
-        igraph_vector_int_t dims;
-        igraph_vector_bool_t per;
-        if ((e = igraph_vector_int_init(&dims, 2)) != IGRAPH_SUCCESS) return e;
-        if ((e = igraph_vector_bool_init(&per, 2)) != IGRAPH_SUCCESS) {
-            igraph_vector_int_destroy(&dims);
-            return e;
+    for (uint64_t a = 0; a < n; a++) {   /* every bad degree is reported */
+        sum += v[a];
+        if (v[a] >= n) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: degree %u is not below the %llu agents", s->deg_file,
+                          (unsigned long long)a + 1, v[a], (unsigned long long)n);
+            st = WG_EINPUT;
         }
-        VECTOR(dims)[0] = s->dims[0];
-        VECTOR(dims)[1] = s->dims[1];
-        VECTOR(per)[0] = VECTOR(per)[1] = s->periodic ? 1 : 0;
-        e = igraph_square_lattice(ig, &dims, 1, 0, 0, &per);
-        igraph_vector_int_destroy(&dims);
-        igraph_vector_bool_destroy(&per);
-        return e;
     }
-    case WG_NET_FAMOUS: {
-        const char *name = s->famous;
-        if (!strcmp(name, "karate") || !strcmp(name, "zachary")) name = "Zachary";
-        e = igraph_famous(ig, name);
-        if (e != IGRAPH_SUCCESS && e != IGRAPH_ENOMEM) {
-            wg_diag_error(d, WG_EINPUT, "network: famous graph \"%s\" is unknown (try karate)", s->famous);
-            *st = WG_EINPUT;
-        }
-        return e;
+    if (st == WG_OK && (sum & 1)) {
+        wg_diag_error(d, WG_EINPUT, "%s: the degrees add up to %llu, an odd number", s->deg_file,
+                      (unsigned long long)sum);
+        st = WG_EINPUT;
     }
-    default:
-        return IGRAPH_EINVAL;
+    if (st != WG_OK) {
+        free(v);
+        return st;
     }
+    *deg = v;
+    *count = n;
+    return WG_OK;
 }
 
 wg_status wg_generate(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_diag *d)
 {
-    igraph_t ig;
+    uint32_t *deg = NULL;
+    uint64_t ndeg = 0;
     wg_status st;
     *out = NULL;
     if ((st = check_spec(spec, d)) != WG_OK) return st;
     if ((st = check_memory(spec, d)) != WG_OK) return st;
-    if (spec->kind == WG_NET_BARABASI_ALBERT) return generate_ba(spec, seed, out, d);
-    wg_igraph_setup();
-    if (igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed) != IGRAPH_SUCCESS) {
-        wg_diag_error(d, WG_ENOMEM, "network: cannot seed igraph's random generator");
-        return WG_ENOMEM;
+    if (spec->kind == WG_NET_BARABASI_ALBERT) {
+        st = generate_ba(spec, seed, out, d);
+    } else {
+        if (spec->kind == WG_NET_CONFIGURATION &&
+            (st = configuration_degrees(spec, seed, &deg, &ndeg, d)) != WG_OK)
+            return st;
+        st = wg_igraph_generate(spec, seed, deg, ndeg, out, d);
+        free(deg);
     }
-    igraph_error_t e = run_generator(spec, seed, &ig, d, &st);
-    if (st != WG_OK) return st;   /* reported already; ig was not built */
-    if (e != IGRAPH_SUCCESS) {
-        st = wg_igraph_status(e);
-        wg_diag_error(d, st, "network: %s: igraph failed: %s", kind_name(spec->kind),
-                      *wg_igraph_reason() ? wg_igraph_reason() : st == WG_ENOMEM ? "out of memory" : "error");
-        return st;
-    }
-    st = wg_igraph_convert(&ig, NULL, 0, out, NULL, NULL, d);
-    igraph_destroy(&ig);
+    WG_ASSERT(st != WG_OK || wg_graph_valid(*out));
     return st;
 }

@@ -1,6 +1,7 @@
 /*
- * netspec.c — ownership of wg_netspec, the plain description of a network
- * that the scenario loader produces and the graph builders consume.
+ * netspec.c — wg_netspec, the plain description of a network that the
+ * scenario loader produces and the graph builders consume: its ownership
+ * and the names of its kinds. Depends on nothing but base.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,4 +47,22 @@ wg_status wg_netspec_copy(wg_netspec *dst, const wg_netspec *src)
 fail:
     wg_netspec_clear(dst);
     return WG_ENOMEM;
+}
+
+const char *wg_netspec_kind_name(wg_net_kind k)
+{
+    switch (k) {
+    case WG_NET_ERDOS_RENYI: return "erdos-renyi";
+    case WG_NET_BARABASI_ALBERT: return "barabasi-albert";
+    case WG_NET_WATTS_STROGATZ: return "watts-strogatz";
+    case WG_NET_CONFIGURATION: return "configuration";
+    case WG_NET_SBM: return "sbm";
+    case WG_NET_COMPLETE: return "complete";
+    case WG_NET_STAR: return "star";
+    case WG_NET_RING: return "ring";
+    case WG_NET_PATH: return "path";
+    case WG_NET_LATTICE: return "lattice";
+    case WG_NET_FAMOUS: return "famous";
+    default: return "file";
+    }
 }

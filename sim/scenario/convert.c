@@ -104,6 +104,107 @@ static void conv_params(wg_check *c, const node *m, const char *path, wg_params 
     }
 }
 
+/* ---- talking times (model.duration) ---- */
+
+/* One valence's law: a map with one key, the law's name, e.g. {fixed: 3} or
+ * {gamma: {mean: 6, sd: 4}}. quit_set: quit.<valence> was given too. */
+static void conv_duration_law(wg_check *c, const node *n, const char *path, int v, int quit_set)
+{
+    static const char *const mean_sd[] = {"mean", "sd", NULL};
+    static const char *const beta_ab[] = {"a", "b", NULL};
+    static const char *const geo_keys[] = {"quit", NULL};
+    wg_duration *d = &c->s->model.duration[v];
+    char kp[WG_PATH_LEN], lp[WG_PATH_LEN];
+    int k;
+    if (!wg_check_map(c, n, path)) return;
+    if (n->n != 1) {
+        wg_check_err(c, n, path, "expected one law (%s), got %zu keys",
+                     wg_check_names(kp, sizeof kp, wg_duration_law_names, NULL), n->n);
+        return;
+    }
+    if (!wg_check_choice(c, n->keys[0], path, wg_duration_law_names, &k)) return;
+    if (quit_set) {
+        wg_check_err(c, n->keys[0], path, "give either quit.%s or duration.%s, not both",
+                     wg_valence_names[v], wg_valence_names[v]);
+        return;
+    }
+    const node *law = n->vals[0];
+    wg_tree_join(lp, path, wg_duration_law_names[k]);
+    wg_duration x = {.law = (wg_duration_law)k, .a = 0, .b = 0};
+    uint64_t steps;
+    switch (x.law) {
+    case WG_DUR_FIXED:
+        if (!wg_check_uint(c, law, lp, 1, UINT32_MAX, &steps)) return;
+        x.a = (double)steps;
+        break;
+    case WG_DUR_GAMMA:
+    case WG_DUR_LOGNORMAL:
+    case WG_DUR_WEIBULL:
+    case WG_DUR_BETA_QUIT: {
+        const char *const *keys = x.law == WG_DUR_BETA_QUIT ? beta_ab : mean_sd;
+        if (!wg_check_map(c, law, lp)) return;
+        wg_check_keys(c, law, lp, keys, NULL);
+        const node *na = wg_tree_get(law, keys[0]), *nb = wg_tree_get(law, keys[1]);
+        if (!na) wg_check_missing(c, law, lp, keys[0]);
+        if (!nb) wg_check_missing(c, law, lp, keys[1]);
+        if (!na || !nb ||
+            !wg_check_real(c, na, wg_tree_join(kp, lp, keys[0]), R_POS, &x.a) ||
+            !wg_check_real(c, nb, wg_tree_join(kp, lp, keys[1]), R_POS, &x.b))
+            return;
+        double g[2];
+        if (x.law == WG_DUR_WEIBULL && wg_duration_gsl_params(&x, g) != 0) {
+            wg_check_err(c, law, lp, "no Weibull law of shape in [0.01, 1000] has mean %g and "
+                         "sd %g (sd / mean at least 0.0013)", x.a, x.b);
+            return;
+        }
+        break;
+    }
+    case WG_DUR_GEOMETRIC:
+    default: {
+        const node *nq;
+        double q;
+        if (!wg_check_map(c, law, lp)) return;
+        wg_check_keys(c, law, lp, geo_keys, NULL);
+        if (!(nq = wg_tree_get(law, "quit"))) {
+            wg_check_missing(c, law, lp, "quit");
+            return;
+        }
+        if (!wg_check_real(c, nq, wg_tree_join(kp, lp, "quit"), R_PROB, &q)) return;
+        c->s->model.p.v[WG_P_QUIT_POS + v] = q;
+        break;
+    }
+    }
+    *d = x;
+}
+
+/* model.duration: {positive: LAW, negative: LAW}. set: the parameters that
+ * model: gave (bit WG_P_QUIT_POS + v when quit.<valence> was given). */
+static void conv_duration(wg_check *c, const node *m, uint32_t set)
+{
+    char vp[WG_PATH_LEN];
+    if (!wg_check_map(c, m, "duration")) return;
+    wg_check_keys(c, m, "duration", wg_valence_names, NULL);
+    for (int v = 0; v < WG_NVALENCES; v++) {
+        const node *n = wg_tree_get(m, wg_valence_names[v]);
+        if (n)
+            conv_duration_law(c, n, wg_tree_join(vp, "duration", wg_valence_names[v]), v,
+                              !!(set >> (WG_P_QUIT_POS + v) & 1u));
+    }
+    if (c->s->model.contact == WG_CONTACT_ONCE &&
+        (c->s->model.duration[WG_POS].law != WG_DUR_GEOMETRIC ||
+         c->s->model.duration[WG_NEG].law != WG_DUR_GEOMETRIC))
+        wg_check_err(c, m, "duration", "contact once talks one step only: a duration needs "
+                     "contact all or one");
+}
+
+/* 1 when parameter p is quit.<v> of a valence whose talking time is not
+ * geometric (the model's duration sets it; quit would be ignored). */
+static int quit_ignored(const wg_check *c, int p)
+{
+    return (p == WG_P_QUIT_POS || p == WG_P_QUIT_NEG) &&
+           c->s->model.duration[p - WG_P_QUIT_POS].law != WG_DUR_GEOMETRIC;
+}
+
 static void conv_model(wg_check *c, const node *m)
 {
     wg_model *md = &c->s->model;
@@ -119,6 +220,7 @@ static void conv_model(wg_check *c, const node *m)
         wg_check_choice(c, v, "exposure", wg_exposure_names, &k))
         md->exposure = (wg_exposure)k;
     conv_params(c, m, "", &md->p, &set, 0);
+    if ((v = wg_tree_get(m, "duration"))) conv_duration(c, v, set);
 }
 
 /* ---- picks ---- */
@@ -313,6 +415,12 @@ static void conv_segments(wg_check *c, const node *seq)
             conv_pick(c, pk, kp, &g->pick, 0, (int)i);
         }
         conv_params(c, m, p, &g->p, &g->set, 1);
+        for (int q = WG_P_QUIT_POS; q <= WG_P_QUIT_NEG; q++)
+            if ((g->set >> q & 1u) && quit_ignored(c, q))
+                wg_check_err(c, wg_tree_get(m, "quit"), wg_tree_join(kp, p, "quit"),
+                             "model.duration.%s sets the talking time of %s talkers; a "
+                             "segment's quit.%s would be ignored", wg_valence_names[q - WG_P_QUIT_POS],
+                             wg_valence_names[q - WG_P_QUIT_POS], wg_valence_names[q - WG_P_QUIT_POS]);
     }
 }
 
@@ -367,6 +475,9 @@ static void conv_set_event(wg_check *c, const node *m, const char *path, wg_even
         if (param < 0 && !vn) wg_check_missing(c, m, path, "key");
     }
     if (param >= 0) e->param = (wg_param)param;
+    if (param >= 0 && quit_ignored(c, param))
+        wg_check_err(c, kn ? kn : m, path, "model.duration.%s sets the talking time; %s would "
+                     "be ignored", wg_valence_names[param - WG_P_QUIT_POS], wg_param_name(param));
     if (vn) {
         int range = e->kind == WG_EV_SCALE || param == WG_P_ACTIVITY ||
                     param == WG_P_SUSCEPTIBILITY ? R_NONNEG : R_PROB;
@@ -974,6 +1085,92 @@ static void conv_sweep(wg_check *c, const node *m)
     }
 }
 
+/* ---- trace: {runs: [median, p95, 0]} ---- */
+
+const char *const wg_trace_which_names[WG_NTRACE_WHICH + 1] = {"", "median", "p05", "p95", "max",
+                                                                NULL};
+
+/* One entry of trace.runs (text: its word), appended to s->trace. */
+static void conv_trace_word(wg_check *c, const node *at, const char *word, size_t len)
+{
+    wg_scenario *s = c->s;
+    char buf[32];
+    while (len && (*word == ' ' || *word == '\t')) word++, len--;
+    while (len && (word[len - 1] == ' ' || word[len - 1] == '\t')) len--;
+    wg_trace_pick p = {WG_TRACE_INDEX, 0};
+    if (len == 0 || len >= sizeof buf) {
+        wg_check_err(c, at, "trace.runs", "expected a run index or median, p05, p95, max, got \"%.*s\"",
+                     (int)(len < 40 ? len : 40), word);
+        return;
+    }
+    memcpy(buf, word, len);
+    buf[len] = '\0';
+    int k = wg_name_index(wg_trace_which_names, buf);
+    if (k > 0) {
+        p.which = (wg_trace_which)k;
+    } else {
+        char *end;
+        unsigned long long u = buf[0] >= '0' && buf[0] <= '9' ? strtoull(buf, &end, 10) : 0;
+        if (!(buf[0] >= '0' && buf[0] <= '9') || *end || u > UINT32_MAX) {
+            wg_check_err(c, at, "trace.runs",
+                         "expected a run index or median, p05, p95, max, got \"%s\"", buf);
+            return;
+        }
+        if (u >= s->runs) {
+            wg_check_err(c, at, "trace.runs",
+                         "run %llu does not exist: the scenario has %u runs (0 to %u)", u, s->runs,
+                         s->runs - 1);
+            return;
+        }
+        p.run = (uint32_t)u;
+    }
+    wg_trace_pick *t = realloc(s->trace, (s->ntrace + 1) * sizeof *t);
+    if (!t) {
+        c->oom = 1;
+        return;
+    }
+    s->trace = t;
+    s->trace[s->ntrace++] = p;
+}
+
+/* trace.runs is a list, or one word, or words separated by commas (as
+ * --trace and --set trace.runs=median,p95 give it). */
+static void conv_trace(wg_check *c, const node *v)
+{
+    static const char *const keys[] = {"runs", NULL};
+    if (!wg_check_map(c, v, "trace")) return;
+    wg_check_keys(c, v, "trace", keys, NULL);
+    const node *r = wg_tree_get(v, "runs");
+    if (!r) {
+        wg_check_missing(c, v, "trace", "runs");
+        return;
+    }
+    if (r->kind == NK_SEQ) {
+        for (size_t i = 0; i < r->n; i++) {
+            const node *it = r->vals[i];
+            if (it->kind != NK_SCALAR) {
+                wg_check_err(c, it, "trace.runs", "expected a run index or median, p05, p95, max, got %s",
+                             wg_check_got(it));
+                continue;
+            }
+            conv_trace_word(c, it, it->text, strlen(it->text));
+        }
+        if (r->n == 0) wg_check_err(c, r, "trace.runs", "expected at least one run");
+        return;
+    }
+    if (r->kind != NK_SCALAR) {
+        wg_check_err(c, r, "trace.runs", "expected a list of runs, got %s", wg_check_got(r));
+        return;
+    }
+    for (const char *p = r->text;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        conv_trace_word(c, r, p, len);
+        if (!comma) break;
+        p = comma + 1;
+    }
+}
+
 /* ---- the whole scenario ---- */
 
 static void conv_scenario(wg_check *c, const node *r)
@@ -1015,6 +1212,7 @@ static void conv_scenario(wg_check *c, const node *r)
     if ((v = wg_tree_get(r, "variants"))) conv_variants(c, v);
     if ((v = wg_tree_get(r, "observed"))) conv_observed(c, v);
     if ((v = wg_tree_get(r, "sweep"))) conv_sweep(c, v);
+    if ((v = wg_tree_get(r, "trace"))) conv_trace(c, v);
 }
 
 void wg_scenario_free(wg_scenario *s)
@@ -1043,6 +1241,7 @@ void wg_scenario_free(wg_scenario *s)
         free(s->sweep.axes[i].values);
     }
     free(s->sweep.axes);
+    free(s->trace);
     wg_doc_free(s->doc);
     free(s);
 }

@@ -21,6 +21,12 @@
  * Invariants: bad input (options, scenario, observed file, keys, too few
  * readings) is found before anything runs or is written; files are written
  * only after the fit is done, each atomically (wg_out).
+ *
+ * Why one file of about 1,000 lines: the search, its uncertainty and the files
+ * it writes share one context (fit_ctx: the keys, their transforms, the last
+ * trajectory and residuals); the Bass baseline is the other half of the same
+ * comparison and reads the same readings. Split, the pieces would pass that
+ * context through a private header and nothing else would use them.
  */
 #include <ctype.h>
 #include <errno.h>
