@@ -201,3 +201,13 @@ def test_pip_install_offline(tmp_path):
     assert where.startswith(str(venv)) and lib == str(src / "build" / "libwaggle.so")
     command("run", DEMO, "-r", "3", "-o", str(tmp_path / "cmd"))
     same_bytes(tmp_path / "cmd", tmp_path / "py")
+
+
+def test_manifest_records_versions_build_time_and_memory():
+    r = waggle.run(DEMO, runs=2)
+    m = r.manifest
+    assert set(m["libraries"]) == {"igraph", "gsl"}
+    assert all(isinstance(v, str) and v[0].isdigit() for v in m["libraries"].values())
+    assert m["waggle"]["version"] == waggle.__version__
+    assert m["peak_memory_mb"] > 1
+    assert 0 <= m["network"]["build_seconds"] < 60
