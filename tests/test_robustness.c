@@ -242,6 +242,26 @@ static void test_near_miss_keys(void **state)
     row("ok.yaml", "--set network.nodse=10", 2, "network.nodse: unknown key, did you mean 'nodes'?");
 }
 
+/* The keys of the life of a story (model.duration, ...): exit 2, the place
+ * in the file, nothing written. */
+static void test_story_keys(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"model: {quit: {negative: 0.1}, duration: {negative: {fixed: 3}}}",
+         "nm.yaml:8:54: duration.negative: give either quit.negative or duration.negative, not both"},
+        {"model: {duration: {positive: {gamma: {mean: 3, sd: 0}}}}",
+         "nm.yaml:8:52: duration.positive.gamma.sd: expected a number > 0, got 0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        scenario_with("nm.yaml", cases[i][0]);
+        row("nm.yaml", "", 2, cases[i][1]);
+    }
+    scenario_with("ok.yaml", "model: {duration: {negative: {fixed: 3}}}");
+    row("ok.yaml", "--set quit.negative=0.3", 2,
+        "ok.yaml:8:31: duration.negative: give either quit.negative or duration.negative, not both");
+}
+
 static void test_values(void **state)
 {
     (void)state;
@@ -630,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_near_miss_keys),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_story_keys),
         cmocka_unit_test(test_network_files),
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_output_folders),

@@ -71,7 +71,13 @@
  *   5. In the same pass, agents talking at the start of the step go quiet
  *      with `quit` (always with contact `once`, and when stifled; exposure
  *      independent: decided in pass 1, see 1a, and marked like stifling),
- *      quiet agents forget with `forget`. The pass counts the changes of state
+ *      quiet agents forget with `forget`. Talking times that are not
+ *      geometric (model.duration, talktime.c): a talker's D is drawn when it
+ *      starts talking (wg_talktime_start: in pass 2 for an agent reached in
+ *      this step, in events.c for a seed) and it goes quiet at the end of
+ *      its last step w->life instead of with `quit`; its valence's quit
+ *      threshold is then WG_QUIT_LIFE, so that the test costs a geometric
+ *      talker nothing, and pass 2 is specialised on e->lives once per word. The pass counts the changes of state
  *      (counts are kept from step to step, recounted after events that change
  *      states) and writes the talker bitmap of step t + 1: row t.
  *
@@ -153,6 +159,9 @@
 #define WG_GAP_NONE UINT32_MAX
 /* 2^-32: maps a 32-bit word w to (w + 0.5) × 2^-32 in (0, 1). */
 #define WG_TWO_M32 (1.0 / 4294967296.0)
+/* decide_quit's threshold for a valence whose talking time is not geometric:
+ * above every 32-bit word, so the talker's last step decides. */
+#define WG_QUIT_LIFE UINT64_MAX
 /* Seconds between two progress reports. */
 #define WG_PROGRESS_SECONDS 0.2
 
@@ -226,6 +235,8 @@ static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_
 {
     const uint8_t rs = w->state[r];
     if (traced) trace_contact(e, w, run, t, s, r, rs, inc == HIT_POS, shared);
+    /* policies by reach: contacts made (one thread handles a talker's contacts) */
+    if (w->made && rs != WG_IMMUNE) w->made[s]++;
     if (rs == WG_UNAWARE) {
         const uint64_t bit = UINT64_C(1) << (r & 63);
         if (shared) {
@@ -385,12 +396,16 @@ static inline uint64_t gap_of(const uint64_t *tab, uint32_t u, double inv)
  * here with word 0 of draw (QUIET, s) so that pass 2 need not draw again: a
  * talker that quits is marked in `touched` like a stifled one (both go
  * quiet). Returns the draw: words 2 and 3 are the first two gaps. */
-static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t s, wg_rand4 r,
-                                   int shared)
+static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t t, uint32_t s,
+                                   wg_rand4 r, int shared)
 {
     if (e->sim.model.contact == WG_CONTACT_ONCE) return r;   /* quiet anyway */
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
-    if ((uint64_t)r.v[0] < w->quit_thr[(e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v]) {
+    const uint64_t thr = w->quit_thr[(e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v];
+    /* WG_QUIT_LIFE (above every word): the valence's talking time is not
+     * geometric, its last step decides (talktime.c); tested only then, so a
+     * geometric talker pays nothing for it */
+    if ((uint64_t)r.v[0] < thr && (thr != WG_QUIT_LIFE || t >= w->life[s])) {
         const uint64_t bit = UINT64_C(1) << (s & 63);
         if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
         else w->touched[s >> 6] |= bit;
@@ -634,8 +649,12 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         /* exposure independent: pass 1 decided quitting (decide_quit) */
         int quiet = e->sim.model.contact == WG_CONTACT_ONCE || stifled;
         if (!quiet && e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
-            wg_rand4 r = wg_philox(seed, run, t, WG_R_QUIET, a);
-            quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
+            if (e->sim.model.duration[v].law != WG_DUR_GEOMETRIC) {
+                quiet = t >= w->life[a];   /* its last talking step (talktime.c) */
+            } else {
+                wg_rand4 r = wg_philox(seed, run, t, WG_R_QUIET, a);
+                quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
+            }
         }
         if (quiet) return s == WG_ADVOCATE ? WG_SUPPORTER : WG_REJECTER;
         return s;
@@ -719,18 +738,6 @@ static void recount(const wg_engine *e, wg_work *w)
     memcpy(w->count, c, sizeof c);
 }
 
-/* 1 when an event of step t may change states (seed, respond, block). */
-static int events_change_states(const wg_engine *e, uint32_t t)
-{
-    for (size_t i = 0; i < e->sim.nevents; i++) {
-        const wg_event *ev = &e->sim.events[i];
-        if (ev->step == t &&
-            (ev->kind == WG_EV_SEED || ev->kind == WG_EV_RESPOND || ev->kind == WG_EV_BLOCK))
-            return 1;
-    }
-    return 0;
-}
-
 /* Pass 1, exposure independent, for chunk ch of the talker bitmap: the
  * talkers' quitting and contacts. Returns the arcs tried. */
 static inline __attribute__((always_inline)) uint64_t
@@ -754,7 +761,7 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
     for (uint32_t j = 0; j < m; j++) draws[j] = wg_philox(seed, run, t, WG_R_QUIET, talkers[j]);
     for (uint32_t j = 0; j < m; j++) {
         if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
-        wg_rand4 first = decide_quit(e, w, talkers[j], draws[j], shared);
+        wg_rand4 first = decide_quit(e, w, t, talkers[j], draws[j], shared);
         if (skip) trials += transmit_skip(e, w, run, t, talkers[j], &first, &c, shared, traced);
         else if (traced) trials += transmit_arcs_traced(e, w, run, t, talkers[j], shared);
         else trials += transmit_arcs(e, w, run, t, talkers[j], shared);
@@ -765,11 +772,14 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
 }
 
 /* Pass 2 for word i of the bitmaps (agents 64 i ...): resolves them, adds
- * the changes of state to delta, writes the word of the talker bitmap. */
+ * the changes of state to delta, writes the word of the talker bitmap.
+ * `lives` (talking times that are not geometric, talktime.c) is a constant
+ * at the untraced call sites, so that a model without them has not one test
+ * for them in this loop. */
 static inline __attribute__((always_inline)) void
 resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i, int full,
              const double pulse[2], int64_t *delta, uint32_t *newpos, uint32_t *newneg,
-             const int traced)
+             const int traced, const int lives)
 {
     const uint32_t n = e->n;
     uint64_t talk = 0;
@@ -783,9 +793,13 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
         uint8_t ns = resolve(e, w, run, t, a, (int)(touched >> b & 1), pulse, newpos, newneg,
                              traced);
         if (ns != old) {
+            /* policies: a new critic has waited since the step it starts talking */
+            if (w->since && ns == WG_CRITIC) w->since[a] = t + 1;
             w->state[a] = ns;
             delta[old]--;
             delta[ns]++;
+            /* a new talker: its talking time */
+            if (lives && old == WG_UNAWARE && talking(ns)) wg_talktime_start(e, w, run, t, a, t + 1);
         }
         talk |= (uint64_t)talking(ns) << b;
     }
@@ -802,14 +816,19 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     const uint32_t n = e->n;
     const size_t nwords = words_of(n);
     double pulse[2];
-    wg_events_media(e, t, pulse);
+    wg_events_media(e, w, t, pulse);
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
     const int skip = !fractional && prepare_skip(e, w);
-    if (!fractional) /* decide_quit's thresholds, per parameter table and valence */
+    if (!fractional) /* decide_quit's thresholds, per parameter table and valence
+                      * (WG_QUIT_LIFE when the talking time is not geometric) */
         for (size_t k = 0; k < (e->seg_of ? e->sim.nsegments + 1 : 1); k++)
             for (int v = 0; v < 2; v++)
-                w->quit_thr[2 * k + (size_t)v] = wg_threshold(w->table[k].v[WG_P_QUIT_POS + v]);
+                w->quit_thr[2 * k + (size_t)v] =
+                    e->sim.model.duration[v].law != WG_DUR_GEOMETRIC
+                        ? WG_QUIT_LIFE
+                        : wg_threshold(w->table[k].v[WG_P_QUIT_POS + v]);
     const int full = needs_full_pass(e, w, pulse);
+    const int lives = e->lives;
     int nthreads = shared ? e->threads : 1;
     uint64_t trials = 0;
 
@@ -845,16 +864,20 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg)
         for (size_t i = 0; i < nwords; i++)
-            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, 1);
+            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, 1, lives);
     } else {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg)
-        for (size_t i = 0; i < nwords; i++)
-            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, 0);
+        for (size_t i = 0; i < nwords; i++) {
+            if (lives) resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, 0, 1);
+            else resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, 0, 0);
+        }
     }
     for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
     row[WG_C_NEW_POS] = newpos;
     row[WG_C_NEW_NEG] = newneg;
+    row[WG_C_ANSWERS] = w->answers;
+    w->new_neg = newneg;
     return trials;
 }
 
@@ -862,7 +885,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uint32_t *row)
 {
     if (row[WG_C_ADVOCATES] || row[WG_C_CRITICS]) return 0;
-    if (wg_events_pending(e, t)) return 0;
+    if (wg_events_pending(e, w, t)) return 0;
     size_t ntab = e->sim.nsegments + 1;
     for (size_t i = 0; i < ntab; i++) {
         if (w->table[i].v[WG_P_MEDIA_POS] > 0 || w->table[i].v[WG_P_MEDIA_NEG] > 0) return 0;
@@ -882,7 +905,8 @@ static inline uint64_t counts_total(const uint32_t *c)
 
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
 static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
-                   uint32_t *steps_run, int shared, volatile sig_atomic_t *stop, uint64_t *trials)
+                   uint32_t *steps_run, double *cost, int shared, volatile sig_atomic_t *stop,
+                   uint64_t *trials)
 {
     const uint32_t steps = e->sim.steps;
     memset(w->state, WG_UNAWARE, e->n);
@@ -896,11 +920,11 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         for (uint32_t a = 0; a < e->n; a++) w->trace[a] = none;
     }
     wg_params_reset(e, w);
+    wg_events_work_reset(e, w);
     uint32_t t = 0;
     for (; t < steps; t++) {
         if (stop && *stop) return 1;
-        wg_events_apply(e, w, run, t);
-        if (events_change_states(e, t)) recount(e, w);
+        if (wg_events_apply(e, w, run, t)) recount(e, w);
         WG_ASSERT(counts_total(w->count) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
@@ -911,8 +935,9 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     for (uint32_t u = t + 1; u < steps; u++) {
         uint32_t *row = rows + (size_t)u * WG_NCOUNTS;
         memcpy(row, rows + (size_t)t * WG_NCOUNTS, WG_NCOUNTS * sizeof *row);
-        row[WG_C_NEW_POS] = row[WG_C_NEW_NEG] = 0;
+        row[WG_C_NEW_POS] = row[WG_C_NEW_NEG] = row[WG_C_ANSWERS] = 0;
     }
+    if (cost) *cost = w->cost;
     return 0;
 }
 
@@ -927,8 +952,10 @@ static void work_free(wg_work *w)
     free(w->gap_tab);
     free(w->gap_inv);
     free(w->quit_thr);
+    free(w->life);
     free(w->table);
     free(w->overridden);
+    wg_events_work_free(w);
     memset(w, 0, sizeof *w);   /* wg_engine_free may see it again after a failed work_alloc */
 }
 
@@ -947,8 +974,10 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->gap_tab = wg_malloc((size_t)WG_GAP_TABLES * WG_GAP_BUCKETS, sizeof *w->gap_tab);
     w->gap_inv = wg_calloc(WG_GAP_TABLES, sizeof *w->gap_inv);
     w->quit_thr = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->quit_thr);
+    if (e->lives) w->life = wg_calloc(n, sizeof *w->life);
     if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
-        !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr) {
+        !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
+        (e->lives && !w->life) || wg_events_work_alloc(e, w) != WG_OK) {
         work_free(w);
         return WG_ENOMEM;
     }
@@ -956,10 +985,12 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
 }
 
 /* Bytes of one worker's state per agent (SIR-like: state, hits, pick
- * scratch, one bit in each of the two bitmaps). */
-static double worker_bytes_per_agent(void)
+ * scratch, one bit in each of the two bitmaps; a last talking step when a
+ * talking time is not geometric). */
+static double worker_bytes_per_agent(const wg_engine *e)
 {
-    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8;
+    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8 +
+           (e->lives ? sizeof(uint32_t) : 0);
 }
 
 /* 1 when one worker per thread fits the budget of the parallelism note: all
@@ -969,7 +1000,7 @@ static int workers_fit(const wg_engine *e)
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page <= 0) return 0;
     double need = (double)e->threads *
-                  ((double)e->n * worker_bytes_per_agent() + WG_GAP_TABLES * WG_GAP_BUCKETS * 8.0);
+                  ((double)e->n * worker_bytes_per_agent(e) + WG_GAP_TABLES * WG_GAP_BUCKETS * 8.0);
     return need <= (double)pages * (double)page / 4;
 }
 
@@ -989,6 +1020,7 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->sim = *sim;
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
+    if (wg_talktime_prepare(e, d) != WG_OK) goto fail;
     e->across_runs = e->threads > 1 && (e->n <= WG_SMALL_GRAPH || workers_fit(e));
     if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
         wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
@@ -1023,6 +1055,7 @@ void wg_engine_free(wg_engine *e)
         for (int i = 0; i < e->nwork; i++) work_free(&e->work[i]);
     free(e->work);
     wg_events_release(e);
+    wg_talktime_release(e);
     free(e);
 }
 
@@ -1030,7 +1063,12 @@ double wg_engine_bytes_per_agent(const wg_engine *e, int *workers)
 {
     if (workers) *workers = e->nwork;
     /* state, hits, pick scratch, and one bit in each of the two bitmaps, per worker */
-    return e->nwork * worker_bytes_per_agent();
+    return e->nwork * worker_bytes_per_agent(e);
+}
+
+void wg_engine_set_costs(wg_engine *e, double *cost)
+{
+    e->cost_out = cost;
 }
 
 int wg_engine_threads(const wg_engine *e)
@@ -1076,8 +1114,8 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                     stopped = 1;
                     continue;
                 }
-                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i], 0, stop,
-                                   &trials);
+                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i],
+                                   e->cost_out ? &e->cost_out[i] : NULL, 0, stop, &trials);
                 uint64_t k;
 #pragma omp atomic capture
                 k = ++done;
@@ -1093,7 +1131,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
     } else {
         for (uint32_t i = 0; i < nruns && !stopped; i++) {
             stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i],
-                              e->threads > 1, stop, &trials);
+                              e->cost_out ? &e->cost_out[i] : NULL, e->threads > 1, stop, &trials);
             double tnow = wg_now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;
@@ -1116,7 +1154,7 @@ wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint3
     uint32_t steps_run;
     uint64_t trials = 0;
     (void)d;
-    run_one(e, &e->work[0], run, counts, &steps_run, e->n > WG_SMALL_GRAPH && e->threads > 1,
+    run_one(e, &e->work[0], run, counts, &steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1,
             NULL, &trials);
     memcpy(state, e->work[0].state, e->n);
     return WG_OK;
@@ -1129,7 +1167,8 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
     (void)d;
     wg_work *w = &e->work[0];
     w->trace = trace;
-    run_one(e, w, run, counts, steps_run, e->n > WG_SMALL_GRAPH && e->threads > 1, NULL, &trials);
+    run_one(e, w, run, counts, steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1, NULL,
+            &trials);
     w->trace = NULL;
     memcpy(state, w->state, e->n);
     return WG_OK;

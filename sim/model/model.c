@@ -4,9 +4,10 @@
  * headers: DESIGN.md's tables, spelled exactly.
  *
  * Invariant: each vocabulary (states, valences, parameters, contact,
- * exposure, picks, event kinds, sources of reach) has exactly one name table, here, in the
- * order of its enum and ended by NULL; the scenario parser and writer and
- * every CSV header read these tables and keep no copy of their own.
+ * exposure, duration laws, picks, event kinds, sources of reach, policy
+ * orders, trigger conditions) has exactly one name table, here, in the order
+ * of its enum and ended by NULL; the scenario parser and writer and every
+ * CSV header read these tables and keep no copy of their own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,20 @@ const char *const wg_state_singular_names[WG_NSTATES + 1] = {
 const char *const wg_valence_names[WG_NVALENCES + 1] = {"positive", "negative", NULL};
 const char *const wg_contact_names[WG_NCONTACTS + 1] = {"all", "one", "once", NULL};
 const char *const wg_exposure_names[WG_NEXPOSURES + 1] = {"independent", "fractional", NULL};
+const char *const wg_duration_law_names[WG_NDURATION_LAWS + 1] = {
+    "geometric", "fixed", "gamma", "lognormal", "weibull", "beta_quit", NULL,
+};
 const char *const wg_pick_by_names[WG_NPICK_BYS + 1] = {
     "random", "degree", "pagerank", "kcore", "segment", "id", "attribute", NULL,
 };
 const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1] = {
     "seed", "set", "scale", "media", "respond", "block", NULL,
+};
+const char *const wg_respond_by_names[WG_NRESPOND_BYS + 1] = {
+    "first", "degree", "reach", "random", NULL,
+};
+const char *const wg_when_names[WG_NWHEN_CONDS + 1] = {
+    "critics_above", "reach_negative_above", "new_negative_above", NULL,
 };
 const char *const wg_source_names[WG_NSOURCES + 1] = {
     "", "seed", "word_of_mouth", "media", "recommend", "threshold", NULL,
@@ -93,6 +103,11 @@ const char *wg_exposure_name(wg_exposure e)
     return (unsigned)e < WG_NEXPOSURES ? wg_exposure_names[e] : "?";
 }
 
+const char *wg_duration_law_name(wg_duration_law l)
+{
+    return (unsigned)l < WG_NDURATION_LAWS ? wg_duration_law_names[l] : "?";
+}
+
 const char *wg_pick_by_name(wg_pick_by b)
 {
     return (unsigned)b < WG_NPICK_BYS ? wg_pick_by_names[b] : "?";
@@ -101,6 +116,16 @@ const char *wg_pick_by_name(wg_pick_by b)
 const char *wg_event_kind_name(wg_event_kind k)
 {
     return (unsigned)k < WG_NEVENT_KINDS ? wg_event_kind_names[k] : "?";
+}
+
+const char *wg_respond_by_name(wg_respond_by b)
+{
+    return (unsigned)b < WG_NRESPOND_BYS ? wg_respond_by_names[b] : "?";
+}
+
+const char *wg_when_name(wg_when_cond c)
+{
+    return (unsigned)c < WG_NWHEN_CONDS ? wg_when_names[c] : "?";
 }
 
 const char *wg_source_name(wg_source src)

@@ -35,7 +35,6 @@ static const char *const segment_keys[] = {"name", "pick", "activity", "suscepti
                                            "quit", "quality", "stifle", "forget", "media", NULL};
 static const char *const pick_keys[] = {"by", "count", "top", "fraction", "segment", "ids",
                                         "attribute", "value", NULL};
-static const char *const respond_pick_keys[] = {"by", "count", "top", "fraction", NULL};
 /* observed.metric: the metrics of summary.csv (results' vocabulary) */
 static const char *const metrics[] = {"unaware", "advocates", "critics", "supporters", "rejecters",
                                       "immune", "reach_positive", "reach_negative", "new_positive",
@@ -105,6 +104,107 @@ static void conv_params(wg_check *c, const node *m, const char *path, wg_params 
     }
 }
 
+/* ---- talking times (model.duration) ---- */
+
+/* One valence's law: a map with one key, the law's name, e.g. {fixed: 3} or
+ * {gamma: {mean: 6, sd: 4}}. quit_set: quit.<valence> was given too. */
+static void conv_duration_law(wg_check *c, const node *n, const char *path, int v, int quit_set)
+{
+    static const char *const mean_sd[] = {"mean", "sd", NULL};
+    static const char *const beta_ab[] = {"a", "b", NULL};
+    static const char *const geo_keys[] = {"quit", NULL};
+    wg_duration *d = &c->s->model.duration[v];
+    char kp[WG_PATH_LEN], lp[WG_PATH_LEN];
+    int k;
+    if (!wg_check_map(c, n, path)) return;
+    if (n->n != 1) {
+        wg_check_err(c, n, path, "expected one law (%s), got %zu keys",
+                     wg_check_names(kp, sizeof kp, wg_duration_law_names, NULL), n->n);
+        return;
+    }
+    if (!wg_check_choice(c, n->keys[0], path, wg_duration_law_names, &k)) return;
+    if (quit_set) {
+        wg_check_err(c, n->keys[0], path, "give either quit.%s or duration.%s, not both",
+                     wg_valence_names[v], wg_valence_names[v]);
+        return;
+    }
+    const node *law = n->vals[0];
+    wg_tree_join(lp, path, wg_duration_law_names[k]);
+    wg_duration x = {.law = (wg_duration_law)k, .a = 0, .b = 0};
+    uint64_t steps;
+    switch (x.law) {
+    case WG_DUR_FIXED:
+        if (!wg_check_uint(c, law, lp, 1, UINT32_MAX, &steps)) return;
+        x.a = (double)steps;
+        break;
+    case WG_DUR_GAMMA:
+    case WG_DUR_LOGNORMAL:
+    case WG_DUR_WEIBULL:
+    case WG_DUR_BETA_QUIT: {
+        const char *const *keys = x.law == WG_DUR_BETA_QUIT ? beta_ab : mean_sd;
+        if (!wg_check_map(c, law, lp)) return;
+        wg_check_keys(c, law, lp, keys, NULL);
+        const node *na = wg_tree_get(law, keys[0]), *nb = wg_tree_get(law, keys[1]);
+        if (!na) wg_check_missing(c, law, lp, keys[0]);
+        if (!nb) wg_check_missing(c, law, lp, keys[1]);
+        if (!na || !nb ||
+            !wg_check_real(c, na, wg_tree_join(kp, lp, keys[0]), R_POS, &x.a) ||
+            !wg_check_real(c, nb, wg_tree_join(kp, lp, keys[1]), R_POS, &x.b))
+            return;
+        double g[2];
+        if (x.law == WG_DUR_WEIBULL && wg_duration_gsl_params(&x, g) != 0) {
+            wg_check_err(c, law, lp, "no Weibull law of shape in [0.01, 1000] has mean %g and "
+                         "sd %g (sd / mean at least 0.0013)", x.a, x.b);
+            return;
+        }
+        break;
+    }
+    case WG_DUR_GEOMETRIC:
+    default: {
+        const node *nq;
+        double q;
+        if (!wg_check_map(c, law, lp)) return;
+        wg_check_keys(c, law, lp, geo_keys, NULL);
+        if (!(nq = wg_tree_get(law, "quit"))) {
+            wg_check_missing(c, law, lp, "quit");
+            return;
+        }
+        if (!wg_check_real(c, nq, wg_tree_join(kp, lp, "quit"), R_PROB, &q)) return;
+        c->s->model.p.v[WG_P_QUIT_POS + v] = q;
+        break;
+    }
+    }
+    *d = x;
+}
+
+/* model.duration: {positive: LAW, negative: LAW}. set: the parameters that
+ * model: gave (bit WG_P_QUIT_POS + v when quit.<valence> was given). */
+static void conv_duration(wg_check *c, const node *m, uint32_t set)
+{
+    char vp[WG_PATH_LEN];
+    if (!wg_check_map(c, m, "duration")) return;
+    wg_check_keys(c, m, "duration", wg_valence_names, NULL);
+    for (int v = 0; v < WG_NVALENCES; v++) {
+        const node *n = wg_tree_get(m, wg_valence_names[v]);
+        if (n)
+            conv_duration_law(c, n, wg_tree_join(vp, "duration", wg_valence_names[v]), v,
+                              !!(set >> (WG_P_QUIT_POS + v) & 1u));
+    }
+    if (c->s->model.contact == WG_CONTACT_ONCE &&
+        (c->s->model.duration[WG_POS].law != WG_DUR_GEOMETRIC ||
+         c->s->model.duration[WG_NEG].law != WG_DUR_GEOMETRIC))
+        wg_check_err(c, m, "duration", "contact once talks one step only: a duration needs "
+                     "contact all or one");
+}
+
+/* 1 when parameter p is quit.<v> of a valence whose talking time is not
+ * geometric (the model's duration sets it; quit would be ignored). */
+static int quit_ignored(const wg_check *c, int p)
+{
+    return (p == WG_P_QUIT_POS || p == WG_P_QUIT_NEG) &&
+           c->s->model.duration[p - WG_P_QUIT_POS].law != WG_DUR_GEOMETRIC;
+}
+
 static void conv_model(wg_check *c, const node *m)
 {
     wg_model *md = &c->s->model;
@@ -120,6 +220,7 @@ static void conv_model(wg_check *c, const node *m)
         wg_check_choice(c, v, "exposure", wg_exposure_names, &k))
         md->exposure = (wg_exposure)k;
     conv_params(c, m, "", &md->p, &set, 0);
+    if ((v = wg_tree_get(m, "duration"))) conv_duration(c, v, set);
 }
 
 /* ---- picks ---- */
@@ -314,6 +415,12 @@ static void conv_segments(wg_check *c, const node *seq)
             conv_pick(c, pk, kp, &g->pick, 0, (int)i);
         }
         conv_params(c, m, p, &g->p, &g->set, 1);
+        for (int q = WG_P_QUIT_POS; q <= WG_P_QUIT_NEG; q++)
+            if ((g->set >> q & 1u) && quit_ignored(c, q))
+                wg_check_err(c, wg_tree_get(m, "quit"), wg_tree_join(kp, p, "quit"),
+                             "model.duration.%s sets the talking time of %s talkers; a "
+                             "segment's quit.%s would be ignored", wg_valence_names[q - WG_P_QUIT_POS],
+                             wg_valence_names[q - WG_P_QUIT_POS], wg_valence_names[q - WG_P_QUIT_POS]);
     }
 }
 
@@ -368,6 +475,9 @@ static void conv_set_event(wg_check *c, const node *m, const char *path, wg_even
         if (param < 0 && !vn) wg_check_missing(c, m, path, "key");
     }
     if (param >= 0) e->param = (wg_param)param;
+    if (param >= 0 && quit_ignored(c, param))
+        wg_check_err(c, kn ? kn : m, path, "model.duration.%s sets the talking time; %s would "
+                     "be ignored", wg_valence_names[param - WG_P_QUIT_POS], wg_param_name(param));
     if (vn) {
         int range = e->kind == WG_EV_SCALE || param == WG_P_ACTIVITY ||
                     param == WG_P_SUSCEPTIBILITY ? R_NONNEG : R_PROB;
@@ -376,12 +486,88 @@ static void conv_set_event(wg_check *c, const node *m, const char *path, wg_even
     if (sn) find_segment(c, sn, wg_tree_join(kp, path, "segment"), &e->segment);
 }
 
+/* `when: {CONDITION: VALUE}`: one condition of wg_when_names, a number >= 0
+ * (a count, or a share of the agents when below 1). */
+static void conv_when(wg_check *c, const node *m, const char *path, wg_when *w)
+{
+    char kp[WG_PATH_LEN], list[WG_LIST_LEN];
+    if (!wg_check_map(c, m, path)) return;
+    if (m->n != 1) {
+        wg_check_err(c, m, path, "expected one condition (one of %s), got %zu",
+                     wg_check_names(list, sizeof list, wg_when_names, NULL), m->n);
+        return;
+    }
+    const char *key = m->keys[0]->text;
+    int k = wg_name_index(wg_when_names, key);
+    if (k < 0) {
+        const char *sug = wg_check_suggest(key, wg_when_names, NULL);
+        wg_check_err(c, m->keys[0], wg_tree_join(kp, path, key),
+                     "unknown condition%s%s%s (expected one of %s)",
+                     sug ? ", did you mean '" : "", sug ? sug : "", sug ? "'?" : "",
+                     wg_check_names(list, sizeof list, wg_when_names, NULL));
+        return;
+    }
+    if (!wg_check_real(c, m->vals[0], wg_tree_join(kp, path, key), R_NONNEG, &w->value)) return;
+    w->cond = (wg_when_cond)k;
+    w->on = 1;
+}
+
+/* `respond.policy: {delay, per_step, by, until}` of respond map kn. A
+ * standing policy picks its own critics: no by/count/top/fraction beside it. */
+static void conv_policy(wg_check *c, const node *kn, const node *pn, const char *path,
+                        wg_event *e)
+{
+    static const char *const keys[] = {"delay", "per_step", "by", "until", NULL};
+    static const char *const pick_only[] = {"by", "count", "top", "fraction", NULL};
+    char p[WG_PATH_LEN], kp[WG_PATH_LEN];
+    const node *v;
+    uint64_t u;
+    int k;
+    for (int i = 0; pick_only[i]; i++)
+        if ((v = wg_tree_get(kn, pick_only[i])))
+            wg_check_err(c, v, wg_tree_join(kp, path, pick_only[i]),
+                         "a standing policy picks its own critics: %s",
+                         !strcmp(pick_only[i], "by")
+                             ? "give by inside policy (first, degree, reach or random)"
+                             : "give per_step inside policy instead");
+    wg_tree_join(p, path, "policy");
+    if (!wg_check_map(c, pn, p)) return;
+    wg_check_keys(c, pn, p, keys, NULL);
+    wg_policy *pol = &e->policy;
+    pol->on = 1;
+    pol->by = WG_RESPOND_FIRST;
+    pol->until = c->steps_ok && c->s->steps ? c->s->steps - 1 : UINT32_MAX;
+    if ((v = wg_tree_get(pn, "delay")) &&
+        wg_check_uint(c, v, wg_tree_join(kp, p, "delay"), 0, UINT32_MAX, &u))
+        pol->delay = (uint32_t)u;
+    if (!(v = wg_tree_get(pn, "per_step")))
+        wg_check_missing(c, pn, p, "per_step");
+    else if (wg_check_uint(c, v, wg_tree_join(kp, p, "per_step"), 1, WG_MAX_AGENTS, &u))
+        pol->per_step = (uint32_t)u;
+    if ((v = wg_tree_get(pn, "by")) &&
+        wg_check_choice(c, v, wg_tree_join(kp, p, "by"), wg_respond_by_names, &k))
+        pol->by = (wg_respond_by)k;
+    if ((v = wg_tree_get(pn, "until")) &&
+        wg_check_uint(c, v, wg_tree_join(kp, p, "until"), 0, UINT32_MAX, &u)) {
+        if (c->steps_ok && u >= c->s->steps)
+            wg_check_err(c, v, kp, "step %" PRIu64 " is beyond the last step %u", u,
+                         c->s->steps - 1);
+        else
+            pol->until = (uint32_t)u;
+        if (!e->when.on && u < e->step)
+            wg_check_err(c, v, kp, "the policy ends (step %" PRIu64 ") before it starts (step %u)",
+                         u, e->step);
+    }
+}
+
 static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e)
 {
     static const char *const media_keys[] = {"valence", "amplitude", "decay", NULL};
     static const char *const seed_keys[] = {"valence", NULL};
     static const char *const respond_keys[] = {"win", "calm", NULL};
-    static const char *const step_key[] = {"step", NULL};
+    static const char *const respond_more[] = {"by", "count", "top", "fraction", "policy", "cost",
+                                               NULL};
+    static const char *const step_key[] = {"step", "when", "repeat", NULL};
     const node *kn = NULL, *v;
     char p[WG_PATH_LEN], kp[WG_PATH_LEN], list[WG_LIST_LEN];
     int kind = -1, unknown = 0, k;
@@ -392,7 +578,7 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
     for (size_t i = 0; i < m->n; i++) {
         const char *key = m->keys[i]->text;
         int ki = wg_name_index(wg_event_kind_names, key);
-        if (!strcmp(key, "step")) continue;
+        if (wg_check_in_list(key, step_key)) continue;
         if (ki >= 0 && kind >= 0) {
             wg_check_err(c, m->keys[i], path,
                          "more than one event type ('%s' and '%s'); write two events",
@@ -409,13 +595,26 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
                          wg_check_names(list, sizeof list, wg_event_kind_names, NULL));
         }
     }
-    if (!(v = wg_tree_get(m, "step"))) {
+    const node *wn = wg_tree_get(m, "when");
+    if ((v = wg_tree_get(m, "step")) && wn) {
+        wg_check_err(c, wn, wg_tree_join(p, path, "when"),
+                     "give either step or when, not both (a trigger has no fixed step)");
+    } else if (wn) {
+        conv_when(c, wn, wg_tree_join(p, path, "when"), &e->when);
+    } else if (!v) {
         wg_check_missing(c, m, path, "step");
     } else if (wg_check_uint(c, v, wg_tree_join(p, path, "step"), 0, UINT32_MAX, &u)) {
         if (c->steps_ok && u >= c->s->steps)
             wg_check_err(c, v, p, "step %" PRIu64 " is beyond the last step %u", u,
                          c->s->steps - 1);
         e->step = (uint32_t)u;
+    }
+    if ((v = wg_tree_get(m, "repeat"))) {
+        if (!wn)
+            wg_check_err(c, v, wg_tree_join(p, path, "repeat"),
+                         "repeat is for triggers: add when: (e.g. when: {critics_above: 100})");
+        else
+            wg_check_bool(c, v, wg_tree_join(p, path, "repeat"), &e->when.repeat);
     }
     if (kind < 0) {
         if (!unknown)
@@ -441,6 +640,10 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
         break;
     case WG_EV_MEDIA:
         wg_check_keys(c, kn, p, media_keys, NULL);
+        if (e->when.repeat)
+            wg_check_err(c, wg_tree_get(m, "repeat"), wg_tree_join(kp, path, "repeat"),
+                         "a media pulse fires once; repeat is for seed, set, scale, respond "
+                         "and block");
         if (!(v = wg_tree_get(kn, "amplitude")))
             wg_check_missing(c, kn, p, "amplitude");
         else
@@ -452,8 +655,15 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
         break;
     case WG_EV_RESPOND: {
         int ok = 1;
-        wg_check_keys(c, kn, p, respond_keys, respond_pick_keys);
-        conv_pick(c, kn, p, &e->pick, 1, -1);
+        wg_check_keys(c, kn, p, respond_keys, respond_more);
+        const node *pn = wg_tree_get(kn, "policy");
+        if (pn) {
+            conv_policy(c, kn, pn, p, e);
+        } else {
+            conv_pick(c, kn, p, &e->pick, 1, -1);
+        }
+        if ((v = wg_tree_get(kn, "cost")))
+            wg_check_real(c, v, wg_tree_join(kp, p, "cost"), R_NONNEG, &e->cost);
         for (int i = 0; respond_keys[i]; i++) {
             double *dst = i ? &e->calm : &e->win;
             if (!(v = wg_tree_get(kn, respond_keys[i]))) {
