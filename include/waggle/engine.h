@@ -31,6 +31,7 @@ typedef struct wg_sim {
 enum wg_count {
     WG_C_UNAWARE = 0, WG_C_ADVOCATES, WG_C_CRITICS, WG_C_SUPPORTERS, WG_C_REJECTERS,
     WG_C_IMMUNE, WG_C_NEW_POS, WG_C_NEW_NEG,
+    WG_C_ANSWERS,   /* critics answered by respond events in the step (one-shot or standing) */
     WG_NCOUNTS
 };
 
@@ -69,6 +70,11 @@ void wg_engine_record_seeds(wg_engine *e, uint32_t *seeded);
  * when none). The later seed wins. */
 uint64_t wg_engine_seed_conflicts(const wg_engine *e, uint32_t *run, uint32_t *step,
                                   uint32_t *agent);
+/* Where the next wg_engine_run(e, run0, nruns, ...) calls store the cost of
+ * each run's answers (Σ answers × cost of their respond event): run
+ * run0 + i into cost[i], which must hold nruns doubles. NULL (the default):
+ * not stored. The array stays the caller's. */
+void wg_engine_set_costs(wg_engine *e, double *cost);
 
 /* Arcs tried by talkers during the last wg_engine_run (for benchmarks: edge trials). */
 uint64_t wg_engine_trials(const wg_engine *e);
