@@ -24,20 +24,23 @@ static int waggle(char **err, const char *args)
     return wg_test_waggle(&(wg_test_how){tmp, NULL, 0, NULL}, NULL, err, "%s", args);
 }
 
-/* The blowup column (the last) of DIR/finals.csv summed over its runs; -1 when unreadable. */
+/* The blowup column of DIR/finals.csv (found by its header) summed over its
+ * runs; -1 when unreadable. */
 static int blowups_of(const char *dir)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s/finals.csv", tmp, dir);
     char *t = wg_test_slurp(path, NULL);
     if (!t) return -1;
-    int sum = 0;
-    char *line = strchr(t, '\n'); /* past the header */
+    int col = 0, sum = 0;
+    for (const char *p = t; *p && *p != '\n' && strncmp(p, "blowup", 6) != 0; p++) col += *p == ',';
+    const char *line = strchr(t, '\n');
     while (line && line[1]) {
-        char *end = strchr(line + 1, '\n');
-        if (!end) break;
-        sum += end[-1] == '1';
-        line = end;
+        const char *p = line + 1;
+        for (int k = 0; k < col && p; k++) p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+        if (!p) break;
+        sum += *p == '1';
+        line = strchr(p, '\n');
     }
     free(t);
     return sum;

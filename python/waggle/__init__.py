@@ -201,6 +201,10 @@ def run(scenario, network=None, runs=None, seed=None, threads=None, set=None, ou
     return r
 
 
+_NCOUNTS = 9          # WG_NCOUNTS
+_SERIES_COUNTS = 8    # the counts series.csv writes
+
+
 def _flat_series(lib, job):
     """The counts of the last run as nested lists [run][step][column] (the flat array
     of wg_job_series), copied before the job is freed."""
@@ -208,13 +212,16 @@ def _flat_series(lib, job):
     p = lib.wg_job_series(job, ctypes.byref(runs), ctypes.byref(steps))
     if not p:
         return None
-    n = runs.value * steps.value * 8
+    # WG_NCOUNTS words a row (include/waggle/engine.h: the eight of series.csv,
+    # then the answers of respond events); .counts keeps the eight of series.csv
+    n = runs.value * steps.value * _NCOUNTS
     flat = (ctypes.c_uint32 * n).from_address(ctypes.addressof(p.contents))
     try:
         import numpy
-        return numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, 8)
+        a = numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, _NCOUNTS)
+        return a[:, :, :_SERIES_COUNTS].copy()
     except ImportError:
-        return list(flat)
+        return [list(flat[i:i + _SERIES_COUNTS]) for i in range(0, n, _NCOUNTS)]
 
 
 def compare(scenario, network=None, runs=None, seed=None, threads=None, set=None, out=None):
