@@ -201,27 +201,22 @@ def run(scenario, network=None, runs=None, seed=None, threads=None, set=None, ou
     return r
 
 
-_NCOUNTS = 9          # WG_NCOUNTS
-_SERIES_COUNTS = 8    # the counts series.csv writes
-
-
 def _flat_series(lib, job):
-    """The counts of the last run as nested lists [run][step][column] (the flat array
-    of wg_job_series), copied before the job is freed."""
+    """The counts of the last run as an array [run, step, column] (the flat array of
+    wg_job_series: series.csv's columns after run,step, then answers), copied before
+    the job is freed."""
     runs, steps = ctypes.c_uint32(), ctypes.c_uint32()
     p = lib.wg_job_series(job, ctypes.byref(runs), ctypes.byref(steps))
     if not p:
         return None
-    # WG_NCOUNTS words a row (include/waggle/engine.h: the eight of series.csv,
-    # then the answers of respond events); .counts keeps the eight of series.csv
-    n = runs.value * steps.value * _NCOUNTS
+    width = lib.wg_job_series_width()
+    n = runs.value * steps.value * width
     flat = (ctypes.c_uint32 * n).from_address(ctypes.addressof(p.contents))
     try:
         import numpy
-        a = numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, _NCOUNTS)
-        return a[:, :, :_SERIES_COUNTS].copy()
+        return numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, width)
     except ImportError:
-        return [list(flat[i:i + _SERIES_COUNTS]) for i in range(0, n, _NCOUNTS)]
+        return list(flat)
 
 
 def compare(scenario, network=None, runs=None, seed=None, threads=None, set=None, out=None):
