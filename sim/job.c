@@ -279,6 +279,11 @@ const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps)
     return j->have_results ? j->r.counts : NULL;
 }
 
+size_t wg_job_series_width(void)
+{
+    return WG_NCOUNTS;
+}
+
 wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d)
 {
     if (!j->have_results || run >= j->r.runs) {

@@ -208,13 +208,16 @@ def _flat_series(lib, job):
     p = lib.wg_job_series(job, ctypes.byref(runs), ctypes.byref(steps))
     if not p:
         return None
-    n = runs.value * steps.value * 8
+    # a row of the library holds series.csv's 8 columns, then others (answers)
+    width = lib.wg_job_series_width()
+    n = runs.value * steps.value * width
     flat = (ctypes.c_uint32 * n).from_address(ctypes.addressof(p.contents))
     try:
         import numpy
-        return numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, 8)
+        a = numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, width)
+        return a[:, :, :8].copy()
     except ImportError:
-        return list(flat)
+        return [v for i, v in enumerate(flat) if i % width < 8]
 
 
 def compare(scenario, network=None, runs=None, seed=None, threads=None, set=None, out=None):
