@@ -93,12 +93,12 @@ int wg_job_threads(const wg_job *j);
 
 /* Flat arrays for callers that read numbers, not files (bindings, tests).
  * wg_job_series: runs × steps × WG_NCOUNTS counts, row (r, t) at
- * ((r × steps) + t) × WG_NCOUNTS: the columns of series.csv after run and
- * step, then the step's answers (WG_C_ANSWERS); NULL before a run. The pointer
- * lives as long as the results. wg_job_series_width is WG_NCOUNTS, for
- * bindings that cannot read the header. */
+ * ((r × steps) + t) × WG_NCOUNTS, in the column order of series.csv; NULL before a
+ * run. The pointer lives as long as the results. */
 const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps);
-size_t wg_job_series_width(void);
+/* WG_NCOUNTS, the width of a row of wg_job_series, for bindings that cannot read the
+ * header (the columns of enum wg_count: series.csv's after run,step, then answers). */
+uint32_t wg_job_series_width(void);
 /* One run's final figures (finals.csv) into f; WG_EINPUT for a run that does not exist. */
 wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d);
 /* The traced runs of the last wg_job_run (the scenario's trace:): returns

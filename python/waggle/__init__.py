@@ -202,22 +202,21 @@ def run(scenario, network=None, runs=None, seed=None, threads=None, set=None, ou
 
 
 def _flat_series(lib, job):
-    """The counts of the last run as nested lists [run][step][column] (the flat array
-    of wg_job_series), copied before the job is freed."""
+    """The counts of the last run as an array [run, step, column] (the flat array of
+    wg_job_series: series.csv's columns after run,step, then answers), copied before
+    the job is freed."""
     runs, steps = ctypes.c_uint32(), ctypes.c_uint32()
     p = lib.wg_job_series(job, ctypes.byref(runs), ctypes.byref(steps))
     if not p:
         return None
-    # a row of the library holds series.csv's 8 columns, then others (answers)
     width = lib.wg_job_series_width()
     n = runs.value * steps.value * width
     flat = (ctypes.c_uint32 * n).from_address(ctypes.addressof(p.contents))
     try:
         import numpy
-        a = numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, width)
-        return a[:, :, :8].copy()
+        return numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, width)
     except ImportError:
-        return [v for i, v in enumerate(flat) if i % width < 8]
+        return list(flat)
 
 
 def compare(scenario, network=None, runs=None, seed=None, threads=None, set=None, out=None):

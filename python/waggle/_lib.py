@@ -60,7 +60,7 @@ class _Final(ctypes.Structure):
     _fields_ = [("reach_pos", ctypes.c_uint32), ("reach_neg", ctypes.c_uint32),
                 ("peak_critics", ctypes.c_uint32), ("peak_step", ctypes.c_uint32),
                 ("steps", ctypes.c_uint32), ("answers", ctypes.c_uint64),
-                ("cost", ctypes.c_double)]
+                ("cost", ctypes.c_double)]   # wg_final (output.h), field for field
 
 
 def _candidates():
@@ -134,7 +134,7 @@ def _declare(lib):
         "wg_job_write_params_default": (None, [ctypes.POINTER(_WriteParams)]),
         "wg_job_write": (I, [P, CP, ctypes.POINTER(_WriteParams), D]),
         "wg_job_series": (ctypes.POINTER(U32), [P, ctypes.POINTER(U32), ctypes.POINTER(U32)]),
-        "wg_job_series_width": (SZ, []),
+        "wg_job_series_width": (U32, []),
         "wg_job_final": (I, [P, U32, ctypes.POINTER(_Final), D]),
         "wg_job_seconds": (ctypes.c_double, [P]),
         "wg_scenario_parse": (I, [CP, SZ, CP, CP, CPP, SZ, ctypes.POINTER(P), D]),
