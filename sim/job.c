@@ -316,6 +316,20 @@ size_t wg_job_trace(const wg_job *j, size_t i, uint32_t *run, const uint8_t **st
 
 /* ---- write ----------------------------------------------------------------------------- */
 
+void wg_job_inputs(const wg_scenario *s, const char *in[WG_JOB_NINPUTS])
+{
+    in[0] = s->path;
+    in[1] = s->net.kind == WG_NET_FILE ? s->net.file : NULL;
+    in[2] = s->observed.present ? s->observed.file : NULL;
+}
+
+wg_status wg_job_outdir_open(wg_outdir *od, const char *dir, const wg_scenario *s, wg_diag *d)
+{
+    const char *in[WG_JOB_NINPUTS];
+    wg_job_inputs(s, in);
+    return wg_outdir_open(od, dir, in, WG_JOB_NINPUTS, d);
+}
+
 char *wg_job_default_out(const char *path)
 {
     if (strcmp(path, "-") == 0) return wg_strdup("out/stdin");
@@ -439,10 +453,11 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     wg_manifest m = {s, j->have_stats ? &j->gs : NULL, j->threads, p->ranks > 0 ? p->ranks : 1,
                      j->seconds, p->argc, p->argv, p->kind ? p->kind : "run"};
     wg_observed_series obs;
+    wg_outdir od = {.lock_fd = -1};
     /* the observed file is read before anything is written: bad input writes nothing */
     wg_status st = wg_observed_read_scenario(s, 0, &obs, d);
     if (st != WG_OK) return st;
-    if ((st = wg_mkdir_p(dir, d)) != WG_OK) goto done;
+    if ((st = wg_job_outdir_open(&od, dir, s, d)) != WG_OK) goto done;
     if ((st = wg_write_series(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_finals(dir, r, &rule, d)) != WG_OK) goto done;
@@ -477,6 +492,10 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     /* the charts are drawn from the files just written, as `waggle render` draws them */
     st = wg_render_run(dir, NULL, d);
 done:
+    {
+        wg_status cs = wg_outdir_close(&od, d);
+        if (st == WG_OK) st = cs;
+    }
     wg_observed_free(&obs);
     return st;
 }

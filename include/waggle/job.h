@@ -143,6 +143,14 @@ wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *e
  * callers that drive the engine directly (its tests). */
 void wg_job_sim_of(const wg_scenario *s, const wg_graph *g, wg_sim *sim);
 
+/* The files a scenario reads (its own path, network.file, observed.file;
+ * NULL where it has none), in[0..2]: the inputs an output folder must not
+ * hold (wg_outdir_open). */
+#define WG_JOB_NINPUTS 3
+void wg_job_inputs(const wg_scenario *s, const char *in[WG_JOB_NINPUTS]);
+/* wg_outdir_open(od, dir) with s's inputs. */
+wg_status wg_job_outdir_open(wg_outdir *od, const char *dir, const wg_scenario *s, wg_diag *d);
+
 /* Default output folder for a scenario path: "out/<stem>" ("out/stdin" for "-"). Caller frees. */
 char *wg_job_default_out(const char *scenario_path);
 
