@@ -108,7 +108,7 @@ static void test_writers(void **state)
     wg_diag_init(&d);
     results_filled(&r);
     assert_int_equal(wg_write_series(tmpdir, &r, &d), WG_OK);
-    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG}, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG, 0, 0}, &d), WG_OK);
     assert_int_equal(wg_write_summary(tmpdir, &r, &d), WG_OK);
     char *s = slurp(tmpdir, "series.csv");
     assert_string_equal(s,
@@ -124,13 +124,13 @@ static void test_writers(void **state)
                            "0,1,3,3,1,3,1,2,1.5,4,7\n1,1,0,0,0,2,0,0,0,2,0\n");
     free(s);
     /* blowup.valence positive: positive reach above 0.05 × 10 agents (both runs) */
-    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.05, WG_POS}, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.05, WG_POS, 0, 0}, &d), WG_OK);
     s = slurp(tmpdir, "finals.csv");
     assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup,"
                            "answers,cost,cumulative_exposures_positive,cumulative_exposures_negative\n"
                            "0,1,3,3,1,3,1,2,1.5,4,7\n1,1,0,0,0,2,1,0,0,2,0\n");
     free(s);
-    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG}, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG, 0, 0}, &d), WG_OK);
     s = slurp(tmpdir, "summary.csv");
     assert_non_null(strstr(s, "step,metric,mean,sd,p05,p25,p50,p75,p95\n"));
     /* step 1 critics: 3 and 0 */
@@ -239,7 +239,7 @@ static void test_final_values(void **state)
     wg_results r;
     results_filled(&r);
     double v[WG_NFINALS];
-    const wg_blowup_rule neg = {0.2, WG_NEG}, pos = {0.05, WG_POS};
+    const wg_blowup_rule neg = {0.2, WG_NEG, 0, 0}, pos = {0.05, WG_POS, 0, 0};
     wg_final_values(&r, 0, &neg, v);
     const double want0[WG_NFINALS] = {1, 3, 3, 1, 3, 1, 2, 1.5, 4, 7};
     assert_memory_equal(v, want0, sizeof v);

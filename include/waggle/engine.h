@@ -65,6 +65,16 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                         uint32_t *steps_run, wg_progress_fn progress, void *ud,
                         volatile sig_atomic_t *stop, wg_diag *d);
 
+/* From the next wg_engine_run on, seeded[((r - run0) × steps + t) × 2 + v]
+ * receives the agents whose last seed was of valence v (WG_POS, WG_NEG) in
+ * run r up to the end of step t (an agent two seeds picked counts once, for
+ * the later). NULL: not recorded (the default). */
+void wg_engine_record_seeds(wg_engine *e, uint32_t *seeded);
+/* Agents that two seeds picked in one step, summed over every run this
+ * engine made so far; *run, *step, *agent: the first in run order (UINT32_MAX
+ * when none). The later seed wins. */
+uint64_t wg_engine_seed_conflicts(const wg_engine *e, uint32_t *run, uint32_t *step,
+                                  uint32_t *agent);
 /* Where the next wg_engine_run(e, run0, nruns, ...) calls store the cost of
  * each run's answers (Σ answers × cost of their respond event): run
  * run0 + i into cost[i], which must hold nruns doubles. NULL (the default):

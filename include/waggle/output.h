@@ -88,6 +88,8 @@ typedef struct wg_results {
     uint32_t agents;
     uint32_t *counts;      /* runs × steps × WG_NCOUNTS */
     uint32_t *steps_run;   /* runs */
+    uint32_t *seeded;      /* runs × steps × 2: agents seeded of each valence (WG_POS, WG_NEG)
+                              up to the end of each step (wg_engine_record_seeds) */
     double *cost;          /* runs: the cost of each run's answers (wg_engine_set_costs); may be NULL */
 } wg_results;
 
@@ -120,6 +122,8 @@ double wg_metric_value(const wg_results *r, uint32_t run, uint32_t step, int met
 typedef struct wg_blowup_rule {
     double threshold;   /* blowup.threshold: a fraction of the agents */
     int valence;        /* blowup.valence: WG_NEG (the default) or WG_POS */
+    int at_step;        /* 1: blowup.by_step given, the test reads step `step`; 0: the last step */
+    uint32_t step;
 } wg_blowup_rule;
 #define WG_BLOWUP_THRESHOLD_DEFAULT 0.01   /* blowup.threshold when the scenario has none */
 /* {WG_BLOWUP_THRESHOLD_DEFAULT, WG_NEG}. */
@@ -131,6 +135,10 @@ void wg_blowup_rule_default(wg_blowup_rule *rule);
  * with it. */
 int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_neg,
                    double agents);
+/* Whether run `run` of r blows up: wg_blowup_test on the reach at the rule's
+ * step (the last step, or blowup.by_step, at most the last) less the agents
+ * seeded of each valence up to that step (a seeded agent is not a blow-up). */
+int wg_blowup_run(const wg_blowup_rule *rule, const wg_results *r, uint32_t run);
 
 /* One run's final figures (finals.csv). */
 typedef struct wg_final {

@@ -934,12 +934,14 @@ static inline uint64_t counts_total(const uint32_t *c)
 }
 
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
-static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
+static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows, uint32_t *seeded,
                    uint32_t *steps_run, double *cost, int shared, volatile sig_atomic_t *stop,
                    uint64_t *trials)
 {
     const uint32_t steps = e->sim.steps;
     memset(w->state, WG_UNAWARE, e->n);
+    memset(w->seed_mark, 0, (size_t)e->n * sizeof *w->seed_mark);
+    w->seeded[WG_POS] = w->seeded[WG_NEG] = 0;
     memset(w->hits, 0, (size_t)e->n * sizeof *w->hits);
     memset(w->talk, 0, words_of(e->n) * sizeof *w->talk);
     memset(w->touched, 0, words_of(e->n) * sizeof *w->touched);
@@ -958,6 +960,10 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         WG_ASSERT(counts_total(w->count) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
+        if (seeded) {
+            seeded[2 * (size_t)t + WG_POS] = w->seeded[WG_POS];
+            seeded[2 * (size_t)t + WG_NEG] = w->seeded[WG_NEG];
+        }
         WG_ASSERT(counts_total(row) == e->n && counts_total(w->count) == e->n);
         if (quiescent(e, w, t, row)) break;
     }
@@ -967,6 +973,7 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         memcpy(row, rows + (size_t)t * WG_NCOUNTS, WG_NCOUNTS * sizeof *row);
         row[WG_C_NEW_POS] = row[WG_C_NEW_NEG] = row[WG_C_ANSWERS] = 0;
         row[WG_C_EXPOSURES_POS] = row[WG_C_EXPOSURES_NEG] = 0;
+        if (seeded) memcpy(seeded + 2 * (size_t)u, seeded + 2 * (size_t)t, 2 * sizeof *seeded);
     }
     if (cost) *cost = w->cost;
     return 0;
@@ -975,6 +982,7 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
 static void work_free(wg_work *w)
 {
     free(w->state);
+    free(w->seed_mark);
     free(w->hits);
     free(w->scratch);
     free(w->talk);
@@ -1006,7 +1014,9 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->gap_inv = wg_calloc(WG_GAP_TABLES, sizeof *w->gap_inv);
     w->quit_thr = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->quit_thr);
     if (e->lives) w->life = wg_calloc(n, sizeof *w->life);
-    if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
+    w->seed_mark = wg_calloc(n, sizeof *w->seed_mark);
+    w->conflict_run = w->conflict_step = w->conflict_agent = UINT32_MAX;
+    if (!w->seed_mark || !w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
         !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
         (e->lives && !w->life) || wg_events_work_alloc(e, w) != WG_OK) {
         work_free(w);
@@ -1020,7 +1030,7 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
  * talking time is not geometric). */
 static double worker_bytes_per_agent(const wg_engine *e)
 {
-    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8 +
+    return sizeof(uint8_t) + sizeof(uint64_t) + 2 * sizeof(uint32_t) + 2.0 / 8 +
            (e->lives ? sizeof(uint32_t) : 0);
 }
 
@@ -1117,6 +1127,32 @@ int wg_engine_default_threads(void)
     return omp_get_max_threads();
 }
 
+/* Where run run0 + i of wg_engine_run records its seeded agents, or NULL. */
+static uint32_t *seeds_of(const wg_engine *e, uint32_t i)
+{
+    return e->seeded_out ? e->seeded_out + (size_t)i * e->sim.steps * 2 : NULL;
+}
+
+void wg_engine_record_seeds(wg_engine *e, uint32_t *seeded) { e->seeded_out = seeded; }
+
+uint64_t wg_engine_seed_conflicts(const wg_engine *e, uint32_t *run, uint32_t *step,
+                                  uint32_t *agent)
+{
+    uint64_t sum = 0;
+    *run = *step = *agent = UINT32_MAX;
+    for (int k = 0; k < e->nwork; k++) {
+        const wg_work *w = &e->work[k];
+        sum += w->seed_conflicts;
+        /* the first in run order, whichever worker met it */
+        if (w->seed_conflicts && w->conflict_run < *run) {
+            *run = w->conflict_run;
+            *step = w->conflict_step;
+            *agent = w->conflict_agent;
+        }
+    }
+    return sum;
+}
+
 wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *counts,
                         uint32_t *steps_run, wg_progress_fn progress, void *ud,
                         volatile sig_atomic_t *stop, wg_diag *d)
@@ -1145,8 +1181,9 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                     stopped = 1;
                     continue;
                 }
-                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i],
-                                   e->cost_out ? &e->cost_out[i] : NULL, 0, stop, &trials);
+                stopped |= run_one(e, w, run0 + i, counts + i * per_run, seeds_of(e, i),
+                                   &steps_run[i], e->cost_out ? &e->cost_out[i] : NULL, 0, stop,
+                                   &trials);
                 uint64_t k;
 #pragma omp atomic capture
                 k = ++done;
@@ -1161,8 +1198,9 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
         }
     } else {
         for (uint32_t i = 0; i < nruns && !stopped; i++) {
-            stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i],
-                              e->cost_out ? &e->cost_out[i] : NULL, e->threads > 1, stop, &trials);
+            stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, seeds_of(e, i),
+                              &steps_run[i], e->cost_out ? &e->cost_out[i] : NULL, e->threads > 1,
+                              stop, &trials);
             double tnow = wg_now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;
@@ -1185,7 +1223,8 @@ wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint3
     uint32_t steps_run;
     uint64_t trials = 0;
     (void)d;
-    run_one(e, &e->work[0], run, counts, &steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1,
+    run_one(e, &e->work[0], run, counts, NULL, &steps_run, NULL,
+            e->n > WG_SMALL_GRAPH && e->threads > 1,
             NULL, &trials);
     memcpy(state, e->work[0].state, e->n);
     return WG_OK;
@@ -1198,8 +1237,8 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
     (void)d;
     wg_work *w = &e->work[0];
     w->trace = trace;
-    run_one(e, w, run, counts, steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1, NULL,
-            &trials);
+    run_one(e, w, run, counts, NULL, steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1,
+            NULL, &trials);
     w->trace = NULL;
     memcpy(state, w->state, e->n);
     return WG_OK;

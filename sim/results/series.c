@@ -45,8 +45,9 @@ wg_status wg_results_alloc(wg_results *r, uint32_t runs, uint32_t steps, uint32_
     r->agents = agents;
     r->counts = wg_calloc((size_t)runs * steps, WG_NCOUNTS * sizeof *r->counts);
     r->steps_run = wg_calloc(runs, sizeof *r->steps_run);
+    r->seeded = wg_calloc((size_t)runs * steps, 2 * sizeof *r->seeded);
     r->cost = wg_calloc(runs, sizeof *r->cost);
-    if (!r->counts || !r->steps_run || !r->cost) {
+    if (!r->counts || !r->steps_run || !r->seeded || !r->cost) {
         wg_results_free(r);
         wg_diag_error(d, WG_ENOMEM, "out of memory: counts of %u runs × %u steps", runs, steps);
         return WG_ENOMEM;
@@ -58,8 +59,9 @@ void wg_results_free(wg_results *r)
 {
     free(r->counts);
     free(r->steps_run);
+    free(r->seeded);
     free(r->cost);
-    r->counts = r->steps_run = NULL;
+    r->counts = r->steps_run = r->seeded = NULL;
     r->cost = NULL;
 }
 
@@ -120,11 +122,26 @@ void wg_blowup_rule_default(wg_blowup_rule *rule)
 {
     rule->threshold = WG_BLOWUP_THRESHOLD_DEFAULT;
     rule->valence = WG_NEG;
+    rule->at_step = 0;
+    rule->step = 0;
 }
 
 int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_neg, double agents)
 {
     return (rule->valence == WG_POS ? reach_pos : reach_neg) > rule->threshold * agents;
+}
+
+int wg_blowup_run(const wg_blowup_rule *rule, const wg_results *r, uint32_t run)
+{
+    const uint32_t t = rule->at_step && rule->step < r->steps ? rule->step : r->steps - 1;
+    double pos = wg_metric_value(r, run, t, WG_M_REACH_POS);
+    double neg = wg_metric_value(r, run, t, WG_M_REACH_NEG);
+    if (r->seeded) {
+        const uint32_t *sd = r->seeded + ((size_t)run * r->steps + t) * 2;
+        pos -= sd[WG_POS];
+        neg -= sd[WG_NEG];
+    }
+    return wg_blowup_test(rule, pos, neg, r->agents);
 }
 
 /* ---- final figures (finals.csv, sweep.csv) --------------------------------------------------- */
@@ -173,7 +190,7 @@ void wg_final_values(const wg_results *r, uint32_t run, const wg_blowup_rule *ru
     v[WG_F_PEAK_CRITICS] = f.peak_critics;
     v[WG_F_PEAK_STEP] = f.peak_step;
     v[WG_F_STEPS] = f.steps;
-    v[WG_F_BLOWUP] = wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents);
+    v[WG_F_BLOWUP] = wg_blowup_run(rule, r, run);
     v[WG_F_ANSWERS] = (double)f.answers;
     v[WG_F_COST] = f.cost;
     v[WG_F_EXPOSURES_POS] = (double)f.exposures_pos;
@@ -215,8 +232,7 @@ wg_status wg_write_finals(const char *dir, const wg_results *r, const wg_blowup_
         wg_final f;
         wg_final_of(r, run, &f);
         fprintf(o.f, "%u,%u,%u,%u,%u,%u,%d,%llu,", run, f.reach_pos, f.reach_neg, f.peak_critics,
-                f.peak_step, f.steps, wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents),
-                (unsigned long long)f.answers);
+                f.peak_step, f.steps, wg_blowup_run(rule, r, run), (unsigned long long)f.answers);
         wg_csv_double(o.f, f.cost);
         fprintf(o.f, ",%" PRIu64 ",%" PRIu64 "\n", f.exposures_pos, f.exposures_neg);
     }
