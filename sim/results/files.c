@@ -187,10 +187,11 @@ wg_status wg_outdir_open(wg_outdir *od, const char *dir, const char *const *inpu
         for (size_t i = 0; i < ninputs; i++) {
             struct stat in;
             if (!inputs[i] || !*inputs[i] || strcmp(inputs[i], "-") == 0) continue;
-            /* an input that is the folder itself (merge's shards), or a file in it */
-            if ((stat(inputs[i], &in) == 0 && S_ISDIR(in.st_mode) && in.st_dev == sb.st_dev &&
-                 in.st_ino == sb.st_ino) ||
-                same_folder(&sb, inputs[i])) {
+            /* an input folder that is the folder itself (merge's shards), or an input
+             * file in it; a shard folder inside the output folder is not touched */
+            const int is_dir = stat(inputs[i], &in) == 0 && S_ISDIR(in.st_mode);
+            if ((is_dir && in.st_dev == sb.st_dev && in.st_ino == sb.st_ino) ||
+                (!is_dir && same_folder(&sb, inputs[i]))) {
                 wg_diag_error(d, WG_EINPUT, "%s: holds %s, an input of this command; write "
                               "into another folder (-o)", dir, inputs[i]);
                 return WG_EINPUT;
