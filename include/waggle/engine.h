@@ -27,12 +27,22 @@ typedef struct wg_sim {
     uint64_t seed;
 } wg_sim;
 
-/* Columns of one step's counts. */
+/* Columns of one step's counts: the states at the end of the step, the
+ * agents newly reached in the step by contacts and media (seeds are not
+ * "new"), then, cumulative from step 0, the reaches of each valence by
+ * source (an agent reached again after forgetting counts again; the valence
+ * is the one it took). Without forgetting or respond the four sources of a
+ * valence sum to its reach. */
 enum wg_count {
     WG_C_UNAWARE = 0, WG_C_ADVOCATES, WG_C_CRITICS, WG_C_SUPPORTERS, WG_C_REJECTERS,
     WG_C_IMMUNE, WG_C_NEW_POS, WG_C_NEW_NEG,
-    WG_NCOUNTS
+    /* index WG_C_FROM + 2 × (source - WG_SRC_SEED) + valence: seed, word of mouth, media, recommend */
+    WG_C_FROM,
+    WG_C_FROM_END = WG_C_FROM + 2 * (WG_SRC_RECOMMEND - WG_SRC_SEED + 1),
+    WG_NCOUNTS = WG_C_FROM_END
 };
+/* The column of the cumulative reach of valence v from source src (seed .. recommend). */
+#define WG_C_FROM_OF(src, v) (WG_C_FROM + 2 * ((int)(src) - (int)WG_SRC_SEED) + (v))
 
 typedef struct wg_engine wg_engine;
 

@@ -61,10 +61,15 @@ void wg_results_free(wg_results *r);
 enum wg_metric {
     WG_M_UNAWARE, WG_M_ADVOCATES, WG_M_CRITICS, WG_M_SUPPORTERS, WG_M_REJECTERS, WG_M_IMMUNE,
     WG_M_REACH_POS, WG_M_REACH_NEG, WG_M_NEW_POS, WG_M_NEW_NEG, WG_M_SENTIMENT,
-    WG_NMETRICS
+    /* the reach by source so far (cumulative; see enum wg_count): negative
+     * from seed, word of mouth, media, recommend, then positive likewise */
+    WG_M_FROM,
+    WG_M_FROM_END = WG_M_FROM + 2 * (WG_SRC_RECOMMEND - WG_SRC_SEED + 1),
+    WG_NMETRICS = WG_M_FROM_END
 };
 /* "unaware" ... "immune", "reach_positive", "reach_negative", "new_positive",
- * "new_negative", "sentiment"; "?" for an unknown metric. */
+ * "new_negative", "sentiment", "reach_negative_from_seed", ...,
+ * "reach_positive_from_recommend"; "?" for an unknown metric. */
 const char *wg_metric_name(int metric);
 int wg_metric_from_name(const char *name);   /* -1 if unknown */
 /* Value of a metric in one run at one step (NaN for sentiment when nobody is reached). */

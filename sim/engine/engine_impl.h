@@ -27,6 +27,7 @@ typedef struct wg_work {
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
     wg_trace_rec *trace; /* n records of a traced run (wg_engine_run_traced), else NULL */
+    uint32_t from[WG_C_FROM_END - WG_C_FROM]; /* reaches by source and valence so far (enum wg_count) */
 } wg_work;
 
 struct wg_engine {

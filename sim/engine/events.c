@@ -191,8 +191,11 @@ void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
             k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
             for (uint32_t j = 0; j < k; j++) {
                 uint32_t a = w->scratch[j];
-                if (w->trace && w->state[a] == WG_UNAWARE)
-                    wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
+                if (w->state[a] == WG_UNAWARE) {
+                    w->from[WG_C_FROM_OF(WG_SRC_SEED, ev->valence) - WG_C_FROM]++;
+                    if (w->trace)
+                        wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
+                }
                 w->state[a] = ev->valence == WG_POS ? WG_ADVOCATE : WG_CRITIC;
             }
             break;
