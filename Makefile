@@ -2,6 +2,8 @@
 #   make            build build/waggle, build/libwaggle.a and build/libwaggle.so
 #   make demo       install missing packages, build, run scenarios/demo.yaml into out/demo/
 #   make check      install missing packages, build with -Werror, run every test
+#                   (the C tests, then the Python package's pytest tests)
+#   make check-python  the Python package's tests alone
 #   make bench      benchmarks (figures and ratios, never pass/fail on time)
 #   make bench-peers  the same workloads in graph-tool (installs python3-graph-tool), side by side
 #   make asan       the test suite under AddressSanitizer + UBSan
@@ -76,7 +78,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tools/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all deps demo check check-mpi test golden bench bench-peers asan fuzz clean install uninstall
+.PHONY: all deps demo check check-python check-mpi test golden bench bench-peers asan fuzz clean install uninstall
 
 all: $(BIN) $(SO)
 
@@ -157,10 +159,14 @@ demo: deps
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 $(BIN) $(SO) $(TEST_BIN)
-	$(Q)BUILD=$(BUILD) tools/run-tests $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) WG_PYTHON_TESTS=tests/python tools/run-tests $(TEST_BIN)
 
 test: $(BIN) $(SO) $(TEST_BIN)
-	$(Q)BUILD=$(BUILD) tools/run-tests $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) WG_PYTHON_TESTS=tests/python tools/run-tests $(TEST_BIN)
+
+# the Python package's tests alone (pytest over build/libwaggle.so)
+check-python: $(BIN) $(SO)
+	$(Q)BUILD=$(BUILD) WG_PYTHON_TESTS=tests/python tools/run-tests
 
 # the checksums test_golden compares with, rewritten from this build's outputs;
 # a commit that changes them says why
@@ -248,6 +254,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/waggle
 
 clean:
-	rm -rf build build-* out
+	rm -rf build build-* out python/build python/*.egg-info python/waggle/_built.py
 
 -include $(wildcard $(BUILD)/sim/*.d $(BUILD)/sim/*/*.d $(BUILD)/cmd/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)

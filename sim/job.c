@@ -110,8 +110,8 @@ wg_status wg_job_open_scenario(wg_scenario *s, const wg_graph *g, wg_job **out, 
     return WG_OK;
 }
 
-/* Largest scenario read from standard input (a scenario file is a few kilobytes). */
-#define WG_STDIN_MAX_BYTES (16u << 20)
+/* Largest scenario read from standard input: a scenario file's cap. */
+#define WG_STDIN_MAX_BYTES WG_SCENARIO_MAX_BYTES
 
 wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, wg_scenario **out,
                       wg_diag *d)
@@ -124,7 +124,7 @@ wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, w
     case WG_OK: break;
     case WG_EINPUT:
         wg_diag_error(d, WG_EINPUT, "-: the scenario on standard input is larger than %u MiB",
-                      WG_STDIN_MAX_BYTES >> 20);
+                      (unsigned)(WG_STDIN_MAX_BYTES >> 20));
         return WG_EINPUT;
     case WG_ENOMEM:
         wg_diag_error(d, WG_ENOMEM, "-: out of memory reading standard input");
@@ -133,8 +133,13 @@ wg_status wg_job_load(const char *path, const char *const *sets, size_t nsets, w
         wg_diag_error(d, WG_EIO, "-: cannot read standard input");
         return WG_EIO;
     }
+    wg_status st = wg_input_text("-", text, &len, d);
+    if (st != WG_OK) {
+        free(text);
+        return st;
+    }
     /* relative paths of a scenario on standard input resolve against the working folder */
-    wg_status st = wg_scenario_parse(text, len, "-", ".", sets, nsets, out, d);
+    st = wg_scenario_parse(text, len, "-", ".", sets, nsets, out, d);
     free(text);
     return st;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <gsl/gsl_cdf.h>
 
 #include "waggle/engine.h"
 #include "waggle/graph.h"
@@ -319,6 +320,109 @@ static void test_quit_geometric(void **state)
     wg_graph_free(g);
 }
 
+/* Talking times: a fixed D on a directed path 0 -> 1 -> 2 with share 1. The
+ * seed 0 talks steps 0 and 1 (D = 2), agent 1 (reached in step 0) steps 1
+ * and 2, agent 2 steps 2 and 3: the counts of every step are known exactly,
+ * with exposure independent and fractional alike. */
+static void test_duration_fixed_path(void **state)
+{
+    (void)state;
+    /* advocates, supporters at the end of steps 0 .. 4 */
+    static const uint32_t want[5][2] = {{2, 0}, {2, 1}, {1, 2}, {0, 3}, {0, 3}};
+    wg_graph *g = path_graph(3, 1);
+    for (int x = 0; x < 2; x++) {
+        wg_sim sim;
+        base_sim(&sim, g, 5, 5);
+        sim.model.exposure = x ? WG_EXPOSURE_FRACTIONAL : WG_EXPOSURE_INDEPENDENT;
+        sim.model.p.v[WG_P_SHARE_POS] = 1;
+        sim.model.duration[WG_POS] = (wg_duration){WG_DUR_FIXED, 2, 0};
+        uint64_t id = 0;
+        wg_event ev = seed_ids(WG_POS, &id, 1);
+        sim.events = &ev;
+        sim.nevents = 1;
+        uint32_t *steps_run;
+        uint32_t *c = run_many(&sim, 3, 1, &steps_run);
+        for (uint32_t r = 0; r < 3; r++) {
+            for (uint32_t t = 0; t < 5; t++) {
+                assert_int_equal(row(c, 5, r, t)[WG_C_ADVOCATES], want[t][0]);
+                assert_int_equal(row(c, 5, r, t)[WG_C_SUPPORTERS], want[t][1]);
+            }
+            assert_int_equal(steps_run[r], 4);
+        }
+        free(c);
+        free(steps_run);
+    }
+    wg_graph_free(g);
+}
+
+/* A lone seed (no out-edge) talks D steps: the mean of D for each law against
+ * its exact value: gamma, lognormal and Weibull E[D] = 1 + sum_{d >= 1} P(X > d)
+ * (D = max(1, ceil X)), from GSL's upper tails; beta_quit E[D] = E[1 / q] =
+ * (a + b - 1) / (a - 1) for q ~ Beta(a, b), a > 1. SE from the sample sd. */
+static void test_duration_laws(void **state)
+{
+    (void)state;
+    const uint32_t runs = 20000, steps = 400;
+    const struct {
+        const char *what;
+        wg_duration law;
+        double mean;
+    } laws[] = {
+        {"duration gamma mean 4 sd 3: talking steps", {WG_DUR_GAMMA, 4, 3}, 0},
+        {"duration lognormal mean 4 sd 3: talking steps", {WG_DUR_LOGNORMAL, 4, 3}, 0},
+        {"duration weibull mean 4 sd 3: talking steps", {WG_DUR_WEIBULL, 4, 3}, 0},
+        {"duration beta_quit a 3 b 2: talking steps", {WG_DUR_BETA_QUIT, 3, 2}, 2.0},
+    };
+    uint32_t src = 0, dst = 1;
+    wg_graph *g = graph_of(3, 1, &src, &dst, 1); /* agent 2 has no out-edge */
+    for (size_t i = 0; i < sizeof laws / sizeof *laws; i++) {
+        double exact = laws[i].mean;
+        if (laws[i].law.law != WG_DUR_BETA_QUIT) {
+            const double m = laws[i].law.a, sd = laws[i].law.b, cv2 = sd * sd / (m * m);
+            exact = 1;
+            for (uint32_t d = 1; d < steps; d++) {
+                if (laws[i].law.law == WG_DUR_GAMMA) {
+                    exact += gsl_cdf_gamma_Q(d, 1 / cv2, m * cv2);
+                } else if (laws[i].law.law == WG_DUR_LOGNORMAL) {
+                    double s2 = log1p(cv2);
+                    exact += gsl_cdf_lognormal_Q(d, log(m) - s2 / 2, sqrt(s2));
+                } else {
+                    double par[2];
+                    assert_int_equal(wg_duration_gsl_params(&laws[i].law, par), 0);
+                    exact += gsl_cdf_weibull_Q(d, par[0], par[1]);
+                }
+            }
+        }
+        wg_sim sim;
+        base_sim(&sim, g, steps, 19 + i);
+        sim.model.duration[WG_NEG] = laws[i].law;
+        uint64_t id = 2;
+        wg_event ev = seed_ids(WG_NEG, &id, 1);
+        sim.events = &ev;
+        sim.nevents = 1;
+        uint32_t *steps_run;
+        uint32_t *c = run_many(&sim, runs, 2, &steps_run);
+        double sum = 0, sum2 = 0;
+        for (uint32_t r = 0; r < runs; r++) {
+            double dur = steps_run[r];   /* the seed talks from step 0 to step D - 1 */
+            assert_true(dur < steps);
+            sum += dur;
+            sum2 += dur * dur;
+        }
+        double mean = sum / runs;
+        check_mean(laws[i].what, mean, exact, sqrt(sum2 / runs - mean * mean), runs);
+        free(c);
+        free(steps_run);
+    }
+    /* the Weibull's own parameters give the mean and sd asked for */
+    double par[2];
+    wg_duration w = {WG_DUR_WEIBULL, 4, 3};
+    assert_int_equal(wg_duration_gsl_params(&w, par), 0);
+    double m1 = par[0] * tgamma(1 + 1 / par[1]), m2 = par[0] * par[0] * tgamma(1 + 2 / par[1]);
+    assert_true(fabs(m1 - 4) < 1e-9 && fabs(sqrt(m2 - m1 * m1) - 3) < 1e-9);
+    wg_graph_free(g);
+}
+
 /* Media only, no edges: an unaware agent learns with probability m per step. */
 static void test_media_only(void **state)
 {
@@ -386,11 +490,13 @@ static wg_graph *random_graph(uint32_t n, uint64_t edges)
     return g;
 }
 
-static void same_at_any_thread_count(const wg_graph *g, wg_contact contact, wg_exposure exposure,
-                                     uint32_t runs)
+static void same_at_any_thread_count_with(const wg_graph *g, wg_contact contact,
+                                          wg_exposure exposure, uint32_t runs,
+                                          const wg_duration *durations)
 {
     wg_sim sim;
     base_sim(&sim, g, 30, 2024);
+    if (durations) memcpy(sim.model.duration, durations, sizeof sim.model.duration);
     sim.model.contact = contact;
     sim.model.exposure = exposure;
     sim.model.p.v[WG_P_SHARE_POS] = 0.08;
@@ -414,6 +520,27 @@ static void same_at_any_thread_count(const wg_graph *g, wg_contact contact, wg_e
     /* and something happened */
     assert_true(row(c1, sim.steps, 0, sim.steps - 1)[WG_C_UNAWARE] < g->n - 10);
     free(c1), free(c2), free(c8), free(sr1), free(sr2), free(sr8);
+}
+
+static void same_at_any_thread_count(const wg_graph *g, wg_contact contact, wg_exposure exposure,
+                                     uint32_t runs)
+{
+    same_at_any_thread_count_with(g, contact, exposure, runs, NULL);
+}
+
+/* Talking times other than geometric (one valence gamma, the other beta_quit). */
+static void test_threads_durations(void **state)
+{
+    (void)state;
+    const wg_duration laws[2] = {{WG_DUR_GAMMA, 3, 2}, {WG_DUR_BETA_QUIT, 0.8, 1.2}};
+    wg_graph *g = random_graph(3000, 15000);
+    same_at_any_thread_count_with(g, WG_CONTACT_ALL, WG_EXPOSURE_INDEPENDENT, 12, laws);
+    same_at_any_thread_count_with(g, WG_CONTACT_ONE, WG_EXPOSURE_INDEPENDENT, 12, laws);
+    same_at_any_thread_count_with(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL, 12, laws);
+    wg_graph_free(g);
+    g = random_graph(300000, 1200000);
+    same_at_any_thread_count_with(g, WG_CONTACT_ALL, WG_EXPOSURE_INDEPENDENT, 2, laws);
+    wg_graph_free(g);
 }
 
 static void test_threads_small_graph(void **state)
@@ -515,6 +642,9 @@ int main(void)
         cmocka_unit_test(test_one_star),
         cmocka_unit_test(test_fractional_first_step),
         cmocka_unit_test(test_quit_geometric),
+        cmocka_unit_test(test_duration_fixed_path),
+        cmocka_unit_test(test_duration_laws),
+        cmocka_unit_test(test_threads_durations),
         cmocka_unit_test(test_media_only),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_threads_small_graph),

@@ -240,9 +240,9 @@ static void test_unreadable(void **state)
 {
     (void)state;
     wg_netspec s = file_spec(path_of("missing.txt"));
-    read_fails(&s, "missing.txt: cannot open the network file: No such file or directory");
+    read_fails(&s, "missing.txt: cannot read the network file: No such file or directory");
     s = file_spec(dir);
-    read_fails(&s, "Is a directory");
+    read_fails(&s, "is a folder, not a network file");
     s = file_spec(write_file("empty.txt", "# nothing\n"));
     read_fails(&s, "empty.txt: no edges");
     s = file_spec(write_file("empty.csv", ""));

@@ -174,7 +174,7 @@ static void test_refused(void **state)
     wg_observed_series o;
     const char *msg;
     assert_int_equal(read_file("absent.csv", NULL, NULL, 0, &o, &msg), WG_EINPUT);
-    assert_non_null(strstr(msg, "absent.csv: cannot open the observed series"));
+    assert_non_null(strstr(msg, "absent.csv: cannot read the observed series"));
 }
 
 /* A scenario's `observed:` section, without y: the second of two columns. */

@@ -222,6 +222,7 @@ static void test_minimise_negative(void **state)
         assert_int_equal(wg_opt_pick_row(o, r, &row), WG_OK);
         assert_true(row.gain > 0);
     }
+    free(none);
     wg_opt_free(o);
     wg_diag_free(&d);
 }

@@ -178,7 +178,7 @@ static void test_scenario_files(void **state)
         junk[i] = (unsigned char)(x >> 16);
     }
     write_bytes("garbage.yaml", junk, sizeof junk);
-    row("garbage.yaml", "", 2, "garbage.yaml:1:1: YAML syntax error");
+    row("garbage.yaml", "", 2, "garbage.yaml:3: a NUL byte: not a text file");
     write_file("utf8.yaml", "name: \"\xff\xfe broken\"\nsteps: 5\n");
     row("utf8.yaml", "", 2, "utf8.yaml:1:1: YAML syntax error: invalid leading UTF-8 octet");
     write_file("syntax.yaml", "name: x\nsteps: [5\n");
@@ -240,6 +240,26 @@ static void test_near_miss_keys(void **state)
         "--set share.negatve=0.1: share.negatve: unknown key, did you mean 'negative'?");
     row("ok.yaml", "--set qualty=0.5", 2, "--set qualty=0.5: qualty: unknown key, did you mean 'quality'?");
     row("ok.yaml", "--set network.nodse=10", 2, "network.nodse: unknown key, did you mean 'nodes'?");
+}
+
+/* The keys of the life of a story (model.duration, ...): exit 2, the place
+ * in the file, nothing written. */
+static void test_story_keys(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"model: {quit: {negative: 0.1}, duration: {negative: {fixed: 3}}}",
+         "nm.yaml:8:54: duration.negative: give either quit.negative or duration.negative, not both"},
+        {"model: {duration: {positive: {gamma: {mean: 3, sd: 0}}}}",
+         "nm.yaml:8:52: duration.positive.gamma.sd: expected a number > 0, got 0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        scenario_with("nm.yaml", cases[i][0]);
+        row("nm.yaml", "", 2, cases[i][1]);
+    }
+    scenario_with("ok.yaml", "model: {duration: {negative: {fixed: 3}}}");
+    row("ok.yaml", "--set quit.negative=0.3", 2,
+        "ok.yaml:8:31: duration.negative: give either quit.negative or duration.negative, not both");
 }
 
 static void test_values(void **state)
@@ -306,7 +326,7 @@ static void test_network_files(void **state)
     row("net.yaml", "", 2, "nothing.txt: no edges in the network file");
     write_bytes("bin.txt", "\x01\x02\x00\xff\xfe 7\n", 8);
     file_scenario("bin.txt", "");
-    row("net.yaml", "", 2, "bin.txt:1: expected a source and a target");
+    row("net.yaml", "", 2, "bin.txt:1: a NUL byte: not a text file");
 
     /* a .gz cut in the middle, and one with a flipped byte */
     char text[20000] = "";
@@ -627,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_near_miss_keys),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_story_keys),
         cmocka_unit_test(test_network_files),
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_output_folders),

@@ -106,6 +106,11 @@ static void assert_same(const wg_scenario *a, const wg_scenario *b, int with_var
     assert_int_equal(a->model.contact, b->model.contact);
     assert_int_equal(a->model.exposure, b->model.exposure);
     assert_memory_equal(&a->model.p, &b->model.p, sizeof a->model.p);
+    for (int v = 0; v < WG_NVALENCES; v++) {
+        assert_int_equal(a->model.duration[v].law, b->model.duration[v].law);
+        assert_true(a->model.duration[v].a == b->model.duration[v].a);
+        assert_true(a->model.duration[v].b == b->model.duration[v].b);
+    }
     assert_int_equal(a->nsegments, b->nsegments);
     for (size_t i = 0; i < a->nsegments; i++) {
         assert_string_equal(a->segments[i].name, b->segments[i].name);
@@ -514,6 +519,33 @@ static const bad_case bad_cases[] = {
      "t.yaml:2:10: network: give either 'generate' or 'file', not both"},
     {BASE "variants:\n  - {name: v}\n  - {name: v}\n",
      "t.yaml:5:12: variants.1.name: variant 'v' is already defined"},
+    /* talking times (model.duration) */
+    {BASE "model: {quit: {negative: 0.1}, duration: {negative: {fixed: 3}}}\n",
+     "t.yaml:3:54: duration.negative: give either quit.negative or duration.negative, not both"},
+    {BASE "model: {quit: 0.1, duration: {positive: {geometric: {quit: 0.3}}}}\n",
+     "t.yaml:3:42: duration.positive: give either quit.positive or duration.positive, not both"},
+    {BASE "model: {duration: {negative: {fixd: 3}}}\n",
+     "t.yaml:3:31: duration.negative: expected one of geometric, fixed, gamma, lognormal, weibull, beta_quit, got fixd (did you mean 'fixed'?)"},
+    {BASE "model: {duration: {negative: {fixed: 0}}}\n",
+     "t.yaml:3:38: duration.negative.fixed: expected a whole number in [1, 4294967295], got 0"},
+    {BASE "model: {duration: {positive: {gamma: {mean: 3}}}}\n",
+     "t.yaml:3:38: duration.positive.gamma: missing key 'sd'"},
+    {BASE "model: {duration: {positive: {lognormal: {mean: -3, sd: 1}}}}\n",
+     "t.yaml:3:49: duration.positive.lognormal.mean: expected a number > 0, got -3"},
+    {BASE "model: {duration: {positive: {beta_quit: {a: 0, b: 1}}}}\n",
+     "t.yaml:3:46: duration.positive.beta_quit.a: expected a number > 0, got 0"},
+    {BASE "model: {duration: {positive: {weibull: {mean: 10, sd: 0.001}}}}\n",
+     "t.yaml:3:40: duration.positive.weibull: no Weibull law of shape in [0.01, 1000] has mean 10 and sd 0.001"},
+    {BASE "model: {duration: {positive: {fixed: 2, gamma: {mean: 1, sd: 1}}}}\n",
+     "t.yaml:3:30: duration.positive: expected one law (geometric, fixed, gamma, lognormal, weibull, beta_quit), got 2 keys"},
+    {BASE "model: {contact: once, duration: {positive: {fixed: 2}}}\n",
+     "t.yaml:3:34: duration: contact once talks one step only: a duration needs contact all or one"},
+    {BASE "model: {duration: {neutral: {fixed: 2}}}\n",
+     "t.yaml:3:20: duration.neutral: unknown key (expected one of positive, negative)"},
+    {BASE "model: {duration: {negative: {fixed: 3}}}\nsegments:\n  - {name: s, pick: {count: 1}, quit: {negative: 0.5}}\n",
+     "t.yaml:5:39: segments.0.quit: model.duration.negative sets the talking time of negative talkers"},
+    {BASE "model: {duration: {negative: {fixed: 3}}}\nevents:\n  - {step: 1, set: {key: quit.negative, value: 0.1}}\n",
+     "t.yaml:5:26: events.0.set: model.duration.negative sets the talking time; quit.negative would be ignored"},
 };
 
 static void test_bad_input(void **state)
@@ -728,6 +760,33 @@ static void test_write_roundtrip(void **state)
     assert_string_equal(s->name, "quotes \" and\ttabs: {x}");
     roundtrip(s);
     wg_scenario_free(s);
+    /* talking times: each law, and geometric written out (it becomes quit) */
+    const char *durations[] = {
+        "model: {duration: {positive: {fixed: 3}, negative: {gamma: {mean: 6, sd: 4}}}}\n",
+        "model: {duration: {positive: {lognormal: {mean: 2.5, sd: 0.5}}, negative: {weibull: {mean: 6, sd: 9}}}}\n",
+        "model: {quit: {positive: 0.3}, duration: {negative: {beta_quit: {a: 0.8, b: 1.2}}}}\n",
+        "model: {duration: {negative: {geometric: {quit: 0.125}}}}\n",
+    };
+    for (size_t i = 0; i < sizeof durations / sizeof *durations; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "name: d\nnetwork: {generate: ring, nodes: 5}\n%s", durations[i]);
+        assert_int_equal(parse(text, &s, &d), WG_OK);
+        roundtrip(s);
+        if (i == 0) {
+            assert_int_equal(s->model.duration[WG_POS].law, WG_DUR_FIXED);
+            assert_true(s->model.duration[WG_POS].a == 3);
+            assert_int_equal(s->model.duration[WG_NEG].law, WG_DUR_GAMMA);
+            assert_true(s->model.duration[WG_NEG].a == 6 && s->model.duration[WG_NEG].b == 4);
+        } else if (i == 2) {
+            assert_int_equal(s->model.duration[WG_POS].law, WG_DUR_GEOMETRIC);
+            assert_true(s->model.p.v[WG_P_QUIT_POS] == 0.3);
+            assert_int_equal(s->model.duration[WG_NEG].law, WG_DUR_BETA_QUIT);
+        } else if (i == 3) {
+            assert_int_equal(s->model.duration[WG_NEG].law, WG_DUR_GEOMETRIC);
+            assert_true(s->model.p.v[WG_P_QUIT_NEG] == 0.125);
+        }
+        wg_scenario_free(s);
+    }
     const char *nets[] = {
         "name: n\nnetwork: {generate: erdos-renyi, nodes: 100, mean_degree: 3.5}\n",
         "name: n\nnetwork: {generate: watts-strogatz, nodes: 100, neighbours: 2, rewire: 0.1}\n",

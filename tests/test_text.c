@@ -86,12 +86,13 @@ static void test_file_read(void **state)
     snprintf(path, sizeof path, "%s/none.txt", tmpdir);
     assert_int_equal(wg_file_read(path, &text, &len, &d), WG_EINPUT);
     assert_null(text);
-    assert_non_null(strstr(wg_diag_first(&d), "none.txt: cannot read: No such file"));
+    assert_non_null(strstr(wg_diag_first(&d), "none.txt: cannot read the results file: No such file"));
     wg_diag_free(&d);
     assert_int_equal(wg_file_read(path, &text, &len, NULL), WG_EINPUT);
     assert_int_equal(errno, ENOENT);
-    /* a folder opens but cannot be read: WG_EIO */
-    assert_int_equal(wg_file_read(tmpdir, &text, &len, &d), WG_EIO);
+    /* a folder is refused before it is read: WG_EINPUT */
+    assert_int_equal(wg_file_read(tmpdir, &text, &len, &d), WG_EINPUT);
+    assert_non_null(strstr(wg_diag_first(&d), "is a folder, not a results file"));
     assert_null(text);
     wg_diag_free(&d);
     /* out of memory: WG_ENOMEM, nothing returned */

@@ -81,11 +81,10 @@ double wg_now_seconds(void);
 /* "dir/name". Caller frees; NULL when out of memory. */
 char *wg_path_join(const char *dir, const char *name);
 
-/* Read the whole file at path into *text (NUL-terminated, caller frees) and
- * its length into *len (len may be NULL). Errors, each with a message in d
- * (d may be NULL: no message): the file cannot be opened, WG_EINPUT, errno
- * as fopen left it ("PATH: cannot read: REASON"); out of memory,
- * WG_ENOMEM; a read fails, WG_EIO. *text is NULL after an error. */
+/* Read the whole file at path, a file of a finished folder, into *text
+ * (NUL-terminated, caller frees) and its length into *len (len may be
+ * NULL): wg_input_read(path, WG_IN_RESULT, ...), with its rules and
+ * messages (d may be NULL: no message). *text is NULL after an error. */
 wg_status wg_file_read(const char *path, char **text, size_t *len, wg_diag *d);
 /* The same from an open stream (standard input, a file the caller opened
  * and checked), without messages: WG_EINPUT when it holds more than
@@ -116,6 +115,49 @@ void wg_csv_put_text(FILE *f, const char *s, int quote);
  * buf of n bytes (32 are enough). Scenario files and sweep.csv print their
  * values with it, so a value read back is the value written. */
 void wg_num_shortest(char *buf, size_t n, double x);
+
+/* ---- input.c: the one door of the files waggle reads ----------------------------------------- */
+
+/* Kinds of input, each with its words and its size cap (docs/ROBUSTNESS.md). */
+typedef enum wg_input_kind {
+    WG_IN_SCENARIO,   /* a scenario file, read whole: at most WG_SCENARIO_MAX_BYTES */
+    WG_IN_NETWORK,    /* a network file, streamed: no cap on its size (memory is checked) */
+    WG_IN_OBSERVED,   /* an observed series, read whole: at most WG_OBSERVED_MAX_BYTES */
+    WG_IN_RESULT,     /* a file of a finished folder (render, merge): WG_RESULT_MAX_BYTES */
+    WG_IN_JOURNAL,    /* a sweep journal: WG_JOURNAL_MAX_BYTES */
+    WG_IN_DEGREES,    /* a degree sequence file: WG_OBSERVED_MAX_BYTES */
+    WG_IN_NKINDS
+} wg_input_kind;
+#define WG_SCENARIO_MAX_BYTES (UINT64_C(8) << 20)   /* libyaml takes ~60 bytes a byte of a flow list */
+#define WG_OBSERVED_MAX_BYTES (UINT64_C(64) << 20)
+#define WG_RESULT_MAX_BYTES (UINT64_C(4) << 30)
+#define WG_JOURNAL_MAX_BYTES (UINT64_C(1) << 30)
+
+/* Open path for reading as an input of this kind: only a regular file (a
+ * FIFO, a device, a socket or a folder is refused without blocking), at most
+ * the kind's cap. Returns the descriptor (blocking again) and its size in
+ * *size (may be NULL), or -1 with a message in d ("PATH: cannot read the
+ * scenario: REASON", "PATH: is a folder, not a scenario file", "PATH: is a
+ * FIFO, not ...", "PATH: larger than N MiB, not ..."), status WG_EINPUT. */
+int wg_input_open(const char *path, wg_input_kind kind, uint64_t *size, wg_diag *d);
+/* Read the whole file at path (wg_input_open's rules) into *text,
+ * NUL-terminated, caller frees; its length in *len (may be NULL). The text
+ * passes wg_input_text. WG_EINPUT, WG_ENOMEM (also when the machine has not
+ * the memory), WG_EIO; *text NULL after an error. */
+wg_status wg_input_read(const char *path, wg_input_kind kind, char **text, size_t *len, wg_diag *d);
+/* The checks of a text read whole (text[*len] == '\0'): a NUL byte inside
+ * is WG_EINPUT "PATH:LINE: a NUL byte: not a text file ..."; a UTF-8 BOM at
+ * the start is removed (*len shrinks by 3). */
+wg_status wg_input_text(const char *path, char *text, size_t *len, wg_diag *d);
+/* The cap of a kind, bytes (0: none). */
+uint64_t wg_input_max_bytes(wg_input_kind kind);
+
+/* Bytes this process may use: physical memory or RLIMIT_AS, the smaller. */
+double wg_mem_available(void);
+/* WG_ENOMEM with "WHAT needs about X GB of memory; this machine has Y GB"
+ * when bytes exceed wg_mem_available(); checked before a count read from a
+ * file (or a scenario) is allocated. */
+wg_status wg_mem_check(double bytes, const char *what, wg_diag *d);
 
 /* ---- assert.c: invariant checks --------------------------------------------------------------- */
 

@@ -63,11 +63,42 @@ int wg_param_from_name(const char *name);
 /* Fill p with DESIGN's defaults (share 0.05, quit 0.2, quality 1, others 0, activity 1, susceptibility 1). */
 void wg_params_default(wg_params *p);
 
+/* Talking times (DESIGN.md, "Talking times"): the law of the number D >= 1
+ * of steps a talker talks, per valence. Geometric (the zero value, so a model
+ * without `duration:` keeps it) quits each step with quit.<valence>, as in
+ * version 1; every other law draws D once, when the agent starts talking. */
+typedef enum wg_duration_law {
+    WG_DUR_GEOMETRIC = 0,  /* quit each step with quit.<valence> */
+    WG_DUR_FIXED,          /* exactly a steps (a whole number >= 1) */
+    WG_DUR_GAMMA,          /* X with mean a, sd b; D = max(1, ceil(X)) */
+    WG_DUR_LOGNORMAL,      /* likewise */
+    WG_DUR_WEIBULL,        /* likewise */
+    WG_DUR_BETA_QUIT       /* own quit probability q ~ Beta(a, b), then quit with q each step */
+} wg_duration_law;
+#define WG_NDURATION_LAWS 6
+
+typedef struct wg_duration {
+    wg_duration_law law;
+    double a, b;          /* fixed: a steps; gamma, lognormal, weibull: mean a, sd b; beta_quit: Beta(a, b) */
+} wg_duration;
+
 typedef struct wg_model {
     wg_contact contact;
     wg_exposure exposure;
     wg_params p;          /* global values */
+    wg_duration duration[WG_NVALENCES]; /* per valence; zero: geometric with quit.<valence> */
 } wg_model;
+
+/* The law's own parameters for GSL's distribution functions, from (a, b):
+ * gamma (shape, scale), lognormal (zeta, sigma), weibull (scale, shape, as
+ * gsl_cdf_weibull_P takes them); fixed and beta_quit are returned as given.
+ * 0, or -1 when no law of that family has the mean and sd (sd <= 0, or a
+ * Weibull shape outside [0.01, 1000]). */
+int wg_duration_gsl_params(const wg_duration *d, double out[2]);
+/* P(D <= d) for the law d (d >= 1), geometric with quit probability `quit`:
+ * the probability that a talker has gone quiet after its d-th talking step
+ * (stifling aside). Exact up to GSL's accuracy; O(1) per call. */
+double wg_duration_cdf(const wg_duration *law, double quit, uint32_t d);
 
 /* How agents are picked: seeds, segments, respond, block. */
 typedef enum wg_pick_by {
@@ -158,6 +189,7 @@ extern const char *const wg_valence_names[WG_NVALENCES + 1]; /* "positive", "neg
 extern const char *const wg_param_names[WG_NPARAMS + 1];     /* "share.positive", ... */
 extern const char *const wg_contact_names[WG_NCONTACTS + 1]; /* "all", "one", "once" */
 extern const char *const wg_exposure_names[WG_NEXPOSURES + 1];
+extern const char *const wg_duration_law_names[WG_NDURATION_LAWS + 1]; /* "geometric", "fixed", ... */
 extern const char *const wg_pick_by_names[WG_NPICK_BYS + 1];
 extern const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1];
 extern const char *const wg_source_names[WG_NSOURCES + 1];   /* "", "seed", "word_of_mouth", ... */
@@ -171,6 +203,7 @@ const char *wg_state_singular_name(wg_state s);
 const char *wg_valence_name(int valence);
 const char *wg_contact_name(wg_contact c);
 const char *wg_exposure_name(wg_exposure e);
+const char *wg_duration_law_name(wg_duration_law l);
 const char *wg_pick_by_name(wg_pick_by b);
 const char *wg_event_kind_name(wg_event_kind k);
 const char *wg_source_name(wg_source src);

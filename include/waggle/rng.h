@@ -30,6 +30,7 @@ enum wg_purpose {
     WG_R_EVENT,         /* picks and outcomes of events: index = (event << 32) | item */
     WG_R_TIE,           /* tie-breaking keys of ranked picks */
     WG_R_SKIP,          /* gaps between contacts of talker `index` (low 32 bits; draw block above) */
+    WG_R_DURATION,      /* per agent and step: the talking time D of a talker starting then */
     /* numbered apart from the list above, so that purposes added there keep their values */
     WG_R_SOURCE = 40,   /* per agent and step: which hit of the deciding valence reached it (media or word of mouth) */
     WG_R_PARENT,        /* traced runs only: index (receiver << 32) | talker, the key that picks a parent */

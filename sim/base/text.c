@@ -62,19 +62,7 @@ wg_status wg_file_read_stream(FILE *f, size_t max_bytes, char **text, size_t *le
 
 wg_status wg_file_read(const char *path, char **text, size_t *len, wg_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    *text = NULL;
-    if (!f) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot read: %s", path, strerror(errno));
-        return WG_EINPUT;
-    }
-    wg_status st = wg_file_read_stream(f, 0, text, len);
-    int e = errno;
-    fclose(f);
-    errno = e;
-    if (st == WG_ENOMEM) wg_diag_error(d, WG_ENOMEM, "%s: out of memory while reading", path);
-    else if (st != WG_OK) wg_diag_error(d, WG_EIO, "%s: cannot read", path);
-    return st;
+    return wg_input_read(path, WG_IN_RESULT, text, len, d);
 }
 
 /* ---- YAML and CSV text ----------------------------------------------------------------------- */

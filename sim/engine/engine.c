@@ -71,7 +71,13 @@
  *   5. In the same pass, agents talking at the start of the step go quiet
  *      with `quit` (always with contact `once`, and when stifled; exposure
  *      independent: decided in pass 1, see 1a, and marked like stifling),
- *      quiet agents forget with `forget`. The pass counts the changes of state
+ *      quiet agents forget with `forget`. Talking times that are not
+ *      geometric (model.duration, talktime.c): a talker's D is drawn when it
+ *      starts talking (wg_talktime_start: in pass 2 for an agent reached in
+ *      this step, in events.c for a seed) and it goes quiet at the end of
+ *      its last step w->life instead of with `quit`; its valence's quit
+ *      threshold is then WG_QUIT_LIFE, so that the test costs a geometric
+ *      talker nothing, and pass 2 is specialised on e->lives once per word. The pass counts the changes of state
  *      (counts are kept from step to step, recounted after events that change
  *      states) and writes the talker bitmap of step t + 1: row t.
  *
@@ -153,6 +159,9 @@
 #define WG_GAP_NONE UINT32_MAX
 /* 2^-32: maps a 32-bit word w to (w + 0.5) × 2^-32 in (0, 1). */
 #define WG_TWO_M32 (1.0 / 4294967296.0)
+/* decide_quit's threshold for a valence whose talking time is not geometric:
+ * above every 32-bit word, so the talker's last step decides. */
+#define WG_QUIT_LIFE UINT64_MAX
 /* Seconds between two progress reports. */
 #define WG_PROGRESS_SECONDS 0.2
 
@@ -385,12 +394,16 @@ static inline uint64_t gap_of(const uint64_t *tab, uint32_t u, double inv)
  * here with word 0 of draw (QUIET, s) so that pass 2 need not draw again: a
  * talker that quits is marked in `touched` like a stifled one (both go
  * quiet). Returns the draw: words 2 and 3 are the first two gaps. */
-static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t s, wg_rand4 r,
-                                   int shared)
+static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t t, uint32_t s,
+                                   wg_rand4 r, int shared)
 {
     if (e->sim.model.contact == WG_CONTACT_ONCE) return r;   /* quiet anyway */
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
-    if ((uint64_t)r.v[0] < w->quit_thr[(e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v]) {
+    const uint64_t thr = w->quit_thr[(e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v];
+    /* WG_QUIT_LIFE (above every word): the valence's talking time is not
+     * geometric, its last step decides (talktime.c); tested only then, so a
+     * geometric talker pays nothing for it */
+    if ((uint64_t)r.v[0] < thr && (thr != WG_QUIT_LIFE || t >= w->life[s])) {
         const uint64_t bit = UINT64_C(1) << (s & 63);
         if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
         else w->touched[s >> 6] |= bit;
@@ -643,8 +656,12 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         /* exposure independent: pass 1 decided quitting (decide_quit) */
         int quiet = e->sim.model.contact == WG_CONTACT_ONCE || stifled;
         if (!quiet && e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
-            wg_rand4 r = wg_philox(seed, run, t, WG_R_QUIET, a);
-            quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
+            if (e->sim.model.duration[v].law != WG_DUR_GEOMETRIC) {
+                quiet = t >= w->life[a];   /* its last talking step (talktime.c) */
+            } else {
+                wg_rand4 r = wg_philox(seed, run, t, WG_R_QUIET, a);
+                quiet = (uint64_t)r.v[0] < wg_threshold(params_of(e, w, a)->v[WG_P_QUIT_POS + v]);
+            }
         }
         if (quiet) return s == WG_ADVOCATE ? WG_SUPPORTER : WG_REJECTER;
         return s;
@@ -763,7 +780,7 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
     for (uint32_t j = 0; j < m; j++) draws[j] = wg_philox(seed, run, t, WG_R_QUIET, talkers[j]);
     for (uint32_t j = 0; j < m; j++) {
         if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
-        wg_rand4 first = decide_quit(e, w, talkers[j], draws[j], shared);
+        wg_rand4 first = decide_quit(e, w, t, talkers[j], draws[j], shared);
         if (skip) trials += transmit_skip(e, w, run, t, talkers[j], &first, &c, shared, traced);
         else if (traced) trials += transmit_arcs_traced(e, w, run, t, talkers[j], shared);
         else trials += transmit_arcs(e, w, run, t, talkers[j], shared);
@@ -774,11 +791,14 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
 }
 
 /* Pass 2 for word i of the bitmaps (agents 64 i ...): resolves them, adds
- * the changes of state to delta, writes the word of the talker bitmap. */
+ * the changes of state to delta, writes the word of the talker bitmap.
+ * `lives` (talking times that are not geometric, talktime.c) is a constant
+ * at the untraced call sites, so that a model without them has not one test
+ * for them in this loop. */
 static inline __attribute__((always_inline)) void
 resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i, const int full,
              const double pulse[2], int64_t *delta, uint32_t *newpos, uint32_t *newneg,
-             uint32_t *newmedia, const int traced)
+             uint32_t *newmedia, const int traced, const int lives)
 {
     const uint32_t n = e->n;
     uint64_t talk = 0;
@@ -795,6 +815,8 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
             w->state[a] = ns;
             delta[old]--;
             delta[ns]++;
+            /* a new talker: its talking time */
+            if (lives && old == WG_UNAWARE && talking(ns)) wg_talktime_start(e, w, run, t, a, t + 1);
         }
         talk |= (uint64_t)talking(ns) << b;
     }
@@ -814,11 +836,16 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     wg_events_media(e, t, pulse);
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
     const int skip = !fractional && prepare_skip(e, w);
-    if (!fractional) /* decide_quit's thresholds, per parameter table and valence */
+    if (!fractional) /* decide_quit's thresholds, per parameter table and valence
+                      * (WG_QUIT_LIFE when the talking time is not geometric) */
         for (size_t k = 0; k < (e->seg_of ? e->sim.nsegments + 1 : 1); k++)
             for (int v = 0; v < 2; v++)
-                w->quit_thr[2 * k + (size_t)v] = wg_threshold(w->table[k].v[WG_P_QUIT_POS + v]);
+                w->quit_thr[2 * k + (size_t)v] =
+                    e->sim.model.duration[v].law != WG_DUR_GEOMETRIC
+                        ? WG_QUIT_LIFE
+                        : wg_threshold(w->table[k].v[WG_P_QUIT_POS + v]);
     const int full = needs_full_pass(e, w, pulse);
+    const int lives = e->lives;
     int nthreads = shared ? e->threads : 1;
     uint64_t trials = 0;
 
@@ -854,18 +881,22 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2])
         for (size_t i = 0; i < nwords; i++)
-            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, 1);
+            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, 1, lives);
     } else if (full) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2])
-        for (size_t i = 0; i < nwords; i++)
-            resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, 0);
+        for (size_t i = 0; i < nwords; i++) {
+            if (lives) resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, 0, 1);
+            else resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, 0, 0);
+        }
     } else {
         /* talkers and touched agents only: no media, so no newmedia either */
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg)
-        for (size_t i = 0; i < nwords; i++)
-            resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, 0);
+        for (size_t i = 0; i < nwords; i++) {
+            if (lives) resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, 0, 1);
+            else resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, 0, 0);
+        }
     }
     for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
     row[WG_C_NEW_POS] = newpos;
@@ -952,6 +983,7 @@ static void work_free(wg_work *w)
     free(w->gap_tab);
     free(w->gap_inv);
     free(w->quit_thr);
+    free(w->life);
     free(w->table);
     free(w->overridden);
     memset(w, 0, sizeof *w);   /* wg_engine_free may see it again after a failed work_alloc */
@@ -972,8 +1004,10 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->gap_tab = wg_malloc((size_t)WG_GAP_TABLES * WG_GAP_BUCKETS, sizeof *w->gap_tab);
     w->gap_inv = wg_calloc(WG_GAP_TABLES, sizeof *w->gap_inv);
     w->quit_thr = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->quit_thr);
+    if (e->lives) w->life = wg_calloc(n, sizeof *w->life);
     if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
-        !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr) {
+        !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
+        (e->lives && !w->life)) {
         work_free(w);
         return WG_ENOMEM;
     }
@@ -981,10 +1015,12 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
 }
 
 /* Bytes of one worker's state per agent (SIR-like: state, hits, pick
- * scratch, one bit in each of the two bitmaps). */
-static double worker_bytes_per_agent(void)
+ * scratch, one bit in each of the two bitmaps; a last talking step when a
+ * talking time is not geometric). */
+static double worker_bytes_per_agent(const wg_engine *e)
 {
-    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8;
+    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8 +
+           (e->lives ? sizeof(uint32_t) : 0);
 }
 
 /* 1 when one worker per thread fits the budget of the parallelism note: all
@@ -994,7 +1030,7 @@ static int workers_fit(const wg_engine *e)
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page <= 0) return 0;
     double need = (double)e->threads *
-                  ((double)e->n * worker_bytes_per_agent() + WG_GAP_TABLES * WG_GAP_BUCKETS * 8.0);
+                  ((double)e->n * worker_bytes_per_agent(e) + WG_GAP_TABLES * WG_GAP_BUCKETS * 8.0);
     return need <= (double)pages * (double)page / 4;
 }
 
@@ -1014,6 +1050,7 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->sim = *sim;
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
+    if (wg_talktime_prepare(e, d) != WG_OK) goto fail;
     e->across_runs = e->threads > 1 && (e->n <= WG_SMALL_GRAPH || workers_fit(e));
     if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
         wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
@@ -1048,6 +1085,7 @@ void wg_engine_free(wg_engine *e)
         for (int i = 0; i < e->nwork; i++) work_free(&e->work[i]);
     free(e->work);
     wg_events_release(e);
+    wg_talktime_release(e);
     free(e);
 }
 
@@ -1055,7 +1093,7 @@ double wg_engine_bytes_per_agent(const wg_engine *e, int *workers)
 {
     if (workers) *workers = e->nwork;
     /* state, hits, pick scratch, and one bit in each of the two bitmaps, per worker */
-    return e->nwork * worker_bytes_per_agent();
+    return e->nwork * worker_bytes_per_agent(e);
 }
 
 int wg_engine_threads(const wg_engine *e)

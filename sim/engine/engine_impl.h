@@ -23,6 +23,9 @@ typedef struct wg_work {
     uint64_t *gap_tab;   /* WG_GAP_TABLES × WG_GAP_BUCKETS: gap tables of the first classes (engine.c, note 1a) */
     uint64_t *quit_thr;  /* 2 × (nsegments + 1): thresholds of quit per table and valence, this step */
     double *gap_inv;     /* WG_GAP_TABLES: the 1 / log(1 - p) each table was built for (0: none) */
+    uint32_t *life;      /* n, only when a valence's talking time is not geometric (talktime.c):
+                            the last step a talker talks (it goes quiet at that step's end);
+                            UINT32_MAX: beyond the run, or a geometric talker; NULL otherwise */
     uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
@@ -44,6 +47,12 @@ struct wg_engine {
     wg_work *work;
     int nwork;
     uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */
+    /* talking times (talktime.c): lives = 1 when some valence's law is not
+     * geometric; then, per valence, its fixed D (0: not fixed) or its table
+     * cdf[d - 1] = P(D <= d), d = 1 .. steps (NULL: geometric or fixed) */
+    int lives;
+    uint32_t life_fixed[WG_NVALENCES];
+    double *life_cdf[WG_NVALENCES];
 };
 
 /* ---- the trace recorder: the step calls these where an agent enters or leaves the reach */
@@ -76,6 +85,18 @@ int wg_events_pending(const struct wg_engine *e, uint32_t t);
  * counts against the population. */
 wg_status wg_events_prepare(struct wg_engine *e, wg_diag *d);
 void wg_events_release(struct wg_engine *e);
+/* talktime.c — talking times that are not geometric (DESIGN "Talking times").
+ * Prepare the tables of D (e->lives and the laws' tables), or free them. */
+wg_status wg_talktime_prepare(struct wg_engine *e, wg_diag *d);
+void wg_talktime_release(struct wg_engine *e);
+/* Agent a starts talking (a new talker, a seed): draw its talking time D,
+ * keyed to (run, t, a), and store its last talking step first + D - 1 in
+ * w->life. first: the first step it talks (t for a seed placed at step t,
+ * t + 1 for an agent reached in step t). The one place where a talking time
+ * starts; call it only when e->lives (w->life is NULL otherwise). */
+void wg_talktime_start(const struct wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
+                       uint32_t a, uint32_t first);
+
 /* Reset the parameter tables of a worker to the scenario's values. */
 void wg_params_reset(const struct wg_engine *e, wg_work *w);
 

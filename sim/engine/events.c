@@ -197,6 +197,8 @@ void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
                         wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
                 }
                 w->state[a] = ev->valence == WG_POS ? WG_ADVOCATE : WG_CRITIC;
+                /* a seed talks from this step: a new talking time */
+                if (e->lives) wg_talktime_start(e, w, run, t, a, t);
             }
             break;
         case WG_EV_BLOCK:

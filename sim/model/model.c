@@ -4,8 +4,8 @@
  * headers: DESIGN.md's tables, spelled exactly.
  *
  * Invariant: each vocabulary (states, valences, parameters, contact,
- * exposure, picks, event kinds, sources of reach) has exactly one name table, here, in the
- * order of its enum and ended by NULL; the scenario parser and writer and
+ * exposure, duration laws, picks, event kinds, sources of reach) has exactly
+ * one name table, here, in the order of its enum and ended by NULL; the scenario parser and writer and
  * every CSV header read these tables and keep no copy of their own.
  */
 #include <stdlib.h>
@@ -26,6 +26,9 @@ const char *const wg_state_singular_names[WG_NSTATES + 1] = {
 const char *const wg_valence_names[WG_NVALENCES + 1] = {"positive", "negative", NULL};
 const char *const wg_contact_names[WG_NCONTACTS + 1] = {"all", "one", "once", NULL};
 const char *const wg_exposure_names[WG_NEXPOSURES + 1] = {"independent", "fractional", NULL};
+const char *const wg_duration_law_names[WG_NDURATION_LAWS + 1] = {
+    "geometric", "fixed", "gamma", "lognormal", "weibull", "beta_quit", NULL,
+};
 const char *const wg_pick_by_names[WG_NPICK_BYS + 1] = {
     "random", "degree", "pagerank", "kcore", "segment", "id", "attribute", NULL,
 };
@@ -91,6 +94,11 @@ const char *wg_contact_name(wg_contact c)
 const char *wg_exposure_name(wg_exposure e)
 {
     return (unsigned)e < WG_NEXPOSURES ? wg_exposure_names[e] : "?";
+}
+
+const char *wg_duration_law_name(wg_duration_law l)
+{
+    return (unsigned)l < WG_NDURATION_LAWS ? wg_duration_law_names[l] : "?";
 }
 
 const char *wg_pick_by_name(wg_pick_by b)

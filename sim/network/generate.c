@@ -62,14 +62,19 @@ static double uniform53(wg_rand4 r)
  * lines skipped). *deg is allocated; *count receives the number of degrees. */
 static wg_status read_degrees(const char *path, uint32_t **deg, uint64_t *count, wg_diag *d)
 {
-    FILE *f = fopen(path, "r");
+    int fd = wg_input_open(path, WG_IN_DEGREES, NULL, d);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     char line[256];
     uint64_t n = 0, cap = 0, lineno = 0;
     uint32_t *v = NULL;
     *deg = NULL;
     *count = 0;
     if (!f) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot read the degree file: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            wg_diag_error(d, WG_ENOMEM, "%s: out of memory opening the degree file", path);
+            return WG_ENOMEM;
+        }
         return WG_EINPUT;
     }
     while (fgets(line, sizeof line, f)) {

@@ -377,8 +377,10 @@ wg_status wg_igraph_read(const wg_netspec *spec, wg_net_format fmt, FILE *f, wg_
                                              : igraph_read_graph_pajek(&ig, f);
     if (e != IGRAPH_SUCCESS) {
         st = status_of(e);
+        /* a reader that gives no reason of its own: igraph's word for the code */
         wg_diag_error(d, st, "%s: cannot read the %s file: %s", spec->file,
-                      fmt == WG_FMT_GRAPHML ? "GraphML" : fmt == WG_FMT_GML ? "GML" : "Pajek", reason);
+                      fmt == WG_FMT_GRAPHML ? "GraphML" : fmt == WG_FMT_GML ? "GML" : "Pajek",
+                      *reason ? reason : igraph_strerror(e));
         goto done;
     }
     have_ig = 1;

@@ -36,7 +36,10 @@
 #define WG_LINE_MAX 65536      /* bytes in one line of an edge list or CSV */
 #define WG_MAX_FIELDS 64       /* fields of one line that are looked at */
 #define WG_GZ_BUFFER 131072    /* zlib's read buffer, bytes */
-#define WG_PROLOG_SCAN 65536   /* bytes of a GraphML file searched for a DTD */
+#define WG_IMPORT_BYTES_PER_AGENT 64   /* offsets, labels, ids, state: the engine's estimate */
+#define WG_SCAN_CHUNK 65536    /* bytes read at a time by the scan of a GraphML, GML or Pajek file */
+#define WG_GZ_MAX_RATIO 100    /* an edge list expands at most this many times its file's size */
+#define WG_GZ_MAX_SLACK (UINT64_C(1) << 20)   /* ... plus this many bytes (a tiny file) */
 
 /* ---- ids: open addressing from original id to agent ------------------- */
 
@@ -107,23 +110,10 @@ static int idmap_get(idmap *m, uint64_t id, uint32_t *agent)
 
 /* ---- opening files ------------------------------------------------------ */
 
-/* Open path for reading; a missing, unreadable file or a directory is an
- * error with the system's reason. Returns the descriptor or -1. */
-static int open_input(const char *path, wg_diag *d)
+/* Open path for reading through the input layer (regular files only). */
+static int open_input(const char *path, uint64_t *size, wg_diag *d)
 {
-    struct stat sb;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot open the network file: %s", path, strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
-        int err = S_ISDIR(sb.st_mode) ? EISDIR : errno;
-        wg_diag_error(d, WG_EINPUT, "%s: cannot read the network file: %s", path, strerror(err));
-        close(fd);
-        return -1;
-    }
-    return fd;
+    return wg_input_open(path, WG_IN_NETWORK, size, d);
 }
 
 static int ends_with(const char *s, size_t len, const char *suffix)
@@ -208,6 +198,7 @@ typedef struct reader {
     uint64_t *seen;     /* pass 3: one bit per arc of g */
     uint64_t dup_line;  /* pass 3: line of the first duplicate, 0 until found */
     uint64_t loops, first_loop_line;
+    uint64_t file_bytes;  /* the file's size on disk (compressed for .gz) */
 } reader;
 
 static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t *agent, wg_diag *d)
@@ -406,9 +397,29 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
         return WG_ENOMEM;
     }
     if (!r->csv && (st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
+    z_off_t at = gztell(gz);
+    const uint64_t max_bytes = WG_GZ_MAX_RATIO * r->file_bytes + WG_GZ_MAX_SLACK;
     while (!r->dup_line && gzgets(gz, line, WG_LINE_MAX)) {
         size_t len = strlen(line);
+        z_off_t next = gztell(gz);
         lineno++;
+        if (next >= 0 && at >= 0 && (uint64_t)(next - at) != len) {
+            /* gzgets read more than strlen sees: a NUL byte inside the line */
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: a NUL byte: not a text file (UTF-16 is not read; "
+                          "save it as UTF-8)", r->path, (unsigned long long)lineno);
+            st = WG_EINPUT;
+            goto done;
+        }
+        if (next >= 0 && (uint64_t)next > max_bytes) {
+            wg_diag_error(d, WG_EINPUT, "%s: expands to more than %llu times its size (at line %llu): "
+                          "not a compressed edge list", r->path, (unsigned long long)WG_GZ_MAX_RATIO,
+                          (unsigned long long)lineno);
+            st = WG_EINPUT;
+            goto done;
+        }
+        at = next;
+        if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+            memmove(line, line + 3, (len -= 3) + 1);   /* a UTF-8 byte-order mark */
         if (len == WG_LINE_MAX - 1 && line[len - 1] != '\n' && !gzeof(gz)) {
             wg_diag_error(d, WG_EINPUT, "%s:%llu: line longer than %d bytes", r->path, (unsigned long long)lineno,
                           WG_LINE_MAX - 2);
@@ -482,7 +493,7 @@ static wg_status report_drops(const wg_netspec *spec, const char *path, uint64_t
 /* One pass over the file (plain or gzip) with r->pass set. */
 static wg_status read_pass(reader *r, wg_diag *d)
 {
-    int fd = open_input(r->path, d);
+    int fd = open_input(r->path, &r->file_bytes, d);
     if (fd < 0) return WG_EINPUT;
     gzFile gz = gzdopen(fd, "rb");
     if (!gz) {
@@ -600,6 +611,11 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     if (label) r.ids.label = label;
     r.ids.cap_label = r.ids.n;
     const uint64_t m = spec->directed ? r.edges : 2 * r.edges;
+    char what[64];
+    snprintf(what, sizeof what, "network: %u agents and %llu arcs", r.ids.n, (unsigned long long)m);
+    if ((st = wg_mem_check((double)m * (r.weight_col >= 0 ? 8 : 4) + (double)r.ids.n * WG_IMPORT_BYTES_PER_AGENT,
+                           what, d)) != WG_OK)
+        goto fail;
     g = wg_graph_alloc(r.ids.n, m, spec->directed ? 1 : 0, r.weight_col >= 0);
     if (!g) {
         wg_diag_error(d, WG_ENOMEM, "%s: out of memory for a graph of %u agents and %llu arcs", spec->file,
@@ -659,26 +675,103 @@ fail:
 
 /* ---- GraphML, GML, Pajek: read by igraph through igraph.c ---------------- */
 
-/* GraphML with a DTD or entity declarations is refused before igraph sees it. */
-static wg_status refuse_dtd(const char *path, FILE *f, wg_diag *d)
+#define WG_SCAN_CARRY 15        /* bytes kept between chunks: longer than any marker searched */
+#define WG_PAJEK_HEAD 64        /* bytes of a line looked at for "*Vertices N" */
+#define WG_PAJEK_FREE_AGENTS 1000000   /* agents a Pajek file may declare beyond its size in bytes */
+#define WG_IGRAPH_BYTES_PER_AGENT 96   /* igraph's vectors and waggle's CSR, an agent */
+
+/* "*Vertices N" at the start of a line (any case): N into *count, 1; else 0. */
+static int pajek_vertices(const char *line, size_t n, double *count)
 {
-    char *buf = wg_malloc(WG_PROLOG_SCAN + 1, 1);
+    static const char key[] = "*vertices";
+    char head[WG_PAJEK_HEAD + 1];
+    if (n < sizeof key) return 0;
+    memcpy(head, line, n);
+    head[n] = '\0';
+    if (strncasecmp(head, key, sizeof key - 1) != 0) return 0;
+    char *p = head + sizeof key - 1, *end;
+    if (*p != ' ' && *p != '\t') return 0;
+    *count = strtod(p, &end);
+    return end != p;
+}
+
+/* The whole file, before igraph sees it: a NUL byte (binary, UTF-16) is
+ * refused with its line; GraphML with a DTD or entity declarations anywhere
+ * is refused; a Pajek "*Vertices N" is bounded by the file's size and the
+ * memory of the machine before igraph allocates N vertices. f is rewound,
+ * past a UTF-8 byte-order mark. */
+static wg_status scan_file(const char *path, FILE *f, wg_net_format fmt, wg_diag *d)
+{
+    char *buf = wg_malloc(WG_SCAN_CHUNK + WG_SCAN_CARRY + 1, 1);
+    char head[WG_PAJEK_HEAD];
+    size_t nhead = 0, keep = 0, k;
+    uint64_t line = 1, bytes = 0;
+    int bom = 0;
+    wg_status st = WG_OK;
     if (!buf) {
         wg_diag_error(d, WG_ENOMEM, "%s: out of memory", path);
         return WG_ENOMEM;
     }
-    size_t k = fread(buf, 1, WG_PROLOG_SCAN, f);
-    buf[k] = '\0';
-    for (size_t i = 0; i < k; i++)
-        if (!buf[i]) buf[i] = ' ';
-    int bad = strstr(buf, "<!DOCTYPE") || strstr(buf, "<!ENTITY");
-    free(buf);
-    rewind(f);
-    if (bad) {
-        wg_diag_error(d, WG_EINPUT, "%s: DTDs and entities are not accepted", path);
-        return WG_EINPUT;
+    while (st == WG_OK && (k = fread(buf + keep, 1, WG_SCAN_CHUNK, f)) > 0) {
+        if (bytes == 0 && k >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) bom = 1;
+        for (size_t i = keep; i < keep + k; i++) {
+            char c = buf[i];
+            if (c == '\0') {
+                wg_diag_error(d, WG_EINPUT, "%s:%llu: a NUL byte: not a text file (UTF-16 is not "
+                              "read; save it as UTF-8)", path, (unsigned long long)line);
+                st = WG_EINPUT;
+                break;
+            }
+            if (c == '\n') {
+                double n;
+                if (fmt == WG_FMT_PAJEK && pajek_vertices(head, nhead, &n)) {
+                    if (!(n >= 0 && n < WG_MAX_AGENTS)) {
+                        wg_diag_error(d, WG_EINPUT, "%s:%llu: *Vertices %.0f: expected a count "
+                                      "below %u", path, (unsigned long long)line, n, WG_MAX_AGENTS);
+                        st = WG_EINPUT;
+                        break;
+                    }
+                    struct stat sb;
+                    double size = fstat(fileno(f), &sb) == 0 ? (double)sb.st_size : 0;
+                    if (n > size + WG_PAJEK_FREE_AGENTS) {
+                        wg_diag_error(d, WG_EINPUT, "%s:%llu: *Vertices %.0f in a file of %.0f "
+                                      "bytes: more agents than it can describe (at most its size "
+                                      "+ %d)", path, (unsigned long long)line, n, size,
+                                      WG_PAJEK_FREE_AGENTS);
+                        st = WG_EINPUT;
+                        break;
+                    }
+                    char what[64];
+                    snprintf(what, sizeof what, "network: %.0f agents", n);
+                    if ((st = wg_mem_check(n * WG_IGRAPH_BYTES_PER_AGENT, what, d)) != WG_OK)
+                        break;
+                }
+                line++;
+                nhead = 0;
+            } else if (nhead < WG_PAJEK_HEAD) {
+                head[nhead++] = c;
+            }
+        }
+        buf[keep + k] = '\0';
+        if (st == WG_OK && fmt == WG_FMT_GRAPHML &&
+            (strstr(buf, "<!DOCTYPE") || strstr(buf, "<!ENTITY"))) {
+            wg_diag_error(d, WG_EINPUT, "%s: DTDs and entities are not accepted", path);
+            st = WG_EINPUT;
+        }
+        bytes += k;
+        /* the last WG_SCAN_CARRY bytes start the next chunk, so a marker across chunks is seen */
+        size_t total = keep + k;
+        keep = total < WG_SCAN_CARRY ? total : WG_SCAN_CARRY;
+        memmove(buf, buf + total - keep, keep);
     }
-    return WG_OK;
+    free(buf);
+    if (st == WG_OK && ferror(f)) {
+        wg_diag_error(d, WG_EINPUT, "%s: read error: %s", path, strerror(errno));
+        st = WG_EINPUT;
+    }
+    rewind(f);
+    if (bom) fseek(f, 3, SEEK_SET);
+    return st;
 }
 
 /* Integer "id" node attributes (GraphML, GML) as the agents' labels: when
@@ -710,7 +803,7 @@ static wg_status import_igraph(const wg_netspec *spec, wg_net_format fmt, wg_gra
     wg_graph *g = NULL;
     uint64_t loops = 0, dups = 0;
     wg_status st;
-    int fd = open_input(spec->file, d);
+    int fd = open_input(spec->file, NULL, d);
     if (fd < 0) return WG_EINPUT;
     FILE *f = fdopen(fd, "rb");
     if (!f) {
@@ -718,7 +811,7 @@ static wg_status import_igraph(const wg_netspec *spec, wg_net_format fmt, wg_gra
         wg_diag_error(d, WG_ENOMEM, "%s: cannot open the network file: %s", spec->file, strerror(errno));
         return WG_ENOMEM;
     }
-    if (fmt == WG_FMT_GRAPHML && (st = refuse_dtd(spec->file, f, d)) != WG_OK) goto fail;
+    if ((st = scan_file(spec->file, f, fmt, d)) != WG_OK) goto fail;
     if ((st = wg_igraph_read(spec, fmt, f, &g, &loops, &dups, d)) != WG_OK) goto fail;
     if ((st = report_drops(spec, spec->file, loops, dups, 0, d)) != WG_OK) goto fail;
     if ((st = labels_from_ids(g, spec->file, d)) != WG_OK) goto fail;

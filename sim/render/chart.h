@@ -58,6 +58,16 @@ void wg_plot_fmt_num(char *buf, size_t cap, double v, int dec);
 double wg_plot_nice_step(double span, int integer);
 /* Decimals that show every multiple of step (at most 6). */
 int wg_plot_decimals(double step);
+/* Every tick loop of the charts steps with this: v + step, or NaN (which
+ * ends a loop testing v <= bound) when v + step does not exceed v (a step
+ * below the precision of v: a swept seed of 2^52, a value of -1e308) or is
+ * not a number; loops also count to WG_PLOT_MAX_TICKS. No loop can stall. */
+#define WG_PLOT_MAX_TICKS 400
+static inline double wg_plot_tick_after(double v, double step)
+{
+    double n = v + step;
+    return n > v ? n : (double)NAN;
+}
 
 /* ---- axes ------------------------------------------------------------------------------------ */
 

@@ -160,11 +160,13 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
         wg_canvas_rect(&cv, a.x0, a.y0, a.x1 - a.x0, a.y1 - a.y0);
         wg_canvas_stroke(&cv);
         double ts = step;
-        while ((a.xmax - a.xmin) / ts > 4.5) ts *= 2;   /* narrow panels: fewer labels */
+        while ((a.xmax - a.xmin) / ts > 4.5 && ts < INFINITY) ts *= 2;   /* narrow panels: fewer labels */
         int dec = wg_plot_decimals(ts);
         wg_canvas_font(&cv, S_TICK * 0.9, 0);
         wg_canvas_color(&cv, C_MUTED, 1);
-        for (double v = ceil(a.xmin / ts - 1e-9) * ts; v <= a.xmax + ts * 1e-6; v += ts) {
+        int nt = 0;
+        for (double v = ceil(a.xmin / ts - 1e-9) * ts; nt++ < WG_PLOT_MAX_TICKS && v <= a.xmax + ts * 1e-6;
+             v = wg_plot_tick_after(v, ts)) {
             wg_plot_fmt_num(buf, sizeof buf, v, dec);
             double tw = wg_canvas_text_width(&cv, buf);
             if (px(&a, v) - tw / 2 < a.x0 || px(&a, v) + tw / 2 > a.x1) continue;  /* no overlap */

@@ -355,7 +355,9 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
         z.x0 = a.x0 - 1.5 * zero_w;
         z.x1 = a.x0;
         wg_canvas_color(&cv, C_GRID, 1);
-        for (double v = 0; v <= a.ymax + 1e-9; v += ystep) {
+        int k = 0;
+        for (double v = 0; k++ < WG_PLOT_MAX_TICKS && v <= a.ymax + 1e-9;
+             v = wg_plot_tick_after(v, ystep)) {
             wg_canvas_move_to(&cv, z.x0, floor(py(&a, v)) + 0.5);
             wg_canvas_line_to(&cv, z.x1, floor(py(&a, v)) + 0.5);
         }

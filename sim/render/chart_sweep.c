@@ -43,9 +43,11 @@ static int cmp_sweeprow(const void *a, const void *b)
 
 static double key_axis(double lo, double hi, double *amin, double *amax)
 {
-    if (!(hi > lo)) {
-        lo -= 0.5;
-        hi += 0.5;
+    if (!(hi > lo)) {   /* one value: half a unit either side, or more where a unit is below
+                           the precision of the value (2^52 and beyond) */
+        double h = fmax(0.5, fabs(lo) * 1e-9);
+        lo -= h;
+        hi += h;
     }
     double step = wg_plot_nice_step(hi - lo, 0);
     *amin = floor(lo / step + 1e-9) * step;
@@ -70,18 +72,29 @@ static wg_rgb heat_color(double t)
     return c;
 }
 
-/* Distinct sorted values of v (n entries) into out; returns their number. */
+/* Distinct sorted values of v (n entries) into out; returns their number.
+ * O(n log n): sorted, then equal neighbours dropped. The values are finite
+ * (folder.c refuses others). */
 static size_t distinct(const double *v, size_t n, size_t stride, double *out)
 {
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double x = v[i * stride];
-        size_t j = 0;
-        while (j < m && out[j] != x) j++;
-        if (j == m) out[m++] = x;
-    }
-    qsort(out, m, sizeof *out, cmp_double);
+    for (size_t i = 0; i < n; i++) out[i] = v[i * stride];
+    qsort(out, n, sizeof *out, cmp_double);
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || out[m - 1] != out[i]) out[m++] = out[i];
     return m;
+}
+
+/* Index of x in the sorted distinct values (n > 0; x is one of them). */
+static size_t index_of(const double *vals, size_t n, double x)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (vals[mid] < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
 }
 
 static void sweep_one_key(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double top)
@@ -178,9 +191,7 @@ static void sweep_two_keys(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double
         const wg_folder_sweep_row *r = &s->row[i];
         wg_rgb c = heat_color(r->mean[V_NEG] / cmax);
         if (grid) {
-            size_t ix = 0, iy = 0;
-            while (xs[ix] != r->x) ix++;
-            while (ys[iy] != r->y) iy++;
+            size_t ix = index_of(xs, nx, r->x), iy = index_of(ys, ny, r->y);
             double x0 = floor(px(a, ix - 0.5)), x1 = ceil(px(a, ix + 0.5));
             double y0 = floor(py(a, iy + 0.5)), y1 = ceil(py(a, iy - 0.5));
             wg_canvas_rect(cv, x0, y0, x1 - x0, y1 - y0);
@@ -207,11 +218,15 @@ static void sweep_two_keys(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double
             wg_canvas_text(cv, a->x0 - S_GAP * u, py(a, (double)i), 1, 0.5, lab);
         }
     } else {
-        for (double v = xl; v <= xh + xstep * 1e-6; v += xstep) {
+        int k = 0;
+        for (double v = xl; k++ < WG_PLOT_MAX_TICKS && v <= xh + xstep * 1e-6;
+             v = wg_plot_tick_after(v, xstep)) {
             wg_plot_fmt_num(lab, sizeof lab, v, wg_plot_decimals(xstep));
             wg_canvas_text(cv, px(a, v), a->y1 + S_GAP * u, 0.5, 0, lab);
         }
-        for (double v = yl; v <= yh + ystep * 1e-6; v += ystep) {
+        k = 0;
+        for (double v = yl; k++ < WG_PLOT_MAX_TICKS && v <= yh + ystep * 1e-6;
+             v = wg_plot_tick_after(v, ystep)) {
             wg_plot_fmt_num(lab, sizeof lab, v, wg_plot_decimals(ystep));
             wg_canvas_text(cv, a->x0 - S_GAP * u, py(a, v), 1, 0.5, lab);
         }
@@ -229,7 +244,9 @@ static void sweep_two_keys(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double
     }
     wg_canvas_font(cv, S_TICK, 0);
     wg_canvas_color(cv, C_MUTED, 1);
-    for (double v = 0; v <= cmax + cstep * 1e-6; v += cstep) {
+    int kc = 0;
+    for (double v = 0; kc++ < WG_PLOT_MAX_TICKS && v <= cmax + cstep * 1e-6;
+         v = wg_plot_tick_after(v, cstep)) {
         wg_plot_fmt_num(lab, sizeof lab, v, wg_plot_decimals(cstep));
         wg_canvas_text(cv, bx + barw + S_GAP * u * 0.5, by1 - v / cmax * (by1 - by0), 0, 0.5, lab);
     }

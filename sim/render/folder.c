@@ -264,6 +264,12 @@ static wg_status read_summary(const char *dir, const char *const names[NVAL],
             st = WG_EINPUT;
             break;
         }
+        if (t > *steps) {   /* before anything is allocated for it */
+            wg_diag_error(d, WG_EINPUT, "%s:%u: step %s after step %ld: waggle writes every "
+                          "step in order, from 0", c.name, c.line, c.f[cs], (long)*steps - 1);
+            st = WG_EINPUT;
+            break;
+        }
         for (int k = 0; k < NQ && st == WG_OK; k++) {
             if (!grow(&q[v][k], &cap[v][k], (size_t)t)) st = wg_canvas_oom(d);
             else if (!csv_num(&c, cq[k], &q[v][k][(size_t)t], d)) st = WG_EINPUT;
@@ -397,6 +403,13 @@ wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES]
             goto done;
         }
         if (!(t >= 0 && t < MAX_STEP)) continue;
+        if (t > *steps) {   /* before anything is allocated for it */
+            wg_diag_error(d, WG_EINPUT, "%s:%u: step %s of run %ld after step %ld: waggle "
+                          "writes every step in order, from 0", c.name, c.line, c.f[cstep], run,
+                          (long)*steps - 1);
+            st = WG_EINPUT;
+            goto done;
+        }
         for (int k = 0; k < WG_NSTATES; k++) {
             if (!grow(&s[k], &cap[k], (size_t)t)) {
                 st = wg_canvas_oom(d);
@@ -585,6 +598,12 @@ wg_status wg_folder_read_sweep(const char *dir, wg_folder_sweep *s, wg_diag *d)
             memset(r, 0, sizeof *r);
             if (!csv_num(&c, 1, &r->x, d)) goto bad;
             if (s->nkeys >= 2 && !csv_num(&c, 2, &r->y, d)) goto bad;
+            if (!isfinite(r->x) || (s->nkeys >= 2 && !isfinite(r->y))) {
+                int k = !isfinite(r->x) ? 1 : 2;
+                wg_diag_error(d, WG_EINPUT, "%s:%u: column %s: a swept value must be a finite "
+                              "number, got '%s'", c.name, c.line, c.head[k], c.f[k]);
+                goto bad;
+            }
             last = (long)pt;
         }
         if (!csv_num(&c, cmean, &v[0], d) || !csv_num(&c, c05, &v[1], d) ||

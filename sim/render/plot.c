@@ -64,7 +64,9 @@ void wg_plot_y_ticks(wg_canvas *cv, const wg_axes *a, double step, int left, int
     char buf[64], lab[72];
     int dec = wg_plot_decimals(step * mul);
     wg_canvas_font(cv, S_TICK, 0);
-    for (double v = a->ymin; v <= a->ymax + step * 1e-6; v += step) {
+    int k = 0;
+    for (double v = a->ymin; k++ < WG_PLOT_MAX_TICKS && v <= a->ymax + step * 1e-6;
+         v = wg_plot_tick_after(v, step)) {
         double y = py(a, v);
         if (left) {
             wg_canvas_color(cv, C_GRID, 1);
@@ -87,7 +89,9 @@ void wg_plot_x_ticks(wg_canvas *cv, const wg_axes *a, double step)
     int dec = wg_plot_decimals(step);
     wg_canvas_font(cv, S_TICK, 0);
     wg_canvas_color(cv, C_MUTED, 1);
-    for (double v = a->xmin; v <= a->xmax + step * 1e-6; v += step) {
+    int k = 0;
+    for (double v = a->xmin; k++ < WG_PLOT_MAX_TICKS && v <= a->xmax + step * 1e-6;
+         v = wg_plot_tick_after(v, step)) {
         wg_plot_fmt_num(buf, sizeof buf, v, dec);
         wg_canvas_text(cv, px(a, v), a->y1 + S_GAP * cv->u, 0.5, 0, buf);
     }

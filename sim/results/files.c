@@ -7,10 +7,15 @@
  * 1. A file appears under its real name only when it is complete. It is
  *    written to ".NAME.tmp.PID" in the same folder, flushed, fsync'ed, closed
  *    and renamed; any failure removes the temporary file.
- * 2. Numbers are printed with fixed formats (wg_csv_double), so the same
+ * 2. The temporary file is always a new file: opened O_CREAT|O_EXCL|O_NOFOLLOW,
+ *    so a symlink planted under its name is never followed (the name is
+ *    removed and the open retried once), and rename replaces a symlink under
+ *    the real name rather than writing through it.
+ * 3. Numbers are printed with fixed formats (wg_csv_double), so the same
  *    figures give the same bytes on every machine and thread count.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +78,16 @@ wg_status wg_out_open(wg_out *o, const char *dir, const char *name, wg_diag *d)
         snprintf(o->path, len, "%s", name);
         snprintf(o->tmp, len, "%.*s.%s.tmp.%ld", dlen, name, name + dlen, (long)getpid());
     }
-    o->f = fopen(o->tmp, "w");
+    /* a new file, never one that is there: a symlink or a file planted under the
+     * temporary name is removed (the name, not what it points at) and the open retried */
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(o->tmp, flags, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(o->tmp) == 0) fd = open(o->tmp, flags, 0666);
+    o->f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!o->f) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        errno = e;
         wg_diag_error(d, WG_EIO, "%s: cannot write: %s", o->path, strerror(errno));
         wg_out_abort(o);
         return WG_EIO;

@@ -105,6 +105,107 @@ static void conv_params(wg_check *c, const node *m, const char *path, wg_params 
     }
 }
 
+/* ---- talking times (model.duration) ---- */
+
+/* One valence's law: a map with one key, the law's name, e.g. {fixed: 3} or
+ * {gamma: {mean: 6, sd: 4}}. quit_set: quit.<valence> was given too. */
+static void conv_duration_law(wg_check *c, const node *n, const char *path, int v, int quit_set)
+{
+    static const char *const mean_sd[] = {"mean", "sd", NULL};
+    static const char *const beta_ab[] = {"a", "b", NULL};
+    static const char *const geo_keys[] = {"quit", NULL};
+    wg_duration *d = &c->s->model.duration[v];
+    char kp[WG_PATH_LEN], lp[WG_PATH_LEN];
+    int k;
+    if (!wg_check_map(c, n, path)) return;
+    if (n->n != 1) {
+        wg_check_err(c, n, path, "expected one law (%s), got %zu keys",
+                     wg_check_names(kp, sizeof kp, wg_duration_law_names, NULL), n->n);
+        return;
+    }
+    if (!wg_check_choice(c, n->keys[0], path, wg_duration_law_names, &k)) return;
+    if (quit_set) {
+        wg_check_err(c, n->keys[0], path, "give either quit.%s or duration.%s, not both",
+                     wg_valence_names[v], wg_valence_names[v]);
+        return;
+    }
+    const node *law = n->vals[0];
+    wg_tree_join(lp, path, wg_duration_law_names[k]);
+    wg_duration x = {.law = (wg_duration_law)k, .a = 0, .b = 0};
+    uint64_t steps;
+    switch (x.law) {
+    case WG_DUR_FIXED:
+        if (!wg_check_uint(c, law, lp, 1, UINT32_MAX, &steps)) return;
+        x.a = (double)steps;
+        break;
+    case WG_DUR_GAMMA:
+    case WG_DUR_LOGNORMAL:
+    case WG_DUR_WEIBULL:
+    case WG_DUR_BETA_QUIT: {
+        const char *const *keys = x.law == WG_DUR_BETA_QUIT ? beta_ab : mean_sd;
+        if (!wg_check_map(c, law, lp)) return;
+        wg_check_keys(c, law, lp, keys, NULL);
+        const node *na = wg_tree_get(law, keys[0]), *nb = wg_tree_get(law, keys[1]);
+        if (!na) wg_check_missing(c, law, lp, keys[0]);
+        if (!nb) wg_check_missing(c, law, lp, keys[1]);
+        if (!na || !nb ||
+            !wg_check_real(c, na, wg_tree_join(kp, lp, keys[0]), R_POS, &x.a) ||
+            !wg_check_real(c, nb, wg_tree_join(kp, lp, keys[1]), R_POS, &x.b))
+            return;
+        double g[2];
+        if (x.law == WG_DUR_WEIBULL && wg_duration_gsl_params(&x, g) != 0) {
+            wg_check_err(c, law, lp, "no Weibull law of shape in [0.01, 1000] has mean %g and "
+                         "sd %g (sd / mean at least 0.0013)", x.a, x.b);
+            return;
+        }
+        break;
+    }
+    case WG_DUR_GEOMETRIC:
+    default: {
+        const node *nq;
+        double q;
+        if (!wg_check_map(c, law, lp)) return;
+        wg_check_keys(c, law, lp, geo_keys, NULL);
+        if (!(nq = wg_tree_get(law, "quit"))) {
+            wg_check_missing(c, law, lp, "quit");
+            return;
+        }
+        if (!wg_check_real(c, nq, wg_tree_join(kp, lp, "quit"), R_PROB, &q)) return;
+        c->s->model.p.v[WG_P_QUIT_POS + v] = q;
+        break;
+    }
+    }
+    *d = x;
+}
+
+/* model.duration: {positive: LAW, negative: LAW}. set: the parameters that
+ * model: gave (bit WG_P_QUIT_POS + v when quit.<valence> was given). */
+static void conv_duration(wg_check *c, const node *m, uint32_t set)
+{
+    char vp[WG_PATH_LEN];
+    if (!wg_check_map(c, m, "duration")) return;
+    wg_check_keys(c, m, "duration", wg_valence_names, NULL);
+    for (int v = 0; v < WG_NVALENCES; v++) {
+        const node *n = wg_tree_get(m, wg_valence_names[v]);
+        if (n)
+            conv_duration_law(c, n, wg_tree_join(vp, "duration", wg_valence_names[v]), v,
+                              !!(set >> (WG_P_QUIT_POS + v) & 1u));
+    }
+    if (c->s->model.contact == WG_CONTACT_ONCE &&
+        (c->s->model.duration[WG_POS].law != WG_DUR_GEOMETRIC ||
+         c->s->model.duration[WG_NEG].law != WG_DUR_GEOMETRIC))
+        wg_check_err(c, m, "duration", "contact once talks one step only: a duration needs "
+                     "contact all or one");
+}
+
+/* 1 when parameter p is quit.<v> of a valence whose talking time is not
+ * geometric (the model's duration sets it; quit would be ignored). */
+static int quit_ignored(const wg_check *c, int p)
+{
+    return (p == WG_P_QUIT_POS || p == WG_P_QUIT_NEG) &&
+           c->s->model.duration[p - WG_P_QUIT_POS].law != WG_DUR_GEOMETRIC;
+}
+
 static void conv_model(wg_check *c, const node *m)
 {
     wg_model *md = &c->s->model;
@@ -120,6 +221,7 @@ static void conv_model(wg_check *c, const node *m)
         wg_check_choice(c, v, "exposure", wg_exposure_names, &k))
         md->exposure = (wg_exposure)k;
     conv_params(c, m, "", &md->p, &set, 0);
+    if ((v = wg_tree_get(m, "duration"))) conv_duration(c, v, set);
 }
 
 /* ---- picks ---- */
@@ -314,6 +416,12 @@ static void conv_segments(wg_check *c, const node *seq)
             conv_pick(c, pk, kp, &g->pick, 0, (int)i);
         }
         conv_params(c, m, p, &g->p, &g->set, 1);
+        for (int q = WG_P_QUIT_POS; q <= WG_P_QUIT_NEG; q++)
+            if ((g->set >> q & 1u) && quit_ignored(c, q))
+                wg_check_err(c, wg_tree_get(m, "quit"), wg_tree_join(kp, p, "quit"),
+                             "model.duration.%s sets the talking time of %s talkers; a "
+                             "segment's quit.%s would be ignored", wg_valence_names[q - WG_P_QUIT_POS],
+                             wg_valence_names[q - WG_P_QUIT_POS], wg_valence_names[q - WG_P_QUIT_POS]);
     }
 }
 
@@ -368,6 +476,9 @@ static void conv_set_event(wg_check *c, const node *m, const char *path, wg_even
         if (param < 0 && !vn) wg_check_missing(c, m, path, "key");
     }
     if (param >= 0) e->param = (wg_param)param;
+    if (param >= 0 && quit_ignored(c, param))
+        wg_check_err(c, kn ? kn : m, path, "model.duration.%s sets the talking time; %s would "
+                     "be ignored", wg_valence_names[param - WG_P_QUIT_POS], wg_param_name(param));
     if (vn) {
         int range = e->kind == WG_EV_SCALE || param == WG_P_ACTIVITY ||
                     param == WG_P_SUSCEPTIBILITY ? R_NONNEG : R_PROB;

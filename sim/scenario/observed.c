@@ -20,7 +20,6 @@
 #include "waggle/observed.h"
 
 #define MAX_COLS 64            /* most columns of an observed CSV file looked at */
-#define MAX_FILE_BYTES (256u << 20) /* largest observed file read */
 #define COLUMNS_SHOWN 512      /* room for the list of columns in a message */
 
 void wg_observed_free(wg_observed_series *o)
@@ -49,26 +48,10 @@ static int parse_number(const char *s, double *x)
     return *s && !*end && !errno && isfinite(*x);
 }
 
-/* The whole file, NUL-terminated, into *out. */
+/* The whole file, NUL-terminated, into *out (the input layer's rules). */
 static wg_status slurp(const char *path, char **out, wg_diag *d)
 {
-    FILE *in = fopen(path, "rb");
-    *out = NULL;
-    if (!in) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot open the observed series: %s", path,
-                      strerror(errno));
-        return WG_EINPUT;
-    }
-    wg_status st = wg_file_read_stream(in, MAX_FILE_BYTES, out, NULL);
-    fclose(in);
-    if (st == WG_EINPUT)
-        wg_diag_error(d, WG_EINPUT, "%s: larger than %u bytes, not an observed series", path,
-                      MAX_FILE_BYTES);
-    else if (st == WG_ENOMEM)
-        wg_diag_error(d, WG_ENOMEM, "out of memory");
-    else if (st != WG_OK)
-        wg_diag_error(d, WG_EIO, "%s: read error", path);
-    return st;
+    return wg_input_read(path, WG_IN_OBSERVED, out, NULL, d);
 }
 
 /* Find the columns in the header line (split in place into cols). */

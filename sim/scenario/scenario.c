@@ -27,7 +27,6 @@
 #include "scenario_impl.h"
 
 #define MAX_TRIALS 64             /* grid values tried one by one at load time */
-#define MAX_FILE_BYTES (64u << 20) /* largest scenario file read */
 
 /* ------------------------------------------------------------------------
  * Dotted keys, as --set takes them.
@@ -483,34 +482,12 @@ wg_status wg_scenario_parse(const char *text, size_t len, const char *name, cons
 wg_status wg_scenario_load(const char *path, const char *const *sets, size_t nsets,
                            wg_scenario **out, wg_diag *d)
 {
-    FILE *f;
-    struct stat st;
     char *text = NULL, *dir = NULL;
     size_t len = 0;
     wg_status rc = WG_EINPUT;
     *out = NULL;
-    if (!(f = fopen(path, "rb"))) {
-        wg_diag_error(d, WG_EINPUT, "%s: cannot read the scenario: %s", path, strerror(errno));
-        return WG_EINPUT;
-    }
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        wg_diag_error(d, WG_EINPUT, "%s: is a folder, not a scenario file", path);
-        goto done;
-    }
-    switch (wg_file_read_stream(f, MAX_FILE_BYTES, &text, &len)) {
-    case WG_OK: break;
-    case WG_ENOMEM:
-        rc = WG_ENOMEM;
-        wg_diag_error(d, WG_ENOMEM, "%s: out of memory while reading", path);
-        goto done;
-    case WG_EINPUT:
-        wg_diag_error(d, WG_EINPUT, "%s: larger than %u bytes, not a scenario file", path,
-                      MAX_FILE_BYTES);
-        goto done;
-    default:
-        wg_diag_error(d, WG_EINPUT, "%s: cannot read the scenario: %s", path, strerror(errno));
-        goto done;
-    }
+    if ((rc = wg_input_read(path, WG_IN_SCENARIO, &text, &len, d)) != WG_OK) return rc;
+    rc = WG_EINPUT;
     const char *slash = strrchr(path, '/');
     size_t dlen = slash ? (size_t)(slash - path) : 0;
     if (!(dir = wg_malloc(dlen + 2, 1))) {
@@ -528,7 +505,6 @@ wg_status wg_scenario_load(const char *path, const char *const *sets, size_t nse
     }
     rc = wg_scenario_parse(text, len, path, dir, sets, nsets, out, d);
 done:
-    fclose(f);
     free(text);
     free(dir);
     return rc;

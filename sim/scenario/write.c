@@ -122,6 +122,36 @@ static void put_params(FILE *f, int pad, const wg_params *p, uint32_t set)
     }
 }
 
+/* model.duration, the valences whose law is not geometric (geometric is
+ * written as quit), one "duration: {...}" line; nothing when both are. */
+static void put_durations(FILE *f, int pad, const wg_model *m)
+{
+    int first = 1;
+    for (int v = 0; v < WG_NVALENCES; v++) {
+        const wg_duration *d = &m->duration[v];
+        if (d->law == WG_DUR_GEOMETRIC) continue;
+        if (first) {
+            put_pad(f, pad);
+            fputs("duration: {", f);
+        }
+        fprintf(f, "%s%s: {%s: ", first ? "" : ", ", wg_valence_name(v),
+                wg_duration_law_name(d->law));
+        first = 0;
+        if (d->law == WG_DUR_FIXED) {
+            put_num(f, d->a);
+        } else {
+            int beta = d->law == WG_DUR_BETA_QUIT;
+            fputs(beta ? "{a: " : "{mean: ", f);
+            put_num(f, d->a);
+            fputs(beta ? ", b: " : ", sd: ", f);
+            put_num(f, d->b);
+            fputc('}', f);
+        }
+        fputc('}', f);
+    }
+    if (!first) fputs("}\n", f);
+}
+
 static void put_event(FILE *f, const wg_scenario *s, const wg_event *e)
 {
     fprintf(f, "{step: %" PRIu32 ", %s: {", e->step, wg_event_kind_name(e->kind));
@@ -348,8 +378,12 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
     fprintf(f, "contact: %s\n", wg_contact_name(s->model.contact));
     put_pad(f, in + 2);
     fprintf(f, "exposure: %s\n", wg_exposure_name(s->model.exposure));
-    put_params(f, in + 2, &s->model.p,
-               ~(1u << WG_P_ACTIVITY | 1u << WG_P_SUSCEPTIBILITY) & ((1u << WG_NPARAMS) - 1));
+    uint32_t model_set =
+        ~(1u << WG_P_ACTIVITY | 1u << WG_P_SUSCEPTIBILITY) & ((1u << WG_NPARAMS) - 1);
+    for (int v = 0; v < WG_NVALENCES; v++)   /* a duration replaces quit (both are an error) */
+        if (s->model.duration[v].law != WG_DUR_GEOMETRIC) model_set &= ~(1u << (WG_P_QUIT_POS + v));
+    put_params(f, in + 2, &s->model.p, model_set);
+    put_durations(f, in + 2, &s->model);
     if (s->nsegments) {
         put_pad(f, in);
         fputs("segments:\n", f);

@@ -32,6 +32,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "waggle/job.h"
@@ -351,10 +352,17 @@ static wg_status journal_read(const char *dir, uint64_t hash, uint64_t npoints, 
     while (st == WG_OK && (ent = readdir(dd))) {
         if (strncmp(ent->d_name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) != 0) continue;
         char *p = wg_path_join(dir, ent->d_name);
-        FILE *f = p ? fopen(p, "r") : NULL;
+        if (!p) {
+            wg_diag_error(d, st = WG_ENOMEM, "out of memory");
+            break;
+        }
+        int jfd = wg_input_open(p, WG_IN_JOURNAL, NULL, d);
+        FILE *f = jfd >= 0 ? fdopen(jfd, "r") : NULL;
         if (!f) {
+            if (jfd >= 0) close(jfd);
+            st = d->status ? d->status : WG_ENOMEM;
             free(p);
-            continue;
+            break;
         }
         unsigned long lineno = 0, skipped = 0;
         while (fgets(line, LINE_MAX_BYTES, f)) {
@@ -392,6 +400,34 @@ static wg_status journal_read(const char *dir, uint64_t hash, uint64_t npoints, 
     free(line);
     closedir(dd);
     return st;
+}
+
+/* The journal of this rank for appending: with --resume the one there (a
+ * regular file, never followed when it is a symlink), else a new file
+ * (O_CREAT|O_EXCL|O_NOFOLLOW: the earlier ones were removed). Returns the
+ * descriptor or -1 with a message. */
+static int journal_open(const char *jpath, int resume, wg_diag *d)
+{
+    int fd = -1;
+    struct stat sb;
+    if (resume) fd = open(jpath, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && (!resume || errno == ENOENT)) {
+        if (!resume) unlink(jpath);   /* a name planted after the clean-up */
+        fd = open(jpath, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    }
+    if (fd < 0) {
+        wg_diag_error(d, errno == ELOOP ? WG_EINPUT : WG_EIO, "%s: cannot open the sweep journal: %s",
+                      jpath, errno == ELOOP ? "it is a symbolic link (a journal is never followed)"
+                                            : strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1) {
+        wg_diag_error(d, WG_EINPUT, "%s: the sweep journal is not a regular file of its own "
+                      "(a FIFO, a device or a hard link): remove it", jpath);
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 static wg_status journal_append(int fd, uint64_t hash, const double *row, wg_diag *d)
@@ -524,9 +560,8 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
     char name[64];
     snprintf(name, sizeof name, JOURNAL_PREFIX "%d", rank);
     if (!(jpath = wg_path_join(out, name))) goto nomem;
-    if ((fd = open(jpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
-        wg_diag_error(d, st = WG_EIO, "%s: cannot open the sweep journal: %s", jpath,
-                      strerror(errno));
+    if ((fd = journal_open(jpath, o.resume, d)) < 0) {
+        st = d->status ? d->status : WG_EIO;
         goto fail_all;
     }
     if (!(mine = wg_malloc(npending ? npending : 1, WG_SWEEP_ROW * sizeof *mine))) goto nomem;
@@ -610,6 +645,8 @@ done:
 /* ---- waggle merge ---------------------------------------------------------------- */
 
 
+#define MERGE_MISSING_LISTED 8   /* missing shards named one by one; more: one message */
+
 typedef struct shard_info {
     const char *dir;
     char *manifest;          /* the text of manifest.yaml */
@@ -644,12 +681,50 @@ static int read_shard(shard_info *sh, wg_diag *d)
     if (!l || !sd ||
         sscanf(l, "\nsweep: {hash: \"%llx\", points: %llu, shard: %d, shards: %d}", &sh->hash,
                &sh->points, &sh->k, &sh->n) != 4 ||
-        sscanf(sd, "\nseed: %llu", &sh->seed) != 1 || sh->n < 1 || sh->k < 0 || sh->k >= sh->n) {
+        sscanf(sd, "\nseed: %llu", &sh->seed) != 1 || sh->n < 1 || sh->k < 0 || sh->k >= sh->n ||
+        sh->points < 1 || sh->points > WG_SWEEP_MAX_POINTS) {
         wg_diag_error(d, WG_EINPUT, "%s/manifest.yaml: not the manifest of a sweep (expected a "
-                      "line sweep: {hash: ..., points: ..., shard: K, shards: N})", sh->dir);
+                      "line sweep: {hash: ..., points: P, shard: K, shards: N} with P from 1 to "
+                      "%llu, K from 0 to N - 1)", sh->dir, (unsigned long long)WG_SWEEP_MAX_POINTS);
         return 0;
     }
     return (sh->csv = shard_file(sh->dir, "sweep.csv", d)) != NULL;
+}
+
+/* A row of a shard's sweep.csv, [c, e): nfields fields, the keys finite
+ * numbers (render draws them), the metric the m-th of WG_SWEEP_NMETRICS in
+ * order, the statistics numbers (NaN allowed: a sentiment of nobody). */
+static int merge_row_ok(const char *dir, size_t lineno, const char *c, const char *e,
+                        size_t nfields, int m, wg_diag *d)
+{
+    size_t f = 0, mcol = nfields - 1 - WG_SWEEP_NSTATS;
+    const char *why = NULL;
+    for (const char *p = c; !why && p <= e; f++) {
+        const char *q = p;
+        while (q < e && *q != ',') q++;
+        char buf[64];
+        size_t len = (size_t)(q - p);
+        if (f >= nfields) why = "more fields than the header";
+        else if (f == mcol) {
+            if (m >= WG_SWEEP_NMETRICS || strlen(wg_final_metric_name(m)) != len ||
+                memcmp(p, wg_final_metric_name(m), len) != 0)
+                why = "a metric out of order, or a metric row missing";
+        } else if (f > 0) {
+            char *end;
+            if (len == 0 || len >= sizeof buf) why = "a field that is not a number";
+            else {
+                memcpy(buf, p, len);
+                buf[len] = '\0';
+                double x = strtod(buf, &end);
+                if (*end) why = "a field that is not a number";
+                else if (f < mcol && !isfinite(x)) why = "a swept value that is not finite";
+            }
+        }
+        p = q + 1;
+    }
+    if (!why && f != nfields) why = "fewer fields than the header";
+    if (why) wg_diag_error(d, WG_EINPUT, "%s/sweep.csv:%zu: %s", dir, lineno, why);
+    return why == NULL;
 }
 
 typedef struct merge_line {
@@ -703,6 +778,9 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
                 wg_diag_error(d, WG_EINPUT, "%s and %s are both shard %d/%d: overlapping "
                               "shards", sh[j].dir, b->dir, b->k, b->n);
     }
+    if (!d->errors && (size_t)a->n > nsh + MERGE_MISSING_LISTED)   /* one message, not N */
+        wg_diag_error(d, WG_EINPUT, "%zu shard%s given, but the sweep was cut into %d shards "
+                      "(%s is shard %d/%d)", nsh, nsh == 1 ? "" : "s", a->n, a->dir, a->k, a->n);
     if (!d->errors)
         for (int k = 0; k < a->n; k++) {
             size_t j = 0;
@@ -721,7 +799,13 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
         wg_diag_error(d, st = WG_EINPUT, "%s/sweep.csv: empty", a->dir);
         goto done;
     }
-    size_t hlen = (size_t)(header_end - a->csv) + 1, total = 0;
+    size_t hlen = (size_t)(header_end - a->csv) + 1, total = 0, nfields = 1;
+    for (const char *c = a->csv; c < header_end; c++) nfields += *c == ',';
+    if (nfields < 3 + WG_SWEEP_NSTATS) {
+        wg_diag_error(d, st = WG_EINPUT, "%s/sweep.csv: expected the header point,<keys>,metric,"
+                      "mean,sd,p05,p50,p95", a->dir);
+        goto done;
+    }
     for (size_t i = 0; i < nsh; i++)
         for (const char *c = sh[i].csv; *c; c++) total += *c == '\n';
     if (!(lines = wg_malloc(total ? total : 1, sizeof *lines))) goto nomem;
@@ -735,6 +819,7 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
         c += hlen;
         unsigned long long seen = 0, last = ~0ULL;
         size_t lineno = 1;
+        int metric = 0;
         while (*c) {
             const char *e = strchr(c, '\n');
             char *end;
@@ -746,6 +831,16 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
                               sh[i].dir, lineno, sh[i].k, sh[i].n);
                 break;
             }
+            if (p != last && last != ~0ULL && metric != WG_SWEEP_NMETRICS) {
+                wg_diag_error(d, WG_EINPUT, "%s/sweep.csv:%zu: point %llu has %d metric rows, "
+                              "expected %d (%s ... %s)", sh[i].dir, lineno - 1, last, metric,
+                              WG_SWEEP_NMETRICS, wg_final_metric_name(0),
+                              wg_final_metric_name(WG_SWEEP_NMETRICS - 1));
+                break;
+            }
+            if (p != last) metric = 0;
+            if (!merge_row_ok(sh[i].dir, lineno, c, e, nfields, metric, d)) break;
+            metric++;
             if (p != last) seen++;
             last = p;
             lines[nlines] = (merge_line){p, nlines, c, (size_t)(e - c) + 1};
@@ -754,6 +849,9 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
         }
         unsigned long long want = (a->points - (unsigned)sh[i].k + (unsigned)sh[i].n - 1) /
                                   (unsigned)sh[i].n;
+        if (!d->errors && seen && metric != WG_SWEEP_NMETRICS)
+            wg_diag_error(d, WG_EINPUT, "%s/sweep.csv:%zu: point %llu has %d metric rows, "
+                          "expected %d", sh[i].dir, lineno, last, metric, WG_SWEEP_NMETRICS);
         if (!d->errors && seen != want)
             wg_diag_error(d, WG_EINPUT, "%s/sweep.csv: %llu points, shard %d/%d of %llu points "
                           "has %llu", sh[i].dir, seen, sh[i].k, sh[i].n, a->points, want);
