@@ -289,6 +289,11 @@ wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d)
     return WG_OK;
 }
 
+uint32_t wg_job_series_columns(void)
+{
+    return WG_NCOUNTS;
+}
+
 size_t wg_job_trace(const wg_job *j, size_t i, uint32_t *run, const uint8_t **state,
                     const wg_trace_rec **rec)
 {

@@ -96,6 +96,9 @@ int wg_job_threads(const wg_job *j);
  * ((r × steps) + t) × WG_NCOUNTS, in the column order of series.csv; NULL before a
  * run. The pointer lives as long as the results. */
 const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps);
+/* Counts per row of wg_job_series (WG_NCOUNTS; the first ten are series.csv's
+ * columns after run and step), for bindings that cannot read the enum. */
+uint32_t wg_job_series_columns(void);
 /* One run's final figures (finals.csv) into f; WG_EINPUT for a run that does not exist. */
 wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d);
 /* The traced runs of the last wg_job_run (the scenario's trace:): returns
