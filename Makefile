@@ -184,6 +184,7 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench build-bench/waggle $(BENCH_SRC:tools/%.c=build-bench/tools/%)
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -g" BUILD=build-bench-generic $(BENCH_SRC:tools/%.c=build-bench-generic/tools/%)
 	$(Q)BUILD=build-bench GENERIC=build-bench-generic tools/bench
+	$(Q)BUILD=build-bench tools/bench-optimize
 	$(Q)MPI=1 tools/install-deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench-mpi MPI=1 build-bench-mpi/waggle
 	$(Q)BUILD=build-bench BUILD_MPI=build-bench-mpi tools/bench-sweep

@@ -6,20 +6,24 @@
 
 #include "cli.h"
 #include "waggle/graph.h"
+#include "waggle/output.h"
 #include "waggle/scenario.h"
 
 const char wg_net_usage[] =
-    "usage: waggle net NETWORK [--format F] [--directed]\n"
+    "usage: waggle net NETWORK [--format F] [--directed] [--save G.wgraph]\n"
     "\n"
     "Describe a network: nodes, edges, degrees (mean, maximum, second moment,\n"
     "quantiles), clustering, connected components, and the epidemic threshold\n"
     "estimate <k>/(<k^2>-<k>) of bond percolation on a network with these degrees.\n"
-    "NETWORK is a network file (edgelist, csv, graphml, gml, pajek; .gz allowed) or a\n"
-    "scenario (.yaml), whose network is generated or read.\n"
+    "NETWORK is a network file (edgelist, csv, graphml, gml, pajek; .gz allowed; or\n"
+    "wgraph, waggle's binary file) or a scenario (.yaml), whose network is generated\n"
+    "or read. --save writes the network as a .wgraph file, which a scenario's\n"
+    "network: {file: G.wgraph} then maps in seconds, with the same results.\n"
     "\n"
     "options:\n"
-    "  --format F         edgelist, csv, graphml, gml or pajek (default: from the name)\n"
+    "  --format F         edgelist, csv, graphml, gml, pajek or wgraph (default: from the name)\n"
     "  --directed         read a network file as directed\n"
+    "  --save FILE        also write the network to FILE (.wgraph: the CSR, ids, a checksum)\n"
     "  --set KEY=VALUE    override a key of a scenario (e.g. --set network.nodes=5000)\n"
     "\n"
     "exit status: 0 done, 1 runtime failure (memory), 2 bad input\n";
@@ -28,11 +32,14 @@ const char wg_net_usage[] =
 typedef struct net_opts {
     const char *format;
     int directed;
+    const char *save;
 } net_opts;
 
-enum { OPT_FORMAT = 1, OPT_DIRECTED };
-static const wg_cmd_option net_options[] = {
-    {"format", 0, 1, OPT_FORMAT}, {"directed", 0, 0, OPT_DIRECTED}, {NULL, 0, 0, 0}};
+enum { OPT_FORMAT = 1, OPT_DIRECTED, OPT_SAVE };
+static const wg_cmd_option net_options[] = {{"format", 0, 1, OPT_FORMAT},
+                                            {"directed", 0, 0, OPT_DIRECTED},
+                                            {"save", 0, 1, OPT_SAVE},
+                                            {NULL, 0, 0, 0}};
 
 static void net_option(void *ud, int id, const char *arg, wg_diag *d)
 {
@@ -40,6 +47,7 @@ static void net_option(void *ud, int id, const char *arg, wg_diag *d)
     net_opts *n = ud;
     if (id == OPT_FORMAT) n->format = arg;
     else if (id == OPT_DIRECTED) n->directed = 1;
+    else if (id == OPT_SAVE) n->save = arg;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -54,11 +62,24 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Write g to path atomically (a temporary name beside it, then renamed). */
+static wg_status save_wgraph(const wg_graph *g, const char *path, wg_diag *d)
+{
+    wg_out o;
+    wg_status st = wg_out_open(&o, NULL, path, d);
+    if (st != WG_OK) return st;
+    if ((st = wg_wgraph_write(g, o.f, path, d)) != WG_OK) {
+        wg_out_abort(&o);
+        return st;
+    }
+    return wg_out_commit(&o, d);
+}
+
 int wg_cmd_net(int argc, char **argv)
 {
     wg_diag d;
     wg_cmd_opts o;
-    net_opts no = {NULL, 0};
+    net_opts no = {NULL, 0, NULL};
     wg_scenario *s = NULL;
     wg_graph *g = NULL;
     wg_netspec spec;
@@ -76,13 +97,13 @@ int wg_cmd_net(int argc, char **argv)
         spec.directed = no.directed;
         spec.format = WG_FMT_GUESS;
         if (no.format) {
-            static const char *const names[] = {"", "edgelist", "csv", "graphml", "gml", "pajek"};
+            static const char *const names[] = {"", "edgelist", "csv", "graphml", "gml", "pajek", "wgraph"};
             int k = 0;
-            for (int i = 1; i < 6; i++)
+            for (int i = 1; i < 7; i++)
                 if (strcmp(no.format, names[i]) == 0) k = i;
             if (!k) {
                 wg_diag_error(&d, st = WG_EINPUT, "--format %s: expected edgelist, csv, graphml, "
-                              "gml or pajek", no.format);
+                              "gml, pajek or wgraph", no.format);
                 goto done;
             }
             spec.format = (wg_net_format)k;
@@ -94,6 +115,7 @@ int wg_cmd_net(int argc, char **argv)
         st = wg_graph_build(&spec, 1, &g, &d);
     }
     if (st != WG_OK) goto done;
+    if (no.save && (st = save_wgraph(g, no.save, &d)) != WG_OK) goto done;
     wg_graph_stats gs;
     int sampled = 0;
     if ((st = wg_graph_stats_compute(g, &gs, &sampled, &d)) != WG_OK) goto done;

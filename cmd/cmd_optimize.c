@@ -11,8 +11,9 @@
 
 const char wg_optimize_usage[] =
     "usage: waggle optimize SCENARIO --choose seeds --budget K [--objective OBJ]\n"
-    "                       [--candidates degree:N] [-o DIR] [-r RUNS] [-s SEED] [-t THREADS]\n"
-    "                       [--set KEY=VALUE]... [--quiet]\n"
+    "                       [--candidates degree:N] [--method greedy|imm] [--epsilon E]\n"
+    "                       [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] [--set KEY=VALUE]...\n"
+    "                       [--quiet]\n"
     "\n"
     "Choose K agents to seed as advocates so that OBJ is best, by lazy greedy (CELF):\n"
     "every set is scored on the scenario's runs with common random numbers (run r of\n"
@@ -39,14 +40,22 @@ const char wg_optimize_usage[] =
     "                        -reach_negative (the mean final negative reach, lowered) or\n"
     "                        -blowup (the share of runs that blow up, lowered)\n"
     "  --candidates degree:N the greedy considers the N highest-degree agents (default 200)\n"
+    "  --method greedy|imm   greedy (default), or reverse influence sampling (IMM, Tang\n"
+    "                        et al. 2015) for an independent cascade: contact: once,\n"
+    "                        quality 1, no media, forgetting or segments, one positive\n"
+    "                        seed event; its spread is at least (1 - 1/e - E) of the\n"
+    "                        best with probability 1 - 1/agents, over every agent; each\n"
+    "                        prefix of its choice is then scored by the scenario's runs\n"
+    "  --epsilon E           IMM's slack, in (0, 1) (default 0.1)\n"
     "  -o, -r, -s, -t, --set, -q, --progress   as `waggle run` (SCENARIO may be -)\n"
     "\n"
     "exit status: 0 done, 1 runtime failure (memory, disk, interrupted), 2 bad input\n";
 
-enum { OPT_CHOOSE = 1, OPT_BUDGET, OPT_OBJECTIVE, OPT_CANDIDATES };
+enum { OPT_CHOOSE = 1, OPT_BUDGET, OPT_OBJECTIVE, OPT_CANDIDATES, OPT_METHOD, OPT_EPSILON };
 static const wg_cmd_option optimize_options[] = {
     {"choose", 0, 1, OPT_CHOOSE},         {"budget", 0, 1, OPT_BUDGET},
     {"objective", 0, 1, OPT_OBJECTIVE},   {"candidates", 0, 1, OPT_CANDIDATES},
+    {"method", 0, 1, OPT_METHOD},         {"epsilon", 0, 1, OPT_EPSILON},
     {NULL, 0, 0, 0}};
 
 typedef struct opt_args {
@@ -89,6 +98,21 @@ static void optimize_option(void *ud, int id, const char *v, wg_diag *d)
             wg_diag_error(d, WG_EINPUT, "--objective %s: unknown objective; expected "
                           "reach_positive, -reach_negative or -blowup", v);
         else a->p.objective = obj;
+        break;
+    }
+    case OPT_METHOD: {
+        int m = wg_opt_method_from_name(v);
+        if (m < 0) wg_diag_error(d, WG_EINPUT, "--method %s: expected greedy or imm", v);
+        else a->p.method = m;
+        break;
+    }
+    case OPT_EPSILON: {
+        char *end;
+        errno = 0;
+        double e = strtod(v, &end);
+        if (errno || end == v || *end || !(e > 0 && e < 1))
+            wg_diag_error(d, WG_EINPUT, "--epsilon %s: expected a number in (0, 1)", v);
+        else a->p.epsilon = e;
         break;
     }
     case OPT_CANDIDATES:

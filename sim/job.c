@@ -248,6 +248,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
         return st;
     }
     j->threads = wg_engine_threads(e);
+    wg_engine_set_costs(e, j->r.cost);
     double t0 = wg_now_seconds();
     st = wg_engine_run(e, 0, j->s->runs, j->r.counts, j->r.steps_run, p->progress,
                        p->progress_ud, p->stop, d);

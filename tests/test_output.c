@@ -77,14 +77,16 @@ static void test_stats(void **state)
 
 static void fill(wg_results *r)
 {
-    /* run 0: 10 agents; step 0: 1 critic; step 1: 3 critics 1 advocate; step 2: quiet */
+    /* run 0: 10 agents; step 0: 1 critic; step 1: 3 critics 1 advocate, 2 of them
+     * answered (at 0.75 each); step 2: quiet */
     static const uint32_t rows[2][3][WG_NCOUNTS] = {
-        {{9, 0, 1, 0, 0, 0, 0, 1}, {6, 1, 3, 0, 0, 0, 1, 2}, {6, 0, 0, 1, 3, 0, 0, 0}},
+        {{9, 0, 1, 0, 0, 0, 0, 1}, {6, 1, 3, 0, 0, 0, 1, 2, 2}, {6, 0, 0, 1, 3, 0, 0, 0}},
         {{9, 1, 0, 0, 0, 0, 1, 0}, {9, 0, 0, 1, 0, 0, 0, 0}, {9, 0, 0, 1, 0, 0, 0, 0}},
     };
     memcpy(r->counts, rows, sizeof rows);
     r->steps_run[0] = 3;
     r->steps_run[1] = 2;
+    r->cost[0] = 1.5;
 }
 
 /* Two runs of three steps on 10 agents, as fill() says. */
@@ -115,14 +117,14 @@ static void test_writers(void **state)
     free(s);
     s = slurp(tmpdir, "finals.csv");
     /* blow-up: negative reach above 0.2 × 10 agents */
-    assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup\n"
-                           "0,1,3,3,1,3,1\n1,1,0,0,0,2,0\n");
+    assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup,"
+                           "answers,cost\n0,1,3,3,1,3,1,2,1.5\n1,1,0,0,0,2,0,0,0\n");
     free(s);
     /* blowup.valence positive: positive reach above 0.05 × 10 agents (both runs) */
     assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.05, WG_POS}, &d), WG_OK);
     s = slurp(tmpdir, "finals.csv");
-    assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup\n"
-                           "0,1,3,3,1,3,1\n1,1,0,0,0,2,1\n");
+    assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup,"
+                           "answers,cost\n0,1,3,3,1,3,1,2,1.5\n1,1,0,0,0,2,1,0,0\n");
     free(s);
     assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG}, &d), WG_OK);
     s = slurp(tmpdir, "summary.csv");
@@ -230,16 +232,17 @@ static void test_final_values(void **state)
     double v[WG_NFINALS];
     const wg_blowup_rule neg = {0.2, WG_NEG}, pos = {0.05, WG_POS};
     wg_final_values(&r, 0, &neg, v);
-    const double want0[WG_NFINALS] = {1, 3, 3, 1, 3, 1};
+    const double want0[WG_NFINALS] = {1, 3, 3, 1, 3, 1, 2, 1.5};
     assert_memory_equal(v, want0, sizeof v);
     wg_final_values(&r, 1, &neg, v);
-    const double want1[WG_NFINALS] = {1, 0, 0, 0, 2, 0};
+    const double want1[WG_NFINALS] = {1, 0, 0, 0, 2, 0, 0, 0};
     assert_memory_equal(v, want1, sizeof v);
     wg_final_values(&r, 1, &pos, v);
     assert_true(v[WG_F_BLOWUP] == 1);
     static const char *const names[WG_NFINALS] = {"reach_positive", "reach_negative",
                                                   "peak_critics",   "peak_step",
-                                                  "steps",          "blowup"};
+                                                  "steps",          "blowup",
+                                                  "answers",        "cost"};
     for (int m = 0; m < WG_NFINALS; m++) assert_string_equal(wg_final_metric_name(m), names[m]);
     assert_string_equal(wg_final_metric_name(WG_NFINALS), "?");
     assert_string_equal(wg_final_metric_name(-1), "?");

@@ -36,6 +36,7 @@ typedef struct wg_sim {
 enum wg_count {
     WG_C_UNAWARE = 0, WG_C_ADVOCATES, WG_C_CRITICS, WG_C_SUPPORTERS, WG_C_REJECTERS,
     WG_C_IMMUNE, WG_C_NEW_POS, WG_C_NEW_NEG,
+    WG_C_ANSWERS,   /* critics answered by respond events in the step (one-shot or standing) */
     /* index WG_C_FROM + 2 × (source - WG_SRC_SEED) + valence: seed, word of mouth, media, recommend */
     WG_C_FROM,
     WG_C_FROM_END = WG_C_FROM + 2 * (WG_SRC_RECOMMEND - WG_SRC_SEED + 1),
@@ -68,6 +69,12 @@ void wg_engine_free(wg_engine *e);
 wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *counts,
                         uint32_t *steps_run, wg_progress_fn progress, void *ud,
                         volatile sig_atomic_t *stop, wg_diag *d);
+
+/* Where the next wg_engine_run(e, run0, nruns, ...) calls store the cost of
+ * each run's answers (Σ answers × cost of their respond event): run
+ * run0 + i into cost[i], which must hold nruns doubles. NULL (the default):
+ * not stored. The array stays the caller's. */
+void wg_engine_set_costs(wg_engine *e, double *cost);
 
 /* Arcs tried by talkers during the last wg_engine_run (for benchmarks: edge trials). */
 uint64_t wg_engine_trials(const wg_engine *e);

@@ -45,6 +45,10 @@ typedef struct wg_graph {
     size_t nattrs;
     char **attr_names;
     char ***attr_values;
+    /* A graph mapped from a .wgraph file: out_off, out_adj, out_w and label
+     * point into this read-only mapping, which wg_graph_free unmaps. */
+    void *map;
+    size_t map_len;
 } wg_graph;
 
 /* ---- graph.c: the CSR ------------------------------------------------------ */
@@ -130,7 +134,8 @@ typedef enum wg_degree_kind {
 } wg_degree_kind;
 
 typedef enum wg_net_format {
-    WG_FMT_GUESS, WG_FMT_EDGELIST, WG_FMT_CSV, WG_FMT_GRAPHML, WG_FMT_GML, WG_FMT_PAJEK
+    WG_FMT_GUESS, WG_FMT_EDGELIST, WG_FMT_CSV, WG_FMT_GRAPHML, WG_FMT_GML, WG_FMT_PAJEK,
+    WG_FMT_WGRAPH   /* waggle's binary CSR (wgraph.c), guessed from the name ".wgraph" */
 } wg_net_format;
 
 typedef struct wg_netspec {
@@ -175,5 +180,31 @@ wg_status wg_graph_build(const wg_netspec *spec, uint64_t seed, wg_graph **out, 
 wg_status wg_generate(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_diag *d);
 /* import.c: a network file. */
 wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d);
+
+/* ---------------------------------------------------------------------------
+ * wgraph.c: waggle's binary network file (layout in wgraph.c).
+ */
+#define WG_WGRAPH_VERSION 1u
+
+/* Write g as a .wgraph file to f (opened for writing, seekable; the caller
+ * makes it atomic, as wg_out does). path names the file in messages. */
+wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag *d);
+/* Map a .wgraph file read-only and check it (header, size, checksum,
+ * invariants): a foreign, truncated, corrupted or later-version file is bad
+ * input. directed / weighted: what the scenario asks for (an error when the
+ * file cannot give it). */
+wg_status wg_wgraph_map(const char *path, int directed, int weighted, wg_graph **out, wg_diag *d);
+
+/* XXH64, streaming (the checksum of .wgraph files). */
+typedef struct wg_xxh64_state {
+    uint64_t v[4];
+    unsigned char buf[32];
+    size_t nbuf;
+    uint64_t total, seed;
+} wg_xxh64_state;
+void wg_xxh64_init(wg_xxh64_state *h, uint64_t seed);
+void wg_xxh64_update(wg_xxh64_state *h, const void *data, size_t len);
+uint64_t wg_xxh64_digest(const wg_xxh64_state *h);
+uint64_t wg_xxh64(const void *data, size_t len, uint64_t seed);
 
 #endif

@@ -145,8 +145,46 @@ typedef enum wg_event_kind {
 } wg_event_kind;
 #define WG_NEVENT_KINDS 6
 
+/* How a standing response policy picks among the critics waiting for an answer. */
+typedef enum wg_respond_by {
+    WG_RESPOND_FIRST,   /* longest waiting first (earliest critic), ties by id */
+    WG_RESPOND_DEGREE,  /* highest out-degree first, ties as picks by degree */
+    WG_RESPOND_REACH,   /* most contacts made so far first, ties by a keyed draw */
+    WG_RESPOND_RANDOM   /* uniformly at random (a keyed draw per agent and step) */
+} wg_respond_by;
+#define WG_NRESPOND_BYS 4
+
+/* A standing policy of a respond event (`respond.policy`): from its first
+ * step to `until`, each step it answers up to per_step critics who have been
+ * critics for at least `delay` steps and were not answered before. */
+typedef struct wg_policy {
+    int on;              /* 1 when the respond event is standing */
+    uint32_t delay;      /* steps a critic waits at least (0: answered the step it starts talking) */
+    uint32_t per_step;   /* >= 1: most answers a step */
+    wg_respond_by by;
+    uint32_t until;      /* last step it answers (inclusive); steps - 1 when not given */
+} wg_policy;
+
+/* Conditions of a trigger (`when:`), on the counts at the start of a step. */
+typedef enum wg_when_cond {
+    WG_WHEN_CRITICS_ABOVE,        /* critics */
+    WG_WHEN_REACH_NEGATIVE_ABOVE, /* critics + rejecters */
+    WG_WHEN_NEW_NEGATIVE_ABOVE    /* agents newly negative in the previous step */
+} wg_when_cond;
+#define WG_NWHEN_CONDS 3
+
+/* A trigger: the event fires at the first step whose starting state has
+ * more than `value` (a count; a share of the agents when below 1), or at
+ * every such step with `repeat`. */
+typedef struct wg_when {
+    int on;              /* 1: the event has `when:` instead of `step:` */
+    wg_when_cond cond;
+    double value;        /* >= 0 */
+    int repeat;
+} wg_when;
+
 typedef struct wg_event {
-    uint32_t step;
+    uint32_t step;       /* the step it applies (a trigger's events: 0, unused) */
     wg_event_kind kind;
     int valence;         /* seed, media: WG_POS or WG_NEG */
     wg_pick pick;        /* seed, respond, block */
@@ -156,6 +194,9 @@ typedef struct wg_event {
     double amplitude;    /* media */
     double decay;        /* media, in [0, 1] */
     double win, calm;    /* respond */
+    double cost;         /* respond: cost of one answer (>= 0; 0 when not given) */
+    wg_policy policy;    /* respond: standing policy (policy.on) instead of a one-shot pick */
+    wg_when when;        /* any event: a trigger (when.on) instead of a step */
 } wg_event;
 
 void wg_pick_clear(wg_pick *p);
@@ -192,6 +233,8 @@ extern const char *const wg_exposure_names[WG_NEXPOSURES + 1];
 extern const char *const wg_duration_law_names[WG_NDURATION_LAWS + 1]; /* "geometric", "fixed", ... */
 extern const char *const wg_pick_by_names[WG_NPICK_BYS + 1];
 extern const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1];
+extern const char *const wg_respond_by_names[WG_NRESPOND_BYS + 1]; /* "first", "degree", "reach", "random" */
+extern const char *const wg_when_names[WG_NWHEN_CONDS + 1];        /* "critics_above", ... */
 extern const char *const wg_source_names[WG_NSOURCES + 1];   /* "", "seed", "word_of_mouth", ... */
 
 /* Index of name in a NULL-terminated name table, or -1. */
@@ -206,6 +249,8 @@ const char *wg_exposure_name(wg_exposure e);
 const char *wg_duration_law_name(wg_duration_law l);
 const char *wg_pick_by_name(wg_pick_by b);
 const char *wg_event_kind_name(wg_event_kind k);
+const char *wg_respond_by_name(wg_respond_by b);
+const char *wg_when_name(wg_when_cond c);
 const char *wg_source_name(wg_source src);
 
 #endif

@@ -49,9 +49,12 @@ const char *wg_opt_metric_name(int objective);
 
 /* How to choose. */
 typedef enum wg_opt_method {
-    WG_OPT_GREEDY = 0       /* lazy greedy (CELF) on waggle's runs */
+    WG_OPT_GREEDY = 0,      /* lazy greedy (CELF) on waggle's runs */
+    WG_OPT_IMM = 1          /* reverse influence sampling (IMM); `contact: once` only */
 } wg_opt_method;
+/* "greedy", "imm"; the reverse (-1 when unknown). */
 const char *wg_opt_method_name(int method);
+int wg_opt_method_from_name(const char *name);
 
 /* Candidates the greedy considers by default: the highest-degree agents. */
 #define WG_OPT_CANDIDATES_DEFAULT 200u
@@ -63,7 +66,10 @@ typedef struct wg_opt_params {
     int method;               /* wg_opt_method; default greedy */
     uint32_t budget;          /* K >= 1 agents to choose (required) */
     uint32_t candidates;      /* the greedy's candidates: this many highest-degree agents
-                                 (all of them when the network has fewer); default 200 */
+                                 (all of them when the network has fewer); default 200.
+                                 IMM considers every agent */
+    double epsilon;           /* IMM: the slack ε of its (1 - 1/e - ε) guarantee; default 0.1 */
+    double ell;               /* IMM: the guarantee holds with probability 1 - n^-ell; 1 */
     int threads;              /* 0: OpenMP's default; results do not depend on it */
     wg_progress_fn progress;  /* (ud, sets scored, sets planned), or NULL */
     void *progress_ud;
@@ -103,7 +109,8 @@ wg_status wg_opt_eval_pick(wg_opt *o, int by, uint32_t k, double *value, wg_diag
 /* Choose the budget's agents with the handle's method. Greedy: CELF — every
  * candidate's marginal gain is computed once, then only the best stale one is
  * recomputed until the best is fresh (a gain that was measured on the
- * current set). */
+ * current set). IMM: wg_imm_select's set, then every prefix of it scored by
+ * waggle's own runs (the spread it promises, checked). */
 wg_status wg_opt_choose(wg_opt *o, wg_diag *d);
 /* After wg_opt_choose: the chosen agents in order, and the number of sets
  * scored (CELF's evaluations). */
@@ -128,9 +135,42 @@ wg_status wg_opt_pick_row(const wg_opt *o, uint32_t rank, wg_opt_pick *row);
  * After wg_opt_compare. */
 wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_params *p,
                        wg_diag *d);
+/* IMM's report after wg_opt_choose with --method imm (NULL otherwise). */
+const struct wg_imm_result *wg_opt_imm_result(const wg_opt *o);
 /* Wall time of choose and compare, seconds. */
 double wg_opt_seconds(const wg_opt *o);
 /* "out/<stem>-optimize". Caller frees. */
 char *wg_opt_default_out(const char *scenario_path);
+
+/* ---- IMM (imm.c) ----------------------------------------------------------------------- */
+
+/* Whether the scenario is an independent cascade IMM can sample: contact: once,
+ * exposure independent, quality 1, no media, forgetting or segments, and a
+ * timeline of one positive seed event (index `replace`, the one chosen).
+ * WG_EINPUT with a message saying what is not. */
+wg_status wg_imm_check(const wg_scenario *s, int replace, wg_diag *d);
+
+/* What IMM reports. */
+typedef struct wg_imm_result {
+    uint64_t rr_sets;         /* RR sets of the final selection */
+    double spread_est;        /* n × their share the seeds cover: IMM's estimate of the spread */
+    double lower_bound;       /* LB of OPT from the estimation phase */
+    double seconds;
+} wg_imm_result;
+
+/* k seeds for the independent cascade on g (arc live with probability
+ * min(1, share × weight), at most `hops` hops from a seed) by IMM (Tang, Shi &
+ * Xiao 2015) with fresh RR sets for the selection (Chen 2018): with
+ * probability at least 1 - n^-ell their expected spread is at least
+ * (1 - 1/e - eps) of the best k seeds'. RR sets are keyed to seed (rrset.h), so
+ * the choice does not depend on `threads` (0: OpenMP's default). seeds
+ * receives k agent indices, in the greedy cover's order. WG_EINPUT for k
+ * outside [1, agents], eps outside (0, 1), or more than 2^32 - 2 RR sets;
+ * WG_ENOMEM. Time and memory grow with the RR sets: about
+ * (2 + 2ε'/3)(ln C(n,k) + ell ln n) n / (ε² OPT) of them, each as large as the
+ * set of agents that reach a random agent. */
+wg_status wg_imm_select(const wg_graph *g, double share, uint32_t hops, uint64_t seed,
+                        uint32_t k, double eps, double ell, int threads, uint32_t *seeds,
+                        wg_imm_result *res, wg_diag *d);
 
 #endif

@@ -50,6 +50,7 @@ typedef struct wg_results {
     uint32_t agents;
     uint32_t *counts;      /* runs × steps × WG_NCOUNTS */
     uint32_t *steps_run;   /* runs */
+    double *cost;          /* runs: the cost of each run's answers (wg_engine_set_costs); may be NULL */
 } wg_results;
 
 wg_status wg_results_alloc(wg_results *r, uint32_t runs, uint32_t steps, uint32_t agents,
@@ -96,6 +97,8 @@ int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_ne
 /* One run's final figures (finals.csv). */
 typedef struct wg_final {
     uint32_t reach_pos, reach_neg, peak_critics, peak_step, steps;
+    uint64_t answers;   /* critics answered, all respond events, all steps */
+    double cost;        /* their cost (0 without r->cost) */
 } wg_final;
 void wg_final_of(const wg_results *r, uint32_t run, wg_final *f);
 
@@ -108,10 +111,12 @@ enum wg_final_metric {
     WG_F_PEAK_STEP,      /* the first step with that many */
     WG_F_STEPS,          /* steps run (fewer than steps: the story died out) */
     WG_F_BLOWUP,         /* 1 when the run blows up (wg_blowup_test), else 0 */
+    WG_F_ANSWERS,        /* critics answered (respond events, one-shot and standing) */
+    WG_F_COST,           /* Σ answers × the cost of their event */
     WG_NFINALS
 };
 /* "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps",
- * "blowup"; "?" for an unknown one. */
+ * "blowup", "answers", "cost"; "?" for an unknown one. */
 const char *wg_final_metric_name(int m);
 /* The WG_NFINALS figures of run `run` under the blow-up rule, into v. */
 void wg_final_values(const wg_results *r, uint32_t run, const wg_blowup_rule *rule,

@@ -20,8 +20,9 @@
 
 /* Metrics of sweep.csv, in the order written: the final figures of a run,
  * those of finals.csv (enum wg_final_metric and wg_final_metric_name,
- * output.h), blowup last. */
-#define WG_SWEEP_NMETRICS WG_NFINALS
+ * output.h) up to blowup, which is last (answers and cost are finals.csv's
+ * only: a sweep's points and journals keep their shape). */
+#define WG_SWEEP_NMETRICS (WG_F_BLOWUP + 1)
 /* Statistics per metric: mean, sd, p05, p50, p95. */
 #define WG_SWEEP_NSTATS 5
 /* A point's row: its index, then metric-major statistics. */

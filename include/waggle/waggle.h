@@ -30,6 +30,7 @@ extern "C" {
 #include "waggle/observed.h"
 /* runs and their outputs */
 #include "waggle/engine.h"
+#include "waggle/rrset.h"
 #include "waggle/output.h"
 #include "waggle/render.h"
 /* the one pipeline */

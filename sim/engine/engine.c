@@ -235,6 +235,8 @@ static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_
 {
     const uint8_t rs = w->state[r];
     if (traced) trace_contact(e, w, run, t, s, r, rs, inc == HIT_POS, shared);
+    /* policies by reach: contacts made (one thread handles a talker's contacts) */
+    if (w->made && rs != WG_IMMUNE) w->made[s]++;
     if (rs == WG_UNAWARE) {
         const uint64_t bit = UINT64_C(1) << (r & 63);
         if (shared) {
@@ -745,18 +747,6 @@ static void recount(const wg_engine *e, wg_work *w)
     memcpy(w->count, c, sizeof c);
 }
 
-/* 1 when an event of step t may change states (seed, respond, block). */
-static int events_change_states(const wg_engine *e, uint32_t t)
-{
-    for (size_t i = 0; i < e->sim.nevents; i++) {
-        const wg_event *ev = &e->sim.events[i];
-        if (ev->step == t &&
-            (ev->kind == WG_EV_SEED || ev->kind == WG_EV_RESPOND || ev->kind == WG_EV_BLOCK))
-            return 1;
-    }
-    return 0;
-}
-
 /* Pass 1, exposure independent, for chunk ch of the talker bitmap: the
  * talkers' quitting and contacts. Returns the arcs tried. */
 static inline __attribute__((always_inline)) uint64_t
@@ -812,6 +802,8 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
         uint8_t ns = resolve(e, w, run, t, a, (int)(touched >> b & 1), pulse, newpos, newneg,
                              newmedia, full, traced);
         if (ns != old) {
+            /* policies: a new critic has waited since the step it starts talking */
+            if (w->since && ns == WG_CRITIC) w->since[a] = t + 1;
             w->state[a] = ns;
             delta[old]--;
             delta[ns]++;
@@ -833,7 +825,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     const uint32_t n = e->n;
     const size_t nwords = words_of(n);
     double pulse[2];
-    wg_events_media(e, t, pulse);
+    wg_events_media(e, w, t, pulse);
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
     const int skip = !fractional && prepare_skip(e, w);
     if (!fractional) /* decide_quit's thresholds, per parameter table and valence
@@ -901,6 +893,8 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
     row[WG_C_NEW_POS] = newpos;
     row[WG_C_NEW_NEG] = newneg;
+    row[WG_C_ANSWERS] = w->answers;
+    w->new_neg = newneg;
     /* the reaches by source so far: seeds counted by the events, media here,
      * word of mouth the rest of the new */
     uint32_t *from = w->from;
@@ -917,7 +911,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uint32_t *row)
 {
     if (row[WG_C_ADVOCATES] || row[WG_C_CRITICS]) return 0;
-    if (wg_events_pending(e, t)) return 0;
+    if (wg_events_pending(e, w, t)) return 0;
     size_t ntab = e->sim.nsegments + 1;
     for (size_t i = 0; i < ntab; i++) {
         if (w->table[i].v[WG_P_MEDIA_POS] > 0 || w->table[i].v[WG_P_MEDIA_NEG] > 0) return 0;
@@ -937,7 +931,8 @@ static inline uint64_t counts_total(const uint32_t *c)
 
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
 static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
-                   uint32_t *steps_run, int shared, volatile sig_atomic_t *stop, uint64_t *trials)
+                   uint32_t *steps_run, double *cost, int shared, volatile sig_atomic_t *stop,
+                   uint64_t *trials)
 {
     const uint32_t steps = e->sim.steps;
     memset(w->state, WG_UNAWARE, e->n);
@@ -952,11 +947,11 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         for (uint32_t a = 0; a < e->n; a++) w->trace[a] = none;
     }
     wg_params_reset(e, w);
+    wg_events_work_reset(e, w);
     uint32_t t = 0;
     for (; t < steps; t++) {
         if (stop && *stop) return 1;
-        wg_events_apply(e, w, run, t);
-        if (events_change_states(e, t)) recount(e, w);
+        if (wg_events_apply(e, w, run, t)) recount(e, w);
         WG_ASSERT(counts_total(w->count) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
@@ -967,8 +962,9 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     for (uint32_t u = t + 1; u < steps; u++) {
         uint32_t *row = rows + (size_t)u * WG_NCOUNTS;
         memcpy(row, rows + (size_t)t * WG_NCOUNTS, WG_NCOUNTS * sizeof *row);
-        row[WG_C_NEW_POS] = row[WG_C_NEW_NEG] = 0;
+        row[WG_C_NEW_POS] = row[WG_C_NEW_NEG] = row[WG_C_ANSWERS] = 0;
     }
+    if (cost) *cost = w->cost;
     return 0;
 }
 
@@ -986,6 +982,7 @@ static void work_free(wg_work *w)
     free(w->life);
     free(w->table);
     free(w->overridden);
+    wg_events_work_free(w);
     memset(w, 0, sizeof *w);   /* wg_engine_free may see it again after a failed work_alloc */
 }
 
@@ -1007,7 +1004,7 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     if (e->lives) w->life = wg_calloc(n, sizeof *w->life);
     if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
         !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
-        (e->lives && !w->life)) {
+        (e->lives && !w->life) || wg_events_work_alloc(e, w) != WG_OK) {
         work_free(w);
         return WG_ENOMEM;
     }
@@ -1096,6 +1093,11 @@ double wg_engine_bytes_per_agent(const wg_engine *e, int *workers)
     return e->nwork * worker_bytes_per_agent(e);
 }
 
+void wg_engine_set_costs(wg_engine *e, double *cost)
+{
+    e->cost_out = cost;
+}
+
 int wg_engine_threads(const wg_engine *e)
 {
     return e->threads;
@@ -1139,8 +1141,8 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                     stopped = 1;
                     continue;
                 }
-                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i], 0, stop,
-                                   &trials);
+                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i],
+                                   e->cost_out ? &e->cost_out[i] : NULL, 0, stop, &trials);
                 uint64_t k;
 #pragma omp atomic capture
                 k = ++done;
@@ -1156,7 +1158,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
     } else {
         for (uint32_t i = 0; i < nruns && !stopped; i++) {
             stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i],
-                              e->threads > 1, stop, &trials);
+                              e->cost_out ? &e->cost_out[i] : NULL, e->threads > 1, stop, &trials);
             double tnow = wg_now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;
@@ -1179,7 +1181,7 @@ wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint3
     uint32_t steps_run;
     uint64_t trials = 0;
     (void)d;
-    run_one(e, &e->work[0], run, counts, &steps_run, e->n > WG_SMALL_GRAPH && e->threads > 1,
+    run_one(e, &e->work[0], run, counts, &steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1,
             NULL, &trials);
     memcpy(state, e->work[0].state, e->n);
     return WG_OK;
@@ -1192,7 +1194,8 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
     (void)d;
     wg_work *w = &e->work[0];
     w->trace = trace;
-    run_one(e, w, run, counts, steps_run, e->n > WG_SMALL_GRAPH && e->threads > 1, NULL, &trials);
+    run_one(e, w, run, counts, steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1, NULL,
+            &trials);
     w->trace = NULL;
     memcpy(state, w->state, e->n);
     return WG_OK;

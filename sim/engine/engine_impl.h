@@ -29,6 +29,16 @@ typedef struct wg_work {
     uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
+    /* response policies and triggers (events.c); NULL / 0 when the scenario has none */
+    uint32_t *since;     /* n: the first step agent a talked as a critic, this time (policies) */
+    uint8_t *answered;   /* n: 1 once a respond event answered agent a in this run (policies) */
+    uint32_t *made;      /* n: contacts agent a made so far in this run (policies by reach) */
+    uint64_t *keys;      /* n: ranking keys of the candidates of a policy */
+    uint8_t *fired;      /* nevents: a trigger fired in this run */
+    uint32_t *fired_step;/* nevents: the step it first fired */
+    uint32_t new_neg;    /* new_negative of the last step (triggers) */
+    uint32_t answers;    /* answers of the current step */
+    double cost;         /* cost of the answers of the run so far */
     wg_trace_rec *trace; /* n records of a traced run (wg_engine_run_traced), else NULL */
     uint32_t from[WG_C_FROM_END - WG_C_FROM]; /* reaches by source and valence so far (enum wg_count) */
 } wg_work;
@@ -44,6 +54,11 @@ struct wg_engine {
     uint32_t *order[3];       /* agents by degree, pagerank, k-core (descending; ties by keyed draw), or NULL */
     uint64_t *label_sorted;   /* labels sorted with their agent, for picks by id: pairs (label, agent) */
     uint32_t *label_agent;
+    uint32_t *degree_rank;    /* n: agent's place in order[degree] (policies by degree), or NULL */
+    int policies;             /* some respond event is a standing policy */
+    int triggers;             /* some event has when: */
+    int by_reach;             /* some policy picks by reach (contacts made are counted) */
+    double *cost_out;         /* wg_engine_set_costs: cost of run run0 + i into [i], or NULL */
     wg_work *work;
     int nwork;
     uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */
@@ -75,12 +90,21 @@ static inline void wg_trace_leave(wg_trace_rec *r)
     r->tag = 0;
 }
 
-/* Apply the events of step t, in file order, to the worker's state (rule 0). */
-void wg_events_apply(const struct wg_engine *e, wg_work *w, uint32_t run, uint32_t t);
-/* Media probability added by pulses at step t, per valence. */
-void wg_events_media(const struct wg_engine *e, uint32_t t, double media[2]);
-/* 1 when an event or a media pulse may still change something after step t. */
-int wg_events_pending(const struct wg_engine *e, uint32_t t);
+/* Apply the events of step t, in file order, to the worker's state (rule 0):
+ * triggers are tested on the counts at the start of the step (w->count,
+ * w->new_neg) before any event applies. Sets w->answers. Returns 1 when
+ * states may have changed (the caller recounts). */
+int wg_events_apply(const struct wg_engine *e, wg_work *w, uint32_t run, uint32_t t);
+/* Media probability added by pulses at step t, per valence (a triggered
+ * pulse counts from the step it fired in this worker's run). */
+void wg_events_media(const struct wg_engine *e, const wg_work *w, uint32_t t, double media[2]);
+/* 1 when an event or a media pulse may still change something after step t
+ * (a trigger whose condition the counts now meet will fire at t + 1). */
+int wg_events_pending(const struct wg_engine *e, const wg_work *w, uint32_t t);
+/* Allocate and reset for a new run the worker's policy and trigger state. */
+wg_status wg_events_work_alloc(const struct wg_engine *e, wg_work *w);
+void wg_events_work_reset(const struct wg_engine *e, wg_work *w);
+void wg_events_work_free(wg_work *w);
 /* Set up what picks need: segment membership, rankings, labels. Checks
  * counts against the population. */
 wg_status wg_events_prepare(struct wg_engine *e, wg_diag *d);

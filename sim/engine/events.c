@@ -178,38 +178,179 @@ static uint32_t pick(const wg_engine *e, const uint8_t *state, eligible_fn ok, c
 #undef ELIGIBLE
 }
 
+/* ---- triggers --------------------------------------------------------------- */
+
+/* 1 when the counts at the start of a step (w->count, w->new_neg) meet
+ * trigger wh: the count is above the value, or above value × agents for a
+ * value below 1 (a share). */
+static int when_met(const wg_engine *e, const wg_work *w, const wg_when *wh)
+{
+    double x;
+    switch (wh->cond) {
+    case WG_WHEN_CRITICS_ABOVE: x = w->count[WG_CRITIC]; break;
+    case WG_WHEN_REACH_NEGATIVE_ABOVE: x = (double)w->count[WG_CRITIC] + w->count[WG_REJECTER]; break;
+    case WG_WHEN_NEW_NEGATIVE_ABOVE:
+    default: x = w->new_neg; break;
+    }
+    double limit = wh->value < 1 ? wh->value * (double)e->n : wh->value;
+    return x > limit;
+}
+
+/* ---- standing policies ------------------------------------------------------- */
+
+/* 1 when (keys[a], ids[a]) comes before (keys[b], ids[b]). */
+static inline int key_before(const uint64_t *keys, const uint32_t *ids, uint32_t a, uint32_t b)
+{
+    return keys[a] < keys[b] || (keys[a] == keys[b] && ids[a] < ids[b]);
+}
+
+static inline void key_swap(uint64_t *keys, uint32_t *ids, uint32_t a, uint32_t b)
+{
+    uint64_t k = keys[a];
+    keys[a] = keys[b];
+    keys[b] = k;
+    uint32_t i = ids[a];
+    ids[a] = ids[b];
+    ids[b] = i;
+}
+
+/* Move the k smallest of m (key, id) pairs to [0, k) (quickselect with a
+ * median-of-three pivot; ids are distinct, so the set is unique whatever
+ * the order of the input). Expected O(m). */
+static void select_smallest(uint64_t *keys, uint32_t *ids, uint32_t m, uint32_t k)
+{
+    uint32_t lo = 0, hi = m; /* the k-th smallest lies in [lo, hi) */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2, last = hi - 1;
+        if (key_before(keys, ids, mid, lo)) key_swap(keys, ids, mid, lo);
+        if (key_before(keys, ids, last, lo)) key_swap(keys, ids, last, lo);
+        if (key_before(keys, ids, last, mid)) key_swap(keys, ids, last, mid);
+        key_swap(keys, ids, mid, last); /* the median is the pivot, at last */
+        uint32_t store = lo;
+        for (uint32_t j = lo; j < last; j++)
+            if (key_before(keys, ids, j, last)) key_swap(keys, ids, j, store++);
+        key_swap(keys, ids, store, last);
+        if (store == k || store + 1 == k) return;
+        if (store > k) hi = store;
+        else lo = store + 1;
+    }
+}
+
+/* Draws of a policy's random order: event tag below WG_OUTCOME_TAG. */
+#define WG_POLICY_TAG 0x400000u
+
+static inline int answerable(const wg_work *w, uint32_t a, uint32_t t, uint32_t delay)
+{
+    return w->state[a] == WG_CRITIC && !w->answered[a] && (uint64_t)w->since[a] + delay <= t;
+}
+
+/* The critics policy event i answers at step t, into w->scratch[0..k).
+ * `dirty`: an earlier event of this step changed states, so the talker
+ * bitmap is stale and every agent is looked at. */
+static uint32_t policy_pick(const wg_engine *e, wg_work *w, size_t i, uint32_t run, uint32_t t,
+                            int dirty)
+{
+    const wg_policy *pol = &e->sim.events[i].policy;
+    uint32_t *cand = w->scratch, m = 0;
+    if (dirty) {
+        for (uint32_t a = 0; a < e->n; a++)
+            if (answerable(w, a, t, pol->delay)) cand[m++] = a;
+    } else {
+        /* critics talk: only the talkers of the start of the step can be critics */
+        for (size_t wd = 0; wd < ((size_t)e->n + 63) / 64; wd++)
+            for (uint64_t bits = w->talk[wd]; bits; bits &= bits - 1) {
+                uint32_t a = (uint32_t)(wd * 64 + (size_t)__builtin_ctzll(bits));
+                if (answerable(w, a, t, pol->delay)) cand[m++] = a;
+            }
+    }
+    if (m <= pol->per_step) return m;
+    for (uint32_t j = 0; j < m; j++) {
+        uint32_t a = cand[j];
+        switch (pol->by) {
+        case WG_RESPOND_FIRST: w->keys[j] = w->since[a]; break;
+        case WG_RESPOND_DEGREE: w->keys[j] = e->degree_rank[a]; break;
+        case WG_RESPOND_REACH:
+            w->keys[j] = (uint64_t)(UINT32_MAX - w->made[a]) << 32 |
+                         wg_rng(e->sim.seed, WG_RUN_FIXED, 0, WG_R_TIE, a).v[0];
+            break;
+        case WG_RESPOND_RANDOM:
+        default:
+            w->keys[j] = wg_rng(e->sim.seed, run, t, WG_R_EVENT,
+                                ((uint64_t)(i | WG_POLICY_TAG) << 32) | a).v[0];
+            break;
+        }
+    }
+    select_smallest(w->keys, cand, m, pol->per_step);
+    return pol->per_step;
+}
+
+/* 1 when event i acts at step t of this run (its trigger tested already:
+ * met[i]). A policy acts from its first step to `until`; with a repeating
+ * trigger, at the steps whose starting state meets it. */
+static int event_active(const wg_engine *e, const wg_work *w, size_t i, uint32_t t, int met)
+{
+    const wg_event *ev = &e->sim.events[i];
+    int policy = ev->kind == WG_EV_RESPOND && ev->policy.on;
+    if (policy && t > ev->policy.until) return 0;
+    if (!ev->when.on) return policy ? t >= ev->step : t == ev->step;
+    if (ev->when.repeat) return met;
+    if (!w->fired[i]) return 0;
+    return policy ? 1 : w->fired_step[i] == t;
+}
+
 /* ---- events ---------------------------------------------------------------- */
 
-void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
+int wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
 {
+    int changed = 0;
+    w->answers = 0;
+    if (e->triggers) /* every trigger reads the state of the start of the step */
+        for (size_t i = 0; i < e->sim.nevents; i++) {
+            const wg_event *ev = &e->sim.events[i];
+            if (!ev->when.on) continue;
+            int met = when_met(e, w, &ev->when);
+            if (met && !w->fired[i]) {
+                w->fired[i] = 1;
+                w->fired_step[i] = t;
+            }
+            w->fired[i] |= (uint8_t)(met << 1); /* bit 1: met at this step */
+        }
     for (size_t i = 0; i < e->sim.nevents; i++) {
         const wg_event *ev = &e->sim.events[i];
-        if (ev->step != t) continue;
+        if (!ev->when.on && !ev->policy.on && ev->step != t) continue;
+        int met = e->triggers && (w->fired[i] >> 1 & 1);
+        if (!event_active(e, w, i, t, met)) continue;
         uint32_t k;
         switch (ev->kind) {
-        case WG_EV_SEED:
+        case WG_EV_SEED: {
+            const uint8_t to = ev->valence == WG_POS ? WG_ADVOCATE : WG_CRITIC;
             k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
             for (uint32_t j = 0; j < k; j++) {
                 uint32_t a = w->scratch[j];
+                if (w->since && to == WG_CRITIC && w->state[a] != WG_CRITIC) w->since[a] = t;
                 if (w->state[a] == WG_UNAWARE) {
                     w->from[WG_C_FROM_OF(WG_SRC_SEED, ev->valence) - WG_C_FROM]++;
                     if (w->trace)
                         wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
                 }
-                w->state[a] = ev->valence == WG_POS ? WG_ADVOCATE : WG_CRITIC;
+                w->state[a] = to;
                 /* a seed talks from this step: a new talking time */
                 if (e->lives) wg_talktime_start(e, w, run, t, a, t);
             }
+            changed = 1;
             break;
+        }
         case WG_EV_BLOCK:
             k = pick(e, w->state, any_reachable, &ev->pick, run, t, i, w->scratch);
             for (uint32_t j = 0; j < k; j++) {
                 if (w->trace) wg_trace_leave(&w->trace[w->scratch[j]]);
                 w->state[w->scratch[j]] = WG_IMMUNE;
             }
+            changed = 1;
             break;
         case WG_EV_RESPOND: {
-            k = pick(e, w->state, is_critic, &ev->pick, run, t, i, w->scratch);
+            k = ev->policy.on ? policy_pick(e, w, i, run, t, changed)
+                              : pick(e, w->state, is_critic, &ev->pick, run, t, i, w->scratch);
             uint64_t thr_win = wg_threshold(ev->win);
             uint64_t thr_any = wg_threshold(ev->win + ev->calm);
             for (uint32_t j = 0; j < k; j++) {
@@ -219,7 +360,11 @@ void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
                                     ((uint64_t)(i | WG_OUTCOME_TAG) << 32) | a);
                 if ((uint64_t)r.v[0] < thr_win) w->state[a] = WG_SUPPORTER;
                 else if ((uint64_t)r.v[0] < thr_any) w->state[a] = WG_REJECTER;
+                if (w->answered) w->answered[a] = 1;
             }
+            w->answers += k;
+            w->cost += (double)k * ev->cost;
+            changed |= !ev->policy.on || k > 0;
             break;
         }
         case WG_EV_SET:
@@ -230,27 +375,84 @@ void wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
             break; /* read by wg_events_media at every step from its own */
         }
     }
+    if (e->triggers)
+        for (size_t i = 0; i < e->sim.nevents; i++) w->fired[i] &= 1;
+    return changed;
 }
 
-void wg_events_media(const wg_engine *e, uint32_t t, double media[2])
+void wg_events_media(const wg_engine *e, const wg_work *w, uint32_t t, double media[2])
 {
     media[0] = media[1] = 0.0;
     for (size_t i = 0; i < e->sim.nevents; i++) {
         const wg_event *ev = &e->sim.events[i];
-        if (ev->kind != WG_EV_MEDIA || ev->step > t) continue;
-        double x = ev->amplitude * pow(1.0 - ev->decay, (double)(t - ev->step));
+        if (ev->kind != WG_EV_MEDIA) continue;
+        uint32_t from = ev->step;
+        if (ev->when.on) {
+            if (!w->fired[i]) continue;
+            from = w->fired_step[i];
+        }
+        if (from > t) continue;
+        double x = ev->amplitude * pow(1.0 - ev->decay, (double)(t - from));
         media[ev->valence] += x;
     }
 }
 
-int wg_events_pending(const wg_engine *e, uint32_t t)
+int wg_events_pending(const wg_engine *e, const wg_work *w, uint32_t t)
 {
     for (size_t i = 0; i < e->sim.nevents; i++) {
         const wg_event *ev = &e->sim.events[i];
-        if (ev->step > t) return 1;
+        if (ev->when.on) {
+            /* a trigger the counts now meet fires at the next step */
+            if ((!w->fired[i] || ev->when.repeat) && when_met(e, w, &ev->when)) return 1;
+            if (ev->kind == WG_EV_MEDIA && w->fired[i] && ev->amplitude > 0 && ev->decay < 1)
+                return 1;
+            continue;
+        }
+        /* a standing policy answers critics, who talk: it never keeps a run alive */
+        if (ev->step > t && !ev->policy.on) return 1;
         if (ev->kind == WG_EV_MEDIA && ev->amplitude > 0 && ev->decay < 1) return 1;
     }
     return 0;
+}
+
+/* ---- a worker's policy and trigger state ----------------------------------- */
+
+wg_status wg_events_work_alloc(const wg_engine *e, wg_work *w)
+{
+    const size_t n = e->n ? e->n : 1;
+    if (e->policies) {
+        w->since = wg_calloc(n, sizeof *w->since);
+        w->answered = wg_calloc(n, 1);
+        w->keys = wg_malloc(n, sizeof *w->keys);
+        if (!w->since || !w->answered || !w->keys) return WG_ENOMEM;
+        if (e->by_reach && !(w->made = wg_calloc(n, sizeof *w->made))) return WG_ENOMEM;
+    }
+    if (e->triggers) {
+        w->fired = wg_calloc(e->sim.nevents, 1);
+        w->fired_step = wg_calloc(e->sim.nevents, sizeof *w->fired_step);
+        if (!w->fired || !w->fired_step) return WG_ENOMEM;
+    }
+    return WG_OK;
+}
+
+void wg_events_work_reset(const wg_engine *e, wg_work *w)
+{
+    if (w->answered) memset(w->answered, 0, e->n);
+    if (w->made) memset(w->made, 0, (size_t)e->n * sizeof *w->made);
+    if (w->fired) memset(w->fired, 0, e->sim.nevents);
+    w->new_neg = 0;
+    w->answers = 0;
+    w->cost = 0;
+}
+
+void wg_events_work_free(wg_work *w)
+{
+    free(w->since);
+    free(w->answered);
+    free(w->made);
+    free(w->keys);
+    free(w->fired);
+    free(w->fired_step);
 }
 
 /* ---- preparation ----------------------------------------------------------- */
@@ -394,9 +596,25 @@ wg_status wg_events_prepare(wg_engine *e, wg_diag *d)
 {
     const size_t nseg = e->sim.nsegments;
     wg_status st;
-    if (uses(e, WG_PICK_DEGREE) || nseg) {
+    int policy_degree = 0;
+    for (size_t i = 0; i < e->sim.nevents; i++) {
+        const wg_event *ev = &e->sim.events[i];
+        e->triggers |= ev->when.on;
+        if (ev->kind != WG_EV_RESPOND || !ev->policy.on) continue;
+        e->policies = 1;
+        e->by_reach |= ev->policy.by == WG_RESPOND_REACH;
+        policy_degree |= ev->policy.by == WG_RESPOND_DEGREE;
+    }
+    if (uses(e, WG_PICK_DEGREE) || nseg || policy_degree) {
         /* segments may pick by degree; cheap enough to have always */
         if ((st = make_order(e, ORDER_DEGREE, d)) != WG_OK) return st;
+    }
+    if (policy_degree) {
+        if (!(e->degree_rank = wg_malloc(e->n ? e->n : 1, sizeof *e->degree_rank))) {
+            wg_diag_error(d, WG_ENOMEM, "out of memory: ranking %u agents", e->n);
+            return WG_ENOMEM;
+        }
+        for (uint32_t r = 0; r < e->n; r++) e->degree_rank[e->order[ORDER_DEGREE][r]] = r;
     }
     if (uses(e, WG_PICK_PAGERANK) && (st = make_order(e, ORDER_PAGERANK, d)) != WG_OK) return st;
     if (uses(e, WG_PICK_KCORE) && (st = make_order(e, ORDER_KCORE, d)) != WG_OK) return st;
@@ -408,6 +626,7 @@ wg_status wg_events_prepare(wg_engine *e, wg_diag *d)
         const wg_event *ev = &e->sim.events[i];
         if (ev->kind != WG_EV_SEED && ev->kind != WG_EV_RESPOND && ev->kind != WG_EV_BLOCK)
             continue;
+        if (ev->policy.on) continue; /* a policy picks among critics, with no count */
         snprintf(what, sizeof what, "events[%zu] (%s at step %u)", i,
                  wg_event_kind_name(ev->kind), ev->step);
         check_pick(e, &ev->pick, what, d);
@@ -463,6 +682,7 @@ nomem:
 void wg_events_release(wg_engine *e)
 {
     for (int i = 0; i < 3; i++) free(e->order[i]);
+    free(e->degree_rank);
     free(e->label_sorted);
     free(e->label_agent);
     if (e->members)

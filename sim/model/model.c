@@ -4,9 +4,10 @@
  * headers: DESIGN.md's tables, spelled exactly.
  *
  * Invariant: each vocabulary (states, valences, parameters, contact,
- * exposure, duration laws, picks, event kinds, sources of reach) has exactly
- * one name table, here, in the order of its enum and ended by NULL; the scenario parser and writer and
- * every CSV header read these tables and keep no copy of their own.
+ * exposure, duration laws, picks, event kinds, sources of reach, policy
+ * orders, trigger conditions) has exactly one name table, here, in the order
+ * of its enum and ended by NULL; the scenario parser and writer and every
+ * CSV header read these tables and keep no copy of their own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,12 @@ const char *const wg_pick_by_names[WG_NPICK_BYS + 1] = {
 };
 const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1] = {
     "seed", "set", "scale", "media", "respond", "block", NULL,
+};
+const char *const wg_respond_by_names[WG_NRESPOND_BYS + 1] = {
+    "first", "degree", "reach", "random", NULL,
+};
+const char *const wg_when_names[WG_NWHEN_CONDS + 1] = {
+    "critics_above", "reach_negative_above", "new_negative_above", NULL,
 };
 const char *const wg_source_names[WG_NSOURCES + 1] = {
     "", "seed", "word_of_mouth", "media", "recommend", "threshold", NULL,
@@ -109,6 +116,16 @@ const char *wg_pick_by_name(wg_pick_by b)
 const char *wg_event_kind_name(wg_event_kind k)
 {
     return (unsigned)k < WG_NEVENT_KINDS ? wg_event_kind_names[k] : "?";
+}
+
+const char *wg_respond_by_name(wg_respond_by b)
+{
+    return (unsigned)b < WG_NRESPOND_BYS ? wg_respond_by_names[b] : "?";
+}
+
+const char *wg_when_name(wg_when_cond c)
+{
+    return (unsigned)c < WG_NWHEN_CONDS ? wg_when_names[c] : "?";
 }
 
 const char *wg_source_name(wg_source src)

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "waggle/graph.h"
 
@@ -47,10 +48,14 @@ void wg_graph_free(wg_graph *g)
     if (g->in_off != g->out_off) free(g->in_off);
     if (g->in_adj != g->out_adj) free(g->in_adj);
     if (g->in_w != g->out_w) free(g->in_w);
-    free(g->out_off);
-    free(g->out_adj);
-    free(g->out_w);
-    free(g->label);
+    if (g->map) {   /* a .wgraph file's mapping holds the out-arrays and the ids */
+        munmap(g->map, g->map_len);
+    } else {
+        free(g->out_off);
+        free(g->out_adj);
+        free(g->out_w);
+        free(g->label);
+    }
     for (size_t i = 0; i < g->nattrs; i++) {
         if (g->attr_values && g->attr_values[i]) {
             for (uint32_t a = 0; a < g->n; a++) free(g->attr_values[i][a]);

@@ -131,6 +131,7 @@ static wg_net_format guess_format(const char *path, int *gz)
     if (ends_with(path, len, ".gml")) return WG_FMT_GML;
     if (ends_with(path, len, ".net") || ends_with(path, len, ".pajek")) return WG_FMT_PAJEK;
     if (ends_with(path, len, ".csv")) return WG_FMT_CSV;
+    if (!*gz && ends_with(path, len, ".wgraph")) return WG_FMT_WGRAPH;
     return WG_FMT_EDGELIST;
 }
 
@@ -847,6 +848,14 @@ wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
             return WG_EINPUT;
         }
         st = import_igraph(spec, fmt, out, d);
+        break;
+    case WG_FMT_WGRAPH:
+        if (gz) {
+            wg_diag_error(d, WG_EINPUT, "%s: a .wgraph file is mapped, not read: it cannot be "
+                                        "compressed", spec->file);
+            return WG_EINPUT;
+        }
+        st = wg_wgraph_map(spec->file, spec->directed, spec->weight != NULL, out, d);
         break;
     default:
         wg_diag_error(d, WG_EINPUT, "%s: unknown network format", spec->file);

@@ -26,8 +26,9 @@ _Static_assert((int)WG_C_UNAWARE == (int)WG_UNAWARE && (int)WG_C_ADVOCATES == (i
                    (int)WG_C_SUPPORTERS == (int)WG_SUPPORTER &&
                    (int)WG_C_REJECTERS == (int)WG_REJECTER && (int)WG_C_IMMUNE == (int)WG_IMMUNE &&
                    WG_C_NEW_POS == WG_NSTATES && WG_C_NEW_NEG == WG_NSTATES + 1 &&
-                   WG_C_FROM == WG_NSTATES + 2,
-               "series.csv's columns are the first counts");
+                   WG_C_ANSWERS == WG_NSTATES + 2 && WG_C_FROM == WG_NSTATES + 3,
+               "series.csv's columns are the first counts (answers and reach by source are not "
+               "written there)");
 _Static_assert((int)WG_M_IMMUNE == (int)WG_IMMUNE && WG_M_REACH_POS == WG_NSTATES,
                "summary.csv's first metrics are the states");
 
@@ -42,7 +43,8 @@ wg_status wg_results_alloc(wg_results *r, uint32_t runs, uint32_t steps, uint32_
     r->agents = agents;
     r->counts = wg_calloc((size_t)runs * steps, WG_NCOUNTS * sizeof *r->counts);
     r->steps_run = wg_calloc(runs, sizeof *r->steps_run);
-    if (!r->counts || !r->steps_run) {
+    r->cost = wg_calloc(runs, sizeof *r->cost);
+    if (!r->counts || !r->steps_run || !r->cost) {
         wg_results_free(r);
         wg_diag_error(d, WG_ENOMEM, "out of memory: counts of %u runs × %u steps", runs, steps);
         return WG_ENOMEM;
@@ -54,7 +56,9 @@ void wg_results_free(wg_results *r)
 {
     free(r->counts);
     free(r->steps_run);
+    free(r->cost);
     r->counts = r->steps_run = NULL;
+    r->cost = NULL;
 }
 
 /* ---- metrics of a step (summary.csv) --------------------------------------------------------- */
@@ -125,6 +129,7 @@ int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_ne
 
 static const char *const final_names[WG_NFINALS] = {
     "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps", "blowup",
+    "answers", "cost",
 };
 
 const char *wg_final_metric_name(int m)
@@ -139,7 +144,10 @@ void wg_final_of(const wg_results *r, uint32_t run, wg_final *f)
     f->reach_neg = last[WG_C_CRITICS] + last[WG_C_REJECTERS];
     f->peak_critics = 0;
     f->peak_step = 0;
+    f->answers = 0;
+    f->cost = r->cost ? r->cost[run] : 0;
     for (uint32_t t = 0; t < r->steps; t++) {
+        f->answers += row_of(r, run, t)[WG_C_ANSWERS];
         uint32_t c = row_of(r, run, t)[WG_C_CRITICS];
         if (c > f->peak_critics) {
             f->peak_critics = c;
@@ -160,6 +168,8 @@ void wg_final_values(const wg_results *r, uint32_t run, const wg_blowup_rule *ru
     v[WG_F_PEAK_STEP] = f.peak_step;
     v[WG_F_STEPS] = f.steps;
     v[WG_F_BLOWUP] = wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents);
+    v[WG_F_ANSWERS] = (double)f.answers;
+    v[WG_F_COST] = f.cost;
 }
 
 /* ---- writers --------------------------------------------------------------------------------- */
@@ -194,8 +204,11 @@ wg_status wg_write_finals(const char *dir, const wg_results *r, const wg_blowup_
     for (uint32_t run = 0; run < r->runs; run++) {
         wg_final f;
         wg_final_of(r, run, &f);
-        fprintf(o.f, "%u,%u,%u,%u,%u,%u,%d\n", run, f.reach_pos, f.reach_neg, f.peak_critics,
-                f.peak_step, f.steps, wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents));
+        fprintf(o.f, "%u,%u,%u,%u,%u,%u,%d,%llu,", run, f.reach_pos, f.reach_neg, f.peak_critics,
+                f.peak_step, f.steps, wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents),
+                (unsigned long long)f.answers);
+        wg_csv_double(o.f, f.cost);
+        fputc('\n', o.f);
     }
     return wg_out_commit(&o, d);
 }

@@ -35,7 +35,6 @@ static const char *const segment_keys[] = {"name", "pick", "activity", "suscepti
                                            "quit", "quality", "stifle", "forget", "media", NULL};
 static const char *const pick_keys[] = {"by", "count", "top", "fraction", "segment", "ids",
                                         "attribute", "value", NULL};
-static const char *const respond_pick_keys[] = {"by", "count", "top", "fraction", NULL};
 /* observed.metric: the metrics of summary.csv (results' vocabulary) */
 static const char *const metrics[] = {"unaware", "advocates", "critics", "supporters", "rejecters",
                                       "immune", "reach_positive", "reach_negative", "new_positive",
@@ -487,12 +486,88 @@ static void conv_set_event(wg_check *c, const node *m, const char *path, wg_even
     if (sn) find_segment(c, sn, wg_tree_join(kp, path, "segment"), &e->segment);
 }
 
+/* `when: {CONDITION: VALUE}`: one condition of wg_when_names, a number >= 0
+ * (a count, or a share of the agents when below 1). */
+static void conv_when(wg_check *c, const node *m, const char *path, wg_when *w)
+{
+    char kp[WG_PATH_LEN], list[WG_LIST_LEN];
+    if (!wg_check_map(c, m, path)) return;
+    if (m->n != 1) {
+        wg_check_err(c, m, path, "expected one condition (one of %s), got %zu",
+                     wg_check_names(list, sizeof list, wg_when_names, NULL), m->n);
+        return;
+    }
+    const char *key = m->keys[0]->text;
+    int k = wg_name_index(wg_when_names, key);
+    if (k < 0) {
+        const char *sug = wg_check_suggest(key, wg_when_names, NULL);
+        wg_check_err(c, m->keys[0], wg_tree_join(kp, path, key),
+                     "unknown condition%s%s%s (expected one of %s)",
+                     sug ? ", did you mean '" : "", sug ? sug : "", sug ? "'?" : "",
+                     wg_check_names(list, sizeof list, wg_when_names, NULL));
+        return;
+    }
+    if (!wg_check_real(c, m->vals[0], wg_tree_join(kp, path, key), R_NONNEG, &w->value)) return;
+    w->cond = (wg_when_cond)k;
+    w->on = 1;
+}
+
+/* `respond.policy: {delay, per_step, by, until}` of respond map kn. A
+ * standing policy picks its own critics: no by/count/top/fraction beside it. */
+static void conv_policy(wg_check *c, const node *kn, const node *pn, const char *path,
+                        wg_event *e)
+{
+    static const char *const keys[] = {"delay", "per_step", "by", "until", NULL};
+    static const char *const pick_only[] = {"by", "count", "top", "fraction", NULL};
+    char p[WG_PATH_LEN], kp[WG_PATH_LEN];
+    const node *v;
+    uint64_t u;
+    int k;
+    for (int i = 0; pick_only[i]; i++)
+        if ((v = wg_tree_get(kn, pick_only[i])))
+            wg_check_err(c, v, wg_tree_join(kp, path, pick_only[i]),
+                         "a standing policy picks its own critics: %s",
+                         !strcmp(pick_only[i], "by")
+                             ? "give by inside policy (first, degree, reach or random)"
+                             : "give per_step inside policy instead");
+    wg_tree_join(p, path, "policy");
+    if (!wg_check_map(c, pn, p)) return;
+    wg_check_keys(c, pn, p, keys, NULL);
+    wg_policy *pol = &e->policy;
+    pol->on = 1;
+    pol->by = WG_RESPOND_FIRST;
+    pol->until = c->steps_ok && c->s->steps ? c->s->steps - 1 : UINT32_MAX;
+    if ((v = wg_tree_get(pn, "delay")) &&
+        wg_check_uint(c, v, wg_tree_join(kp, p, "delay"), 0, UINT32_MAX, &u))
+        pol->delay = (uint32_t)u;
+    if (!(v = wg_tree_get(pn, "per_step")))
+        wg_check_missing(c, pn, p, "per_step");
+    else if (wg_check_uint(c, v, wg_tree_join(kp, p, "per_step"), 1, WG_MAX_AGENTS, &u))
+        pol->per_step = (uint32_t)u;
+    if ((v = wg_tree_get(pn, "by")) &&
+        wg_check_choice(c, v, wg_tree_join(kp, p, "by"), wg_respond_by_names, &k))
+        pol->by = (wg_respond_by)k;
+    if ((v = wg_tree_get(pn, "until")) &&
+        wg_check_uint(c, v, wg_tree_join(kp, p, "until"), 0, UINT32_MAX, &u)) {
+        if (c->steps_ok && u >= c->s->steps)
+            wg_check_err(c, v, kp, "step %" PRIu64 " is beyond the last step %u", u,
+                         c->s->steps - 1);
+        else
+            pol->until = (uint32_t)u;
+        if (!e->when.on && u < e->step)
+            wg_check_err(c, v, kp, "the policy ends (step %" PRIu64 ") before it starts (step %u)",
+                         u, e->step);
+    }
+}
+
 static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e)
 {
     static const char *const media_keys[] = {"valence", "amplitude", "decay", NULL};
     static const char *const seed_keys[] = {"valence", NULL};
     static const char *const respond_keys[] = {"win", "calm", NULL};
-    static const char *const step_key[] = {"step", NULL};
+    static const char *const respond_more[] = {"by", "count", "top", "fraction", "policy", "cost",
+                                               NULL};
+    static const char *const step_key[] = {"step", "when", "repeat", NULL};
     const node *kn = NULL, *v;
     char p[WG_PATH_LEN], kp[WG_PATH_LEN], list[WG_LIST_LEN];
     int kind = -1, unknown = 0, k;
@@ -503,7 +578,7 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
     for (size_t i = 0; i < m->n; i++) {
         const char *key = m->keys[i]->text;
         int ki = wg_name_index(wg_event_kind_names, key);
-        if (!strcmp(key, "step")) continue;
+        if (wg_check_in_list(key, step_key)) continue;
         if (ki >= 0 && kind >= 0) {
             wg_check_err(c, m->keys[i], path,
                          "more than one event type ('%s' and '%s'); write two events",
@@ -520,13 +595,26 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
                          wg_check_names(list, sizeof list, wg_event_kind_names, NULL));
         }
     }
-    if (!(v = wg_tree_get(m, "step"))) {
+    const node *wn = wg_tree_get(m, "when");
+    if ((v = wg_tree_get(m, "step")) && wn) {
+        wg_check_err(c, wn, wg_tree_join(p, path, "when"),
+                     "give either step or when, not both (a trigger has no fixed step)");
+    } else if (wn) {
+        conv_when(c, wn, wg_tree_join(p, path, "when"), &e->when);
+    } else if (!v) {
         wg_check_missing(c, m, path, "step");
     } else if (wg_check_uint(c, v, wg_tree_join(p, path, "step"), 0, UINT32_MAX, &u)) {
         if (c->steps_ok && u >= c->s->steps)
             wg_check_err(c, v, p, "step %" PRIu64 " is beyond the last step %u", u,
                          c->s->steps - 1);
         e->step = (uint32_t)u;
+    }
+    if ((v = wg_tree_get(m, "repeat"))) {
+        if (!wn)
+            wg_check_err(c, v, wg_tree_join(p, path, "repeat"),
+                         "repeat is for triggers: add when: (e.g. when: {critics_above: 100})");
+        else
+            wg_check_bool(c, v, wg_tree_join(p, path, "repeat"), &e->when.repeat);
     }
     if (kind < 0) {
         if (!unknown)
@@ -552,6 +640,10 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
         break;
     case WG_EV_MEDIA:
         wg_check_keys(c, kn, p, media_keys, NULL);
+        if (e->when.repeat)
+            wg_check_err(c, wg_tree_get(m, "repeat"), wg_tree_join(kp, path, "repeat"),
+                         "a media pulse fires once; repeat is for seed, set, scale, respond "
+                         "and block");
         if (!(v = wg_tree_get(kn, "amplitude")))
             wg_check_missing(c, kn, p, "amplitude");
         else
@@ -563,8 +655,15 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
         break;
     case WG_EV_RESPOND: {
         int ok = 1;
-        wg_check_keys(c, kn, p, respond_keys, respond_pick_keys);
-        conv_pick(c, kn, p, &e->pick, 1, -1);
+        wg_check_keys(c, kn, p, respond_keys, respond_more);
+        const node *pn = wg_tree_get(kn, "policy");
+        if (pn) {
+            conv_policy(c, kn, pn, p, e);
+        } else {
+            conv_pick(c, kn, p, &e->pick, 1, -1);
+        }
+        if ((v = wg_tree_get(kn, "cost")))
+            wg_check_real(c, v, wg_tree_join(kp, p, "cost"), R_NONNEG, &e->cost);
         for (int i = 0; respond_keys[i]; i++) {
             double *dst = i ? &e->calm : &e->win;
             if (!(v = wg_tree_get(kn, respond_keys[i]))) {

@@ -154,7 +154,14 @@ static void put_durations(FILE *f, int pad, const wg_model *m)
 
 static void put_event(FILE *f, const wg_scenario *s, const wg_event *e)
 {
-    fprintf(f, "{step: %" PRIu32 ", %s: {", e->step, wg_event_kind_name(e->kind));
+    if (e->when.on) {
+        fprintf(f, "{when: {%s: ", wg_when_name(e->when.cond));
+        put_num(f, e->when.value);
+        fprintf(f, "}, %s%s: {", e->when.repeat ? "repeat: true, " : "",
+                wg_event_kind_name(e->kind));
+    } else {
+        fprintf(f, "{step: %" PRIu32 ", %s: {", e->step, wg_event_kind_name(e->kind));
+    }
     switch (e->kind) {
     case WG_EV_SEED:
         fprintf(f, "valence: %s, ", wg_valence_name(e->valence));
@@ -178,7 +185,16 @@ static void put_event(FILE *f, const wg_scenario *s, const wg_event *e)
         put_num(f, e->decay);
         break;
     case WG_EV_RESPOND:
-        put_pick(f, s, &e->pick);
+        if (e->policy.on)
+            fprintf(f, "policy: {delay: %" PRIu32 ", per_step: %" PRIu32 ", by: %s, until: %" PRIu32
+                       "}", e->policy.delay, e->policy.per_step, wg_respond_by_name(e->policy.by),
+                    e->policy.until);
+        else
+            put_pick(f, s, &e->pick);
+        if (e->cost > 0) {
+            fputs(", cost: ", f);
+            put_num(f, e->cost);
+        }
         fputs(", win: ", f);
         put_num(f, e->win);
         fputs(", calm: ", f);

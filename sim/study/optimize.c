@@ -63,6 +63,7 @@ struct wg_opt {
     uint64_t evals, planned;
     double seconds;
     double *work;               /* 2 × runs */
+    wg_imm_result imm;          /* IMM's report */
 };
 
 static double now_seconds(void)
@@ -97,7 +98,13 @@ int wg_opt_objective_from_name(const char *name)
 
 const char *wg_opt_method_name(int method)
 {
-    return method == WG_OPT_GREEDY ? "greedy" : "?";
+    return method == WG_OPT_GREEDY ? "greedy" : method == WG_OPT_IMM ? "imm" : "?";
+}
+
+int wg_opt_method_from_name(const char *name)
+{
+    return strcmp(name, "greedy") == 0 ? WG_OPT_GREEDY : strcmp(name, "imm") == 0 ? WG_OPT_IMM
+                                                                                 : -1;
 }
 
 void wg_opt_params_default(wg_opt_params *p)
@@ -106,6 +113,8 @@ void wg_opt_params_default(wg_opt_params *p)
     p->objective = WG_OBJ_REACH_POS;
     p->method = WG_OPT_GREEDY;
     p->candidates = WG_OPT_CANDIDATES_DEFAULT;
+    p->epsilon = 0.1;
+    p->ell = 1.0;
 }
 
 /* ---- scoring a set -------------------------------------------------------------------- */
@@ -287,11 +296,20 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
     if (o->p.budget < 1) wg_diag_error(d, WG_EINPUT, "--budget: expected a count of at least 1");
     if (o->p.candidates < 1)
         wg_diag_error(d, WG_EINPUT, "--candidates: expected degree:N with N at least 1");
+    if (o->p.method != WG_OPT_GREEDY && o->p.method != WG_OPT_IMM)
+        wg_diag_error(d, WG_EINPUT, "--method: expected greedy or imm");
+    if (o->p.method == WG_OPT_IMM && !(o->p.epsilon > 0 && o->p.epsilon < 1))
+        wg_diag_error(d, WG_EINPUT, "--epsilon %g: expected a number in (0, 1)", o->p.epsilon);
+    if (o->p.method == WG_OPT_IMM && o->p.objective != WG_OBJ_REACH_POS)
+        wg_diag_error(d, WG_EINPUT, "--method imm maximises reach_positive (the spread of an "
+                      "independent cascade); --objective %s needs --method greedy",
+                      wg_opt_objective_name(o->p.objective));
     if (d->errors > errors) {
         st = WG_EINPUT;
         goto fail;
     }
     if ((st = find_place(o, d)) != WG_OK) goto fail;
+    if (o->p.method == WG_OPT_IMM && (st = wg_imm_check(s, o->replace, d)) != WG_OK) goto fail;
     if (!g) {
         if ((st = wg_graph_build(&s->net, s->seed, &o->own_g, d)) != WG_OK) goto fail;
         g = o->own_g;
@@ -299,9 +317,13 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
     o->g = g;
     if ((st = wg_graph_stats_compute(g, &o->gs, NULL, d)) != WG_OK) goto fail;
     const uint32_t n = g->n;
-    o->ncand = o->p.candidates < n ? o->p.candidates : n;
+    o->ncand = o->p.method == WG_OPT_IMM ? n : o->p.candidates < n ? o->p.candidates : n;
     if (o->p.budget > o->ncand) {
-        wg_diag_error(d, WG_EINPUT, "--budget %u: larger than the %u candidates (--candidates "
+        if (o->p.method == WG_OPT_IMM)
+            wg_diag_error(d, WG_EINPUT, "--budget %u: larger than the %u agents of the network",
+                          o->p.budget, n);
+        else
+            wg_diag_error(d, WG_EINPUT, "--budget %u: larger than the %u candidates (--candidates "
                           "degree:N%s)", o->p.budget, o->ncand,
                           o->ncand == n ? "; the network has no more agents" : " takes more");
         st = WG_EINPUT;
@@ -323,7 +345,7 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
     for (uint32_t i = 0; i < o->ncand; i++) o->cand[i] = keys[i].agent;
     free(keys);
     const uint32_t K = o->p.budget, R = o->runs;
-    const uint32_t nc = o->ncand;
+    const uint32_t nc = o->p.method == WG_OPT_IMM ? 0 : o->ncand;   /* IMM keeps no gains */
     o->chosen = wg_malloc(K, sizeof *o->chosen);
     o->value = wg_malloc((size_t)(K + 1) * R, sizeof *o->value);
     o->cand_val = wg_malloc((size_t)(nc ? nc : 1) * R, sizeof *o->cand_val);
@@ -481,11 +503,30 @@ done:
     return st;
 }
 
+static wg_status choose_imm(wg_opt *o, wg_diag *d)
+{
+    const uint32_t R = o->runs, K = o->p.budget;
+    const wg_scenario *s = o->s;
+    wg_status st = wg_imm_select(o->g, s->model.p.v[WG_P_SHARE_POS], s->steps - o->step, s->seed,
+                                 K, o->p.epsilon, o->p.ell, o->p.threads, o->chosen, &o->imm, d);
+    if (st != WG_OK) return st;
+    o->nchosen = K;
+    /* every prefix scored by waggle's own runs: the spread IMM promises, checked */
+    for (uint32_t k = 0; k <= K; k++)
+        if ((st = wg_opt_eval(o, o->chosen, k, o->value + (size_t)k * R, d)) != WG_OK) return st;
+    return WG_OK;
+}
+
+const wg_imm_result *wg_opt_imm_result(const wg_opt *o)
+{
+    return o->p.method == WG_OPT_IMM && o->nchosen ? &o->imm : NULL;
+}
+
 wg_status wg_opt_choose(wg_opt *o, wg_diag *d)
 {
     double t0 = now_seconds();
     o->nchosen = 0;
-    wg_status st = choose_greedy(o, d);
+    wg_status st = o->p.method == WG_OPT_IMM ? choose_imm(o, d) : choose_greedy(o, d);
     o->seconds += now_seconds() - t0;
     return st;
 }
@@ -637,6 +678,12 @@ wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_para
                        o->replace >= 0 ? "replaces" : "adds",
                        o->replace >= 0 ? "the first positive seed event" : "advocates",
                        (unsigned long long)o->evals);
+    if (o->p.method == WG_OPT_IMM && len > 0 && (size_t)len < sizeof extra)
+        len += snprintf(extra + len, sizeof extra - len,
+                        ", epsilon: %.6g, ell: %.6g, rr_sets: %llu, spread_estimate: %.6g, "
+                        "lower_bound: %.6g, imm_seconds: %.3f",
+                        o->p.epsilon, o->p.ell, (unsigned long long)o->imm.rr_sets,
+                        o->imm.spread_est, o->imm.lower_bound, o->imm.seconds);
     if (len > 0 && (size_t)len < sizeof extra - 3) strcat(extra, "}\n");
     wg_manifest m = {o->s, &o->gs, o->p.threads > 0 ? o->p.threads : wg_engine_default_threads(),
                      p->ranks > 0 ? p->ranks : 1, o->seconds, p->argc, p->argv, "optimize"};

@@ -252,7 +252,7 @@ wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint
     }
     const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
     for (uint32_t run = 0; run < s->runs; run++) {
-        double v[WG_SWEEP_NMETRICS];
+        double v[WG_NFINALS];
         wg_final_values(rr, run, &rule, v);
         for (int m = 0; m < WG_SWEEP_NMETRICS; m++) x[(size_t)m * s->runs + run] = v[m];
     }

@@ -1,0 +1,329 @@
+/*
+ * test_wgraph.c — waggle's binary network file: the XXH64 checksum against
+ * its published values, a round trip of every array (directed, weighted,
+ * with ids; undirected without), scenarios on an edge list and on the same
+ * network saved as .wgraph giving identical series.csv and finals.csv, and
+ * every bad file refused with its message and exit status 2: truncated,
+ * longer, corrupted (payload and header), foreign, a later version, the
+ * other byte order, directed or weighted asked of a file without them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "wg_test.h"
+
+#include "waggle/graph.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!wg_test_waggle_path()) return -1;
+    return wg_test_mkdtemp(dir, "wgraph");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return wg_test_rmdir(dir);
+}
+
+static const char *path_of(const char *name)
+{
+    static char p[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+static void test_xxh64(void **state)
+{
+    (void)state;
+    /* the values of the reference implementation (xxhsum -H64, seed 0) */
+    assert_true(wg_xxh64("", 0, 0) == 0xEF46DB3751D8E999ull);
+    assert_true(wg_xxh64("a", 1, 0) == 0xD24EC4F1A98C6E5Bull);
+    assert_true(wg_xxh64("abc", 3, 0) == 0x44BC2CF5AD770999ull);
+    const char *s = "Nobody inspects the spammish repetition";
+    assert_true(wg_xxh64(s, strlen(s), 0) == 0xFBCEA83C8A378BF1ull);
+    /* streaming in uneven pieces gives the one-shot value */
+    unsigned char buf[1000];
+    for (int i = 0; i < 1000; i++) buf[i] = (unsigned char)(i * 37 + 11);
+    wg_xxh64_state h;
+    wg_xxh64_init(&h, 0);
+    for (size_t at = 0, step = 1; at < sizeof buf; at += step, step = step * 3 % 71 + 1)
+        wg_xxh64_update(&h, buf + at, at + step > sizeof buf ? sizeof buf - at : step);
+    assert_true(wg_xxh64_digest(&h) == wg_xxh64(buf, sizeof buf, 0));
+}
+
+static void save(const wg_graph *g, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    wg_diag d = {0};
+    assert_int_equal(wg_wgraph_write(g, f, path, &d), WG_OK);
+    assert_int_equal(fclose(f), 0);
+    wg_diag_free(&d);
+}
+
+static void same_graph(const wg_graph *a, const wg_graph *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->m, b->m);
+    assert_int_equal(a->directed, b->directed);
+    assert_memory_equal(a->out_off, b->out_off, ((size_t)a->n + 1) * sizeof *a->out_off);
+    assert_memory_equal(a->out_adj, b->out_adj, a->m * sizeof *a->out_adj);
+    assert_int_equal(a->out_w == NULL, b->out_w == NULL);
+    if (a->out_w) assert_memory_equal(a->out_w, b->out_w, a->m * sizeof *a->out_w);
+    assert_int_equal(a->label == NULL, b->label == NULL);
+    if (a->label) assert_memory_equal(a->label, b->label, a->n * sizeof *a->label);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    /* directed, weighted, with ids: 7 agents (an odd count, so the arrays need padding) */
+    const uint32_t src[] = {0, 1, 2, 3, 4, 5, 6, 0, 3}, dst[] = {1, 2, 3, 4, 5, 6, 0, 4, 0};
+    const float w[] = {0.5f, 1, 2, 3, 4, 5, 6, 7, 8};
+    wg_graph *g = NULL, *h = NULL;
+    wg_diag d = {0};
+    assert_int_equal(wg_graph_from_edges(7, 9, src, dst, w, 1, &g, NULL, NULL, &d), WG_OK);
+    g->label = malloc(7 * sizeof *g->label);
+    for (int i = 0; i < 7; i++) g->label[i] = 1000 + 7 * (uint64_t)i;
+    save(g, path_of("dw.wgraph"));
+    assert_int_equal(wg_wgraph_map(path_of("dw.wgraph"), 1, 1, &h, &d), WG_OK);
+    assert_non_null(h->map);
+    same_graph(g, h);
+    /* the transpose of a mapped graph is built beside it, and freed with it */
+    assert_int_equal(wg_graph_transpose(h, &d), WG_OK);
+    assert_int_equal(h->in_off[7], 9);
+    wg_graph_free(h);
+    wg_graph_free(g);
+    /* undirected, no weights, no ids; and the empty graph */
+    assert_int_equal(wg_graph_from_edges(7, 6, src, dst, NULL, 0, &g, NULL, NULL, &d), WG_OK);
+    save(g, path_of("u.wgraph"));
+    assert_int_equal(wg_wgraph_map(path_of("u.wgraph"), 0, 0, &h, &d), WG_OK);
+    same_graph(g, h);
+    wg_graph_free(h);
+    wg_graph_free(g);
+    g = wg_graph_alloc(0, 0, 0, 0);
+    save(g, path_of("empty.wgraph"));
+    assert_int_equal(wg_wgraph_map(path_of("empty.wgraph"), 0, 0, &h, &d), WG_OK);
+    assert_int_equal(h->n, 0);
+    wg_graph_free(h);
+    wg_graph_free(g);
+    assert_int_equal(d.errors, 0);
+    wg_diag_free(&d);
+}
+
+/* ---- bad files ---------------------------------------------------------- */
+
+static unsigned char *good_bytes(size_t *len)
+{
+    const uint32_t src[] = {0, 1, 2, 3, 4}, dst[] = {1, 2, 3, 4, 0};
+    wg_graph *g = NULL;
+    wg_diag d = {0};
+    assert_int_equal(wg_graph_from_edges(5, 5, src, dst, NULL, 0, &g, NULL, NULL, &d), WG_OK);
+    save(g, path_of("good.wgraph"));
+    wg_graph_free(g);
+    wg_diag_free(&d);
+    unsigned char *b = (unsigned char *)wg_test_slurp(path_of("good.wgraph"), len);
+    assert_non_null(b);
+    return b;
+}
+
+static void write_bytes(const char *name, const unsigned char *b, size_t len)
+{
+    FILE *f = fopen(path_of(name), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void refused(const char *name, int directed, int weighted, const char *words)
+{
+    wg_diag d = {0};
+    wg_graph *g = (wg_graph *)1;
+    assert_int_equal(wg_wgraph_map(path_of(name), directed, weighted, &g, &d), WG_EINPUT);
+    assert_null(g);
+    if (!strstr(wg_diag_first(&d), words)) print_error("%s: message: %s\n", name, wg_diag_first(&d));
+    assert_non_null(strstr(wg_diag_first(&d), words));
+    wg_diag_free(&d);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+static void test_bad_files(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *b = good_bytes(&len), *c = malloc(len);
+    refused("good.wgraph", 1, 0, "holds an undirected network");
+    refused("good.wgraph", 0, 1, "holds an unweighted network");
+    write_bytes("trunc.wgraph", b, len - 8);
+    refused("trunc.wgraph", 0, 0, "truncated");
+    write_bytes("trunc-header.wgraph", b, 20);
+    refused("trunc-header.wgraph", 0, 0, "truncated");
+    memcpy(c, b, len);
+    c[len - 30] ^= 0x10;   /* a bit of the payload */
+    write_bytes("corrupt.wgraph", c, len);
+    refused("corrupt.wgraph", 0, 0, "checksum does not match: the file is corrupted");
+    memcpy(c, b, len);
+    c[25] ^= 1;   /* n */
+    write_bytes("corrupt-header.wgraph", c, len);
+    refused("corrupt-header.wgraph", 0, 0, "header's checksum does not match");
+    memcpy(c, b, len);
+    memcpy(c, "PK\3\4xxxx", 8);
+    write_bytes("foreign.wgraph", c, len);
+    refused("foreign.wgraph", 0, 0, "not a waggle network file");
+    write_bytes("tiny.wgraph", (const unsigned char *)"0 1\n", 4);
+    refused("tiny.wgraph", 0, 0, "not a waggle network file");
+    memcpy(c, b, len);
+    put32(c + 8, WG_WGRAPH_VERSION + 1);
+    write_bytes("future.wgraph", c, len);
+    refused("future.wgraph", 0, 0, "this waggle reads version 1 (the file is from a later waggle)");
+    memcpy(c, b, len);
+    put32(c + 12, 0x04030201u);
+    write_bytes("swapped.wgraph", c, len);
+    refused("swapped.wgraph", 0, 0, "other byte order");
+    unsigned char *longer = malloc(len + 8);
+    memcpy(longer, b, len);
+    memset(longer + len, 0, 8);
+    write_bytes("long.wgraph", longer, len + 8);
+    refused("long.wgraph", 0, 0, "longer than it should be");
+    refused("missing.wgraph", 0, 0, "cannot open the network file");
+    free(longer);
+    free(b);
+    free(c);
+    /* through the command: exit status 2 and the message */
+    char *out = NULL, *err = NULL;
+    wg_test_how how = {dir, NULL, 0, NULL};
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "net corrupt.wgraph"), 2);
+    assert_non_null(strstr(err, "corrupt.wgraph: the checksum does not match"));
+    free(out);
+    free(err);
+}
+
+/* ---- the same outputs from the edge list and from its .wgraph ------------ */
+
+static void same_file(const char *a, const char *b)
+{
+    size_t la, lb;
+    char *x = wg_test_slurp(a, &la), *y = wg_test_slurp(b, &lb);
+    assert_non_null(x);
+    assert_non_null(y);
+    if (la != lb || memcmp(x, y, la) != 0) print_error("%s and %s differ\n", a, b);
+    assert_true(la == lb && memcmp(x, y, la) == 0);
+    free(x);
+    free(y);
+}
+
+static int temp_files_in(const char *folder)
+{
+    DIR *dd = opendir(folder);
+    assert_non_null(dd);
+    int k = 0;
+    for (struct dirent *e; (e = readdir(dd));) k += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(dd);
+    return k;
+}
+
+static void run_pair(const char *net_a, const char *net_b, const char *name)
+{
+    char text[2048];
+    const char *body = "steps: 30\nruns: 20\nseed: 7\n"
+                       "model: {share: {positive: 0.2, negative: 0.3}, quit: {positive: 0.2, negative: 0.2}}\n"
+                       "events:\n  - {step: 0, seed: {valence: negative, count: 3, by: random}}\n"
+                       "  - {step: 0, seed: {valence: positive, count: 3, by: degree}}\n";
+    snprintf(text, sizeof text, "name: a\nnetwork: %s\n%s", net_a, body);
+    char fa[64], fb[64];
+    snprintf(fa, sizeof fa, "%s-a.yaml", name);
+    snprintf(fb, sizeof fb, "%s-b.yaml", name);
+    assert_int_equal(wg_test_write(dir, fa, text), 0);
+    snprintf(text, sizeof text, "name: a\nnetwork: %s\n%s", net_b, body);
+    assert_int_equal(wg_test_write(dir, fb, text), 0);
+    wg_test_how how = {dir, NULL, 0, NULL};
+    char *err = NULL;
+    int rc = wg_test_waggle(&how, NULL, &err, "run %s -o out-%s-a -q -t 2", fa, name);
+    if (rc) print_error("%s\n", err);
+    assert_int_equal(rc, 0);
+    free(err);
+    rc = wg_test_waggle(&how, NULL, &err, "run %s -o out-%s-b -q -t 1", fb, name);
+    if (rc) print_error("%s\n", err);
+    assert_int_equal(rc, 0);
+    free(err);
+    char a[256], b[256];
+    for (int i = 0; i < 2; i++) {
+        const char *f = i ? "finals.csv" : "series.csv";
+        snprintf(a, sizeof a, "%s/out-%s-a/%s", dir, name, f);
+        snprintf(b, sizeof b, "%s/out-%s-b/%s", dir, name, f);
+        same_file(a, b);
+    }
+}
+
+static void test_same_outputs(void **state)
+{
+    (void)state;
+    /* an edge list with sparse ids, comments and a duplicate */
+    char text[20000] = "# ids far apart\n";
+    uint64_t x = 12345;
+    for (int i = 0; i < 600; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned a = (unsigned)(x >> 40) % 300, b2 = (unsigned)(x >> 20) % 300;
+        snprintf(text + strlen(text), 40, "%u %u %u.5\n", 1000 + 3 * a, 1000 + 3 * b2, 1 + a % 4);
+    }
+    strcat(text, "1000 1003 1.5\n1000 1003 1.5\n");
+    assert_int_equal(wg_test_write(dir, "e.txt", text), 0);
+    wg_test_how how = {dir, NULL, 0, NULL};
+    char *out = NULL, *err = NULL;
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "net e.txt --save g.wgraph"), 0);
+    free(out);
+    free(err);
+    assert_int_equal(temp_files_in(dir), 0);
+    run_pair("{file: e.txt}", "{file: g.wgraph}", "u");
+    /* format: wgraph on a file named otherwise */
+    assert_int_equal(rename(path_of("g.wgraph"), path_of("g.bin")), 0);
+    run_pair("{file: e.txt}", "{file: g.bin, format: wgraph}", "f");
+    /* directed and weighted: saved from a scenario that reads them */
+    assert_int_equal(wg_test_write(dir, "dw.yaml",
+                                   "name: dw\nsteps: 5\nnetwork: {file: e.txt, directed: true, weight: 3}\n"
+                                   "events:\n  - {step: 0, seed: {valence: negative, count: 3, by: random}}\n"),
+                     0);
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "net dw.yaml --save dw.wgraph"), 0);
+    free(out);
+    free(err);
+    run_pair("{file: e.txt, directed: true, weight: 3}", "{file: dw.wgraph}", "dw");
+    run_pair("{file: e.txt, directed: true, weight: 3}", "{file: dw.wgraph, directed: true, weight: 3}", "dw2");
+    /* a run on a bad .wgraph is bad input and writes nothing */
+    assert_int_equal(wg_test_write(dir, "bad.wgraph", "WGGRAPH\n"), 0);
+    assert_int_equal(wg_test_write(dir, "bad.yaml", "name: bad\nsteps: 5\nnetwork: {file: bad.wgraph}\n"), 0);
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "run bad.yaml -o out-bad -q"), 2);
+    assert_non_null(strstr(err, "bad.wgraph: truncated"));
+    assert_false(wg_test_exists(dir, "out-bad/series.csv"));
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xxh64),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_same_outputs),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
