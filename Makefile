@@ -30,6 +30,23 @@ ifeq ($(MPI),1)
   BUILD := $(BUILD)-mpi
 endif
 
+# Every build installs what it needs first, as make demo does: when the libraries'
+# pkg-config files (or, with MPI=1, mpicc) are missing, tools/install-deps runs
+# before anything is compiled (as root it runs apt-get; otherwise it says what to run).
+ifeq ($(filter clean uninstall deps,$(MAKECMDGOALS)),)
+  NEED_DEPS := $(shell pkg-config --exists $(PKGS) 2>/dev/null || echo libraries)
+  ifeq ($(MPI),1)
+    NEED_DEPS += $(shell command -v mpicc >/dev/null 2>&1 || echo mpicc)
+  endif
+  ifneq ($(strip $(NEED_DEPS)),)
+    $(info waggle: missing $(strip $(NEED_DEPS)): running tools/install-deps)
+    DEPS_RC := $(shell MPI=$(MPI) tools/install-deps >&2; echo $$?)
+    ifneq ($(DEPS_RC),0)
+      $(error tools/install-deps failed: install the packages it named, then run make again)
+    endif
+  endif
+endif
+
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
 ifeq ($(WERROR),1)

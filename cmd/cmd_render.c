@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "waggle/output.h"
 #include "waggle/render.h"
 
 const char wg_render_usage[] =
@@ -65,7 +66,13 @@ int wg_cmd_render(int argc, char **argv)
     wg_diag_init(&d);
     wg_status st = wg_cmd_parse(argc, argv, 0, render_options, render_option, &o, 1, 1, "folder",
                                 &co, &d);
-    if (st == WG_OK) st = wg_render_folder(co.args[0], &o, &d);
+    if (st == WG_OK) {
+        wg_outdir od;
+        if ((st = wg_outdir_lock(&od, co.args[0], &d)) == WG_OK) {
+            st = wg_render_folder(co.args[0], &o, &d);
+            wg_outdir_close(&od, &d);
+        }
+    }
     wg_cmd_opts_free(&co);
     return wg_cmd_report(&d, st);
 }

@@ -10,6 +10,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+
+#include <gsl/gsl_version.h>
 
 #include "waggle/compare.h"
 #include "waggle/job.h"
@@ -25,6 +28,7 @@ struct wg_job {
     wg_results r;
     int have_results;
     double seconds;              /* wall time of the last run */
+    double build_seconds;        /* wall time of wg_graph_build; negative for a lent graph */
     int threads;                 /* threads of the last run */
     size_t ntraced;              /* traced runs (trace:), each re-run alone with the recorder */
     uint32_t *traced_run;        /* ntraced run indices */
@@ -106,6 +110,7 @@ wg_status wg_job_open_scenario(wg_scenario *s, const wg_graph *g, wg_job **out, 
     }
     j->s = s;
     j->g = g;
+    j->build_seconds = -1;   /* measured when the job builds its own network */
     *out = j;
     return WG_OK;
 }
@@ -180,7 +185,9 @@ static wg_status build_graph(wg_job *j, wg_diag *d)
 {
     wg_status st;
     if (!j->g) {
+        double t0 = wg_now_seconds();
         if ((st = wg_graph_build(&j->s->net, j->s->seed, &j->own_g, d)) != WG_OK) return st;
+        j->build_seconds = wg_now_seconds() - t0;
         j->g = j->own_g;
     }
     return WG_OK;
@@ -192,6 +199,7 @@ wg_status wg_job_build(wg_job *j, wg_diag *d)
     if ((st = build_graph(j, d)) != WG_OK) return st;
     if (!j->have_stats) {
         if ((st = wg_graph_stats_compute(j->g, &j->gs, NULL, d)) != WG_OK) return st;
+        j->gs.build_seconds = j->build_seconds;
         j->have_stats = 1;
     }
     return WG_OK;
@@ -279,6 +287,11 @@ const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps)
     return j->have_results ? j->r.counts : NULL;
 }
 
+uint32_t wg_job_series_width(void)
+{
+    return WG_NCOUNTS;
+}
+
 wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d)
 {
     if (!j->have_results || run >= j->r.runs) {
@@ -288,11 +301,6 @@ wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d)
     }
     wg_final_of(&j->r, run, f);
     return WG_OK;
-}
-
-uint32_t wg_job_series_columns(void)
-{
-    return WG_NCOUNTS;
 }
 
 size_t wg_job_trace(const wg_job *j, size_t i, uint32_t *run, const uint8_t **state,
@@ -307,6 +315,20 @@ size_t wg_job_trace(const wg_job *j, size_t i, uint32_t *run, const uint8_t **st
 }
 
 /* ---- write ----------------------------------------------------------------------------- */
+
+void wg_job_inputs(const wg_scenario *s, const char *in[WG_JOB_NINPUTS])
+{
+    in[0] = s->path;
+    in[1] = s->net.kind == WG_NET_FILE ? s->net.file : NULL;
+    in[2] = s->observed.present ? s->observed.file : NULL;
+}
+
+wg_status wg_job_outdir_open(wg_outdir *od, const char *dir, const wg_scenario *s, wg_diag *d)
+{
+    const char *in[WG_JOB_NINPUTS];
+    wg_job_inputs(s, in);
+    return wg_outdir_open(od, dir, in, WG_JOB_NINPUTS, d);
+}
 
 char *wg_job_default_out(const char *path)
 {
@@ -357,6 +379,13 @@ wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *e
             (unsigned long long)m->scenario->seed, m->scenario->runs, m->scenario->steps,
             m->threads, m->ranks);
     fprintf(f, "wall_seconds: %.3f\n", m->wall_seconds);
+    fprintf(f, "libraries: {igraph: \"%s\", gsl: \"%s\"}\n", wg_igraph_version(), gsl_version);
+    {
+        /* the peak resident memory of the process so far (Linux: ru_maxrss in KiB) */
+        struct rusage ru;
+        if (getrusage(RUSAGE_SELF, &ru) == 0)
+            fprintf(f, "peak_memory_mb: %.1f\n", (double)ru.ru_maxrss / 1024.0);
+    }
     if (extra) fputs(extra, f);
     if (m->net) {
         const wg_graph_stats *n = m->net;
@@ -367,6 +396,7 @@ wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *e
         fprintf(f, "  clustering: %.6g\n  components: %u\n  largest_component: %u\n",
                 n->clustering, n->components, n->largest);
         fprintf(f, "  threshold: %.6g\n", n->threshold);
+        if (n->build_seconds >= 0) fprintf(f, "  build_seconds: %.3f\n", n->build_seconds);
     }
     fputs("scenario:\n", f);
     st = wg_scenario_write(m->scenario, f, 2);
@@ -423,10 +453,11 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     wg_manifest m = {s, j->have_stats ? &j->gs : NULL, j->threads, p->ranks > 0 ? p->ranks : 1,
                      j->seconds, p->argc, p->argv, p->kind ? p->kind : "run"};
     wg_observed_series obs;
+    wg_outdir od = {.lock_fd = -1};
     /* the observed file is read before anything is written: bad input writes nothing */
     wg_status st = wg_observed_read_scenario(s, 0, &obs, d);
     if (st != WG_OK) return st;
-    if ((st = wg_mkdir_p(dir, d)) != WG_OK) goto done;
+    if ((st = wg_job_outdir_open(&od, dir, s, d)) != WG_OK) goto done;
     if ((st = wg_write_series(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_summary(dir, r, d)) != WG_OK) goto done;
     if ((st = wg_write_finals(dir, r, &rule, d)) != WG_OK) goto done;
@@ -461,6 +492,10 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     /* the charts are drawn from the files just written, as `waggle render` draws them */
     st = wg_render_run(dir, NULL, d);
 done:
+    {
+        wg_status cs = wg_outdir_close(&od, d);
+        if (st == WG_OK) st = cs;
+    }
     wg_observed_free(&obs);
     return st;
 }

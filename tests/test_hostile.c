@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -351,12 +352,114 @@ static void test_symlinks(void **state)
     assert_true(exists("j/sweep.csv"));
 }
 
+/* ---- output folders: inputs, stale files, the lock, validation before writing --------------- */
+
+static void test_output_folders(void **state)
+{
+    (void)state;
+    char p[256];
+    /* a folder that holds an input: refused before anything is written */
+    path_of(p, sizeof p, "here");
+    assert_int_equal(mkdir(p, 0755), 0);
+    write_file("here/obs.csv", "day,count\n1,2\n2,3\n");
+    char text[4096];
+    snprintf(text, sizeof text, "%sobserved: {file: obs.csv, x: day, y: count}\n", base);
+    write_file("here/s.yaml", text);
+    expect(run("run here/s.yaml -o here -q"), 2, "here: holds here/s.yaml, an input of this command");
+    path_of(p, sizeof p, "here/obs.csv");
+    char *v = wg_test_slurp(p, NULL);
+    assert_string_equal(v, "day,count\n1,2\n2,3\n");
+    free(v);
+    assert_false(exists("here/series.csv"));
+    /* fit -o .: would write the calibrated scenario over the scenario */
+    expect(run("fit here/s.yaml --fit observed.scale -r 2 -o here -q"), 2,
+           "here: holds here/s.yaml, an input of this command");
+    path_of(p, sizeof p, "here/s.yaml");
+    v = wg_test_slurp(p, NULL);
+    assert_string_equal(v, text);
+    free(v);
+    /* a network file named series.csv in the output folder */
+    write_file("here/series.csv", "1 2\n2 3\n3 4\n");
+    snprintf(text, sizeof text, "%s", base);
+    char *net = strstr(text, "network:");
+    snprintf(net, sizeof text - (size_t)(net - text), "network: {file: series.csv, format: edgelist}\n"
+             "events:\n  - {step: 0, seed: {valence: negative, count: 1, by: random}}\n");
+    write_file("here/n.yaml", text);
+    expect(run("run here/n.yaml -o here -q"), 2, "an input of this command");
+    /* merge into one of its shards */
+    scenario_with("sw.yaml", "sweep:\n  grid: {share.negative: [0.1, 0.2]}");
+    assert_int_equal(run("sweep sw.yaml -o m0 -q --shard 0/2"), 0);
+    assert_int_equal(run("sweep sw.yaml -o m1 -q --shard 1/2"), 0);
+    expect(run("merge m0 m1 -o m1"), 2, "m1: holds m1, an input of this command");
+
+    /* stale outputs: an observed.csv the scenario no longer has, a variant folder of an
+     * earlier compare; foreign files stay */
+    write_file("obs2.csv", "day,count\n1,2\n2,3\n");
+    scenario_with("o.yaml", "observed: {file: obs2.csv, x: day, y: count}");
+    write_file("plain.yaml", base);
+    assert_int_equal(run("run o.yaml -o st -q"), 0);
+    assert_true(exists("st/observed.csv"));
+    write_file("st/mine.txt", "mine\n");
+    assert_int_equal(run("run plain.yaml -o st -q"), 0);
+    assert_false(exists("st/observed.csv"));
+    assert_true(exists("st/mine.txt"));
+    assert_true(exists("st/curves.png"));
+    scenario_with("c3.yaml", "variants:\n  - {name: more, set: {share.negative: 0.5}}\n"
+                             "  - {name: less, set: {share.negative: 0.01}}");
+    scenario_with("c2.yaml", "variants:\n  - {name: more, set: {share.negative: 0.5}}");
+    assert_int_equal(run("compare c3.yaml -o cmp -q"), 0);
+    assert_true(exists("cmp/less/summary.csv"));
+    write_file("cmp/more/mine.txt", "mine\n");
+    assert_int_equal(run("compare c2.yaml -o cmp -q"), 0);
+    assert_false(exists("cmp/less"));
+    assert_true(exists("cmp/more/mine.txt"));
+    /* a sweep of three keys draws no chart: an earlier sweep.png goes */
+    scenario_with("k1.yaml", "sweep:\n  grid: {share.negative: [0.1, 0.2]}");
+    scenario_with("k3.yaml", "sweep:\n  grid: {share.negative: [0.1, 0.2], quality: [0.9, 1], "
+                             "seed: [1, 2]}");
+    assert_int_equal(run("sweep k1.yaml -o sk -q"), 0);
+    assert_true(exists("sk/sweep.png"));
+    assert_int_equal(run("sweep k3.yaml -o sk -q"), 0);
+    assert_false(exists("sk/sweep.png"));
+
+    /* the lock: a folder another command is writing into is refused, nothing written */
+    path_of(p, sizeof p, "busy");
+    assert_int_equal(mkdir(p, 0755), 0);
+    path_of(p, sizeof p, "busy/.waggle.lock");
+    int fd = open(p, O_RDWR | O_CREAT, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    expect(run("run plain.yaml -o busy -q"), 1, "busy: another waggle command is writing into this folder");
+    expect(run("render st"), 0, "");
+    close(fd);
+    assert_false(exists("busy/series.csv"));
+    expect(run("run plain.yaml -o busy -q"), 0, "");
+    assert_false(exists("busy/.waggle.lock"));   /* removed by its holder */
+
+    /* render reads every input before it writes: a bad series.csv, no chart written */
+    assert_int_equal(run("run plain.yaml -o rb -q"), 0);
+    const char *pngs[] = {"rb/curves.png", "rb/states.png", "rb/finals.png"};
+    for (int i = 0; i < 3; i++) {
+        path_of(p, sizeof p, pngs[i]);
+        assert_int_equal(unlink(p), 0);
+    }
+    edit("rb/series.csv", "\n0,1,", "\n0,x,", 1);
+    expect(run("render rb"), 2, "series.csv:");
+    for (int i = 0; i < 3; i++) assert_false(exists(pngs[i]));
+
+    /* a sweep whose point is bad input: no journal, no folder */
+    scenario_with("bp.yaml", "sweep:\n  grid: {events.0.seed.count: [1, 100]}");
+    expect(run("sweep bp.yaml -o bp -q"), 2, "count 100 is larger than the 50 agents");
+    assert_false(exists("bp"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_not_regular),    cmocka_unit_test(test_nul_and_bom),
         cmocka_unit_test(test_caps_and_counts), cmocka_unit_test(test_folders),
         cmocka_unit_test(test_chart_loops),    cmocka_unit_test(test_symlinks),
+        cmocka_unit_test(test_output_folders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

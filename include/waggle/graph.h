@@ -81,6 +81,9 @@ static inline uint32_t wg_graph_out_degree(const wg_graph *g, uint32_t a)
     return (uint32_t)(g->out_off[a + 1] - g->out_off[a]);
 }
 
+/* The version of the igraph library waggle runs on (igraph.c), for manifests. */
+const char *wg_igraph_version(void);
+
 /* ---- netstats.c: what is computed on a graph -------------------------------- */
 
 /* Statistics shown by `waggle net` and written to the manifest. */
@@ -96,6 +99,8 @@ typedef struct wg_graph_stats {
     uint32_t components;      /* weakly connected components */
     uint32_t largest;         /* agents in the largest weak component */
     double threshold;         /* bond-percolation threshold <k>/(<k^2>-<k>) (undirected) */
+    double build_seconds;     /* wall time to build or read the network (the manifest's
+                                 network.build_seconds); negative when not measured (a lent graph) */
 } wg_graph_stats;
 
 /* Compute the statistics. Clustering is exact and costs O(sum of d^2); when

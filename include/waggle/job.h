@@ -96,9 +96,10 @@ int wg_job_threads(const wg_job *j);
  * ((r × steps) + t) × WG_NCOUNTS, in the column order of series.csv; NULL before a
  * run. The pointer lives as long as the results. */
 const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps);
-/* Counts per row of wg_job_series (WG_NCOUNTS; the first ten are series.csv's
- * columns after run and step), for bindings that cannot read the enum. */
-uint32_t wg_job_series_columns(void);
+/* WG_NCOUNTS, the width of a row of wg_job_series, for bindings that cannot read the
+ * header (the columns of enum wg_count: series.csv's after run,step, then answers
+ * and the reach by source). */
+uint32_t wg_job_series_width(void);
 /* One run's final figures (finals.csv) into f; WG_EINPUT for a run that does not exist. */
 wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d);
 /* The traced runs of the last wg_job_run (the scenario's trace:): returns
@@ -142,6 +143,14 @@ wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *e
 /* The engine's view of a scenario on g (no copies: both must outlive sim), for
  * callers that drive the engine directly (its tests). */
 void wg_job_sim_of(const wg_scenario *s, const wg_graph *g, wg_sim *sim);
+
+/* The files a scenario reads (its own path, network.file, observed.file;
+ * NULL where it has none), in[0..2]: the inputs an output folder must not
+ * hold (wg_outdir_open). */
+#define WG_JOB_NINPUTS 3
+void wg_job_inputs(const wg_scenario *s, const char *in[WG_JOB_NINPUTS]);
+/* wg_outdir_open(od, dir) with s's inputs. */
+wg_status wg_job_outdir_open(wg_outdir *od, const char *dir, const wg_scenario *s, wg_diag *d);
 
 /* Default output folder for a scenario path: "out/<stem>" ("out/stdin" for "-"). Caller frees. */
 char *wg_job_default_out(const char *scenario_path);

@@ -37,6 +37,44 @@ wg_status wg_out_commit(wg_out *o, wg_diag *d);
 /* Close and remove the temporary file (after an error). Harmless on a closed wg_out. */
 void wg_out_abort(wg_out *o);
 
+/* An output folder held by one command (DESIGN: what a run owns):
+ * wg_outdir_open checks, creates and locks it; every wg_out_commit into it
+ * records the name; wg_outdir_close removes what an earlier waggle command
+ * wrote there and this one did not (stale charts, an observed.csv the
+ * scenario no longer has, a variant folder of an earlier compare), records
+ * what this one wrote in the hidden file .waggle-outputs, and unlocks.
+ * Rules:
+ * 1. One command at a time: flock(LOCK_EX|LOCK_NB) on DIR/.waggle.lock; a
+ *    second command gets "DIR: another waggle command is writing into this
+ *    folder" (WG_EIO, exit 1) and writes nothing.
+ * 2. A folder that holds one of the command's inputs (the scenario, the
+ *    network file, the observed file; a shard for merge) is refused
+ *    (WG_EINPUT) before anything is written: "DIR: holds NAME, an input of
+ *    this command; write into another folder (-o)".
+ * 3. Only names waggle wrote are ever removed: those of .waggle-outputs,
+ *    or, in a folder written before it existed, waggle's own file names
+ *    (series.csv, curves.png, ...). Other files are never touched; a
+ *    subfolder is removed only when empty after its own clean-up.
+ * Folders nest (compare holds DIR and each arm's DIR/NAME); at most
+ * WG_OUTDIR_MAX are held at once. */
+typedef struct wg_outdir {
+    char *dir;
+    char *lock_path;       /* DIR/.waggle.lock, removed (while locked) when closed */
+    int lock_fd;
+    char **wrote;          /* names committed into it (a folder as "NAME/") */
+    size_t nwrote, cap;
+    int keep;              /* 1: only locked (render redraws a folder it does not own) */
+} wg_outdir;
+#define WG_OUTDIR_MAX 64
+wg_status wg_outdir_open(wg_outdir *od, const char *dir, const char *const *inputs,
+                         size_t ninputs, wg_diag *d);
+/* Only the lock of rule 1 on an existing folder (render): nothing is cleaned. */
+wg_status wg_outdir_lock(wg_outdir *od, const char *dir, wg_diag *d);
+/* Record name (a file, or "NAME/" a folder) as written into od. */
+wg_status wg_outdir_own(wg_outdir *od, const char *name, wg_diag *d);
+/* Clean up (when anything was written), record, unlock; harmless on a closed one. */
+wg_status wg_outdir_close(wg_outdir *od, wg_diag *d);
+
 /* Print a double for CSV: an integer below 1e15 as one ("40"), else with
  * %.10g; NaN as "NaN", infinities as "Inf" and "-Inf" (pandas and R read
  * them). */

@@ -202,22 +202,21 @@ def run(scenario, network=None, runs=None, seed=None, threads=None, set=None, ou
 
 
 def _flat_series(lib, job):
-    """The counts of the last run as nested lists [run][step][column] (the flat array
-    of wg_job_series), copied before the job is freed: the eight counts of
-    series.csv's columns (the library's rows hold more, wg_job_series_columns)."""
+    """The counts of the last run as an array [run, step, column] (the flat array of
+    wg_job_series: series.csv's columns after run,step, then answers), copied before
+    the job is freed."""
     runs, steps = ctypes.c_uint32(), ctypes.c_uint32()
     p = lib.wg_job_series(job, ctypes.byref(runs), ctypes.byref(steps))
     if not p:
         return None
-    width = lib.wg_job_series_columns()
+    width = lib.wg_job_series_width()
     n = runs.value * steps.value * width
     flat = (ctypes.c_uint32 * n).from_address(ctypes.addressof(p.contents))
-    rows = [flat[i:i + 8] for i in range(0, n, width)]
     try:
         import numpy
-        return numpy.array(rows, dtype=numpy.uint32).reshape(runs.value, steps.value, 8)
+        return numpy.array(flat, dtype=numpy.uint32).reshape(runs.value, steps.value, width)
     except ImportError:
-        return [v for row in rows for v in row]
+        return list(flat)
 
 
 def compare(scenario, network=None, runs=None, seed=None, threads=None, set=None, out=None):

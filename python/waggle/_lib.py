@@ -133,7 +133,7 @@ def _declare(lib):
         "wg_job_write_params_default": (None, [ctypes.POINTER(_WriteParams)]),
         "wg_job_write": (I, [P, CP, ctypes.POINTER(_WriteParams), D]),
         "wg_job_series": (ctypes.POINTER(U32), [P, ctypes.POINTER(U32), ctypes.POINTER(U32)]),
-        "wg_job_series_columns": (U32, []),
+        "wg_job_series_width": (U32, []),
         "wg_job_final": (I, [P, U32, ctypes.POINTER(_Final), D]),
         "wg_job_seconds": (ctypes.c_double, [P]),
         "wg_scenario_parse": (I, [CP, SZ, CP, CP, CPP, SZ, ctypes.POINTER(P), D]),

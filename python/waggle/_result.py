@@ -121,7 +121,8 @@ class _Folder:
 class Result(_Folder):
     """One run folder: .series, .summary, .finals (DataFrames), .observed (or None),
     .manifest (dict), .charts; .counts holds the counts as the library returned them
-    (runs × steps × 8, the columns of series.csv after run and step)."""
+    (runs × steps × columns: those of series.csv after run and step, then answers, the
+    critics answered in the step)."""
 
     _title = "waggle run"
     _main_charts = ("curves", "states", "finals")

@@ -407,3 +407,10 @@ done:
     session_end(&s);
     return st;
 }
+
+const char *wg_igraph_version(void)
+{
+    const char *v = NULL;
+    igraph_version(&v, NULL, NULL, NULL);
+    return v ? v : "unknown";
+}

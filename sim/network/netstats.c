@@ -189,6 +189,7 @@ wg_status wg_graph_stats_compute(const wg_graph *g, wg_graph_stats *st, int *sam
     uint32_t *parent = NULL, *size = NULL;
     wg_status rc;
     memset(st, 0, sizeof *st);
+    st->build_seconds = -1;   /* the builder sets it (wg_job_build) */
     if (sampled) *sampled = 0;
     st->nodes = g->n;
     st->directed = g->directed;

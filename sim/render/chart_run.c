@@ -139,6 +139,35 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
 
 /* ---- states.png ------------------------------------------------------------------------------ */
 
+typedef struct ranked {
+    double v;
+    size_t i;
+} ranked;
+
+/* By value, then by index; NaN after every number. */
+static int cmp_ranked(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    int na = isnan(a->v), nb = isnan(b->v);
+    if (na != nb) return na - nb;
+    if (!na && a->v != b->v) return a->v < b->v ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* The index of the median of v (n > 0): the element of rank (n - 1) / 2 when
+ * ordered by value, ties by index. O(n log n) (a sort; it was a search of
+ * O(n^2): 44 s for 100,000 runs). 0 when out of memory. */
+static int median_index(const double *v, size_t n, size_t *out)
+{
+    ranked *r = wg_malloc(n, sizeof *r);
+    if (!r) return 0;
+    for (size_t i = 0; i < n; i++) r[i] = (ranked){v[i], i};
+    qsort(r, n, sizeof *r, cmp_ranked);
+    *out = r[(n - 1) / 2].i;
+    free(r);
+    return 1;
+}
+
 static wg_status chart_states(const char *dir, const wg_folder_run *r, const wg_render_opts *o,
                               wg_render_frame *fr, wg_diag *d)
 {
@@ -156,20 +185,14 @@ static wg_status chart_states(const char *dir, const wg_folder_run *r, const wg_
     /* the median run by final reach (positive + negative; ties by run number) */
     long pick = -1;
     if (r->nruns) {
-        size_t below = 0;
         double *tot = wg_malloc(r->nruns, sizeof *tot);
         if (!tot) return wg_canvas_oom(d);
         for (size_t i = 0; i < r->nruns; i++) tot[i] = r->fin_pos[i] + r->fin_neg[i];
-        for (size_t i = 0; i < r->nruns && pick < 0; i++) {
-            size_t lt = 0, le = 0;
-            for (size_t k = 0; k < r->nruns; k++) {
-                lt += tot[k] < tot[i] || (tot[k] == tot[i] && k < i);
-                le += tot[k] <= tot[i];
-            }
-            if (lt == (r->nruns - 1) / 2) pick = (long)i, below = le;
-        }
-        (void)below;
+        size_t m;
+        int ok = median_index(tot, r->nruns, &m);
         free(tot);
+        if (!ok) return wg_canvas_oom(d);
+        pick = (long)m;
     }
     if ((st = wg_folder_read_states(dir, pick, s, &steps, d)) != WG_OK) goto done;
     if ((st = wg_canvas_new(&cv, o, d)) != WG_OK) goto done;
@@ -318,12 +341,12 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
     if (n) {
         /* the message of the chart, above the data: how many runs blew up */
         double med = 0;
-        for (size_t i = 0; i < n; i++) {
-            size_t lt = 0;
-            for (size_t k = 0; k < n; k++)
-                lt += fin[k] < fin[i] || (fin[k] == fin[i] && k < i);
-            if (lt == (n - 1) / 2) med = fin[i];
+        size_t m;
+        if (!median_index(fin, n, &m)) {
+            wg_canvas_free(&cv);
+            return wg_canvas_oom(d);
         }
+        med = fin[m];
         wg_plot_fmt_num(b1, sizeof b1, med, med == floor(med) ? 0 : 1);
         snprintf(lab, sizeof lab, "%zu of %zu runs %s (%.1f %%); the median run ends with %s "
                  "%s agents", nblow, n, pos ? "took off" : "blew up", 100.0 * nblow / n, b1, vw);
@@ -441,9 +464,11 @@ wg_status wg_render_chart(const char *dir, const char *name, const wg_render_opt
 wg_status wg_render_run(const char *dir, const wg_render_opts *o, wg_diag *d)
 {
     wg_folder_run r;
+    /* states.png first: it is the one chart that reads a file of its own (series.csv),
+     * so every input is read and checked before the first chart is written */
     wg_status st = wg_folder_read_run(dir, &r, d);
-    if (st == WG_OK) st = chart_curves(dir, &r, o, NULL, d);
     if (st == WG_OK) st = chart_states(dir, &r, o, NULL, d);
+    if (st == WG_OK) st = chart_curves(dir, &r, o, NULL, d);
     if (st == WG_OK) st = chart_finals(dir, &r, o, NULL, d);
     wg_folder_run_free(&r);
     return st;

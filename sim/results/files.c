@@ -19,7 +19,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "waggle/output.h"
@@ -95,6 +97,282 @@ wg_status wg_out_open(wg_out *o, const char *dir, const char *name, wg_diag *d)
     return WG_OK;
 }
 
+/* ---- output folders: the lock, the inputs, what a command owns -------------------------------- */
+
+#define LOCK_NAME ".waggle.lock"
+#define OWNED_NAME ".waggle-outputs"
+#define LOCK_ATTEMPTS 8   /* opens of the lock file when its holder removed it meanwhile */
+
+/* The folders this process holds, innermost last (commands write from one thread). */
+static wg_outdir *held[WG_OUTDIR_MAX];
+static int nheld;
+
+/* Names waggle writes, for a folder written before .waggle-outputs existed. */
+static const char *const own_names[] = {
+    "series.csv", "summary.csv", "finals.csv", "manifest.yaml", "observed.csv", "compare.csv",
+    "blowup.csv", "sweep.csv", "params.csv", "fit.csv", "optimize.csv", "chosen.csv",
+    "sensitivity.csv", "curves.png", "finals.png", "states.png", "compare.png", "sweep.png",
+    "optimize.png", "sensitivity.png"};
+
+static int legacy_name(const char *n)
+{
+    for (size_t i = 0; i < sizeof own_names / sizeof own_names[0]; i++)
+        if (strcmp(n, own_names[i]) == 0) return 1;
+    unsigned run;
+    char rest[16] = "";
+    return sscanf(n, "trace-%u.%15s", &run, rest) == 2 &&
+           (strcmp(rest, "csv") == 0 || strcmp(rest, "csv.gz") == 0);
+}
+
+static int has_name(char *const *list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], name) == 0) return 1;
+    return 0;
+}
+
+/* A committed file: recorded in the innermost held folder it is directly in. */
+static wg_status outdir_note(const char *path, wg_diag *d)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path) : 0;
+    for (int i = nheld; i-- > 0;) {
+        if (!held[i]) continue;   /* a folder being closed */
+        const char *dir = held[i]->dir;
+        if (strlen(dir) == dlen && strncmp(dir, path, dlen) == 0) {
+            return wg_outdir_own(held[i], slash + 1, d);
+        }
+        if (!slash && strcmp(dir, ".") == 0) return wg_outdir_own(held[i], path, d);
+    }
+    return WG_OK;
+}
+
+wg_status wg_outdir_own(wg_outdir *od, const char *name, wg_diag *d)
+{
+    if (has_name(od->wrote, od->nwrote, name)) return WG_OK;
+    if (od->nwrote == od->cap) {
+        size_t nc = od->cap ? 2 * od->cap : 16;
+        char **t = wg_realloc(od->wrote, nc, sizeof *t);
+        if (!t) goto nomem;
+        od->wrote = t;
+        od->cap = nc;
+    }
+    if (!(od->wrote[od->nwrote] = wg_strdup(name))) goto nomem;
+    od->nwrote++;
+    return WG_OK;
+nomem:
+    wg_diag_error(d, WG_ENOMEM, "%s: out of memory", od->dir);
+    return WG_ENOMEM;
+}
+
+/* The folder path of an input file ("." when it has none). */
+static int same_folder(const struct stat *dir, const char *input)
+{
+    struct stat sb;
+    const char *slash = strrchr(input, '/');
+    char buf[4096];
+    if (!slash) snprintf(buf, sizeof buf, ".");
+    else if (slash == input) snprintf(buf, sizeof buf, "/");
+    else snprintf(buf, sizeof buf, "%.*s", (int)(slash - input), input);
+    return stat(buf, &sb) == 0 && sb.st_dev == dir->st_dev && sb.st_ino == dir->st_ino;
+}
+
+wg_status wg_outdir_open(wg_outdir *od, const char *dir, const char *const *inputs,
+                         size_t ninputs, wg_diag *d)
+{
+    struct stat sb;
+    memset(od, 0, sizeof *od);
+    od->lock_fd = -1;
+    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+        for (size_t i = 0; i < ninputs; i++) {
+            struct stat in;
+            if (!inputs[i] || !*inputs[i] || strcmp(inputs[i], "-") == 0) continue;
+            /* an input that is the folder itself (merge's shards), or a file in it */
+            if ((stat(inputs[i], &in) == 0 && S_ISDIR(in.st_mode) && in.st_dev == sb.st_dev &&
+                 in.st_ino == sb.st_ino) ||
+                same_folder(&sb, inputs[i])) {
+                wg_diag_error(d, WG_EINPUT, "%s: holds %s, an input of this command; write "
+                              "into another folder (-o)", dir, inputs[i]);
+                return WG_EINPUT;
+            }
+        }
+    if (nheld == WG_OUTDIR_MAX) {
+        wg_diag_error(d, WG_EIO, "%s: too many output folders at once", dir);
+        return WG_EIO;
+    }
+    wg_status st = wg_mkdir_p(dir, d);
+    if (st != WG_OK) return st;
+    if (!(od->dir = wg_strdup(dir))) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory", dir);
+        return WG_ENOMEM;
+    }
+    char *lp = wg_path_join(dir, LOCK_NAME);
+    if (!lp) {
+        free(od->dir);
+        od->dir = NULL;
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory", dir);
+        return WG_ENOMEM;
+    }
+    int e = 0, locked = 0;
+    for (int attempt = 0; attempt < LOCK_ATTEMPTS && !locked; attempt++) {
+        od->lock_fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+        e = errno;
+        if (od->lock_fd < 0) break;
+        if (flock(od->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            e = errno;
+            break;
+        }
+        /* the lock file is removed by the holder when it is done: the lock counts
+         * only when it is still the file under the name */
+        struct stat a, b;
+        locked = fstat(od->lock_fd, &a) == 0 && stat(lp, &b) == 0 && a.st_dev == b.st_dev &&
+                 a.st_ino == b.st_ino;
+        if (!locked) {
+            close(od->lock_fd);
+            od->lock_fd = -1;
+            e = EWOULDBLOCK;
+        }
+    }
+    if (od->lock_fd < 0 && e != EWOULDBLOCK) {
+        free(lp);
+        wg_diag_error(d, WG_EIO, "%s: cannot write into the folder: %s", dir, strerror(e));
+        free(od->dir);
+        od->dir = NULL;
+        return WG_EIO;
+    }
+    if (!locked) {
+        free(lp);
+        wg_diag_error(d, WG_EIO, "%s: %s", dir,
+                      e == EWOULDBLOCK ? "another waggle command is writing into this folder; "
+                                         "wait for it, or write into another folder (-o)"
+                                       : strerror(e));
+        close(od->lock_fd);
+        od->lock_fd = -1;
+        free(od->dir);
+        od->dir = NULL;
+        return WG_EIO;
+    }
+    od->lock_path = lp;
+    held[nheld++] = od;
+    return WG_OK;
+}
+
+/* Remove what an earlier command wrote into dir and this one did not
+ * (wrote: this command's names; NULL for a stale subfolder: everything of
+ * it). Returns 0, or -1 when dir had foreign files left (a subfolder then stays). */
+static int clean_folder(const char *dir, char *const *wrote, size_t nwrote, int depth)
+{
+    char *lp = wg_path_join(dir, OWNED_NAME), *text = NULL;
+    int oom = 0;
+    if (!lp) return -1;
+    wg_status ls = wg_file_read(lp, &text, NULL, NULL);
+    int have_list = ls == WG_OK;
+    free(lp);
+    if (ls == WG_ENOMEM) return -1;
+    DIR *dd = opendir(dir);
+    if (!dd) {
+        free(text);
+        return 0;
+    }
+    struct dirent *ent;
+    while ((ent = readdir(dd))) {
+        const char *n = ent->d_name;
+        if (n[0] == '.' || has_name(wrote, nwrote, n)) continue;
+        int listed = 0, listed_dir = 0;
+        if (have_list) {
+            size_t len = strlen(n);
+            for (char *l = text; l && *l;) {
+                char *e = strchr(l, '\n');
+                size_t ll = e ? (size_t)(e - l) : strlen(l);
+                if (ll == len && strncmp(l, n, len) == 0) listed = 1;
+                if (ll == len + 1 && strncmp(l, n, len) == 0 && l[len] == '/') listed_dir = 1;
+                l = e ? e + 1 : NULL;
+            }
+        } else {
+            listed = legacy_name(n);
+        }
+        char *p = wg_path_join(dir, n);
+        struct stat sb;
+        if (!p) {
+            oom = 1;
+            break;
+        }
+        if (lstat(p, &sb) != 0) {
+            free(p);
+            continue;
+        }
+        char slashed[300];
+        snprintf(slashed, sizeof slashed, "%s/", n);
+        if (listed && (S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode))) {
+            unlink(p);
+        } else if (listed_dir && S_ISDIR(sb.st_mode) && depth < 2 &&
+                   !has_name(wrote, nwrote, slashed)) {
+            if (clean_folder(p, NULL, 0, depth + 1)) oom = 1;
+            char *q;
+            if ((q = wg_path_join(p, OWNED_NAME))) unlink(q), free(q);
+            else oom = 1;
+            rmdir(p);   /* only when nothing foreign is left */
+        }
+        free(p);
+    }
+    closedir(dd);
+    free(text);
+    return oom ? -1 : 0;
+}
+
+wg_status wg_outdir_lock(wg_outdir *od, const char *dir, wg_diag *d)
+{
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {   /* the reader's message follows */
+        memset(od, 0, sizeof *od);
+        od->lock_fd = -1;
+        return WG_OK;
+    }
+    wg_status st = wg_outdir_open(od, dir, NULL, 0, d);
+    od->keep = 1;
+    return st;
+}
+
+wg_status wg_outdir_close(wg_outdir *od, wg_diag *d)
+{
+    wg_status st = WG_OK;
+    if (!od->dir) return WG_OK;
+    if (od->nwrote && !od->keep) {
+        if (clean_folder(od->dir, od->wrote, od->nwrote, 0)) {
+            wg_diag_error(d, WG_ENOMEM, "%s: out of memory removing stale files", od->dir);
+            st = WG_ENOMEM;
+        }
+        /* the list of this command's names, written atomically (not recorded in itself) */
+        wg_out o;
+        for (int i = 0; i < nheld; i++)
+            if (held[i] == od) held[i] = NULL;
+        if (st == WG_OK && (st = wg_out_open(&o, od->dir, OWNED_NAME, d)) == WG_OK) {
+            fputs("# written by waggle: the files of this folder it made (removed when stale)\n",
+                  o.f);
+            for (size_t i = 0; i < od->nwrote; i++) fprintf(o.f, "%s\n", od->wrote[i]);
+            st = wg_out_commit(&o, d);
+        }
+    }
+    for (int i = 0, k = 0; i <= nheld; i++) {   /* unregister, keeping the order */
+        if (i == nheld) {
+            nheld = k;
+            break;
+        }
+        if (held[i] && held[i] != od) held[k++] = held[i];
+    }
+    if (od->lock_fd >= 0) {   /* the name first, while the lock is held; then the flock */
+        unlink(od->lock_path);
+        close(od->lock_fd);
+    }
+    for (size_t i = 0; i < od->nwrote; i++) free(od->wrote[i]);
+    free(od->wrote);
+    free(od->dir);
+    free(od->lock_path);
+    memset(od, 0, sizeof *od);
+    od->lock_fd = -1;
+    return st;
+}
+
 wg_status wg_out_commit(wg_out *o, wg_diag *d)
 {
     int err = ferror(o->f) || fflush(o->f) != 0;
@@ -103,16 +381,18 @@ wg_status wg_out_commit(wg_out *o, wg_diag *d)
     err |= fclose(o->f) != 0;
     o->f = NULL;
     if (!err && rename(o->tmp, o->path) != 0) err = 1, saved = errno;
+
     if (err) {
         wg_diag_error(d, WG_EIO, "%s: writing failed: %s", o->path,
                       saved ? strerror(saved) : "I/O error");
         wg_out_abort(o);
         return WG_EIO;
     }
+    wg_status st = outdir_note(o->path, d);   /* the file is complete either way */
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;
-    return WG_OK;
+    return st;
 }
 
 void wg_out_abort(wg_out *o)

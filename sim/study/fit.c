@@ -875,6 +875,7 @@ wg_status wg_fit_run(const wg_fit_params *fp, wg_diag *dd)
     fit_ctx c;
     wg_bass_fit bass;
     char *out = NULL, *text = NULL, *rundir = NULL;
+    wg_outdir od = {.lock_fd = -1};
     double *p05 = NULL, *p95 = NULL;
     wg_job *fj = NULL;
     const int with_scenario = fp->scenario != NULL;
@@ -981,7 +982,14 @@ wg_status wg_fit_run(const wg_fit_params *fp, wg_diag *dd)
         wg_diag_error(dd, st = WG_ENOMEM, "out of memory");
         goto done;
     }
-    if ((st = wg_mkdir_p(out, dd)) != WG_OK) goto done;
+    {
+        /* the folder must not hold an input: `fit -o .` would write the calibrated
+         * scenario over the scenario itself */
+        const char *in[WG_JOB_NINPUTS + 1] = {fo.observed, NULL, NULL, NULL};
+        if (s) wg_job_inputs(s, in + 1);
+        if ((st = wg_outdir_open(&od, out, in, WG_JOB_NINPUTS + 1, dd)) != WG_OK) goto done;
+    }
+    if (with_scenario && (st = wg_outdir_own(&od, "run/", dd)) != WG_OK) goto done;
     if ((st = write_params(out, with_scenario ? &c : NULL, fo.bass ? &bass : NULL, dd)) != WG_OK)
         goto done;
     uint32_t steps = with_scenario ? s->steps : (uint32_t)ceil(obs.x[obs.n - 1]) + 1;
@@ -1048,6 +1056,10 @@ wg_status wg_fit_run(const wg_fit_params *fp, wg_diag *dd)
     }
     if (!o.quiet) fprintf(stderr, "waggle: wrote %s/\n", out);
 done:
+    {
+        wg_status cs = wg_outdir_close(&od, dd);
+        if (st == WG_OK) st = cs;
+    }
     free(rundir);
     wg_job_free(fj);
     free(text);

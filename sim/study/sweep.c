@@ -522,7 +522,9 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
     uint8_t *done = NULL;
     uint64_t *pending = NULL;
     double *table = NULL, *mine = NULL, *gathered = NULL;
-    int fd = -1;
+    int fd = -1, made_dir = 0;
+    wg_outdir od = {.lock_fd = -1};
+    struct stat sb;
     const int rank = wg_par_rank(), ranks = wg_par_size();
     double t0 = wg_now_seconds();
     wg_job_run_params rp;
@@ -542,7 +544,8 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
     /* the folder, the journals of earlier attempts, and what is already done */
     uint64_t resumed = 0;
     if (rank == 0) {
-        if ((st = wg_mkdir_p(out, d)) != WG_OK) goto fail_all;
+        made_dir = stat(out, &sb) != 0;
+        if ((st = wg_job_outdir_open(&od, out, s, d)) != WG_OK) goto fail_all;
         if (o.resume)
             st = journal_read(out, hash, z.npoints, done, table, &resumed, d);
         else
@@ -579,6 +582,19 @@ wg_status wg_sweep_run(const wg_sweep_params *so, wg_diag *d)
         if (st != WG_OK) break;
         nmine++;
         if (o.progress && rank == 0) o.progress(o.progress_ud, i + 1, npending);
+    }
+    if (st == WG_EINPUT && !o.resume) {
+        /* a point that is bad input (it fails again on --resume): leave nothing behind */
+        close(fd);
+        fd = -1;
+        unlink(jpath);
+        wg_outdir_close(&od, NULL);
+        if (made_dir && rank == 0) {
+            char *lp = wg_path_join(out, ".waggle.lock");
+            if (lp) unlink(lp);
+            free(lp);
+            rmdir(out);
+        }
     }
     if (st != WG_OK) {
         if (st == WG_EINTR)
@@ -628,6 +644,10 @@ nomem:
     goto fail_all;
 done:
     if (fd >= 0) close(fd);
+    {
+        wg_status cs = wg_outdir_close(&od, d);
+        if (st == WG_OK) st = cs;
+    }
     wg_par_counter_free(counter);
     free(gathered);
     free(mine);
@@ -746,6 +766,7 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
     shard_info *sh = NULL;
     merge_line *lines = NULL;
     size_t nsh = 0, nlines = 0;
+    wg_outdir od = {.lock_fd = -1};
     wg_status st = WG_OK;
     if (!outdir) outdir = "out/merged";
     if (!(sh = wg_calloc(ndirs ? ndirs : 1, sizeof *sh))) goto nomem;
@@ -862,7 +883,8 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
     }
     qsort(lines, nlines, sizeof *lines, cmp_line);
     wg_out o;
-    if ((st = wg_mkdir_p(outdir, d)) != WG_OK) goto done;
+    /* a shard is an input: merging into one of them is refused */
+    if ((st = wg_outdir_open(&od, outdir, dirs, ndirs, d)) != WG_OK) goto done;
     if ((st = wg_out_open(&o, outdir, "sweep.csv", d)) != WG_OK) goto done;
     fwrite(a->csv, 1, hlen, o.f);
     for (size_t i = 0; i < nlines; i++) fwrite(lines[i].text, 1, lines[i].len, o.f);
@@ -882,6 +904,10 @@ wg_status wg_sweep_merge(const char *const *dirs, size_t ndirs, const char *outd
 nomem:
     wg_diag_error(d, st = WG_ENOMEM, "out of memory");
 done:
+    {
+        wg_status cs = wg_outdir_close(&od, d);
+        if (st == WG_OK) st = cs;
+    }
     for (size_t i = 0; sh && i < nsh; i++) {
         free(sh[i].manifest);
         free(sh[i].csv);

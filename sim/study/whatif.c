@@ -285,23 +285,28 @@ wg_status wg_whatif_write(const wg_whatif *w, const char *out, const wg_job_writ
     else wg_job_write_params_default(&wp);
     wp.kind = "compare";
     const arm *arms = w->arms;
+    wg_outdir od;
     wg_status st;
-    if ((st = wg_mkdir_p(out, d)) != WG_OK) return st;
-    for (size_t i = 0; i < w->narms; i++) {
-        char *dir = wg_path_join(out, arms[i].slug);
+    /* the folder holds the arms' folders: a variant folder of an earlier compare that
+     * this one has not is removed when the folder is closed (only waggle's files in it) */
+    if ((st = wg_job_outdir_open(&od, out, w->base, d)) != WG_OK) return st;
+    for (size_t i = 0; i < w->narms && st == WG_OK; i++) {
+        char *dir = wg_path_join(out, arms[i].slug), sub[256];
         if (!dir) {
-            wg_diag_error(d, WG_ENOMEM, "out of memory");
-            return WG_ENOMEM;
+            wg_diag_error(d, st = WG_ENOMEM, "out of memory");
+            break;
         }
-        st = wg_job_write(arms[i].job, dir, &wp, d);
+        snprintf(sub, sizeof sub, "%s/", arms[i].slug);
+        if ((st = wg_outdir_own(&od, sub, d)) == WG_OK) st = wg_job_write(arms[i].job, dir, &wp, d);
         free(dir);
-        if (st != WG_OK) return st;
     }
-    if ((st = write_compare_csv(out, arms, w->narms, w->work, d)) != WG_OK) return st;
-    if ((st = write_blowup_csv(out, arms, w->narms, d)) != WG_OK) return st;
+    if (st == WG_OK) st = write_compare_csv(out, arms, w->narms, w->work, d);
+    if (st == WG_OK) st = write_blowup_csv(out, arms, w->narms, d);
     wg_manifest m = {w->base, wg_job_net_stats(arms[0].job), w->threads,
                      wp.ranks > 0 ? wp.ranks : 1, w->seconds, wp.argc, wp.argv, "compare"};
-    if ((st = wg_manifest_write(out, &m, NULL, d)) != WG_OK) return st;
+    if (st == WG_OK) st = wg_manifest_write(out, &m, NULL, d);
     /* compare.png, drawn from the files just written, as `waggle render DIR` draws it */
-    return wg_render_compare(out, NULL, NULL, d);
+    if (st == WG_OK) st = wg_render_compare(out, NULL, NULL, d);
+    wg_status cs = wg_outdir_close(&od, d);
+    return st != WG_OK ? st : cs;
 }

