@@ -102,7 +102,8 @@ int wg_cmd_run(int argc, char **argv)
     if (!o.quiet) {
         const wg_scenario *s = wg_job_scenario(j);
         wg_blowup b;
-        const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
+        const wg_blowup_rule rule = {s->blowup, s->blowup_valence, s->blowup_at_step,
+                                  s->blowup_step};
         wg_blowup_of(wg_job_results(j), &rule, &b);
         fprintf(stderr, "waggle: %u runs × %u steps on %u agents in %.2f s; wrote %s/\n", s->runs,
                 s->steps, wg_job_graph(j)->n, wg_job_seconds(j), out);

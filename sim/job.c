@@ -7,7 +7,9 @@
  * are checked against the network (prepare), run, and only then read the
  * observed file, create the output folder and write each file atomically (write).
  */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -223,6 +225,30 @@ void wg_job_run_params_default(wg_job_run_params *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Two seeds picked one agent in one step: the later wins, with a note, or
+ * (seed_conflict: error) the run's results are refused. */
+static wg_status seed_conflicts(const wg_job *j, const wg_engine *e, wg_diag *d)
+{
+    uint32_t run, step, agent;
+    uint64_t k = wg_engine_seed_conflicts(e, &run, &step, &agent);
+    if (!k) return WG_OK;
+    char label[32];
+    snprintf(label, sizeof label, "%" PRIu64, j->g->label ? j->g->label[agent] : (uint64_t)agent);
+    if (j->s->seed_conflict_error) {
+        wg_diag_error(d, WG_EINPUT,
+                      "%s: two seeds picked agent %s at step %" PRIu32 " of run %" PRIu32
+                      " (%" PRIu64 " such picks in %" PRIu32 " runs; seed_conflict: error)",
+                      j->s->path ? j->s->path : "scenario", label, step, run, k, j->s->runs);
+        return WG_EINPUT;
+    }
+    wg_diag_note(d,
+                 "two seeds picked one agent in one step %" PRIu64 " time%s in %" PRIu32
+                 " runs (first: agent %s, step %" PRIu32 ", run %" PRIu32
+                 "); the later seed wins (seed_conflict: error refuses this)",
+                 k, k == 1 ? "" : "s", j->s->runs, label, step, run);
+    return WG_OK;
+}
+
 wg_status wg_job_prepare(wg_job *j, wg_diag *d)
 {
     wg_status st = wg_job_build(j, d);
@@ -258,8 +284,10 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     j->threads = wg_engine_threads(e);
     wg_engine_set_costs(e, j->r.cost);
     double t0 = wg_now_seconds();
+    wg_engine_record_seeds(e, j->r.seeded);
     st = wg_engine_run(e, 0, j->s->runs, j->r.counts, j->r.steps_run, p->progress,
                        p->progress_ud, p->stop, d);
+    if (st == WG_OK) st = seed_conflicts(j, e, d);
     if (st == WG_OK) st = run_traces(j, e, d);
     j->seconds = wg_now_seconds() - t0;
     wg_engine_free(e);
@@ -449,7 +477,8 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
     }
     const wg_scenario *s = j->s;
     const wg_results *r = &j->r;
-    const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
+    const wg_blowup_rule rule = {s->blowup, s->blowup_valence, s->blowup_at_step,
+                                  s->blowup_step};
     wg_manifest m = {s, j->have_stats ? &j->gs : NULL, j->threads, p->ranks > 0 ? p->ranks : 1,
                      j->seconds, p->argc, p->argv, p->kind ? p->kind : "run"};
     wg_observed_series obs;

@@ -117,7 +117,7 @@ static void test_outputs_and_threads(void **state)
     }
     static const char *const headers[3] = {
         "run,step,unaware,advocates,critics,supporters,rejecters,immune,new_positive,"
-        "new_negative\n",
+        "new_negative,exposures_positive,exposures_negative\n",
         "run,reach_positive,reach_negative,peak_critics,peak_step,steps",
         "step,metric,mean,sd,p05,p25,p50,p75,p95\n"};
     for (int i = 0; i < 3; i++)

@@ -19,7 +19,7 @@
 #include "waggle/scenario.h"
 
 /* A blow-up rule on negative reach at threshold t (a compound literal). */
-#define NEG(t) (&(wg_blowup_rule){(t), WG_NEG})
+#define NEG(t) (&(wg_blowup_rule){(t), WG_NEG, 0, 0})
 
 static const char scenario[] =
     "name: crn\n"
@@ -225,7 +225,7 @@ static void test_wilson(void **state)
      * more of them is better */
     const uint32_t few[4] = {2, 0, 1, 0}, adv[4] = {3, 40, 10, 0};
     results_of(&v, 100, 4, few, adv);
-    wg_blowup_of(&v, &(wg_blowup_rule){0.105, WG_POS}, &bl);
+    wg_blowup_of(&v, &(wg_blowup_rule){0.105, WG_POS, 0, 0}, &bl);
     assert_int_equal(bl.count, 1);
     assert_int_equal(bl.rule.valence, WG_POS);
     wg_blowup_of(&v, NEG(0.105), &bl);

@@ -423,6 +423,92 @@ static void test_duration_laws(void **state)
     wg_graph_free(g);
 }
 
+/* Exposures (DESIGN "Exposures"), counted exactly on a star of 6 leaves whose
+ * hub (a seed, fixed D = 2) talks with share 1: step 0 reaches every leaf but
+ * leaf 1, which is blocked (immune: no exposure) and leaf 2, a negative seed
+ * (aware: an exposure all the same); step 1 finds the leaves aware. Leaf 2
+ * talks to the hub (aware) in steps 0 and 1; the leaves reached in step 0
+ * talk to the hub in step 1 (D = 2: steps 1 and 2) and 2. Exposure
+ * independent and contact all, by arc and by gap (skipping) alike. */
+static void test_exposures_star(void **state)
+{
+    (void)state;
+    wg_graph *g = star_graph(6);
+    for (int weighted = 0; weighted < 2; weighted++) {
+        wg_sim sim;
+        base_sim(&sim, g, 5, 77);
+        sim.model.p.v[WG_P_SHARE_POS] = sim.model.p.v[WG_P_SHARE_NEG] = 1;
+        sim.model.duration[WG_POS] = sim.model.duration[WG_NEG] = (wg_duration){WG_DUR_FIXED, 2, 0};
+        wg_segment seg;   /* a segment of its own susceptibility: one draw per arc */
+        memset(&seg, 0, sizeof seg);
+        seg.pick.by = WG_PICK_ID;
+        uint64_t seg_id = 5;
+        seg.pick.ids = &seg_id;
+        seg.pick.nids = 1;
+        wg_params_default(&seg.p);
+        seg.set = 1u << WG_P_SUSCEPTIBILITY;
+        if (weighted) {
+            sim.segments = &seg;
+            sim.nsegments = 1;
+        }
+        uint64_t hub = 0, blocked = 1, critic = 2;
+        wg_event ev[3] = {seed_ids(WG_POS, &hub, 1), seed_ids(WG_NEG, &critic, 1), seed_ids(WG_POS, &blocked, 1)};
+        ev[2].kind = WG_EV_BLOCK;
+        sim.events = ev;
+        sim.nevents = 3;
+        uint32_t *c = run_many(&sim, 2, 1, NULL);
+        /* step 0: hub -> 5 leaves (leaf 1 immune), leaf 2 -> hub; step 1: hub -> 5,
+         * leaf 2 -> hub, leaves 3..6 -> hub; step 2: leaves 3..6 -> hub */
+        static const uint32_t pos[5] = {5, 9, 4, 0, 0}, neg[5] = {1, 1, 0, 0, 0};
+        for (uint32_t r = 0; r < 2; r++)
+            for (uint32_t t = 0; t < 5; t++) {
+                assert_int_equal(row(c, 5, r, t)[WG_C_EXPOSURES_POS], pos[t]);
+                assert_int_equal(row(c, 5, r, t)[WG_C_EXPOSURES_NEG], neg[t]);
+            }
+        free(c);
+    }
+    wg_graph_free(g);
+}
+
+/* Exposures in expectation: a hub of L leaves talks one step with share p,
+ * then quits (quit 1): E[exposures] = L p, Binomial(L, p); media m on n
+ * agents with no talker: exposures = the agents media reached, each one. */
+static void test_exposures_mean(void **state)
+{
+    (void)state;
+    const uint32_t leaves = 50, runs = 4000;
+    const double p = 0.3;
+    wg_graph *g = star_graph(leaves);
+    wg_sim sim;
+    base_sim(&sim, g, 3, 31);
+    sim.model.p.v[WG_P_SHARE_POS] = p;
+    sim.model.p.v[WG_P_QUIT_POS] = 1;
+    uint64_t hub = 0;
+    wg_event ev = seed_ids(WG_POS, &hub, 1);
+    sim.events = &ev;
+    sim.nevents = 1;
+    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    double sum = 0;
+    for (uint32_t r = 0; r < runs; r++) {
+        sum += row(c, 3, r, 0)[WG_C_EXPOSURES_POS];
+        assert_int_equal(row(c, 3, r, 0)[WG_C_EXPOSURES_POS], row(c, 3, r, 0)[WG_C_NEW_POS]);
+    }
+    check_mean("exposures: hub of 50 leaves, share 0.3, one step", sum / runs, leaves * p,
+               sqrt(leaves * p * (1 - p)), runs);
+    free(c);
+    base_sim(&sim, g, 4, 32);
+    sim.model.p.v[WG_P_MEDIA_NEG] = 0.1;
+    sim.model.p.v[WG_P_SHARE_NEG] = 0;
+    c = run_many(&sim, 50, 2, NULL);
+    for (uint32_t r = 0; r < 50; r++)
+        for (uint32_t t = 0; t < 4; t++) {
+            assert_int_equal(row(c, 4, r, t)[WG_C_EXPOSURES_NEG], row(c, 4, r, t)[WG_C_NEW_NEG]);
+            assert_int_equal(row(c, 4, r, t)[WG_C_EXPOSURES_POS], 0);
+        }
+    free(c);
+    wg_graph_free(g);
+}
+
 /* Media only, no edges: an unaware agent learns with probability m per step. */
 static void test_media_only(void **state)
 {
@@ -645,6 +731,8 @@ int main(void)
         cmocka_unit_test(test_duration_fixed_path),
         cmocka_unit_test(test_duration_laws),
         cmocka_unit_test(test_threads_durations),
+        cmocka_unit_test(test_exposures_star),
+        cmocka_unit_test(test_exposures_mean),
         cmocka_unit_test(test_media_only),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_threads_small_graph),

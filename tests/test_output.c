@@ -78,10 +78,11 @@ static void test_stats(void **state)
 static void fill(wg_results *r)
 {
     /* run 0: 10 agents; step 0: 1 critic; step 1: 3 critics 1 advocate, 2 of them
-     * answered (at 0.75 each); step 2: quiet */
+     * answered (at 0.75 each); step 2: quiet; exposures (the last two counts):
+     * run 0 4+ 7-, run 1 2+ */
     static const uint32_t rows[2][3][WG_NCOUNTS] = {
-        {{9, 0, 1, 0, 0, 0, 0, 1}, {6, 1, 3, 0, 0, 0, 1, 2, 2}, {6, 0, 0, 1, 3, 0, 0, 0}},
-        {{9, 1, 0, 0, 0, 0, 1, 0}, {9, 0, 0, 1, 0, 0, 0, 0}, {9, 0, 0, 1, 0, 0, 0, 0}},
+        {{9, 0, 1, 0, 0, 0, 0, 1, 0, 0, 5}, {6, 1, 3, 0, 0, 0, 1, 2, 2, 4, 2}, {6, 0, 0, 1, 3, 0, 0, 0, 0, 0, 0}},
+        {{9, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0}, {9, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0}, {9, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}},
     };
     memcpy(r->counts, rows, sizeof rows);
     r->steps_run[0] = 3;
@@ -107,32 +108,40 @@ static void test_writers(void **state)
     wg_diag_init(&d);
     results_filled(&r);
     assert_int_equal(wg_write_series(tmpdir, &r, &d), WG_OK);
-    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG}, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG, 0, 0}, &d), WG_OK);
     assert_int_equal(wg_write_summary(tmpdir, &r, &d), WG_OK);
     char *s = slurp(tmpdir, "series.csv");
     assert_string_equal(s,
-        "run,step,unaware,advocates,critics,supporters,rejecters,immune,new_positive,new_negative\n"
-        "0,0,9,0,1,0,0,0,0,1\n0,1,6,1,3,0,0,0,1,2\n0,2,6,0,0,1,3,0,0,0\n"
-        "1,0,9,1,0,0,0,0,1,0\n1,1,9,0,0,1,0,0,0,0\n1,2,9,0,0,1,0,0,0,0\n");
+        "run,step,unaware,advocates,critics,supporters,rejecters,immune,new_positive,new_negative,"
+        "exposures_positive,exposures_negative\n"
+        "0,0,9,0,1,0,0,0,0,1,0,5\n0,1,6,1,3,0,0,0,1,2,4,2\n0,2,6,0,0,1,3,0,0,0,0,0\n"
+        "1,0,9,1,0,0,0,0,1,0,0,0\n1,1,9,0,0,1,0,0,0,0,2,0\n1,2,9,0,0,1,0,0,0,0,0,0\n");
     free(s);
     s = slurp(tmpdir, "finals.csv");
     /* blow-up: negative reach above 0.2 × 10 agents */
     assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup,"
-                           "answers,cost\n0,1,3,3,1,3,1,2,1.5\n1,1,0,0,0,2,0,0,0\n");
+                           "answers,cost,cumulative_exposures_positive,cumulative_exposures_negative\n"
+                           "0,1,3,3,1,3,1,2,1.5,4,7\n1,1,0,0,0,2,0,0,0,2,0\n");
     free(s);
     /* blowup.valence positive: positive reach above 0.05 × 10 agents (both runs) */
-    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.05, WG_POS}, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.05, WG_POS, 0, 0}, &d), WG_OK);
     s = slurp(tmpdir, "finals.csv");
     assert_string_equal(s, "run,reach_positive,reach_negative,peak_critics,peak_step,steps,blowup,"
-                           "answers,cost\n0,1,3,3,1,3,1,2,1.5\n1,1,0,0,0,2,1,0,0\n");
+                           "answers,cost,cumulative_exposures_positive,cumulative_exposures_negative\n"
+                           "0,1,3,3,1,3,1,2,1.5,4,7\n1,1,0,0,0,2,1,0,0,2,0\n");
     free(s);
-    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG}, &d), WG_OK);
+    assert_int_equal(wg_write_finals(tmpdir, &r, &(wg_blowup_rule){0.2, WG_NEG, 0, 0}, &d), WG_OK);
     s = slurp(tmpdir, "summary.csv");
     assert_non_null(strstr(s, "step,metric,mean,sd,p05,p25,p50,p75,p95\n"));
     /* step 1 critics: 3 and 0 */
     assert_non_null(strstr(s, "\n1,critics,1.5,2.121320344,0.15,0.75,1.5,2.25,2.85\n"));
     /* sentiment at step 0: run 0 all negative (-1), run 1 all positive (1) */
     assert_non_null(strstr(s, "\n0,sentiment,0,1.414213562,-0.9,-0.5,0,0.5,0.9\n"));
+    /* exposures at step 1 (4 and 2), cumulative negative at step 2 (7 and 0) */
+    assert_non_null(strstr(s, "\n1,exposures_positive,3,1.414213562,2.1,2.5,3,3.5,3.9\n"));
+    assert_non_null(strstr(s, "\n2,cumulative_exposures_negative,3.5,4.949747468,0.35,1.75,3.5,5.25,6.65\n"));
+    for (uint32_t run = 0; run < 2; run++)   /* wg_metric_value's own sum agrees */
+        assert_true(wg_metric_value(&r, run, 2, WG_M_CUM_EXPOSURES_NEG) == (run ? 0 : 7));
     /* one line per step and metric, plus the header */
     int lines = 0;
     for (char *p = s; *p; p++) lines += *p == '\n';
@@ -230,19 +239,18 @@ static void test_final_values(void **state)
     wg_results r;
     results_filled(&r);
     double v[WG_NFINALS];
-    const wg_blowup_rule neg = {0.2, WG_NEG}, pos = {0.05, WG_POS};
+    const wg_blowup_rule neg = {0.2, WG_NEG, 0, 0}, pos = {0.05, WG_POS, 0, 0};
     wg_final_values(&r, 0, &neg, v);
-    const double want0[WG_NFINALS] = {1, 3, 3, 1, 3, 1, 2, 1.5};
+    const double want0[WG_NFINALS] = {1, 3, 3, 1, 3, 1, 2, 1.5, 4, 7};
     assert_memory_equal(v, want0, sizeof v);
     wg_final_values(&r, 1, &neg, v);
-    const double want1[WG_NFINALS] = {1, 0, 0, 0, 2, 0, 0, 0};
+    const double want1[WG_NFINALS] = {1, 0, 0, 0, 2, 0, 0, 0, 2, 0};
     assert_memory_equal(v, want1, sizeof v);
     wg_final_values(&r, 1, &pos, v);
     assert_true(v[WG_F_BLOWUP] == 1);
-    static const char *const names[WG_NFINALS] = {"reach_positive", "reach_negative",
-                                                  "peak_critics",   "peak_step",
-                                                  "steps",          "blowup",
-                                                  "answers",        "cost"};
+    static const char *const names[WG_NFINALS] = {
+        "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps", "blowup",
+        "answers", "cost", "cumulative_exposures_positive", "cumulative_exposures_negative"};
     for (int m = 0; m < WG_NFINALS; m++) assert_string_equal(wg_final_metric_name(m), names[m]);
     assert_string_equal(wg_final_metric_name(WG_NFINALS), "?");
     assert_string_equal(wg_final_metric_name(-1), "?");

@@ -383,7 +383,7 @@ static void test_nobody_answered_same_bytes(void **state)
     snprintf(path, sizeof path, "%s/busy1/finals.csv", tmp);
     char *fin = wg_test_slurp(path, NULL);
     assert_non_null(fin);
-    assert_non_null(strstr(fin, ",blowup,answers,cost\n"));
+    assert_non_null(strstr(fin, ",blowup,answers,cost,cumulative_exposures_positive,"));
     free(fin);
     snprintf(path, sizeof path, "%s/busy1/series.csv", tmp);
     char *a = wg_test_slurp(path, NULL);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "waggle/scenario.h"
+#include "waggle/output.h"
 
 #define DATA "tests/data/scenarios"
 #define UBG DATA "/ubg.yaml"
@@ -548,6 +549,25 @@ static const bad_case bad_cases[] = {
      "t.yaml:5:26: events.0.set: model.duration.negative sets the talking time; quit.negative would be ignored"},
 };
 
+/* observed.metric accepts every metric of summary.csv (results' name table). */
+static void test_observed_metrics(void **state)
+{
+    (void)state;
+    for (int m = 0; m < WG_NMETRICS; m++) {
+        char text[256];
+        wg_scenario *s = NULL;
+        wg_diag d;
+        snprintf(text, sizeof text, BASE "observed: {file: data/ubg-views.csv, metric: %s}\n",
+                 wg_metric_name(m));
+        if (parse(text, &s, &d) != WG_OK) {
+            wg_diag_print(&d, stderr);
+            fail_msg("observed.metric %s refused", wg_metric_name(m));
+        }
+        wg_scenario_free(s);
+        wg_diag_free(&d);
+    }
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -896,6 +916,7 @@ int main(void)
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_observed_metrics),
         cmocka_unit_test(test_many_errors),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_variants),

@@ -27,16 +27,20 @@ typedef struct wg_sim {
     uint64_t seed;
 } wg_sim;
 
-/* Columns of one step's counts: the states at the end of the step, the
- * agents newly reached in the step by contacts and media (seeds are not
- * "new"), then, cumulative from step 0, the reaches of each valence by
- * source (an agent reached again after forgetting counts again; the valence
- * is the one it took). Without forgetting or respond the four sources of a
- * valence sum to its reach. */
+/* Columns of one step's counts: the six states at the end of the step, the
+ * agents newly reached by each valence (by contacts and media: seeds are not
+ * "new"), and the exposures of each valence in the step (DESIGN
+ * "Exposures": every contact a talker makes with a non-immune agent, aware or
+ * not, every media hit; with exposure fractional, every hit of a hazard; at
+ * most 2^32 - 1, the count written beyond); then, cumulative from step 0,
+ * the reaches of each valence by source (an agent reached again after
+ * forgetting counts again; the valence is the one it took). Without
+ * forgetting or respond the four sources of a valence sum to its reach. */
 enum wg_count {
     WG_C_UNAWARE = 0, WG_C_ADVOCATES, WG_C_CRITICS, WG_C_SUPPORTERS, WG_C_REJECTERS,
     WG_C_IMMUNE, WG_C_NEW_POS, WG_C_NEW_NEG,
     WG_C_ANSWERS,   /* critics answered by respond events in the step (one-shot or standing) */
+    WG_C_EXPOSURES_POS, WG_C_EXPOSURES_NEG,
     /* index WG_C_FROM + 2 × (source - WG_SRC_SEED) + valence: seed, word of mouth, media, recommend */
     WG_C_FROM,
     WG_C_FROM_END = WG_C_FROM + 2 * (WG_SRC_RECOMMEND - WG_SRC_SEED + 1),
@@ -70,6 +74,16 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                         uint32_t *steps_run, wg_progress_fn progress, void *ud,
                         volatile sig_atomic_t *stop, wg_diag *d);
 
+/* From the next wg_engine_run on, seeded[((r - run0) × steps + t) × 2 + v]
+ * receives the agents whose last seed was of valence v (WG_POS, WG_NEG) in
+ * run r up to the end of step t (an agent two seeds picked counts once, for
+ * the later). NULL: not recorded (the default). */
+void wg_engine_record_seeds(wg_engine *e, uint32_t *seeded);
+/* Agents that two seeds picked in one step, summed over every run this
+ * engine made so far; *run, *step, *agent: the first in run order (UINT32_MAX
+ * when none). The later seed wins. */
+uint64_t wg_engine_seed_conflicts(const wg_engine *e, uint32_t *run, uint32_t *step,
+                                  uint32_t *agent);
 /* Where the next wg_engine_run(e, run0, nruns, ...) calls store the cost of
  * each run's answers (Σ answers × cost of their respond event): run
  * run0 + i into cost[i], which must hold nruns doubles. NULL (the default):

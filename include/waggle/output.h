@@ -88,6 +88,8 @@ typedef struct wg_results {
     uint32_t agents;
     uint32_t *counts;      /* runs × steps × WG_NCOUNTS */
     uint32_t *steps_run;   /* runs */
+    uint32_t *seeded;      /* runs × steps × 2: agents seeded of each valence (WG_POS, WG_NEG)
+                              up to the end of each step (wg_engine_record_seeds) */
     double *cost;          /* runs: the cost of each run's answers (wg_engine_set_costs); may be NULL */
 } wg_results;
 
@@ -100,6 +102,8 @@ void wg_results_free(wg_results *r);
 enum wg_metric {
     WG_M_UNAWARE, WG_M_ADVOCATES, WG_M_CRITICS, WG_M_SUPPORTERS, WG_M_REJECTERS, WG_M_IMMUNE,
     WG_M_REACH_POS, WG_M_REACH_NEG, WG_M_NEW_POS, WG_M_NEW_NEG, WG_M_SENTIMENT,
+    WG_M_EXPOSURES_POS, WG_M_EXPOSURES_NEG,          /* exposures of the step (series.csv) */
+    WG_M_CUM_EXPOSURES_POS, WG_M_CUM_EXPOSURES_NEG,  /* exposures of steps 0 .. step */
     /* the reach by source so far (cumulative; see enum wg_count): negative
      * from seed, word of mouth, media, recommend, then positive likewise */
     WG_M_FROM,
@@ -107,11 +111,14 @@ enum wg_metric {
     WG_NMETRICS = WG_M_FROM_END
 };
 /* "unaware" ... "immune", "reach_positive", "reach_negative", "new_positive",
- * "new_negative", "sentiment", "reach_negative_from_seed", ...,
- * "reach_positive_from_recommend"; "?" for an unknown metric. */
+ * "new_negative", "sentiment", "exposures_positive", "exposures_negative",
+ * "cumulative_exposures_positive", "cumulative_exposures_negative",
+ * "reach_negative_from_seed", ..., "reach_positive_from_recommend"; "?" for an
+ * unknown metric. */
 const char *wg_metric_name(int metric);
 int wg_metric_from_name(const char *name);   /* -1 if unknown */
-/* Value of a metric in one run at one step (NaN for sentiment when nobody is reached). */
+/* Value of a metric in one run at one step (NaN for sentiment when nobody is
+ * reached). O(1), except the cumulative exposures: O(step). */
 double wg_metric_value(const wg_results *r, uint32_t run, uint32_t step, int metric);
 
 /* The blow-up rule of a scenario (`blowup:`): a run blows up when its reach
@@ -120,6 +127,8 @@ double wg_metric_value(const wg_results *r, uint32_t run, uint32_t step, int met
 typedef struct wg_blowup_rule {
     double threshold;   /* blowup.threshold: a fraction of the agents */
     int valence;        /* blowup.valence: WG_NEG (the default) or WG_POS */
+    int at_step;        /* 1: blowup.by_step given, the test reads step `step`; 0: the last step */
+    uint32_t step;
 } wg_blowup_rule;
 #define WG_BLOWUP_THRESHOLD_DEFAULT 0.01   /* blowup.threshold when the scenario has none */
 /* {WG_BLOWUP_THRESHOLD_DEFAULT, WG_NEG}. */
@@ -131,12 +140,17 @@ void wg_blowup_rule_default(wg_blowup_rule *rule);
  * with it. */
 int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_neg,
                    double agents);
+/* Whether run `run` of r blows up: wg_blowup_test on the reach at the rule's
+ * step (the last step, or blowup.by_step, at most the last) less the agents
+ * seeded of each valence up to that step (a seeded agent is not a blow-up). */
+int wg_blowup_run(const wg_blowup_rule *rule, const wg_results *r, uint32_t run);
 
 /* One run's final figures (finals.csv). */
 typedef struct wg_final {
     uint32_t reach_pos, reach_neg, peak_critics, peak_step, steps;
     uint64_t answers;   /* critics answered, all respond events, all steps */
     double cost;        /* their cost (0 without r->cost) */
+    uint64_t exposures_pos, exposures_neg;   /* exposures of all steps */
 } wg_final;
 void wg_final_of(const wg_results *r, uint32_t run, wg_final *f);
 
@@ -151,10 +165,13 @@ enum wg_final_metric {
     WG_F_BLOWUP,         /* 1 when the run blows up (wg_blowup_test), else 0 */
     WG_F_ANSWERS,        /* critics answered (respond events, one-shot and standing) */
     WG_F_COST,           /* Σ answers × the cost of their event */
+    WG_F_EXPOSURES_POS,  /* cumulative_exposures_positive: exposures of all steps */
+    WG_F_EXPOSURES_NEG,  /* cumulative_exposures_negative */
     WG_NFINALS
 };
 /* "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps",
- * "blowup", "answers", "cost"; "?" for an unknown one. */
+ * "blowup", "answers", "cost", "cumulative_exposures_positive",
+ * "cumulative_exposures_negative"; "?" for an unknown one. */
 const char *wg_final_metric_name(int m);
 /* The WG_NFINALS figures of run `run` under the blow-up rule, into v. */
 void wg_final_values(const wg_results *r, uint32_t run, const wg_blowup_rule *rule,

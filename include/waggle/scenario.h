@@ -80,6 +80,10 @@ typedef struct wg_scenario {
     double blowup;              /* blowup.threshold: fraction of agents (default 0.01) */
     int blowup_valence;         /* blowup.valence: WG_NEG (default: a blow-up of critics) or
                                    WG_POS (a take-off: positive reach over the threshold) */
+    int blowup_at_step;         /* 1: blowup.by_step given (the test reads that step) */
+    uint32_t blowup_step;       /* blowup.by_step: < steps */
+    int seed_conflict_error;    /* seed_conflict: error (two seeds on one agent in one step
+                                   stop the run); 0: `note` (the later seed wins, a note) */
     wg_netspec net;
     wg_model model;
     wg_segment *segments;

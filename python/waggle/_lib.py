@@ -59,7 +59,8 @@ class _WriteParams(ctypes.Structure):
 class _Final(ctypes.Structure):
     _fields_ = [("reach_pos", ctypes.c_uint32), ("reach_neg", ctypes.c_uint32),
                 ("peak_critics", ctypes.c_uint32), ("peak_step", ctypes.c_uint32),
-                ("steps", ctypes.c_uint32)]
+                ("steps", ctypes.c_uint32), ("answers", ctypes.c_uint64),
+                ("cost", ctypes.c_double)]   # wg_final (output.h), field for field
 
 
 def _candidates():

@@ -109,6 +109,11 @@ static void diag_add(wg_diag *d, int is_error, const char *fmt, va_list ap)
 {
     char buf[1024];
     vsnprintf(buf, sizeof buf, fmt, ap);
+    /* a note said once is enough (every arm of a comparison, every point of a
+     * sweep makes its own engine) */
+    if (!is_error)
+        for (size_t i = 0; i < d->count; i++)
+            if (!d->items[i].is_error && strcmp(d->items[i].text, buf) == 0) return;
     if (d->count == d->cap) {
         /* plain realloc: a diagnostic must survive injected allocation failures */
         size_t cap = d->cap ? 2 * d->cap : 8;

@@ -228,8 +228,10 @@ static void trace_contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t
 /* A contact along arc `arc` of talker s (rule 1): a hit of s's valence on an
  * unaware receiver, or stifling with an aware one. The first hit of an agent
  * in a step marks it in `touched`, so the resolution pass finds it.
- * `traced` is a constant at every call: untraced runs carry no trace code. */
-static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
+ * `traced` is a constant at every call: untraced runs carry no trace code.
+ * Returns the exposure it makes (DESIGN "Exposures"): inc (one of s's
+ * valence, packed as hits are) unless the receiver is immune, else 0. */
+static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
                            uint64_t arc, uint32_t r, uint64_t inc, uint64_t thr_stifle, int shared,
                            const int traced)
 {
@@ -255,13 +257,23 @@ static inline void contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_
             else w->touched[s >> 6] |= bit;
         }
     }
+    return rs == WG_IMMUNE ? 0 : inc;
+}
+
+/* Add exposures packed as hits are (positive in the low 32 bits, negative in
+ * the high 32; at most 2^32 - 1 of each: the contacts of one talker or of one
+ * buffer) to x[2]. */
+static inline void exposures_add(uint64_t x[2], uint64_t packed)
+{
+    x[WG_POS] += (uint32_t)packed;
+    x[WG_NEG] += packed >> 32;
 }
 
 /* Pass 1, exposure independent, for talker s, one keyed draw per tried arc
  * (contact one, weights, or susceptibility that differs by segment). */
 static inline __attribute__((always_inline)) uint64_t
 transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s, int shared,
-                 const int traced)
+                 uint64_t x[2], const int traced)
 {
     const wg_graph *g = e->sim.g;
     const uint64_t seed = e->sim.seed;
@@ -278,7 +290,7 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
     const uint64_t thr_stifle = wg_threshold(ps->v[WG_P_STIFLE]);
     const uint64_t inc = v == WG_POS ? HIT_POS : HIT_NEG;
     wg_rand4 block = {{0, 0, 0, 0}};
-    uint64_t block_of = UINT64_MAX;
+    uint64_t block_of = UINT64_MAX, made = 0;
     for (uint64_t a = beg; a < end; a++) {
         if ((a >> 2) != block_of) {
             block_of = a >> 2;
@@ -287,8 +299,9 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
         double p = send * params_of(e, w, g->out_adj[a])->v[WG_P_SUSCEPTIBILITY];
         if (g->out_w) p *= g->out_w[a];
         if ((uint64_t)block.v[a & 3] < wg_threshold(p))
-            contact(e, w, run, t, s, a, g->out_adj[a], inc, thr_stifle, shared, traced);
+            made += contact(e, w, run, t, s, a, g->out_adj[a], inc, thr_stifle, shared, traced);
     }
+    exposures_add(x, made);
     return end - beg;
 }
 
@@ -296,22 +309,24 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
  * untraced one is the code of an engine without a trace. */
 static __attribute__((noinline)) uint64_t transmit_arcs(const wg_engine *e, wg_work *w,
                                                         uint32_t run, uint32_t t, uint32_t s,
-                                                        int shared)
+                                                        int shared, uint64_t x[2])
 {
-    return transmit_arcs_of(e, w, run, t, s, shared, 0);
+    return transmit_arcs_of(e, w, run, t, s, shared, x, 0);
 }
 
 static __attribute__((noinline)) uint64_t transmit_arcs_traced(const wg_engine *e, wg_work *w,
                                                                uint32_t run, uint32_t t,
-                                                               uint32_t s, int shared)
+                                                               uint32_t s, int shared,
+                                                               uint64_t x[2])
 {
-    return transmit_arcs_of(e, w, run, t, s, shared, 1);
+    return transmit_arcs_of(e, w, run, t, s, shared, x, 1);
 }
 
 /* Contacts found by transmit_skip, waiting for their receivers to be read:
  * the receivers' ids and states are fetched ahead of use (design note 1b). */
 typedef struct wg_contacts {
     uint32_t n;
+    uint64_t x[2];        /* exposures made so far, per valence (DESIGN "Exposures") */
     uint32_t s[WG_PIPE];
     uint64_t arc[WG_PIPE];
     uint32_t r[WG_PIPE];
@@ -327,13 +342,15 @@ contacts_flush_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, wg_c
         c->r[j] = adj[c->arc[j]];
         __builtin_prefetch(&w->state[c->r[j]]);
     }
+    uint64_t made = 0;
     for (uint32_t j = 0; j < c->n; j++) {
         uint32_t s = c->s[j];
         const wg_params *ps = params_of(e, w, s);
         const uint64_t inc = w->state[s] == WG_ADVOCATE ? HIT_POS : HIT_NEG;
-        contact(e, w, run, t, s, c->arc[j], c->r[j], inc, wg_threshold(ps->v[WG_P_STIFLE]), shared,
-                traced);
+        made += contact(e, w, run, t, s, c->arc[j], c->r[j], inc,
+                        wg_threshold(ps->v[WG_P_STIFLE]), shared, traced);
     }
+    exposures_add(c->x, made);
     c->n = 0;
 }
 
@@ -425,8 +442,8 @@ static inline uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t ru
     const uint64_t end = g->out_off[s + 1];
     if (pos == end) return 0;
     if (end - pos >= WG_SKIP_MAX_DEGREE)
-        return traced ? transmit_arcs_traced(e, w, run, t, s, shared)
-                      : transmit_arcs(e, w, run, t, s, shared);
+        return traced ? transmit_arcs_traced(e, w, run, t, s, shared, c->x)
+                      : transmit_arcs(e, w, run, t, s, shared, c->x);
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
     const size_t k = (e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v;
     const double inv = w->skip[k];
@@ -587,7 +604,7 @@ static inline void reached(const wg_engine *e, wg_work *w, uint32_t run, uint32_
 static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
                               uint32_t a, int stifled, const double media_pulse[2],
                               uint32_t *newpos, uint32_t *newneg, uint32_t *newmedia,
-                              const int full, const int traced)
+                              uint64_t expo[2], const int full, const int traced)
 {
     const uint64_t seed = e->sim.seed;
     uint8_t s = w->state[a];
@@ -606,6 +623,8 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
             wg_rand4 r = wg_philox(seed, run, t, WG_R_FRACTIONAL, a);
             npos = (uint64_t)r.v[0] < wg_threshold(hp);
             nneg = (uint64_t)r.v[1] < wg_threshold(hn);
+            expo[WG_POS] += npos;   /* a hazard's hit: the agent's one exposure of it */
+            expo[WG_NEG] += nneg;
         } else {
             npos = (uint32_t)h;
             nneg = (uint32_t)(h >> 32);
@@ -617,6 +636,8 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
                 mneg = (uint64_t)r.v[1] < wg_threshold(mn);
                 npos += mpos;
                 nneg += mneg;
+                expo[WG_POS] += mpos;   /* a media hit: one exposure */
+                expo[WG_NEG] += mneg;
             }
         }
         if (npos == 0 && nneg == 0) {
@@ -748,10 +769,11 @@ static void recount(const wg_engine *e, wg_work *w)
 }
 
 /* Pass 1, exposure independent, for chunk ch of the talker bitmap: the
- * talkers' quitting and contacts. Returns the arcs tried. */
+ * talkers' quitting and contacts. Returns the arcs tried; adds the
+ * exposures made, per valence, to x. */
 static inline __attribute__((always_inline)) uint64_t
 transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t ch, size_t nwords,
-               int skip, int shared, const int traced)
+               int skip, int shared, uint64_t x[2], const int traced)
 {
     const uint64_t *off = e->sim.g->out_off;
     uint64_t trials = 0;
@@ -760,6 +782,7 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
     wg_contacts c;
     uint32_t m = 0;
     c.n = 0;
+    c.x[0] = c.x[1] = 0;
     size_t i1 = (ch + 1) * WG_CHUNK_WORDS < nwords ? (ch + 1) * WG_CHUNK_WORDS : nwords;
     for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++)
         for (uint64_t bits = w->talk[i]; bits; bits &= bits - 1)
@@ -772,11 +795,13 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
         if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
         wg_rand4 first = decide_quit(e, w, t, talkers[j], draws[j], shared);
         if (skip) trials += transmit_skip(e, w, run, t, talkers[j], &first, &c, shared, traced);
-        else if (traced) trials += transmit_arcs_traced(e, w, run, t, talkers[j], shared);
-        else trials += transmit_arcs(e, w, run, t, talkers[j], shared);
+        else if (traced) trials += transmit_arcs_traced(e, w, run, t, talkers[j], shared, c.x);
+        else trials += transmit_arcs(e, w, run, t, talkers[j], shared, c.x);
     }
     if (traced) contacts_flush_traced(e, w, run, t, &c, shared);
     else contacts_flush(e, w, run, t, &c, shared);
+    x[0] += c.x[0];
+    x[1] += c.x[1];
     return trials;
 }
 
@@ -788,7 +813,7 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
 static inline __attribute__((always_inline)) void
 resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i, const int full,
              const double pulse[2], int64_t *delta, uint32_t *newpos, uint32_t *newneg,
-             uint32_t *newmedia, const int traced, const int lives)
+             uint32_t *newmedia, uint64_t expo[2], const int traced, const int lives)
 {
     const uint32_t n = e->n;
     uint64_t talk = 0;
@@ -800,7 +825,7 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
         uint32_t a = (uint32_t)(i * 64 + b);
         uint8_t old = w->state[a];
         uint8_t ns = resolve(e, w, run, t, a, (int)(touched >> b & 1), pulse, newpos, newneg,
-                             newmedia, full, traced);
+                             newmedia, expo, full, traced);
         if (ns != old) {
             /* policies: a new critic has waited since the step it starts talking */
             if (w->since && ns == WG_CRITIC) w->since[a] = t + 1;
@@ -840,6 +865,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     const int lives = e->lives;
     int nthreads = shared ? e->threads : 1;
     uint64_t trials = 0;
+    uint64_t expo[2] = {0, 0};   /* exposures of this step, per valence */
 
     const int traced = w->trace != NULL;
     if (fractional) {
@@ -856,14 +882,14 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
         const size_t nchunks = (nwords + WG_CHUNK_WORDS - 1) / WG_CHUNK_WORDS;
         if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
-    reduction(+ : trials)
+    reduction(+ : trials, expo[:2])
             for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, 1);
+                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, expo, 1);
         } else {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
-    reduction(+ : trials)
+    reduction(+ : trials, expo[:2])
             for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, 0);
+                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, expo, 0);
         }
     }
 
@@ -871,23 +897,28 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     uint32_t newpos = 0, newneg = 0, newmedia[2] = {0, 0};
     if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
-    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2])
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2], expo[:2])
         for (size_t i = 0; i < nwords; i++)
-            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, 1, lives);
+            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, expo, 1,
+                         lives);
     } else if (full) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
-    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2])
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2], expo[:2])
         for (size_t i = 0; i < nwords; i++) {
-            if (lives) resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, 0, 1);
-            else resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, 0, 0);
+            if (lives)
+                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
+            else
+                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 0);
         }
     } else {
         /* talkers and touched agents only: no media, so no newmedia either */
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
-    reduction(+ : delta[:WG_NSTATES], newpos, newneg)
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg, expo[:2])
         for (size_t i = 0; i < nwords; i++) {
-            if (lives) resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, 0, 1);
-            else resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, 0, 0);
+            if (lives)
+                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
+            else
+                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 0);
         }
     }
     for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
@@ -895,6 +926,9 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     row[WG_C_NEW_NEG] = newneg;
     row[WG_C_ANSWERS] = w->answers;
     w->new_neg = newneg;
+    /* a count of more than 2^32 - 1 exposures in one step is written as that */
+    row[WG_C_EXPOSURES_POS] = expo[WG_POS] < UINT32_MAX ? (uint32_t)expo[WG_POS] : UINT32_MAX;
+    row[WG_C_EXPOSURES_NEG] = expo[WG_NEG] < UINT32_MAX ? (uint32_t)expo[WG_NEG] : UINT32_MAX;
     /* the reaches by source so far: seeds counted by the events, media here,
      * word of mouth the rest of the new */
     uint32_t *from = w->from;
@@ -930,12 +964,14 @@ static inline uint64_t counts_total(const uint32_t *c)
 }
 
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
-static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
+static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows, uint32_t *seeded,
                    uint32_t *steps_run, double *cost, int shared, volatile sig_atomic_t *stop,
                    uint64_t *trials)
 {
     const uint32_t steps = e->sim.steps;
     memset(w->state, WG_UNAWARE, e->n);
+    memset(w->seed_mark, 0, (size_t)e->n * sizeof *w->seed_mark);
+    w->seeded[WG_POS] = w->seeded[WG_NEG] = 0;
     memset(w->hits, 0, (size_t)e->n * sizeof *w->hits);
     memset(w->talk, 0, words_of(e->n) * sizeof *w->talk);
     memset(w->touched, 0, words_of(e->n) * sizeof *w->touched);
@@ -955,6 +991,10 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         WG_ASSERT(counts_total(w->count) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
+        if (seeded) {
+            seeded[2 * (size_t)t + WG_POS] = w->seeded[WG_POS];
+            seeded[2 * (size_t)t + WG_NEG] = w->seeded[WG_NEG];
+        }
         WG_ASSERT(counts_total(row) == e->n && counts_total(w->count) == e->n);
         if (quiescent(e, w, t, row)) break;
     }
@@ -963,6 +1003,8 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
         uint32_t *row = rows + (size_t)u * WG_NCOUNTS;
         memcpy(row, rows + (size_t)t * WG_NCOUNTS, WG_NCOUNTS * sizeof *row);
         row[WG_C_NEW_POS] = row[WG_C_NEW_NEG] = row[WG_C_ANSWERS] = 0;
+        row[WG_C_EXPOSURES_POS] = row[WG_C_EXPOSURES_NEG] = 0;
+        if (seeded) memcpy(seeded + 2 * (size_t)u, seeded + 2 * (size_t)t, 2 * sizeof *seeded);
     }
     if (cost) *cost = w->cost;
     return 0;
@@ -971,6 +1013,7 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
 static void work_free(wg_work *w)
 {
     free(w->state);
+    free(w->seed_mark);
     free(w->hits);
     free(w->scratch);
     free(w->talk);
@@ -1002,7 +1045,9 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->gap_inv = wg_calloc(WG_GAP_TABLES, sizeof *w->gap_inv);
     w->quit_thr = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->quit_thr);
     if (e->lives) w->life = wg_calloc(n, sizeof *w->life);
-    if (!w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
+    w->seed_mark = wg_calloc(n, sizeof *w->seed_mark);
+    w->conflict_run = w->conflict_step = w->conflict_agent = UINT32_MAX;
+    if (!w->seed_mark || !w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
         !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
         (e->lives && !w->life) || wg_events_work_alloc(e, w) != WG_OK) {
         work_free(w);
@@ -1016,7 +1061,7 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
  * talking time is not geometric). */
 static double worker_bytes_per_agent(const wg_engine *e)
 {
-    return sizeof(uint8_t) + sizeof(uint64_t) + sizeof(uint32_t) + 2.0 / 8 +
+    return sizeof(uint8_t) + sizeof(uint64_t) + 2 * sizeof(uint32_t) + 2.0 / 8 +
            (e->lives ? sizeof(uint32_t) : 0);
 }
 
@@ -1113,6 +1158,32 @@ int wg_engine_default_threads(void)
     return omp_get_max_threads();
 }
 
+/* Where run run0 + i of wg_engine_run records its seeded agents, or NULL. */
+static uint32_t *seeds_of(const wg_engine *e, uint32_t i)
+{
+    return e->seeded_out ? e->seeded_out + (size_t)i * e->sim.steps * 2 : NULL;
+}
+
+void wg_engine_record_seeds(wg_engine *e, uint32_t *seeded) { e->seeded_out = seeded; }
+
+uint64_t wg_engine_seed_conflicts(const wg_engine *e, uint32_t *run, uint32_t *step,
+                                  uint32_t *agent)
+{
+    uint64_t sum = 0;
+    *run = *step = *agent = UINT32_MAX;
+    for (int k = 0; k < e->nwork; k++) {
+        const wg_work *w = &e->work[k];
+        sum += w->seed_conflicts;
+        /* the first in run order, whichever worker met it */
+        if (w->seed_conflicts && w->conflict_run < *run) {
+            *run = w->conflict_run;
+            *step = w->conflict_step;
+            *agent = w->conflict_agent;
+        }
+    }
+    return sum;
+}
+
 wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *counts,
                         uint32_t *steps_run, wg_progress_fn progress, void *ud,
                         volatile sig_atomic_t *stop, wg_diag *d)
@@ -1141,8 +1212,9 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                     stopped = 1;
                     continue;
                 }
-                stopped |= run_one(e, w, run0 + i, counts + i * per_run, &steps_run[i],
-                                   e->cost_out ? &e->cost_out[i] : NULL, 0, stop, &trials);
+                stopped |= run_one(e, w, run0 + i, counts + i * per_run, seeds_of(e, i),
+                                   &steps_run[i], e->cost_out ? &e->cost_out[i] : NULL, 0, stop,
+                                   &trials);
                 uint64_t k;
 #pragma omp atomic capture
                 k = ++done;
@@ -1157,8 +1229,9 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
         }
     } else {
         for (uint32_t i = 0; i < nruns && !stopped; i++) {
-            stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, &steps_run[i],
-                              e->cost_out ? &e->cost_out[i] : NULL, e->threads > 1, stop, &trials);
+            stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, seeds_of(e, i),
+                              &steps_run[i], e->cost_out ? &e->cost_out[i] : NULL, e->threads > 1,
+                              stop, &trials);
             double tnow = wg_now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;
@@ -1181,7 +1254,8 @@ wg_status wg_engine_run_states(wg_engine *e, uint32_t run, uint8_t *state, uint3
     uint32_t steps_run;
     uint64_t trials = 0;
     (void)d;
-    run_one(e, &e->work[0], run, counts, &steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1,
+    run_one(e, &e->work[0], run, counts, NULL, &steps_run, NULL,
+            e->n > WG_SMALL_GRAPH && e->threads > 1,
             NULL, &trials);
     memcpy(state, e->work[0].state, e->n);
     return WG_OK;
@@ -1194,8 +1268,8 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
     (void)d;
     wg_work *w = &e->work[0];
     w->trace = trace;
-    run_one(e, w, run, counts, steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1, NULL,
-            &trials);
+    run_one(e, w, run, counts, NULL, steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1,
+            NULL, &trials);
     w->trace = NULL;
     memcpy(state, w->state, e->n);
     return WG_OK;

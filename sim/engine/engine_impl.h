@@ -41,6 +41,10 @@ typedef struct wg_work {
     double cost;         /* cost of the answers of the run so far */
     wg_trace_rec *trace; /* n records of a traced run (wg_engine_run_traced), else NULL */
     uint32_t from[WG_C_FROM_END - WG_C_FROM]; /* reaches by source and valence so far (enum wg_count) */
+    uint32_t *seed_mark; /* n: 0 never seeded, else (step + 1) << 1 | valence of the last seed */
+    uint32_t seeded[WG_NVALENCES]; /* agents whose last seed was of each valence, this run */
+    uint64_t seed_conflicts;       /* agents two seeds picked in one step, summed over runs */
+    uint32_t conflict_run, conflict_step, conflict_agent; /* the first such (UINT32_MAX: none) */
 } wg_work;
 
 struct wg_engine {
@@ -62,6 +66,7 @@ struct wg_engine {
     wg_work *work;
     int nwork;
     uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */
+    uint32_t *seeded_out;     /* wg_engine_record_seeds: runs × steps × 2, or NULL */
     /* talking times (talktime.c): lives = 1 when some valence's law is not
      * geometric; then, per valence, its fixed D (0: not fixed) or its table
      * cdf[d - 1] = P(D <= d), d = 1 .. steps (NULL: geometric or fixed) */

@@ -11,6 +11,7 @@
  * i's; a global set/scale reaches the segments that do not set that
  * parameter themselves (bit p of overridden[1 + i] clear).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,19 @@ int wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
                     if (w->trace)
                         wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
                 }
+                /* the seeded agents of each valence (a blow-up does not count them);
+                 * two seeds on one agent in one step: the later wins, and is counted */
+                const uint32_t mark = w->seed_mark[a];
+                if (mark) {
+                    w->seeded[mark & 1]--;
+                    if ((mark >> 1) == t + 1 && w->seed_conflicts++ == 0) {
+                        w->conflict_run = run;
+                        w->conflict_step = t;
+                        w->conflict_agent = a;
+                    }
+                }
+                w->seed_mark[a] = (t + 1) << 1 | (uint32_t)ev->valence;
+                w->seeded[ev->valence]++;
                 w->state[a] = to;
                 /* a seed talks from this step: a new talking time */
                 if (e->lives) wg_talktime_start(e, w, run, t, a, t);
@@ -487,6 +501,11 @@ static wg_status make_order(wg_engine *e, int which, wg_diag *d)
     } else if (which == ORDER_KCORE) {
         if (!(core = wg_malloc(n ? n : 1, sizeof *core))) goto fail;
         if ((st = wg_graph_kcore(g, core, d)) != WG_OK) goto fail;
+        uint32_t a = 1;
+        while (a < n && core[a] == core[0]) a++;
+        if (n > 1 && a == n)
+            wg_diag_note(d, "every agent has core number %" PRIu32 "; `by: kcore` picks at random",
+                         core[0]);
     }
     for (uint32_t a = 0; a < n; a++) {
         r[a].agent = a;

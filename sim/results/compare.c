@@ -142,9 +142,7 @@ void wg_blowup_of(const wg_results *r, const wg_blowup_rule *rule, wg_blowup *b)
     b->agents_over = rule->threshold * r->agents;
     b->runs = r->runs;
     for (uint32_t run = 0; run < r->runs; run++) {
-        wg_final f;
-        wg_final_of(r, run, &f);
-        b->count += wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents);
+        b->count += wg_blowup_run(rule, r, run);
     }
     b->share = r->runs ? (double)b->count / r->runs : NAN;
     wg_wilson(b->count, b->runs, WG_Z95, &b->lo, &b->hi);

@@ -13,6 +13,7 @@
  * 3. The headers of series.csv and finals.csv are written from the name
  *    tables (states, metrics, final figures), never from a copy.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +21,17 @@
 #include "waggle/output.h"
 
 /* the counts of a step are the six states, in wg_state's order, then the new
- * of each valence; the metrics of summary.csv start with the same six */
+ * of each valence, then the exposures of each valence; the metrics of
+ * summary.csv start with the same six */
 _Static_assert((int)WG_C_UNAWARE == (int)WG_UNAWARE && (int)WG_C_ADVOCATES == (int)WG_ADVOCATE &&
                    (int)WG_C_CRITICS == (int)WG_CRITIC &&
                    (int)WG_C_SUPPORTERS == (int)WG_SUPPORTER &&
                    (int)WG_C_REJECTERS == (int)WG_REJECTER && (int)WG_C_IMMUNE == (int)WG_IMMUNE &&
                    WG_C_NEW_POS == WG_NSTATES && WG_C_NEW_NEG == WG_NSTATES + 1 &&
-                   WG_C_ANSWERS == WG_NSTATES + 2 && WG_C_FROM == WG_NSTATES + 3,
-               "series.csv's columns are the first counts (answers and reach by source are not "
-               "written there)");
+                   WG_C_ANSWERS == WG_NSTATES + 2 && WG_C_EXPOSURES_POS == WG_NSTATES + 3 &&
+                   WG_C_EXPOSURES_NEG == WG_NSTATES + 4 && WG_C_FROM == WG_NSTATES + 5,
+               "series.csv's columns follow the counts (answers and the reach by source are "
+               "not written there)");
 _Static_assert((int)WG_M_IMMUNE == (int)WG_IMMUNE && WG_M_REACH_POS == WG_NSTATES,
                "summary.csv's first metrics are the states");
 
@@ -43,8 +46,9 @@ wg_status wg_results_alloc(wg_results *r, uint32_t runs, uint32_t steps, uint32_
     r->agents = agents;
     r->counts = wg_calloc((size_t)runs * steps, WG_NCOUNTS * sizeof *r->counts);
     r->steps_run = wg_calloc(runs, sizeof *r->steps_run);
+    r->seeded = wg_calloc((size_t)runs * steps, 2 * sizeof *r->seeded);
     r->cost = wg_calloc(runs, sizeof *r->cost);
-    if (!r->counts || !r->steps_run || !r->cost) {
+    if (!r->counts || !r->steps_run || !r->seeded || !r->cost) {
         wg_results_free(r);
         wg_diag_error(d, WG_ENOMEM, "out of memory: counts of %u runs × %u steps", runs, steps);
         return WG_ENOMEM;
@@ -56,8 +60,9 @@ void wg_results_free(wg_results *r)
 {
     free(r->counts);
     free(r->steps_run);
+    free(r->seeded);
     free(r->cost);
-    r->counts = r->steps_run = NULL;
+    r->counts = r->steps_run = r->seeded = NULL;
     r->cost = NULL;
 }
 
@@ -66,6 +71,8 @@ void wg_results_free(wg_results *r)
 /* After the six states, whose names are wg_state_name's. */
 static const char *const derived_names[WG_NMETRICS - WG_NSTATES] = {
     "reach_positive", "reach_negative", "new_positive", "new_negative", "sentiment",
+    "exposures_positive", "exposures_negative", "cumulative_exposures_positive",
+    "cumulative_exposures_negative",
     "reach_negative_from_seed", "reach_negative_from_word_of_mouth", "reach_negative_from_media",
     "reach_negative_from_recommend", "reach_positive_from_seed",
     "reach_positive_from_word_of_mouth", "reach_positive_from_media",
@@ -108,6 +115,15 @@ double wg_metric_value(const wg_results *r, uint32_t run, uint32_t step, int met
     case WG_M_NEW_POS: return c[WG_C_NEW_POS];
     case WG_M_NEW_NEG: return c[WG_C_NEW_NEG];
     case WG_M_SENTIMENT: return pos + neg > 0 ? (pos - neg) / (pos + neg) : NAN;
+    case WG_M_EXPOSURES_POS: return c[WG_C_EXPOSURES_POS];
+    case WG_M_EXPOSURES_NEG: return c[WG_C_EXPOSURES_NEG];
+    case WG_M_CUM_EXPOSURES_POS:
+    case WG_M_CUM_EXPOSURES_NEG: {
+        const int k = metric == WG_M_CUM_EXPOSURES_POS ? WG_C_EXPOSURES_POS : WG_C_EXPOSURES_NEG;
+        uint64_t sum = 0;   /* O(step); summary.csv keeps running sums instead */
+        for (uint32_t u = 0; u <= step; u++) sum += row_of(r, run, u)[k];
+        return (double)sum;
+    }
     default: return c[metric]; /* the six states share their index with the counts */
     }
 }
@@ -118,6 +134,8 @@ void wg_blowup_rule_default(wg_blowup_rule *rule)
 {
     rule->threshold = WG_BLOWUP_THRESHOLD_DEFAULT;
     rule->valence = WG_NEG;
+    rule->at_step = 0;
+    rule->step = 0;
 }
 
 int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_neg, double agents)
@@ -125,11 +143,24 @@ int wg_blowup_test(const wg_blowup_rule *rule, double reach_pos, double reach_ne
     return (rule->valence == WG_POS ? reach_pos : reach_neg) > rule->threshold * agents;
 }
 
+int wg_blowup_run(const wg_blowup_rule *rule, const wg_results *r, uint32_t run)
+{
+    const uint32_t t = rule->at_step && rule->step < r->steps ? rule->step : r->steps - 1;
+    double pos = wg_metric_value(r, run, t, WG_M_REACH_POS);
+    double neg = wg_metric_value(r, run, t, WG_M_REACH_NEG);
+    if (r->seeded) {
+        const uint32_t *sd = r->seeded + ((size_t)run * r->steps + t) * 2;
+        pos -= sd[WG_POS];
+        neg -= sd[WG_NEG];
+    }
+    return wg_blowup_test(rule, pos, neg, r->agents);
+}
+
 /* ---- final figures (finals.csv, sweep.csv) --------------------------------------------------- */
 
 static const char *const final_names[WG_NFINALS] = {
     "reach_positive", "reach_negative", "peak_critics", "peak_step", "steps", "blowup",
-    "answers", "cost",
+    "answers", "cost", "cumulative_exposures_positive", "cumulative_exposures_negative",
 };
 
 const char *wg_final_metric_name(int m)
@@ -146,13 +177,17 @@ void wg_final_of(const wg_results *r, uint32_t run, wg_final *f)
     f->peak_step = 0;
     f->answers = 0;
     f->cost = r->cost ? r->cost[run] : 0;
+    f->exposures_pos = f->exposures_neg = 0;
     for (uint32_t t = 0; t < r->steps; t++) {
-        f->answers += row_of(r, run, t)[WG_C_ANSWERS];
-        uint32_t c = row_of(r, run, t)[WG_C_CRITICS];
+        const uint32_t *row = row_of(r, run, t);
+        f->answers += row[WG_C_ANSWERS];
+        uint32_t c = row[WG_C_CRITICS];
         if (c > f->peak_critics) {
             f->peak_critics = c;
             f->peak_step = t;
         }
+        f->exposures_pos += row[WG_C_EXPOSURES_POS];
+        f->exposures_neg += row[WG_C_EXPOSURES_NEG];
     }
     f->steps = r->steps_run[run];
 }
@@ -167,9 +202,11 @@ void wg_final_values(const wg_results *r, uint32_t run, const wg_blowup_rule *ru
     v[WG_F_PEAK_CRITICS] = f.peak_critics;
     v[WG_F_PEAK_STEP] = f.peak_step;
     v[WG_F_STEPS] = f.steps;
-    v[WG_F_BLOWUP] = wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents);
+    v[WG_F_BLOWUP] = wg_blowup_run(rule, r, run);
     v[WG_F_ANSWERS] = (double)f.answers;
     v[WG_F_COST] = f.cost;
+    v[WG_F_EXPOSURES_POS] = (double)f.exposures_pos;
+    v[WG_F_EXPOSURES_NEG] = (double)f.exposures_neg;
 }
 
 /* ---- writers --------------------------------------------------------------------------------- */
@@ -179,15 +216,17 @@ wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d)
     wg_out o;
     wg_status st = wg_out_open(&o, dir, "series.csv", d);
     if (st != WG_OK) return st;
-    /* the counts: the six states, then the new of each valence */
+    /* the counts: the six states, then the new of each valence, then the
+     * exposures of each valence (appended in version 2) */
     fputs("run,step", o.f);
     for (int k = 0; k < WG_NSTATES; k++) fprintf(o.f, ",%s", wg_state_name((wg_state)k));
-    fprintf(o.f, ",%s,%s\n", wg_metric_name(WG_M_NEW_POS), wg_metric_name(WG_M_NEW_NEG));
+    fprintf(o.f, ",%s,%s,%s,%s\n", wg_metric_name(WG_M_NEW_POS), wg_metric_name(WG_M_NEW_NEG),
+            wg_metric_name(WG_M_EXPOSURES_POS), wg_metric_name(WG_M_EXPOSURES_NEG));
     for (uint32_t run = 0; run < r->runs; run++)
         for (uint32_t t = 0; t < r->steps; t++) {
             const uint32_t *c = row_of(r, run, t);
-            fprintf(o.f, "%u,%u,%u,%u,%u,%u,%u,%u,%u,%u\n", run, t, c[0], c[1], c[2], c[3], c[4],
-                    c[5], c[6], c[7]);
+            fprintf(o.f, "%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u\n", run, t, c[0], c[1], c[2], c[3],
+                    c[4], c[5], c[6], c[7], c[WG_C_EXPOSURES_POS], c[WG_C_EXPOSURES_NEG]);
         }
     return wg_out_commit(&o, d);
 }
@@ -205,10 +244,9 @@ wg_status wg_write_finals(const char *dir, const wg_results *r, const wg_blowup_
         wg_final f;
         wg_final_of(r, run, &f);
         fprintf(o.f, "%u,%u,%u,%u,%u,%u,%d,%llu,", run, f.reach_pos, f.reach_neg, f.peak_critics,
-                f.peak_step, f.steps, wg_blowup_test(rule, f.reach_pos, f.reach_neg, r->agents),
-                (unsigned long long)f.answers);
+                f.peak_step, f.steps, wg_blowup_run(rule, r, run), (unsigned long long)f.answers);
         wg_csv_double(o.f, f.cost);
-        fputc('\n', o.f);
+        fprintf(o.f, ",%" PRIu64 ",%" PRIu64 "\n", f.exposures_pos, f.exposures_neg);
     }
     return wg_out_commit(&o, d);
 }

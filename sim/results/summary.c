@@ -46,9 +46,13 @@ static void write_stats(FILE *f, const wg_stats *s)
 wg_status wg_write_summary(const char *dir, const wg_results *r, wg_diag *d)
 {
     double *x = wg_malloc(r->runs, sizeof *x), *work = wg_malloc(r->runs, sizeof *work);
-    if (!x || !work) {
+    /* the cumulative exposures as running sums, per run (wg_metric_value's
+     * sum from step 0 would make the file quadratic in steps) */
+    double *cum = wg_calloc(2 * (size_t)r->runs, sizeof *cum);
+    if (!x || !work || !cum) {
         free(x);
         free(work);
+        free(cum);
         wg_diag_error(d, WG_ENOMEM, "out of memory: summary of %u runs", r->runs);
         return WG_ENOMEM;
     }
@@ -58,7 +62,17 @@ wg_status wg_write_summary(const char *dir, const wg_results *r, wg_diag *d)
         fputs("step,metric,mean,sd,p05,p25,p50,p75,p95\n", o.f);
         for (uint32_t t = 0; t < r->steps; t++)
             for (int m = 0; m < WG_NMETRICS; m++) {
-                for (uint32_t run = 0; run < r->runs; run++) x[run] = wg_metric_value(r, run, t, m);
+                for (uint32_t run = 0; run < r->runs; run++) {
+                    if (m == WG_M_CUM_EXPOSURES_POS || m == WG_M_CUM_EXPOSURES_NEG) {
+                        double *c = &cum[2 * (size_t)run + (m == WG_M_CUM_EXPOSURES_NEG)];
+                        *c += wg_metric_value(r, run, t, m == WG_M_CUM_EXPOSURES_POS
+                                                             ? WG_M_EXPOSURES_POS
+                                                             : WG_M_EXPOSURES_NEG);
+                        x[run] = *c;
+                    } else {
+                        x[run] = wg_metric_value(r, run, t, m);
+                    }
+                }
                 wg_stats s;
                 wg_stats_of(x, r->runs, work, &s);
                 fprintf(o.f, "%u,%s", t, wg_metric_name(m));
@@ -68,6 +82,7 @@ wg_status wg_write_summary(const char *dir, const wg_results *r, wg_diag *d)
     }
     free(x);
     free(work);
+    free(cum);
     return st;
 }
 

@@ -31,7 +31,7 @@
  * The scenario file's words.
  */
 const char *const wg_check_top_keys[] = {"name", "about", "step", "steps", "runs", "seed",
-                                         "blowup", "network", "model", "segments", "events",
+                                         "blowup", "seed_conflict", "network", "model", "segments", "events",
                                          "variants", "observed", "sweep", "trace", NULL};
 const char *const wg_check_model_keys[] = {"contact", "exposure", "share", "quit", "quality",
                                            "stifle", "forget", "media", "duration", NULL};

@@ -38,7 +38,9 @@ static const char *const pick_keys[] = {"by", "count", "top", "fraction", "segme
 /* observed.metric: the metrics of summary.csv (results' vocabulary) */
 static const char *const metrics[] = {"unaware", "advocates", "critics", "supporters", "rejecters",
                                       "immune", "reach_positive", "reach_negative", "new_positive",
-                                      "new_negative", "sentiment", NULL};
+                                      "new_negative", "sentiment", "exposures_positive",
+                                      "exposures_negative", "cumulative_exposures_positive",
+                                      "cumulative_exposures_negative", NULL};
 
 /* ---- model parameters (model: and segments) ---- */
 
@@ -1191,16 +1193,33 @@ static void conv_scenario(wg_check *c, const node *r)
     if ((v = wg_tree_get(r, "runs"))) wg_check_u32(c, v, "runs", 1, &s->runs);
     if ((v = wg_tree_get(r, "seed")) && wg_check_uint(c, v, "seed", 0, UINT64_MAX, &u)) s->seed = u;
     if ((v = wg_tree_get(r, "blowup")) && wg_check_map(c, v, "blowup")) {
-        static const char *const keys[] = {"threshold", "valence", NULL};
+        static const char *const keys[] = {"threshold", "valence", "by_step", NULL};
         const node *t = wg_tree_get(v, "threshold"), *tv = wg_tree_get(v, "valence");
+        const node *ts = wg_tree_get(v, "by_step");
         int k;
+        uint32_t step;
         wg_check_keys(c, v, "blowup", keys, NULL);
-        if (!t)
+        if (!t && !ts)
             wg_check_missing(c, v, "blowup", "threshold");
-        else
+        else if (t)
             wg_check_real(c, t, "blowup.threshold", R_FRAC, &s->blowup);
         if (tv && wg_check_choice(c, tv, "blowup.valence", wg_valence_names, &k))
             s->blowup_valence = k ? WG_NEG : WG_POS;
+        if (ts && wg_check_u32(c, ts, "blowup.by_step", 0, &step)) {
+            if (c->steps_ok && step >= s->steps)
+                wg_check_err(c, ts, "blowup.by_step",
+                             "step %" PRIu32 " is beyond the last step %" PRIu32, step,
+                             s->steps - 1);
+            else {
+                s->blowup_at_step = 1;
+                s->blowup_step = step;
+            }
+        }
+    }
+    if ((v = wg_tree_get(r, "seed_conflict"))) {
+        static const char *const ways[] = {"note", "error", NULL};
+        int k;
+        if (wg_check_choice(c, v, "seed_conflict", ways, &k)) s->seed_conflict_error = k == 1;
     }
     if (!(v = wg_tree_get(r, "network")))
         wg_check_missing(c, r, "", "network");

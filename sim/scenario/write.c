@@ -376,7 +376,12 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
     fputs("blowup: {threshold: ", f);
     put_num(f, s->blowup);
     if (s->blowup_valence == WG_POS) fprintf(f, ", valence: %s", wg_valence_name(WG_POS));
+    if (s->blowup_at_step) fprintf(f, ", by_step: %" PRIu32, s->blowup_step);
     fputs("}\n", f);
+    if (s->seed_conflict_error) {
+        put_pad(f, in);
+        fputs("seed_conflict: error\n", f);
+    }
     if (s->ntrace) {
         put_pad(f, in);
         fputs("trace: {runs: [", f);

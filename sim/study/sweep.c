@@ -250,7 +250,8 @@ wg_status wg_sweep_point(const wg_scenario *base, const wg_sweep_design *z, uint
         wg_diag_error(d, st = WG_ENOMEM, "out of memory: finals of %u runs", s->runs);
         goto done;
     }
-    const wg_blowup_rule rule = {s->blowup, s->blowup_valence};
+    const wg_blowup_rule rule = {s->blowup, s->blowup_valence, s->blowup_at_step,
+                                  s->blowup_step};
     for (uint32_t run = 0; run < s->runs; run++) {
         double v[WG_NFINALS];
         wg_final_values(rr, run, &rule, v);

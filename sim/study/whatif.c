@@ -197,7 +197,8 @@ double wg_whatif_seconds(const wg_whatif *w) { return w->seconds; }
  * counts the same kind of blow-up, and the base's says which way is better). */
 static wg_blowup_rule rule_of(const arm *arms, size_t i)
 {
-    wg_blowup_rule r = {arms[i].s->blowup, arms[0].s->blowup_valence};
+    wg_blowup_rule r = {arms[i].s->blowup, arms[0].s->blowup_valence, arms[i].s->blowup_at_step,
+                        arms[i].s->blowup_step};
     return r;
 }
 

@@ -45,8 +45,12 @@ def test_counts_are_the_series(tmp_path):
     r = waggle.run(DEMO, runs=3, seed=2)
     s = r.series
     assert r.counts.shape[:2] == (3, 60) and r.counts.shape[2] >= 8
-    flat = r.counts.reshape(3 * 60, -1)[:, :8]
-    assert (flat == s.drop(columns=["run", "step"]).to_numpy()).all()
+    flat = r.counts.reshape(3 * 60, -1)
+    # the counts: the 8 columns of series.csv up to new_negative, answers (not
+    # written there), then the exposures of each valence
+    cols = ["exposures_positive", "exposures_negative"]
+    assert (flat[:, :8] == s.drop(columns=["run", "step"] + cols).to_numpy()).all()
+    assert (flat[:, 9:11] == s[cols].to_numpy()).all()
 
 
 def test_yaml_text_and_dict_give_the_file_bytes(tmp_path):
