@@ -98,6 +98,18 @@ static void check_trace(const wg_job *j, size_t i, int forgets)
         }
     }
     for (int k = 0; k < WG_NSTATES; k++) assert_int_equal(count[k], last[k]);
+    /* summary.csv's reach by source (the engine's counters, cumulative) is
+     * the trace's, source by source and valence by valence, when nobody
+     * left the reach */
+    if (!forgets)
+        for (int m = WG_M_FROM; m < WG_M_FROM_END; m++) {
+            const int k = m - WG_M_FROM, v = k < 4 ? WG_NEG : WG_POS;
+            uint32_t want = 0;
+            for (uint32_t a = 0; a < g->n; a++)
+                want += wg_trace_source(&rec[a]) == (wg_source)(WG_SRC_SEED + k % 4) &&
+                        wg_trace_valence(&rec[a]) == v;
+            assert_int_equal(wg_metric_value(wg_job_results(j), run, steps - 1, m), want);
+        }
     /* reach by source sums to the reach of series.csv's last row */
     uint32_t sum = 0;
     for (int k = 1; k < WG_NSOURCES; k++) sum += by_source[k];

@@ -28,17 +28,26 @@ typedef struct wg_sim {
 } wg_sim;
 
 /* Columns of one step's counts: the six states at the end of the step, the
- * agents newly reached by each valence, and the exposures of each valence in
- * the step (DESIGN "Exposures": every contact a talker makes with a
- * non-immune agent, aware or not, every media hit; with exposure fractional,
- * every hit of a hazard; at most 2^32 - 1, the count written beyond). */
+ * agents newly reached by each valence (by contacts and media: seeds are not
+ * "new"), and the exposures of each valence in the step (DESIGN
+ * "Exposures": every contact a talker makes with a non-immune agent, aware or
+ * not, every media hit; with exposure fractional, every hit of a hazard; at
+ * most 2^32 - 1, the count written beyond); then, cumulative from step 0,
+ * the reaches of each valence by source (an agent reached again after
+ * forgetting counts again; the valence is the one it took). Without
+ * forgetting or respond the four sources of a valence sum to its reach. */
 enum wg_count {
     WG_C_UNAWARE = 0, WG_C_ADVOCATES, WG_C_CRITICS, WG_C_SUPPORTERS, WG_C_REJECTERS,
     WG_C_IMMUNE, WG_C_NEW_POS, WG_C_NEW_NEG,
     WG_C_ANSWERS,   /* critics answered by respond events in the step (one-shot or standing) */
     WG_C_EXPOSURES_POS, WG_C_EXPOSURES_NEG,
-    WG_NCOUNTS
+    /* index WG_C_FROM + 2 × (source - WG_SRC_SEED) + valence: seed, word of mouth, media, recommend */
+    WG_C_FROM,
+    WG_C_FROM_END = WG_C_FROM + 2 * (WG_SRC_RECOMMEND - WG_SRC_SEED + 1),
+    WG_NCOUNTS = WG_C_FROM_END
 };
+/* The column of the cumulative reach of valence v from source src (seed .. recommend). */
+#define WG_C_FROM_OF(src, v) (WG_C_FROM + 2 * ((int)(src) - (int)WG_SRC_SEED) + (v))
 
 typedef struct wg_engine wg_engine;
 

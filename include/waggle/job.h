@@ -97,7 +97,8 @@ int wg_job_threads(const wg_job *j);
  * run. The pointer lives as long as the results. */
 const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps);
 /* WG_NCOUNTS, the width of a row of wg_job_series, for bindings that cannot read the
- * header (the columns of enum wg_count: series.csv's after run,step, then answers). */
+ * header (the columns of enum wg_count: series.csv's after run,step, then answers
+ * and the reach by source). */
 uint32_t wg_job_series_width(void);
 /* One run's final figures (finals.csv) into f; WG_EINPUT for a run that does not exist. */
 wg_status wg_job_final(const wg_job *j, uint32_t run, wg_final *f, wg_diag *d);

@@ -104,11 +104,16 @@ enum wg_metric {
     WG_M_REACH_POS, WG_M_REACH_NEG, WG_M_NEW_POS, WG_M_NEW_NEG, WG_M_SENTIMENT,
     WG_M_EXPOSURES_POS, WG_M_EXPOSURES_NEG,          /* exposures of the step (series.csv) */
     WG_M_CUM_EXPOSURES_POS, WG_M_CUM_EXPOSURES_NEG,  /* exposures of steps 0 .. step */
-    WG_NMETRICS
+    /* the reach by source so far (cumulative; see enum wg_count): negative
+     * from seed, word of mouth, media, recommend, then positive likewise */
+    WG_M_FROM,
+    WG_M_FROM_END = WG_M_FROM + 2 * (WG_SRC_RECOMMEND - WG_SRC_SEED + 1),
+    WG_NMETRICS = WG_M_FROM_END
 };
 /* "unaware" ... "immune", "reach_positive", "reach_negative", "new_positive",
  * "new_negative", "sentiment", "exposures_positive", "exposures_negative",
- * "cumulative_exposures_positive", "cumulative_exposures_negative"; "?" for an
+ * "cumulative_exposures_positive", "cumulative_exposures_negative",
+ * "reach_negative_from_seed", ..., "reach_positive_from_recommend"; "?" for an
  * unknown metric. */
 const char *wg_metric_name(int metric);
 int wg_metric_from_name(const char *name);   /* -1 if unknown */

@@ -544,16 +544,21 @@ static inline void hazard(const wg_engine *e, wg_work *w, uint32_t run, uint32_t
 /* Which hit of the deciding valence v reached agent a: the media hit or a
  * talker's. Independent: `hits` hits, `media` of them (0 or 1) from media,
  * one picked uniformly (draw WG_R_SOURCE) when both kinds hit. Fractional:
- * hit by hazard h = media m + neighbours' share: media with probability
- * m / h. */
-static inline wg_source reach_source(const wg_engine *e, uint32_t run, uint32_t t, uint32_t a,
-                                     uint32_t hits, uint32_t media, double m, double h)
+ * hit by the hazard h (as resolve read it from hits[a]) = media m +
+ * neighbours' share: media with probability m / h. */
+static inline wg_source source_of(const wg_engine *e, const wg_work *w, uint32_t run, uint32_t t,
+                                  uint32_t a, int v, uint32_t hits, uint32_t media, uint64_t h,
+                                  const double media_pulse[2])
 {
     if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
+        const double m = params_of(e, w, a)->v[WG_P_MEDIA_POS + v] + media_pulse[v];
         if (!(m > 0)) return WG_SRC_WORD_OF_MOUTH;
-        if (m >= h) return WG_SRC_MEDIA;
+        float hp, hn;
+        get_floats(h, &hp, &hn);
+        const double hz = v == WG_POS ? hp : hn;
+        if (m >= hz) return WG_SRC_MEDIA;
         wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_SOURCE, a);
-        return (uint64_t)r.v[0] < wg_threshold(m / h) ? WG_SRC_MEDIA : WG_SRC_WORD_OF_MOUTH;
+        return (uint64_t)r.v[0] < wg_threshold(m / hz) ? WG_SRC_MEDIA : WG_SRC_WORD_OF_MOUTH;
     }
     if (!media) return WG_SRC_WORD_OF_MOUTH;
     if (hits == media) return WG_SRC_MEDIA;
@@ -561,25 +566,15 @@ static inline wg_source reach_source(const wg_engine *e, uint32_t run, uint32_t 
     return wg_below(r.v[0], hits) == hits - 1 ? WG_SRC_MEDIA : WG_SRC_WORD_OF_MOUTH;
 }
 
-/* Traced runs: unaware agent a enters the reach at the end of step t with
- * valence `taken`, decided by a hit of valence v (v != taken when quality
- * turned a positive hit into a critic): `hits` hits of v, `media` of them
- * from media; h: the fractional hazards as resolve read them. */
-static void trace_reach(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t a,
-                        int v, int taken, uint32_t hits, uint32_t media, uint32_t media_hits,
-                        uint64_t h, const double media_pulse[2])
+/* Traced runs: unaware agent a enters the reach at the end of step t from
+ * src with valence `taken`, decided by a hit of valence v (v != taken when
+ * quality turned a positive hit into a critic); media_hits: the media hits
+ * it received in the step (fractional: the hazards' hits, `hits`). */
+static void trace_reach(const wg_engine *e, wg_work *w, uint32_t t, uint32_t a, wg_source src,
+                        int v, int taken, uint32_t hits, uint32_t media_hits)
 {
     wg_trace_rec *rec = &w->trace[a];
-    double m = 0, hz = 0;
-    if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
-        float hp, hn;
-        get_floats(h, &hp, &hn);
-        hz = v == WG_POS ? hp : hn;
-        m = params_of(e, w, a)->v[WG_P_MEDIA_POS + v] + media_pulse[v];
-        media_hits = hits;   /* a hazard's hit is the agent's one exposure of it */
-    }
-    rec->exposures += media_hits;
-    const wg_source src = reach_source(e, run, t, a, hits, media, m, hz);
+    rec->exposures += e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL ? hits : media_hits;
     uint32_t parent = WG_TRACE_NONE;
     unsigned gen = 0;
     if (src == WG_SRC_WORD_OF_MOUTH) {
@@ -589,11 +584,27 @@ static void trace_reach(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t
     wg_trace_enter(rec, t, src, taken, parent, gen);
 }
 
+/* Unaware agent a is reached (see trace_reach for the arguments): counts a
+ * media reach into newmedia[taken], and records it in a traced run. `full`:
+ * the step's pass 2 visits every agent; when it does not (needs_full_pass),
+ * there is no media and exposure is independent: every reach is by word of
+ * mouth, known without a look. */
+static inline void reached(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t a,
+                           int v, int taken, uint32_t hits, uint32_t media, uint32_t media_hits,
+                           uint64_t h, const double media_pulse[2], uint32_t *newmedia,
+                           const int full, const int traced)
+{
+    const wg_source src = full ? source_of(e, w, run, t, a, v, hits, media, h, media_pulse)
+                               : WG_SRC_WORD_OF_MOUTH;
+    if (src == WG_SRC_MEDIA) newmedia[taken]++;
+    if (traced) trace_reach(e, w, t, a, src, v, taken, hits, media_hits);
+}
+
 /* Pass 2 for agent a: the new state (rules 2 to 5); counts the change. */
 static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
                               uint32_t a, int stifled, const double media_pulse[2],
-                              uint32_t *newpos, uint32_t *newneg, uint64_t expo[2],
-                              const int traced)
+                              uint32_t *newpos, uint32_t *newneg, uint32_t *newmedia,
+                              uint64_t expo[2], const int full, const int traced)
 {
     const uint64_t seed = e->sim.seed;
     uint8_t s = w->state[a];
@@ -638,14 +649,14 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         const uint64_t thr_quality = wg_threshold(p->v[WG_P_QUALITY]);
         if (nneg == 0 && thr_quality == UINT64_C(1) << 32) {
             (*newpos)++;
-            if (traced)
-                trace_reach(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, mpos, h, media_pulse);
+            reached(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, mpos, h, media_pulse, newmedia,
+                    full, traced);
             return WG_ADVOCATE;
         }
         if (npos == 0) {
             (*newneg)++;
-            if (traced)
-                trace_reach(e, w, run, t, a, WG_NEG, WG_NEG, nneg, mneg, mneg, h, media_pulse);
+            reached(e, w, run, t, a, WG_NEG, WG_NEG, nneg, mneg, mneg, h, media_pulse, newmedia,
+                    full, traced);
             return WG_CRITIC;
         }
         wg_rand4 r = wg_philox(seed, run, t, WG_R_AGENT, a);
@@ -653,16 +664,13 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         int positive = nneg == 0 || wg_below(r.v[2], total) < npos;
         if (positive && (uint64_t)r.v[3] < thr_quality) {
             (*newpos)++;
-            if (traced)
-                trace_reach(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, mpos + mneg, h,
-                            media_pulse);
+            reached(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, mpos + mneg, h, media_pulse,
+                    newmedia, full, traced);
             return WG_ADVOCATE;
         }
         (*newneg)++;
-        if (traced)
-            trace_reach(e, w, run, t, a, positive ? WG_POS : WG_NEG, WG_NEG,
-                        positive ? npos : nneg, positive ? mpos : mneg, mpos + mneg, h,
-                        media_pulse);
+        reached(e, w, run, t, a, positive ? WG_POS : WG_NEG, WG_NEG, positive ? npos : nneg,
+                positive ? mpos : mneg, mpos + mneg, h, media_pulse, newmedia, full, traced);
         return WG_CRITIC;
     }
     if (talking(s)) {
@@ -803,9 +811,9 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
  * at the untraced call sites, so that a model without them has not one test
  * for them in this loop. */
 static inline __attribute__((always_inline)) void
-resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i, int full,
+resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i, const int full,
              const double pulse[2], int64_t *delta, uint32_t *newpos, uint32_t *newneg,
-             uint64_t expo[2], const int traced, const int lives)
+             uint32_t *newmedia, uint64_t expo[2], const int traced, const int lives)
 {
     const uint32_t n = e->n;
     uint64_t talk = 0;
@@ -817,7 +825,7 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
         uint32_t a = (uint32_t)(i * 64 + b);
         uint8_t old = w->state[a];
         uint8_t ns = resolve(e, w, run, t, a, (int)(touched >> b & 1), pulse, newpos, newneg,
-                             expo, traced);
+                             newmedia, expo, full, traced);
         if (ns != old) {
             /* policies: a new critic has waited since the step it starts talking */
             if (w->since && ns == WG_CRITIC) w->since[a] = t + 1;
@@ -886,18 +894,31 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     }
 
     int64_t delta[WG_NSTATES] = {0};
-    uint32_t newpos = 0, newneg = 0;
+    uint32_t newpos = 0, newneg = 0, newmedia[2] = {0, 0};
     if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
-    reduction(+ : delta[:WG_NSTATES], newpos, newneg, expo[:2])
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2], expo[:2])
         for (size_t i = 0; i < nwords; i++)
-            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, expo, 1, lives);
+            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, expo, 1,
+                         lives);
+    } else if (full) {
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2], expo[:2])
+        for (size_t i = 0; i < nwords; i++) {
+            if (lives)
+                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
+            else
+                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 0);
+        }
     } else {
+        /* talkers and touched agents only: no media, so no newmedia either */
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, expo[:2])
         for (size_t i = 0; i < nwords; i++) {
-            if (lives) resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, expo, 0, 1);
-            else resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, expo, 0, 0);
+            if (lives)
+                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
+            else
+                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 0);
         }
     }
     for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
@@ -908,6 +929,15 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     /* a count of more than 2^32 - 1 exposures in one step is written as that */
     row[WG_C_EXPOSURES_POS] = expo[WG_POS] < UINT32_MAX ? (uint32_t)expo[WG_POS] : UINT32_MAX;
     row[WG_C_EXPOSURES_NEG] = expo[WG_NEG] < UINT32_MAX ? (uint32_t)expo[WG_NEG] : UINT32_MAX;
+    /* the reaches by source so far: seeds counted by the events, media here,
+     * word of mouth the rest of the new */
+    uint32_t *from = w->from;
+    for (int v = 0; v < 2; v++) {
+        from[WG_C_FROM_OF(WG_SRC_MEDIA, v) - WG_C_FROM] += newmedia[v];
+        from[WG_C_FROM_OF(WG_SRC_WORD_OF_MOUTH, v) - WG_C_FROM] +=
+            (v == WG_POS ? newpos : newneg) - newmedia[v];
+    }
+    memcpy(row + WG_C_FROM, from, sizeof w->from);
     return trials;
 }
 
@@ -946,6 +976,7 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     memset(w->talk, 0, words_of(e->n) * sizeof *w->talk);
     memset(w->touched, 0, words_of(e->n) * sizeof *w->touched);
     memset(w->count, 0, sizeof w->count);
+    memset(w->from, 0, sizeof w->from);
     w->count[WG_UNAWARE] = e->n;
     if (w->trace) {
         const wg_trace_rec none = {WG_TRACE_NONE, WG_TRACE_NONE, 0, 0, 0};

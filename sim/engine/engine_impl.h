@@ -40,6 +40,7 @@ typedef struct wg_work {
     uint32_t answers;    /* answers of the current step */
     double cost;         /* cost of the answers of the run so far */
     wg_trace_rec *trace; /* n records of a traced run (wg_engine_run_traced), else NULL */
+    uint32_t from[WG_C_FROM_END - WG_C_FROM]; /* reaches by source and valence so far (enum wg_count) */
     uint32_t *seed_mark; /* n: 0 never seeded, else (step + 1) << 1 | valence of the last seed */
     uint32_t seeded[WG_NVALENCES]; /* agents whose last seed was of each valence, this run */
     uint64_t seed_conflicts;       /* agents two seeds picked in one step, summed over runs */

@@ -329,8 +329,11 @@ int wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
             for (uint32_t j = 0; j < k; j++) {
                 uint32_t a = w->scratch[j];
                 if (w->since && to == WG_CRITIC && w->state[a] != WG_CRITIC) w->since[a] = t;
-                if (w->trace && w->state[a] == WG_UNAWARE)
-                    wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
+                if (w->state[a] == WG_UNAWARE) {
+                    w->from[WG_C_FROM_OF(WG_SRC_SEED, ev->valence) - WG_C_FROM]++;
+                    if (w->trace)
+                        wg_trace_enter(&w->trace[a], t, WG_SRC_SEED, ev->valence, WG_TRACE_NONE, 0);
+                }
                 /* the seeded agents of each valence (a blow-up does not count them);
                  * two seeds on one agent in one step: the later wins, and is counted */
                 const uint32_t mark = w->seed_mark[a];

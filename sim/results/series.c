@@ -29,8 +29,9 @@ _Static_assert((int)WG_C_UNAWARE == (int)WG_UNAWARE && (int)WG_C_ADVOCATES == (i
                    (int)WG_C_REJECTERS == (int)WG_REJECTER && (int)WG_C_IMMUNE == (int)WG_IMMUNE &&
                    WG_C_NEW_POS == WG_NSTATES && WG_C_NEW_NEG == WG_NSTATES + 1 &&
                    WG_C_ANSWERS == WG_NSTATES + 2 && WG_C_EXPOSURES_POS == WG_NSTATES + 3 &&
-                   WG_C_EXPOSURES_NEG == WG_NSTATES + 4 && WG_NCOUNTS == WG_NSTATES + 5,
-               "series.csv's columns follow the counts (answers are not written there)");
+                   WG_C_EXPOSURES_NEG == WG_NSTATES + 4 && WG_C_FROM == WG_NSTATES + 5,
+               "series.csv's columns follow the counts (answers and the reach by source are "
+               "not written there)");
 _Static_assert((int)WG_M_IMMUNE == (int)WG_IMMUNE && WG_M_REACH_POS == WG_NSTATES,
                "summary.csv's first metrics are the states");
 
@@ -72,7 +73,13 @@ static const char *const derived_names[WG_NMETRICS - WG_NSTATES] = {
     "reach_positive", "reach_negative", "new_positive", "new_negative", "sentiment",
     "exposures_positive", "exposures_negative", "cumulative_exposures_positive",
     "cumulative_exposures_negative",
+    "reach_negative_from_seed", "reach_negative_from_word_of_mouth", "reach_negative_from_media",
+    "reach_negative_from_recommend", "reach_positive_from_seed",
+    "reach_positive_from_word_of_mouth", "reach_positive_from_media",
+    "reach_positive_from_recommend",
 };
+_Static_assert(WG_M_FROM_END - WG_M_FROM == 8 && WG_SRC_RECOMMEND - WG_SRC_SEED == 3,
+               "the names of the reach by source follow wg_source from seed to recommend");
 
 const char *wg_metric_name(int metric)
 {
@@ -97,6 +104,11 @@ double wg_metric_value(const wg_results *r, uint32_t run, uint32_t step, int met
     const uint32_t *c = row_of(r, run, step);
     double pos = (double)c[WG_C_ADVOCATES] + c[WG_C_SUPPORTERS];
     double neg = (double)c[WG_C_CRITICS] + c[WG_C_REJECTERS];
+    if (metric >= WG_M_FROM && metric < WG_M_FROM_END) {
+        /* metrics: negative then positive; counts: per source, positive then negative */
+        const int k = metric - WG_M_FROM, v = k < 4 ? WG_NEG : WG_POS;
+        return c[WG_C_FROM_OF(WG_SRC_SEED + k % 4, v)];
+    }
     switch (metric) {
     case WG_M_REACH_POS: return pos;
     case WG_M_REACH_NEG: return neg;

@@ -40,7 +40,11 @@ static const char *const metrics[] = {"unaware", "advocates", "critics", "suppor
                                       "immune", "reach_positive", "reach_negative", "new_positive",
                                       "new_negative", "sentiment", "exposures_positive",
                                       "exposures_negative", "cumulative_exposures_positive",
-                                      "cumulative_exposures_negative", NULL};
+                                      "cumulative_exposures_negative", "reach_negative_from_seed",
+                                      "reach_negative_from_word_of_mouth", "reach_negative_from_media",
+                                      "reach_negative_from_recommend", "reach_positive_from_seed",
+                                      "reach_positive_from_word_of_mouth", "reach_positive_from_media",
+                                      "reach_positive_from_recommend", NULL};
 
 /* ---- model parameters (model: and segments) ---- */
 

@@ -20,6 +20,12 @@
  *      complete graph; extinction below the threshold.
  *   7. Goldenberg et al. (2007): the loss of positive reach caused by
  *      quality < 1, against a two-type branching process on a tree-like graph.
+ *   8. Talking times (model.duration): SIR on a Poisson graph with a fixed,
+ *      gamma, lognormal or beta_quit talking time D, the law of D computed
+ *      here from its own parameters (GSL's CDFs; beta_quit's T = 1 -
+ *      E[(1 - share)^D] by numerical integration over q ~ Beta(a, b)): the
+ *      final size from T, P(major) from the branching process whose
+ *      offspring share D (equal to the size for a fixed D, not otherwise).
  *
  * Invariant: theory never reads a simulated number; the simulation is given
  * the model's parameters, multiplied (share only) by 1 + share_error, so
@@ -37,8 +43,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "waggle/engine.h"
 #include "waggle/graph.h"
@@ -1231,11 +1241,178 @@ done:
 
 /* ---- the suite and the command -------------------------------------------------- */
 
+/* ---- 8. talking times (model.duration) ------------------------------------------ */
+
+/* The law of D on 1 .. WG_DUR_MAX, computed here from the law's parameters
+ * (not from the engine's tables); tail = P(D > WG_DUR_MAX), whose talkers
+ * transmit with probability 1 - (1 - share)^WG_DUR_MAX, 1 to double precision. */
+#define WG_DUR_MAX 2000u
+
+typedef struct dlaw {
+    double pmf[WG_DUR_MAX + 1];   /* pmf[d], d = 1 .. WG_DUR_MAX */
+    double tail;
+    double beta;                  /* share */
+} dlaw;
+
+/* beta_quit: q ~ Beta(a, b); the integrand of E[(1 - beta)^D] = E[q (1 - beta) /
+ * (1 - (1 - q)(1 - beta))] (D geometric given q). */
+typedef struct beta_int {
+    double a, b, beta;
+} beta_int;
+
+static double beta_integrand(double q, void *vp)
+{
+    const beta_int *p = vp;
+    return gsl_ran_beta_pdf(q, p->a, p->b) * q * (1 - p->beta) / (1 - (1 - q) * (1 - p->beta));
+}
+
+static void dlaw_of(dlaw *L, const wg_duration *law, double beta)
+{
+    memset(L, 0, sizeof *L);
+    L->beta = beta;
+    double prev = 0;
+    const double m = law->a, sd = law->b, cv2 = sd * sd / (m * m);
+    for (uint32_t d = 1; d <= WG_DUR_MAX; d++) {
+        double F = 1;
+        switch (law->law) {
+        case WG_DUR_FIXED: F = d >= law->a ? 1 : 0; break;
+        case WG_DUR_GAMMA: F = gsl_cdf_gamma_P(d, 1 / cv2, m * cv2); break;
+        case WG_DUR_LOGNORMAL: {
+            double s2 = log1p(cv2);
+            F = gsl_cdf_lognormal_P(d, log(m) - s2 / 2, sqrt(s2));
+            break;
+        }
+        case WG_DUR_BETA_QUIT:   /* P(D = d) = B(a + 1, b + d - 1) / B(a, b) */
+            F = prev + exp(gsl_sf_lnbeta(law->a + 1, law->b + d - 1) - gsl_sf_lnbeta(law->a, law->b));
+            break;
+        default: break;
+        }
+        L->pmf[d] = F - prev;
+        prev = F;
+    }
+    L->tail = 1 - prev > 0 ? 1 - prev : 0;
+}
+
+/* T = 1 - E[(1 - beta)^D] from the law's pmf. */
+static double dlaw_T(const dlaw *L)
+{
+    double t = L->tail * tau_of(L->beta, WG_DUR_MAX);
+    for (uint32_t d = 1; d <= WG_DUR_MAX; d++) t += L->pmf[d] * tau_of(L->beta, d);
+    return t;
+}
+
+/* E_D[ sum_k w[k] (1 - tau_D (1 - x))^k ], D of law L. */
+static double genfun_dlaw(const double *w, uint32_t kmax, const dlaw *L, double x)
+{
+    double s = L->tail * genfun(w, kmax, 1.0 - tau_of(L->beta, WG_DUR_MAX) * (1.0 - x));
+    for (uint32_t d = 1; d <= WG_DUR_MAX; d++)
+        if (L->pmf[d] > 0) s += L->pmf[d] * genfun(w, kmax, 1.0 - tau_of(L->beta, d) * (1.0 - x));
+    return s;
+}
+
+typedef struct dgfp {
+    const degdist *dd;
+    const dlaw *L;
+} dgfp;
+
+static double dbranch_eq(double v, void *vp)
+{
+    const dgfp *p = vp;
+    return genfun_dlaw(p->dd->q, p->dd->kmax, p->L, v) - v;
+}
+
+static wg_status check_durations(ctx *c)
+{
+    static const char *const MODEL = "duration";
+    static const char *const REF = "Kenah-Robins 2007";
+    const uint32_t n = c->o->quick ? 5000 : 20000, steps = 1000, runs = c->o->quick ? 200 : 500;
+    const struct {
+        wg_duration law;
+        double beta;
+        const char *what;
+    } pts[] = {
+        {{WG_DUR_FIXED, 3, 0}, 0.2, "fixed 3"},
+        {{WG_DUR_GAMMA, 3, 2}, 0.2, "gamma mean 3 sd 2"},
+        {{WG_DUR_LOGNORMAL, 3, 2}, 0.2, "lognormal mean 3 sd 2"},
+        {{WG_DUR_BETA_QUIT, 1.5, 2}, 0.3, "beta_quit a 1.5 b 2"},
+    };
+    wg_netspec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.kind = WG_NET_CONFIGURATION;
+    spec.nodes = n;
+    spec.deg_kind = WG_DEG_POISSON;
+    spec.deg_mean = 3;
+    wg_graph *g = NULL;
+    degdist dd = {0};
+    probes ps = {.n = 0};
+    dlaw *L = wg_malloc(1, sizeof *L);
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+    wg_status st = WG_ENOMEM;
+    if (!L || !ws) {
+        wg_diag_error(c->d, st, "out of memory: the law of a talking time");
+        goto done;
+    }
+    if ((st = make_graph(c, &spec, 14, &g)) != WG_OK || (st = degdist_of(c, g, &dd)) != WG_OK)
+        goto done;
+    for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
+        dlaw_of(L, &pts[i].law, pts[i].beta);
+        double T = dlaw_T(L);
+        if (pts[i].law.law == WG_DUR_BETA_QUIT) {
+            /* T by numerical integration over q, the law's own definition */
+            beta_int bi = {pts[i].law.a, pts[i].law.b, pts[i].beta};
+            gsl_function F = {beta_integrand, &bi};
+            double r, err;
+            gsl_error_handler_t *old = gsl_set_error_handler_off();
+            int ist = gsl_integration_qags(&F, 0, 1, 1e-13, 1e-11, 1000, ws, &r, &err);
+            gsl_set_error_handler(old);
+            if (ist == GSL_SUCCESS) T = 1 - r;
+        }
+        gfp p = {&dd, T, 0, 0};
+        double u = smallest_root(perc_eq, &p);
+        double size = 1.0 - genfun(dd.p, dd.kmax, 1.0 - T + T * u);
+        dgfp q = {&dd, L};
+        double v = smallest_root(dbranch_eq, &q);
+        double major = 1.0 - genfun_dlaw(dd.p, dd.kmax, L, v);
+        vsim vs;
+        vsim_init(&vs, g, WG_CONTACT_ALL, steps, 300 + i);
+        vs.sim.model.p.v[WG_P_SHARE_POS] = pts[i].beta;
+        vs.sim.model.duration[WG_POS] = pts[i].law;
+        vsim_seed(&vs, WG_POS, 1, NULL);
+        if ((st = probe_add(c, &ps, Q_REACH_POS, UINT32_MAX, 1.0 / n, runs)) != WG_OK ||
+            (st = simulate(c, &vs, runs, visit_probes, &ps)) != WG_OK)
+            goto done;
+        const double cut = 0.5 * size;
+        acc big = {0}, frac = {0};
+        for (uint32_t r = 0; r < runs; r++) {
+            double reach = ps.p[0].x[r];
+            acc_add(&big, reach > cut);
+            if (reach > cut) acc_add(&frac, reach);
+        }
+        probes_free(&ps);
+        double pm = big.mean;
+        if ((st = add_row(c, MODEL, REF, major, pm, sqrt(pm * (1 - pm) / runs), 0, runs,
+                          "Poisson <k>=3: P(major), %s, share %.2f (T %.3f)", pts[i].what,
+                          pts[i].beta, T)) != WG_OK ||
+            (st = add_row(c, MODEL, REF, size, frac.mean, acc_se(&frac), 0, (unsigned)frac.n,
+                          "Poisson <k>=3: final size | major, %s (P(major) %s size)",
+                          pts[i].what, pts[i].law.law == WG_DUR_FIXED ? "=" : "!=")) != WG_OK)
+            goto done;
+    }
+done:
+    probes_free(&ps);
+    degdist_free(&dd);
+    wg_graph_free(g);
+    gsl_integration_workspace_free(ws);
+    free(L);
+    return st;
+}
+
 wg_status wg_validate_run(const wg_validate_opts *o, wg_validate_table *t, wg_diag *d)
 {
     ctx c = {o, t, d};
-    wg_status (*const checks[])(ctx *) = {check_sir,      check_bass, check_maki_thompson,
-                                          check_cascades, check_sis,  check_bad_news};
+    wg_status (*const checks[])(ctx *) = {check_sir,      check_bass,     check_maki_thompson,
+                                          check_cascades, check_sis,      check_bad_news,
+                                          check_durations};
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         wg_status st = checks[i](&c);
         if (st != WG_OK) return st;
