@@ -119,7 +119,7 @@ def test_compare_same_bytes_as_command(tmp_path):
     command("compare", LEVERS, "-r", "4", "-o", str(tmp_path / "cmd"))
     c = waggle.compare(LEVERS, runs=4, out=tmp_path / "py")
     same_bytes(tmp_path / "cmd", tmp_path / "py", ("compare.csv", "blowup.csv"))
-    assert list(c.arms)[0] == "base" and len(c.arms) == 5
+    assert list(c.arms)[0] == "base" and len(c.arms) == 7
     for name, arm in c.arms.items():
         folder = c.blowups.set_index("variant").loc[name, "folder"]
         same_bytes(tmp_path / "cmd" / folder, arm.dir)
