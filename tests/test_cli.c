@@ -378,6 +378,33 @@ static void test_check_reports_all(void **state)
     free(out);
 }
 
+/* The scenarios shipped in scenarios/ stay valid, networks and picks included, and each
+ * case has its standing-policy variants (scenarios/README.md measures them). */
+static void test_case_scenarios(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"one-bad-experience", "united-breaks-guitars",
+                                        "coke-fan-page", "ford-fiesta", "threadless",
+                                        "every-lever", "demo", "my-sweep"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL, *err = NULL, path[128];
+        snprintf(path, sizeof path, "scenarios/%s.yaml", cases[i]);
+        int rc = run(&out, &err, "check %s --network", path);
+        if (rc != 0) print_error("%s: %s\n", path, err ? err : "");
+        assert_int_equal(rc, 0);
+        assert_non_null(strstr(out, "valid"));
+        free(out);
+        free(err);
+        char *text = slurp(path);
+        assert_non_null(text);
+        if (i < 6) {   /* the cases: answering within 1 step and within 10, 20 a step */
+            assert_non_null(strstr(text, "policy: {delay: 1, per_step: 20, by: first}"));
+            assert_non_null(strstr(text, "policy: {delay: 10, per_step: 20, by: first}"));
+        }
+        free(text);
+    }
+}
+
 static void test_net(void **state)
 {
     (void)state;
@@ -406,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_bad_timelines),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_check_reports_all),
+        cmocka_unit_test(test_case_scenarios),
         cmocka_unit_test(test_net),
     };
     return cmocka_run_group_tests_name("cli", tests, setup, teardown);

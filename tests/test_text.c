@@ -203,6 +203,41 @@ static void test_num_shortest(void **state)
     assert_string_equal(buf, "nan");
 }
 
+/* Numbers for people: separators, no exponent, no -0, significant digits. */
+static void test_num_human(void **state)
+{
+    (void)state;
+    char buf[64];
+    const struct {
+        double v;
+        int dec;
+        const char *want;
+    } g[] = {{12400, 0, "12,400"}, {-1234567, 0, "-1,234,567"}, {0.25, 2, "0.25"},
+             {-0.001, 2, "0.00"}, {999.5, 0, "1,000"}, {100000, 0, "100,000"},
+             {1e20, 0, "100,000,000,000,000,000,000"}, {NAN, 1, "n/a"}, {-INFINITY, 0, "-inf"}};
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+        wg_num_grouped(buf, sizeof buf, g[i].v, g[i].dec);
+        assert_string_equal(buf, g[i].want);
+    }
+    const struct {
+        double v;
+        int digits, plus;
+        const char *want;
+    } h[] = {{12398.7, 3, 0, "12,399"}, {99962, 3, 0, "99,962"}, {0.0192781, 3, 0, "0.0193"},
+             {2.5, 3, 0, "2.5"},        {43.6, 3, 0, "43.6"},     {9.996, 3, 0, "10"},
+             {99.96, 3, 0, "100"},      {3, 3, 1, "+3"},          {-53.26, 3, 1, "-53.3"},
+             {0, 3, 1, "0"},            {1e-9, 3, 1, "0"},        {0.8333333, 4, 0, "0.8333"},
+             {9.996e4, 3, 0, "99,960"}, {1.24e4, 3, 0, "12,400"}};
+    for (size_t i = 0; i < sizeof h / sizeof h[0]; i++) {
+        wg_num_human(buf, sizeof buf, h[i].v, h[i].digits, h[i].plus);
+        assert_string_equal(buf, h[i].want);
+    }
+    /* a small buffer truncates, never overruns */
+    char small[4] = "xyz";
+    wg_num_grouped(small, sizeof small, 123456, 0);
+    assert_string_equal(small, "123");
+}
+
 static void test_now_seconds(void **state)
 {
     (void)state;
@@ -220,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_csv_put_text),
         cmocka_unit_test(test_yaml_put_string),
         cmocka_unit_test(test_num_shortest),
+        cmocka_unit_test(test_num_human),
         cmocka_unit_test(test_now_seconds),
     };
     return cmocka_run_group_tests_name("text", tests, setup, teardown);

@@ -116,6 +116,17 @@ void wg_csv_put_text(FILE *f, const char *s, int quote);
  * values with it, so a value read back is the value written. */
 void wg_num_shortest(char *buf, size_t n, double x);
 
+/* Numbers for people (charts, tables, the brief): v with `decimals` decimals
+ * and thousands separators, never an exponent and never "-0": 12,400,
+ * -1,234,567, 0.25. Truncated to fit buf of cap bytes (64 hold any double). */
+void wg_num_grouped(char *buf, size_t cap, double v, int decimals);
+/* v to about `digits` significant digits (at least 1), the same way: whole
+ * numbers of `digits` digits or more are rounded to units (12,400; 99,962),
+ * smaller ones keep as many decimals as the digits need (0.0193, 2.5, 43.6),
+ * at most 6, trailing zeros dropped; with `plus`, a + before a positive
+ * number (differences). NaN is "n/a", infinities "inf" and "-inf". */
+void wg_num_human(char *buf, size_t cap, double v, int digits, int plus);
+
 /* ---- input.c: the one door of the files waggle reads ----------------------------------------- */
 
 /* Kinds of input, each with its words and its size cap (docs/ROBUSTNESS.md). */

@@ -23,10 +23,27 @@
 #define WG_RENDER_HEIGHT 900
 #define WG_RENDER_DPI 96.0     /* text and lines are designed for 1600×900 at 96 dpi */
 
+/* The text a chart drew, recorded for tests of its layout (tests/test_layout.c):
+ * every string's box in pixels, origin top left, from the glyphs' ink (a
+ * turned label's box is turned with it). */
+typedef struct wg_render_text {
+    double x0, y0, x1, y1;
+    char s[96];                 /* the string, cut to fit */
+} wg_render_text;
+
+typedef struct wg_render_textlog {
+    wg_render_text *box;        /* the caller's array of cap boxes */
+    size_t cap;
+    size_t n;                   /* strings drawn since n was last set to 0; those beyond cap
+                                   are counted, not kept */
+} wg_render_textlog;
+
 typedef struct wg_render_opts {
     int width, height;  /* pixels; 0: the defaults */
     double dpi;         /* 0: 96. Text and line widths scale with dpi / 96 (and with the
-                           size, relative to 1600×900); the value is stored in pHYs */
+                           size, relative to 1600×900), up to the scale at which the chart
+                           still has 800×450 design pixels; the value is stored in pHYs */
+    wg_render_textlog *texts;   /* NULL: nothing recorded (the default) */
 } wg_render_opts;
 
 /* Where a chart put its data, for tests: the plot area in pixels (origin

@@ -8,6 +8,7 @@
  * and print numbers the same way. Nothing here keeps state between calls.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,5 +170,53 @@ void wg_num_shortest(char *buf, size_t n, double x)
     for (int prec = SHORTEST_FROM; prec <= SHORTEST_TO; prec++) {
         snprintf(buf, n, "%.*g", prec, x);
         if (strtod(buf, NULL) == x) return;
+    }
+}
+
+#define HUMAN_MAX_DECIMALS 6   /* wg_num_human: below 1e-6 a number reads as 0 */
+
+void wg_num_grouped(char *buf, size_t cap, double v, int decimals)
+{
+    char raw[400];   /* %.*f of the largest double: 309 digits */
+    if (!cap) return;
+    if (decimals < 0) decimals = 0;
+    if (decimals > HUMAN_MAX_DECIMALS) decimals = HUMAN_MAX_DECIMALS;
+    if (!isfinite(v)) {
+        snprintf(buf, cap, "%s", isnan(v) ? "n/a" : v > 0 ? "inf" : "-inf");
+        return;
+    }
+    /* what prints as zero is zero: no "-0" or "-0.00" */
+    snprintf(raw, sizeof raw, "%.*f", decimals, fabs(v) < 0.5 * pow(10, -decimals) ? 0.0 : v);
+    const char *s = raw;
+    char *o = buf, *end = buf + cap - 1;
+    if (*s == '-' && o < end) *o++ = *s++;
+    size_t ilen = strcspn(s, ".");
+    for (size_t i = 0; i < ilen && o < end; i++) {
+        *o++ = s[i];
+        if ((ilen - i - 1) % 3 == 0 && i + 1 < ilen && o < end) *o++ = ',';
+    }
+    for (s += ilen; *s && o < end;) *o++ = *s++;
+    *o = '\0';
+}
+
+void wg_num_human(char *buf, size_t cap, double v, int digits, int plus)
+{
+    if (!cap) return;
+    if (digits < 1) digits = 1;
+    int dec = 0;
+    double a = fabs(v);
+    if (isfinite(v) && a > 0 && a < pow(10, digits - 1)) {
+        dec = digits - 1 - (int)floor(log10(a));
+        if (dec > HUMAN_MAX_DECIMALS) dec = HUMAN_MAX_DECIMALS;
+        /* 9.996 to 3 digits rounds up to 10.0: one decimal fewer */
+        if (dec > 0 && fabs(v) * pow(10, dec) + 0.5 >= pow(10, digits)) dec--;
+    }
+    size_t at = 0;
+    if (plus && isfinite(v) && v > 0 && fabs(v) >= 0.5 * pow(10, -dec) && cap > 1) buf[at++] = '+';
+    wg_num_grouped(buf + at, cap - at, v, dec);
+    if (dec > 0 && strchr(buf, '.')) {   /* 2.50 -> 2.5, 3.00 -> 3 */
+        char *e = buf + strlen(buf);
+        while (e[-1] == '0') *--e = '\0';
+        if (e[-1] == '.') e[-1] = '\0';
     }
 }

@@ -16,6 +16,7 @@
 #include <cairo.h>
 #include <math.h>
 #include <png.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,10 @@ wg_status wg_canvas_new(wg_canvas *cv, const wg_render_opts *o, wg_diag *d)
     cv->dpi = o && o->dpi > 0 ? o->dpi : WG_RENDER_DPI;
     double sw = cv->w / (double)WG_RENDER_WIDTH, sh = cv->h / (double)WG_RENDER_HEIGHT;
     cv->u = (sw < sh ? sw : sh) * cv->dpi / WG_RENDER_DPI;
+    /* large text on a small canvas: no more than leaves the least room a chart is made for */
+    double umax = fmin(cv->w / WG_CANVAS_MIN_W, cv->h / WG_CANVAS_MIN_H);
+    if (cv->u > umax) cv->u = umax;
+    cv->log = o ? o->texts : NULL;
     cv->surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cv->w, cv->h);
     if (cairo_surface_status(cv->surf) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(cv->surf);
@@ -169,13 +174,48 @@ double wg_canvas_text_width(wg_canvas *cv, const char *s)
     return e.x_advance;
 }
 
+double wg_canvas_line_height(wg_canvas *cv)
+{
+    cairo_font_extents_t fe;
+    cairo_font_extents(cv->cr, &fe);
+    return fe.ascent + fe.descent;
+}
+
+/* The ink box of s drawn at (x, y) (its baseline's start), in device pixels:
+ * the four corners through the current matrix, so turned text is boxed too. */
+static void record_text(wg_canvas *cv, double x, double y, const char *s)
+{
+    wg_render_textlog *l = cv->log;
+    if (!l) return;
+    if (l->n < l->cap && l->box) {
+        cairo_text_extents_t e;
+        cairo_text_extents(cv->cr, s, &e);
+        double cx[4] = {x + e.x_bearing, x + e.x_bearing + e.width, x + e.x_bearing,
+                        x + e.x_bearing + e.width};
+        double cy[4] = {y + e.y_bearing, y + e.y_bearing, y + e.y_bearing + e.height,
+                        y + e.y_bearing + e.height};
+        wg_render_text *b = &l->box[l->n];
+        b->x0 = b->y0 = INFINITY;
+        b->x1 = b->y1 = -INFINITY;
+        for (int k = 0; k < 4; k++) {
+            cairo_user_to_device(cv->cr, &cx[k], &cy[k]);
+            b->x0 = fmin(b->x0, cx[k]), b->x1 = fmax(b->x1, cx[k]);
+            b->y0 = fmin(b->y0, cy[k]), b->y1 = fmax(b->y1, cy[k]);
+        }
+        snprintf(b->s, sizeof b->s, "%s", s);
+    }
+    l->n++;
+}
+
 void wg_canvas_text(wg_canvas *cv, double x, double y, double ax, double ay, const char *s)
 {
     cairo_font_extents_t fe;
     cairo_font_extents(cv->cr, &fe);
     double cap = fe.ascent * CAP_OF_ASCENT;
-    cairo_move_to(cv->cr, x - ax * wg_canvas_text_width(cv, s), y + (1 - ay) * cap);
+    double bx = x - ax * wg_canvas_text_width(cv, s), by = y + (1 - ay) * cap;
+    cairo_move_to(cv->cr, bx, by);
     cairo_show_text(cv->cr, s);
+    record_text(cv, bx, by, s);
 }
 
 void wg_canvas_text_turned(wg_canvas *cv, double x, double y, int turn, const char *s)

@@ -26,6 +26,7 @@ typedef struct wg_canvas {
     int w, h;     /* pixels */
     double u;     /* pixels per design pixel (1600×900 at 96 dpi) */
     double dpi;
+    wg_render_textlog *log;   /* the options' record of the text drawn, or NULL */
 } wg_canvas;
 
 /* A colour, components in [0, 1]. */
@@ -39,7 +40,12 @@ typedef struct wg_rgb {
 wg_status wg_canvas_oom(wg_diag *d);
 
 /* A white canvas of the options' size (NULL: the defaults), fonts without
- * hinting so that the layout depends on the font only. WG_ENOMEM. */
+ * hinting so that the layout depends on the font only. u, the scale of the
+ * design, is dpi / 96 times the size's ratio to 1600×900, but never so large
+ * that the canvas holds fewer than WG_CANVAS_MIN_W × WG_CANVAS_MIN_H design
+ * pixels: every chart is laid out for at least that room. WG_ENOMEM. */
+#define WG_CANVAS_MIN_W 800.0
+#define WG_CANVAS_MIN_H 450.0
 wg_status wg_canvas_new(wg_canvas *cv, const wg_render_opts *o, wg_diag *d);
 /* Harmless on a canvas that wg_canvas_new did not make (zeroed). */
 void wg_canvas_free(wg_canvas *cv);
@@ -76,7 +82,8 @@ void wg_canvas_stroke_keep(wg_canvas *cv);
 /* Width of s in the current font, pixels. */
 double wg_canvas_text_width(wg_canvas *cv, const char *s);
 /* Text with its anchor at (x, y): ax 0 left, 0.5 centre, 1 right; ay 0 top,
- * 0.5 middle, 1 baseline (of the font's cap height). */
+ * 0.5 middle, 1 baseline (of the font's cap height). Its box goes to the
+ * options' text record when there is one. */
 void wg_canvas_text(wg_canvas *cv, double x, double y, double ax, double ay, const char *s);
 /* Text turned a quarter, centred on (x, y): turn -1 reads upwards (a left
  * axis label), +1 downwards (a right one). */
@@ -84,6 +91,8 @@ void wg_canvas_text_turned(wg_canvas *cv, double x, double y, int turn, const ch
 /* Shorten s with "…" until it fits in width w (in place; s has room for 3
  * more bytes). */
 void wg_canvas_fit_text(wg_canvas *cv, char *s, double w);
+/* The height of a line of text in the current font (ascent + descent), pixels. */
+double wg_canvas_line_height(wg_canvas *cv);
 
 /* ---- the file -------------------------------------------------------------------------------- */
 

@@ -51,8 +51,7 @@ static const wg_rgb C_WHITE = WG_HEX(0xFFFFFF);
 
 /* ---- numbers and ticks ----------------------------------------------------------------------- */
 
-/* v with thousands separators and `dec` decimals: 1,234,567 or 0.25. */
-void wg_plot_fmt_num(char *buf, size_t cap, double v, int dec);
+/* Numbers are written with wg_num_grouped and wg_num_human (common.h). */
 /* A nice step (1, 2 or 5 × 10^k) for about TICKS_TARGET ticks over [0, span];
  * at least 1 when `integer`. */
 double wg_plot_nice_step(double span, int integer);
@@ -95,10 +94,14 @@ static inline double py(const wg_axes *a, double y)
 /* Draw only inside the plot area until wg_canvas_unclip. */
 void wg_plot_clip(wg_canvas *cv, const wg_axes *a);
 /* Horizontal grid lines (left axis only) and y tick labels every `step` from
- * ymin, on the left or the right; values × mul, " %" appended with pct. */
+ * ymin (doubled while labels would touch), on the left or the right; values
+ * × mul, " %" appended with pct. x ticks: the step doubles until labels
+ * stand apart, and the last one is kept inside the image. */
 void wg_plot_y_ticks(wg_canvas *cv, const wg_axes *a, double step, int left, int pct,
                      double mul);
 void wg_plot_x_ticks(wg_canvas *cv, const wg_axes *a, double step);
+/* The step, doubled until labels in the current font are 1.5 lines apart on a. */
+double wg_plot_thin_y(wg_canvas *cv, const wg_axes *a, double step);
 /* The left and bottom lines of the plot area. */
 void wg_plot_frame(wg_canvas *cv, const wg_axes *a);
 /* A note in the middle of the plot area ("no data: ..."). */
@@ -111,7 +114,14 @@ double wg_plot_y_count(wg_axes *a, double vmax);
 
 /* ---- titles and legend ----------------------------------------------------------------------- */
 
-/* Title and subtitle at the top (shortened to fit); returns the y below them. */
+/* Draw s (when draw) in lines of at most width w from (x, y) (the top of the
+ * first line), lines lh apart, aligned ax (0 left, 0.5 centre, 1 right) in
+ * the width: whole words to a line, at most max_lines lines, the last one
+ * shortened with "…" when the words do not fit. Returns the lines used. */
+int wg_plot_wrap(wg_canvas *cv, const char *s, double x, double y, double w, double ax,
+                 int max_lines, double lh, int draw);
+/* Title (up to 2 lines) and subtitle (up to 4) at the top, wrapped to the
+ * width; returns the y below them. */
 double wg_plot_titles(wg_canvas *cv, const char *title, const char *sub);
 /* "N runs, seed S" followed by extra, the start of every subtitle. */
 void wg_plot_subtitle(char *buf, size_t cap, const wg_folder_info *in, const char *extra);
@@ -158,6 +168,30 @@ double wg_plot_label_width(wg_canvas *cv, double vmax, double step, double mul,
                            const char *suffix);
 /* The x axis label below the plot, the y axis label turned on the left. */
 void wg_plot_axis_labels(wg_canvas *cv, const wg_axes *a, const char *xl, const char *yl);
+
+/* ---- metrics in words, events ---------------------------------------------------------------- */
+
+/* A metric of compare.csv (or a run's figure) in words, with what an agent
+ * stands for (in->who: "customers who turned critic (negative at the end)");
+ * an unknown metric is its own name. */
+void wg_plot_metric_words(char *buf, size_t cap, const char *metric, const wg_folder_info *in);
+/* +1 when more of the metric is better, -1 when less is, 0 when neither. */
+int wg_plot_metric_better(const char *metric, const wg_folder_info *in);
+/* The events of a timeline on the time axis of a: a dashed line and a marker
+ * at the top of the plot, in row `row` (0 the highest); a standing policy is a
+ * bar to its last step; a trigger is drawn where it fired in the median run;
+ * the seeds of step 0 are not drawn. */
+void wg_plot_events(wg_canvas *cv, const wg_axes *a, const wg_folder_event *ev, int n,
+                    wg_rgb c, int row);
+/* What the markers of wg_plot_events mean, one phrase per kind with the steps
+ * ("▼ media pulses day 1, 2 and 3; ◆ answers day 4"); "" when none is drawn. */
+void wg_plot_events_text(char *buf, size_t cap, const wg_folder_event *ev, int n,
+                         const wg_folder_info *in);
+
+/* A label turned a quarter (turn as wg_canvas_text_turned) at x, centred on
+ * a's plot area, moved or shortened to stay between its top and the bottom
+ * margin. */
+void wg_plot_turned(wg_canvas *cv, double x, const wg_axes *a, int turn, const char *s);
 
 /* ---- the result ------------------------------------------------------------------------------ */
 

@@ -73,8 +73,10 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
         rstep = wg_plot_nice_step(a.ymax * rmul, 0) / rmul;
     }
 
-    wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, "positive reach (advocates + supporters), median");
-    wg_plot_legend_add(&lg, SW_LINE, C_NEG, 1, "negative reach (critics + rejecters), median");
+    snprintf(lab, sizeof lab, "%s won over (advocates + supporters), median", in->who);
+    wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, lab);
+    snprintf(lab, sizeof lab, "%s who turned critic (critics + rejecters), median", in->who);
+    wg_plot_legend_add(&lg, SW_LINE, C_NEG, 1, lab);
     wg_plot_legend_add(&lg, SW_BAND, C_MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA,
                        "half of the runs");
     wg_plot_legend_add(&lg, SW_BAND, C_MUTED, BAND_OUTER_ALPHA, "90 % of the runs");
@@ -85,6 +87,14 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
     }
     double lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
     double lh = wg_plot_legend(&cv, &lg, lx, top, lw, 1);
+    char evs[1024];
+    wg_plot_events_text(evs, sizeof evs, in->ev, in->nev, in);
+    if (*evs) {   /* what the marks on the time axis are */
+        wg_canvas_font(&cv, S_NOTE * 0.9, 0);
+        wg_canvas_color(&cv, C_MUTED, 1);
+        double elh = S_NOTE * 0.9 * cv.u * 1.25;
+        lh += wg_plot_wrap(&cv, evs, lx, top + lh, lw, 0, 2, elh, 1) * elh;
+    }
     double rw = 0;
     if (obs)
         rw = own_axis ? wg_plot_label_width(&cv, b.ymax, rstep, 1, "")
@@ -107,6 +117,7 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
         wg_plot_band(&cv, &a, r->q[v][Q25], r->q[v][Q75], r->steps, *cols[v], BAND_INNER_ALPHA);
     }
     for (int v = 0; v < NVAL; v++) wg_plot_line(&cv, &a, r->q[v][Q50], r->steps, *cols[v], S_LINE);
+    wg_plot_events(&cv, &a, in->ev, in->nev, C_TEXT, 0);
     for (size_t i = 0; i < r->obs.n; i++) {
         double y = own_axis ? py(&b, r->obs.y[i]) : py(&a, r->obs.y[i] / in->obs_scale);
         if (isfinite(r->obs.x[i]) && isfinite(y))
@@ -116,7 +127,8 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
     wg_plot_frame(&cv, &a);
     if (!r->steps) wg_plot_note(&cv, &a, "no data: summary.csv has no reach rows");
     snprintf(lab, sizeof lab, "%s", in->unit);
-    wg_plot_axis_labels(&cv, &a, lab, "agents reached");
+    snprintf(buf, sizeof buf, "%s reached", in->who);
+    wg_plot_axis_labels(&cv, &a, lab, buf);
     if (obs) {
         wg_canvas_font(&cv, S_LABEL, 0);
         wg_canvas_color(&cv, C_TEXT, 1);
@@ -124,12 +136,11 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
             snprintf(lab, sizeof lab, "observed %s (own axis: no observed.scale)",
                      in->obs_y ? in->obs_y : "");
         else {
-            wg_plot_fmt_num(buf, sizeof buf, in->obs_scale, wg_plot_decimals(in->obs_scale));
+            wg_num_grouped(buf, sizeof buf, in->obs_scale, wg_plot_decimals(in->obs_scale));
             snprintf(lab, sizeof lab, "observed %s (%s per agent)", in->obs_y ? in->obs_y : "",
                      buf);
         }
-        wg_canvas_text_turned(&cv, cv.w - S_MARGIN * cv.u - S_LABEL * cv.u * 0.5,
-                              (a.y0 + a.y1) / 2, 1, lab);
+        wg_plot_turned(&cv, cv.w - S_MARGIN * cv.u - S_LABEL * cv.u * 0.5, &a, 1, lab);
     }
     wg_plot_report(fr, &a, lx, top, lx + lw, top + lh);
     st = wg_plot_finish(&cv, in, dir, "curves.png", d);
@@ -250,7 +261,8 @@ static wg_status chart_states(const char *dir, const wg_folder_run *r, const wg_
     wg_canvas_unclip(&cv);
     wg_plot_frame(&cv, &a);
     if (!steps) wg_plot_note(&cv, &a, "no data: series.csv has no rows");
-    wg_plot_axis_labels(&cv, &a, r->info.unit, "share of agents");
+    snprintf(buf, sizeof buf, "share of %s", r->info.who);
+    wg_plot_axis_labels(&cv, &a, r->info.unit, buf);
     wg_plot_report(fr, &a, lx, top, lx + lw, top + lh);
     st = wg_plot_finish(&cv, &r->info, dir, "states.png", d);
 done:
@@ -328,10 +340,12 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
     double top = wg_plot_titles(&cv, r->info.name, sub);
     wg_plot_legend_add(&lg, SW_BOX, c_small, 1, "runs that stayed small");
     if (isfinite(thr)) {
-        wg_plot_fmt_num(b1, sizeof b1, thr, thr == floor(thr) ? 0 : 1);
-        snprintf(lab, sizeof lab, "%s: %s reach above %s agents (%g %% of %s, dashed)",
-                 pos ? "take-offs" : "blow-ups", vw, b1, 100 * r->info.blowup.threshold,
-                 (wg_plot_fmt_num(b2, sizeof b2, r->info.agents, 0), b2));
+        wg_num_grouped(b1, sizeof b1, thr, thr == floor(thr) ? 0 : 1);
+        wg_num_human(b2, sizeof b2, 100 * r->info.blowup.threshold, 3, 0);
+        char b3[64];
+        wg_num_grouped(b3, sizeof b3, r->info.agents, 0);
+        snprintf(lab, sizeof lab, "%s: %s reach above %s %s (%s %% of %s, dashed)",
+                 pos ? "take-offs" : "blow-ups", vw, b1, r->info.who, b2, b3);
     } else {
         snprintf(lab, sizeof lab, pos ? "take-offs" : "blow-ups");
     }
@@ -347,13 +361,28 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
             return wg_canvas_oom(d);
         }
         med = fin[m];
-        wg_plot_fmt_num(b1, sizeof b1, med, med == floor(med) ? 0 : 1);
-        snprintf(lab, sizeof lab, "%zu of %zu runs %s (%.1f %%); the median run ends with %s "
-                 "%s agents", nblow, n, pos ? "took off" : "blew up", 100.0 * nblow / n, b1, vw);
+        wg_num_human(b1, sizeof b1, med, 3, 0);
+        char share[160];
+        wg_num_human(b2, sizeof b2, 100.0 * nblow / n, 3, 0);
+        snprintf(share, sizeof share, "%s %%", b2);
+        /* the manifest's Wilson interval, when it counts these runs */
+        const wg_folder_info *in = &r->info;
+        if (in->blow_runs == (double)n && in->blow_count == (double)nblow &&
+            isfinite(in->blow_lo) && isfinite(in->blow_hi)) {
+            char lo[32], hi[32];
+            wg_num_human(lo, sizeof lo, 100 * in->blow_lo, 3, 0);
+            wg_num_human(hi, sizeof hi, 100 * in->blow_hi, 3, 0);
+            snprintf(share + strlen(share), sizeof share - strlen(share),
+                     ", 95 %% interval %s–%s %%", lo, hi);
+        }
+        snprintf(lab, sizeof lab, "%zu of %zu runs %s (%s); the median run ends with %s %s %s",
+                 nblow, n, pos ? "took off" : "blew up", share, b1, in->who,
+                 pos ? "won over" : "who turned critic");
         wg_canvas_font(&cv, S_NOTE * 1.1, 1);
         wg_canvas_color(&cv, C_TEXT, 1);
-        wg_canvas_text(&cv, lx, top + lh + S_GAP * cv.u, 0, 0, lab);
-        lh += S_NOTE * 1.1 * cv.u + 2 * S_GAP * cv.u;
+        double hl = S_NOTE * 1.1 * cv.u * 1.25;
+        int nl = wg_plot_wrap(&cv, lab, lx, top + lh + S_GAP * cv.u, lw, 0, 2, hl, 1);
+        lh += nl * hl + 2 * S_GAP * cv.u;
     }
     double ystep = wg_plot_y_count(&a, (double)cmax);
     wg_plot_layout(&cv, &a, top + lh, wg_plot_label_width(&cv, a.ymax, ystep, 1, ""), 0);
@@ -391,7 +420,7 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
     wg_canvas_color(&cv, C_MUTED, 1);
     if (xlog) {
         for (double e = ceil(log10(a.xmin) - 1e-9); e <= log10(a.xmax) + 1e-9; e++) {
-            wg_plot_fmt_num(b1, sizeof b1, pow(10, e), 0);
+            wg_num_grouped(b1, sizeof b1, pow(10, e), 0);
             wg_canvas_text(&cv, px(&a, pow(10, e)), a.y1 + S_GAP * cv.u, 0.5, 0, b1);
         }
         if (zero_w > 0) wg_canvas_text(&cv, a.x0 - zero_w, a.y1 + S_GAP * cv.u, 0.5, 0, "0");
@@ -430,12 +459,9 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
     wg_canvas_unclip(&cv);
     wg_plot_frame(&cv, &a);
     if (!n) wg_plot_note(&cv, &a, "no data: finals.csv has no runs");
-    wg_plot_axis_labels(&cv, &a,
-                        xlog ? (pos ? "final positive reach, agents (logarithmic axis)"
-                                    : "final negative reach, agents (logarithmic axis)")
-                             : (pos ? "final positive reach, agents"
-                                    : "final negative reach, agents"),
-                        "runs");
+    snprintf(lab, sizeof lab, "%s %s at the end%s", r->info.who,
+             pos ? "won over" : "who turned critic", xlog ? " (logarithmic axis)" : "");
+    wg_plot_axis_labels(&cv, &a, lab, "runs");
     wg_plot_report(fr, &a, lx, top, lx + lw, top + lh);
     if (fr) fr->x0 = a.x0 - 1.5 * zero_w;
     st = wg_plot_finish(&cv, &r->info, dir, "finals.png", d);

@@ -28,10 +28,11 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* A swept value as a tick label: as short as it reads (0.05, 7, 0.8333). */
+/* A swept value as a tick label: as short as it reads, never an exponent (0.05, 7,
+ * 0.8333, 12,400). */
 static void exact_label(char *buf, size_t cap, double v)
 {
-    snprintf(buf, cap, "%.4g", v);
+    wg_num_human(buf, cap, v, 4, 0);
 }
 
 static int cmp_sweeprow(const void *a, const void *b)
@@ -110,7 +111,7 @@ static void sweep_one_key(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double 
     double ys = wg_plot_y_count(a, vmax);
     double xs = key_axis(xmin, xmax, &a->xmin, &a->xmax);
     char last[64];
-    wg_plot_fmt_num(last, sizeof last, a->xmax, wg_plot_decimals(xs));
+    wg_num_grouped(last, sizeof last, a->xmax, wg_plot_decimals(xs));
     wg_canvas_font(cv, S_TICK, 0);
     /* room on the right for half the last x label */
     wg_plot_layout(cv, a, top, wg_plot_label_width(cv, a->ymax, ys, 1, ""),
@@ -144,7 +145,9 @@ static void sweep_one_key(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double 
     }
     wg_canvas_unclip(cv);
     wg_plot_frame(cv, a);
-    wg_plot_axis_labels(cv, a, s->key[0], "agents reached at the end");
+    char yl[128];
+    snprintf(yl, sizeof yl, "%s reached at the end", s->info.who);
+    wg_plot_axis_labels(cv, a, s->key[0], yl);
 }
 
 static void sweep_two_keys(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double top,
@@ -221,13 +224,13 @@ static void sweep_two_keys(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double
         int k = 0;
         for (double v = xl; k++ < WG_PLOT_MAX_TICKS && v <= xh + xstep * 1e-6;
              v = wg_plot_tick_after(v, xstep)) {
-            wg_plot_fmt_num(lab, sizeof lab, v, wg_plot_decimals(xstep));
+            wg_num_grouped(lab, sizeof lab, v, wg_plot_decimals(xstep));
             wg_canvas_text(cv, px(a, v), a->y1 + S_GAP * u, 0.5, 0, lab);
         }
         k = 0;
         for (double v = yl; k++ < WG_PLOT_MAX_TICKS && v <= yh + ystep * 1e-6;
              v = wg_plot_tick_after(v, ystep)) {
-            wg_plot_fmt_num(lab, sizeof lab, v, wg_plot_decimals(ystep));
+            wg_num_grouped(lab, sizeof lab, v, wg_plot_decimals(ystep));
             wg_canvas_text(cv, a->x0 - S_GAP * u, py(a, v), 1, 0.5, lab);
         }
     }
@@ -247,13 +250,13 @@ static void sweep_two_keys(wg_canvas *cv, wg_folder_sweep *s, wg_axes *a, double
     int kc = 0;
     for (double v = 0; kc++ < WG_PLOT_MAX_TICKS && v <= cmax + cstep * 1e-6;
          v = wg_plot_tick_after(v, cstep)) {
-        wg_plot_fmt_num(lab, sizeof lab, v, wg_plot_decimals(cstep));
+        wg_num_grouped(lab, sizeof lab, v, wg_plot_decimals(cstep));
         wg_canvas_text(cv, bx + barw + S_GAP * u * 0.5, by1 - v / cmax * (by1 - by0), 0, 0.5, lab);
     }
     wg_canvas_font(cv, S_LABEL, 0);
     wg_canvas_color(cv, C_TEXT, 1);
-    wg_canvas_text_turned(cv, cv->w - S_MARGIN * u - S_LABEL * u * 0.5, (by0 + by1) / 2, -1,
-                          "mean negative reach (agents)");
+    snprintf(lab, sizeof lab, "mean, %s who turned critic", s->info.who);
+    wg_plot_turned(cv, cv->w - S_MARGIN * u - S_LABEL * u * 0.5, a, -1, lab);
     free(xs);
     free(ys);
 }
@@ -281,8 +284,11 @@ wg_status wg_render_sweep(const char *dir, const wg_render_opts *o, wg_render_fr
     wg_legend lg = {0};
     double lh = 0, lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
     if (s.nkeys == 1) {
-        wg_plot_legend_add(&lg, SW_LINE, C_NEG, 1, "negative reach (critics + rejecters)");
-        wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, "positive reach (advocates + supporters)");
+        char l1[160], l2[160];
+        snprintf(l1, sizeof l1, "%s who turned critic (critics + rejecters)", s.info.who);
+        snprintf(l2, sizeof l2, "%s won over (advocates + supporters)", s.info.who);
+        wg_plot_legend_add(&lg, SW_LINE, C_NEG, 1, l1);
+        wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, l2);
         wg_plot_legend_add(&lg, SW_BAND, C_MUTED, 0.22, "p05–p95 over runs");
         lh = wg_plot_legend(&cv, &lg, lx, top, lw, 1);
         sweep_one_key(&cv, &s, &a, top + lh);

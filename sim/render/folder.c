@@ -153,7 +153,7 @@ static int csv_num(csv *c, int i, double *out, wg_diag *d)
 static void info_free(wg_folder_info *i)
 {
     char **s[] = {&i->name, &i->seed, &i->runs, &i->version, &i->command, &i->unit,
-                  &i->obs_file, &i->obs_x, &i->obs_y, &i->obs_metric};
+                  &i->obs_file, &i->obs_x, &i->obs_y, &i->obs_metric, &i->who};
     for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
         free(*s[k]);
         *s[k] = NULL;
@@ -172,13 +172,100 @@ void wg_folder_run_free(wg_folder_run *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The keys of one event read from a manifest, after "scenario.events.N.". */
+static const char *const ev_keys[] = {"step", "repeat", "seed.valence", "media.valence",
+                                      "respond.win", "respond.policy.per_step",
+                                      "respond.policy.until", "block.by", "set.key", "scale.key"};
+enum { EK_STEP, EK_REPEAT, EK_SEED, EK_MEDIA, EK_RESPOND, EK_POLICY, EK_UNTIL, EK_BLOCK,
+       EK_SET, EK_SCALE, NEK = sizeof ev_keys / sizeof ev_keys[0] };
+#define NEVK (NEK + WG_NWHEN_CONDS)   /* and one key per trigger condition */
+
+/* The events of the manifest's scenario (its timeline as resolved) into in->ev. */
+static wg_status read_events(const char *text, size_t len, const char *name, wg_folder_info *in,
+                             wg_diag *d)
+{
+    enum { NKEYS = WG_FOLDER_MAX_EVENTS * NEVK };
+    char *keys[NKEYS], *v[NKEYS];
+    wg_status st = WG_OK;
+    memset(keys, 0, sizeof keys);
+    for (int e = 0; e < WG_FOLDER_MAX_EVENTS && st == WG_OK; e++)
+        for (int k = 0; k < NEVK; k++) {
+            char buf[96];
+            if (k < NEK) snprintf(buf, sizeof buf, "scenario.events.%d.%s", e, ev_keys[k]);
+            else snprintf(buf, sizeof buf, "scenario.events.%d.when.%s", e, wg_when_names[k - NEK]);
+            if (!(keys[e * NEVK + k] = wg_strdup(buf))) st = wg_canvas_oom(d);
+        }
+    if (st == WG_OK)
+        st = wg_scenario_yaml_scalars(text, len, name, NKEYS, (const char *const *)keys, v, d);
+    for (int i = 0; i < NKEYS; i++) free(keys[i]);
+    if (st != WG_OK) return st;
+    in->nev = 0;
+    for (int e = 0; e < WG_FOLDER_MAX_EVENTS; e++) {
+        char **x = &v[e * NEVK];
+        int when = -1;
+        for (int c = 0; c < WG_NWHEN_CONDS; c++)
+            if (x[NEK + c]) when = c;
+        if (x[EK_STEP] || when >= 0) {
+            wg_folder_event *ev = &in->ev[in->nev++];
+            ev->kind = x[EK_SEED] ? WG_EV_SEED : x[EK_MEDIA] ? WG_EV_MEDIA
+                     : x[EK_RESPOND] ? WG_EV_RESPOND : x[EK_BLOCK] ? WG_EV_BLOCK
+                     : x[EK_SCALE] ? WG_EV_SCALE : WG_EV_SET;
+            ev->policy = x[EK_POLICY] != NULL;
+            const char *val = x[EK_SEED] ? x[EK_SEED] : x[EK_MEDIA];
+            ev->valence = !val ? -1 : strcmp(val, wg_valence_names[WG_POS]) == 0 ? WG_POS : WG_NEG;
+            ev->step = x[EK_STEP] ? strtod(x[EK_STEP], NULL) : NAN;
+            ev->until = x[EK_UNTIL] ? strtod(x[EK_UNTIL], NULL) : NAN;
+            ev->when = when;
+            ev->when_above = when >= 0 ? strtod(x[NEK + when], NULL) : NAN;
+            ev->repeat = x[EK_REPEAT] && strcmp(x[EK_REPEAT], "true") == 0;
+            ev->fired = NAN;
+        }
+        for (int k = 0; k < NEVK; k++) free(x[k]);
+    }
+    return WG_OK;
+}
+
+/* The metric of summary.csv a trigger's condition watches. */
+static const char *when_metric(int when)
+{
+    return when == WG_WHEN_CRITICS_ABOVE        ? wg_state_name(WG_CRITIC)
+         : when == WG_WHEN_REACH_NEGATIVE_ABOVE ? wg_metric_name(WG_M_REACH_NEG)
+                                                : wg_metric_name(WG_M_NEW_NEG);
+}
+
+static wg_status read_summary(const char *dir, const char *const names[NVAL],
+                              double *q[NVAL][NQ], uint32_t *steps, wg_diag *d);
+
+/* The step each trigger of dir's events fires at in the median curve: the first step t
+ * whose starting state (the end of step t - 1) is above the threshold. */
+static wg_status fire_triggers(const char *dir, wg_folder_info *in, wg_diag *d)
+{
+    for (int i = 0; i < in->nev; i++) {
+        wg_folder_event *ev = &in->ev[i];
+        if (ev->when < 0) continue;
+        const char *names[NVAL] = {when_metric(ev->when), ""};
+        double *q[NVAL][NQ] = {{0}};
+        uint32_t steps = 0;
+        wg_status st = read_summary(dir, names, q, &steps, d);
+        double thr = ev->when_above < 1 && in->agents > 0 ? ev->when_above * in->agents
+                                                          : ev->when_above;
+        for (uint32_t t = 1; st == WG_OK && t < steps && isnan(ev->fired); t++)
+            if (q[V_POS][Q50][t - 1] > thr) ev->fired = t;
+        for (int v = 0; v < NVAL; v++)
+            for (int k = 0; k < NQ; k++) free(q[v][k]);
+        if (st != WG_OK) return st;
+    }
+    return WG_OK;
+}
+
 static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
 {
     static const char *const keys[] = {
         "scenario.name", "seed", "runs", "waggle.version", "command", "scenario.step",
         "scenario.observed.file", "scenario.observed.x", "scenario.observed.y",
         "scenario.observed.metric", "scenario.observed.scale", "network.nodes",
-        "scenario.blowup.threshold", "scenario.blowup.valence"};
+        "scenario.blowup.threshold", "scenario.blowup.valence", "scenario.unit", "blowup.runs",
+        "blowup.blowups", "blowup.lo", "blowup.hi"};
     enum { NK = sizeof keys / sizeof keys[0] };
     char *v[NK], *text = NULL, *p = wg_path_join(dir, "manifest.yaml");
     size_t len;
@@ -189,6 +276,8 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
     }
     wg_status st = wg_file_read(p, &text, &len, d);
     if (st == WG_OK) st = wg_scenario_yaml_scalars(text, len, p, NK, keys, v, d);
+    if (st == WG_OK && (st = read_events(text, len, p, in, d)) != WG_OK)
+        for (int k = 0; k < NK; k++) free(v[k]);
     free(text);
     if (st != WG_OK) {
         free(p);
@@ -202,11 +291,17 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
     wg_blowup_rule_default(&in->blowup);
     if (v[12]) in->blowup.threshold = strtod(v[12], NULL);
     if (v[13] && strcmp(v[13], wg_valence_names[WG_POS]) == 0) in->blowup.valence = WG_POS;
-    for (int k = 10; k < NK; k++) free(v[k]);
+    in->who = v[14];
+    double *blow[] = {&in->blow_runs, &in->blow_count, &in->blow_lo, &in->blow_hi};
+    for (int k = 0; k < 4; k++) *blow[k] = v[15 + k] ? strtod(v[15 + k], NULL) : NAN;
+    for (int k = 10; k < NK; k++)
+        if (k != 14) free(v[k]);
     const char *fill[][2] = {{"name", "(unnamed scenario)"}, {"seed", "?"}, {"runs", "?"},
-                             {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"}};
-    char **req[] = {&in->name, &in->seed, &in->runs, &in->version, &in->command, &in->unit};
-    for (int k = 0; k < 6; k++)
+                             {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"},
+                             {"who", "customers"}};
+    char **req[] = {&in->name, &in->seed, &in->runs, &in->version, &in->command, &in->unit,
+                    &in->who};
+    for (int k = 0; k < 7; k++)
         if (!*req[k] && !(*req[k] = wg_strdup(fill[k][1]))) {
             info_free(in);
             wg_diag_error(d, WG_ENOMEM, "out of memory");
@@ -372,6 +467,7 @@ wg_status wg_folder_read_run(const char *dir, wg_folder_run *r, wg_diag *d)
     if ((st = read_manifest(dir, &r->info, d)) != WG_OK) return st;
     if ((st = read_summary(dir, reach, r->q, &r->steps, d)) != WG_OK) return st;
     if ((st = read_finals(dir, r, d)) != WG_OK) return st;
+    if ((st = fire_triggers(dir, &r->info, d)) != WG_OK) return st;
     return read_obs(dir, &r->obs, d);
 }
 
@@ -477,25 +573,29 @@ wg_status wg_folder_read_compare(const char *dir, wg_folder_cmp *cd, wg_diag *d)
     const char *const reach[NVAL] = {wg_metric_name(WG_M_REACH_POS),
                                      wg_metric_name(WG_M_REACH_NEG)};
     static const char *const cols[] = {"variant", "metric", "diff_mean", "diff_lo", "diff_hi",
-                                       "p_better"};
+                                       "p_better", "base_mean"};
     csv c;
-    int ci[6], nomem = 0;
+    int ci[7], nomem = 0;
     memset(cd, 0, sizeof *cd);
     char *bdir = wg_path_join(dir, "base");
     if (!bdir) return wg_canvas_oom(d);
     wg_status st = read_manifest(bdir, &cd->info, d);
     if (st == WG_OK) st = read_summary(bdir, reach, cd->q[0], &cd->steps[0], d);
+    if (st == WG_OK) st = fire_triggers(bdir, &cd->info, d);
     free(bdir);
+    cd->nev[0] = cd->info.nev;
+    memcpy(cd->ev[0], cd->info.ev, sizeof cd->ev[0]);
     if (st != WG_OK) return st;
     if (!(cd->var[0] = wg_strdup("base"))) return wg_canvas_oom(d);
     cd->nvar = 1;
     if ((st = csv_open(&c, dir, "compare.csv", d)) != WG_OK) return st;
-    for (int k = 0; k < 6; k++)
+    for (int k = 0; k < 7; k++)
         if ((ci[k] = csv_col(&c, cols[k], d)) < 0) st = WG_EINPUT;
     while (st == WG_OK && csv_next(&c)) {
         wg_folder_cmp_row row;
         if (!csv_num(&c, ci[2], &row.diff, d) || !csv_num(&c, ci[3], &row.lo, d) ||
-            !csv_num(&c, ci[4], &row.hi, d) || !csv_num(&c, ci[5], &row.p_better, d)) {
+            !csv_num(&c, ci[4], &row.hi, d) || !csv_num(&c, ci[5], &row.p_better, d) ||
+            !csv_num(&c, ci[6], &row.base, d)) {
             st = WG_EINPUT;
             break;
         }
@@ -521,15 +621,22 @@ wg_status wg_folder_read_compare(const char *dir, wg_folder_cmp *cd, wg_diag *d)
     /* the folder of each variant: as blowup.csv names it (waggle compare makes
      * names unique there), else the slug of its name */
     char *folder[WG_FOLDER_MAX_VARIANTS + 1] = {0};
+    for (int i = 0; i <= WG_FOLDER_MAX_VARIANTS; i++) cd->blow[i] = cd->blow_lo[i] =
+        cd->blow_hi[i] = NAN;
     if (st == WG_OK && wg_folder_has(dir, "blowup.csv") &&
         (st = csv_open(&c, dir, "blowup.csv", d)) == WG_OK) {
         int cv = csv_col(&c, "variant", d), cf = csv_col(&c, "folder", d);
-        if (cv < 0 || cf < 0) st = WG_EINPUT;
+        int cs = csv_col(&c, "share", d), clo = csv_col(&c, "lo", d), chi = csv_col(&c, "hi", d);
+        if (cv < 0 || cf < 0 || cs < 0 || clo < 0 || chi < 0) st = WG_EINPUT;
+        cd->has_blow = st == WG_OK;
         while (st == WG_OK && csv_next(&c)) {
-            for (int i = 1; i < cd->nvar; i++)
-                if (cv < c.nf && cf < c.nf && strcmp(c.f[cv], cd->var[i]) == 0 && !folder[i] &&
-                    !(folder[i] = wg_strdup(c.f[cf])))
-                    st = wg_canvas_oom(d);
+            for (int i = 0; i < cd->nvar && st == WG_OK; i++) {
+                if (cv >= c.nf || cf >= c.nf || strcmp(c.f[cv], cd->var[i]) != 0) continue;
+                if (i && !folder[i] && !(folder[i] = wg_strdup(c.f[cf]))) st = wg_canvas_oom(d);
+                else if (!csv_num(&c, cs, &cd->blow[i], d) || !csv_num(&c, clo, &cd->blow_lo[i], d) ||
+                         !csv_num(&c, chi, &cd->blow_hi[i], d))
+                    st = WG_EINPUT;
+            }
         }
         csv_close(&c);
     }
@@ -539,8 +646,18 @@ wg_status wg_folder_read_compare(const char *dir, wg_folder_cmp *cd, wg_diag *d)
             break;
         }
         char *vdir = wg_path_join(dir, folder[i]);
+        wg_folder_info vi;
         if (!vdir) st = wg_canvas_oom(d);
         else st = read_summary(vdir, reach, cd->q[i], &cd->steps[i], d);
+        /* the arm's own timeline, for the events on the curves (read only when the
+         * manifest is there: compare.csv and the summaries are what a compare needs) */
+        if (st == WG_OK && wg_folder_has(vdir, "manifest.yaml") &&
+            (st = read_manifest(vdir, &vi, d)) == WG_OK) {
+            st = fire_triggers(vdir, &vi, d);
+            cd->nev[i] = vi.nev;
+            memcpy(cd->ev[i], vi.ev, sizeof cd->ev[i]);
+            info_free(&vi);
+        }
         free(vdir);
     }
     for (int i = 0; i <= WG_FOLDER_MAX_VARIANTS; i++) free(folder[i]);

@@ -15,6 +15,22 @@
 enum { Q05, Q25, Q50, Q75, Q95, NQ };   /* quantiles of summary.csv drawn */
 enum { V_POS, V_NEG, NVAL };            /* the two reaches, in this order */
 
+/* An event of the scenario's timeline, as a chart draws it on the time axis. */
+#define WG_FOLDER_MAX_EVENTS 32     /* events read from a manifest (later ones are not drawn) */
+typedef struct wg_folder_event {
+    int kind;                    /* wg_event_kind (model.h) */
+    int policy;                  /* a respond with a standing policy */
+    int valence;                 /* a seed's or a media pulse's (WG_POS, WG_NEG), else -1 */
+    double step;                 /* the step it applies at; NaN for a trigger */
+    double until;                /* a policy's last step; NaN: the run's last */
+    int when;                    /* a trigger's condition (wg_when_cond), -1: none */
+    double when_above;           /* its threshold: a count, or a share of the agents below 1 */
+    int repeat;
+    double fired;                /* a trigger: the first step whose starting state meets it
+                                    in the median curve of its metric (summary.csv's p50);
+                                    NaN when the median never meets it */
+} wg_folder_event;
+
 /* The facts of manifest.yaml a chart shows (text chunks, titles, axes). */
 typedef struct wg_folder_info {
     char *name, *seed, *runs, *version, *command, *unit;   /* never NULL once read */
@@ -22,6 +38,11 @@ typedef struct wg_folder_info {
     double obs_scale;            /* 0: not given */
     double agents;               /* network.nodes; 0: unknown */
     wg_blowup_rule blowup;       /* the scenario's (the default when not given) */
+    char *who;                   /* what an agent stands for: scenario.unit, else "customers" */
+    double blow_runs, blow_count, blow_lo, blow_hi;   /* the manifest's blowup line (NaN:
+                                                         none): runs, blow-ups, Wilson 95 % */
+    int nev;
+    wg_folder_event ev[WG_FOLDER_MAX_EVENTS];
 } wg_folder_info;
 
 /* A run folder: summary.csv's reach quantiles by step, finals.csv, observed.csv. */
@@ -51,7 +72,7 @@ wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES]
 
 typedef struct wg_folder_cmp_row {
     int variant, metric;          /* indices into var (from 1) and met */
-    double diff, lo, hi, p_better;
+    double base, diff, lo, hi, p_better;   /* base_mean, diff_mean, diff_lo, diff_hi */
 } wg_folder_cmp_row;
 
 /* A compare folder: compare.csv's rows, and the reach quantiles of the base
@@ -63,6 +84,13 @@ typedef struct wg_folder_cmp {
     char *met[WG_FOLDER_MAX_METRICS];
     uint32_t steps[WG_FOLDER_MAX_VARIANTS + 1];
     double *q[WG_FOLDER_MAX_VARIANTS + 1][NVAL][NQ];
+    /* each arm's events (arm 0: info's) and blow-up share with its Wilson interval from
+     * blowup.csv (has_blow 0: no blowup.csv) */
+    int nev[WG_FOLDER_MAX_VARIANTS + 1];
+    wg_folder_event ev[WG_FOLDER_MAX_VARIANTS + 1][WG_FOLDER_MAX_EVENTS];
+    int has_blow;
+    double blow[WG_FOLDER_MAX_VARIANTS + 1], blow_lo[WG_FOLDER_MAX_VARIANTS + 1],
+        blow_hi[WG_FOLDER_MAX_VARIANTS + 1];
     wg_folder_cmp_row *rows;
     size_t nrows;
 } wg_folder_cmp;

@@ -271,9 +271,13 @@ void wg_whatif_print(const wg_whatif *w, FILE *f)
             wg_cmp_row row;
             wg_blowup_rule br = rule_of(arms, 0), vr = rule_of(arms, i);
             wg_cmp_paired(&arms[0].r, &br, &arms[i].r, &vr, m, work, &row);
-            fprintf(f, "  %-15s %12.4g %12.4g %+12.4g   [%+10.4g, %+10.4g] %9.3f\n",
-                   wg_cmp_metric_name(m), row.base_mean, row.variant_mean, row.diff_mean,
-                   row.diff_lo, row.diff_hi, row.p_better);
+            /* numbers for people (12,400, not 1.24e+04), four significant digits */
+            char v[5][64];
+            const double x[5] = {row.base_mean, row.variant_mean, row.diff_mean, row.diff_lo,
+                                 row.diff_hi};
+            for (int k = 0; k < 5; k++) wg_num_human(v[k], sizeof v[k], x[k], 4, k >= 2);
+            fprintf(f, "  %-15s %12s %12s %12s   [%10s, %10s] %9.3f\n", wg_cmp_metric_name(m),
+                    v[0], v[1], v[2], v[3], v[4], row.p_better);
         }
     }
 }
