@@ -56,36 +56,15 @@ static const struct {
              {1600, 600, 96}};
 #define NSIZES (sizeof sizes / sizeof sizes[0])
 
-/* Draw one chart and check its boxes; returns the number of faults (each printed). */
-typedef wg_status (*draw_fn)(const char *dir, const char *chart, const wg_render_opts *o);
-
-static wg_status draw_run(const char *dir, const char *chart, const wg_render_opts *o)
+/* Draw one chart of dir: a run chart by name ("curves", "states", "finals"), "compare"
+ * or "sweep". */
+static wg_status draw(const char *dir, const char *chart, const wg_render_opts *o)
 {
     wg_diag d;
     wg_diag_init(&d);
-    wg_status st = wg_render_chart(dir, chart, o, NULL, &d);
-    if (st != WG_OK) print_error("%s\n", wg_diag_first(&d));
-    wg_diag_free(&d);
-    return st;
-}
-
-static wg_status draw_compare(const char *dir, const char *chart, const wg_render_opts *o)
-{
-    (void)chart;
-    wg_diag d;
-    wg_diag_init(&d);
-    wg_status st = wg_render_compare(dir, o, NULL, &d);
-    if (st != WG_OK) print_error("%s\n", wg_diag_first(&d));
-    wg_diag_free(&d);
-    return st;
-}
-
-static wg_status draw_sweep(const char *dir, const char *chart, const wg_render_opts *o)
-{
-    (void)chart;
-    wg_diag d;
-    wg_diag_init(&d);
-    wg_status st = wg_render_sweep(dir, o, NULL, &d);
+    wg_status st = strcmp(chart, "compare") == 0 ? wg_render_compare(dir, o, NULL, &d)
+                 : strcmp(chart, "sweep") == 0   ? wg_render_sweep(dir, o, NULL, &d)
+                                                 : wg_render_chart(dir, chart, o, NULL, &d);
     if (st != WG_OK) print_error("%s\n", wg_diag_first(&d));
     wg_diag_free(&d);
     return st;
@@ -98,7 +77,8 @@ static int overlap(const wg_render_text *a, const wg_render_text *b)
     return ox > OVERLAP_SLACK && oy > OVERLAP_SLACK;
 }
 
-static int check_layout(const char *what, const char *dir, const char *chart, draw_fn draw)
+/* Draw one chart at every size and check its boxes; returns the faults (each printed). */
+static int check_layout(const char *what, const char *dir, const char *chart)
 {
     static wg_render_text box[MAX_BOXES];
     int faults = 0;
@@ -192,9 +172,9 @@ static void test_run_charts(void **state)
     snprintf(dir, sizeof dir, "%s/cmp/base", tmp);
     int faults = 0;
     const char *charts[] = {"curves", "states", "finals"};
-    for (int i = 0; i < 3; i++) faults += check_layout("run", dir, charts[i], draw_run);
+    for (int i = 0; i < 3; i++) faults += check_layout("run", dir, charts[i]);
     snprintf(dir, sizeof dir, "%s/cmp/louder-press", tmp);
-    faults += check_layout("louder press", dir, "finals", draw_run);
+    faults += check_layout("louder press", dir, "finals");
     assert_int_equal(faults, 0);
 }
 
@@ -204,7 +184,7 @@ static void test_compare_chart(void **state)
     make_folders();
     char dir[128];
     snprintf(dir, sizeof dir, "%s/cmp", tmp);
-    assert_int_equal(check_layout("compare", dir, "compare", draw_compare), 0);
+    assert_int_equal(check_layout("compare", dir, "compare"), 0);
 }
 
 static void test_sweep_charts(void **state)
@@ -214,9 +194,9 @@ static void test_sweep_charts(void **state)
     char dir[128];
     int faults = 0;
     snprintf(dir, sizeof dir, "%s/sw1", tmp);
-    faults += check_layout("sweep of one key", dir, "sweep", draw_sweep);
+    faults += check_layout("sweep of one key", dir, "sweep");
     snprintf(dir, sizeof dir, "%s/sw2", tmp);
-    faults += check_layout("sweep of two keys", dir, "sweep", draw_sweep);
+    faults += check_layout("sweep of two keys", dir, "sweep");
     assert_int_equal(faults, 0);
 }
 
@@ -286,11 +266,11 @@ static void test_large_numbers(void **state)
     }
     assert_int_equal(wg_test_write(dir, "compare.csv", csv), 0);
     assert_int_equal(wg_test_write(dir, "blowup.csv", blow), 0);
-    int faults = check_layout("large compare", dir, "compare", draw_compare);
+    int faults = check_layout("large compare", dir, "compare");
     char base[160];
     snprintf(base, sizeof base, "%s/base", dir);
-    faults += check_layout("large run", base, "curves", draw_run);
-    faults += check_layout("large run", base, "finals", draw_run);
+    faults += check_layout("large run", base, "curves");
+    faults += check_layout("large run", base, "finals");
 
     /* a swept network size: values in the tens of thousands on the x axis */
     snprintf(dir, sizeof dir, "%s/bigsweep", tmp);
@@ -306,7 +286,7 @@ static void test_large_numbers(void **state)
                               nodes, 3.0, 0.0, 3.0, 9.0);
     }
     assert_int_equal(wg_test_write(dir, "sweep.csv", csv), 0);
-    faults += check_layout("large sweep", dir, "sweep", draw_sweep);
+    faults += check_layout("large sweep", dir, "sweep");
     assert_int_equal(faults, 0);
 }
 

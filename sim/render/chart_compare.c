@@ -153,38 +153,34 @@ static double panel_range(const wg_folder_cmp *cd, int m, wg_axes *a)
     return step;
 }
 
-/* Tick labels under a panel, as many as stand apart inside it; pct: × 100 and " %". */
-static void panel_ticks(wg_canvas *cv, const wg_axes *a, double step, int pct)
+/* The tick labels of a panel every step that fall inside it (pct: × 100 and " %"), drawn
+ * when draw; returns 1 when they stand apart (a gap between neighbours). */
+static int panel_labels(wg_canvas *cv, const wg_axes *a, double step, int pct, int draw)
 {
     char buf[64], lab[72];
-    double u = cv->u, gap = S_GAP * u;
-    wg_canvas_font(cv, S_TICK * 0.9, 0);
-    wg_canvas_color(cv, C_MUTED, 1);
-    for (int tries = 0; tries < 30; tries++) {
-        int dec = wg_plot_decimals(step * (pct ? 100 : 1)), k = 0;
-        double last = -INFINITY;
-        int ok = 1;
-        for (double v = ceil(a->xmin / step - 1e-9) * step;
-             k++ < WG_PLOT_MAX_TICKS && v <= a->xmax + step * 1e-6; v = wg_plot_tick_after(v, step)) {
-            wg_num_grouped(buf, sizeof buf, v * (pct ? 100 : 1), dec);
-            snprintf(lab, sizeof lab, "%s%s", buf, pct ? " %" : "");
-            double tw = wg_canvas_text_width(cv, lab), x = px(a, v);
-            if (x - tw / 2 < a->x0 || x + tw / 2 > a->x1) continue;
-            if (x - tw / 2 < last + gap) ok = 0;
-            last = x + tw / 2;
-        }
-        if (ok) break;
-        step *= 2;
-    }
-    int dec = wg_plot_decimals(step * (pct ? 100 : 1)), k = 0;
+    double gap = S_GAP * cv->u, last = -INFINITY;
+    int dec = wg_plot_decimals(step * (pct ? 100 : 1)), k = 0, apart = 1;
     for (double v = ceil(a->xmin / step - 1e-9) * step;
          k++ < WG_PLOT_MAX_TICKS && v <= a->xmax + step * 1e-6; v = wg_plot_tick_after(v, step)) {
         wg_num_grouped(buf, sizeof buf, v * (pct ? 100 : 1), dec);
         snprintf(lab, sizeof lab, "%s%s", buf, pct ? " %" : "");
         double tw = wg_canvas_text_width(cv, lab), x = px(a, v);
         if (x - tw / 2 < a->x0 || x + tw / 2 > a->x1) continue;
-        wg_canvas_text(cv, x, a->y1 + gap * 0.6, 0.5, 0, lab);
+        if (x - tw / 2 < last + gap) apart = 0;
+        last = x + tw / 2;
+        if (draw) wg_canvas_text(cv, x, a->y1 + gap * 0.6, 0.5, 0, lab);
     }
+    return apart;
+}
+
+/* Tick labels under a panel, as many as stand apart inside it: the step doubles until
+ * they do. */
+static void panel_ticks(wg_canvas *cv, const wg_axes *a, double step, int pct)
+{
+    wg_canvas_font(cv, S_TICK * 0.9, 0);
+    wg_canvas_color(cv, C_MUTED, 1);
+    for (int tries = 0; tries < 30 && !panel_labels(cv, a, step, pct, 0); tries++) step *= 2;
+    panel_labels(cv, a, step, pct, 1);
 }
 
 /* A panel's frame, title in words (up to two lines) and its better side: shaded from
