@@ -416,6 +416,22 @@ int wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
     return changed;
 }
 
+/* The media probability a pulse adds u >= 0 steps after it started: an
+ * exponential decay (1 - decay)^u, or a power law (1 + u / scale)^(-power)
+ * (DESIGN "Attention: slow decay and recommendation"). */
+static double pulse_at(const wg_event *ev, uint32_t u)
+{
+    if (ev->power > 0) return ev->amplitude * pow(1.0 + (double)u / ev->scale, -ev->power);
+    return ev->amplitude * pow(1.0 - ev->decay, (double)u);
+}
+
+/* 1 when a pulse that has started adds something at every later step (a
+ * power law never reaches 0; an exponential one does with decay 1). */
+static int pulse_lasts(const wg_event *ev)
+{
+    return ev->amplitude > 0 && (ev->power > 0 || ev->decay < 1);
+}
+
 void wg_events_media(const wg_engine *e, const wg_work *w, uint32_t t, double media[2])
 {
     media[0] = media[1] = 0.0;
@@ -428,8 +444,7 @@ void wg_events_media(const wg_engine *e, const wg_work *w, uint32_t t, double me
             from = w->fired_step[i];
         }
         if (from > t) continue;
-        double x = ev->amplitude * pow(1.0 - ev->decay, (double)(t - from));
-        media[ev->valence] += x;
+        media[ev->valence] += pulse_at(ev, t - from);
     }
 }
 
@@ -440,13 +455,12 @@ int wg_events_pending(const wg_engine *e, const wg_work *w, uint32_t t)
         if (ev->when.on) {
             /* a trigger the counts now meet fires at the next step */
             if ((!w->fired[i] || ev->when.repeat) && when_met(e, w, &ev->when)) return 1;
-            if (ev->kind == WG_EV_MEDIA && w->fired[i] && ev->amplitude > 0 && ev->decay < 1)
-                return 1;
+            if (ev->kind == WG_EV_MEDIA && w->fired[i] && pulse_lasts(ev)) return 1;
             continue;
         }
         /* a standing policy answers critics, who talk: it never keeps a run alive */
         if (ev->step > t && !ev->policy.on) return 1;
-        if (ev->kind == WG_EV_MEDIA && ev->amplitude > 0 && ev->decay < 1) return 1;
+        if (ev->kind == WG_EV_MEDIA && pulse_lasts(ev)) return 1;
     }
     return 0;
 }

@@ -603,9 +603,41 @@ static void conv_policy(wg_check *c, const node *kn, const node *pn, const char 
     }
 }
 
+/* A media pulse's decay (DESIGN "Attention"): exponential, `decay` in
+ * [0, 1], or a power law, `power` > 0 with its `scale` > 0 in steps. */
+static void conv_media_decay(wg_check *c, const node *kn, const char *p, wg_event *e)
+{
+    char kp[WG_PATH_LEN];
+    const node *dn = wg_tree_get(kn, "decay"), *pn = wg_tree_get(kn, "power"),
+               *sn = wg_tree_get(kn, "scale");
+    if (dn && pn) {
+        wg_check_err(c, pn, wg_tree_join(kp, p, "power"),
+                     "give either decay (exponential) or power and scale (a power law), not both");
+        return;
+    }
+    if (dn) {
+        wg_check_real(c, dn, wg_tree_join(kp, p, "decay"), R_PROB, &e->decay);
+        if (sn)
+            wg_check_err(c, sn, wg_tree_join(kp, p, "scale"),
+                         "scale is the time scale of a power-law decay: give power, not decay");
+        return;
+    }
+    if (!pn) {
+        wg_check_err(c, kn, p, "missing key 'decay' (or 'power' and 'scale' for a power-law "
+                     "decay)");
+        return;
+    }
+    wg_check_real(c, pn, wg_tree_join(kp, p, "power"), R_POS, &e->power);
+    if (!sn)
+        wg_check_missing(c, kn, p, "scale");
+    else
+        wg_check_real(c, sn, wg_tree_join(kp, p, "scale"), R_POS, &e->scale);
+}
+
 static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e)
 {
-    static const char *const media_keys[] = {"valence", "amplitude", "decay", NULL};
+    static const char *const media_keys[] = {"valence", "amplitude", "decay", "power", "scale",
+                                             NULL};
     static const char *const seed_keys[] = {"valence", NULL};
     static const char *const respond_keys[] = {"win", "calm", NULL};
     static const char *const respond_more[] = {"by", "count", "top", "fraction", "policy", "cost",
@@ -691,10 +723,7 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
             wg_check_missing(c, kn, p, "amplitude");
         else
             wg_check_real(c, v, wg_tree_join(kp, p, "amplitude"), R_PROB, &e->amplitude);
-        if (!(v = wg_tree_get(kn, "decay")))
-            wg_check_missing(c, kn, p, "decay");
-        else
-            wg_check_real(c, v, wg_tree_join(kp, p, "decay"), R_PROB, &e->decay);
+        conv_media_decay(c, kn, p, e);
         break;
     case WG_EV_RESPOND: {
         int ok = 1;

@@ -185,8 +185,15 @@ static void put_event(FILE *f, const wg_scenario *s, const wg_event *e)
     case WG_EV_MEDIA:
         fprintf(f, "valence: %s, amplitude: ", wg_valence_name(e->valence));
         put_num(f, e->amplitude);
-        fputs(", decay: ", f);
-        put_num(f, e->decay);
+        if (e->power > 0) {
+            fputs(", power: ", f);
+            put_num(f, e->power);
+            fputs(", scale: ", f);
+            put_num(f, e->scale);
+        } else {
+            fputs(", decay: ", f);
+            put_num(f, e->decay);
+        }
         break;
     case WG_EV_RESPOND:
         if (e->policy.on)
