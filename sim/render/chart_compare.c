@@ -45,7 +45,8 @@ static const wg_rgb C_BETTER = WG_HEX(0x009E73);   /* bluish green: the better s
 #define MIN_SPAN_OF_AGENTS 0.01   /* a count panel spans at least 1 % of the agents */
 #define MIN_SPAN_OF_BASE 0.05     /* ... or, agents unknown, 5 % of the largest base mean */
 #define MIN_SPAN_SHARE 0.05       /* a share panel (sentiment) spans at least ±0.05 */
-#define MIN_PANEL_W 150.0         /* design pixels */
+#define MIN_PANEL_W 165.0         /* design pixels */
+#define TITLE_LINES 3             /* of a panel's title, at most */
 #define UPPER_SHARE 0.45          /* of the height below the titles: the curves, at most */
 #define MIN_UPPER 170.0           /* design pixels: less than this, no curves */
 #define MIN_ROW 26.0              /* design pixels: the least height of an arm's row */
@@ -183,7 +184,7 @@ static void panel_ticks(wg_canvas *cv, const wg_axes *a, double step, int pct)
     panel_labels(cv, a, step, pct, 1);
 }
 
-/* A panel's frame, title in words (up to two lines) and its better side: shaded from
+/* A panel's frame, title in words (up to TITLE_LINES lines) and its better side: shaded from
  * zero towards it and said in words under the title. hh is the height of the header. */
 static void panel_frame(wg_canvas *cv, const wg_axes *a, const char *title, int better,
                         double hh)
@@ -191,7 +192,7 @@ static void panel_frame(wg_canvas *cv, const wg_axes *a, const char *title, int 
     double u = cv->u, lh = S_TICK * u * 1.2;
     wg_canvas_font(cv, S_TICK, 1);
     wg_canvas_color(cv, C_TEXT, 1);
-    wg_plot_wrap(cv, title, a->x0, a->y0 - hh, a->x1 - a->x0, 0.5, 2, lh, 1);
+    wg_plot_wrap(cv, title, a->x0, a->y0 - hh, a->x1 - a->x0, 0.5, TITLE_LINES, lh, 1);
     if (better) {
         double z = px(a, 0);
         double x0 = better > 0 ? z : a->x0, x1 = better > 0 ? a->x1 : z;
@@ -292,11 +293,42 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
     double evlh = S_NOTE * 0.9 * u * 1.25;
     int evlines = *evs ? wg_plot_wrap(&cv, evs, M, 0, W - 2 * M, 0, 2, evlh, 0) : 0;
 
+    /* the panels that fit, in PANEL_ORDER; the blow-up odds when blowup.csv has them */
+    double namew = 0;
+    wg_canvas_font(&cv, S_LEGEND, 0);
+    for (int i = 0; i < cd.nvar; i++)
+        namew = fmax(namew, wg_canvas_text_width(&cv, i ? cd.var[i] : "base (the scenario as "
+                                                 "written)"));
+    namew = fmin(namew, W * 0.24);
+    double px0 = M + namew + G;
+    int pan[NORDER], np = 0;
+    for (size_t k = 0; k < NORDER; k++) {
+        int m = -1;
+        for (int j = 0; j < cd.nmet; j++)
+            if (strcmp(cd.met[j], PANEL_ORDER[k]) == 0) m = j;
+        if (strcmp(PANEL_ORDER[k], "blowup") == 0 && cd.has_blow) m = m < 0 ? WG_FOLDER_MAX_METRICS : m;
+        if (m >= 0) pan[np++] = m;
+    }
+    int fit = (int)floor((W - M - px0 + 2 * G) / (MIN_PANEL_W * u + 2 * G));
+    if (fit < 1) fit = 1;
+    if (np > fit) np = fit;
+    double pw = np ? (W - M - px0 - (np - 1) * 2 * G) / np : 0;
+
+    /* the panels' titles: as many lines as the longest needs, up to three */
+    int tl = 1;
+    wg_canvas_font(&cv, S_TICK, 1);
+    for (int p = 0; p < np; p++) {
+        int m = pan[p], odds = m == WG_FOLDER_MAX_METRICS || strcmp(cd.met[m], "blowup") == 0;
+        wg_plot_metric_words(buf, sizeof buf, odds ? "blowup" : cd.met[m], &cd.info);
+        int n = wg_plot_wrap(&cv, buf, 0, 0, pw, 0.5, TITLE_LINES, S_TICK * u * 1.2, 0);
+        if (n > tl) tl = n;
+    }
+
     /* the lower band needs its header and a row of at least MIN_ROW for each arm; the
      * curves above take what is left, up to UPPER_SHARE, when that is at least
      * MIN_UPPER (else they are left out: each arm's curves.png has them) */
     double lhp = S_TICK * u * 1.2;
-    double hh = 2 * lhp + S_TICK * 0.9 * u + G;   /* two lines of title, the better side */
+    double hh = tl * lhp + S_TICK * 0.9 * u + G;   /* the titles' lines, the better side */
     double avail = H - top - M;
     double lower = evlines * evlh + G + hh + G * 0.5 + cd.nvar * MIN_ROW * u + S_TICK * u + G;
     double upper = fmin(avail * UPPER_SHARE, avail - lower);
@@ -328,27 +360,6 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
     }
     y += G;
 
-    /* the panels that fit, in PANEL_ORDER; the blow-up odds when blowup.csv has them */
-    double namew = 0;
-    wg_canvas_font(&cv, S_LEGEND, 0);
-    for (int i = 0; i < cd.nvar; i++)
-        namew = fmax(namew, wg_canvas_text_width(&cv, i ? cd.var[i] : "base (the scenario as "
-                                                 "written)"));
-    namew = fmin(namew, W * 0.24);
-    double px0 = M + namew + G;
-    int pan[NORDER], np = 0;
-    for (size_t k = 0; k < NORDER; k++) {
-        int m = -1;
-        for (int j = 0; j < cd.nmet; j++)
-            if (strcmp(cd.met[j], PANEL_ORDER[k]) == 0) m = j;
-        if (strcmp(PANEL_ORDER[k], "blowup") == 0 && cd.has_blow) m = m < 0 ? WG_FOLDER_MAX_METRICS : m;
-        if (m >= 0) pan[np++] = m;
-    }
-    int fit = (int)floor((W - M - px0 + 2 * G) / (MIN_PANEL_W * u + 2 * G));
-    if (fit < 1) fit = 1;
-    if (np > fit) np = fit;
-    double pw = np ? (W - M - px0 - (np - 1) * 2 * G) / np : 0;
-
     double dtop = y + hh + G * 0.5;
     double dbot = H - M - S_TICK * u - G;
     if (dbot < dtop + 10) dbot = dtop + 10;
@@ -375,7 +386,6 @@ wg_status wg_render_compare(const char *dir, const wg_render_opts *o, wg_render_
             a.xmax = 1 + ODDS_PAD;
             step = 0.25;
             wg_plot_metric_words(buf, sizeof buf, "blowup", &cd.info);
-            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " (95 %% interval)");
             panel_frame(&cv, &a, buf, 0, hh);
             wg_canvas_font(&cv, S_TICK * 0.9, 1);
             wg_canvas_color(&cv, C_BETTER, 1);

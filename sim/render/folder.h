@@ -68,7 +68,7 @@ wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES]
 
 #define WG_FOLDER_MAX_VARIANTS 12   /* variants drawn (the panel of differences lists them all
                                        up to this) */
-#define WG_FOLDER_MAX_METRICS 6     /* metrics of compare.csv drawn as panels of differences */
+#define WG_FOLDER_MAX_METRICS 12    /* metrics of compare.csv read (the panels that fit are drawn) */
 
 typedef struct wg_folder_cmp_row {
     int variant, metric;          /* indices into var (from 1) and met */

@@ -390,9 +390,9 @@ static const struct {
     const char *name, *words;
     int better, who;
 } other_metrics[] = {
-    {"saved", "%s saved from turning critic (negative in the base, not here)", 1, 1},
-    {"lost", "%s lost (negative here, not in the base)", -1, 1},
-    {"reach_negative_p95", "%s who turned critic in the worst 5 %% of runs (p95)", -1, 1},
+    {"saved", "%s saved from turning critic", 1, 1},
+    {"lost", "%s lost to critics", -1, 1},
+    {"reach_negative_p95", "turned critic, worst 5 % of runs", -1, 0},
     {"answers", "critics answered", 0, 0},
     {"cost", "cost of the answers", 0, 0},
 };
@@ -423,7 +423,7 @@ void wg_plot_metric_words(char *buf, size_t cap, const char *metric, const wg_fo
 
 int wg_plot_metric_better(const char *metric, const wg_folder_info *in)
 {
-    for (int m = 0; m < WG_NCMP; m++)
+    for (int m = 0; m < WG_NCMP_ROWS; m++)   /* compare.csv's own vocabulary first */
         if (strcmp(metric, wg_cmp_metric_name(m)) == 0)
             return wg_cmp_direction(m, in ? (int)in->blowup.valence : WG_NEG);
     for (size_t k = 0; k < sizeof other_metrics / sizeof other_metrics[0]; k++)
