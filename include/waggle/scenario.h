@@ -195,9 +195,9 @@ wg_status wg_scenario_edit_text(const wg_scenario *s, const char *header, size_t
 
 /* ---- tree.c ---- */
 
-/* Scalars of any YAML text by dotted key through maps and lists ("seed",
- * "scenario.name", "network.nodes", "scenario.events.2.step": a list's item
- * by its 0-based index), without reading it as a scenario: for
+/* Scalars of any YAML text by dotted key through maps and sequences ("seed",
+ * "scenario.name", "network.nodes", "scenario.variants.0.about": a sequence's
+ * part is a 0-based index), without reading it as a scenario: for
  * `waggle render`, which needs a few facts of a finished run's manifest.yaml
  * and must not depend on the network file still being there. vals[i]
  * receives a new string (caller frees) or NULL when the key is absent, null

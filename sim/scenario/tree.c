@@ -449,7 +449,7 @@ wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *nam
     if (!doc) goto oom;
     if ((st = wg_tree_parse(doc, 0, 1, text, len, &doc->root, d)) != WG_OK) goto done;
     for (size_t i = 0; i < n; i++) {
-        /* walk the dotted key through maps and lists; a missing step leaves vals[i] NULL */
+        /* walk the dotted key through maps; a missing step leaves vals[i] NULL */
         const node *at = doc->root;
         const char *k = keys[i];
         char part[128];
@@ -461,9 +461,9 @@ wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *nam
             }
             memcpy(part, k, plen);
             part[plen] = '\0';
-            if (at->kind == NK_SEQ) {   /* a list: "events.3" (or the item named so) */
-                long idx = wg_tree_item(at, part);
-                at = idx < 0 ? NULL : at->vals[idx];
+            if (at->kind == NK_SEQ) {   /* a sequence: a 0-based index (or the item named so) */
+                long it = wg_tree_item(at, part);
+                at = it >= 0 ? at->vals[it] : NULL;
             } else {
                 at = wg_tree_get(at, part);
             }
