@@ -95,7 +95,7 @@ static const char *people(char *buf, double x)
     double a = fabs(x);
     int dec = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
     if (a > 0 && a < 0.001) dec = 6;
-    wg_plot_fmt_num(buf, NUM, x, dec);
+    wg_num_grouped(buf, NUM, x, dec);
     trim_zeros(buf);
     if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
     return buf;
@@ -107,7 +107,7 @@ static const char *percent(char *buf, double p)
     if (!isfinite(p)) return strcpy(buf, "–");
     char n[NUM / 2];
     double v = 100 * p;
-    wg_plot_fmt_num(n, sizeof n, v, v >= 10 ? 0 : 1);
+    wg_num_grouped(n, sizeof n, v, v >= 10 ? 0 : 1);
     trim_zeros(n);
     snprintf(buf, NUM, "%s %%", n);
     return buf;
