@@ -46,9 +46,8 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
     wg_status st = wg_canvas_new(&cv, o, d);
     if (st != WG_OK) return st;
     const wg_folder_info *in = &r->info;
-    snprintf(lab, sizeof lab, ": %s won over (advocates + supporters) and who turned critic "
-             "(critics + rejecters), median line, bands p25–p75 and p05–p95", in->who);
-    wg_plot_subtitle(sub, sizeof sub, in, lab);
+    wg_plot_subtitle(sub, sizeof sub, in,
+                     ": reach of each valence, median line, bands p25–p75 and p05–p95");
     double top = wg_plot_titles(&cv, in->name, sub);
 
     /* the y range covers every band and the observed points on the agents' scale */
@@ -74,7 +73,7 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
         rstep = wg_plot_nice_step(a.ymax * rmul, 0) / rmul;
     }
 
-    snprintf(lab, sizeof lab, "%s won over, median", in->who);
+    snprintf(lab, sizeof lab, "%s won over (advocates + supporters), median", in->who);
     wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, lab);
     snprintf(lab, sizeof lab, "%s who turned critic, median", in->who);
     wg_plot_legend_add(&lg, SW_LINE, C_NEG, 1, lab);
