@@ -195,6 +195,8 @@ static wg_status build_graph(wg_job *j, wg_diag *d)
         if ((st = wg_graph_build(&j->s->net, j->s->seed, &j->own_g, d)) != WG_OK) return st;
         j->build_seconds = wg_now_seconds() - t0;
         j->g = j->own_g;
+        /* a file's own direction, as resolved (the manifest's scenario says it) */
+        if (j->s->net.kind == WG_NET_FILE) j->s->net.directed = j->g->directed;
     }
     return WG_OK;
 }
@@ -236,8 +238,8 @@ static wg_status seed_conflicts(const wg_job *j, const wg_engine *e, wg_diag *d)
     uint32_t run, step, agent;
     uint64_t k = wg_engine_seed_conflicts(e, &run, &step, &agent);
     if (!k) return WG_OK;
-    char label[32];
-    snprintf(label, sizeof label, "%" PRIu64, j->g->label ? j->g->label[agent] : (uint64_t)agent);
+    char buf[WG_ID_BUF];
+    const char *label = wg_graph_id(j->g, agent, buf);
     if (j->s->seed_conflict_error) {
         wg_diag_error(d, WG_EINPUT,
                       "%s: two seeds picked agent %s at step %" PRIu32 " of run %" PRIu32

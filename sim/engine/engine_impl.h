@@ -66,6 +66,8 @@ struct wg_engine {
     uint32_t *order[3];       /* agents by degree, pagerank, k-core (descending; ties by keyed draw), or NULL */
     uint64_t *label_sorted;   /* labels sorted with their agent, for picks by id: pairs (label, agent) */
     uint32_t *label_agent;
+    uint32_t *name_agent;     /* agents with text ids sorted by their text, for picks by id */
+    uint32_t nnamed;
     uint32_t *degree_rank;    /* n: agent's place in order[degree] (policies by degree), or NULL */
     int policies;             /* some respond event is a standing policy */
     int triggers;             /* some event has when: */
