@@ -39,6 +39,8 @@ struct wg_job {
     wg_graph *block;             /* a partitioned run on a lent network: this rank's block */
     int partitioned;             /* the network is this rank's block now: no other run */
     uint64_t xbytes, xsteps;     /* a partitioned run: bytes this rank exchanged, steps run */
+    int keep_negative;           /* wg_job_keep_negative */
+    uint64_t *negative;          /* runs × WG_AGENT_WORDS(n): negative agents at the end, or NULL */
 };
 
 static void traces_free(wg_job *j)
@@ -179,6 +181,7 @@ void wg_job_free(wg_job *j)
     if (!j) return;
     wg_results_free(&j->r);
     traces_free(j);
+    free(j->negative);
     wg_graph_free(j->own_g);
     wg_graph_free(j->block);
     wg_scenario_free(j->s);
@@ -319,6 +322,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     if (st != WG_OK) return st;
     wg_results_free(&j->r);
     traces_free(j);
+    wg_job_drop_negative(j);
     j->have_results = 0;
     wg_sim sim;
     wg_engine *e = NULL;
@@ -333,6 +337,16 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
         return st;
     }
     j->threads = wg_engine_threads(e);
+    if (j->keep_negative &&
+        !(j->negative = wg_calloc((size_t)j->s->runs * WG_AGENT_WORDS(j->g->n), sizeof *j->negative))) {
+        wg_engine_free(e);
+        wg_results_free(&j->r);
+        wg_diag_error(d, WG_ENOMEM, "out of memory: the negative agents of %u runs of %u agents "
+                      "(%.0f MiB, for compare's saved and lost)", j->s->runs, j->g->n,
+                      (double)j->s->runs * WG_AGENT_WORDS(j->g->n) * 8 / 1048576.0);
+        return WG_ENOMEM;
+    }
+    wg_engine_record_negative(e, j->negative);
     wg_engine_set_costs(e, j->r.cost);
     double t0 = wg_now_seconds();
     wg_engine_record_seeds(e, j->r.seeded);
@@ -345,6 +359,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     wg_engine_free(e);
     if (st != WG_OK) {
         wg_results_free(&j->r);
+        wg_job_drop_negative(j);
         return st;
     }
     j->have_results = 1;
@@ -371,6 +386,20 @@ const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps)
     if (runs) *runs = j->have_results ? j->r.runs : 0;
     if (steps) *steps = j->have_results ? j->r.steps : 0;
     return j->have_results ? j->r.counts : NULL;
+}
+
+void wg_job_keep_negative(wg_job *j, int on) { j->keep_negative = on != 0; }
+
+const uint64_t *wg_job_negative(const wg_job *j, uint32_t run)
+{
+    if (!j->have_results || !j->negative || run >= j->r.runs) return NULL;
+    return j->negative + (size_t)run * WG_AGENT_WORDS(j->g->n);
+}
+
+void wg_job_drop_negative(wg_job *j)
+{
+    free(j->negative);
+    j->negative = NULL;
 }
 
 uint32_t wg_job_series_width(void)

@@ -77,6 +77,7 @@ struct wg_engine {
     int nwork;
     uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */
     uint32_t *seeded_out;     /* wg_engine_record_seeds: runs × steps × 2, or NULL */
+    uint64_t *negative_out;   /* wg_engine_record_negative: runs × WG_AGENT_WORDS(n), or NULL */
     /* talking times (talktime.c): lives = 1 when some valence's law is not
      * geometric; then, per valence, its fixed D (0: not fixed) or its table
      * cdf[d - 1] = P(D <= d), d = 1 .. steps (NULL: geometric or fixed) */
