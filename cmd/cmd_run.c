@@ -38,7 +38,7 @@ const char wg_run_usage[] =
     "  --partition          under mpirun -np R (make MPI=1): every rank holds one block of\n"
     "                       the agents with their arcs, the ranks step together and rank 0\n"
     "                       writes; the same bytes as without it, for every R (refused\n"
-    "                       with trace: and with respond policies that pick by reach)\n"
+    "                       with trace:, exposure: threshold and policies by reach)\n"
     "  -q, --quiet          no progress bar and no closing lines\n"
     "  --progress           on a non-terminal (a batch job's log), a progress line every\n"
     "                       10 s; on a terminal the bar is drawn anyway\n"

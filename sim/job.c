@@ -277,9 +277,9 @@ wg_status wg_job_prepare(wg_job *j, wg_diag *d)
 static wg_status partition(wg_job *j, wg_engine *e, const wg_engine_comm *comm, wg_diag *d)
 {
     wg_graph *block = NULL;
-    if (!j->own_g && j->g->nattrs) {
-        wg_diag_error(d, WG_EINPUT, "job: a lent network with node attributes cannot be "
-                                    "partitioned");
+    if (!j->own_g && (j->g->nattrs || j->g->name)) {
+        wg_diag_error(d, WG_EINPUT, "job: a lent network with node attributes or text ids "
+                                    "cannot be partitioned");
         return WG_EINPUT;
     }
     wg_status st = wg_engine_partition(e, comm, &block, d);
@@ -289,6 +289,10 @@ static wg_status partition(wg_job *j, wg_engine *e, const wg_engine_comm *comm, 
         j->block = block;
         return WG_OK;
     }
+    block->name = j->own_g->name;
+    block->name_text = j->own_g->name_text;
+    j->own_g->name = NULL;
+    j->own_g->name_text = NULL;
     block->nattrs = j->own_g->nattrs;
     block->attr_names = j->own_g->attr_names;
     block->attr_values = j->own_g->attr_values;

@@ -9,6 +9,8 @@
  *   - an undirected graph stores each edge as two arcs (a->b and b->a), so
  *     m == 2 × edges and in-neighbours == out-neighbours;
  *   - out_w is NULL (every weight 1) or holds one positive weight per arc;
+ *   - out_neg is NULL or holds 0 or 1 per arc, the same for both arcs of an
+ *     undirected edge (and for an arc and its place in the transpose);
  *   - in_off/in_adj/in_w (the transpose) are NULL until wg_graph_transpose is
  *     called; for an undirected graph they alias the out-arrays.
  * wg_graph_valid checks all of them. The builders (generate.c, import.c) reach
@@ -39,6 +41,9 @@ typedef struct wg_graph {
     uint64_t *in_off;    /* transpose, or NULL (see invariants) */
     uint32_t *in_adj;
     float *in_w;
+    uint8_t *out_neg;    /* m flags: 1 for a distrust tie (a negative sign or weight read with
+                            negative_ties: flip), or NULL (every tie trusted) */
+    uint8_t *in_neg;     /* the transpose's flags (aliases out_neg when undirected) */
     uint64_t *label;     /* original id of each agent in its file, or NULL (identity);
                             WG_TEXT_ID for an agent whose id is text (see name) */
     /* Text ids (import.c): name[a] is agent a's id as its file wrote it when
@@ -83,7 +88,8 @@ wg_status wg_graph_from_edges(uint32_t n, uint64_t e, const uint32_t *src, const
 /* The block of agents lo .. hi - 1 of g, for a partitioned run (waggle/engine.h,
  * wg_engine_partition): a graph of all g->n agents whose rows outside the block
  * are empty; row a of the block is g's, and its arc k is arc g->out_off[lo] + k
- * of g. The ids (label) are copied, node attributes are not. with_in: the
+ * of g (its weight and distrust flag with it). The integer ids (label) are
+ * copied; text ids (name) and node attributes are not. with_in: the
  * block's in-rows too, from g's transpose (directed; an undirected block's
  * in-arrays alias its out-arrays when g has them). An undirected block is
  * not wg_graph_valid (the other arc of an edge to another block is missing):

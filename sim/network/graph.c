@@ -50,6 +50,8 @@ void wg_graph_free(wg_graph *g)
     if (g->in_off != g->out_off) free(g->in_off);
     if (g->in_adj != g->out_adj) free(g->in_adj);
     if (g->in_w != g->out_w) free(g->in_w);
+    if (g->in_neg != g->out_neg) free(g->in_neg);
+    free(g->out_neg);
     if (g->map) {   /* a .wgraph file's mapping holds the out-arrays and the ids */
         munmap(g->map, g->map_len);
     } else {
@@ -211,28 +213,33 @@ fail:
     return st;
 }
 
-/* Rows lo .. hi - 1 of (off, adj, w) over n agents, the others empty, into
- * fresh arrays. Returns 0, or -1 when memory runs out (nothing kept). */
+/* Rows lo .. hi - 1 of (off, adj, w, neg) over n agents, the others empty,
+ * into fresh arrays. Returns 0, or -1 when memory runs out (nothing kept). */
 static int block_rows(uint32_t n, const uint64_t *off, const uint32_t *adj, const float *w,
-                      uint32_t lo, uint32_t hi, uint64_t **boff, uint32_t **badj, float **bw)
+                      const uint8_t *neg, uint32_t lo, uint32_t hi, uint64_t **boff,
+                      uint32_t **badj, float **bw, uint8_t **bneg)
 {
     const uint64_t base = off[lo], m = off[hi] - base;
     *boff = wg_malloc((size_t)n + 1, sizeof **boff);
     *badj = wg_malloc(m ? m : 1, sizeof **badj);
     *bw = w ? wg_malloc(m ? m : 1, sizeof **bw) : NULL;
-    if (!*boff || !*badj || (w && !*bw)) {
+    *bneg = neg ? wg_malloc(m ? m : 1, 1) : NULL;
+    if (!*boff || !*badj || (w && !*bw) || (neg && !*bneg)) {
         free(*boff);
         free(*badj);
         free(*bw);
+        free(*bneg);
         *boff = NULL;
         *badj = NULL;
         *bw = NULL;
+        *bneg = NULL;
         return -1;
     }
     for (uint64_t a = 0; a <= n; a++)
         (*boff)[a] = a <= lo ? 0 : a <= hi ? off[a] - base : m;
     if (m) memcpy(*badj, adj + base, m * sizeof *adj);
     if (w && m) memcpy(*bw, w + base, m * sizeof *w);
+    if (neg && m) memcpy(*bneg, neg + base, m);
     return 0;
 }
 
@@ -245,15 +252,18 @@ wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_i
     b->n = g->n;
     b->directed = g->directed;
     b->m = g->out_off[hi] - g->out_off[lo];
-    if (block_rows(g->n, g->out_off, g->out_adj, g->out_w, lo, hi, &b->out_off, &b->out_adj, &b->out_w))
+    if (block_rows(g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, lo, hi, &b->out_off,
+                   &b->out_adj, &b->out_w, &b->out_neg))
         goto nomem;
     if (with_in && g->directed && g->in_off) {
-        if (block_rows(g->n, g->in_off, g->in_adj, g->in_w, lo, hi, &b->in_off, &b->in_adj, &b->in_w))
+        if (block_rows(g->n, g->in_off, g->in_adj, g->in_w, g->in_neg, lo, hi, &b->in_off,
+                       &b->in_adj, &b->in_w, &b->in_neg))
             goto nomem;
     } else if (!g->directed && g->in_off) {
         b->in_off = b->out_off;
         b->in_adj = b->out_adj;
         b->in_w = b->out_w;
+        b->in_neg = b->out_neg;
     }
     if (g->label) {
         if (!(b->label = wg_malloc(g->n ? g->n : 1, sizeof *b->label))) goto nomem;
@@ -275,13 +285,15 @@ wg_status wg_graph_transpose(wg_graph *g, wg_diag *d)
         g->in_off = g->out_off;
         g->in_adj = g->out_adj;
         g->in_w = g->out_w;
+        g->in_neg = g->out_neg;
         return WG_OK;
     }
     uint64_t *off = wg_calloc((size_t)g->n + 1, sizeof *off);
     uint64_t *pos = wg_malloc((size_t)g->n + 1, sizeof *pos);
     uint32_t *adj = wg_malloc(g->m ? g->m : 1, sizeof *adj);
     float *w = g->out_w ? wg_malloc(g->m ? g->m : 1, sizeof *w) : NULL;
-    if (!off || !pos || !adj || (g->out_w && !w)) goto fail;
+    uint8_t *neg = g->out_neg ? wg_malloc(g->m ? g->m : 1, 1) : NULL;
+    if (!off || !pos || !adj || (g->out_w && !w) || (g->out_neg && !neg)) goto fail;
     for (uint64_t k = 0; k < g->m; k++) off[g->out_adj[k] + 1]++;
     for (uint32_t v = 0; v < g->n; v++) off[v + 1] += off[v];
     memcpy(pos, off, ((size_t)g->n + 1) * sizeof *pos);
@@ -291,11 +303,13 @@ wg_status wg_graph_transpose(wg_graph *g, wg_diag *d)
             uint64_t p = pos[g->out_adj[k]]++;
             adj[p] = a;
             if (w) w[p] = g->out_w[k];
+            if (neg) neg[p] = g->out_neg[k];
         }
     free(pos);
     g->in_off = off;
     g->in_adj = adj;
     g->in_w = w;
+    g->in_neg = neg;
     WG_ASSERT(wg_graph_valid(g));
     return WG_OK;
 fail:
@@ -303,6 +317,7 @@ fail:
     free(pos);
     free(adj);
     free(w);
+    free(neg);
     wg_diag_error(d, WG_ENOMEM, "network: out of memory building the transpose");
     return WG_ENOMEM;
 }
@@ -332,15 +347,17 @@ static int rows_valid(uint32_t n, uint64_t m, const uint64_t *off, const uint32_
     return 1;
 }
 
-/* Every arc a -> b of the rows (off, adj, w) is arc b -> a of (off2, adj2, w2), same weight. */
+/* Every arc a -> b of the rows (off, adj, w, neg) is arc b -> a of (off2,
+ * adj2, w2, neg2), same weight and sign. */
 static int rows_mirror(uint32_t n, const uint64_t *off, const uint32_t *adj, const float *w,
-                       const uint64_t *off2, const uint32_t *adj2, const float *w2)
+                       const uint8_t *neg, const uint64_t *off2, const uint32_t *adj2,
+                       const float *w2, const uint8_t *neg2)
 {
     for (uint32_t a = 0; a < n; a++)
         for (uint64_t k = off[a]; k < off[a + 1]; k++) {
             uint32_t b = adj[k];
             uint64_t j = find_in_row(adj2, off2[b], off2[b + 1], a);
-            if (j == off2[b + 1] || (w && w[k] != w2[j])) return 0;
+            if (j == off2[b + 1] || (w && w[k] != w2[j]) || (neg && neg[k] != neg2[j])) return 0;
         }
     return 1;
 }
@@ -356,12 +373,19 @@ int wg_graph_valid(const wg_graph *g)
     if (g->out_w)
         for (uint64_t k = 0; k < g->m; k++)
             if (!(g->out_w[k] > 0) || !isfinite(g->out_w[k])) return 0;
-    if (!g->directed && !rows_mirror(g->n, g->out_off, g->out_adj, g->out_w, g->out_off, g->out_adj, g->out_w))
+    if (g->out_neg)
+        for (uint64_t k = 0; k < g->m; k++)
+            if (g->out_neg[k] > 1) return 0;
+    if (!g->directed && !rows_mirror(g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, g->out_off,
+                                     g->out_adj, g->out_w, g->out_neg))
         return 0;
-    if (!g->in_off && !g->in_adj && !g->in_w) return 1;
+    if (!g->in_off && !g->in_adj && !g->in_w && !g->in_neg) return 1;
     if (!g->directed)
-        return g->in_off == g->out_off && g->in_adj == g->out_adj && g->in_w == g->out_w;
-    if (!rows_valid(g->n, g->m, g->in_off, g->in_adj) || !g->in_w != !g->out_w) return 0;
+        return g->in_off == g->out_off && g->in_adj == g->out_adj && g->in_w == g->out_w &&
+               g->in_neg == g->out_neg;
+    if (!rows_valid(g->n, g->m, g->in_off, g->in_adj) || !g->in_w != !g->out_w || !g->in_neg != !g->out_neg)
+        return 0;
     /* m arcs each way and every out-arc found in the transpose: they are the same set */
-    return rows_mirror(g->n, g->out_off, g->out_adj, g->out_w, g->in_off, g->in_adj, g->in_w);
+    return rows_mirror(g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, g->in_off, g->in_adj, g->in_w,
+                       g->in_neg);
 }

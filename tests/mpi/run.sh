@@ -8,7 +8,8 @@
 # --partition` on 1, 2, 3 and 4 ranks gives the serial run's series.csv,
 # summary.csv and finals.csv (a generated network with respond events, a
 # directed file with fractional exposure, talking times, a policy, a trigger
-# and media, a weighted file with contact one), also through
+# and media, a weighted file with contact one, a signed file whose distrust
+# ties flip the valence), also through
 # run-partition.sbatch, and refuses what it cannot partition. Prints one line
 # per check and "mpi tests: N passed, N failed"; exits 1 on any failure.
 set -u
@@ -136,13 +137,24 @@ events:
   - {step: 2, seed: {valence: positive, count: 10, by: pagerank}}
   - {when: {critics_above: 20}, respond: {policy: {per_step: 5, by: degree}, win: 0.1, calm: 0.3}}
 YAML
+cat > "$T/part-signed.yaml" <<YAML
+name: partitioned distrust ties
+steps: 30
+runs: 6
+seed: 14
+network: {file: $PWD/$DATA/bitcoin-otc-signed.csv, directed: true, sign: 3, negative_ties: flip}
+model: {share: {positive: 0.2, negative: 0.25}, quit: {positive: 0.3, negative: 0.3}}
+events:
+  - {step: 0, seed: {valence: positive, count: 10, by: degree}}
+  - {step: 0, seed: {valence: negative, count: 3, by: random}}
+YAML
 same_run() {   # same_run NAME DIR-A DIR-B: the three files of the runs
     ok=1
     for f in series.csv summary.csv finals.csv; do cmp -s "$2/$f" "$3/$f" || ok=0; done
     if [ $ok -eq 1 ]; then echo "ok   $1"; pass=$((pass + 1));
     else echo "FAIL $1 ($2 and $3 differ or are missing)"; fail=$((fail + 1)); fi
 }
-for sc in part-ba part-frac part-one; do
+for sc in part-ba part-frac part-one part-signed; do
     "$SERIAL" run "$T/$sc.yaml" -o "$T/$sc-serial" -t 1 -q 2>/dev/null
     for np in 1 2 3 4; do
         mpirun $FLAGS -np $np "$MPIW" run "$T/$sc.yaml" -o "$T/$sc-np$np" -t 1 -q --partition 2>/dev/null
