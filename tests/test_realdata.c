@@ -321,6 +321,30 @@ static void test_nodes_table(void **state)
     free(err);
 }
 
+/* waggle compare names each variant's folder by its name, letters of any
+ * script kept (blowup.csv's folder column says so too). */
+static void test_unicode_variant_folders(void **state)
+{
+    (void)state;
+    assert_int_equal(wg_test_write(tmp, "v.yaml",
+                                   "name: v\nsteps: 4\nruns: 2\nseed: 2\n"
+                                   "network: {generate: ring, nodes: 30}\n"
+                                   "events:\n  - {step: 0, seed: {valence: negative, count: 1, by: random}}\n"
+                                   "variants:\n  - {name: \"Réponse rapide\", set: {share.negative: 0.01}}\n"
+                                   "  - {name: \"当天道歉\", set: {share.negative: 0.02}}\n"),
+                     0);
+    assert_int_equal(run(NULL, NULL, "compare %s/v.yaml -q -t 1 -o %s/v", tmp, tmp), 0);
+    char *s = file_in("v/réponse-rapide", "finals.csv");
+    assert_non_null(s);
+    free(s);
+    s = file_in("v/当天道歉", "finals.csv");
+    assert_non_null(s);
+    free(s);
+    s = file_in("v", "blowup.csv");
+    assert_non_null(strstr(s, "\n当天道歉,当天道歉,"));
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_signed_flip),
         cmocka_unit_test(test_bitcoin_otc),
         cmocka_unit_test(test_nodes_table),
+        cmocka_unit_test(test_unicode_variant_folders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
