@@ -263,7 +263,7 @@ static void check_man(const char *prefix)
     char *page = roff_text(path);
     assert_non_null(strstr(page, ".TH WAGGLE 1 "));
     static const char *const cmds[] = {"", "run", "check", "net", "validate", "compare", "fit",
-                                       "render", "sweep", "merge", "optimize"};
+                                       "render", "sweep", "merge", "optimize", "brief"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         FORMAT(out, "%s/help.txt", dir);
         assert_int_equal(sh("'%s/bin/waggle' %s --help > '%s'", prefix, cmds[i], out), 0);
