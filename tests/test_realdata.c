@@ -188,6 +188,28 @@ static void test_signed_flip(void **state)
     free(tr);
     assert_int_equal(friends, 6);   /* share 1, weights >= 1: every neighbour is reached at step 0 */
     assert_int_equal(foes, 6);
+    /* threshold contagion reads the flags too: the hub is a foe's only neighbour, so its
+     * share of negative neighbours is 1 */
+    assert_int_equal(wg_test_write(tmp, "thr.yaml",
+                                   "name: star\nsteps: 2\nruns: 1\nseed: 9\n"
+                                   "network: {file: star.csv, weight: trust, negative_ties: flip}\n"
+                                   "trace: {runs: [0]}\nmodel: {exposure: threshold, threshold: 0.5, quit: 0}\n"
+                                   "events:\n  - {step: 0, seed: {valence: positive, by: id, ids: [hub]}}\n"),
+                     0);
+    assert_int_equal(run(NULL, &err, "run %s/thr.yaml -q -t 1 -o %s/thr", tmp, tmp), 0);
+    free(err);
+    tr = file_in("thr", "trace-0.csv");
+    assert_non_null(tr);
+    friends = foes = 0;
+    for (char *line = strtok(strchr(tr, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strstr(line, ",threshold,hub,")) continue;
+        int neg = strstr(line, ",negative,") != NULL;
+        if (strstr(line, ",friend")) friends += !neg;
+        else if (strstr(line, ",foe")) foes += neg;
+    }
+    free(tr);
+    assert_int_equal(friends, 6);
+    assert_int_equal(foes, 6);
     snprintf(sc, sizeof sc, yaml, ", negative_ties: drop");
     assert_int_equal(wg_test_write(tmp, "drop.yaml", sc), 0);
     assert_int_equal(run(NULL, &err, "run %s/drop.yaml -t 1 -o %s/drop", tmp, tmp), 0);
