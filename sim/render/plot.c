@@ -189,11 +189,14 @@ double wg_plot_titles(wg_canvas *cv, const char *title, const char *sub)
     double y = S_MARGIN * cv->u, w = cv->w - 2 * S_MARGIN * cv->u;
     wg_canvas_font(cv, S_TITLE, 1);
     wg_canvas_color(cv, C_TEXT, 1);
+    /* a blank title still takes its line: the layout does not depend on the words */
     int n = wg_plot_wrap(cv, title, S_MARGIN * cv->u, y, w, 0, 2, S_TITLE * cv->u * 1.2, 1);
+    if (n < 1) n = 1;
     y += S_TITLE * cv->u * (1.2 * (n - 1) + 1.25);
     wg_canvas_font(cv, S_SUBTITLE, 0);
     wg_canvas_color(cv, C_MUTED, 1);
     n = wg_plot_wrap(cv, sub, S_MARGIN * cv->u, y, w, 0, 4, S_SUBTITLE * cv->u * 1.35, 1);
+    if (n < 1) n = 1;
     return y + S_SUBTITLE * cv->u * (1.35 * (n - 1) + 1.6);
 }
 
