@@ -139,7 +139,9 @@ typedef struct wg_pick {
     uint64_t count;      /* how many; 0 when `top`/`fraction` is used */
     double fraction;     /* `top` (ranked picks) or `fraction` (random), in (0, 1]; 0 when count is used */
     int segment;         /* WG_PICK_SEGMENT: index into the scenario's segments */
-    uint64_t *ids;       /* WG_PICK_ID */
+    uint64_t *ids;       /* WG_PICK_ID: integer ids (UINT64_MAX where id_text holds the id) */
+    char **id_text;      /* WG_PICK_ID: id i as text when it is not a non-negative integer,
+                            else NULL; the array is NULL when every id is an integer */
     size_t nids;
     char *attribute;     /* WG_PICK_ATTRIBUTE */
     char *value;
