@@ -321,8 +321,10 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
         }
         double p = send * params_of(e, w, g->out_adj[a])->v[WG_P_SUSCEPTIBILITY];
         if (g->out_w) p *= g->out_w[a];
+        /* a distrust tie (negative_ties: flip) carries the other valence */
+        const uint64_t hit = g->out_neg && g->out_neg[a] ? HIT_POS + HIT_NEG - inc : inc;
         if ((uint64_t)block.v[a & 3] < wg_threshold(p))
-            made += contact(e, w, run, t, s, a, g->out_adj[a], inc, thr_stifle, shared, traced);
+            made += contact(e, w, run, t, s, a, g->out_adj[a], hit, thr_stifle, shared, traced);
     }
     exposures_add(x, made);
     return end - beg;
@@ -519,9 +521,11 @@ static uint32_t fractional_parent(const wg_engine *e, const wg_work *w, uint32_t
         uint32_t last = WG_TRACE_NONE;
         for (uint64_t k = g->in_off[a]; k < g->in_off[a + 1]; k++) {
             uint32_t j = g->in_adj[k];
-            if (w->state[j] != (v == WG_POS ? WG_ADVOCATE : WG_CRITIC)) continue;
+            /* over a distrust tie a talker of the other valence counts for v */
+            const int flip = g->in_neg && g->in_neg[k];
+            if (w->state[j] != ((v == WG_POS) != flip ? WG_ADVOCATE : WG_CRITIC)) continue;
             const wg_params *pj = params_of(e, w, j);
-            sum += (g->in_w ? g->in_w[k] : 1.0) * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + v];
+            sum += (g->in_w ? g->in_w[k] : 1.0) * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + (flip ? 1 - v : v)];
             last = j;
             if (pass == 1 && sum >= target) return j;
         }
@@ -547,7 +551,8 @@ static inline void hazard(const wg_engine *e, wg_work *w, uint32_t run, uint32_t
         if (talking(sj)) {
             int v = sj == WG_ADVOCATE ? WG_POS : WG_NEG;
             const wg_params *pj = params_of(e, w, j);
-            sum[v] += wt * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + v];
+            /* the talker's share of its own valence; over a distrust tie it arrives as the other */
+            sum[g->in_neg && g->in_neg[k] ? 1 - v : v] += wt * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + v];
         }
     }
     const wg_params *pa = params_of(e, w, a);
@@ -793,7 +798,7 @@ static inline uint64_t word_mask(uint32_t n, size_t i)
  * p >= 1, else 1 / log(1 - p) (negative). */
 static int prepare_skip(const wg_engine *e, wg_work *w)
 {
-    if (e->sim.g->out_w || e->sim.model.contact == WG_CONTACT_ONE) return 0;
+    if (e->sim.g->out_w || e->sim.g->out_neg || e->sim.model.contact == WG_CONTACT_ONE) return 0;
     const size_t ntab = e->seg_of ? e->sim.nsegments + 1 : 1;
     const double susc = w->table[0].v[WG_P_SUSCEPTIBILITY];
     for (size_t k = 1; k < ntab; k++)
