@@ -653,6 +653,9 @@ static wg_status write_optimize(const wg_opt *o, const char *dir, wg_diag *d)
     return wg_out_commit(&f, d);
 }
 
+static wg_status write_rest(const wg_opt *o, const char *dir, const wg_job_write_params *p,
+                            wg_diag *d);
+
 wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_params *p,
                        wg_diag *d)
 {
@@ -666,9 +669,21 @@ wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_para
         p = &def;
     }
     wg_status st;
-    if ((st = wg_mkdir_p(dir, d)) != WG_OK) return st;
-    if ((st = write_chosen(o, dir, d)) != WG_OK) return st;
-    if ((st = write_optimize(o, dir, d)) != WG_OK) return st;
+    wg_outdir od;
+    /* the folder is locked, never one that holds an input, and what an earlier
+     * command wrote there and this one does not is removed (files.c's rule) */
+    if ((st = wg_job_outdir_open(&od, dir, o->s, d)) != WG_OK) return st;
+    if ((st = write_chosen(o, dir, d)) == WG_OK && (st = write_optimize(o, dir, d)) == WG_OK)
+        st = write_rest(o, dir, p, d);
+    wg_status cs = wg_outdir_close(&od, d);
+    return st != WG_OK ? st : cs;
+}
+
+/* manifest.yaml and optimize.png, after chosen.csv and optimize.csv */
+static wg_status write_rest(const wg_opt *o, const char *dir, const wg_job_write_params *p,
+                            wg_diag *d)
+{
+    wg_status st;
     char extra[768];
     int len = snprintf(extra, sizeof extra,
                        "optimize: {objective: \"%s\", method: %s, budget: %u, candidates: %u, "
