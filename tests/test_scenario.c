@@ -1035,6 +1035,7 @@ static void test_many_keys(void **state)
     wg_doc_free(doc);
     wg_diag_free(&d);
     free(text);
+}
 
 /* wg_scenario_yaml_scalars (render's and brief's reader of manifest.yaml): dotted keys
  * through maps and through sequences by 0-based index; missing, null or non-scalar
@@ -1087,7 +1088,6 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_variant_set_rewrites_itself),
         cmocka_unit_test(test_many_keys),
-
         cmocka_unit_test(test_yaml_scalars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
