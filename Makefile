@@ -205,6 +205,7 @@ bench: deps
 	$(Q)MPI=1 tools/install-deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench-mpi MPI=1 build-bench-mpi/waggle
 	$(Q)BUILD=build-bench BUILD_MPI=build-bench-mpi tools/bench-sweep
+	$(Q)BUILD=build-bench BUILD_MPI=build-bench-mpi tools/bench-partition
 
 bench-peers:
 	$(Q)WG_DEPS_EXTRA=python3-graph-tool tools/install-deps
