@@ -280,6 +280,24 @@ static void test_folders(void **state)
     expect(run("merge s0 s1d -o m"), 2, "s1d/sweep.csv:2: a swept value that is not finite");
     assert_false(exists("m"));
     expect(run("render s1d"), 2, "sweep.csv:2: column seed: a swept value must be a finite number");
+    /* a sweep folder with a bad sensitivity.csv: refused before sweep.png is drawn */
+    scenario_with("sb.yaml", "sweep:\n  sobol: {points: 4, indices: true, ranges: "
+                             "{share.negative: [0.1, 0.3], quality: [0.8, 1]}}");
+    assert_int_equal(run("sweep sb.yaml -o sb -q"), 0);
+    assert_true(exists("sb/sensitivity.png"));
+    char sp[256];
+    path_of(sp, sizeof sp, "sb/sweep.png");
+    assert_int_equal(unlink(sp), 0);
+    edit("sb/sensitivity.csv", "first_order", "first_ordre", 1);
+    expect(run("render sb"), 2, "sensitivity.csv:");
+    assert_false(exists("sb/sweep.png"));
+    /* a shard manifest that is not YAML (found by fuzz_merge: merge wrote sweep.csv, then
+     * its copy of the manifest could not be read): refused before anything is written */
+    assert_int_equal(run("sweep sw.yaml -o s1e -q --shard 1/2"), 0);
+    edit("s1e/manifest.yaml", "\nranks: 1\n", "\nranks: [1\n", 1);
+    expect(run("merge s1e s0 -o m"), 2, "s1e/manifest.yaml:");
+    expect(run("merge s1e s0 -o m"), 2, "YAML syntax error");
+    assert_false(exists("m"));
     /* the good shards still merge */
     expect(run("merge s0 s1 -o m"), 0, "");
     assert_true(exists("m/sweep.png"));
