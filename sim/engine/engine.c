@@ -1226,6 +1226,20 @@ static uint32_t *seeds_of(const wg_engine *e, uint32_t i)
 
 void wg_engine_record_seeds(wg_engine *e, uint32_t *seeded) { e->seeded_out = seeded; }
 
+void wg_engine_record_negative(wg_engine *e, uint64_t *negative) { e->negative_out = negative; }
+
+/* The negative agents at the end of the run worker w just made into run
+ * run0 + i's bitset (wg_engine_record_negative), when one is asked for. */
+static void store_negative(const wg_engine *e, const wg_work *w, uint32_t i)
+{
+    if (!e->negative_out) return;
+    uint64_t *bits = e->negative_out + (size_t)i * words_of(e->n);
+    memset(bits, 0, words_of(e->n) * sizeof *bits);
+    for (uint32_t a = 0; a < e->n; a++)
+        if (w->state[a] == WG_CRITIC || w->state[a] == WG_REJECTER)
+            bits[a >> 6] |= UINT64_C(1) << (a & 63);
+}
+
 uint64_t wg_engine_seed_conflicts(const wg_engine *e, uint32_t *run, uint32_t *step,
                                   uint32_t *agent)
 {
@@ -1275,6 +1289,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                 stopped |= run_one(e, w, run0 + i, counts + i * per_run, seeds_of(e, i),
                                    &steps_run[i], e->cost_out ? &e->cost_out[i] : NULL, 0, stop,
                                    &trials);
+                store_negative(e, w, i);
                 uint64_t k;
 #pragma omp atomic capture
                 k = ++done;
@@ -1292,6 +1307,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
             stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, seeds_of(e, i),
                               &steps_run[i], e->cost_out ? &e->cost_out[i] : NULL, e->threads > 1,
                               stop, &trials);
+            if (!stopped) store_negative(e, &e->work[0], i);
             double tnow = wg_now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;

@@ -18,7 +18,9 @@
  *      sorted by source), aliasing them when the graph is undirected
  *      (wg_graph_free frees them only when they differ).
  */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -56,6 +58,8 @@ void wg_graph_free(wg_graph *g)
         free(g->out_w);
         free(g->label);
     }
+    free(g->name);
+    free(g->name_text);
     for (size_t i = 0; i < g->nattrs; i++) {
         if (g->attr_values && g->attr_values[i]) {
             for (uint32_t a = 0; a < g->n; a++) free(g->attr_values[i][a]);
@@ -66,6 +70,24 @@ void wg_graph_free(wg_graph *g)
     free(g->attr_values);
     free(g->attr_names);
     free(g);
+}
+
+const char *wg_graph_id(const wg_graph *g, uint32_t a, char *buf)
+{
+    if (g->name && g->name[a]) return g->name[a];
+    snprintf(buf, WG_ID_BUF, "%" PRIu64, g->label ? g->label[a] : (uint64_t)a);
+    return buf;
+}
+
+int wg_graph_find_id(const wg_graph *g, const char *text, uint32_t *agent)
+{
+    char buf[WG_ID_BUF];
+    for (uint32_t a = 0; a < g->n; a++)
+        if (strcmp(wg_graph_id(g, a, buf), text) == 0) {
+            *agent = a;
+            return 1;
+        }
+    return 0;
 }
 
 /*

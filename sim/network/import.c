@@ -108,6 +108,128 @@ static int idmap_get(idmap *m, uint64_t id, uint32_t *agent)
     return 0;
 }
 
+/* Append agent with label `label` without a slot (a text id's WG_TEXT_ID). */
+static int idmap_push(idmap *m, uint64_t label)
+{
+    if (m->n == m->cap_label) {
+        uint64_t cap = m->cap_label ? 2 * m->cap_label : 1024;
+        uint64_t *l = wg_realloc(m->label, cap, sizeof *l);
+        if (!l) return -1;
+        m->label = l;
+        m->cap_label = cap;
+    }
+    m->label[m->n++] = label;
+    return 0;
+}
+
+/* ---- text ids: open addressing from text to agent ---------------------- */
+
+/* Ids that are not non-negative integers (names, e-mails). Text k lives at
+ * bytes + off[k] (NUL-terminated) and is agent agent[k]; the integer ids'
+ * labels of those agents are WG_TEXT_ID. Agents are numbered across both
+ * maps in order of first appearance, so the numbering is the file's. */
+typedef struct textmap {
+    uint32_t *slot;     /* k + 1, 0 when empty */
+    uint64_t mask;      /* capacity - 1 */
+    uint64_t *off;      /* offset of text k in bytes */
+    uint32_t *agent;    /* agent of text k */
+    uint64_t n, cap;    /* texts, room in off/agent */
+    char *bytes;
+    uint64_t len, bcap;
+} textmap;
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);   /* FNV-1a, then mixed */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+    return mix64(h);
+}
+
+static void textmap_free(textmap *m)
+{
+    free(m->slot);
+    free(m->off);
+    free(m->agent);
+    free(m->bytes);
+    memset(m, 0, sizeof *m);
+}
+
+static int textmap_grow(textmap *m)
+{
+    uint64_t cap = m->slot ? 2 * (m->mask + 1) : 1024;
+    uint32_t *slot = wg_calloc(cap, sizeof *slot);
+    if (!slot) return -1;
+    for (uint64_t k = 0; k < m->n; k++) {
+        uint64_t h = hash_text(m->bytes + m->off[k]) & (cap - 1);
+        while (slot[h]) h = (h + 1) & (cap - 1);
+        slot[h] = (uint32_t)k + 1;
+    }
+    free(m->slot);
+    m->slot = slot;
+    m->mask = cap - 1;
+    return 0;
+}
+
+/* Agent of text s: 1 found, 0 not there (added as agent `next` when add),
+ * -1 out of memory. */
+static int textmap_get(textmap *m, const char *s, int add, uint32_t next, uint32_t *agent)
+{
+    if (!m->slot || 2 * (m->n + 1) > m->mask + 1)
+        if (textmap_grow(m)) return -1;
+    uint64_t h = hash_text(s) & m->mask;
+    while (m->slot[h]) {
+        uint64_t k = m->slot[h] - 1;
+        if (strcmp(m->bytes + m->off[k], s) == 0) {
+            *agent = m->agent[k];
+            return 1;
+        }
+        h = (h + 1) & m->mask;
+    }
+    if (!add) return 0;
+    size_t len = strlen(s) + 1;
+    if (m->n == m->cap) {
+        uint64_t cap = m->cap ? 2 * m->cap : 1024;
+        uint64_t *o = wg_realloc(m->off, cap, sizeof *o);
+        if (!o) return -1;
+        m->off = o;
+        uint32_t *a = wg_realloc(m->agent, cap, sizeof *a);
+        if (!a) return -1;
+        m->agent = a;
+        m->cap = cap;
+    }
+    if (m->len + len > m->bcap) {
+        uint64_t cap = m->bcap ? 2 * m->bcap : 65536;
+        while (cap < m->len + len) cap *= 2;
+        char *b = wg_realloc(m->bytes, cap, 1);
+        if (!b) return -1;
+        m->bytes = b;
+        m->bcap = cap;
+    }
+    memcpy(m->bytes + m->len, s, len);
+    m->off[m->n] = m->len;
+    m->agent[m->n] = next;
+    m->len += len;
+    m->slot[h] = (uint32_t)m->n + 1;
+    m->n++;
+    *agent = next;
+    return 0;
+}
+
+/* g->name from the texts of m (agents n of g): the graph takes the bytes. */
+static wg_status names_from_texts(wg_graph *g, textmap *m, const char *path, wg_diag *d)
+{
+    if (!m->n) return WG_OK;
+    g->name = wg_calloc(g->n ? g->n : 1, sizeof *g->name);
+    if (!g->name) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory for the ids of %u agents", path, g->n);
+        return WG_ENOMEM;
+    }
+    g->name_text = m->bytes;
+    m->bytes = NULL;
+    for (uint64_t k = 0; k < m->n; k++) g->name[m->agent[k]] = g->name_text + m->off[k];
+    return WG_OK;
+}
+
 /* ---- opening files ------------------------------------------------------ */
 
 /* Open path for reading through the input layer (regular files only). */
@@ -192,6 +314,12 @@ typedef struct reader {
     int weight_col;     /* 0-based column of the weight, -1 none */
     int pass;           /* 1: check, map ids, count arcs; 2: fill the CSR; 3: find the first duplicate */
     idmap ids;
+    textmap texts;      /* ids that are not integers */
+    int header_seen;    /* csv: the first line was taken as a header */
+    char header[2][WG_ID_BUF];   /* its first two fields, for the check after pass 1 */
+    uint64_t first_line;         /* pass 1: the first edge's line, its agents, whether both */
+    uint32_t first_agent[2];     /* ids are text and whether either comes again (an edge */
+    int first_text, first_again; /* list's first line that is a header by another name) */
     uint32_t *deg;      /* pass 1: arcs of each agent (growable, deg_cap entries) */
     uint64_t deg_cap;
     uint64_t edges;     /* pass 1: edges kept (self-loops not counted) */
@@ -202,6 +330,49 @@ typedef struct reader {
     uint64_t file_bytes;  /* the file's size on disk (compressed for .gz) */
 } reader;
 
+/* Room in r->deg for agent (pass 1). */
+static wg_status grow_deg(reader *r, uint64_t lineno, uint32_t agent, wg_diag *d)
+{
+    if (agent < r->deg_cap) return WG_OK;
+    uint64_t cap = r->deg_cap ? 2 * r->deg_cap : 1024;
+    uint32_t *nd = wg_realloc(r->deg, cap, sizeof *nd);
+    if (!nd) {
+        wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
+        return WG_ENOMEM;
+    }
+    memset(nd + r->deg_cap, 0, (cap - r->deg_cap) * sizeof *nd);
+    r->deg = nd;
+    r->deg_cap = cap;
+    return WG_OK;
+}
+
+static wg_status changed(reader *r, uint64_t lineno, wg_diag *d)
+{
+    wg_diag_error(d, WG_EINPUT, "%s:%llu: the file changed while it was being read", r->path,
+                  (unsigned long long)lineno);
+    return WG_EINPUT;
+}
+
+/* A text id (not a non-negative integer): mapped by its bytes. */
+static wg_status text_id(reader *r, uint64_t lineno, const char *tok, uint32_t *agent, wg_diag *d)
+{
+    if (strlen(tok) > WG_ID_TEXT_MAX) {
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: id \"%.32s...\" is longer than %d bytes", r->path,
+                      (unsigned long long)lineno, tok, WG_ID_TEXT_MAX);
+        return WG_EINPUT;
+    }
+    if (r->pass > 1) {   /* every id was mapped by pass 1 */
+        if (textmap_get(&r->texts, tok, 0, 0, agent) != 1 || *agent >= r->g->n) return changed(r, lineno, d);
+        return WG_OK;
+    }
+    int found = textmap_get(&r->texts, tok, 1, r->ids.n, agent);
+    if (found < 0 || (!found && idmap_push(&r->ids, WG_TEXT_ID))) {
+        wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
+        return WG_ENOMEM;
+    }
+    return grow_deg(r, lineno, *agent, d);
+}
+
 static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t *agent, wg_diag *d)
 {
     uint64_t id = 0;
@@ -210,9 +381,7 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
         wg_diag_error(d, WG_EINPUT, "%s:%llu: id %s is negative", r->path, (unsigned long long)lineno, tok);
         return WG_EINPUT;
     case ID_SYNTAX:
-        wg_diag_error(d, WG_EINPUT, "%s:%llu: id \"%s\" is not a non-negative integer", r->path,
-                      (unsigned long long)lineno, tok);
-        return WG_EINPUT;
+        return text_id(r, lineno, tok, agent, d);
     case ID_RANGE:
         wg_diag_error(d, WG_EINPUT, "%s:%llu: id %s is beyond the largest allowed id %llu", r->path,
                       (unsigned long long)lineno, tok, (unsigned long long)WG_MAX_ID);
@@ -224,9 +393,7 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
         uint32_t n = r->ids.n;
         if (idmap_get(&r->ids, id, agent) || *agent >= r->g->n) {
             r->ids.n = n;
-            wg_diag_error(d, WG_EINPUT, "%s:%llu: the file changed while it was being read", r->path,
-                          (unsigned long long)lineno);
-            return WG_EINPUT;
+            return changed(r, lineno, d);
         }
         return WG_OK;
     }
@@ -234,18 +401,7 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
         wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
         return WG_ENOMEM;
     }
-    if (*agent >= r->deg_cap) {
-        uint64_t cap = r->deg_cap ? 2 * r->deg_cap : 1024;
-        uint32_t *nd = wg_realloc(r->deg, cap, sizeof *nd);
-        if (!nd) {
-            wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
-            return WG_ENOMEM;
-        }
-        memset(nd + r->deg_cap, 0, (cap - r->deg_cap) * sizeof *nd);
-        r->deg = nd;
-        r->deg_cap = cap;
-    }
-    return WG_OK;
+    return grow_deg(r, lineno, *agent, d);
 }
 
 /* Position of arc a -> b in g's row of a (rows sorted, without duplicates). */
@@ -346,6 +502,19 @@ static wg_status read_edge(reader *r, uint64_t lineno, char **f, int nf, wg_diag
     }
     if ((st = check_id(r, lineno, f[0], &a, d)) != WG_OK) return st;
     if ((st = check_id(r, lineno, f[1], &b, d)) != WG_OK) return st;
+    if (r->pass == 1 && !r->first_line) {
+        uint64_t id;
+        r->first_line = lineno;
+        r->first_agent[0] = a;
+        r->first_agent[1] = b;
+        r->first_text = parse_id(f[0], &id) == ID_SYNTAX && parse_id(f[1], &id) == ID_SYNTAX;
+        if (!r->header_seen)
+            for (int i = 0; i < 2; i++) snprintf(r->header[i], sizeof r->header[i], "%s", f[i]);
+    } else if (r->pass == 1 && r->first_text &&
+               (a == r->first_agent[0] || a == r->first_agent[1] || b == r->first_agent[0] ||
+                b == r->first_agent[1])) {
+        r->first_again = 1;
+    }
     if (r->weight_col >= 0) {
         char *end;
         if (r->weight_col >= nf) {
@@ -440,15 +609,22 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
         }
         if (is_blank_or_comment(line)) continue;
         int nf = r->csv ? (int)wg_csv_split(line, f, WG_MAX_FIELDS) : split_blank(line, f);
-        if (r->csv && first) {
+        if (first && (r->csv || r->spec->header == WG_HEADER_YES)) {
             uint64_t id;
             first = 0;
-            /* A first line whose first two fields are not integers is a header. */
-            if (nf < 2 || parse_id(f[0], &id) == ID_SYNTAX || parse_id(f[1], &id) == ID_SYNTAX) {
-                if ((st = resolve_weight(r, f, nf, d)) != WG_OK) goto done;
+            /* A first line whose first two fields are not integers is a header,
+             * unless the scenario says (header: true or false). */
+            int header = r->spec->header == WG_HEADER_GUESS
+                             ? nf < 2 || parse_id(f[0], &id) == ID_SYNTAX || parse_id(f[1], &id) == ID_SYNTAX
+                             : r->spec->header == WG_HEADER_YES;
+            if (header) {
+                r->header_seen = r->spec->header == WG_HEADER_GUESS;
+                for (int i = 0; i < 2; i++)
+                    snprintf(r->header[i], sizeof r->header[i], "%s", i < nf ? f[i] : "");
+                if (r->csv && (st = resolve_weight(r, f, nf, d)) != WG_OK) goto done;
                 continue;
             }
-            if ((st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
+            if (r->csv && (st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
         }
         if ((st = read_edge(r, lineno, f, nf, d)) != WG_OK) goto done;
     }
@@ -602,6 +778,23 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
         st = WG_EINPUT;
         goto fail;
     }
+    for (int i = 0; i < 2 && r.header_seen && r.texts.n; i++) {
+        uint32_t a;
+        if (r.header[i][0] && textmap_get(&r.texts, r.header[i], 0, 0, &a) == 1) {
+            wg_diag_error(d, WG_EINPUT, "%s:1: the first line was read as a header, but \"%s\" is also an "
+                          "id in the file: say network.header: true (a header) or false (an edge)",
+                          spec->file, r.header[i]);
+            st = WG_EINPUT;
+            goto fail;
+        }
+    }
+    if (!csv && spec->header == WG_HEADER_GUESS && r.first_text && !r.first_again) {
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: the first line \"%s %s\" looks like a header (neither id "
+                      "comes again): say network.header: true (a header) or false (an edge)", spec->file,
+                      (unsigned long long)r.first_line, r.header[0], r.header[1]);
+        st = WG_EINPUT;
+        goto fail;
+    }
     if (r.ids.n == WG_MAX_AGENTS) {
         wg_diag_error(d, WG_EINPUT, "network: too many agents (%u)", r.ids.n);
         st = WG_EINPUT;
@@ -660,9 +853,11 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     }
     st = report_drops(spec, spec->file, r.loops, dups, r.dup_line, d);
     if (st != WG_OK) goto fail;
+    if ((st = names_from_texts(g, &r.texts, spec->file, d)) != WG_OK) goto fail;
     g->label = r.ids.label;    /* the graph takes the labels */
     r.ids.label = NULL;
     idmap_free(&r.ids);
+    textmap_free(&r.texts);
     free(r.seen);
     *out = g;
     return WG_OK;
@@ -671,6 +866,7 @@ fail:
     free(r.deg);
     free(r.seen);
     idmap_free(&r.ids);
+    textmap_free(&r.texts);
     return st;
 }
 
@@ -775,25 +971,47 @@ static wg_status scan_file(const char *path, FILE *f, wg_net_format fmt, wg_diag
     return st;
 }
 
-/* Integer "id" node attributes (GraphML, GML) as the agents' labels: when
- * every agent's "id" is an id (parse_id), g->label takes them. */
+/* The "id" node attributes (GraphML, GML) as the agents' ids: integers
+ * (parse_id) into g->label, the others (GraphML's "n50") into g->name. */
 static wg_status labels_from_ids(wg_graph *g, const char *path, wg_diag *d)
 {
     for (size_t i = 0; i < g->nattrs; i++) {
         if (strcmp(g->attr_names[i], "id") != 0) continue;
+        size_t text = 0;
+        for (uint32_t a = 0; a < g->n; a++) {
+            const char *v = g->attr_values[i][a];
+            uint64_t id;
+            if (!v) return WG_OK;   /* an agent without id: agents are numbered */
+            if (parse_id(v, &id) != ID_OK) {
+                if (strlen(v) > WG_ID_TEXT_MAX) {
+                    wg_diag_error(d, WG_EINPUT, "%s: node id \"%.32s...\" is longer than %d bytes", path,
+                                  v, WG_ID_TEXT_MAX);
+                    return WG_EINPUT;
+                }
+                text += strlen(v) + 1;
+            }
+        }
         uint64_t *label = wg_malloc(g->n ? g->n : 1, sizeof *label);
-        if (!label) {
+        char **name = text ? wg_calloc(g->n ? g->n : 1, sizeof *name) : NULL;
+        char *bytes = text ? wg_malloc(text, 1) : NULL;
+        if (!label || (text && (!name || !bytes))) {
+            free(label);
+            free(name);
+            free(bytes);
             wg_diag_error(d, WG_ENOMEM, "%s: out of memory reading node attributes", path);
             return WG_ENOMEM;
         }
+        size_t at = 0;
         for (uint32_t a = 0; a < g->n; a++) {
             const char *v = g->attr_values[i][a];
-            if (!v || parse_id(v, &label[a]) != ID_OK) {
-                free(label);
-                return WG_OK;
-            }
+            if (parse_id(v, &label[a]) == ID_OK) continue;
+            label[a] = WG_TEXT_ID;
+            name[a] = memcpy(bytes + at, v, strlen(v) + 1);
+            at += strlen(v) + 1;
         }
         g->label = label;
+        g->name = name;
+        g->name_text = bytes;
         return WG_OK;
     }
     return WG_OK;
@@ -856,6 +1074,13 @@ wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
             return WG_EINPUT;
         }
         st = wg_wgraph_map(spec->file, spec->directed, spec->weight != NULL, out, d);
+        if (st == WG_OK && spec->directed_set && !spec->directed && (*out)->directed) {
+            wg_diag_error(d, WG_EINPUT, "%s: the file holds a directed network but the scenario's "
+                          "network.directed is false: remove network.directed, or make it true", spec->file);
+            wg_graph_free(*out);
+            *out = NULL;
+            return WG_EINPUT;
+        }
         break;
     default:
         wg_diag_error(d, WG_EINPUT, "%s: unknown network format", spec->file);
