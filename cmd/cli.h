@@ -14,6 +14,7 @@
 #include <signal.h>
 #include "waggle/common.h"
 #include "waggle/engine.h"
+#include "waggle/job.h"
 
 /* The common options a command takes (a bit set). */
 enum {
@@ -86,6 +87,12 @@ void wg_progress_init(wg_progress *p, const char *what, const struct wg_cmd_opts
 void wg_progress_update(void *p, uint64_t done, uint64_t total);   /* a wg_progress_fn */
 void wg_progress_end(wg_progress *p);
 
+/* What every command that runs jobs sets up before running: SIGINT/SIGTERM
+ * caught (wg_cmd_signals), the progress of `what` ("runs", "sets") shown in
+ * bar, and rp filled from the options: threads, progress and the stop flag. */
+void wg_cmd_run_setup(const struct wg_cmd_opts *o, const char *what, wg_progress *bar,
+                      wg_job_run_params *rp);
+
 /* Print d, free it, and return the exit status of st. */
 int wg_cmd_report(wg_diag *d, wg_status st);
 
@@ -100,8 +107,9 @@ int wg_cmd_merge(int argc, char **argv);
 int wg_cmd_render(int argc, char **argv);
 int wg_cmd_validate(int argc, char **argv);
 int wg_cmd_optimize(int argc, char **argv);
+int wg_cmd_brief(int argc, char **argv);
 extern const char wg_run_usage[], wg_check_usage[], wg_net_usage[], wg_compare_usage[],
     wg_fit_usage[], wg_sweep_usage[], wg_merge_usage[], wg_render_usage[], wg_validate_usage[],
-    wg_optimize_usage[];
+    wg_optimize_usage[], wg_brief_usage[];
 
 #endif

@@ -115,7 +115,7 @@ static void test_edgelist(void **state)
     p = write_file("w0.txt", "1 2 0\n");
     s = file_spec(p);
     s.weight = (char *)"3";
-    read_fails(&s, "w0.txt:1: weight \"0\" is not a finite number > 0");
+    read_fails(&s, "w0.txt:1: weight \"0\" is not a finite number other than 0");
     wg_diag_free(&d);
 }
 
@@ -183,7 +183,7 @@ static void test_csv(void **state)
     assert_int_equal(g->m, 3);
     wg_graph_free(g);
     s.weight = (char *)"3";
-    read_fails(&s, "n.csv:3: weight \"-1\" is not a finite number > 0");
+    read_fails(&s, "n.csv:3: a negative tie (weight \"-1\"): say network.negative_ties: drop");
     s.weight = (char *)"rating";
     read_fails(&s, "no header");
     wg_diag_free(&d);
@@ -329,6 +329,69 @@ static void test_declared_direction(void **state)
     s.directed_set = 1;
     s.directed = 1;
     read_fails(&s, "u.gml: the file says its network is undirected");
+    wg_diag_free(&d);
+}
+
+/* Signed ties: a negative weight or sign is an error by default, left out
+ * with drop, kept with its flag (and |weight|) with flip; both arcs of an
+ * undirected edge carry it; the first of duplicate edges keeps its sign. */
+static void test_signed_ties(void **state)
+{
+    (void)state;
+    wg_diag d = {0};
+    wg_netspec s = file_spec(write_file("signed.csv", "src,dst,rating\na,b,4\nb,c,-2\nc,a,-\na,b,-9\nd,a,+\n"));
+    s.weight = (char *)"rating";
+    read_fails(&s, "signed.csv:3: a negative tie (weight \"-2\"): say network.negative_ties: drop (leave it out) "
+                   "or flip");
+    s.negative_ties = WG_NEG_DROP;
+    wg_graph *g = read_ok(&s, &d);
+    assert_int_equal(g->n, 4);
+    assert_int_equal(g->m, 4);   /* a-b (the -9 duplicate left out as negative) and d-a */
+    assert_null(g->out_neg);
+    assert_true(has_note(&d, "signed.csv: 3 negative ties dropped (negative_ties: drop; the first on line 3)"));
+    wg_graph_free(g);
+    wg_diag_free(&d);
+    s.negative_ties = WG_NEG_FLIP;
+    g = read_ok(&s, &d);
+    assert_int_equal(g->m, 8);   /* a-b, b-c, c-a, d-a; the second a-b a duplicate */
+    assert_non_null(g->out_neg);
+    assert_true(wg_graph_valid(g));
+    /* row a (agent 0): b (trust, weight 4), c (distrust, 1), d (trust, 1) */
+    assert_int_equal(g->out_off[1] - g->out_off[0], 3);
+    assert_int_equal(g->out_adj[0], 1);
+    assert_int_equal(g->out_neg[0], 0);
+    assert_true(g->out_w[0] == 4.0f);
+    assert_int_equal(g->out_adj[1], 2);
+    assert_int_equal(g->out_neg[1], 1);
+    assert_true(g->out_w[1] == 1.0f);
+    assert_int_equal(g->out_neg[2], 0);
+    assert_true(has_note(&d, "signed.csv: 4 of 8 arcs are distrust ties"));
+    wg_graph_free(g);
+    /* a sign column beside the weight; a directed graph's transpose keeps the flags */
+    s = file_spec(write_file("sign.txt", "1 2 5 -1\n2 3 2 1\n3 1 1 -3\n"));
+    s.weight = (char *)"3";
+    s.sign = (char *)"4";
+    s.directed = 1;
+    s.negative_ties = WG_NEG_FLIP;
+    g = read_ok(&s, &d);
+    assert_int_equal(g->m, 3);
+    assert_int_equal(g->out_neg[0], 1);
+    assert_true(g->out_w[0] == 5.0f);
+    assert_int_equal(g->out_neg[1], 0);
+    assert_int_equal(wg_graph_transpose(g, &d), WG_OK);
+    assert_true(wg_graph_valid(g));
+    assert_int_equal(g->in_neg[g->in_off[1]], 1);   /* 1 -> 2 seen from 2 */
+    wg_graph_free(g);
+    s.sign = (char *)"3";
+    read_fails(&s, "weight and sign name one column");
+    s.sign = (char *)"5";
+    read_fails(&s, "sign.txt:1: no sign in column 5");
+    s = file_spec(write_file("zero.txt", "1 2 0\n"));
+    s.sign = (char *)"3";
+    read_fails(&s, "zero.txt:1: sign \"0\" is not a finite number other than 0");
+    s = file_spec(write_file("g.gml", "graph [\n node [ id 1 ]\n node [ id 2 ]\n edge [ source 1 target 2 ]\n]\n"));
+    s.sign = (char *)"sign";
+    read_fails(&s, "network.sign names a column of an edge list or CSV file");
     wg_diag_free(&d);
 }
 
@@ -565,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_text_ids),
         cmocka_unit_test(test_declared_direction),
+        cmocka_unit_test(test_signed_ties),
         cmocka_unit_test(test_loops_and_duplicates),
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_graphml),

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "wg_test.h"
@@ -151,12 +152,184 @@ static void test_declared_direction(void **state)
     assert_int_equal(wg_test_exists(tmp, "d"), 0);
 }
 
+/* negative_ties: flip: an advocate's word over distrust ties reaches its
+ * neighbours as negative, over trust ties as positive; drop leaves those
+ * ties out; the default refuses the file with its line. */
+static void test_signed_flip(void **state)
+{
+    (void)state;
+    char text[2048];
+    size_t len = (size_t)snprintf(text, sizeof text, "from,to,trust\n");
+    for (int i = 0; i < 12; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "hub,%s%d,%d\n", i % 2 ? "foe" : "friend", i,
+                                i % 2 ? -3 : 2);
+    assert_int_equal(wg_test_write(tmp, "star.csv", text), 0);
+    static const char yaml[] =
+        "name: star\nsteps: 2\nruns: 2\nseed: 9\n"
+        "network: {file: star.csv, weight: trust%s}\n"
+        "trace: {runs: [0]}\nmodel: {share: 1, quit: 0}\n"
+        "events:\n  - {step: 0, seed: {valence: positive, by: id, ids: [hub]}}\n";
+    char sc[512];
+    snprintf(sc, sizeof sc, yaml, ", negative_ties: flip");
+    assert_int_equal(wg_test_write(tmp, "flip.yaml", sc), 0);
+    char *err = NULL;
+    assert_int_equal(run(NULL, &err, "run %s/flip.yaml -q -t 2 -o %s/flip", tmp, tmp), 0);
+    free(err);
+    char *tr = file_in("flip", "trace-0.csv");
+    assert_non_null(tr);
+    int friends = 0, foes = 0;
+    for (char *line = strtok(strchr(tr, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strstr(line, ",word_of_mouth,hub,")) continue;
+        int neg = strstr(line, ",negative,") != NULL;
+        if (strstr(line, ",friend")) friends += !neg;
+        else if (strstr(line, ",foe")) foes += neg;
+        else fail_msg("a row that is neither a friend's nor a foe's: %s", line);
+    }
+    free(tr);
+    assert_int_equal(friends, 6);   /* share 1, weights >= 1: every neighbour is reached at step 0 */
+    assert_int_equal(foes, 6);
+    snprintf(sc, sizeof sc, yaml, ", negative_ties: drop");
+    assert_int_equal(wg_test_write(tmp, "drop.yaml", sc), 0);
+    assert_int_equal(run(NULL, &err, "run %s/drop.yaml -t 1 -o %s/drop", tmp, tmp), 0);
+    assert_non_null(strstr(err, "star.csv: 6 negative ties dropped"));
+    free(err);
+    char *fi = file_in("drop", "finals.csv");
+    assert_non_null(strstr(fi, "\n0,7,0,"));   /* the hub and its six friends, nobody negative */
+    free(fi);
+    snprintf(sc, sizeof sc, yaml, "");
+    assert_int_equal(wg_test_write(tmp, "err.yaml", sc), 0);
+    assert_int_equal(run(NULL, &err, "run %s/err.yaml -q -o %s/err", tmp, tmp), 2);
+    assert_non_null(strstr(err, "star.csv:3: a negative tie (weight \"-3\")"));
+    free(err);
+    assert_int_equal(wg_test_exists(tmp, "err"), 0);
+}
+
+/* The Bitcoin OTC trust network (ratings -10..+10, SNAP): read signed with
+ * its ratings as signs, 3563 of its 35592 arcs are distrust; with flip a
+ * positive launch among its most-connected traders gets a negative reach,
+ * with drop none; the bytes do not depend on the threads. */
+static void test_bitcoin_otc(void **state)
+{
+    (void)state;
+    static const char data[] = "../shared/data/bitcoin-otc-signed.csv";
+    FILE *f = fopen(data, "rb");
+    if (!f) {
+        print_message("skipped: %s is absent (the signed-network case needs it)\n", data);
+        skip();
+    }
+    fclose(f);
+    char cwd[512], sc[1024];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    static const char yaml[] =
+        "name: otc\nsteps: 15\nruns: 4\nseed: 1\n"
+        "network: {file: %s/%s, directed: true, sign: 3, negative_ties: %s}\n"
+        "model: {share: 0.3}\n"
+        "events:\n  - {step: 0, seed: {valence: positive, count: 20, by: degree}}\n";
+    char *err = NULL;
+    snprintf(sc, sizeof sc, yaml, cwd, data, "flip");
+    assert_int_equal(wg_test_write(tmp, "otc.yaml", sc), 0);
+    assert_int_equal(run(NULL, &err, "run %s/otc.yaml -t 1 -o %s/otc1", tmp, tmp), 0);
+    assert_non_null(strstr(err, "3563 of 35592 arcs are distrust ties"));
+    free(err);
+    assert_int_equal(run(NULL, NULL, "run %s/otc.yaml -q -t 2 -o %s/otc2", tmp, tmp), 0);
+    char *a = file_in("otc1", "series.csv"), *b = file_in("otc2", "series.csv");
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    char *fi = file_in("otc1", "finals.csv");
+    assert_null(strstr(fi, ",0,0,0,15,"));   /* reach_negative, peak_critics, peak_step: not all 0 */
+    free(fi);
+    snprintf(sc, sizeof sc, yaml, cwd, data, "drop");
+    assert_int_equal(wg_test_write(tmp, "otcd.yaml", sc), 0);
+    assert_int_equal(run(NULL, NULL, "run %s/otcd.yaml -q -t 2 -o %s/otcd", tmp, tmp), 0);
+    fi = file_in("otcd", "finals.csv");
+    /* four runs, each with reach_negative 0 */
+    int zeros = 0;
+    for (char *line = strtok(strchr(fi, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+        const char *c = strchr(strchr(line, ',') + 1, ',');   /* run,reach_positive,reach_negative */
+        zeros += strncmp(c, ",0,", 3) == 0;
+    }
+    assert_int_equal(zeros, 4);
+    free(fi);
+}
+
+/* network.nodes: a customer table keyed by the network's ids gives node
+ * attributes for segments and picks; its errors name the table's line. */
+static void test_nodes_table(void **state)
+{
+    (void)state;
+    write_names();
+    char text[4096];
+    size_t len = (size_t)snprintf(text, sizeof text, "email,plan,region\n");
+    for (int i = 0; i < 40; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "person%02d@example.com,%s,%s\n", i,
+                                i < 4 ? "gold" : "basic", i % 2 ? "north" : "south");
+    len += (size_t)snprintf(text + len, sizeof text - len, "ghost@example.com,gold,east\n");
+    assert_int_equal(wg_test_write(tmp, "crm.csv", text), 0);
+    assert_int_equal(wg_test_write(tmp, "n.yaml",
+                                   "name: crm\nsteps: 5\nruns: 2\nseed: 4\n"
+                                   "network: {file: people.csv, nodes: {file: crm.csv, id: email}}\n"
+                                   "trace: {runs: [0]}\n"
+                                   "segments:\n  - {name: gold, pick: {by: attribute, attribute: plan, value: gold}, "
+                                   "activity: 0}\n"
+                                   "events:\n  - {step: 0, seed: {valence: negative, by: segment, segment: gold, count: 4}}\n"),
+                     0);
+    char *err = NULL;
+    assert_int_equal(run(NULL, &err, "run %s/n.yaml -t 1 -o %s/n", tmp, tmp), 0);
+    assert_non_null(strstr(err, "crm.csv: 1 row for ids that are not in the network left out (the first on line 42)"));
+    free(err);
+    /* the four gold customers are the seeds; with activity 0 they tell nobody */
+    char *tr = file_in("n", "trace-0.csv");
+    int seeds = 0, told = 0;
+    for (char *line = strtok(strchr(tr, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strstr(line, ",seed,")) {
+            seeds++;
+            assert_true(strstr(line, ",person00@") || strstr(line, ",person01@") || strstr(line, ",person02@") ||
+                        strstr(line, ",person03@"));
+        }
+        told += strstr(line, ",word_of_mouth,") != NULL;
+    }
+    free(tr);
+    assert_int_equal(seeds, 4);
+    assert_int_equal(told, 0);
+    /* errors: the table's file and line, exit 2, nothing written */
+    static const struct {
+        const char *table, *id, *words;
+    } bad[] = {
+        {"email,plan\nperson00@example.com,gold\nperson00@example.com,basic\n", "email",
+         "t.csv:3: id \"person00@example.com\" has a row already (line 2)"},
+        {"who,plan\nperson00@example.com,gold\n", NULL, "t.csv:1: no column \"id\" (the ids) in the header"},
+        {"email,plan,region\nperson00@example.com,gold\n", "email", "t.csv:2: 2 fields, the header has 3"},
+        {"email,plan,plan\n", "email", "t.csv:1: two columns named \"plan\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char sc[512];
+        assert_int_equal(wg_test_write(tmp, "t.csv", bad[i].table), 0);
+        snprintf(sc, sizeof sc, "name: t\nsteps: 3\nruns: 1\nnetwork: {file: people.csv, nodes: {file: t.csv%s%s}}\n",
+                 bad[i].id ? ", id: " : "", bad[i].id ? bad[i].id : "");
+        assert_int_equal(wg_test_write(tmp, "t.yaml", sc), 0);
+        assert_int_equal(run(NULL, &err, "run %s/t.yaml -q -o %s/t", tmp, tmp), 2);
+        if (!strstr(err, bad[i].words)) fail_msg("case %zu: %s", i, err);
+        free(err);
+        assert_int_equal(wg_test_exists(tmp, "t"), 0);
+    }
+    assert_int_equal(wg_test_write(tmp, "t.yaml", "name: t\nsteps: 3\nnetwork: {file: people.csv, nodes: {id: x}}\n"),
+                     0);
+    assert_int_equal(run(NULL, &err, "check %s/t.yaml", tmp), 2);
+    assert_non_null(strstr(err, "t.yaml:3:"));
+    assert_non_null(strstr(err, "network.nodes: missing key 'file'"));
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_ids_run),
         cmocka_unit_test(test_text_ids_optimize),
         cmocka_unit_test(test_declared_direction),
+        cmocka_unit_test(test_signed_flip),
+        cmocka_unit_test(test_bitcoin_otc),
+        cmocka_unit_test(test_nodes_table),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,6 +9,8 @@
  *   - an undirected graph stores each edge as two arcs (a->b and b->a), so
  *     m == 2 × edges and in-neighbours == out-neighbours;
  *   - out_w is NULL (every weight 1) or holds one positive weight per arc;
+ *   - out_neg is NULL or holds 0 or 1 per arc, the same for both arcs of an
+ *     undirected edge (and for an arc and its place in the transpose);
  *   - in_off/in_adj/in_w (the transpose) are NULL until wg_graph_transpose is
  *     called; for an undirected graph they alias the out-arrays.
  * wg_graph_valid checks all of them. The builders (generate.c, import.c) reach
@@ -39,6 +41,9 @@ typedef struct wg_graph {
     uint64_t *in_off;    /* transpose, or NULL (see invariants) */
     uint32_t *in_adj;
     float *in_w;
+    uint8_t *out_neg;    /* m flags: 1 for a distrust tie (a negative sign or weight read with
+                            negative_ties: flip), or NULL (every tie trusted) */
+    uint8_t *in_neg;     /* the transpose's flags (aliases out_neg when undirected) */
     uint64_t *label;     /* original id of each agent in its file, or NULL (identity);
                             WG_TEXT_ID for an agent whose id is text (see name) */
     /* Text ids (import.c): name[a] is agent a's id as its file wrote it when

@@ -672,7 +672,7 @@ static void check_pick(const wg_engine *e, const wg_pick *p, const char *what, w
     }
     if (p->by == WG_PICK_ATTRIBUTE && !has_attribute(e->sim.g, p->attribute))
         wg_diag_error(d, WG_EINPUT, "%s: the network has no node attribute '%s'%s", at,
-                      p->attribute, e->sim.g->nattrs ? "" : " (only GraphML files carry them)");
+                      p->attribute, e->sim.g->nattrs ? "" : " (GraphML and GML files carry them, and network.nodes tables)");
 }
 
 /* A seed or block from a segment asks for more agents than the segment has. */

@@ -22,6 +22,7 @@ typedef struct wg_folder_info {
     double obs_scale;            /* 0: not given */
     double agents;               /* network.nodes; 0: unknown */
     wg_blowup_rule blowup;       /* the scenario's (the default when not given) */
+    int respond;                 /* optimize.choose is respond (critics or a policy) */
 } wg_folder_info;
 
 /* A run folder: summary.csv's reach quantiles by step, finals.csv, observed.csv. */
@@ -98,9 +99,14 @@ typedef struct wg_folder_opt_row {
     double k, mean, lo, hi;
 } wg_folder_opt_row;
 
-/* An optimize folder: optimize.csv's metric by method and k (methods in file order). */
+/* An optimize folder: optimize.csv's metric by method and k (methods in file
+ * order); or, for a grid of response policies, policies.csv's metric by
+ * per_step (the series, named by its value) and delay (k). */
 typedef struct wg_folder_opt {
     wg_folder_info info;
+    int respond;                  /* info.respond: critics to answer or a policy */
+    int grid;                     /* 1: read from policies.csv */
+    long chosen;                  /* grid: the row of the chosen policy, or -1 */
     char *metric;                 /* the objective's metric (reach_positive, ...) */
     int nser;
     char *method[WG_FOLDER_MAX_SERIES];
@@ -125,6 +131,28 @@ typedef struct wg_folder_sens {
 
 wg_status wg_folder_read_sensitivity(const char *dir, wg_folder_sens *s, wg_diag *d);
 void wg_folder_sensitivity_free(wg_folder_sens *s);
+
+/* ---- any CSV file and the manifest's facts (waggle brief) ---------------------------------- */
+
+/* A CSV file of a folder read whole as text fields: cell[0 .. ncols) is the
+ * header, row r's fields follow at cell[(r + 1) × ncols]; a short line's
+ * missing fields are "". */
+typedef struct wg_folder_table {
+    char *text;                  /* the file, split in place */
+    char **cell;
+    int ncols;
+    size_t nrows;
+} wg_folder_table;
+wg_status wg_folder_read_table(const char *dir, const char *name, wg_folder_table *t, wg_diag *d);
+void wg_folder_table_free(wg_folder_table *t);
+/* The column named `name`, or -1. */
+int wg_folder_table_col(const wg_folder_table *t, const char *name);
+/* Field (r, col) ("" beyond the table), and as a number (NaN when it is not all one). */
+const char *wg_folder_table_str(const wg_folder_table *t, size_t r, int col);
+double wg_folder_table_num(const wg_folder_table *t, size_t r, int col);
+/* manifest.yaml's facts of dir, as the charts read them. */
+wg_status wg_folder_read_info(const char *dir, wg_folder_info *info, wg_diag *d);
+void wg_folder_info_free(wg_folder_info *info);
 
 /* 1 when dir/name is a regular file. */
 int wg_folder_has(const char *dir, const char *name);

@@ -33,7 +33,8 @@ const char *const wg_check_top_keys[] = {"name", "about", "step", "steps", "runs
                                          "blowup", "seed_conflict", "network", "model", "segments", "events",
                                          "variants", "observed", "sweep", "trace", NULL};
 const char *const wg_check_model_keys[] = {"contact", "exposure", "share", "quit", "quality",
-                                           "stifle", "forget", "media", "duration", NULL};
+                                           "stifle", "forget", "media", "duration",
+                                           "threshold", NULL};
 const char *const wg_check_formats[] = {"edgelist", "csv", "graphml", "gml", "pajek", "wgraph", NULL};
 const char *const wg_check_drop_error[] = {"drop", "error", NULL};
 
@@ -47,7 +48,8 @@ static const char *const k_nodes_dir[] = {"generate", "nodes", "directed", NULL}
 static const char *const k_lattice[] = {"generate", "dims", "periodic", NULL};
 static const char *const k_famous[] = {"generate", "name", NULL};
 const char *const wg_check_file_keys[] = {"file", "format", "directed", "weight", "self_loops",
-                                          "duplicates", "header", NULL};
+                                          "duplicates", "header", "sign", "negative_ties", "nodes",
+                                          NULL};
 
 const wg_check_net_kind wg_check_net_kinds[WG_CHECK_NNET_KINDS] = {
     {"erdos-renyi", WG_NET_ERDOS_RENYI, k_er},
