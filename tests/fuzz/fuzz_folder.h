@@ -28,7 +28,7 @@
 static const char *const fuzz_names[] = {
     "series.csv",  "summary.csv", "finals.csv",   "observed.csv", "manifest.yaml",
     "compare.csv", "blowup.csv",  "sweep.csv",    "sensitivity.csv", "optimize.csv",
-    "chosen.csv",  "params.csv",  NULL};
+    "chosen.csv",  "params.csv",  "policies.csv", "compare-series.csv", NULL};
 
 /* The folder of this process's inputs, made once. */
 static inline const char *fuzz_root(void)
