@@ -108,6 +108,8 @@ static void assert_same(const wg_scenario *a, const wg_scenario *b, int with_var
     assert_int_equal(a->model.contact, b->model.contact);
     assert_int_equal(a->model.exposure, b->model.exposure);
     assert_memory_equal(&a->model.p, &b->model.p, sizeof a->model.p);
+    assert_memory_equal(&a->model.recommend, &b->model.recommend, sizeof a->model.recommend);
+    assert_memory_equal(a->model.rekindle, b->model.rekindle, sizeof a->model.rekindle);
     for (int v = 0; v < WG_NVALENCES; v++) {
         assert_int_equal(a->model.duration[v].law, b->model.duration[v].law);
         assert_true(a->model.duration[v].a == b->model.duration[v].a);
@@ -540,6 +542,31 @@ static const bad_case bad_cases[] = {
      "t.yaml:3:27: events.0.media: missing key 'decay' (or 'power' and 'scale' for a power-law decay)"},
     {BASE "events: [{step: 0, media: {valence: positive, amplitude: 0.1, decay: 0.2, scale: 3}}]\n",
      "t.yaml:3:82: events.0.media.scale: scale is the time scale of a power-law decay: give power, not decay"},
+    /* recommendation and rekindling (model.recommend, model.rekindle) */
+    {BASE "model: {recommend: {negative: 0.5}}\n",
+     "t.yaml:3:20: recommend: missing key 'memory' ({decay: d} for an exponential memory, {power: p, scale: c} for a power law)"},
+    {BASE "model: {recommend: {negative: -1, memory: {decay: 0.5}}}\n",
+     "t.yaml:3:31: recommend.negative: expected a number >= 0, got -1"},
+    {BASE "model: {recommend: {memory: {decay: 0.5}}}\n",
+     "t.yaml:3:20: recommend: give the strength of positive or negative recommendation (e.g. negative: 0.5)"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {power: 0, scale: 2}}}\n",
+     "t.yaml:3:52: recommend.memory.power: expected a number > 0, got 0"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {power: 1}}}\n",
+     "t.yaml:3:44: recommend.memory: missing key 'scale'"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {decay: 0.5, power: 1}}}\n",
+     "t.yaml:3:64: recommend.memory.power: give either decay (exponential) or power and scale (a power law), not both"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {decay: 1.5}}}\n",
+     "t.yaml:3:52: recommend.memory.decay: expected a probability in [0, 1], got 1.5"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {power: 1, scale: -1}}}\n",
+     "t.yaml:3:62: recommend.memory.scale: expected a number > 0, got -1"},
+    {BASE "model: {rekindle: {positive: 2}}\n",
+     "t.yaml:3:30: rekindle.positive: expected a probability in [0, 1], got 2"},
+    {BASE "model: {rekindle: 0.2, exposure: fractional}\n",
+     "t.yaml:3:19: rekindle: rekindling is triggered by contacts: it needs exposure independent, got fractional"},
+    {BASE "model: {rekindle: {neutral: 0.1}}\n",
+     "t.yaml:3:20: rekindle.neutral: unknown key (expected one of positive, negative)"},
+    {BASE "model: {exposure: threshold, threshold: 0.2, recommend: {negative: 0.5, memory: {decay: 0.5}}}\n",
+     "t.yaml:3:57: recommend: a recommendation hit is drawn beside media and contacts: it needs exposure independent or fractional, got threshold"},
     /* talking times (model.duration) */
     {BASE "model: {quit: {negative: 0.1}, duration: {negative: {fixed: 3}}}\n",
      "t.yaml:3:54: duration.negative: give either quit.negative or duration.negative, not both"},
@@ -882,6 +909,9 @@ static void test_write_roundtrip(void **state)
     /* attention (DESIGN "Attention"): a power-law pulse */
     const char *attention[] = {
         "events: [{step: 2, media: {valence: negative, amplitude: 0.05, power: 1.2, scale: 2.5}}]\n",
+        "model: {recommend: {negative: 0.5, memory: {decay: 0.25}}, rekindle: 0.125}\n",
+        "model: {recommend: {positive: 0.75, negative: 2, memory: {power: 1.5, scale: 4}}, "
+        "rekindle: {negative: 0.5}}\n",
     };
     for (size_t i = 0; i < sizeof attention / sizeof *attention; i++) {
         char text[512];
@@ -889,9 +919,20 @@ static void test_write_roundtrip(void **state)
                  attention[i]);
         assert_int_equal(parse(text, &s, &d), WG_OK);
         roundtrip(s);
+        const wg_model *md = &s->model;
         if (i == 0) {
             assert_true(s->events[0].power == 1.2 && s->events[0].scale == 2.5);
             assert_true(s->events[0].decay == 0);
+        } else if (i == 1) {
+            assert_true(md->recommend.strength[WG_POS] == 0 && md->recommend.strength[WG_NEG] == 0.5);
+            assert_int_equal(md->recommend.memory, WG_MEMORY_EXPONENTIAL);
+            assert_true(md->recommend.decay == 0.25);
+            assert_true(md->rekindle[WG_POS] == 0.125 && md->rekindle[WG_NEG] == 0.125);
+        } else {
+            assert_int_equal(md->recommend.memory, WG_MEMORY_POWER);
+            assert_true(md->recommend.power == 1.5 && md->recommend.scale == 4);
+            assert_true(md->recommend.strength[WG_NEG] == 2);
+            assert_true(md->rekindle[WG_POS] == 0 && md->rekindle[WG_NEG] == 0.5);
         }
         wg_scenario_free(s);
     }

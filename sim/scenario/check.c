@@ -34,7 +34,7 @@ const char *const wg_check_top_keys[] = {"name", "about", "step", "steps", "runs
                                          "variants", "observed", "sweep", "trace", NULL};
 const char *const wg_check_model_keys[] = {"contact", "exposure", "share", "quit", "quality",
                                            "stifle", "forget", "media", "duration",
-                                           "threshold", NULL};
+                                           "threshold", "recommend", "rekindle", NULL};
 const char *const wg_check_formats[] = {"edgelist", "csv", "graphml", "gml", "pajek", "wgraph", NULL};
 const char *const wg_check_drop_error[] = {"drop", "error", NULL};
 
