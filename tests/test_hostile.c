@@ -275,12 +275,51 @@ static void test_folders(void **state)
     edit("s1c/sweep.csv", "peak_step", "peak_critics", 1);
     expect(run("merge s0 s1c -o m"), 2, "s1c/sweep.csv:5: a metric out of order, or a metric row missing");
     assert_false(exists("m"));
+    /* a metric row deleted, and the blowup rows of every point of both shards */
+    assert_int_equal(run("sweep sw.yaml -o s1f -q --shard 1/2"), 0);
+    {
+        char sp[256];
+        size_t len;
+        path_of(sp, sizeof sp, "s1f/sweep.csv");
+        char *t = wg_test_slurp(sp, &len), *row = strstr(t, "\n1,1,0.2,peak_step,");
+        assert_non_null(row);
+        char *eol = strchr(row + 1, '\n');
+        memmove(row, eol, strlen(eol) + 1);   /* the row is gone */
+        write_file("s1f/sweep.csv", t);
+        free(t);
+    }
+    expect(run("merge s0 s1f -o m"), 2, "s1f/sweep.csv:5: a metric out of order, or a metric row missing");
+    assert_false(exists("m"));
+    assert_int_equal(run("sweep sw.yaml -o s0g -q --shard 0/2"), 0);
+    assert_int_equal(run("sweep sw.yaml -o s1g -q --shard 1/2"), 0);
+    edit("s0g/sweep.csv", ",blowup,", ",steps,", 0);
+    edit("s1g/sweep.csv", ",blowup,", ",steps,", 0);
+    expect(run("merge s0g s1g -o m"), 2, "s0g/sweep.csv:");
+    assert_false(exists("m"));
     /* a NaN swept value: merge refuses before writing; render refuses (the heap overflow) */
     assert_int_equal(run("sweep sw.yaml -o s1d -q --shard 1/2"), 0);
     edit("s1d/sweep.csv", "\n1,1,0.2", "\n1,nan,0.2", 0);
     expect(run("merge s0 s1d -o m"), 2, "s1d/sweep.csv:2: a swept value that is not finite");
     assert_false(exists("m"));
     expect(run("render s1d"), 2, "sweep.csv:2: column seed: a swept value must be a finite number");
+    /* a sweep folder with a bad sensitivity.csv: refused before sweep.png is drawn */
+    scenario_with("sb.yaml", "sweep:\n  sobol: {points: 4, indices: true, ranges: "
+                             "{share.negative: [0.1, 0.3], quality: [0.8, 1]}}");
+    assert_int_equal(run("sweep sb.yaml -o sb -q"), 0);
+    assert_true(exists("sb/sensitivity.png"));
+    char sp[256];
+    path_of(sp, sizeof sp, "sb/sweep.png");
+    assert_int_equal(unlink(sp), 0);
+    edit("sb/sensitivity.csv", "first_order", "first_ordre", 1);
+    expect(run("render sb"), 2, "sensitivity.csv:");
+    assert_false(exists("sb/sweep.png"));
+    /* a shard manifest that is not YAML (found by fuzz_merge: merge wrote sweep.csv, then
+     * its copy of the manifest could not be read): refused before anything is written */
+    assert_int_equal(run("sweep sw.yaml -o s1e -q --shard 1/2"), 0);
+    edit("s1e/manifest.yaml", "\nranks: 1\n", "\nranks: [1\n", 1);
+    expect(run("merge s1e s0 -o m"), 2, "s1e/manifest.yaml:");
+    expect(run("merge s1e s0 -o m"), 2, "YAML syntax error");
+    assert_false(exists("m"));
     /* the good shards still merge */
     expect(run("merge s0 s1 -o m"), 0, "");
     assert_true(exists("m/sweep.png"));

@@ -662,6 +662,107 @@ static void test_sigint(void **state)
     assert_false(exists("interrupted"));
 }
 
+/* Every output file of a run folder, with its bytes (NULL when absent). */
+static const char *const run_files[] = {"series.csv", "summary.csv", "finals.csv",
+                                        "manifest.yaml", "curves.png", "states.png",
+                                        "finals.png"};
+#define NRUN_FILES (sizeof run_files / sizeof run_files[0])
+
+static void read_run_files(const char *dir, char *bytes[NRUN_FILES], size_t len[NRUN_FILES])
+{
+    for (size_t i = 0; i < NRUN_FILES; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s/%s", tmp, dir, run_files[i]);
+        bytes[i] = slurp(p, &len[i]);
+    }
+}
+
+/* SIGINT (or SIGTERM) while the outputs are written or the charts drawn: the
+ * command stops there (exit 1, "interrupted: stopped while writing ..." or
+ * "... while drawing ..."; it used to finish and exit 0) and the folder holds
+ * the earlier complete outputs, byte for byte, or none of them (foreign files
+ * stay); a folder the command made is removed. At least one signal must land
+ * while the command writes (it is sent once a temporary file is there, or once
+ * manifest.yaml, written just before the charts, is): tried STOP_ROUNDS times. */
+#define STOP_ROUNDS 4
+static void test_stop_while_writing(void **state)
+{
+    (void)state;
+    write_file("long.yaml", long_run);
+    scenario_with("small.yaml", "");
+    int landed_writing = 0, landed_drawing = 0;
+    for (int round = 0; round < STOP_ROUNDS && !(landed_writing && landed_drawing); round++) {
+        /* writing: into a folder that holds the complete outputs of a small run */
+        char out[32], *before[NRUN_FILES], *after[NRUN_FILES];
+        size_t lb[NRUN_FILES], la[NRUN_FILES];
+        snprintf(out, sizeof out, "stopw%d", round);
+        assert_int_equal(run("run small.yaml -o %s --quiet", out), 0);
+        char mine[64];
+        snprintf(mine, sizeof mine, "%s/mine.txt", out);
+        write_file(mine, "mine\n");
+        read_run_files(out, before, lb);
+        wg_test_proc p;
+        assert_int_equal(wg_test_start(&p, &in_tmp, "run long.yaml -o %s --quiet -t 2", out), 0);
+        int came = 0;
+        for (long waited = 0; waited < MOMENT_WAIT_MS && !came; waited++) {
+            came = entries(out, 1) > 0;   /* a temporary file: writing has begun */
+            if (!came) sleep_ms(1);
+        }
+        kill(p.pid, round % 2 ? SIGTERM : SIGINT);
+        char *err = NULL;
+        int rc = wg_test_finish(&p, NULL, &err);
+        read_run_files(out, after, la);
+        int same = 1, none = 1;
+        for (size_t i = 0; i < NRUN_FILES; i++) {
+            same &= after[i] && before[i] && la[i] == lb[i] && !memcmp(after[i], before[i], la[i]);
+            none &= !after[i];
+        }
+        if (came && rc == 1) {
+            landed_writing++;
+            assert_non_null(strstr(err, "waggle: error: interrupted: stopped while "));
+            assert_true(same || none);   /* the earlier outputs, or none: never a mixture */
+            assert_int_equal(entries(out, 1), 0);   /* no temporary file */
+            assert_true(exists(mine));
+        } else {
+            assert_int_equal(rc, 0);   /* it ended first: its own complete outputs */
+            assert_int_equal(check_complete(out) > 0 ? 1 : 0, 1);
+        }
+        fprintf(stderr, "test_robustness: stopped while writing: %s (%s)\n",
+                came && rc == 1 ? "landed" : "the run had ended first",
+                same ? "the earlier outputs stay" : none ? "no outputs" : "its own outputs");
+        free(err);
+        for (size_t i = 0; i < NRUN_FILES; i++) free(before[i]), free(after[i]);
+
+        /* drawing: into a new folder, once manifest.yaml is there (the charts come next;
+         * states.png reads all of series.csv first) */
+        snprintf(out, sizeof out, "stopd%d", round);
+        char manifest[64];
+        snprintf(manifest, sizeof manifest, "%s/manifest.yaml", out);
+        assert_int_equal(wg_test_start(&p, &in_tmp, "run long.yaml -o %s --quiet -t 2", out), 0);
+        came = 0;
+        for (long waited = 0; waited < MOMENT_WAIT_MS && !came; waited++) {
+            came = exists(manifest);
+            if (!came) sleep_ms(1);
+        }
+        kill(p.pid, SIGINT);
+        rc = wg_test_finish(&p, NULL, &err);
+        if (came && rc == 1) {
+            landed_drawing++;
+            assert_non_null(strstr(err, "waggle: error: interrupted: stopped while "));
+            assert_true(strstr(err, "while drawing the charts") || strstr(err, ".png"));
+            assert_false(exists(out));   /* it made the folder: nothing of it is left */
+        } else {
+            assert_int_equal(rc, 0);
+            assert_int_equal(check_complete(out), 3);
+        }
+        fprintf(stderr, "test_robustness: stopped while drawing: %s\n",
+                came && rc == 1 ? "landed" : "the run had ended first");
+        free(err);
+    }
+    if (!landed_writing) fail_msg("no signal landed while the outputs were written");
+    if (!landed_drawing) fail_msg("no signal landed while the charts were drawn");
+}
+
 /* Valid UTF-8 throughout (the manifest of a scenario whose path is not UTF-8). */
 static void test_non_utf8_path(void **state)
 {
@@ -705,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_sigkill),
         cmocka_unit_test(test_sigint),
+        cmocka_unit_test(test_stop_while_writing),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     free(last_err);

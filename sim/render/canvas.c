@@ -41,6 +41,12 @@ wg_status wg_canvas_oom(wg_diag *d)
 
 wg_status wg_canvas_new(wg_canvas *cv, const wg_render_opts *o, wg_diag *d)
 {
+    cv->surf = NULL;
+    cv->cr = NULL;
+    if (wg_stopped()) {   /* interrupted: no chart is begun */
+        wg_diag_error(d, WG_EINTR, "interrupted: stopped while drawing the charts");
+        return WG_EINTR;
+    }
     cv->w = o && o->width > 0 ? o->width : WG_RENDER_WIDTH;
     cv->h = o && o->height > 0 ? o->height : WG_RENDER_HEIGHT;
     cv->dpi = o && o->dpi > 0 ? o->dpi : WG_RENDER_DPI;
@@ -384,6 +390,10 @@ wg_status wg_canvas_write_png(wg_canvas *cv, const char *dir, const char *name,
     png_set_text(png, info, txt, nt);
     png_write_info(png, info);
     for (int y = 0; y < cv->h; y++) {
+        if (wg_stopped()) {   /* interrupted: the PNG is never committed */
+            st = wg_out_stop(&o, d);
+            goto fail;
+        }
         /* RGB24: one native-endian word per pixel, 0x00RRGGBB */
         const uint32_t *p = (const uint32_t *)(data + (size_t)y * stride);
         for (int x = 0; x < cv->w; x++) {
