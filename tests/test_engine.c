@@ -787,7 +787,8 @@ static size_t fake_alltoall(void *ud, const uint64_t *send, const size_t *counts
     for (int q = 0; q < w->ranks; q++) {
         size_t from = 0;
         for (int k = 0; k < r->rank; k++) from += w->counts[q][k];
-        memcpy(*recv + at, w->send[q] + from, w->counts[q][r->rank] * sizeof **recv);
+        if (w->counts[q][r->rank])   /* a rank that sends nothing may pass no buffer */
+            memcpy(*recv + at, w->send[q] + from, w->counts[q][r->rank] * sizeof **recv);
         at += w->counts[q][r->rank];
     }
     pthread_barrier_wait(&w->bar);
@@ -806,7 +807,7 @@ static size_t fake_allgather(void *ud, const uint64_t *send, size_t n, uint64_t 
     fake_room(recv, cap, total ? total : 1);
     size_t at = 0;
     for (int q = 0; q < w->ranks; q++) {
-        memcpy(*recv + at, w->send[q], w->n[q] * sizeof **recv);
+        if (w->n[q]) memcpy(*recv + at, w->send[q], w->n[q] * sizeof **recv);
         at += w->n[q];
     }
     pthread_barrier_wait(&w->bar);
