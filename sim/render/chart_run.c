@@ -375,9 +375,10 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
             snprintf(share + strlen(share), sizeof share - strlen(share),
                      ", 95 %% interval %s–%s %%", lo, hi);
         }
-        snprintf(lab, sizeof lab, "%zu of %zu runs %s (%s); the median run ends with %s %s %s",
-                 nblow, n, pos ? "took off" : "blew up", share, b1, in->who,
-                 pos ? "won over" : "who turned critic");
+        if (snprintf(lab, sizeof lab, "%zu of %zu runs %s (%s); the median run ends with %s %s "
+                     "%s", nblow, n, pos ? "took off" : "blew up", share, b1, in->who,
+                     pos ? "won over" : "who turned critic") >= (int)sizeof lab)
+            lab[sizeof lab - 1] = 0;   /* a long unit word: the line is cut, not overrun */
         wg_canvas_font(&cv, S_NOTE * 1.1, 1);
         wg_canvas_color(&cv, C_TEXT, 1);
         double hl = S_NOTE * 1.1 * cv.u * 1.25;
