@@ -17,36 +17,14 @@
 #include "waggle/engine.h"
 #include "waggle/graph.h"
 #include "waggle/rng.h"
-
-static wg_graph *graph_of(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst)
-{
-    wg_graph *g = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_graph_from_edges(n, e, src, dst, NULL, 0, &g, NULL, NULL, &d), WG_OK);
-    wg_diag_free(&d);
-    return g;
-}
+#include "wg_test.h"
 
 static wg_graph *star_graph(uint32_t leaves)
 {
     uint32_t *src = malloc(sizeof(uint32_t) * leaves), *dst = malloc(sizeof(uint32_t) * leaves);
     for (uint32_t i = 0; i < leaves; i++) src[i] = 0, dst[i] = i + 1;
-    wg_graph *g = graph_of(leaves + 1, leaves, src, dst);
-    free(src);
-    free(dst);
-    return g;
-}
-
-static wg_graph *random_graph(uint32_t n, uint64_t edges)
-{
-    uint32_t *src = malloc(edges * sizeof *src), *dst = malloc(edges * sizeof *dst);
-    for (uint64_t i = 0; i < edges; i++) {
-        wg_rand4 r = wg_rng(98, 0, 0, WG_R_USER, i);
-        src[i] = wg_below(r.v[0], n);
-        dst[i] = wg_below(r.v[1], n);
-    }
-    wg_graph *g = graph_of(n, edges, src, dst);
+    wg_graph *g = wg_test_graph(leaves + 1, leaves, src, dst);
+    assert_non_null(g);
     free(src);
     free(dst);
     return g;
@@ -65,26 +43,6 @@ static void open_sim(wg_sim *sim, const wg_graph *g, uint32_t steps, double pres
     sim->arrivals = (wg_arrivals){1, present, per_step, by};
 }
 
-static uint32_t *run_many(const wg_sim *sim, uint32_t runs, int threads)
-{
-    wg_engine *e = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_engine_new(sim, threads, &e, &d), WG_OK);
-    uint32_t *c = calloc((size_t)runs * sim->steps * WG_NCOUNTS, sizeof *c);
-    uint32_t *sr = calloc(runs, sizeof *sr);
-    assert_int_equal(wg_engine_run(e, 0, runs, c, sr, NULL, NULL, NULL, &d), WG_OK);
-    wg_engine_free(e);
-    wg_diag_free(&d);
-    free(sr);
-    return c;
-}
-
-static const uint32_t *row(const uint32_t *c, uint32_t steps, uint32_t run, uint32_t t)
-{
-    return c + ((size_t)run * steps + t) * WG_NCOUNTS;
-}
-
 /* The present count, from the law as DESIGN states it, computed here. */
 static uint32_t present_at(uint32_t n, double present, double per_step, uint32_t t)
 {
@@ -98,17 +56,19 @@ static uint32_t present_at(uint32_t n, double present, double per_step, uint32_t
 static void test_present_law(void **state)
 {
     (void)state;
-    wg_graph *g = random_graph(997, 3000);
+    wg_graph *g = wg_test_random_graph(997, 3000, 98);
+    assert_non_null(g);
     const uint32_t steps = 30;
     for (int by = 0; by < 2; by++) {
         wg_sim sim;
         open_sim(&sim, g, steps, 0.13, 0.037, (wg_arrival_by)by);
         sim.model.p.v[WG_P_SHARE_POS] = sim.model.p.v[WG_P_SHARE_NEG] = 0;
         sim.model.p.v[WG_P_MEDIA_NEG] = 1;
-        uint32_t *c = run_many(&sim, 4, 1);
+        uint32_t *c = wg_test_run(&sim, 4, 1);
+        assert_non_null(c);
         for (uint32_t r = 0; r < 4; r++)
             for (uint32_t t = 0; t < steps; t++) {
-                const uint32_t *x = row(c, steps, r, t);
+                const uint32_t *x = wg_test_row(c, steps, r, t);
                 const uint32_t m = present_at(997, 0.13, 0.037, t);
                 assert_int_equal(x[WG_C_ABSENT], 997 - m);
                 assert_int_equal(x[WG_C_CRITICS] + x[WG_C_REJECTERS], m);
@@ -130,7 +90,8 @@ static void test_who_is_present(void **state)
 {
     (void)state;
     const uint32_t n = 200, steps = 3;
-    wg_graph *g = random_graph(n, 600);
+    wg_graph *g = wg_test_random_graph(n, 600, 98);
+    assert_non_null(g);
     uint8_t st[2][200];
     uint32_t *counts = calloc((size_t)steps * WG_NCOUNTS, sizeof *counts);
     for (int by = 0; by < 2; by++) {
@@ -162,7 +123,7 @@ static void test_who_is_present(void **state)
             assert_int_equal(absent, n - 40);   /* 20 + 2 × 10 by step 2 */
             assert_int_equal(seeded, 20);
             assert_int_equal(unaware, 20);
-            assert_int_equal(row(counts, steps, 0, steps - 1)[WG_C_ABSENT], n - 40);
+            assert_int_equal(wg_test_row(counts, steps, 0, steps - 1)[WG_C_ABSENT], n - 40);
         }
         uint8_t gone[2][200];   /* who is absent in each run */
         for (uint32_t r = 0; r < 2; r++)
@@ -203,9 +164,10 @@ static void test_no_contact_with_absent(void **state)
     ev.segment = -1;
     sim.events = &ev;
     sim.nevents = 1;
-    uint32_t *c = run_many(&sim, 1, 1);
+    uint32_t *c = wg_test_run(&sim, 1, 1);
+    assert_non_null(c);
     for (uint32_t t = 0; t < steps; t++) {
-        const uint32_t *x = row(c, steps, 0, t);
+        const uint32_t *x = wg_test_row(c, steps, 0, t);
         assert_int_equal(x[WG_C_ABSENT], 19 - t);
         if (t > 1) continue;
         /* step 0: 19 absent leaves, no exposure, no stifling (else leaf 1
@@ -225,7 +187,8 @@ static void test_threads(void **state)
     (void)state;
     const uint32_t sizes[2][2] = {{3000, 12000}, {300000, 1200000}};
     for (int k = 0; k < 2; k++) {
-        wg_graph *g = random_graph(sizes[k][0], sizes[k][1]);
+        wg_graph *g = wg_test_random_graph(sizes[k][0], sizes[k][1], 98);
+        assert_non_null(g);
         const uint32_t runs = k ? 2 : 8;
         for (int x = 0; x < WG_NEXPOSURES; x++) {
             wg_sim sim;
@@ -237,11 +200,11 @@ static void test_threads(void **state)
             sim.model.p.v[WG_P_MEDIA_POS] = 0.01;
             sim.model.p.v[WG_P_STIFLE] = 0.1;
             size_t len = (size_t)runs * sim.steps * WG_NCOUNTS * sizeof(uint32_t);
-            uint32_t *c1 = run_many(&sim, runs, 1), *c2 = run_many(&sim, runs, 2);
-            uint32_t *c8 = run_many(&sim, runs, 8);
+            uint32_t *c1 = wg_test_run(&sim, runs, 1), *c2 = wg_test_run(&sim, runs, 2);
+            uint32_t *c8 = wg_test_run(&sim, runs, 8);
             assert_memory_equal(c1, c2, len);
             assert_memory_equal(c1, c8, len);
-            const uint32_t *last = row(c1, sim.steps, 0, sim.steps - 1);
+            const uint32_t *last = wg_test_row(c1, sim.steps, 0, sim.steps - 1);
             print_message("  exposure %d, n %u: unaware %u absent %u at the end\n", x, sizes[k][0],
                           last[WG_C_UNAWARE], last[WG_C_ABSENT]);
             assert_true(last[WG_C_UNAWARE] + 100 < sizes[k][0]);   /* something happened */
