@@ -7,10 +7,11 @@
 #include "cli.h"
 #include "waggle/compare.h"
 #include "waggle/job.h"
+#include "waggle/parallel.h"
 
 const char wg_run_usage[] =
     "usage: waggle run SCENARIO [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] [--set KEY=VALUE]... "
-    "[--trace LIST] [--quiet] [--progress]\n"
+    "[--trace LIST] [--partition] [--quiet] [--progress]\n"
     "\n"
     "Run every run of a scenario and write, into DIR (default out/<scenario name>):\n"
     "  series.csv    one row per run and step: run,step,unaware,advocates,critics,\n"
@@ -34,6 +35,10 @@ const char wg_run_usage[] =
     "                       --set network.nodes=5000, --set events.0.step=3\n"
     "  --trace LIST         trace these runs (same as --set trace.runs=LIST): run indices\n"
     "                       or median, p05, p95, max of the final reach, e.g. median,p95,0\n"
+    "  --partition          under mpirun -np R (make MPI=1): every rank holds one block of\n"
+    "                       the agents with their arcs, the ranks step together and rank 0\n"
+    "                       writes; the same bytes as without it, for every R (refused\n"
+    "                       with trace:, exposure: threshold and policies by reach)\n"
     "  -q, --quiet          no progress bar and no closing lines\n"
     "  --progress           on a non-terminal (a batch job's log), a progress line every\n"
     "                       10 s; on a terminal the bar is drawn anyway\n"
@@ -43,13 +48,21 @@ const char wg_run_usage[] =
     "exit status: 0 done, 1 runtime failure (memory, disk, interrupted), 2 bad input\n";
 
 
-enum { OPT_TRACE = 1 };
-static const wg_cmd_option run_options[] = {{"trace", 0, 1, OPT_TRACE}, {NULL, 0, 0, 0}};
+enum { OPT_TRACE = 1, OPT_PARTITION };
+static const wg_cmd_option run_options[] = {
+    {"trace", 0, 1, OPT_TRACE}, {"partition", 0, 0, OPT_PARTITION}, {NULL, 0, 0, 0}};
+
+typedef struct run_opts {
+    const char *trace;
+    int partition;
+} run_opts;
 
 static void run_option(void *ud, int id, const char *v, wg_diag *d)
 {
     (void)d;
-    if (id == OPT_TRACE) *(const char **)ud = v;
+    run_opts *ro = ud;
+    if (id == OPT_TRACE) ro->trace = v;
+    if (id == OPT_PARTITION) ro->partition = 1;
 }
 
 int wg_cmd_run(int argc, char **argv)
@@ -58,11 +71,24 @@ int wg_cmd_run(int argc, char **argv)
     wg_cmd_opts o;
     wg_job *j = NULL;
     char *out = NULL;
+    wg_engine_comm comm;
+    int rank = 0, ranks = 1, have_comm = 0;
     wg_diag_init(&d);
-    const char *trace = NULL;
-    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_RUNLIKE, run_options, run_option, &trace, 1, 1,
+    run_opts ro = {NULL, 0};
+    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_RUNLIKE, run_options, run_option, &ro, 1, 1,
                                 "scenario file", &o, &d);
+    const char *trace = ro.trace;
+    if (ro.partition) {   /* every rank parses the same line: all take this branch or none */
+        wg_par_init();
+        rank = wg_par_rank();
+        ranks = wg_par_size();
+        if (rank != 0) o.quiet = 1;
+    }
     if (st != WG_OK) goto done;
+    if (ro.partition) {
+        if ((st = wg_par_comm(&comm, &d)) != WG_OK) goto done;
+        have_comm = 1;
+    }
     if (trace) {
         char *kv = wg_malloc(strlen(trace) + sizeof "trace.runs=", 1);
         if (!kv) {
@@ -77,18 +103,14 @@ int wg_cmd_run(int argc, char **argv)
     }
     if ((st = wg_job_open(o.scenario, o.sets, o.nsets, &j, &d)) != WG_OK) goto done;
     if ((st = wg_job_build(j, &d)) != WG_OK) goto done;
-    wg_cmd_signals();
     wg_progress bar;
-    wg_progress_init(&bar, "runs", &o);
     wg_job_run_params rp;
-    wg_job_run_params_default(&rp);
-    rp.threads = o.threads;
-    rp.progress = wg_progress_update;
-    rp.progress_ud = &bar;
-    rp.stop = &wg_cmd_stop;
+    wg_cmd_run_setup(&o, "runs", &bar, &rp);
+    rp.partition = have_comm ? &comm : NULL;
     st = wg_job_run(j, &rp, &d);
     wg_progress_end(&bar);
     if (st != WG_OK) goto done;
+    if (rank != 0) goto done;   /* rank 0 writes */
     out = o.out_dir ? wg_strdup(o.out_dir) : wg_job_default_out(o.scenario);
     if (!out) {
         wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the output folder's name");
@@ -98,6 +120,16 @@ int wg_cmd_run(int argc, char **argv)
     wg_job_write_params_default(&wp);
     wp.argc = argc;
     wp.argv = argv;
+    wp.ranks = ranks;
+    uint64_t xbytes = 0, xsteps = 0;
+    char extra[160];
+    if (ro.partition) {   /* what rank 0 exchanged, for the manifest and the closing lines */
+        wg_job_exchanged(j, &xbytes, &xsteps);
+        snprintf(extra, sizeof extra,
+                 "partition:\n  ranks: %d\n  steps: %llu\n  bytes_exchanged_rank0: %llu\n", ranks,
+                 (unsigned long long)xsteps, (unsigned long long)xbytes);
+        wp.manifest_extra = extra;
+    }
     if ((st = wg_job_write(j, out, &wp, &d)) != WG_OK) goto done;
     if (!o.quiet) {
         const wg_scenario *s = wg_job_scenario(j);
@@ -107,6 +139,12 @@ int wg_cmd_run(int argc, char **argv)
         wg_blowup_of(wg_job_results(j), &rule, &b);
         fprintf(stderr, "waggle: %u runs × %u steps on %u agents in %.2f s; wrote %s/\n", s->runs,
                 s->steps, wg_job_graph(j)->n, wg_job_seconds(j), out);
+        if (ro.partition)
+            fprintf(stderr, "waggle: partitioned on %d rank%s: %llu steps, %.3f ms a step, rank 0 "
+                    "exchanged %.0f bytes a step\n", ranks, ranks > 1 ? "s" : "",
+                    (unsigned long long)xsteps,
+                    xsteps ? 1e3 * wg_job_seconds(j) / (double)xsteps : 0.0,
+                    xsteps ? (double)xbytes / (double)xsteps : 0.0);
         fputs("waggle: ", stderr);
         wg_blowup_print(stderr, &b);
     }
@@ -114,5 +152,19 @@ done:
     free(out);
     wg_job_free(j);
     wg_cmd_opts_free(&o);
+    if (have_comm) wg_par_comm_free(&comm);
+    if (ro.partition) {
+        /* every rank meets the same bad input and notes: rank 0's are enough */
+        if (rank != 0 && (st == WG_OK || st == WG_EINPUT)) {
+            wg_diag_free(&d);
+            wg_diag_init(&d);
+        }
+        int code = wg_cmd_report(&d, st);
+        /* a failure of this rank alone (memory, disk) would leave the others
+         * waiting in an exchange: stop them all */
+        if (st != WG_OK && st != WG_EINPUT && ranks > 1) wg_par_abort(code);
+        wg_par_finalize();
+        return code;
+    }
     return wg_cmd_report(&d, st);
 }

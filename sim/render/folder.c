@@ -2,7 +2,8 @@
  * folder.c — render's reader of finished folders: manifest.yaml's facts,
  * summary.csv, finals.csv, observed.csv and series.csv of a run folder,
  * compare.csv, blowup.csv and the arms' run folders of a comparison,
- * sweep.csv (and sensitivity.csv) of a sweep, optimize.csv of `waggle optimize`.
+ * sweep.csv (and sensitivity.csv) of a sweep, optimize.csv (or policies.csv) of
+ * `waggle optimize`.
  *
  * Invariants:
  * 1. The only file of render that reads files: a chart is drawn from what
@@ -178,7 +179,7 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
         "scenario.name", "seed", "runs", "waggle.version", "command", "scenario.step",
         "scenario.observed.file", "scenario.observed.x", "scenario.observed.y",
         "scenario.observed.metric", "scenario.observed.scale", "network.nodes",
-        "scenario.blowup.threshold", "scenario.blowup.valence"};
+        "scenario.blowup.threshold", "scenario.blowup.valence", "optimize.choose"};
     enum { NK = sizeof keys / sizeof keys[0] };
     char *v[NK], *text = NULL, *p = wg_path_join(dir, "manifest.yaml");
     size_t len;
@@ -202,6 +203,7 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
     wg_blowup_rule_default(&in->blowup);
     if (v[12]) in->blowup.threshold = strtod(v[12], NULL);
     if (v[13] && strcmp(v[13], wg_valence_names[WG_POS]) == 0) in->blowup.valence = WG_POS;
+    in->respond = v[14] && strcmp(v[14], "respond") == 0;
     for (int k = 10; k < NK; k++) free(v[k]);
     const char *fill[][2] = {{"name", "(unnamed scenario)"}, {"seed", "?"}, {"runs", "?"},
                              {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"}};
@@ -429,16 +431,79 @@ done:
 
 /* ---- a compare folder ------------------------------------------------------------------------ */
 
+/* Code points that are not letters or digits in a folder name: Latin-1's
+ * signs, general and CJK punctuation, full-width ASCII punctuation, the
+ * symbols and emoji blocks. Every other code point above ASCII is kept. */
+static int slug_separator(uint32_t c)
+{
+    return (c >= 0x80 && c <= 0xbf) || c == 0xd7 || c == 0xf7 || (c >= 0x2000 && c <= 0x2bff) ||
+           (c >= 0x3000 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3020) || c == 0x30fb ||
+           (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+           (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) || (c >= 0x1f000 && c <= 0x1faff);
+}
+
+/* The lower case of the capitals of Latin-1, Latin Extended-A (pairs),
+ * Greek (with tonos too) and Cyrillic; any other code point as it is. */
+static uint32_t slug_lower(uint32_t c)
+{
+    if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3a9 && c != 0x3a2) ||
+        (c >= 0x410 && c <= 0x42f))
+        return c + 0x20;
+    if (c >= 0x400 && c <= 0x40f) return c + 0x50;
+    if (c == 0x386) return 0x3ac;   /* Greek capitals with tonos */
+    if (c >= 0x388 && c <= 0x38a) return c + 0x25;
+    if (c == 0x38c) return 0x3cc;
+    if (c == 0x38e || c == 0x38f) return c + 0x3f;
+    if ((c >= 0x100 && c <= 0x137 && c != 0x130) || (c >= 0x14a && c <= 0x177)) return c % 2 ? c : c + 1;
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) return c % 2 ? c + 1 : c;
+    if (c == 0x178) return 0xff;   /* Ÿ */
+    return c;
+}
+
+static char *put_utf8(char *o, uint32_t c)
+{
+    if (c < 0x80) {
+        *o++ = (char)c;
+    } else if (c < 0x800) {
+        *o++ = (char)(0xc0 | c >> 6);
+        *o++ = (char)(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        *o++ = (char)(0xe0 | c >> 12);
+        *o++ = (char)(0x80 | (c >> 6 & 0x3f));
+        *o++ = (char)(0x80 | (c & 0x3f));
+    } else {
+        *o++ = (char)(0xf0 | c >> 18);
+        *o++ = (char)(0x80 | (c >> 12 & 0x3f));
+        *o++ = (char)(0x80 | (c >> 6 & 0x3f));
+        *o++ = (char)(0x80 | (c & 0x3f));
+    }
+    return o;
+}
+
+/* The longest slug, bytes: room for "-N" in a folder name of 255 bytes. */
+#define WG_SLUG_MAX_BYTES 200
+
 char *wg_render_slug(const char *name)
 {
     size_t n = strlen(name);
-    char *s = wg_malloc(n + sizeof "variant", 1), *o = s;
+    char *s = wg_malloc(n + sizeof "variant" + 4, 1), *o = s;
     if (!s) return NULL;
-    for (const char *p = name; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) *o++ = (char)c;
-        else if (c >= 'A' && c <= 'Z') *o++ = (char)(c - 'A' + 'a');
-        else if (o > s && o[-1] != '-') *o++ = '-';
+    for (const char *p = name; *p;) {
+        uint32_t c = 0;
+        int k = wg_utf8_next(p, &c);
+        p += k ? k : 1;
+        if (k == 1 && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+            *o++ = (char)c;
+        } else if (k == 1 && c >= 'A' && c <= 'Z') {
+            *o++ = (char)(c - 'A' + 'a');
+        } else if (k > 1 && !slug_separator(c)) {
+            /* a letter of another script (or a mark, or a digit): kept, capitals lowered */
+            if (o - s + 4 > WG_SLUG_MAX_BYTES) break;
+            o = put_utf8(o, slug_lower(c));
+        } else if (o > s && o[-1] != '-') {   /* blanks, punctuation, invalid bytes */
+            *o++ = '-';
+        }
+        if (o - s >= WG_SLUG_MAX_BYTES) break;
     }
     while (o > s && o[-1] == '-') o--;
     *o = '\0';
@@ -642,18 +707,23 @@ wg_status wg_folder_read_optimize(const char *dir, wg_folder_opt *o, wg_diag *d)
     size_t cap = 0;
     int oom = 0;
     memset(o, 0, sizeof *o);
+    o->chosen = -1;
     wg_status st = read_manifest(dir, &o->info, d);
     if (st != WG_OK) return st;
-    if ((st = csv_open(&c, dir, "optimize.csv", d)) != WG_OK) {
+    o->respond = o->info.respond;
+    o->grid = wg_folder_has(dir, "policies.csv");
+    if ((st = csv_open(&c, dir, o->grid ? "policies.csv" : "optimize.csv", d)) != WG_OK) {
         wg_folder_optimize_free(o);
         return st;
     }
-    int ck = csv_col(&c, "k", d), cm = csv_col(&c, "method", d), cmet = csv_col(&c, "metric", d);
+    int ck = csv_col(&c, o->grid ? "delay" : "k", d);
+    int cm = csv_col(&c, o->grid ? "per_step" : "method", d), cmet = csv_col(&c, "metric", d);
     int cmean = csv_col(&c, "mean", d), clo = csv_col(&c, "lo", d), chi = csv_col(&c, "hi", d);
-    if (ck < 0 || cm < 0 || cmet < 0 || cmean < 0 || clo < 0 || chi < 0) goto bad;
+    int cch = o->grid ? csv_col(&c, "chosen", d) : 0;
+    if (ck < 0 || cm < 0 || cmet < 0 || cmean < 0 || clo < 0 || chi < 0 || cch < 0) goto bad;
     while (csv_next(&c)) {
-        if (c.nf <= cm || c.nf <= cmet) {
-            wg_diag_error(d, WG_EINPUT, "optimize.csv:%u: expected %d fields", c.line, c.nhead);
+        if (c.nf <= cm || c.nf <= cmet || c.nf <= cch) {
+            wg_diag_error(d, WG_EINPUT, "%s:%u: expected %d fields", c.name, c.line, c.nhead);
             goto bad;
         }
         if (!o->metric && !(o->metric = wg_strdup(c.f[cmet]))) goto nomem;
@@ -674,6 +744,7 @@ wg_status wg_folder_read_optimize(const char *dir, wg_folder_opt *o, wg_diag *d)
         if (!csv_num(&c, ck, &r->k, d) || !csv_num(&c, cmean, &r->mean, d) ||
             !csv_num(&c, clo, &r->lo, d) || !csv_num(&c, chi, &r->hi, d))
             goto bad;
+        if (o->grid && strcmp(c.f[cch], "1") == 0) o->chosen = (long)o->n;
         o->n++;
     }
     csv_close(&c);
