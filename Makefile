@@ -9,7 +9,8 @@
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make golden     rewrite tests/data/golden/ from build/waggle (a deliberate change of the draws)
 #   make check-mpi  build with MPI=1 too and run tests/mpi/run.sh (sweeps on 1, 2, 4 ranks)
-#   make fuzz       libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS each (clang)
+#   make fuzz       libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS each (clang;
+#                   the folder harnesses fuzz_render, fuzz_merge: FUZZ_FOLDER_SECONDS)
 #   make install    PREFIX=/usr/local DESTDIR= (bin/waggle, lib/libwaggle.{a,so*},
 #                   include/waggle/*.h, lib/pkgconfig/waggle.pc, share/man/man1/waggle.1,
 #                   share/man/man5/waggle-scenario.5, share/waggle/scenarios/); make uninstall
@@ -229,6 +230,10 @@ asan: deps
 # libFuzzer: the library and each tests/fuzz/fuzz_*.c built by clang with
 # ASan + UBSan; tools/fuzz builds the corpora and runs each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
+# the harnesses of folders (render, merge) draw or write charts: fewer inputs a
+# second, their own time (FUZZ_FOLDER_SECONDS, default FUZZ_SECONDS)
+FUZZ_FOLDERS := fuzz_render fuzz_merge
+FUZZ_FOLDER_SECONDS ?= $(FUZZ_SECONDS)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -242,7 +247,8 @@ fuzz:
 	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz WERROR=1 ASSERTS=1 \
 	  OPT="-O1 -g $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" LDFLAGS="-fopenmp $(FUZZ_FLAGS)" \
 	  $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
-	$(Q)tools/fuzz build-fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=%)
+	$(Q)tools/fuzz build-fuzz $(FUZZ_SECONDS) $(foreach f,$(FUZZ_SRC:tests/fuzz/%.c=%),$(if \
+	  $(filter $(FUZZ_FOLDERS),$(f)),$(f)=$(FUZZ_FOLDER_SECONDS),$(f)))
 
 # waggle.pc is written by install itself, for the PREFIX it installs into
 # (DESTDIR stays out of it); the private parts are what a static link needs.

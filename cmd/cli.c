@@ -32,6 +32,7 @@ void wg_cmd_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    wg_stop_watch(&wg_cmd_stop);   /* the writers and the charts poll it too */
 }
 
 int wg_cmd_report(wg_diag *d, wg_status st)

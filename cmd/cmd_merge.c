@@ -26,6 +26,7 @@ int wg_cmd_merge(int argc, char **argv)
     wg_diag_init(&d);
     wg_status st = wg_cmd_parse(argc, argv, WG_OPT_OUT, NULL, NULL, NULL, 1, -1,
                                 "shard folders", &o, &d);
+    wg_cmd_signals();   /* Ctrl-C: stops while writing, leaves no merged files */
     if (st == WG_OK) st = wg_sweep_merge(o.args, o.nargs, o.out_dir, &d);
     wg_cmd_opts_free(&o);
     return wg_cmd_report(&d, st);

@@ -68,6 +68,7 @@ int wg_cmd_render(int argc, char **argv)
                                 &co, &d);
     if (st == WG_OK) {
         wg_outdir od;
+        wg_cmd_signals();   /* Ctrl-C: stops between charts, each chart whole or not written */
         if ((st = wg_outdir_lock(&od, co.args[0], &d)) == WG_OK) {
             st = wg_render_folder(co.args[0], &o, &d);
             wg_outdir_close(&od, &d);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -283,7 +284,26 @@ static void test_values(void **state)
     row("ok.yaml", "--set runs=0", 2, "runs: expected a whole number in [1, 4294967295], got 0");
     row("ok.yaml", "-r 0", 2, "runs: expected a whole number in [1, 4294967295], got 0");
     row("ok.yaml", "--set seed=18446744073709551616", 2,
-        "seed: expected a whole number in [0, 18446744073709551615], got 18446744073709551616");
+        "seed: expected a whole number in [0, 18446744073709551615], got 18446744073709551616 "
+        "(out of range: beyond 2^64 - 1)");
+    /* whole numbers in exponent form are read exactly, also beyond 2^53 */
+    row("ok.yaml", "--set seed=2e19", 2,
+        "seed: expected a whole number in [0, 18446744073709551615], got 2e19 (out of range: "
+        "beyond 2^64 - 1)");
+    row("ok.yaml", "--set runs=1e19", 2,
+        "runs: expected a whole number in [1, 4294967295], got 1e19 (out of range)");
+    row("ok.yaml", "--set seed=1.5e-1", 2, "seed: expected a whole number in [0, 18446744073709551615], got 1.5e-1");
+    assert_int_equal(run("run ok.yaml -o e19 --quiet --set seed=1e19"), 0);
+    char p[256];
+    path_of(p, sizeof p, "e19/manifest.yaml");
+    char *m = slurp(p, NULL);
+    assert_non_null(m);
+    assert_non_null(strstr(m, "\nseed: 10000000000000000000\n"));
+    free(m);
+    /* an element of a list the scenario does not have */
+    row("ok.yaml", "--set segments.0.activity=2", 2,
+        "--set segments.0.activity=2: segments.0.activity: segments is not set: there is no "
+        "element 0 to change (give the list in the scenario first)");
 }
 
 static const char netfile_scenario[] =
@@ -420,7 +440,7 @@ static void test_full_disk(void **state)
     char mnt[256];
     path_of(mnt, sizeof mnt, "small");
     assert_int_equal(mkdir(mnt, 0755), 0);
-    if (mount("tmpfs", mnt, "tmpfs", 0, "size=64k") != 0) {
+    if (mount("tmpfs", mnt, "tmpfs", 0, "size=256k") != 0) {
         fprintf(stderr, "test_robustness: skipped the full disk: cannot mount a tmpfs (%s)\n",
                 strerror(errno));
         skip();
@@ -431,6 +451,32 @@ static void test_full_disk(void **state)
     assert_int_equal(rc, 1);
     expect_message("small/out/series.csv: writing failed: No space left on device");
     assert_empty_dir("small/out");
+    /* a PNG that does not fit: the reason, not "cannot write the PNG"; no temporary file.
+     * The CSVs of a small run fit (about 6 kB); the space left is then taken by a file
+     * but for 8 kB, less than any chart (more than 30 kB each). */
+    assert_int_equal(run("run ok.yaml -o small/png --quiet"), 0);
+    static const char *const charts[] = {"small/png/curves.png", "small/png/states.png",
+                                         "small/png/finals.png"};
+    for (int i = 0; i < 3; i++) {
+        char p[256];
+        path_of(p, sizeof p, charts[i]);
+        assert_int_equal(unlink(p), 0);
+    }
+    struct statvfs vs;
+    assert_int_equal(statvfs(mnt, &vs), 0);
+    char fill[256];
+    path_of(fill, sizeof fill, "small/fill");
+    FILE *f = fopen(fill, "wb");
+    assert_non_null(f);
+    const unsigned long long room = (unsigned long long)vs.f_bavail * vs.f_frsize;
+    static const char block[1024];
+    for (unsigned long long k = 0; k + 8 * 1024 < room; k += sizeof block)
+        if (fwrite(block, 1, sizeof block, f) != sizeof block) break;
+    fclose(f);
+    assert_int_equal(run("render small/png"), 1);
+    expect_message(".png: writing failed: No space left on device");
+    assert_int_equal(entries("small/png", 1), 0);
+    for (int i = 0; i < 3; i++) assert_false(exists(charts[i]));
     umount(mnt);
 }
 
@@ -616,6 +662,107 @@ static void test_sigint(void **state)
     assert_false(exists("interrupted"));
 }
 
+/* Every output file of a run folder, with its bytes (NULL when absent). */
+static const char *const run_files[] = {"series.csv", "summary.csv", "finals.csv",
+                                        "manifest.yaml", "curves.png", "states.png",
+                                        "finals.png"};
+#define NRUN_FILES (sizeof run_files / sizeof run_files[0])
+
+static void read_run_files(const char *dir, char *bytes[NRUN_FILES], size_t len[NRUN_FILES])
+{
+    for (size_t i = 0; i < NRUN_FILES; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s/%s", tmp, dir, run_files[i]);
+        bytes[i] = slurp(p, &len[i]);
+    }
+}
+
+/* SIGINT (or SIGTERM) while the outputs are written or the charts drawn: the
+ * command stops there (exit 1, "interrupted: stopped while writing ..." or
+ * "... while drawing ..."; it used to finish and exit 0) and the folder holds
+ * the earlier complete outputs, byte for byte, or none of them (foreign files
+ * stay); a folder the command made is removed. At least one signal must land
+ * while the command writes (it is sent once a temporary file is there, or once
+ * manifest.yaml, written just before the charts, is): tried STOP_ROUNDS times. */
+#define STOP_ROUNDS 4
+static void test_stop_while_writing(void **state)
+{
+    (void)state;
+    write_file("long.yaml", long_run);
+    scenario_with("small.yaml", "");
+    int landed_writing = 0, landed_drawing = 0;
+    for (int round = 0; round < STOP_ROUNDS && !(landed_writing && landed_drawing); round++) {
+        /* writing: into a folder that holds the complete outputs of a small run */
+        char out[32], *before[NRUN_FILES], *after[NRUN_FILES];
+        size_t lb[NRUN_FILES], la[NRUN_FILES];
+        snprintf(out, sizeof out, "stopw%d", round);
+        assert_int_equal(run("run small.yaml -o %s --quiet", out), 0);
+        char mine[64];
+        snprintf(mine, sizeof mine, "%s/mine.txt", out);
+        write_file(mine, "mine\n");
+        read_run_files(out, before, lb);
+        wg_test_proc p;
+        assert_int_equal(wg_test_start(&p, &in_tmp, "run long.yaml -o %s --quiet -t 2", out), 0);
+        int came = 0;
+        for (long waited = 0; waited < MOMENT_WAIT_MS && !came; waited++) {
+            came = entries(out, 1) > 0;   /* a temporary file: writing has begun */
+            if (!came) sleep_ms(1);
+        }
+        kill(p.pid, round % 2 ? SIGTERM : SIGINT);
+        char *err = NULL;
+        int rc = wg_test_finish(&p, NULL, &err);
+        read_run_files(out, after, la);
+        int same = 1, none = 1;
+        for (size_t i = 0; i < NRUN_FILES; i++) {
+            same &= after[i] && before[i] && la[i] == lb[i] && !memcmp(after[i], before[i], la[i]);
+            none &= !after[i];
+        }
+        if (came && rc == 1) {
+            landed_writing++;
+            assert_non_null(strstr(err, "waggle: error: interrupted: stopped while "));
+            assert_true(same || none);   /* the earlier outputs, or none: never a mixture */
+            assert_int_equal(entries(out, 1), 0);   /* no temporary file */
+            assert_true(exists(mine));
+        } else {
+            assert_int_equal(rc, 0);   /* it ended first: its own complete outputs */
+            assert_int_equal(check_complete(out) > 0 ? 1 : 0, 1);
+        }
+        fprintf(stderr, "test_robustness: stopped while writing: %s (%s)\n",
+                came && rc == 1 ? "landed" : "the run had ended first",
+                same ? "the earlier outputs stay" : none ? "no outputs" : "its own outputs");
+        free(err);
+        for (size_t i = 0; i < NRUN_FILES; i++) free(before[i]), free(after[i]);
+
+        /* drawing: into a new folder, once manifest.yaml is there (the charts come next;
+         * states.png reads all of series.csv first) */
+        snprintf(out, sizeof out, "stopd%d", round);
+        char manifest[64];
+        snprintf(manifest, sizeof manifest, "%s/manifest.yaml", out);
+        assert_int_equal(wg_test_start(&p, &in_tmp, "run long.yaml -o %s --quiet -t 2", out), 0);
+        came = 0;
+        for (long waited = 0; waited < MOMENT_WAIT_MS && !came; waited++) {
+            came = exists(manifest);
+            if (!came) sleep_ms(1);
+        }
+        kill(p.pid, SIGINT);
+        rc = wg_test_finish(&p, NULL, &err);
+        if (came && rc == 1) {
+            landed_drawing++;
+            assert_non_null(strstr(err, "waggle: error: interrupted: stopped while "));
+            assert_true(strstr(err, "while drawing the charts") || strstr(err, ".png"));
+            assert_false(exists(out));   /* it made the folder: nothing of it is left */
+        } else {
+            assert_int_equal(rc, 0);
+            assert_int_equal(check_complete(out), 3);
+        }
+        fprintf(stderr, "test_robustness: stopped while drawing: %s\n",
+                came && rc == 1 ? "landed" : "the run had ended first");
+        free(err);
+    }
+    if (!landed_writing) fail_msg("no signal landed while the outputs were written");
+    if (!landed_drawing) fail_msg("no signal landed while the charts were drawn");
+}
+
 /* Valid UTF-8 throughout (the manifest of a scenario whose path is not UTF-8). */
 static void test_non_utf8_path(void **state)
 {
@@ -659,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_sigkill),
         cmocka_unit_test(test_sigint),
+        cmocka_unit_test(test_stop_while_writing),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     free(last_err);

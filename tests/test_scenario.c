@@ -20,6 +20,7 @@
 
 #include "waggle/scenario.h"
 #include "waggle/output.h"
+#include "../sim/scenario/tree.h"   /* the parser's work counter (wg_doc.key_compares) */
 
 #define DATA "tests/data/scenarios"
 #define UBG DATA "/ubg.yaml"
@@ -108,6 +109,8 @@ static void assert_same(const wg_scenario *a, const wg_scenario *b, int with_var
     assert_int_equal(a->model.contact, b->model.contact);
     assert_int_equal(a->model.exposure, b->model.exposure);
     assert_memory_equal(&a->model.p, &b->model.p, sizeof a->model.p);
+    assert_memory_equal(&a->model.recommend, &b->model.recommend, sizeof a->model.recommend);
+    assert_memory_equal(a->model.rekindle, b->model.rekindle, sizeof a->model.rekindle);
     for (int v = 0; v < WG_NVALENCES; v++) {
         assert_int_equal(a->model.duration[v].law, b->model.duration[v].law);
         assert_true(a->model.duration[v].a == b->model.duration[v].a);
@@ -540,6 +543,31 @@ static const bad_case bad_cases[] = {
      "t.yaml:3:27: events.0.media: missing key 'decay' (or 'power' and 'scale' for a power-law decay)"},
     {BASE "events: [{step: 0, media: {valence: positive, amplitude: 0.1, decay: 0.2, scale: 3}}]\n",
      "t.yaml:3:82: events.0.media.scale: scale is the time scale of a power-law decay: give power, not decay"},
+    /* recommendation and rekindling (model.recommend, model.rekindle) */
+    {BASE "model: {recommend: {negative: 0.5}}\n",
+     "t.yaml:3:20: recommend: missing key 'memory' ({decay: d} for an exponential memory, {power: p, scale: c} for a power law)"},
+    {BASE "model: {recommend: {negative: -1, memory: {decay: 0.5}}}\n",
+     "t.yaml:3:31: recommend.negative: expected a number >= 0, got -1"},
+    {BASE "model: {recommend: {memory: {decay: 0.5}}}\n",
+     "t.yaml:3:20: recommend: give the strength of positive or negative recommendation (e.g. negative: 0.5)"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {power: 0, scale: 2}}}\n",
+     "t.yaml:3:52: recommend.memory.power: expected a number > 0, got 0"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {power: 1}}}\n",
+     "t.yaml:3:44: recommend.memory: missing key 'scale'"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {decay: 0.5, power: 1}}}\n",
+     "t.yaml:3:64: recommend.memory.power: give either decay (exponential) or power and scale (a power law), not both"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {decay: 1.5}}}\n",
+     "t.yaml:3:52: recommend.memory.decay: expected a probability in [0, 1], got 1.5"},
+    {BASE "model: {recommend: {negative: 0.5, memory: {power: 1, scale: -1}}}\n",
+     "t.yaml:3:62: recommend.memory.scale: expected a number > 0, got -1"},
+    {BASE "model: {rekindle: {positive: 2}}\n",
+     "t.yaml:3:30: rekindle.positive: expected a probability in [0, 1], got 2"},
+    {BASE "model: {rekindle: 0.2, exposure: fractional}\n",
+     "t.yaml:3:19: rekindle: rekindling is triggered by contacts: it needs exposure independent, got fractional"},
+    {BASE "model: {rekindle: {neutral: 0.1}}\n",
+     "t.yaml:3:20: rekindle.neutral: unknown key (expected one of positive, negative)"},
+    {BASE "model: {exposure: threshold, threshold: 0.2, recommend: {negative: 0.5, memory: {decay: 0.5}}}\n",
+     "t.yaml:3:57: recommend: a recommendation hit is drawn beside media and contacts: it needs exposure independent or fractional, got threshold"},
     /* talking times (model.duration) */
     {BASE "model: {quit: {negative: 0.1}, duration: {negative: {fixed: 3}}}\n",
      "t.yaml:3:54: duration.negative: give either quit.negative or duration.negative, not both"},
@@ -895,6 +923,9 @@ static void test_write_roundtrip(void **state)
     /* attention (DESIGN "Attention"): a power-law pulse */
     const char *attention[] = {
         "events: [{step: 2, media: {valence: negative, amplitude: 0.05, power: 1.2, scale: 2.5}}]\n",
+        "model: {recommend: {negative: 0.5, memory: {decay: 0.25}}, rekindle: 0.125}\n",
+        "model: {recommend: {positive: 0.75, negative: 2, memory: {power: 1.5, scale: 4}}, "
+        "rekindle: {negative: 0.5}}\n",
     };
     for (size_t i = 0; i < sizeof attention / sizeof *attention; i++) {
         char text[512];
@@ -902,9 +933,20 @@ static void test_write_roundtrip(void **state)
                  attention[i]);
         assert_int_equal(parse(text, &s, &d), WG_OK);
         roundtrip(s);
+        const wg_model *md = &s->model;
         if (i == 0) {
             assert_true(s->events[0].power == 1.2 && s->events[0].scale == 2.5);
             assert_true(s->events[0].decay == 0);
+        } else if (i == 1) {
+            assert_true(md->recommend.strength[WG_POS] == 0 && md->recommend.strength[WG_NEG] == 0.5);
+            assert_int_equal(md->recommend.memory, WG_MEMORY_EXPONENTIAL);
+            assert_true(md->recommend.decay == 0.25);
+            assert_true(md->rekindle[WG_POS] == 0.125 && md->rekindle[WG_NEG] == 0.125);
+        } else {
+            assert_int_equal(md->recommend.memory, WG_MEMORY_POWER);
+            assert_true(md->recommend.power == 1.5 && md->recommend.scale == 4);
+            assert_true(md->recommend.strength[WG_NEG] == 2);
+            assert_true(md->rekindle[WG_POS] == 0 && md->rekindle[WG_NEG] == 0.5);
         }
         wg_scenario_free(s);
     }
@@ -1014,6 +1056,49 @@ static void test_variant_set_rewrites_itself(void **state)
     wg_diag_free(&d);
 }
 
+/* Duplicate keys are found with O(1) comparisons a key: a map of 100,000
+ * distinct keys is read with at most KEY_COMPARES_PER_KEY comparisons a key
+ * (a search of the keys read so far made 5 * 10^9; counted, not timed), and a
+ * duplicate at the end of it is still found, with the line of the first. */
+#define MANY_KEYS 100000
+#define KEY_COMPARES_PER_KEY 8   /* at most half full with linear probing: about 1.5
+                                    a lookup, plus the rebuilds (2 per key in all) */
+static void test_many_keys(void **state)
+{
+    (void)state;
+    size_t cap = (size_t)MANY_KEYS * 16 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len, "model:\n");
+    for (int i = 0; i < MANY_KEYS; i++) len += (size_t)snprintf(text + len, cap - len, "  k%d: 1\n", i);
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_doc *doc = wg_doc_new("many.yaml", NULL);
+    assert_non_null(doc);
+    assert_int_equal(wg_tree_parse(doc, 0, 1, text, len, &doc->root, &d), WG_OK);
+    const node *model = wg_tree_get(doc->root, "model");
+    assert_non_null(model);
+    assert_int_equal(model->n, MANY_KEYS);
+    assert_int_equal(wg_tree_find(model, "k99999"), MANY_KEYS - 1);
+    fprintf(stderr, "test_scenario: %d keys read with %llu key comparisons\n", MANY_KEYS,
+            (unsigned long long)doc->key_compares);
+    assert_true(doc->key_compares <= (uint64_t)KEY_COMPARES_PER_KEY * MANY_KEYS);
+    wg_doc_free(doc);
+    wg_diag_free(&d);
+    /* the same keys and one repeated at the end */
+    len += (size_t)snprintf(text + len, cap - len, "  k123: 2\n");
+    wg_diag_init(&d);
+    doc = wg_doc_new("many.yaml", NULL);
+    assert_non_null(doc);
+    assert_int_equal(wg_tree_parse(doc, 0, 1, text, len, &doc->root, &d), WG_EINPUT);
+    assert_int_equal(d.errors, 1);
+    assert_true(has_error(&d, "many.yaml:100002:3: model.k123: duplicate key (first given on line 125)"));
+    assert_true(doc->key_compares <= (uint64_t)KEY_COMPARES_PER_KEY * (MANY_KEYS + 1));
+    wg_doc_free(doc);
+    wg_diag_free(&d);
+    free(text);
+}
+
 /* wg_scenario_yaml_scalars (render's and brief's reader of manifest.yaml): dotted keys
  * through maps and through sequences by 0-based index; missing, null or non-scalar
  * entries give NULL; bad YAML is an error with nothing returned. */
@@ -1064,6 +1149,7 @@ int main(void)
         cmocka_unit_test(test_write_indent),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_variant_set_rewrites_itself),
+        cmocka_unit_test(test_many_keys),
         cmocka_unit_test(test_yaml_scalars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

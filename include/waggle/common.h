@@ -10,6 +10,7 @@
 #ifndef WAGGLE_COMMON_H
 #define WAGGLE_COMMON_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,6 +69,17 @@ void wg_malloc_fail_after(long k);
  * WG_FAIL_ALLOC=count prints "waggle: allocations: N" to stderr at exit.
  * Unset or empty: nothing. */
 void wg_malloc_fail_from_env(void);
+
+/* The stop flag, for writing and drawing: a command hands the flag its
+ * SIGINT/SIGTERM handler raises to wg_stop_watch (NULL: none, the default),
+ * and the writers of sim/results/files.c and the charts poll wg_stopped()
+ * between rows and between charts. A signal reaches the whole process, so
+ * the flag is the process's, not a handle's (the runs poll the flag given in
+ * their parameters, as before). A file being written when it is raised is
+ * never committed (WG_EINTR, "interrupted: stopped while writing PATH"). */
+void wg_stop_watch(volatile sig_atomic_t *flag);
+/* 1 once the watched flag is raised, else 0. O(1): a read of the flag. */
+int wg_stopped(void);
 
 /* git revision the library was built from ("unknown" outside a checkout). */
 const char *wg_git_revision(void);

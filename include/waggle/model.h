@@ -98,6 +98,23 @@ typedef struct wg_thr_law {
     wg_thr_kind kind;
     double a, b;
 } wg_thr_law;
+/* Recommendation (DESIGN.md, "Attention: slow decay and recommendation"):
+ * at step t an unaware agent is hit by valence v with probability
+ * min(1, strength[v] × A_v(t) / agents), A_v(t) = sum_{s<t} new_v(s) k(t-1-s),
+ * new_v(s) the agents newly reached by v at step s from any source (seeds
+ * included), k(u) = (1 - decay)^u (memory exponential) or (1 + u / scale)^(-power)
+ * (memory power). All zero (the default): no recommendation. */
+typedef enum wg_memory_kind {
+    WG_MEMORY_EXPONENTIAL = 0,  /* k(u) = (1 - decay)^u, decay in [0, 1] */
+    WG_MEMORY_POWER             /* k(u) = (1 + u / scale)^(-power), power > 0, scale > 0 */
+} wg_memory_kind;
+
+typedef struct wg_recommend {
+    double strength[WG_NVALENCES]; /* r per valence, >= 0 (0: none of that valence) */
+    wg_memory_kind memory;
+    double decay;                  /* exponential memory */
+    double power, scale;           /* power-law memory */
+} wg_recommend;
 
 typedef struct wg_model {
     wg_contact contact;
@@ -105,6 +122,10 @@ typedef struct wg_model {
     wg_params p;          /* global values */
     wg_duration duration[WG_NVALENCES]; /* per valence; zero: geometric with quit.<valence> */
     wg_thr_law threshold[WG_NVALENCES]; /* per valence, read with exposure threshold only */
+    wg_recommend recommend;             /* zero: no recommendation */
+    double rekindle[WG_NVALENCES];      /* model.rekindle: probability that a quiet agent
+                                           contacted or hit by media of its own valence in a
+                                           step talks again (0: never, the default) */
 } wg_model;
 
 /* thrlaw.c: the threshold of law l at the uniform u in (0, 1) (the inverse

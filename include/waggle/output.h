@@ -36,6 +36,10 @@ wg_status wg_out_open(wg_out *o, const char *dir, const char *name, wg_diag *d);
 wg_status wg_out_commit(wg_out *o, wg_diag *d);
 /* Close and remove the temporary file (after an error). Harmless on a closed wg_out. */
 void wg_out_abort(wg_out *o);
+/* The stop flag was raised (wg_stopped) while o was written: abort it and report
+ * "interrupted: stopped while writing PATH"; WG_EINTR. wg_out_commit does this
+ * itself; a writer's loop that polls wg_stopped() between rows calls it. */
+wg_status wg_out_stop(wg_out *o, wg_diag *d);
 
 /* An output folder held by one command (DESIGN: what a run owns):
  * wg_outdir_open checks, creates and locks it; every wg_out_commit into it
@@ -64,6 +68,7 @@ typedef struct wg_outdir {
     char **wrote;          /* names committed into it (a folder as "NAME/") */
     size_t nwrote, cap;
     int keep;              /* 1: only locked (render redraws a folder it does not own) */
+    int made;              /* 1: wg_outdir_open created the folder */
 } wg_outdir;
 #define WG_OUTDIR_MAX 64
 wg_status wg_outdir_open(wg_outdir *od, const char *dir, const char *const *inputs,
@@ -72,7 +77,12 @@ wg_status wg_outdir_open(wg_outdir *od, const char *dir, const char *const *inpu
 wg_status wg_outdir_lock(wg_outdir *od, const char *dir, wg_diag *d);
 /* Record name (a file, or "NAME/" a folder) as written into od. */
 wg_status wg_outdir_own(wg_outdir *od, const char *name, wg_diag *d);
-/* Clean up (when anything was written), record, unlock; harmless on a closed one. */
+/* Clean up (when anything was written), record, unlock; harmless on a closed one.
+ * When the stop flag is raised (wg_stopped: the command was interrupted), the files
+ * this command wrote into the folder are removed instead, with those of an earlier
+ * command (some of which it replaced), and the folder too when the command made it
+ * and nothing else is in it: an interrupted command leaves the earlier complete
+ * outputs (stopped before its first file) or none, never a mixture. */
 wg_status wg_outdir_close(wg_outdir *od, wg_diag *d);
 
 /* Print a double for CSV: an integer below 1e15 as one ("40"), else with

@@ -38,6 +38,8 @@ enum wg_purpose {
     /* numbered apart again, so that other models' purposes above keep theirs */
     WG_R_THRESHOLD = 48,/* per agent, step 0 of each run: its adoption thresholds (exposure threshold) */
     WG_R_ARRIVAL = 49,  /* arrivals by: random, step 0 of each run: the keyed order of arrival */
+    WG_R_RECOMMEND,     /* per agent and step: recommendation hits +, - (words 0, 1) */
+    WG_R_REKINDLE,      /* per agent and step: a quiet agent's media hit (word 0) and rekindling (word 1) */
     WG_R_USER = 64      /* first purpose free for other modules (validation, fit) */
 };
 

@@ -63,6 +63,19 @@ void wg_malloc_fail_from_env(void)
     if (*end == '\0' && k > 0) wg_malloc_fail_after(k);
 }
 
+/* The flag of the command's signal handler (cmd/cli.c), or NULL. */
+static volatile sig_atomic_t *stop_flag = NULL;
+
+void wg_stop_watch(volatile sig_atomic_t *flag)
+{
+    stop_flag = flag;
+}
+
+int wg_stopped(void)
+{
+    return stop_flag && *stop_flag;
+}
+
 void *wg_malloc(size_t nmemb, size_t size)
 {
     if (size && nmemb > SIZE_MAX / size) return NULL;

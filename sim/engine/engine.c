@@ -85,6 +85,19 @@
  *      (counts are kept from step to step, recounted after events that change
  *      states) and writes the talker bitmap of step t + 1: row t.
  *
+ *   5a. Attention (attention.c). model.recommend: before the passes the
+ *      step's hit thresholds per valence are fixed from the memory A_v(t);
+ *      pass 2 draws an unaware agent's recommendation hits (RECOMMEND, a)
+ *      beside its media hits and counts them like them (hits, exposures, the
+ *      source: media, recommendation or word of mouth, one of the hits picked
+ *      at random); after pass 2 the step's new agents (and its seeds) enter
+ *      the memory. A step with a threshold is a full pass. model.rekindle: a
+ *      contact of valence v with a quiet agent of v sets the quiet agent's
+ *      touched bit in pass 1 (unused otherwise); pass 2 then, or on a media
+ *      hit of v (REKINDLE, a word 0), makes it talk again with probability
+ *      rekindle.v (word 1), with a new talking time; forgetting goes first.
+ *      Neither costs a model without them more than a test of a flag.
+ *
  *   6. Tracing (wg_engine_run_traced, one run alone): a recorder of 16
  *      bytes per agent (wg_trace_rec) is called where an agent is contacted
  *      (trace_contact: an exposure; an unaware receiver's parent candidate
@@ -148,6 +161,8 @@
  */
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,14 +280,24 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
             if (w->hits[r] == 0) w->touched[r >> 6] |= bit;
             w->hits[r] += inc;
         }
-    } else if (rs < WG_IMMUNE && thr_stifle) {   /* aware and present */
-        const uint64_t ga = arc + e->arc0;   /* the arc's index in the whole network */
-        wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, ga >> 2);
-        if ((uint64_t)q.v[ga & 3] < thr_stifle) {
-            /* a talker is never hit, so its touched bit is free to say "stifled" */
-            const uint64_t bit = UINT64_C(1) << (s & 63);
-            if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
-            else w->touched[s >> 6] |= bit;
+    } else if (rs < WG_IMMUNE) {   /* aware and present */
+        if (thr_stifle) {
+            const uint64_t ga = arc + e->arc0;   /* the arc's index in the whole network */
+            wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, ga >> 2);
+            if ((uint64_t)q.v[ga & 3] < thr_stifle) {
+                /* a talker is never hit, so its touched bit is free to say "stifled" */
+                const uint64_t bit = UINT64_C(1) << (s & 63);
+                if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
+                else w->touched[s >> 6] |= bit;
+            }
+        }
+        /* model.rekindle: a quiet agent's touched bit (free: nothing else
+         * marks it) says "contacted by its own valence in this step" */
+        if (e->rekindles && rs == (inc == HIT_POS ? WG_SUPPORTER : WG_REJECTER) &&
+            e->rk_thr[inc == HIT_POS ? WG_POS : WG_NEG]) {
+            const uint64_t bit = UINT64_C(1) << (r & 63);
+            if (shared) __atomic_fetch_or(&w->touched[r >> 6], bit, __ATOMIC_RELAXED);
+            else w->touched[r >> 6] |= bit;
         }
     }
     return rs >= WG_IMMUNE ? 0 : inc;   /* no exposure of the immune or absent */
@@ -566,16 +591,24 @@ static inline void hazard(const wg_engine *e, wg_work *w, uint32_t run, uint32_t
     }
 }
 
-/* Which hit of the deciding valence v reached agent a: the media hit or a
- * talker's. Independent: `hits` hits, `media` of them (0 or 1) from media,
- * one picked uniformly (draw WG_R_SOURCE) when both kinds hit. Fractional:
- * hit by the hazard h (as resolve read it from hits[a]) = media m +
- * neighbours' share: media with probability m / h. */
+/* Which hit of the deciding valence v reached agent a: the media hit, the
+ * recommendation hit or a talker's. Independent: `hits` hits, `media` of them
+ * (0 or 1) from media and `rec` (0 or 1) from recommendation, one picked
+ * uniformly (word 0 of draw WG_R_SOURCE) when two kinds hit. Fractional: the
+ * recommendation hit against the hazard's with word 1 of that draw when both
+ * hit; the hazard h (as resolve read it from hits[a]) = media m +
+ * neighbours' share hits by media with probability m / h. Without a
+ * recommendation hit the words are those of a model without recommendation. */
 static inline wg_source source_of(const wg_engine *e, const wg_work *w, uint32_t run, uint32_t t,
-                                  uint32_t a, int v, uint32_t hits, uint32_t media, uint64_t h,
-                                  const double media_pulse[2])
+                                  uint32_t a, int v, uint32_t hits, uint32_t media, uint32_t rec,
+                                  uint64_t h, const double media_pulse[2])
 {
     if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
+        if (rec) {
+            if (hits == rec) return WG_SRC_RECOMMEND;
+            wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_SOURCE, a);
+            if (wg_below(r.v[1], hits) == hits - 1) return WG_SRC_RECOMMEND;
+        }
         const double m = params_of(e, w, a)->v[WG_P_MEDIA_POS + v] + media_pulse[v];
         if (!(m > 0)) return WG_SRC_WORD_OF_MOUTH;
         float hp, hn;
@@ -585,10 +618,14 @@ static inline wg_source source_of(const wg_engine *e, const wg_work *w, uint32_t
         wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_SOURCE, a);
         return (uint64_t)r.v[0] < wg_threshold(m / hz) ? WG_SRC_MEDIA : WG_SRC_WORD_OF_MOUTH;
     }
-    if (!media) return WG_SRC_WORD_OF_MOUTH;
+    if (!media && !rec) return WG_SRC_WORD_OF_MOUTH;
     if (hits == media) return WG_SRC_MEDIA;
+    if (hits == rec) return WG_SRC_RECOMMEND;
     wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_SOURCE, a);
-    return wg_below(r.v[0], hits) == hits - 1 ? WG_SRC_MEDIA : WG_SRC_WORD_OF_MOUTH;
+    /* the media hit is the last, the recommendation hit the one before it */
+    const uint32_t pick = wg_below(r.v[0], hits);
+    if (media && pick == hits - 1) return WG_SRC_MEDIA;
+    return pick >= hits - media - rec ? WG_SRC_RECOMMEND : WG_SRC_WORD_OF_MOUTH;
 }
 
 /* Traced runs: unaware agent a enters the reach at the end of step t from
@@ -609,20 +646,43 @@ static void trace_reach(const wg_engine *e, wg_work *w, uint32_t t, uint32_t a, 
     wg_trace_enter(rec, t, src, taken, parent, gen);
 }
 
-/* Unaware agent a is reached (see trace_reach for the arguments): counts a
- * media reach into newmedia[taken], and records it in a traced run. `full`:
+/* Unaware agent a is reached (see trace_reach for the arguments; rec: the
+ * recommendation hits of valence v, 0 or 1): counts a media reach into
+ * newmedia[taken], a recommendation reach into newmedia[2 + taken], and
+ * records it in a traced run. `full`:
  * the step's pass 2 visits every agent; when it does not (needs_full_pass),
  * there is no media and exposure is independent: every reach is by word of
  * mouth, known without a look. */
 static inline void reached(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t a,
-                           int v, int taken, uint32_t hits, uint32_t media, uint32_t media_hits,
-                           uint64_t h, const double media_pulse[2], uint32_t *newmedia,
-                           const int full, const int traced)
+                           int v, int taken, uint32_t hits, uint32_t media, uint32_t rec,
+                           uint32_t media_hits, uint64_t h, const double media_pulse[2],
+                           uint32_t *newmedia, const int full, const int traced)
 {
-    const wg_source src = full ? source_of(e, w, run, t, a, v, hits, media, h, media_pulse)
+    const wg_source src = full ? source_of(e, w, run, t, a, v, hits, media, rec, h, media_pulse)
                                : WG_SRC_WORD_OF_MOUTH;
     if (src == WG_SRC_MEDIA) newmedia[taken]++;
+    else if (src == WG_SRC_RECOMMEND) newmedia[2 + taken]++;
     if (traced) trace_reach(e, w, t, a, src, v, taken, hits, media_hits);
+}
+
+/* model.rekindle, pass 2 for quiet agent a (state s, valence v): contacted
+ * by a talker of v in this step (its touched bit), or hit by media of v
+ * (word 0 of draw (REKINDLE, a); one exposure), it talks again with
+ * probability rekindle.v (word 1). Its reach is not counted again. */
+static inline uint8_t rekindle(const wg_engine *e, const wg_work *w, uint32_t run, uint32_t t,
+                               uint32_t a, int v, int contacted, const double media_pulse[2],
+                               uint64_t expo[2], uint8_t s)
+{
+    const double m = params_of(e, w, a)->v[WG_P_MEDIA_POS + v] + media_pulse[v];
+    if (!contacted && !(m > 0)) return s;
+    wg_rand4 r = wg_philox(e->sim.seed, run, t, WG_R_REKINDLE, a);
+    int hit = contacted;
+    if (m > 0 && (uint64_t)r.v[0] < wg_threshold(m)) {
+        hit = 1;
+        expo[v]++;
+    }
+    if (hit && (uint64_t)r.v[1] < e->rk_thr[v]) return v == WG_POS ? WG_ADVOCATE : WG_CRITIC;
+    return s;
 }
 
 /* Pass 2 for agent a: the new state (rules 2 to 5); counts the change. */
@@ -640,19 +700,27 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         uint64_t h = w->hits[a];
         if (h) w->hits[a] = 0;
         const wg_params *p = params_of(e, w, a);
-        uint32_t npos, nneg, mpos = 0, mneg = 0;
+        uint32_t npos = 0, nneg = 0, mpos = 0, mneg = 0, rpos = 0, rneg = 0;
+        /* model.recommend: one hit per valence, its own draw (attention.c) */
+        if (w->rec_thr[WG_POS] | w->rec_thr[WG_NEG]) {
+            wg_rand4 r = wg_philox(seed, run, t, WG_R_RECOMMEND, a);
+            rpos = (uint64_t)r.v[0] < w->rec_thr[WG_POS];
+            rneg = (uint64_t)r.v[1] < w->rec_thr[WG_NEG];
+            expo[WG_POS] += rpos;   /* a recommendation hit: one exposure */
+            expo[WG_NEG] += rneg;
+        }
         if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
             float hp, hn;
             get_floats(h, &hp, &hn);
-            if (!(hp > 0) && !(hn > 0)) {
-                if (traced) wg_trace_leave(&w->trace[a]);   /* drop pass 1's candidates */
-                return s;
+            if (hp > 0 || hn > 0) {
+                wg_rand4 r = wg_philox(seed, run, t, WG_R_FRACTIONAL, a);
+                npos = (uint64_t)r.v[0] < wg_threshold(hp);
+                nneg = (uint64_t)r.v[1] < wg_threshold(hn);
+                expo[WG_POS] += npos;   /* a hazard's hit: the agent's one exposure of it */
+                expo[WG_NEG] += nneg;
             }
-            wg_rand4 r = wg_philox(seed, run, t, WG_R_FRACTIONAL, a);
-            npos = (uint64_t)r.v[0] < wg_threshold(hp);
-            nneg = (uint64_t)r.v[1] < wg_threshold(hn);
-            expo[WG_POS] += npos;   /* a hazard's hit: the agent's one exposure of it */
-            expo[WG_NEG] += nneg;
+            npos += rpos;
+            nneg += rneg;
         } else {
             npos = (uint32_t)h;
             nneg = (uint32_t)(h >> 32);
@@ -667,6 +735,8 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
                 expo[WG_POS] += mpos;   /* a media hit: one exposure */
                 expo[WG_NEG] += mneg;
             }
+            npos += rpos;
+            nneg += rneg;
         }
         if (npos == 0 && nneg == 0) {
             if (traced) wg_trace_leave(&w->trace[a]);
@@ -677,14 +747,14 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         const uint64_t thr_quality = wg_threshold(p->v[WG_P_QUALITY]);
         if (nneg == 0 && thr_quality == UINT64_C(1) << 32) {
             (*newpos)++;
-            reached(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, mpos, h, media_pulse, newmedia,
-                    full, traced);
+            reached(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, rpos, mpos + rpos, h, media_pulse,
+                    newmedia, full, traced);
             return WG_ADVOCATE;
         }
         if (npos == 0) {
             (*newneg)++;
-            reached(e, w, run, t, a, WG_NEG, WG_NEG, nneg, mneg, mneg, h, media_pulse, newmedia,
-                    full, traced);
+            reached(e, w, run, t, a, WG_NEG, WG_NEG, nneg, mneg, rneg, mneg + rneg, h, media_pulse,
+                    newmedia, full, traced);
             return WG_CRITIC;
         }
         wg_rand4 r = wg_philox(seed, run, t, WG_R_AGENT, a);
@@ -692,13 +762,14 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         int positive = nneg == 0 || wg_below(r.v[2], total) < npos;
         if (positive && (uint64_t)r.v[3] < thr_quality) {
             (*newpos)++;
-            reached(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, mpos + mneg, h, media_pulse,
-                    newmedia, full, traced);
+            reached(e, w, run, t, a, WG_POS, WG_POS, npos, mpos, rpos, mpos + mneg + rpos + rneg, h,
+                    media_pulse, newmedia, full, traced);
             return WG_ADVOCATE;
         }
         (*newneg)++;
         reached(e, w, run, t, a, positive ? WG_POS : WG_NEG, WG_NEG, positive ? npos : nneg,
-                positive ? mpos : mneg, mpos + mneg, h, media_pulse, newmedia, full, traced);
+                positive ? mpos : mneg, positive ? rpos : rneg, mpos + mneg + rpos + rneg, h,
+                media_pulse, newmedia, full, traced);
         return WG_CRITIC;
     }
     if (talking(s)) {
@@ -725,6 +796,10 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
                 if (traced) wg_trace_leave(&w->trace[a]);
                 return WG_UNAWARE;
             }
+        }
+        if (e->rekindles) {
+            const int v = s == WG_SUPPORTER ? WG_POS : WG_NEG;
+            if (e->rk_thr[v]) return rekindle(e, w, run, t, a, v, stifled, media_pulse, expo, s);
         }
     }
     return s;
@@ -773,6 +848,7 @@ static int prepare_skip(const wg_engine *e, wg_work *w)
 static int needs_full_pass(const wg_engine *e, const wg_work *w, const double pulse[2])
 {
     if (e->sim.model.exposure != WG_EXPOSURE_INDEPENDENT || pulse[0] > 0 || pulse[1] > 0) return 1;
+    if (w->rec_thr[WG_POS] | w->rec_thr[WG_NEG]) return 1;   /* recommendation hits */
     const size_t ntab = e->seg_of ? e->sim.nsegments + 1 : 1;
     for (size_t k = 0; k < ntab; k++) {
         const double *p = w->table[k].v;
@@ -863,8 +939,8 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
             w->state[a] = ns;
             delta[old]--;
             delta[ns]++;
-            /* a new talker: its talking time */
-            if (lives && old == WG_UNAWARE && talking(ns)) wg_talktime_start(e, w, run, t, a, t + 1);
+            /* a new talker (reached, or rekindled): its talking time */
+            if (lives && !talking(old) && talking(ns)) wg_talktime_start(e, w, run, t, a, t + 1);
         }
         talk |= (uint64_t)talking(ns) << b;
     }
@@ -992,6 +1068,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     const uint32_t lo = e->lo, hi = e->hi;
     double pulse[2];
     wg_events_media(e, w, t, pulse);
+    if (e->recommends) wg_attention_begin(e, w, t);
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
     const int thresholds = e->sim.model.exposure == WG_EXPOSURE_THRESHOLD;
     const int independent = !fractional && !thresholds;
@@ -1044,16 +1121,17 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     if (e->part) memcpy(w->prev, w->state + lo, hi - lo);
 
     int64_t delta[WG_NSTATES] = {0};
-    uint32_t newpos = 0, newneg = 0, newmedia[2] = {0, 0};
+    /* new agents reached by media [valence], by recommendation [2 + valence] */
+    uint32_t newpos = 0, newneg = 0, newmedia[4] = {0, 0, 0, 0};
     if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
-    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2], expo[:2])
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:4], expo[:2])
         for (size_t i = w0; i < w1; i++)
             resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, expo, 1,
                          lives);
     } else if (full) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
-    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2], expo[:2])
+    reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:4], expo[:2])
         for (size_t i = w0; i < w1; i++) {
             if (lives)
                 resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
@@ -1087,10 +1165,15 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     uint32_t *from = w->from;
     for (int v = 0; v < 2; v++) {
         from[WG_C_FROM_OF(WG_SRC_MEDIA, v) - WG_C_FROM] += newmedia[v];
+        from[WG_C_FROM_OF(WG_SRC_RECOMMEND, v) - WG_C_FROM] += newmedia[2 + v];
         from[WG_C_FROM_OF(WG_SRC_WORD_OF_MOUTH, v) - WG_C_FROM] +=
-            (v == WG_POS ? newpos : newneg) - newmedia[v];
+            (v == WG_POS ? newpos : newneg) - newmedia[v] - newmedia[2 + v];
     }
     memcpy(row + WG_C_FROM, from, sizeof w->from);
+    if (e->recommends) {
+        const uint32_t newly[2] = {newpos, newneg};
+        wg_attention_end(e, w, t, newly);
+    }
     return trials;
 }
 
@@ -1100,6 +1183,7 @@ static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uin
     if (row[WG_C_ADVOCATES] || row[WG_C_CRITICS]) return 0;
     if (row[WG_C_ABSENT]) return 0;   /* agents still to arrive (arrivals.c) */
     if (wg_events_pending(e, w, t)) return 0;
+    if (wg_attention_pending(e, w, t)) return 0;
     size_t ntab = e->sim.nsegments + 1;
     for (size_t i = 0; i < ntab; i++) {
         if (w->table[i].v[WG_P_MEDIA_POS] > 0 || w->table[i].v[WG_P_MEDIA_NEG] > 0) return 0;
@@ -1143,6 +1227,7 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     if (w->thr) wg_thr_draw(e, w, run);
     w->stop_flag = stop;
     w->stop_all = 0;
+    wg_attention_work_reset(e, w);
     uint32_t t = 0;
     for (; t < steps; t++) {
         /* partitioned: every rank stops at the same step (the flags are summed each step) */
@@ -1194,6 +1279,7 @@ static void work_free(wg_work *w)
     free(w->xrecv);
     free(w->xcounts);
     wg_events_work_free(w);
+    wg_attention_work_free(w);
     memset(w, 0, sizeof *w);   /* wg_engine_free may see it again after a failed work_alloc */
 }
 
@@ -1221,7 +1307,7 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     if (!w->seed_mark || !w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
         !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
         (e->lives && !w->life) || (e->thr_agents && !w->thr) || (order && !w->arrive_order) ||
-        wg_events_work_alloc(e, w) != WG_OK) {
+        wg_events_work_alloc(e, w) != WG_OK || wg_attention_work_alloc(e, w) != WG_OK) {
         work_free(w);
         return WG_ENOMEM;
     }
@@ -1249,6 +1335,62 @@ static int workers_fit(const wg_engine *e)
     return need <= (double)pages * (double)page / 4;
 }
 
+#define THREAD_EXTRA_BYTES (256.0 * 1024)          /* a thread's guard page, TLS, OpenMP's own */
+#define RUN_HEADROOM_BYTES (128.0 * 1024 * 1024)   /* what the run itself maps meanwhile */
+#define THREAD_STACK_DEFAULT_BYTES (2.0 * 1024 * 1024)   /* a new thread's stack when
+                                                        RLIMIT_STACK is unlimited */
+
+/* The stack of each OpenMP thread: OMP_STACKSIZE when set (libgomp's units: a number
+ * and B, K, M or G; K when none), else the C library's default for a new thread
+ * (RLIMIT_STACK). */
+static double thread_stack_bytes(void)
+{
+    const char *env = getenv("OMP_STACKSIZE");
+    if (env && *env) {
+        char *end;
+        double v = strtod(env, &end);
+        while (*end == ' ') end++;
+        double unit = *end == 'B' || *end == 'b' ? 1 : *end == 'M' || *end == 'm' ? 1 << 20
+                    : *end == 'G' || *end == 'g' ? 1 << 30 : 1024;
+        if (v > 0) return v * unit;
+    }
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        return (double)rl.rlim_cur;
+    return THREAD_STACK_DEFAULT_BYTES;
+}
+
+wg_status wg_engine_check_threads(int threads, wg_diag *d)
+{
+    if (threads <= 1) return WG_OK;
+    const double stack = thread_stack_bytes();
+    const double need = (threads - 1) * (stack + THREAD_EXTRA_BYTES) + RUN_HEADROOM_BYTES;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && geteuid() != 0 &&
+        (rlim_t)threads > rl.rlim_cur) {
+        wg_diag_error(d, WG_ENOMEM, "-t %d: more threads than this user may start (RLIMIT_NPROC "
+                      "%llu): use fewer threads", threads, (unsigned long long)rl.rlim_cur);
+        return WG_ENOMEM;
+    }
+    /* stacks are address space, touched only as deep as they are used: they count
+     * against RLIMIT_AS (ulimit -v), not against physical memory */
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return WG_OK;
+    double used = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long pages;
+    if (f && fscanf(f, "%llu", &pages) == 1) used = (double)pages * (double)sysconf(_SC_PAGESIZE);
+    if (f) fclose(f);
+    const double room = (double)rl.rlim_cur - used;
+    if (need > room) {
+        wg_diag_error(d, WG_ENOMEM, "-t %d: %d threads need about %.1f GB of address space for "
+                      "their stacks (%.1f MB each); this process may use %.1f GB more (ulimit -v): "
+                      "use fewer threads", threads, threads, need / 1e9, stack / 1e6,
+                      room > 0 ? room / 1e9 : 0.0);
+        return WG_ENOMEM;
+    }
+    return WG_OK;
+}
+
 wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag *d)
 {
     *out = NULL;
@@ -1265,11 +1407,13 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->sim = *sim;
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
+    /* threads that cannot be made would end the process in OpenMP's words: refused here */
+    if (wg_engine_check_threads(e->threads, d) != WG_OK) goto fail;
     e->lo = 0;   /* the whole network, until wg_engine_partition */
     e->hi = e->n;
     e->w0 = 0;
     e->w1 = words_of(e->n);
-    if (wg_talktime_prepare(e, d) != WG_OK) goto fail;
+    if (wg_talktime_prepare(e, d) != WG_OK || wg_attention_prepare(e, d) != WG_OK) goto fail;
     e->thr_agents = sim->model.exposure == WG_EXPOSURE_THRESHOLD &&
                     (wg_thr_law_per_agent(&sim->model.threshold[WG_POS]) ||
                      wg_thr_law_per_agent(&sim->model.threshold[WG_NEG]));
@@ -1310,6 +1454,7 @@ void wg_engine_free(wg_engine *e)
     free(e->bounds);
     wg_events_release(e);
     wg_talktime_release(e);
+    wg_attention_release(e);
     free(e);
 }
 
@@ -1510,6 +1655,14 @@ wg_status wg_engine_partition(wg_engine *e, const wg_engine_comm *comm, wg_graph
         wg_diag_error(d, WG_EINPUT, "model.exposure: threshold cannot run partitioned "
                                     "(--partition) yet; use independent or fractional, or run "
                                     "without --partition");
+        return WG_EINPUT;
+    }
+    if (e->recommends || e->rekindles) {
+        /* the memory needs every rank's new agents, rekindling the contacts
+         * made on other blocks' quiet agents: neither is exchanged yet */
+        wg_diag_error(d, WG_EINPUT, "model.%s cannot run partitioned (--partition) yet; run "
+                                    "without --partition",
+                      e->recommends ? "recommend" : "rekindle");
         return WG_EINPUT;
     }
     if (comm->ranks < 1 || comm->rank < 0 || comm->rank >= comm->ranks) {

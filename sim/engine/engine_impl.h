@@ -61,6 +61,11 @@ typedef struct wg_work {
     volatile sig_atomic_t *stop_flag; /* the caller's stop flag, summed over the ranks each step */
     uint64_t stop_all;   /* the sum of the last step: non-zero stops every rank at once */
     uint64_t xbytes, xsteps;   /* bytes sent and received, steps run (wg_engine_exchanged) */
+    /* recommendation (attention.c); all zero / NULL when the model has none */
+    uint64_t rec_thr[WG_NVALENCES]; /* this step's threshold of a recommendation hit per valence */
+    double rec_a[WG_NVALENCES];     /* A_v of the next step (exponential memory), or of this one */
+    uint32_t rec_seeds[WG_NVALENCES]; /* seed reaches (from[SEED]) already counted as new */
+    uint32_t *rec_new;              /* power memory: steps × 2 agents newly reached per step */
 } wg_work;
 
 struct wg_engine {
@@ -104,6 +109,14 @@ struct wg_engine {
     uint32_t lo, hi;
     size_t w0, w1;
     uint64_t arc0;
+    /* attention (attention.c): recommends = 1 when some valence has a
+     * recommendation strength; rec_kernel[u] = k(u), u = 0 .. steps - 1, for a
+     * power-law memory (NULL otherwise); rekindles = 1 when some valence may
+     * rekindle, rk_thr its thresholds */
+    int recommends;
+    double *rec_kernel;
+    int rekindles;
+    uint64_t rk_thr[WG_NVALENCES];
 };
 
 /* ---- the trace recorder: the step calls these where an agent enters or leaves the reach */
@@ -169,6 +182,22 @@ void wg_thr_pass(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, int n
 uint8_t wg_thr_resolve(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t a,
                        const double pulse[2], uint32_t *newpos, uint32_t *newneg,
                        uint32_t *newmedia, uint64_t expo[2], int traced);
+/* attention.c — recommendation and rekindling (DESIGN "Attention").
+ * Prepare the engine's part (e->recommends, the memory kernel, e->rekindles)
+ * or free it; a worker's part (w->rec_new), reset per run, freed. */
+wg_status wg_attention_prepare(struct wg_engine *e, wg_diag *d);
+void wg_attention_release(struct wg_engine *e);
+wg_status wg_attention_work_alloc(const struct wg_engine *e, wg_work *w);
+void wg_attention_work_reset(const struct wg_engine *e, wg_work *w);
+void wg_attention_work_free(wg_work *w);
+/* Before step t's passes: w->rec_thr from A_v(t). Call only when e->recommends. */
+void wg_attention_begin(const struct wg_engine *e, wg_work *w, uint32_t t);
+/* After step t: its new agents per valence (newly[v], reached in pass 2;
+ * the seeds of the step are read from w->from) enter the memory. */
+void wg_attention_end(const struct wg_engine *e, wg_work *w, uint32_t t, const uint32_t newly[2]);
+/* 1 when a recommendation may still hit someone after step t (some A_v of
+ * step t + 1 is positive with a strength, and someone is unaware). */
+int wg_attention_pending(const struct wg_engine *e, const wg_work *w, uint32_t t);
 
 /* arrivals.c — open audiences (DESIGN "Open audiences"); call only when
  * e->sim.arrivals.on. At the start of run `run` (after the states are

@@ -481,7 +481,14 @@ wg_status wg_render_folder(const char *dir, const wg_render_opts *o, wg_diag *d)
     if (wg_folder_has(dir, "optimize.csv") || wg_folder_has(dir, "policies.csv"))
         return wg_render_optimize(dir, o, NULL, d);
     if (wg_folder_has(dir, "sweep.csv")) {
-        wg_status st = wg_render_sweep(dir, o, NULL, d);
+        wg_status st = WG_OK;
+        if (wg_folder_has(dir, "sensitivity.csv")) {
+            /* read before sweep.png is drawn: bad input writes no chart */
+            wg_folder_sens sens;
+            if ((st = wg_folder_read_sensitivity(dir, &sens, d)) != WG_OK) return st;
+            wg_folder_sensitivity_free(&sens);
+        }
+        st = wg_render_sweep(dir, o, NULL, d);
         if (st == WG_OK && wg_folder_has(dir, "sensitivity.csv"))
             st = wg_render_sensitivity(dir, o, NULL, d);
         return st;

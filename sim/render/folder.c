@@ -551,7 +551,10 @@ wg_status wg_folder_read_compare(const char *dir, wg_folder_cmp *cd, wg_diag *d)
     wg_status st = read_manifest(bdir, &cd->info, d);
     if (st == WG_OK) st = read_summary(bdir, reach, cd->q[0], &cd->steps[0], d);
     free(bdir);
-    if (st != WG_OK) return st;
+    if (st != WG_OK) {
+        wg_folder_compare_free(cd);
+        return st;
+    }
     if (!(cd->var[0] = wg_strdup("base"))) return wg_canvas_oom(d);
     cd->nvar = 1;
     if ((st = csv_open(&c, dir, "compare.csv", d)) != WG_OK) return st;
@@ -630,7 +633,10 @@ wg_status wg_folder_read_sweep(const char *dir, wg_folder_sweep *s, wg_diag *d)
     memset(s, 0, sizeof *s);
     wg_status st = read_manifest(dir, &s->info, d);
     if (st != WG_OK) return st;
-    if ((st = csv_open(&c, dir, "sweep.csv", d)) != WG_OK) return st;
+    if ((st = csv_open(&c, dir, "sweep.csv", d)) != WG_OK) {
+        wg_folder_sweep_free(s);
+        return st;
+    }
     int cm = csv_col(&c, "metric", d), cmean = csv_col(&c, "mean", d);
     int c05 = csv_col(&c, "p05", d), c95 = csv_col(&c, "p95", d);
     if (cm < 0 || cmean < 0 || c05 < 0 || c95 < 0 || cm < 2) {
@@ -638,6 +644,7 @@ wg_status wg_folder_read_sweep(const char *dir, wg_folder_sweep *s, wg_diag *d)
             wg_diag_error(d, WG_EINPUT, "sweep.csv: expected point,<keys>,metric,mean,sd,p05,"
                           "p50,p95");
         csv_close(&c);
+        wg_folder_sweep_free(s);
         return WG_EINPUT;
     }
     s->nkeys = cm - 1;

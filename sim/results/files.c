@@ -201,8 +201,10 @@ wg_status wg_outdir_open(wg_outdir *od, const char *dir, const char *const *inpu
         wg_diag_error(d, WG_EIO, "%s: too many output folders at once", dir);
         return WG_EIO;
     }
+    const int made = stat(dir, &sb) != 0;
     wg_status st = wg_mkdir_p(dir, d);
     if (st != WG_OK) return st;
+    od->made = made;
     if (!(od->dir = wg_strdup(dir))) {
         wg_diag_error(d, WG_ENOMEM, "%s: out of memory", dir);
         return WG_ENOMEM;
@@ -334,11 +336,54 @@ wg_status wg_outdir_lock(wg_outdir *od, const char *dir, wg_diag *d)
     return st;
 }
 
+/* An interrupted command: what it wrote into od goes, and with it what an earlier
+ * command wrote there (some of it replaced already), so that the folder holds
+ * no outputs rather than a mixture; foreign files stay. */
+static int discard_folder(wg_outdir *od)
+{
+    int oom = clean_folder(od->dir, NULL, 0, 0);
+    for (size_t i = 0; i < od->nwrote; i++) {
+        char *p = wg_path_join(od->dir, od->wrote[i]);
+        size_t len = p ? strlen(p) : 0;
+        struct stat sb;
+        if (!p) {
+            oom = 1;
+            continue;
+        }
+        if (len && p[len - 1] == '/') p[len - 1] = '\0';   /* a subfolder: "NAME/" */
+        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            if (clean_folder(p, NULL, 0, 1)) oom = 1;
+            char *q = wg_path_join(p, OWNED_NAME);
+            if (q) unlink(q);
+            else oom = 1;
+            free(q);
+            rmdir(p);
+        } else {
+            unlink(p);
+        }
+        free(p);
+    }
+    char *q = wg_path_join(od->dir, OWNED_NAME);
+    if (q) unlink(q);
+    else oom = 1;
+    free(q);
+    return oom ? -1 : 0;
+}
+
 wg_status wg_outdir_close(wg_outdir *od, wg_diag *d)
 {
     wg_status st = WG_OK;
     if (!od->dir) return WG_OK;
-    if (od->nwrote && !od->keep) {
+    const int stopped = wg_stopped() && !od->keep;
+    if (stopped && od->nwrote) {
+        for (int i = 0; i < nheld; i++)
+            if (held[i] == od) held[i] = NULL;
+        if (discard_folder(od)) {
+            wg_diag_error(d, WG_ENOMEM, "%s: out of memory removing the files of an interrupted "
+                          "command", od->dir);
+            st = WG_ENOMEM;
+        }
+    } else if (od->nwrote && !od->keep) {
         if (clean_folder(od->dir, od->wrote, od->nwrote, 0)) {
             wg_diag_error(d, WG_ENOMEM, "%s: out of memory removing stale files", od->dir);
             st = WG_ENOMEM;
@@ -365,6 +410,7 @@ wg_status wg_outdir_close(wg_outdir *od, wg_diag *d)
         unlink(od->lock_path);
         close(od->lock_fd);
     }
+    if (stopped && od->made) rmdir(od->dir);   /* a folder it made, when nothing is left in it */
     for (size_t i = 0; i < od->nwrote; i++) free(od->wrote[i]);
     free(od->wrote);
     free(od->dir);
@@ -376,6 +422,7 @@ wg_status wg_outdir_close(wg_outdir *od, wg_diag *d)
 
 wg_status wg_out_commit(wg_out *o, wg_diag *d)
 {
+    if (wg_stopped()) return wg_out_stop(o, d);
     int err = ferror(o->f) || fflush(o->f) != 0;
     if (!err) err = fsync(fileno(o->f)) != 0 && errno != EINVAL;
     int saved = errno;
@@ -394,6 +441,13 @@ wg_status wg_out_commit(wg_out *o, wg_diag *d)
     free(o->path);
     o->tmp = o->path = NULL;
     return st;
+}
+
+wg_status wg_out_stop(wg_out *o, wg_diag *d)
+{
+    wg_diag_error(d, WG_EINTR, "interrupted: stopped while writing %s", o->path ? o->path : "a file");
+    wg_out_abort(o);
+    return WG_EINTR;
 }
 
 void wg_out_abort(wg_out *o)

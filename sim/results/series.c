@@ -223,7 +223,7 @@ wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d)
     fprintf(o.f, ",%s,%s,%s,%s%s\n", wg_metric_name(WG_M_NEW_POS), wg_metric_name(WG_M_NEW_NEG),
             wg_metric_name(WG_M_EXPOSURES_POS), wg_metric_name(WG_M_EXPOSURES_NEG),
             r->absent ? ",absent" : "");
-    for (uint32_t run = 0; run < r->runs; run++)
+    for (uint32_t run = 0; run < r->runs && !wg_stopped(); run++)   /* SIGINT: stop here */
         for (uint32_t t = 0; t < r->steps; t++) {
             const uint32_t *c = row_of(r, run, t);
             fprintf(o.f, "%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u", run, t, c[0], c[1], c[2], c[3],
@@ -244,7 +244,7 @@ wg_status wg_write_finals(const char *dir, const wg_results *r, const wg_blowup_
     fputs("run", o.f);
     for (int m = 0; m < WG_NFINALS; m++) fprintf(o.f, ",%s", final_names[m]);
     fputc('\n', o.f);
-    for (uint32_t run = 0; run < r->runs; run++) {
+    for (uint32_t run = 0; run < r->runs && !wg_stopped(); run++) {
         wg_final f;
         wg_final_of(r, run, &f);
         fprintf(o.f, "%u,%u,%u,%u,%u,%u,%d,%llu,", run, f.reach_pos, f.reach_neg, f.peak_critics,

@@ -60,7 +60,7 @@ wg_status wg_write_summary(const char *dir, const wg_results *r, wg_diag *d)
     wg_status st = wg_out_open(&o, dir, "summary.csv", d);
     if (st == WG_OK) {
         fputs("step,metric,mean,sd,p05,p25,p50,p75,p95\n", o.f);
-        for (uint32_t t = 0; t < r->steps; t++)
+        for (uint32_t t = 0; t < r->steps && !wg_stopped(); t++)   /* commit says why */
             for (int m = 0; m < WG_NMETRICS; m++) {
                 for (uint32_t run = 0; run < r->runs; run++) {
                     if (m == WG_M_CUM_EXPOSURES_POS || m == WG_M_CUM_EXPOSURES_NEG) {

@@ -125,7 +125,7 @@ wg_status wg_write_trace(const char *dir, uint32_t run, const wg_graph *g, const
     k->len = (size_t)snprintf(k->buf, sizeof k->buf,
                               "agent,id,state,valence,step_reached,source,parent,generation,"
                               "talked_steps,exposures\n");
-    for (uint32_t a = 0; a < g->n && !k->err; a++) {
+    for (uint32_t a = 0; a < g->n && !k->err && !wg_stopped(); a++) {
         if (k->len + WG_TRACE_ROW_MAX > sizeof k->buf) sink_flush(k, 0);
         const wg_trace_rec *r = &rec[a];
         const int in = wg_trace_source(r) != WG_SRC_NONE;

@@ -16,6 +16,7 @@
  * leaked.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,6 +282,83 @@ static int quit_ignored(const wg_check *c, int p)
            c->s->model.duration[p - WG_P_QUIT_POS].law != WG_DUR_GEOMETRIC;
 }
 
+/* ---- attention (model.recommend, model.rekindle) ---- */
+
+/* model.recommend: {positive: r, negative: r, memory: {decay: d} | {power: p, scale: c}}:
+ * strengths >= 0, at least one of them, and a memory. */
+static void conv_recommend(wg_check *c, const node *m)
+{
+    static const char *const keys[] = {"positive", "negative", "memory", NULL};
+    static const char *const memory_keys[] = {"decay", "power", "scale", NULL};
+    wg_recommend *rc = &c->s->model.recommend;
+    char kp[WG_PATH_LEN];
+    const node *v, *mem;
+    int given = 0;
+    if (!wg_check_map(c, m, "recommend")) return;
+    wg_check_keys(c, m, "recommend", keys, NULL);
+    for (int k = 0; k < WG_NVALENCES; k++)
+        if ((v = wg_tree_get(m, wg_valence_names[k]))) {
+            given = 1;
+            wg_check_real(c, v, wg_tree_join(kp, "recommend", wg_valence_names[k]), R_NONNEG,
+                          &rc->strength[k]);
+        }
+    if (!given)
+        wg_check_err(c, m, "recommend", "give the strength of positive or negative "
+                     "recommendation (e.g. negative: 0.5)");
+    else if (c->s->model.exposure == WG_EXPOSURE_THRESHOLD)
+        wg_check_err(c, m, "recommend", "a recommendation hit is drawn beside media and "
+                     "contacts: it needs exposure independent or fractional, got threshold");
+    if (!(mem = wg_tree_get(m, "memory"))) {
+        wg_check_err(c, m, "recommend", "missing key 'memory' ({decay: d} for an exponential "
+                     "memory, {power: p, scale: c} for a power law)");
+        return;
+    }
+    if (!wg_check_map(c, mem, "recommend.memory")) return;
+    wg_check_keys(c, mem, "recommend.memory", memory_keys, NULL);
+    const node *dn = wg_tree_get(mem, "decay"), *pn = wg_tree_get(mem, "power"),
+               *sn = wg_tree_get(mem, "scale");
+    if (dn && (pn || sn)) {
+        wg_check_err(c, pn ? pn : sn, wg_tree_join(kp, "recommend.memory", pn ? "power" : "scale"),
+                     "give either decay (exponential) or power and scale (a power law), not both");
+        return;
+    }
+    if (dn) {
+        rc->memory = WG_MEMORY_EXPONENTIAL;
+        wg_check_real(c, dn, "recommend.memory.decay", R_PROB, &rc->decay);
+        return;
+    }
+    if (!pn || !sn) {
+        wg_check_missing(c, mem, "recommend.memory", pn ? "scale" : sn ? "power" : "decay");
+        return;
+    }
+    rc->memory = WG_MEMORY_POWER;
+    wg_check_real(c, pn, "recommend.memory.power", R_POS, &rc->power);
+    wg_check_real(c, sn, "recommend.memory.scale", R_POS, &rc->scale);
+}
+
+/* model.rekindle: {positive: p, negative: p} (or one p for both), probabilities. */
+static void conv_rekindle(wg_check *c, const node *m)
+{
+    char kp[WG_PATH_LEN];
+    double x;
+    if (m->kind == NK_SCALAR) {
+        if (wg_check_real(c, m, "rekindle", R_PROB, &x))
+            c->s->model.rekindle[WG_POS] = c->s->model.rekindle[WG_NEG] = x;
+    } else if (wg_check_map(c, m, "rekindle")) {
+        wg_check_keys(c, m, "rekindle", wg_valence_names, NULL);
+        for (int k = 0; k < WG_NVALENCES; k++) {
+            const node *v = wg_tree_get(m, wg_valence_names[k]);
+            if (v)
+                wg_check_real(c, v, wg_tree_join(kp, "rekindle", wg_valence_names[k]), R_PROB,
+                              &c->s->model.rekindle[k]);
+        }
+    }
+    if (c->s->model.exposure != WG_EXPOSURE_INDEPENDENT &&
+        (c->s->model.rekindle[WG_POS] > 0 || c->s->model.rekindle[WG_NEG] > 0))
+        wg_check_err(c, m, "rekindle", "rekindling is triggered by contacts: it needs exposure "
+                     "independent, got %s", wg_exposure_name(c->s->model.exposure));
+}
+
 static void conv_model(wg_check *c, const node *m)
 {
     wg_model *md = &c->s->model;
@@ -304,6 +382,8 @@ static void conv_model(wg_check *c, const node *m)
         wg_check_err(c, wg_tree_get(m, "exposure"), "exposure",
                      "exposure threshold needs model.threshold (a share in [0, 1] per valence, "
                      "e.g. threshold: {positive: 0.18, negative: 0.25})");
+    if ((v = wg_tree_get(m, "recommend"))) conv_recommend(c, v);
+    if ((v = wg_tree_get(m, "rekindle"))) conv_rekindle(c, v);
 }
 
 /* ---- picks ---- */
@@ -1108,6 +1188,32 @@ static void conv_variants(wg_check *c, const node *seq)
     }
 }
 
+/* The observed series is copied into every run folder (observed.csv), so a
+ * scenario names only files of its own folder tree: observed.file, resolved
+ * against the scenario's folder (symbolic links followed), must be in it or
+ * below it. A path given on the command line (--set observed.file=PATH) may be
+ * anywhere: the user named it. 1 when the file may be read. */
+static int observed_inside(wg_check *c, const node *v, const char *file)
+{
+    const char *label = c->doc->srcs[v->src];
+    if (strncmp(label, "--set ", 6) == 0) return 1;
+    const char *dir = c->doc->dir && *c->doc->dir ? c->doc->dir : ".";
+    char *top = realpath(dir, NULL), *real = realpath(file, NULL);
+    size_t n = top ? strlen(top) : 0;
+    int inside = top && real &&
+                 (strcmp(top, "/") == 0 || (strncmp(real, top, n) == 0 && real[n] == '/'));
+    if (!inside && top && real)
+        wg_check_err(c, v, "observed.file", "'%s' is outside the scenario's folder %s: a "
+                     "scenario names observed files in its folder or below it (the series "
+                     "is copied into the results); to use this one, give it on the command "
+                     "line (--set observed.file=PATH)", file, dir);
+    else if (!inside)
+        c->oom = 1;   /* realpath of an existing file and folder fails only for memory */
+    free(top);
+    free(real);
+    return inside;
+}
+
 static void conv_observed(wg_check *c, const node *m)
 {
     static const char *const keys[] = {"file", "x", "y", "metric", "scale", NULL};
@@ -1120,7 +1226,10 @@ static void conv_observed(wg_check *c, const node *m)
     if (!(v = wg_tree_get(m, "file")))
         wg_check_missing(c, m, "observed", "file");
     else
-        wg_check_path(c, v, "observed.file", &o->file);
+        if (wg_check_path(c, v, "observed.file", &o->file) && !observed_inside(c, v, o->file)) {
+            free(o->file);
+            o->file = NULL;
+        }
     if ((v = wg_tree_get(m, "x")))
         wg_check_str(c, v, "observed.x", &o->x);
     else if (!(o->x = wg_strdup("day")))

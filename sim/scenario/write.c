@@ -179,6 +179,39 @@ static void put_thresholds(FILE *f, int pad, const wg_model *m)
     fputs("}\n", f);
 }
 
+/* model.recommend and model.rekindle, one line each; nothing when absent. */
+static void put_attention(FILE *f, int pad, const wg_model *m)
+{
+    const wg_recommend *rc = &m->recommend;
+    if (rc->strength[WG_POS] > 0 || rc->strength[WG_NEG] > 0) {
+        put_pad(f, pad);
+        fputs("recommend: {", f);
+        for (int v = 0; v < WG_NVALENCES; v++) {
+            fprintf(f, "%s: ", wg_valence_name(v));
+            put_num(f, rc->strength[v]);
+            fputs(", ", f);
+        }
+        if (rc->memory == WG_MEMORY_POWER) {
+            fputs("memory: {power: ", f);
+            put_num(f, rc->power);
+            fputs(", scale: ", f);
+            put_num(f, rc->scale);
+        } else {
+            fputs("memory: {decay: ", f);
+            put_num(f, rc->decay);
+        }
+        fputs("}}\n", f);
+    }
+    if (m->rekindle[WG_POS] > 0 || m->rekindle[WG_NEG] > 0) {
+        put_pad(f, pad);
+        fputs("rekindle: {positive: ", f);
+        put_num(f, m->rekindle[WG_POS]);
+        fputs(", negative: ", f);
+        put_num(f, m->rekindle[WG_NEG]);
+        fputs("}\n", f);
+    }
+}
+
 static void put_event(FILE *f, const wg_scenario *s, const wg_event *e)
 {
     if (e->when.on) {
@@ -472,6 +505,7 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
     put_params(f, in + 2, &s->model.p, model_set);
     put_durations(f, in + 2, &s->model);
     put_thresholds(f, in + 2, &s->model);
+    put_attention(f, in + 2, &s->model);
     if (s->nsegments) {
         put_pad(f, in);
         fputs("segments:\n", f);

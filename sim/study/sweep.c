@@ -697,6 +697,18 @@ static char *shard_file(const char *dir, const char *name, wg_diag *d)
 static int read_shard(shard_info *sh, wg_diag *d)
 {
     if (!(sh->manifest = shard_file(sh->dir, "manifest.yaml", d))) return 0;
+    {
+        /* YAML as render reads it: the merged folder's manifest is this one's text */
+        static const char *const key[] = {"seed"};
+        char *val = NULL, *name = wg_path_join(sh->dir, "manifest.yaml");
+        wg_status st = name ? wg_scenario_yaml_scalars(sh->manifest, strlen(sh->manifest), name,
+                                                        1, key, &val, d)
+                            : WG_ENOMEM;
+        if (!name) wg_diag_error(d, WG_ENOMEM, "out of memory");
+        free(val);
+        free(name);
+        if (st != WG_OK) return 0;
+    }
     const char *l = strstr(sh->manifest, "\nsweep: {hash: \"");
     const char *sd = strstr(sh->manifest, "\nseed: ");
     if (!l || !sd ||
