@@ -227,6 +227,7 @@ void wg_job_sim_of(const wg_scenario *s, const wg_graph *g, wg_sim *sim)
     sim->nevents = s->nevents;
     sim->steps = s->steps;
     sim->seed = s->seed;
+    sim->arrivals = s->arrivals;
 }
 
 void wg_job_run_params_default(wg_job_run_params *p)
@@ -341,6 +342,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
         return st;
     }
     j->threads = wg_engine_threads(e);
+    j->r.absent = j->s->arrivals.on;   /* series.csv's absent column */
     if (j->keep_negative &&
         !(j->negative = wg_calloc((size_t)j->s->runs * WG_AGENT_WORDS(j->g->n), sizeof *j->negative))) {
         wg_engine_free(e);

@@ -105,6 +105,7 @@ static void assert_same(const wg_scenario *a, const wg_scenario *b, int with_var
     assert_opt_str(na->weight, nb->weight);
     assert_int_equal(na->self_loops_error, nb->self_loops_error);
     assert_int_equal(na->duplicates_error, nb->duplicates_error);
+    assert_memory_equal(&a->arrivals, &b->arrivals, sizeof a->arrivals);
     assert_int_equal(a->model.contact, b->model.contact);
     assert_int_equal(a->model.exposure, b->model.exposure);
     assert_memory_equal(&a->model.p, &b->model.p, sizeof a->model.p);
@@ -592,6 +593,19 @@ static const bad_case bad_cases[] = {
      "t.yaml:3:20: duration.neutral: unknown key (expected one of positive, negative)"},
     {BASE "model: {duration: {negative: {fixed: 3}}}\nsegments:\n  - {name: s, pick: {count: 1}, quit: {negative: 0.5}}\n",
      "t.yaml:5:39: segments.0.quit: model.duration.negative sets the talking time of negative talkers"},
+    /* arrivals (open audiences) */
+    {BASE "arrivals: {present: 0, per_step: 0.1}\n",
+     "t.yaml:3:21: arrivals.present: expected a fraction in (0, 1], got 0"},
+    {BASE "arrivals: {present: 0.5, per_step: 1.5}\n",
+     "t.yaml:3:36: arrivals.per_step: expected a fraction in (0, 1], got 1.5"},
+    {BASE "arrivals: {present: 0.5}\n",
+     "t.yaml:3:11: arrivals: missing key 'per_step'"},
+    {BASE "arrivals: {present: 0.5, per_step: 0.1, by: degree}\n",
+     "t.yaml:3:45: arrivals.by: expected one of id, random, got degree"},
+    {BASE "arrivals: {present: 0.5, per_step: 0.1, rate: 2}\n",
+     "t.yaml:3:41: arrivals.rate: unknown key"},
+    {BASE "arrivals: 0.5\n",
+     "t.yaml:3:11: arrivals: expected a map"},
     /* thresholds (exposure threshold) */
     {BASE "model: {exposure: threshold}\n",
      "t.yaml:3:19: exposure: exposure threshold needs model.threshold"},
@@ -936,6 +950,13 @@ static void test_write_roundtrip(void **state)
         }
         wg_scenario_free(s);
     }
+    /* arrivals: written and read back */
+    assert_int_equal(parse("name: a\nnetwork: {generate: ring, nodes: 5}\n"
+                           "arrivals: {present: 0.25, per_step: 0.125, by: random}\n", &s, &d), WG_OK);
+    assert_true(s->arrivals.on && s->arrivals.present == 0.25 && s->arrivals.per_step == 0.125);
+    assert_int_equal(s->arrivals.by, WG_ARRIVE_RANDOM);
+    roundtrip(s);
+    wg_scenario_free(s);
     const char *nets[] = {
         "name: n\nnetwork: {generate: erdos-renyi, nodes: 100, mean_degree: 3.5}\n",
         "name: n\nnetwork: {generate: watts-strogatz, nodes: 100, neighbours: 2, rewire: 0.1}\n",

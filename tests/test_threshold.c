@@ -22,18 +22,9 @@
 #include "waggle/engine.h"
 #include "waggle/graph.h"
 #include "waggle/rng.h"
+#include "wg_test.h"
 
 #define Z_TOL 4.0
-
-static wg_graph *graph_of(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst)
-{
-    wg_graph *g = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_graph_from_edges(n, e, src, dst, NULL, 0, &g, NULL, NULL, &d), WG_OK);
-    wg_diag_free(&d);
-    return g;
-}
 
 /* A ring of n agents, each linked to the k nearest on either side. */
 static wg_graph *ring_lattice(uint32_t n, uint32_t k)
@@ -42,7 +33,8 @@ static wg_graph *ring_lattice(uint32_t n, uint32_t k)
     uint64_t e = 0;
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = 1; j <= k; j++) src[e] = i, dst[e] = (i + j) % n, e++;
-    wg_graph *g = graph_of(n, e, src, dst);
+    wg_graph *g = wg_test_graph(n, e, src, dst);
+    assert_non_null(g);
     free(src);
     free(dst);
     return g;
@@ -54,7 +46,8 @@ static wg_graph *complete_graph(uint32_t n)
     uint64_t e = 0;
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = i + 1; j < n; j++) src[e] = i, dst[e] = j, e++;
-    wg_graph *g = graph_of(n, e, src, dst);
+    wg_graph *g = wg_test_graph(n, e, src, dst);
+    assert_non_null(g);
     free(src);
     free(dst);
     return g;
@@ -85,26 +78,6 @@ static void threshold_sim(wg_sim *sim, const wg_graph *g, uint32_t steps, uint64
     sim->model.threshold[WG_NEG] = neg;
     sim->steps = steps;
     sim->seed = seed;
-}
-
-static uint32_t *run_many(const wg_sim *sim, uint32_t runs, int threads)
-{
-    wg_engine *e = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_engine_new(sim, threads, &e, &d), WG_OK);
-    uint32_t *c = calloc((size_t)runs * sim->steps * WG_NCOUNTS, sizeof *c);
-    uint32_t *sr = calloc(runs, sizeof *sr);
-    assert_int_equal(wg_engine_run(e, 0, runs, c, sr, NULL, NULL, NULL, &d), WG_OK);
-    wg_engine_free(e);
-    wg_diag_free(&d);
-    free(sr);
-    return c;
-}
-
-static const uint32_t *row(const uint32_t *c, uint32_t steps, uint32_t run, uint32_t t)
-{
-    return c + ((size_t)run * steps + t) * WG_NCOUNTS;
 }
 
 static void check_mean(const char *what, double mean, double exact, double sd, uint32_t runs)
@@ -142,13 +115,14 @@ static void test_ring_front(void **state)
         wg_event ev = seed_ids(WG_POS, ids, cases[i].b);
         sim.events = &ev;
         sim.nevents = 1;
-        uint32_t *c = run_many(&sim, 3, 1);
+        uint32_t *c = wg_test_run(&sim, 3, 1);
+        assert_non_null(c);
         const double k = cases[i].k;
         double af = floor(k + 1 - 2 * k * cases[i].theta + 1e-12);
         uint32_t a = af < 0 ? 0 : af > k ? cases[i].k : (uint32_t)af;
         for (uint32_t r = 0; r < 3; r++)
             for (uint32_t t = 0; t < steps; t++) {
-                const uint32_t *x = row(c, steps, r, t);
+                const uint32_t *x = wg_test_row(c, steps, r, t);
                 const uint64_t before = cases[i].b + 2ull * a * t;   /* at the start of step t */
                 /* exact while the two fronts are at least 2k apart (no agent
                  * hears both); then the gap closes, and all are reached */
@@ -156,7 +130,7 @@ static void test_ring_front(void **state)
                     assert_int_equal(x[WG_C_ADVOCATES] + x[WG_C_SUPPORTERS], before + 2 * a);
                 assert_int_equal(x[WG_C_CRITICS] + x[WG_C_REJECTERS], 0);
             }
-        const uint32_t *end = row(c, steps, 0, steps - 1);
+        const uint32_t *end = wg_test_row(c, steps, 0, steps - 1);
         assert_int_equal(end[WG_C_ADVOCATES] + end[WG_C_SUPPORTERS], a ? n : cases[i].b);
         print_message("  ring k %u theta %.3f: front %u a step\n", cases[i].k, cases[i].theta, a);
         free(c);
@@ -184,10 +158,11 @@ static void test_two_valences(void **state)
         wg_event ev[2] = {seed_ids(WG_POS, pos, 2), seed_ids(WG_NEG, neg, 3)};
         sim.events = ev;
         sim.nevents = 2;
-        uint32_t *c = run_many(&sim, runs, 2);
+        uint32_t *c = wg_test_run(&sim, runs, 2);
+        assert_non_null(c);
         double sum = 0;
         for (uint32_t r = 0; r < runs; r++) {
-            const uint32_t *x = row(c, steps, r, 0);
+            const uint32_t *x = wg_test_row(c, steps, r, 0);
             assert_int_equal(x[WG_C_UNAWARE], 0);
             /* one exposure per passed threshold: both pass for everyone */
             assert_int_equal(x[WG_C_EXPOSURES_POS], n - 5);
@@ -232,9 +207,10 @@ static void test_agent_laws(void **state)
         wg_event ev = seed_ids(WG_POS, ids, m);
         sim.events = &ev;
         sim.nevents = 1;
-        uint32_t *c = run_many(&sim, runs, 1);
+        uint32_t *c = wg_test_run(&sim, runs, 1);
+        assert_non_null(c);
         double sum = 0;
-        for (uint32_t r = 0; r < runs; r++) sum += row(c, steps, r, 0)[WG_C_NEW_POS];
+        for (uint32_t r = 0; r < runs; r++) sum += wg_test_row(c, steps, r, 0)[WG_C_NEW_POS];
         const double F = law_cdf(&laws[i], (double)m / (n - 1)), k = n - m;
         char what[64];
         snprintf(what, sizeof what, "%s law: new at step 0 (F = %.4f)",
@@ -243,7 +219,7 @@ static void test_agent_laws(void **state)
         /* thresholds are drawn per run (keyed to the run): runs differ */
         int differ = 0;
         for (uint32_t r = 1; r < runs && !differ; r++)
-            differ = row(c, steps, r, 0)[WG_C_NEW_POS] != row(c, steps, 0, 0)[WG_C_NEW_POS];
+            differ = wg_test_row(c, steps, r, 0)[WG_C_NEW_POS] != wg_test_row(c, steps, 0, 0)[WG_C_NEW_POS];
         assert_true(differ);
         free(c);
     }
@@ -272,10 +248,11 @@ static void test_media(void **state)
     const wg_thr_law law = {WG_THR_FIXED, 1, 0};
     threshold_sim(&sim, g, steps, 77, law, law);
     sim.model.p.v[WG_P_MEDIA_NEG] = m;
-    uint32_t *c = run_many(&sim, runs, 1);
+    uint32_t *c = wg_test_run(&sim, runs, 1);
+    assert_non_null(c);
     double sum = 0;
     for (uint32_t r = 0; r < runs; r++) {
-        const uint32_t *x = row(c, steps, r, 0);
+        const uint32_t *x = wg_test_row(c, steps, r, 0);
         assert_int_equal(x[WG_C_EXPOSURES_NEG], x[WG_C_NEW_NEG]);
         assert_int_equal(x[WG_C_FROM_OF(WG_SRC_MEDIA, WG_NEG)], x[WG_C_NEW_NEG]);
         sum += x[WG_C_NEW_NEG];
@@ -286,26 +263,13 @@ static void test_media(void **state)
     wg_graph_free(g);
 }
 
-static wg_graph *random_graph(uint32_t n, uint64_t edges)
-{
-    uint32_t *src = malloc(edges * sizeof *src), *dst = malloc(edges * sizeof *dst);
-    for (uint64_t i = 0; i < edges; i++) {
-        wg_rand4 r = wg_rng(99, 0, 0, WG_R_USER, i);
-        src[i] = wg_below(r.v[0], n);
-        dst[i] = wg_below(r.v[1], n);
-    }
-    wg_graph *g = graph_of(n, edges, src, dst);
-    free(src);
-    free(dst);
-    return g;
-}
-
 /* The same counts at 1, 2 and 8 threads: runs in parallel (small graph)
  * and threads inside a run (large graph), with per-agent thresholds, both
  * valences, media and quality < 1. */
 static void same_at_any_thread_count(uint32_t n, uint64_t edges, uint32_t runs)
 {
-    wg_graph *g = random_graph(n, edges);
+    wg_graph *g = wg_test_random_graph(n, edges, 99);
+    assert_non_null(g);
     wg_sim sim;
     const wg_thr_law pos = {WG_THR_UNIFORM, 0.05, 0.4}, neg = {WG_THR_NORMAL, 0.2, 0.1};
     threshold_sim(&sim, g, 25, 2024, pos, neg);
@@ -317,10 +281,10 @@ static void same_at_any_thread_count(uint32_t n, uint64_t edges, uint32_t runs)
     sim.events = ev;
     sim.nevents = 2;
     size_t len = (size_t)runs * sim.steps * WG_NCOUNTS * sizeof(uint32_t);
-    uint32_t *c1 = run_many(&sim, runs, 1), *c2 = run_many(&sim, runs, 2), *c8 = run_many(&sim, runs, 8);
+    uint32_t *c1 = wg_test_run(&sim, runs, 1), *c2 = wg_test_run(&sim, runs, 2), *c8 = wg_test_run(&sim, runs, 8);
     assert_memory_equal(c1, c2, len);
     assert_memory_equal(c1, c8, len);
-    const uint32_t *last = row(c1, sim.steps, 0, sim.steps - 1);
+    const uint32_t *last = wg_test_row(c1, sim.steps, 0, sim.steps - 1);
     assert_true(last[WG_C_UNAWARE] < n - 50);   /* something happened */
     free(c1), free(c2), free(c8);
     wg_graph_free(g);

@@ -6,6 +6,10 @@
  */
 #include "wg_test.h"
 
+#include "waggle/engine.h"
+#include "waggle/graph.h"
+#include "waggle/rng.h"
+
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -187,4 +191,60 @@ int wg_test_waggle(const wg_test_how *how, char **out, char **err, const char *f
     int rc = wg_test_vwaggle(how, out, err, fmt, ap);
     va_end(ap);
     return rc;
+}
+
+/* ---- engine runs ------------------------------------------------------------- */
+
+struct wg_graph *wg_test_graph(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst)
+{
+    wg_graph *g = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    if (wg_graph_from_edges(n, e, src, dst, NULL, 0, &g, NULL, NULL, &d) != WG_OK) {
+        fprintf(stderr, "wg_test_graph: no graph of %u agents\n", n);
+        g = NULL;
+    }
+    wg_diag_free(&d);
+    return g;
+}
+
+struct wg_graph *wg_test_random_graph(uint32_t n, uint64_t edges, uint64_t key)
+{
+    uint32_t *src = malloc(edges * sizeof *src), *dst = malloc(edges * sizeof *dst);
+    wg_graph *g = NULL;
+    if (src && dst) {
+        for (uint64_t i = 0; i < edges; i++) {
+            wg_rand4 r = wg_rng(key, 0, 0, WG_R_USER, i);
+            src[i] = wg_below(r.v[0], n);
+            dst[i] = wg_below(r.v[1], n);
+        }
+        g = wg_test_graph(n, edges, src, dst);
+    }
+    free(src);
+    free(dst);
+    return g;
+}
+
+uint32_t *wg_test_run(const struct wg_sim *sim, uint32_t runs, int threads)
+{
+    wg_engine *e = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    uint32_t *c = NULL, *sr = calloc(runs ? runs : 1, sizeof *sr);
+    if (sr && wg_engine_new(sim, threads, &e, &d) == WG_OK &&
+        (c = calloc((size_t)runs * sim->steps * WG_NCOUNTS, sizeof *c)) &&
+        wg_engine_run(e, 0, runs, c, sr, NULL, NULL, NULL, &d) != WG_OK) {
+        free(c);
+        c = NULL;
+    }
+    if (!c) fprintf(stderr, "wg_test_run: %s\n", d.errors ? "the engine refused the runs" : "no memory");
+    wg_engine_free(e);
+    wg_diag_free(&d);
+    free(sr);
+    return c;
+}
+
+const uint32_t *wg_test_row(const uint32_t *counts, uint32_t steps, uint32_t run, uint32_t t)
+{
+    return counts + ((size_t)run * steps + t) * WG_NCOUNTS;
 }

@@ -14,6 +14,7 @@
 #define WG_TEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -81,5 +82,22 @@ int wg_test_finish(wg_test_proc *p, char **out, char **err);
 int wg_test_waggle(const wg_test_how *how, char **out, char **err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int wg_test_vwaggle(const wg_test_how *how, char **out, char **err, const char *fmt, va_list ap);
+
+/* ---- engine runs (the model tests: test_threshold.c, test_arrivals.c) -------- */
+
+struct wg_graph;
+struct wg_sim;
+
+/* An undirected graph of n agents from the e edges src[i] - dst[i], or NULL
+ * (a message on stderr). Free with wg_graph_free. */
+struct wg_graph *wg_test_graph(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst);
+/* An undirected graph of n agents and `edges` edges between agents drawn with
+ * waggle's keyed generator (seed `key`), or NULL. */
+struct wg_graph *wg_test_random_graph(uint32_t n, uint64_t edges, uint64_t key);
+/* The counts of runs 0 .. runs - 1 of sim at `threads` threads: runs × steps
+ * × WG_NCOUNTS words (caller frees), or NULL (a message on stderr). */
+uint32_t *wg_test_run(const struct wg_sim *sim, uint32_t runs, int threads);
+/* Row t of run r in counts of `steps` steps a run. */
+const uint32_t *wg_test_row(const uint32_t *counts, uint32_t steps, uint32_t run, uint32_t t);
 
 #endif

@@ -25,6 +25,7 @@ typedef struct wg_sim {
     size_t nevents;
     uint32_t steps;           /* >= 1 */
     uint64_t seed;
+    wg_arrivals arrivals;     /* open audience; zero: everyone present from the start */
 } wg_sim;
 
 /* Columns of one step's counts: the six states at the end of the step, the
@@ -44,7 +45,9 @@ enum wg_count {
     /* index WG_C_FROM + 2 × (source - WG_SRC_SEED) + valence: seed, word of mouth, media, recommend */
     WG_C_FROM,
     WG_C_FROM_END = WG_C_FROM + 2 * (WG_SRC_RECOMMEND - WG_SRC_SEED + 1),
-    WG_NCOUNTS = WG_C_FROM_END
+    WG_C_ABSENT = WG_C_FROM_END,   /* agents not arrived yet (arrivals; 0 without): the six
+                                      states and this sum to the agents */
+    WG_NCOUNTS
 };
 /* The column of the cumulative reach of valence v from source src (seed .. recommend). */
 #define WG_C_FROM_OF(src, v) (WG_C_FROM + 2 * ((int)(src) - (int)WG_SRC_SEED) + (v))

@@ -145,6 +145,27 @@ int wg_duration_gsl_params(const wg_duration *d, double out[2]);
  * (stifling aside). Exact up to GSL's accuracy; O(1) per call. */
 double wg_duration_cdf(const wg_duration *law, double quit, uint32_t d);
 
+/* Open audiences (DESIGN.md, "Open audiences"): agents become present over
+ * time. At step 0 the first round(present × n) agents of the order (id, or a
+ * keyed random order per run) are present; at the start of each step t >= 1
+ * more arrive, until round((present + t × per_step) × n) are (at most n).
+ * An absent agent is never reached, never talks, is not picked. */
+typedef enum wg_arrival_by {
+    WG_ARRIVE_ID = 0,      /* in id order (for barabasi-albert: the order of growth) */
+    WG_ARRIVE_RANDOM       /* a keyed random order, drawn once per run */
+} wg_arrival_by;
+#define WG_NARRIVAL_BYS 2
+
+typedef struct wg_arrivals {
+    int on;                /* 0: everyone is present from the start (no `arrivals:`) */
+    double present;        /* share present at step 0, in (0, 1] */
+    double per_step;       /* share arriving at the start of each later step, in (0, 1] */
+    wg_arrival_by by;
+} wg_arrivals;
+
+/* thrlaw.c: agents present during step t of n (t = 0: the first ones). O(1). */
+uint32_t wg_arrivals_present(const wg_arrivals *a, uint32_t n, uint32_t t);
+
 /* How agents are picked: seeds, segments, respond, block. */
 typedef enum wg_pick_by {
     WG_PICK_RANDOM,     /* uniformly at random (keyed draws) */
@@ -282,6 +303,7 @@ extern const char *const wg_contact_names[WG_NCONTACTS + 1]; /* "all", "one", "o
 extern const char *const wg_exposure_names[WG_NEXPOSURES + 1];
 extern const char *const wg_duration_law_names[WG_NDURATION_LAWS + 1]; /* "geometric", "fixed", ... */
 extern const char *const wg_thr_kind_names[WG_NTHR_KINDS + 1];   /* "fixed", "uniform", "normal" */
+extern const char *const wg_arrival_by_names[WG_NARRIVAL_BYS + 1]; /* "id", "random" */
 extern const char *const wg_pick_by_names[WG_NPICK_BYS + 1];
 extern const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1];
 extern const char *const wg_respond_by_names[WG_NRESPOND_BYS + 1]; /* "first", "degree", "reach", "random" */

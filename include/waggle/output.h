@@ -101,6 +101,7 @@ typedef struct wg_results {
     uint32_t *seeded;      /* runs × steps × 2: agents seeded of each valence (WG_POS, WG_NEG)
                               up to the end of each step (wg_engine_record_seeds) */
     double *cost;          /* runs: the cost of each run's answers (wg_engine_set_costs); may be NULL */
+    int absent;            /* 1: series.csv gains the column `absent` (the scenario has arrivals) */
 } wg_results;
 
 wg_status wg_results_alloc(wg_results *r, uint32_t runs, uint32_t steps, uint32_t agents,

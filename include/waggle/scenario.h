@@ -86,6 +86,7 @@ typedef struct wg_scenario {
                                    stop the run); 0: `note` (the later seed wins, a note) */
     wg_netspec net;
     wg_model model;
+    wg_arrivals arrivals;       /* arrivals: (open audience); .on 0 without the key */
     wg_segment *segments;
     size_t nsegments;
     wg_event *events;           /* in file order */

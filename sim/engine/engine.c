@@ -239,7 +239,7 @@ static inline uint32_t parent_key(const wg_engine *e, uint32_t run, uint32_t t, 
 static void trace_contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
                           uint32_t r, uint8_t rs, int positive, int shared)
 {
-    if (rs == WG_IMMUNE) return;
+    if (rs >= WG_IMMUNE) return;   /* immune or absent */
     wg_trace_rec *rec = &w->trace[r];
     if (shared) __atomic_fetch_add(&rec->exposures, 1, __ATOMIC_RELAXED);
     else rec->exposures++;
@@ -270,7 +270,7 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
     const uint8_t rs = w->state[r];
     if (traced) trace_contact(e, w, run, t, s, r, rs, inc == HIT_POS, shared);
     /* policies by reach: contacts made (one thread handles a talker's contacts) */
-    if (w->made && rs != WG_IMMUNE) w->made[s]++;
+    if (w->made && rs < WG_IMMUNE) w->made[s]++;
     if (rs == WG_UNAWARE) {
         const uint64_t bit = UINT64_C(1) << (r & 63);
         if (shared) {
@@ -280,7 +280,7 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
             if (w->hits[r] == 0) w->touched[r >> 6] |= bit;
             w->hits[r] += inc;
         }
-    } else if (rs != WG_IMMUNE) {
+    } else if (rs < WG_IMMUNE) {   /* aware and present */
         if (thr_stifle) {
             const uint64_t ga = arc + e->arc0;   /* the arc's index in the whole network */
             wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, ga >> 2);
@@ -300,7 +300,7 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
             else w->touched[r >> 6] |= bit;
         }
     }
-    return rs == WG_IMMUNE ? 0 : inc;
+    return rs >= WG_IMMUNE ? 0 : inc;   /* no exposure of the immune or absent */
 }
 
 /* Add exposures packed as hits are (positive in the low 32 bits, negative in
@@ -566,9 +566,10 @@ static inline void hazard(const wg_engine *e, wg_work *w, uint32_t run, uint32_t
     double sum[2] = {0.0, 0.0}, total = 0.0;
     for (uint64_t k = g->in_off[a]; k < g->in_off[a + 1]; k++) {
         uint32_t j = g->in_adj[k];
+        uint8_t sj = state[j];
+        if (sj == WG_ABSENT_STATE) continue;   /* not arrived: not a neighbour yet */
         double wt = g->in_w ? g->in_w[k] : 1.0;
         total += wt;
-        uint8_t sj = state[j];
         if (talking(sj)) {
             int v = sj == WG_ADVOCATE ? WG_POS : WG_NEG;
             const wg_params *pj = params_of(e, w, j);
@@ -859,7 +860,7 @@ static int needs_full_pass(const wg_engine *e, const wg_work *w, const double pu
 /* After events changed states: the counts and the talkers, from scratch. */
 static void recount(const wg_engine *e, wg_work *w)
 {
-    uint32_t c[WG_NSTATES] = {0};
+    uint32_t c[WG_NSTATES + 1] = {0};   /* and the absent */
     for (size_t i = 0; i < words_of(e->n); i++) {
         uint64_t talk = 0;
         for (uint32_t b = 0, a = (uint32_t)(i * 64); b < 64 && a < e->n; b++, a++) {
@@ -1151,6 +1152,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     /* partitioned: the block's changes to every rank, the counts summed */
     if (e->part) part_finish(e, w, t, delta, &newpos, &newneg, newmedia, expo, &trials);
     for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
+    row[WG_C_ABSENT] = w->count[WG_ABSENT_STATE];
     row[WG_C_NEW_POS] = newpos;
     row[WG_C_NEW_NEG] = newneg;
     row[WG_C_ANSWERS] = w->answers;
@@ -1179,6 +1181,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uint32_t *row)
 {
     if (row[WG_C_ADVOCATES] || row[WG_C_CRITICS]) return 0;
+    if (row[WG_C_ABSENT]) return 0;   /* agents still to arrive (arrivals.c) */
     if (wg_events_pending(e, w, t)) return 0;
     if (wg_attention_pending(e, w, t)) return 0;
     size_t ntab = e->sim.nsegments + 1;
@@ -1190,10 +1193,11 @@ static int quiescent(const wg_engine *e, const wg_work *w, uint32_t t, const uin
     return 1;
 }
 
-/* Agents in some state according to counts c (invariant 1: all of them). */
-static inline uint64_t counts_total(const uint32_t *c)
+/* Agents in some state according to counts c, absent ones (arrivals) at
+ * c[absent] (invariant 1: all of them). */
+static inline uint64_t counts_total(const uint32_t *c, int absent)
 {
-    uint64_t sum = 0;
+    uint64_t sum = c[absent];
     for (int k = 0; k < WG_NSTATES; k++) sum += c[k];
     return sum;
 }
@@ -1213,6 +1217,7 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     memset(w->count, 0, sizeof w->count);
     memset(w->from, 0, sizeof w->from);
     w->count[WG_UNAWARE] = e->n;
+    if (e->sim.arrivals.on) wg_arrivals_reset(e, w, run);
     if (w->trace) {
         const wg_trace_rec none = {WG_TRACE_NONE, WG_TRACE_NONE, 0, 0, 0};
         for (uint32_t a = 0; a < e->n; a++) w->trace[a] = none;
@@ -1227,15 +1232,17 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     for (; t < steps; t++) {
         /* partitioned: every rank stops at the same step (the flags are summed each step) */
         if (e->part ? w->stop_all != 0 : stop && *stop) return 1;
+        if (t > 0 && e->sim.arrivals.on) wg_arrivals_step(e, w, t);   /* before the events */
         if (wg_events_apply(e, w, run, t)) recount(e, w);
-        WG_ASSERT(counts_total(w->count) == e->n);
+        WG_ASSERT(counts_total(w->count, WG_ABSENT_STATE) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
         *trials += step(e, w, run, t, row, shared);
         if (seeded) {
             seeded[2 * (size_t)t + WG_POS] = w->seeded[WG_POS];
             seeded[2 * (size_t)t + WG_NEG] = w->seeded[WG_NEG];
         }
-        WG_ASSERT(counts_total(row) == e->n && counts_total(w->count) == e->n);
+        WG_ASSERT(counts_total(row, WG_C_ABSENT) == e->n &&
+                  counts_total(w->count, WG_ABSENT_STATE) == e->n);
         if (quiescent(e, w, t, row)) break;
     }
     *steps_run = t < steps ? t + 1 : steps;
@@ -1264,6 +1271,7 @@ static void work_free(wg_work *w)
     free(w->quit_thr);
     free(w->life);
     free(w->thr);
+    free(w->arrive_order);
     free(w->table);
     free(w->overridden);
     free(w->prev);
@@ -1292,11 +1300,13 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->quit_thr = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->quit_thr);
     if (e->lives) w->life = wg_calloc(n, sizeof *w->life);
     if (e->thr_agents) w->thr = wg_malloc(2 * n, sizeof *w->thr);
+    const int order = e->sim.arrivals.on && e->sim.arrivals.by == WG_ARRIVE_RANDOM;
+    if (order) w->arrive_order = wg_malloc(n, sizeof *w->arrive_order);
     w->seed_mark = wg_calloc(n, sizeof *w->seed_mark);
     w->conflict_run = w->conflict_step = w->conflict_agent = UINT32_MAX;
     if (!w->seed_mark || !w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
         !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
-        (e->lives && !w->life) || (e->thr_agents && !w->thr) ||
+        (e->lives && !w->life) || (e->thr_agents && !w->thr) || (order && !w->arrive_order) ||
         wg_events_work_alloc(e, w) != WG_OK || wg_attention_work_alloc(e, w) != WG_OK) {
         work_free(w);
         return WG_ENOMEM;
@@ -1310,7 +1320,8 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
 static double worker_bytes_per_agent(const wg_engine *e)
 {
     return sizeof(uint8_t) + sizeof(uint64_t) + 2 * sizeof(uint32_t) + 2.0 / 8 +
-           (e->lives ? sizeof(uint32_t) : 0) + (e->thr_agents ? 2 * sizeof(double) : 0);
+           (e->lives ? sizeof(uint32_t) : 0) + (e->thr_agents ? 2 * sizeof(double) : 0) +
+           (e->sim.arrivals.by == WG_ARRIVE_RANDOM && e->sim.arrivals.on ? sizeof(uint32_t) : 0);
 }
 
 /* 1 when one worker per thread fits the budget of the parallelism note: all

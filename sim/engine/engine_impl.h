@@ -31,7 +31,10 @@ typedef struct wg_work {
                             UINT32_MAX: beyond the run, or a geometric talker; NULL otherwise */
     double *thr;         /* 2n, exposure threshold with a law per agent (threshold.c): agent a's
                             thresholds of this run, [2a + valence]; NULL otherwise */
-    uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
+    uint32_t count[WG_NSTATES + 1]; /* agents in each state at the start of the step, and
+                                       [WG_ABSENT_STATE] those not arrived (arrivals.c) */
+    uint32_t *arrive_order; /* n: arrivals by random, this run's order of arrival; else NULL */
+    uint32_t arrived;    /* arrivals: agents present so far (the first of the order) */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
     /* response policies and triggers (events.c); NULL / 0 when the scenario has none */
@@ -195,6 +198,13 @@ void wg_attention_end(const struct wg_engine *e, wg_work *w, uint32_t t, const u
 /* 1 when a recommendation may still hit someone after step t (some A_v of
  * step t + 1 is positive with a strength, and someone is unaware). */
 int wg_attention_pending(const struct wg_engine *e, const wg_work *w, uint32_t t);
+
+/* arrivals.c — open audiences (DESIGN "Open audiences"); call only when
+ * e->sim.arrivals.on. At the start of run `run` (after the states are
+ * reset): its order of arrival, the agents present at step 0, the counts. */
+void wg_arrivals_reset(const wg_engine *e, wg_work *w, uint32_t run);
+/* At the start of step t >= 1, before its events: the agents arriving. */
+void wg_arrivals_step(const wg_engine *e, wg_work *w, uint32_t t);
 
 /* Reset the parameter tables of a worker to the scenario's values. */
 void wg_params_reset(const struct wg_engine *e, wg_work *w);

@@ -74,7 +74,8 @@ static void change_param(const wg_engine *e, wg_work *w, const wg_event *ev)
 
 typedef int (*eligible_fn)(uint8_t state);
 
-static int any_reachable(uint8_t s) { return s != WG_IMMUNE; }
+/* not immune, and present (an absent agent, arrivals.c, is never picked) */
+static int any_reachable(uint8_t s) { return s < WG_IMMUNE; }
 static int is_critic(uint8_t s) { return s == WG_CRITIC; }
 
 static uint64_t pick_count(const wg_pick *p, uint64_t population)

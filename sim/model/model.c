@@ -29,6 +29,7 @@ const char *const wg_contact_names[WG_NCONTACTS + 1] = {"all", "one", "once", NU
 const char *const wg_exposure_names[WG_NEXPOSURES + 1] = {"independent", "fractional", "threshold",
                                                           NULL};
 const char *const wg_thr_kind_names[WG_NTHR_KINDS + 1] = {"fixed", "uniform", "normal", NULL};
+const char *const wg_arrival_by_names[WG_NARRIVAL_BYS + 1] = {"id", "random", NULL};
 const char *const wg_duration_law_names[WG_NDURATION_LAWS + 1] = {
     "geometric", "fixed", "gamma", "lognormal", "weibull", "beta_quit", NULL,
 };

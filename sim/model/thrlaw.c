@@ -5,6 +5,9 @@
  * (GSL's gsl_cdf_gaussian_P / _Pinv), so that the engine's keyed words make
  * each agent's threshold a pure function of (seed, run, agent).
  *
+ * Also the law of open audiences (arrivals): how many agents are present at
+ * a step, the one formula the engine and the scenario's checks share.
+ *
  * Invariants: a threshold is in [0, 1]; the quantile does not decrease in u,
  * so one uniform mapped through the laws of both valences gives an agent
  * thresholds at the same rank of each law.
@@ -43,4 +46,11 @@ double wg_thr_law_quantile(const wg_thr_law *l, double u)
     default:
         return clamp01(l->a);
     }
+}
+
+uint32_t wg_arrivals_present(const wg_arrivals *a, uint32_t n, uint32_t t)
+{
+    if (!a->on) return n;
+    const double x = floor((a->present + (double)t * a->per_step) * (double)n + 0.5);
+    return x >= (double)n ? n : (uint32_t)x;
 }

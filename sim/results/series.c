@@ -220,13 +220,17 @@ wg_status wg_write_series(const char *dir, const wg_results *r, wg_diag *d)
      * exposures of each valence (appended in version 2) */
     fputs("run,step", o.f);
     for (int k = 0; k < WG_NSTATES; k++) fprintf(o.f, ",%s", wg_state_name((wg_state)k));
-    fprintf(o.f, ",%s,%s,%s,%s\n", wg_metric_name(WG_M_NEW_POS), wg_metric_name(WG_M_NEW_NEG),
-            wg_metric_name(WG_M_EXPOSURES_POS), wg_metric_name(WG_M_EXPOSURES_NEG));
+    fprintf(o.f, ",%s,%s,%s,%s%s\n", wg_metric_name(WG_M_NEW_POS), wg_metric_name(WG_M_NEW_NEG),
+            wg_metric_name(WG_M_EXPOSURES_POS), wg_metric_name(WG_M_EXPOSURES_NEG),
+            r->absent ? ",absent" : "");
     for (uint32_t run = 0; run < r->runs && !wg_stopped(); run++)   /* SIGINT: stop here */
         for (uint32_t t = 0; t < r->steps; t++) {
             const uint32_t *c = row_of(r, run, t);
-            fprintf(o.f, "%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u\n", run, t, c[0], c[1], c[2], c[3],
+            fprintf(o.f, "%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u", run, t, c[0], c[1], c[2], c[3],
                     c[4], c[5], c[6], c[7], c[WG_C_EXPOSURES_POS], c[WG_C_EXPOSURES_NEG]);
+            /* open audiences only (arrivals:), so other scenarios keep their bytes */
+            if (r->absent) fprintf(o.f, ",%u", c[WG_C_ABSENT]);
+            fputc('\n', o.f);
         }
     return wg_out_commit(&o, d);
 }

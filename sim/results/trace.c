@@ -134,7 +134,8 @@ wg_status wg_write_trace(const char *dir, uint32_t run, const wg_graph *g, const
         *p++ = ',';
         p = put_id(p, g, a);
         *p++ = ',';
-        p = put_str(p, wg_state_singular_name((wg_state)state[a]));
+        /* the engine's state after the six: not arrived yet (arrivals:) */
+        p = put_str(p, state[a] == WG_NSTATES ? "absent" : wg_state_singular_name((wg_state)state[a]));
         *p++ = ',';
         if (in) p = put_str(p, wg_valence_name(wg_trace_valence(r)));
         *p++ = ',';

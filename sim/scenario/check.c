@@ -31,7 +31,7 @@
  */
 const char *const wg_check_top_keys[] = {"name", "about", "step", "steps", "runs", "seed",
                                          "blowup", "seed_conflict", "network", "model", "segments", "events",
-                                         "variants", "observed", "sweep", "trace", NULL};
+                                         "variants", "observed", "sweep", "trace", "arrivals", NULL};
 const char *const wg_check_model_keys[] = {"contact", "exposure", "share", "quit", "quality",
                                            "stifle", "forget", "media", "duration",
                                            "threshold", "recommend", "rekindle", NULL};

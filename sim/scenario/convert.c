@@ -1446,6 +1446,29 @@ static void conv_trace(wg_check *c, const node *v)
     }
 }
 
+/* ---- arrivals (open audiences) ---- */
+
+/* arrivals: {present: SHARE, per_step: SHARE, by: id | random}, shares in (0, 1]. */
+static void conv_arrivals(wg_check *c, const node *m)
+{
+    static const char *const keys[] = {"present", "per_step", "by", NULL};
+    wg_arrivals a = {1, 0, 0, WG_ARRIVE_ID};
+    int k, ok = 1;
+    if (!wg_check_map(c, m, "arrivals")) return;
+    wg_check_keys(c, m, "arrivals", keys, NULL);
+    const node *np = wg_tree_get(m, "present"), *ns = wg_tree_get(m, "per_step");
+    const node *nb = wg_tree_get(m, "by");
+    if (!np) wg_check_missing(c, m, "arrivals", "present"), ok = 0;
+    if (!ns) wg_check_missing(c, m, "arrivals", "per_step"), ok = 0;
+    if (np && !wg_check_real(c, np, "arrivals.present", R_FRAC, &a.present)) ok = 0;
+    if (ns && !wg_check_real(c, ns, "arrivals.per_step", R_FRAC, &a.per_step)) ok = 0;
+    if (nb) {
+        if (wg_check_choice(c, nb, "arrivals.by", wg_arrival_by_names, &k)) a.by = (wg_arrival_by)k;
+        else ok = 0;
+    }
+    if (ok) c->s->arrivals = a;
+}
+
 /* ---- the whole scenario ---- */
 
 static void conv_scenario(wg_check *c, const node *r)
@@ -1505,6 +1528,7 @@ static void conv_scenario(wg_check *c, const node *r)
     if ((v = wg_tree_get(r, "observed"))) conv_observed(c, v);
     if ((v = wg_tree_get(r, "sweep"))) conv_sweep(c, v);
     if ((v = wg_tree_get(r, "trace"))) conv_trace(c, v);
+    if ((v = wg_tree_get(r, "arrivals"))) conv_arrivals(c, v);
 }
 
 void wg_scenario_free(wg_scenario *s)

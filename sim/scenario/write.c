@@ -483,6 +483,14 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
         }
         fputs("]}\n", f);
     }
+    if (s->arrivals.on) {
+        put_pad(f, in);
+        fputs("arrivals: {present: ", f);
+        put_num(f, s->arrivals.present);
+        fputs(", per_step: ", f);
+        put_num(f, s->arrivals.per_step);
+        fprintf(f, ", by: %s}\n", wg_arrival_by_names[s->arrivals.by]);
+    }
     put_network(f, in, &s->net);
     put_pad(f, in);
     fputs("model:\n", f);

@@ -38,6 +38,9 @@
  *      the self-exciting process, tolerance O(1/N).
  *  12. Attention, rekindling by media without talk: alternating renewal
  *      processes, the exact chain and the renewal-reward limit.
+ *  13. Open audiences (arrivals): with constant media and no talk, the
+ *      reach is a sum over arrival cohorts, exactly (cohort s hears media
+ *      in t - s + 1 steps), and the absent count follows the arrivals law.
  *
  * Invariant: theory never reads a simulated number; the simulation is given
  * the model's parameters, multiplied (share only) by 1 + share_error, so
@@ -307,7 +310,8 @@ enum probe_kind {
     Q_REACH_NEG,    /* critics + rejecters at `step` */
     Q_UNAWARE,      /* unaware at `step` */
     Q_ADVOCATES,    /* advocates at `step` */
-    Q_TALKING_MEAN  /* advocates + critics averaged over steps `step` .. steps - 1 */
+    Q_TALKING_MEAN, /* advocates + critics averaged over steps `step` .. steps - 1 */
+    Q_ABSENT        /* agents not arrived yet at `step` (arrivals) */
 };
 
 typedef struct probe {
@@ -335,6 +339,7 @@ static void visit_probes(void *ud, uint32_t run, const uint32_t *rows, uint32_t 
         case Q_REACH_NEG: v = r[WG_C_CRITICS] + r[WG_C_REJECTERS]; break;
         case Q_UNAWARE: v = r[WG_C_UNAWARE]; break;
         case Q_ADVOCATES: v = r[WG_C_ADVOCATES]; break;
+        case Q_ABSENT: v = r[WG_C_ABSENT]; break;
         case Q_TALKING_MEAN:
             for (uint32_t u = t; u < steps; u++)
                 v += rows[(size_t)u * WG_NCOUNTS + WG_C_ADVOCATES] +
@@ -1961,13 +1966,77 @@ done:
     return st;
 }
 
+/* ---- 13. open audiences (arrivals) ------------------------------------------------ */
+
+/* Agents present during step t, from DESIGN's rule written here:
+ * round((present + t per_step) N), at most N. */
+static double arrivals_present(double present, double per_step, uint32_t n, uint32_t t)
+{
+    return fmin((double)n, floor((present + t * per_step) * n + 0.5));
+}
+
+static wg_status check_arrivals(ctx *c)
+{
+    static const char *const MODEL = "arrivals";
+    static const char *const REF = "exact (cohorts)";
+    const uint32_t n = c->o->quick ? 5000 : 20000, runs = c->o->quick ? 100 : 400, steps = 40;
+    const double present = 0.1, per_step = 0.03, media = 0.05;
+    const uint32_t at[] = {5, 20, 39};
+    wg_graph *g = NULL;
+    degdist dd = {0};
+    probes ps = {.n = 0};
+    wg_status st = thr_poisson(c, 3, n, 40, &g, &dd);
+    if (st != WG_OK) goto done;
+    for (int by = 0; by < 2; by++) {
+        vsim vs;
+        vsim_init(&vs, g, WG_CONTACT_ALL, steps, 430 + (uint64_t)by);
+        vs.sim.model.p.v[WG_P_SHARE_POS] = vs.sim.model.p.v[WG_P_SHARE_NEG] = 0;
+        vs.sim.model.p.v[WG_P_MEDIA_NEG] = media;
+        vs.sim.arrivals = (wg_arrivals){1, present, per_step, (wg_arrival_by)by};
+        for (int k = 0; k < 3; k++)
+            if ((st = probe_add(c, &ps, Q_REACH_NEG, at[k], 1.0, runs)) != WG_OK) goto done;
+        if ((st = probe_add(c, &ps, Q_ABSENT, at[0], 1.0, runs)) != WG_OK ||
+            (st = simulate(c, &vs, runs, visit_probes, &ps)) != WG_OK)
+            goto done;
+        for (int k = 0; k < 3; k++) {
+            /* the cohort arriving at step s hears media in steps s .. t, independently */
+            double mean = 0, var = 0, prev = 0;
+            for (uint32_t s = 0; s <= at[k]; s++) {
+                const double m = arrivals_present(present, per_step, n, s), cs = m - prev;
+                const double pr = 1 - pow(1 - media, at[k] - s + 1);
+                mean += cs * pr;
+                var += cs * pr * (1 - pr);
+                prev = m;
+            }
+            acc r = acc_of(ps.p[k].x, runs);
+            if ((st = add_row(c, MODEL, REF, mean, r.mean, sqrt(var / runs), 0, runs,
+                              "Poisson <k>=3 N %u, by %s, present %.2f + %.2f a step, media %.2f, "
+                              "no talk: reach at step %u", n, wg_arrival_by_names[by], present,
+                              per_step, media, at[k])) != WG_OK)
+                goto done;
+        }
+        acc ab = acc_of(ps.p[3].x, runs);
+        if ((st = add_row(c, MODEL, "exact", n - arrivals_present(present, per_step, n, at[0]),
+                          ab.mean, acc_se(&ab), 0, runs, "by %s: absent at step %u",
+                          wg_arrival_by_names[by], at[0])) != WG_OK)
+            goto done;
+        probes_free(&ps);
+    }
+done:
+    probes_free(&ps);
+    degdist_free(&dd);
+    wg_graph_free(g);
+    return st;
+}
+
 wg_status wg_validate_run(const wg_validate_opts *o, wg_validate_table *t, wg_diag *d)
 {
     ctx c = {o, t, d};
     wg_status (*const checks[])(ctx *) = {check_sir,      check_bass,     check_maki_thompson,
                                           check_cascades, check_sis,      check_bad_news,
                                           check_durations, check_media_power,
-                                          check_thresholds, check_recommend, check_rekindle};
+                                          check_thresholds, check_recommend, check_rekindle,
+                                          check_arrivals};
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         wg_status st = checks[i](&c);
         if (st != WG_OK) return st;
