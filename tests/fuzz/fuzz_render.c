@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(dir, sizeof dir, "%s/run", fuzz_root());
     mkdir(dir, 0700);
     if (fuzz_folder_write(dir, data, size) == 0) return 0;
-    const wg_render_opts o = {160, 90, 24.0};
+    const wg_render_opts o = {.width = 160, .height = 90, .dpi = 24.0};
     wg_diag d;
     wg_diag_init(&d);
     wg_status st = wg_render_folder(dir, &o, &d);
