@@ -171,6 +171,49 @@ wg_status wg_job_open_text(const char *text, size_t len, const char *name, const
     return wg_job_open_scenario(s, NULL, out, d);
 }
 
+wg_status wg_job_open_folder(const char *dir, wg_job **out, wg_diag *d)
+{
+    static const char key[] = "\nscenario:\n";
+    char *path = wg_path_join(dir, "manifest.yaml"), *text = NULL, *yaml = NULL;
+    size_t len = 0, n = 0;
+    *out = NULL;
+    if (!path) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        return WG_ENOMEM;
+    }
+    wg_status st = wg_input_read(path, WG_IN_RESULT, &text, &len, d);
+    if (st != WG_OK) goto done;
+    const char *at = strstr(text, key);
+    if (!at) {
+        wg_diag_error(d, WG_EINPUT, "%s: no scenario: section (not the manifest of a run "
+                      "folder)", path);
+        st = WG_EINPUT;
+        goto done;
+    }
+    /* the section is the scenario indented by two spaces: take its lines back out */
+    if (!(yaml = wg_malloc(len + 1, 1))) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        st = WG_ENOMEM;
+        goto done;
+    }
+    for (const char *l = at + sizeof key - 1; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t ll = e ? (size_t)(e - l) + 1 : strlen(l);
+        if (ll > 1 && strncmp(l, "  ", 2) != 0) break;   /* the next top-level key */
+        size_t skip = ll >= 2 && l[0] == ' ' && l[1] == ' ' ? 2 : 0;
+        memcpy(yaml + n, l + skip, ll - skip);
+        n += ll - skip;
+        l += ll;
+    }
+    yaml[n] = '\0';
+    st = wg_job_open_text(yaml, n, path, ".", NULL, 0, out, d);
+done:
+    free(path);
+    free(text);
+    free(yaml);
+    return st;
+}
+
 void wg_job_free(wg_job *j)
 {
     if (!j) return;
@@ -205,6 +248,11 @@ wg_status wg_job_build(wg_job *j, wg_diag *d)
         j->have_stats = 1;
     }
     return WG_OK;
+}
+
+wg_status wg_job_build_network(wg_job *j, wg_diag *d)
+{
+    return build_graph(j, d);
 }
 
 void wg_job_sim_of(const wg_scenario *s, const wg_graph *g, wg_sim *sim)

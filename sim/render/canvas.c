@@ -278,3 +278,10 @@ fail:
     wg_out_abort(&o);
     return st;
 }
+
+const uint32_t *wg_canvas_pixels(wg_canvas *cv, int *stride)
+{
+    cairo_surface_flush(cv->surf);
+    *stride = cairo_image_surface_get_stride(cv->surf) / 4;
+    return (const uint32_t *)cairo_image_surface_get_data(cv->surf);
+}

@@ -85,6 +85,10 @@ void wg_canvas_text_turned(wg_canvas *cv, double x, double y, int turn, const ch
  * more bytes). */
 void wg_canvas_fit_text(wg_canvas *cv, char *s, double w);
 
+/* The canvas's pixels: one native-endian word 0x00RRGGBB per pixel, rows
+ * *stride words apart (flushed: what was drawn so far). */
+const uint32_t *wg_canvas_pixels(wg_canvas *cv, int *stride);
+
 /* ---- the file -------------------------------------------------------------------------------- */
 
 /* A PNG text chunk. */
@@ -97,5 +101,21 @@ typedef struct wg_png_meta {
  * canvas's dpi in pHYs, and no time chunk. WG_EIO, WG_ENOMEM. */
 wg_status wg_canvas_write_png(wg_canvas *cv, const char *dir, const char *name,
                               const wg_png_meta *meta, int n, wg_diag *d);
+
+/* ---- gif.c: an animated GIF of canvases (giflib) --------------------------------------------- */
+
+typedef struct wg_gif wg_gif;
+/* Begin dir/name (wg_out: it appears only when wg_gif_close commits) of
+ * w×h frames, looping forever. The palette: the colours keep[0..nkeep)
+ * (0xRRGGBB, at most 40) exactly, every other colour to the nearest of a
+ * 6×6×6 cube. WG_EIO, WG_ENOMEM. */
+wg_status wg_gif_open(wg_gif **out, const char *dir, const char *name, int w, int h,
+                      const uint32_t *keep, int nkeep, wg_diag *d);
+/* Append the canvas (of the GIF's size) as a frame shown delay_cs hundredths
+ * of a second; only the rectangle that changed since the last frame is
+ * stored. WG_EIO. */
+wg_status wg_gif_frame(wg_gif *g, wg_canvas *cv, int delay_cs, wg_diag *d);
+/* Commit (commit = 1) or abandon the file, and free; harmless on NULL. */
+wg_status wg_gif_close(wg_gif *g, int commit, wg_diag *d);
 
 #endif

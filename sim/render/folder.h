@@ -45,6 +45,25 @@ void wg_folder_run_free(wg_folder_run *r);
 wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES],
                                 uint32_t *steps, wg_diag *d);
 
+/* A run's trace-R.csv (DESIGN.md, `trace:`), one entry per agent in agent order. */
+typedef struct wg_folder_trace {
+    uint32_t n;
+    uint64_t *id;          /* the agent's file id */
+    uint64_t *parent;      /* the parent's file id; UINT64_MAX: none */
+    uint32_t *step;        /* step_reached; WG_TRACE_NONE: not in the reach at the end */
+    uint32_t *talked;      /* talked_steps */
+    uint8_t *state;        /* the final wg_state */
+    int8_t *valence;       /* WG_POS, WG_NEG, -1: not in the reach */
+    uint8_t *source;       /* wg_source */
+} wg_folder_trace;
+
+/* Read dir/name (a trace-R.csv, or .csv.gz) of a network of n agents: exactly
+ * n rows, agents 0 .. n-1 in order (else WG_EINPUT "the trace of another
+ * network"), every field checked (file:line: column: what was expected). */
+wg_status wg_folder_read_trace(const char *dir, const char *name, uint32_t n, wg_folder_trace *t,
+                               wg_diag *d);
+void wg_folder_trace_free(wg_folder_trace *t);
+
 #define WG_FOLDER_MAX_VARIANTS 12   /* variants drawn (the panel of differences lists them all
                                        up to this) */
 #define WG_FOLDER_MAX_METRICS 6     /* metrics of compare.csv drawn as panels of differences */

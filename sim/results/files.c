@@ -334,12 +334,50 @@ wg_status wg_outdir_lock(wg_outdir *od, const char *dir, wg_diag *d)
     return st;
 }
 
+wg_status wg_outdir_add(wg_outdir *od, const char *dir, wg_diag *d)
+{
+    wg_status st = wg_outdir_lock(od, dir, d);
+    if (st == WG_OK && od->dir) od->keep = 2;
+    return st;
+}
+
+/* keep 2: the names of .waggle-outputs not among od's own join them (in the list's order,
+ * before od's). */
+static wg_status add_listed(wg_outdir *od, wg_diag *d)
+{
+    char *lp = wg_path_join(od->dir, OWNED_NAME), *text = NULL;
+    if (!lp) return wg_diag_error(d, WG_ENOMEM, "%s: out of memory", od->dir), WG_ENOMEM;
+    wg_status ls = wg_file_read(lp, &text, NULL, NULL);
+    free(lp);
+    if (ls == WG_ENOMEM) return wg_diag_error(d, WG_ENOMEM, "%s: out of memory", od->dir), WG_ENOMEM;
+    if (ls != WG_OK) return WG_OK;   /* no list yet: only od's names */
+    char **mine = od->wrote;
+    size_t nmine = od->nwrote;
+    od->wrote = NULL;
+    od->nwrote = od->cap = 0;
+    wg_status st = WG_OK;
+    for (char *l = text; st == WG_OK && l && *l;) {
+        char *e = strchr(l, '\n');
+        if (e) *e = '\0';
+        if (*l && *l != '#') st = wg_outdir_own(od, l, d);
+        l = e ? e + 1 : NULL;
+    }
+    for (size_t i = 0; i < nmine; i++) {
+        if (st == WG_OK) st = wg_outdir_own(od, mine[i], d);
+        free(mine[i]);
+    }
+    free(mine);
+    free(text);
+    return st;
+}
+
 wg_status wg_outdir_close(wg_outdir *od, wg_diag *d)
 {
     wg_status st = WG_OK;
     if (!od->dir) return WG_OK;
-    if (od->nwrote && !od->keep) {
-        if (clean_folder(od->dir, od->wrote, od->nwrote, 0)) {
+    if (od->nwrote && od->keep == 2) st = add_listed(od, d);
+    if (od->nwrote && od->keep != 1) {
+        if (!od->keep && clean_folder(od->dir, od->wrote, od->nwrote, 0)) {
             wg_diag_error(d, WG_ENOMEM, "%s: out of memory removing stale files", od->dir);
             st = WG_ENOMEM;
         }
