@@ -316,5 +316,10 @@ int wg_cmd_chart_option(wg_render_opts *o, int id, const char *v, wg_diag *d)
             wg_diag_error(d, WG_EINPUT, "--dpi %s: expected a number from 24 to 1200", v);
         return 1;
     }
+    if (id == WG_CMD_OPT_FORMAT) {
+        if ((o->format = wg_name_index(wg_render_format_names, v)) < 0)
+            wg_diag_error(d, WG_EINPUT, "--format %s: expected png, pdf or svg", v);
+        return 1;
+    }
     return 0;
 }

@@ -69,11 +69,17 @@ wg_status wg_cmd_add_set(wg_cmd_opts *o, const char *kv, wg_diag *d);
 /* The options of the commands that draw charts (render, draw): their ids, the
  * table entries, and the handler, which fills o and returns 1 for one of them
  * (0: another option). */
-enum { WG_CMD_OPT_SIZE = 100, WG_CMD_OPT_DPI };
-#define WG_CMD_CHART_OPTIONS {"size", 0, 1, WG_CMD_OPT_SIZE}, {"dpi", 0, 1, WG_CMD_OPT_DPI}
+enum { WG_CMD_OPT_SIZE = 100, WG_CMD_OPT_DPI, WG_CMD_OPT_FORMAT };
+#define WG_CMD_FORMAT_OPTION {"format", 0, 1, WG_CMD_OPT_FORMAT}
+#define WG_CMD_CHART_OPTIONS                                                                \
+    {"size", 0, 1, WG_CMD_OPT_SIZE}, {"dpi", 0, 1, WG_CMD_OPT_DPI}, WG_CMD_FORMAT_OPTION
+#define WG_CMD_FORMAT_HELP                                                                  \
+    "  --format F     png (default), pdf or svg: the charts as cairo's PDF or SVG\n"         \
+    "                 (vectors, for a deck or a paper; NAME.pdf instead of NAME.png)\n"
 #define WG_CMD_CHART_HELP                                                                   \
     "  --size WxH     pixels (default 1600x900)\n"                                            \
-    "  --dpi N        text and line scale: 96 is the default, 192 doubles them\n"
+    "  --dpi N        text and line scale: 96 is the default, 192 doubles them\n"             \
+    WG_CMD_FORMAT_HELP
 struct wg_render_opts;
 int wg_cmd_chart_option(struct wg_render_opts *o, int id, const char *v, wg_diag *d);
 

@@ -107,8 +107,9 @@ int wg_cmd_draw(int argc, char **argv)
     if (st == WG_OK) st = cs;
     if (st == WG_OK && !co.quiet)
         fprintf(stderr, "waggle: run %u, %u steps, %u of %u agents drawn (layout %s); wrote "
-                "%s/network.png, strip.png, cascade.gif\n", rep.run, rep.steps, rep.drawn,
-                wg_job_graph(j)->n, rep.layout_reused ? "reused" : "made", dir);
+                "%s/network.%s, strip.%s, cascade.gif\n", rep.run, rep.steps, rep.drawn,
+                wg_job_graph(j)->n, rep.layout_reused ? "reused" : "made", dir,
+                wg_render_format_names[o.render.format], wg_render_format_names[o.render.format]);
     wg_draw_report_free(&rep);
 done:
     wg_job_free(j);

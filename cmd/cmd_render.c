@@ -41,7 +41,7 @@ int wg_cmd_render(int argc, char **argv)
 {
     wg_diag d;
     wg_cmd_opts co;
-    wg_render_opts o = {0, 0, 0};
+    wg_render_opts o = {0, 0, 0, 0};
     wg_diag_init(&d);
     wg_status st = wg_cmd_parse(argc, argv, 0, render_options, render_option, &o, 1, 1, "folder",
                                 &co, &d);

@@ -7,10 +7,11 @@
 #include "cli.h"
 #include "waggle/compare.h"
 #include "waggle/job.h"
+#include "waggle/render.h"
 
 const char wg_run_usage[] =
     "usage: waggle run SCENARIO [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] [--set KEY=VALUE]... "
-    "[--trace LIST] [--quiet] [--progress]\n"
+    "[--trace LIST] [--format png|pdf|svg] [--quiet] [--progress]\n"
     "\n"
     "Run every run of a scenario and write, into DIR (default out/<scenario name>):\n"
     "  series.csv    one row per run and step: run,step,unaware,advocates,critics,\n"
@@ -34,6 +35,8 @@ const char wg_run_usage[] =
     "                       --set network.nodes=5000, --set events.0.step=3\n"
     "  --trace LIST         trace these runs (same as --set trace.runs=LIST): run indices\n"
     "                       or median, p05, p95, max of the final reach, e.g. median,p95,0\n"
+    "  --format F           the charts as png (default), pdf or svg (cairo's vector\n"
+    "                       surfaces): curves.pdf ... instead of curves.png ...\n"
     "  -q, --quiet          no progress bar and no closing lines\n"
     "  --progress           on a non-terminal (a batch job's log), a progress line every\n"
     "                       10 s; on a terminal the bar is drawn anyway\n"
@@ -44,12 +47,19 @@ const char wg_run_usage[] =
 
 
 enum { OPT_TRACE = 1 };
-static const wg_cmd_option run_options[] = {{"trace", 0, 1, OPT_TRACE}, {NULL, 0, 0, 0}};
+static const wg_cmd_option run_options[] = {
+    {"trace", 0, 1, OPT_TRACE}, WG_CMD_FORMAT_OPTION, {NULL, 0, 0, 0}};
+
+typedef struct run_args {
+    const char *trace;
+    wg_render_opts render;
+} run_args;
 
 static void run_option(void *ud, int id, const char *v, wg_diag *d)
 {
-    (void)d;
-    if (id == OPT_TRACE) *(const char **)ud = v;
+    run_args *ra = ud;
+    if (id == OPT_TRACE) ra->trace = v;
+    else wg_cmd_chart_option(&ra->render, id, v, d);
 }
 
 int wg_cmd_run(int argc, char **argv)
@@ -59,9 +69,11 @@ int wg_cmd_run(int argc, char **argv)
     wg_job *j = NULL;
     char *out = NULL;
     wg_diag_init(&d);
-    const char *trace = NULL;
-    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_RUNLIKE, run_options, run_option, &trace, 1, 1,
+    run_args ra;
+    memset(&ra, 0, sizeof ra);
+    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_RUNLIKE, run_options, run_option, &ra, 1, 1,
                                 "scenario file", &o, &d);
+    const char *trace = ra.trace;
     if (st != WG_OK) goto done;
     if (trace) {
         char *kv = wg_malloc(strlen(trace) + sizeof "trace.runs=", 1);
@@ -98,6 +110,7 @@ int wg_cmd_run(int argc, char **argv)
     wg_job_write_params_default(&wp);
     wp.argc = argc;
     wp.argv = argv;
+    wp.render = &ra.render;
     if ((st = wg_job_write(j, out, &wp, &d)) != WG_OK) goto done;
     if (!o.quiet) {
         const wg_scenario *s = wg_job_scenario(j);

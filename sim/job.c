@@ -562,12 +562,27 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
                  pos ? "positive" : "negative", b.rule.threshold, b.agents_over, b.runs, b.count,
                  b.share, b.lo, b.hi, pos ? ", valence: positive" : "");
         if (more && len > 0 && len < 320) memcpy(text + len, p->manifest_extra, more + 1);
+        if (j->ntraced && len > 0 && len < 320) {
+            /* the runs traced, for finals.png's marks and waggle draw: "traced_runs: 3 17" */
+            char *t2 = wg_realloc(text, 320 + more + 32 + 12 * j->ntraced, 1);
+            if (!t2) {
+                free(text);
+                wg_diag_error(d, st = WG_ENOMEM, "manifest.yaml: out of memory");
+                goto done;
+            }
+            text = t2;
+            size_t at = strlen(text);
+            at += (size_t)sprintf(text + at, "# the runs with a trace-R.csv\ntraced_runs: \"");
+            for (size_t i = 0; i < j->ntraced; i++)
+                at += (size_t)sprintf(text + at, "%s%u", i ? " " : "", j->traced_run[i]);
+            sprintf(text + at, "\"\n");
+        }
         st = wg_manifest_write(dir, &m, text, d);
         free(text);
         if (st != WG_OK) goto done;
     }
     /* the charts are drawn from the files just written, as `waggle render` draws them */
-    st = wg_render_run(dir, NULL, d);
+    st = wg_render_run(dir, p->render, d);
 done:
     {
         wg_status cs = wg_outdir_close(&od, d);

@@ -6,7 +6,8 @@
  * GIF has one frame per step; a reused layout gives the same bytes; above
  * 10^5 agents only the reached are drawn (from a trace-R.csv.gz); the bad
  * inputs (no trace, a run not traced, a run that does not exist, a layout of
- * a different network) exit 2 and write nothing; the stop flag leaves no GIF.
+ * a different network) exit 2 and write nothing; the stop flag leaves no GIF;
+ * --format pdf|svg of run, render and draw; finals.png's marks of the traced runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -398,6 +399,69 @@ static void test_large(void **state)
     free(lay);
 }
 
+/* A file's first bytes. */
+static int starts(const char *sub, const char *name, const char *head)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s/%s", tmp, sub, name);
+    char *t = wg_test_slurp(path, NULL);
+    int ok = t && strncmp(t, head, strlen(head)) == 0;
+    free(t);
+    return ok;
+}
+
+/* --format pdf|svg for run, render and draw (cairo's surfaces); finals.png marks the
+ * traced runs (manifest's traced_runs). */
+static void test_formats(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    assert_int_equal(wag(&err, "run k.yaml -o f -q --trace 3"), 0);
+    free(err);
+    assert_true(starts("f", "curves.png", "\x89PNG"));
+    assert_int_equal(wag(&err, "run k.yaml -o f -q --trace 3 --format svg"), 0);
+    free(err);
+    assert_true(starts("f", "curves.svg", "<?xml") && starts("f", "finals.svg", "<?xml"));
+    assert_false(wg_test_exists(tmp, "f/curves.png"));   /* the earlier run's, stale: removed */
+    assert_int_equal(wag(&err, "render f --format pdf"), 0);
+    free(err);
+    assert_true(starts("f", "curves.pdf", "%PDF-") && starts("f", "states.pdf", "%PDF-") &&
+                starts("f", "finals.pdf", "%PDF-"));
+    assert_int_equal(wag(&err, "draw f -q --format pdf"), 0);
+    free(err);
+    assert_true(starts("f", "network.pdf", "%PDF-") && starts("f", "strip.pdf", "%PDF-"));
+    assert_true(starts("f", "cascade.gif", "GIF89a"));
+    assert_false(wg_test_exists(tmp, "f/network.png"));
+    assert_int_equal(wag(&err, "draw f -q --format jpg"), 2);
+    assert_non_null(strstr(err, "--format jpg: expected png, pdf or svg"));
+    free(err);
+    assert_int_equal(wag(&err, "run k.yaml -o g -q --format eps"), 2);
+    free(err);
+    assert_false(wg_test_exists(tmp, "g"));
+
+    /* the marks of the traced runs: finals.png changes when the manifest names none */
+    assert_int_equal(wag(&err, "run k.yaml -o m -q --trace 3,p95"), 0);
+    free(err);
+    char path[256];
+    snprintf(path, sizeof path, "%s/m/manifest.yaml", tmp);
+    char *man = wg_test_slurp(path, NULL);
+    assert_non_null(man);
+    char *tl = strstr(man, "\ntraced_runs: \"3 ");
+    assert_non_null(tl);
+    snprintf(path, sizeof path, "%s/m/finals.png", tmp);
+    size_t l1, l2;
+    char *marked = wg_test_slurp(path, &l1);
+    memmove(tl + 1, strchr(tl + 1, '\n') + 1, strlen(strchr(tl + 1, '\n') + 1) + 1);
+    assert_int_equal(wg_test_write(tmp, "m/manifest.yaml", man), 0);
+    free(man);
+    assert_int_equal(wag(&err, "render m"), 0);
+    free(err);
+    char *plain = wg_test_slurp(path, &l2);
+    assert_true(l1 != l2 || memcmp(marked, plain, l1) != 0);
+    free(marked);
+    free(plain);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -417,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_karate),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_large),
+        cmocka_unit_test(test_formats),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

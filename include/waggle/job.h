@@ -126,6 +126,7 @@ typedef struct wg_job_write_params {
     const char *kind;                /* "run", "compare", "sweep"; default "run" */
     int ranks;                       /* MPI ranks; default 1 */
     const char *manifest_extra;      /* more top-level YAML lines, each ending in \n, or NULL */
+    const struct wg_render_opts *render;   /* the charts' size and format; NULL: PNG, defaults */
 } wg_job_write_params;
 void wg_job_write_params_default(wg_job_write_params *p);
 

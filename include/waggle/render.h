@@ -25,10 +25,19 @@
 #define WG_RENDER_HEIGHT 900
 #define WG_RENDER_DPI 96.0     /* text and lines are designed for 1600×900 at 96 dpi */
 
+/* The file formats of a chart: PNG (libpng), or cairo's PDF and SVG surfaces
+ * (vectors, for a deck or a paper); the name's .png becomes .pdf or .svg. */
+typedef enum wg_render_format {
+    WG_FORMAT_PNG = 0, WG_FORMAT_PDF, WG_FORMAT_SVG, WG_NFORMATS
+} wg_render_format;
+extern const char *const wg_render_format_names[WG_NFORMATS + 1];   /* "png", "pdf", "svg" */
+
 typedef struct wg_render_opts {
     int width, height;  /* pixels; 0: the defaults */
     double dpi;         /* 0: 96. Text and line widths scale with dpi / 96 (and with the
-                           size, relative to 1600×900); the value is stored in pHYs */
+                           size, relative to 1600×900); the value is stored in pHYs. A PDF
+                           or SVG page is width × 72 / dpi points wide */
+    int format;         /* a wg_render_format; 0: PNG */
 } wg_render_opts;
 
 /* Where a chart put its data, for tests: the plot area in pixels (origin

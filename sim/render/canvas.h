@@ -26,6 +26,7 @@ typedef struct wg_canvas {
     int w, h;     /* pixels */
     double u;     /* pixels per design pixel (1600×900 at 96 dpi) */
     double dpi;
+    int format;   /* wg_render_format: PNG draws on an image, PDF and SVG on a recording */
 } wg_canvas;
 
 /* A colour, components in [0, 1]. */
@@ -96,11 +97,14 @@ typedef struct wg_png_meta {
     const char *key, *value;
 } wg_png_meta;
 
-/* Write the canvas to dir/name (wg_out: atomically) as an 8-bit RGB PNG with
- * the text chunks meta[0..n) (at most 16; UTF-8 values go to iTXt), the
- * canvas's dpi in pHYs, and no time chunk. WG_EIO, WG_ENOMEM. */
-wg_status wg_canvas_write_png(wg_canvas *cv, const char *dir, const char *name,
-                              const wg_png_meta *meta, int n, wg_diag *d);
+/* Write the canvas to dir/name (wg_out: atomically) in the canvas's format.
+ * PNG: an 8-bit RGB PNG with the text chunks meta[0..n) (at most 16; UTF-8
+ * values go to iTXt), the canvas's dpi in pHYs, and no time chunk. PDF and
+ * SVG: the name's ".png" becomes ".pdf" or ".svg", the recording replayed on
+ * cairo's surface of that kind (a PDF takes the Title and Software entries
+ * of meta as its title and creator). WG_EIO, WG_ENOMEM. */
+wg_status wg_canvas_write(wg_canvas *cv, const char *dir, const char *name,
+                          const wg_png_meta *meta, int n, wg_diag *d);
 
 /* ---- gif.c: an animated GIF of canvases (giflib) --------------------------------------------- */
 

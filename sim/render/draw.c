@@ -761,6 +761,7 @@ wg_status wg_draw(const char *dir, const wg_graph *g, const wg_draw_opts *o, wg_
     uint32_t frames = 0;
     if (!o->no_gif) {
         wg_render_opts go = o->render;
+        go.format = WG_FORMAT_PNG;   /* GIF frames are pixels */
         go.width = (o->render.width > 0 ? o->render.width : WG_RENDER_WIDTH) / 2;
         go.height = (o->render.height > 0 ? o->render.height : WG_RENDER_HEIGHT) / 2;
         const wg_rgb keep[] = {C_POS, C_NEG, C_POS_QUIET, C_NEG_QUIET, C_UNAWARE, C_IMMUNE,

@@ -212,7 +212,7 @@ static int csv_num(csv *c, int i, double *out, wg_diag *d)
 static void info_free(wg_folder_info *i)
 {
     char **s[] = {&i->name, &i->seed, &i->runs, &i->version, &i->command, &i->unit,
-                  &i->obs_file, &i->obs_x, &i->obs_y, &i->obs_metric};
+                  &i->obs_file, &i->obs_x, &i->obs_y, &i->obs_metric, &i->traced};
     for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
         free(*s[k]);
         *s[k] = NULL;
@@ -237,7 +237,7 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
         "scenario.name", "seed", "runs", "waggle.version", "command", "scenario.step",
         "scenario.observed.file", "scenario.observed.x", "scenario.observed.y",
         "scenario.observed.metric", "scenario.observed.scale", "network.nodes",
-        "scenario.blowup.threshold", "scenario.blowup.valence"};
+        "scenario.blowup.threshold", "scenario.blowup.valence", "traced_runs"};
     enum { NK = sizeof keys / sizeof keys[0] };
     char *v[NK], *text = NULL, *p = wg_path_join(dir, "manifest.yaml");
     size_t len;
@@ -261,7 +261,8 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
     wg_blowup_rule_default(&in->blowup);
     if (v[12]) in->blowup.threshold = strtod(v[12], NULL);
     if (v[13] && strcmp(v[13], wg_valence_names[WG_POS]) == 0) in->blowup.valence = WG_POS;
-    for (int k = 10; k < NK; k++) free(v[k]);
+    in->traced = v[14];
+    for (int k = 10; k < 14; k++) free(v[k]);
     const char *fill[][2] = {{"name", "(unnamed scenario)"}, {"seed", "?"}, {"runs", "?"},
                              {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"}};
     char **req[] = {&in->name, &in->seed, &in->runs, &in->version, &in->command, &in->unit};

@@ -22,6 +22,7 @@ typedef struct wg_folder_info {
     double obs_scale;            /* 0: not given */
     double agents;               /* network.nodes; 0: unknown */
     wg_blowup_rule blowup;       /* the scenario's (the default when not given) */
+    char *traced;                /* manifest's traced_runs ("3 17"), or NULL: none traced */
 } wg_folder_info;
 
 /* A run folder: summary.csv's reach quantiles by step, finals.csv, observed.csv. */
