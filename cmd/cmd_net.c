@@ -22,7 +22,7 @@ const char wg_net_usage[] =
     "\n"
     "options:\n"
     "  --format F         edgelist, csv, graphml, gml, pajek or wgraph (default: from the name)\n"
-    "  --directed         read a network file as directed\n"
+    "  --directed         read an edge list, CSV or Pajek file as directed (GraphML, GML say it)\n"
     "  --save FILE        also write the network to FILE (.wgraph: the CSR, ids, a checksum)\n"
     "  --set KEY=VALUE    override a key of a scenario (e.g. --set network.nodes=5000)\n"
     "\n"
@@ -95,6 +95,7 @@ int wg_cmd_net(int argc, char **argv)
     } else {
         spec.kind = WG_NET_FILE;
         spec.directed = no.directed;
+        spec.directed_set = no.directed;
         spec.format = WG_FMT_GUESS;
         if (no.format) {
             static const char *const names[] = {"", "edgelist", "csv", "graphml", "gml", "pajek", "wgraph"};

@@ -171,8 +171,10 @@ int wg_cmd_optimize(int argc, char **argv)
         wg_opt_pick_row(w, k, &row);
         printf("chosen (%s, %u of %u candidates):", wg_opt_objective_name(a.p.objective), k,
                nc);
-        for (uint32_t i = 0; i < k && i < 20; i++)
-            printf(" %llu", (unsigned long long)wg_opt_id(w, ch[i]));
+        for (uint32_t i = 0; i < k && i < 20; i++) {
+            char id[WG_ID_BUF];
+            printf(" %s", wg_opt_id(w, ch[i], id));
+        }
         printf("%s\n%s with them: %.6g (95 %% %.6g to %.6g)\n", k > 20 ? " ..." : "",
                wg_opt_metric_name(a.p.objective), row.metric, row.metric_lo, row.metric_hi);
         fprintf(stderr, "waggle: %llu sets × %u runs in %.2f s; wrote %s/\n",

@@ -36,6 +36,8 @@ struct wg_job {
     uint32_t *traced_run;        /* ntraced run indices */
     uint8_t **traced_state;      /* ntraced × n final states */
     wg_trace_rec **traced_rec;   /* ntraced × n records */
+    int keep_negative;           /* wg_job_keep_negative */
+    uint64_t *negative;          /* runs × WG_AGENT_WORDS(n): negative agents at the end, or NULL */
 };
 
 static void traces_free(wg_job *j)
@@ -219,6 +221,7 @@ void wg_job_free(wg_job *j)
     if (!j) return;
     wg_results_free(&j->r);
     traces_free(j);
+    free(j->negative);
     wg_graph_free(j->own_g);
     wg_scenario_free(j->s);
     free(j);
@@ -234,6 +237,8 @@ static wg_status build_graph(wg_job *j, wg_diag *d)
         if ((st = wg_graph_build(&j->s->net, j->s->seed, &j->own_g, d)) != WG_OK) return st;
         j->build_seconds = wg_now_seconds() - t0;
         j->g = j->own_g;
+        /* a file's own direction, as resolved (the manifest's scenario says it) */
+        if (j->s->net.kind == WG_NET_FILE) j->s->net.directed = j->g->directed;
     }
     return WG_OK;
 }
@@ -280,8 +285,8 @@ static wg_status seed_conflicts(const wg_job *j, const wg_engine *e, wg_diag *d)
     uint32_t run, step, agent;
     uint64_t k = wg_engine_seed_conflicts(e, &run, &step, &agent);
     if (!k) return WG_OK;
-    char label[32];
-    snprintf(label, sizeof label, "%" PRIu64, j->g->label ? j->g->label[agent] : (uint64_t)agent);
+    char buf[WG_ID_BUF];
+    const char *label = wg_graph_id(j->g, agent, buf);
     if (j->s->seed_conflict_error) {
         wg_diag_error(d, WG_EINPUT,
                       "%s: two seeds picked agent %s at step %" PRIu32 " of run %" PRIu32
@@ -320,6 +325,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     if (st != WG_OK) return st;
     wg_results_free(&j->r);
     traces_free(j);
+    wg_job_drop_negative(j);
     j->have_results = 0;
     wg_sim sim;
     wg_engine *e = NULL;
@@ -330,6 +336,16 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
         return st;
     }
     j->threads = wg_engine_threads(e);
+    if (j->keep_negative &&
+        !(j->negative = wg_calloc((size_t)j->s->runs * WG_AGENT_WORDS(j->g->n), sizeof *j->negative))) {
+        wg_engine_free(e);
+        wg_results_free(&j->r);
+        wg_diag_error(d, WG_ENOMEM, "out of memory: the negative agents of %u runs of %u agents "
+                      "(%.0f MiB, for compare's saved and lost)", j->s->runs, j->g->n,
+                      (double)j->s->runs * WG_AGENT_WORDS(j->g->n) * 8 / 1048576.0);
+        return WG_ENOMEM;
+    }
+    wg_engine_record_negative(e, j->negative);
     wg_engine_set_costs(e, j->r.cost);
     double t0 = wg_now_seconds();
     wg_engine_record_seeds(e, j->r.seeded);
@@ -341,6 +357,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     wg_engine_free(e);
     if (st != WG_OK) {
         wg_results_free(&j->r);
+        wg_job_drop_negative(j);
         return st;
     }
     j->have_results = 1;
@@ -361,6 +378,20 @@ const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps)
     if (runs) *runs = j->have_results ? j->r.runs : 0;
     if (steps) *steps = j->have_results ? j->r.steps : 0;
     return j->have_results ? j->r.counts : NULL;
+}
+
+void wg_job_keep_negative(wg_job *j, int on) { j->keep_negative = on != 0; }
+
+const uint64_t *wg_job_negative(const wg_job *j, uint32_t run)
+{
+    if (!j->have_results || !j->negative || run >= j->r.runs) return NULL;
+    return j->negative + (size_t)run * WG_AGENT_WORDS(j->g->n);
+}
+
+void wg_job_drop_negative(wg_job *j)
+{
+    free(j->negative);
+    j->negative = NULL;
 }
 
 uint32_t wg_job_series_width(void)

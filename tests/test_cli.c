@@ -303,7 +303,7 @@ static void test_compare(void **state)
     free(err);
     assert_int_equal(run(NULL, NULL, "compare %s/cmp.yaml -o %s/cmp2 -t 2 --quiet", tmp, tmp), 0);
     static const char *const files[] = {
-        "compare.csv", "blowup.csv", "manifest.yaml", "compare.png",
+        "compare.csv", "compare-series.csv", "blowup.csv", "manifest.yaml", "compare.png",
         "base/series.csv", "base/summary.csv", "base/finals.csv", "base/manifest.yaml",
         "same-as-base/series.csv", "answer-early-loud/finals.csv", "bigger/series.csv",
     };
@@ -317,23 +317,65 @@ static void test_compare(void **state)
     char *c1 = slurp(path), *c2 = slurp(path2);
     assert_string_equal(c1, c2);
     static const char columns[] =
-        "variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better\n";
+        "variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better,p_better_lo,"
+        "p_better_hi\n";
     assert_true(strncmp(c1, columns, sizeof columns - 1) == 0);
-    /* 3 variants × 5 metrics */
+    /* 3 variants × (5 paired metrics + reach_negative_p95, saved, lost) */
     int rows = 0;
     for (const char *p = c1; *p; p++) rows += *p == '\n';
-    assert_int_equal(rows, 1 + 3 * 5);
+    assert_int_equal(rows, 1 + 3 * 8);
     assert_non_null(strstr(c1, "Same as base,reach_negative,"));
     assert_non_null(strstr(c1, "\"Answer early, loud\",peak_critics,"));
-    /* the identical variant: difference 0, interval [0, 0], p_better one half */
+    /* the identical variant: difference 0, interval [0, 0], p_better one half (its Wilson
+     * interval over 16 pairs follows); no agent saved or lost, the same 95th percentile */
+    int same = 0;
     for (const char *p = strstr(c1, "Same as base,"); p && strncmp(p, "Same as base,", 13) == 0;
          p = strchr(p, '\n') + 1) {
         const char *tail = strchr(p, '\n');
         char line[256];
         snprintf(line, sizeof line, "%.*s", (int)(tail - p), p);
-        size_t len = strlen(line);
-        assert_true(len > 10 && strcmp(line + len - 10, ",0,0,0,0.5") == 0);
+        if (strstr(line, ",reach_negative_p95,")) {
+            assert_non_null(strstr(line, ",0,0,0,NaN,NaN,NaN"));
+        } else if (strstr(line, ",saved,") || strstr(line, ",lost,")) {
+            assert_non_null(strstr(line, ",NaN,NaN,0,0,0,NaN,NaN,NaN"));
+        } else {
+            char *cut = strrchr(line, ',');
+            *cut = '\0';
+            cut = strrchr(line, ',');
+            *cut = '\0';
+            size_t len = strlen(line);
+            assert_true(len > 10 && strcmp(line + len - 10, ",0,0,0,0.5") == 0);
+        }
+        same++;
     }
+    assert_int_equal(same, 8);
+    /* a variant on another network (4000 agents, not the base's 3000): no agent-by-agent
+     * saved and lost */
+    assert_non_null(strstr(c1, "\nbigger,saved,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN\n"));
+    assert_null(strstr(c1, "Answer early, loud\",saved,NaN,NaN,NaN"));
+    /* the early answer's final difference of negative reach, as compare.csv has it */
+    const char *early = strstr(c1, "\"Answer early, loud\",reach_negative,");
+    assert_non_null(early);
+    char diff_neg[64];
+    assert_int_equal(sscanf(early + strlen("\"Answer early, loud\",reach_negative,"),
+                            "%*[^,],%*[^,],%63[^,]", diff_neg), 1);
+    free(c1);
+    free(c2);
+    /* compare-series.csv: the paired difference per step, the same bytes at 1 and 2 threads */
+    snprintf(path, sizeof path, "%s/cmp1/compare-series.csv", tmp);
+    snprintf(path2, sizeof path2, "%s/cmp2/compare-series.csv", tmp);
+    c1 = slurp(path);
+    c2 = slurp(path2);
+    assert_string_equal(c1, c2);
+    static const char shead[] = "variant,step,metric,diff_mean,diff_lo,diff_hi\n"
+                                "Same as base,0,critics,0,0,0\n";
+    assert_true(strncmp(c1, shead, sizeof shead - 1) == 0);
+    /* the answer moved to step 2: steps 0 and 1 are the base's; the last step's difference
+     * of negative reach is compare.csv's */
+    assert_non_null(strstr(c1, "\n\"Answer early, loud\",1,reach_negative,0,0,0\n"));
+    char last[128];
+    snprintf(last, sizeof last, "\n\"Answer early, loud\",24,reach_negative,%s,", diff_neg);
+    assert_non_null(strstr(c1, last));
     free(c1);
     free(c2);
     snprintf(path, sizeof path, "%s/cmp1/blowup.csv", tmp);

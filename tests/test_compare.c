@@ -3,7 +3,12 @@
  * identical to the base differs by exactly zero in every run; a variant
  * that changes one late event leaves every earlier step byte for byte),
  * pairing makes the interval narrower than the unpaired one, and the
- * interval formulas against values computed by hand (t interval, Wilson).
+ * interval formulas against values computed by hand (t interval, Wilson);
+ * saved and lost counted agent by agent (saved - lost is the difference of
+ * negative reach, pair by pair), the keyed bootstrap of the 95th percentile
+ * (exact on a shift, a pure function of the counts and the key at any
+ * thread count), and on the every-lever scenario p_better's interval and
+ * the mean's never point opposite ways.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -13,10 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <omp.h>
 
 #include "waggle/job.h"
 #include "waggle/compare.h"
 #include "waggle/scenario.h"
+#include "waggle/whatif.h"
 
 /* A blow-up rule on negative reach at threshold t (a compound literal). */
 #define NEG(t) (&(wg_blowup_rule){(t), WG_NEG, 0, 0})
@@ -45,7 +52,8 @@ typedef struct arms {
     wg_graph *g;
 } arms;
 
-static void run_arms(arms *a)
+/* Run the five arms at `threads` threads, keeping each run's negative agents. */
+static void run_arms_at(arms *a, int threads)
 {
     wg_diag d;
     wg_diag_init(&d);
@@ -57,14 +65,20 @@ static void run_arms(arms *a)
     assert_int_equal(wg_graph_build(&a->s[0]->net, a->s[0]->seed, &a->g, &d), WG_OK);
     wg_job_run_params rp;
     wg_job_run_params_default(&rp);
-    rp.threads = 2;
+    rp.threads = threads;
     for (size_t i = 0; i < 5; i++) {
         if (i) assert_int_equal(wg_scenario_variant(a->s[0], i - 1, &a->s[i], &d), WG_OK);
         assert_int_equal(wg_job_open_scenario(a->s[i], a->g, &a->job[i], &d), WG_OK);
+        wg_job_keep_negative(a->job[i], 1);
         assert_int_equal(wg_job_run(a->job[i], &rp, &d), WG_OK);
         a->r[i] = *wg_job_results(a->job[i]);
     }
     wg_diag_free(&d);
+}
+
+static void run_arms(arms *a)
+{
+    run_arms_at(a, 2);
 }
 
 static void free_arms(arms *a)
@@ -176,6 +190,9 @@ static void test_interval_by_hand(void **state)
     wg_cmp_paired(&b, NEG(0.115), &v, NEG(0.115), WG_CMP_BLOWUP, work, &row);
     assert_true(row.base_mean == 0 && row.variant_mean == 0.75);
     assert_true(row.p_better == 0.125);   /* one tie (half) in 4 pairs */
+    /* its Wilson interval over 4 pairs, p = 0.125: centre (0.125 + 0.480182) / 1.960365
+     * = 0.308709, half-width 0.999796 × sqrt(0.125 × 0.875 / 4 + z² / 64) = 0.295518 */
+    assert_true(fabs(row.p_better_lo - 0.013191) < 2e-6 && fabs(row.p_better_hi - 0.604227) < 2e-6);
     /* positive reach: all ties */
     wg_cmp_paired(&b, NEG(0.105), &v, NEG(0.105), WG_CMP_REACH_POS, work, &row);
     assert_true(row.p_better == 0.5 && row.diff_lo == 0 && row.diff_hi == 0);
@@ -209,6 +226,14 @@ static void test_wilson(void **state)
     assert_true(hi == 1 && fabs(lo - 10 / (10 + z * z)) < 1e-12);
     wg_wilson(0, 0, z, &lo, &hi);
     assert_true(lo == 0 && hi == 1);
+    /* p_better 135 of 200 (the issue's "answered late"): z² = 3.841459, z²/n = 0.0192073,
+     * centre (0.675 + 0.0096036) / 1.0192073 = 0.6717021, half-width
+     * z / 1.0192073 × sqrt(0.675 × 0.325 / 200 + z² / 160000) = 1.9230278 × 0.0334796
+     * = 0.0643822: [0.6073199, 0.7360843] */
+    wg_wilson_share(135.0 / 200, 200, z, &lo, &hi);
+    assert_true(fabs(lo - 0.6073199) < 1e-6 && fabs(hi - 0.7360843) < 1e-6);
+    wg_wilson(135, 200, z, &lo, &hi);
+    assert_true(fabs(lo - 0.6073199) < 1e-6 && fabs(hi - 0.7360843) < 1e-6);
     /* blow-up shares: 3 of 4 runs above 10.5 critics */
     wg_results v;
     const uint32_t zero[4] = {0, 0, 0, 0}, cv[4] = {11, 12, 13, 10};
@@ -235,6 +260,203 @@ static void test_wilson(void **state)
     wg_results_free(&v);
 }
 
+/* Final negative reach of run `run`. */
+static int64_t neg_of(const wg_results *r, uint32_t run)
+{
+    return (int64_t)wg_cmp_value(r, run, WG_CMP_REACH_NEG, NEG(0.01));
+}
+
+/* Saved and lost, agent by agent: the kept bitsets hold exactly the negative
+ * reach of each run (and the same bits at 1 and 2 threads); in every run pair
+ * saved - lost is the base's negative reach minus the variant's; a variant
+ * identical to the base saves and loses nobody; an earlier answer both saves
+ * some agents and loses others in some runs (so the counts come from the
+ * agents, not from the difference of two totals). */
+static void test_saved_lost(void **state)
+{
+    (void)state;
+    arms a, one;
+    run_arms(&a);
+    run_arms_at(&one, 1);
+    const uint32_t n = wg_job_graph(a.job[0])->n;
+    const size_t words = WG_AGENT_WORDS(n);
+    for (size_t i = 0; i < 5; i++)
+        for (uint32_t run = 0; run < a.r[0].runs; run++) {
+            const uint64_t *bits = wg_job_negative(a.job[i], run);
+            assert_non_null(bits);
+            assert_memory_equal(bits, wg_job_negative(one.job[i], run), words * sizeof *bits);
+            int64_t set = 0;
+            for (size_t k = 0; k < words; k++) set += __builtin_popcountll(bits[k]);
+            assert_int_equal(set, neg_of(&a.r[i], run));
+        }
+    assert_null(wg_job_negative(a.job[0], a.r[0].runs));
+    uint32_t both = 0;
+    double sum_saved = 0, sum_lost = 0;
+    for (size_t i = 1; i < 5; i++)
+        for (uint32_t run = 0; run < a.r[0].runs; run++) {
+            uint32_t saved, lost;
+            wg_cmp_saved_lost(wg_job_negative(a.job[0], run), wg_job_negative(a.job[i], run),
+                              words, &saved, &lost);
+            assert_int_equal((int64_t)saved - (int64_t)lost,
+                             neg_of(&a.r[0], run) - neg_of(&a.r[i], run));
+            if (i <= 2) assert_true(saved == 0 && lost == 0);
+            if (i == 4) {
+                both += saved > 0 && lost > 0;
+                sum_saved += saved;
+                sum_lost += lost;
+            }
+        }
+    print_message("  early answer: %u of %u run pairs both save and lose agents; mean saved "
+                  "%.1f, lost %.1f\n", both, a.r[0].runs, sum_saved / a.r[0].runs,
+                  sum_lost / a.r[0].runs);
+    assert_true(both > 0);
+    /* the row of a figure: its mean and t interval, no base, variant or p_better */
+    const double x[4] = {1, 2, 3, 4};
+    wg_cmp_row row;
+    wg_cmp_figure(x, 4, &row);
+    assert_true(fabs(row.diff_mean - 2.5) < 1e-12 && fabs(row.diff_hi - (2.5 + 2.0542603)) < 1e-6);
+    assert_true(isnan(row.base_mean) && isnan(row.p_better) && isnan(row.p_better_hi));
+    /* after drop, nothing is kept */
+    wg_job_drop_negative(a.job[1]);
+    assert_null(wg_job_negative(a.job[1], 0));
+    free_arms(&one);
+    free_arms(&a);
+}
+
+/* The bootstrap of the 95th percentile. A variant that adds 7 critics to
+ * every run moves every percentile of every resample by exactly 7: the
+ * interval is [7, 7]. On real runs: the same counts and key give the same
+ * bits, also computed by two threads at once and from runs made at 1 and
+ * at 2 threads; another key gives another interval; the interval holds the
+ * difference of the two percentiles. */
+static void test_bootstrap(void **state)
+{
+    (void)state;
+    enum { R = 40 };
+    uint32_t cb[R], cv[R], zero[R] = {0};
+    for (uint32_t i = 0; i < R; i++) {
+        cb[i] = (i * 37) % 61;
+        cv[i] = cb[i] + 7;
+    }
+    wg_results b, v;
+    results_of(&b, 200, R, cb, zero);
+    results_of(&v, 200, R, cv, zero);
+    double work[4 * R + WG_CMP_BOOTSTRAPS];
+    wg_cmp_row row;
+    wg_cmp_p95(&b, NEG(0.01), &v, NEG(0.01), 99, work, &row);
+    assert_true(row.diff_mean == 7 && row.diff_lo == 7 && row.diff_hi == 7);
+    assert_true(row.variant_mean - row.base_mean == 7 && isnan(row.p_better));
+    assert_int_equal(row.pairs, R);
+    wg_results_free(&b);
+    wg_results_free(&v);
+
+    arms a, one;
+    run_arms(&a);
+    run_arms_at(&one, 1);
+    static double w2[2][4 * 120 + WG_CMP_BOOTSTRAPS];
+    wg_cmp_row r2, r1, other, par[2];
+    double *wk = w2[0];
+    wg_cmp_p95(&a.r[0], NEG(0.01), &a.r[4], NEG(0.01), 2009, wk, &row);
+    wg_cmp_p95(&a.r[0], NEG(0.01), &a.r[4], NEG(0.01), 2009, wk, &r2);
+    wg_cmp_p95(&one.r[0], NEG(0.01), &one.r[4], NEG(0.01), 2009, wk, &r1);
+    wg_cmp_p95(&a.r[0], NEG(0.01), &a.r[4], NEG(0.01), 2010, wk, &other);
+#pragma omp parallel num_threads(2)
+    {
+        int t = omp_get_thread_num();
+        if (t < 2) wg_cmp_p95(&a.r[0], NEG(0.01), &a.r[4], NEG(0.01), 2009, w2[t], &par[t]);
+    }
+    print_message("  early answer: p95 of negative reach %g -> %g, difference %+g, bootstrap "
+                  "[%+g, %+g] (key 2010: [%+g, %+g])\n", row.base_mean, row.variant_mean,
+                  row.diff_mean, row.diff_lo, row.diff_hi, other.diff_lo, other.diff_hi);
+    assert_memory_equal(&row, &r2, sizeof row);
+    assert_memory_equal(&row, &r1, sizeof row);
+    for (int t = 0; t < 2; t++) assert_memory_equal(&row, &par[t], sizeof row);
+    assert_true(other.diff_lo != row.diff_lo || other.diff_hi != row.diff_hi);
+    assert_true(other.diff_mean == row.diff_mean);
+    assert_true(row.diff_lo <= row.diff_mean && row.diff_mean <= row.diff_hi);
+    assert_true(row.diff_lo < row.diff_hi);
+    free_arms(&one);
+    free_arms(&a);
+}
+
+/* p_better and the mean on the every-lever scenario as it ships (200 run
+ * pairs, every variant). p_better's Wilson interval holds p_better and agrees
+ * with the median paired difference (a sign test: above one half only when
+ * the median pair is better or tied, below only when it is worse or tied).
+ * Where p_better's interval and the mean's point opposite ways, the effect is
+ * skewed, and then the median and the mean are on opposite sides: a few run
+ * pairs with large differences pull the mean against most pairs. That is
+ * what the two figures say together, not a contradiction of either (the
+ * issue's "answered late": its reach_negative mean -3 [-70, +64] beside
+ * p_better 0.68 [0.61, 0.74] is this case's milder form). */
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_every_lever_consistent(void **state)
+{
+    (void)state;
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_whatif *w = NULL;
+    assert_int_equal(wg_whatif_open("scenarios/every-lever.yaml", NULL, 0, &w, &d), WG_OK);
+    wg_job_run_params rp;
+    wg_job_run_params_default(&rp);
+    rp.threads = 2;
+    assert_int_equal(wg_whatif_run(w, &rp, &d), WG_OK);
+    const wg_scenario *s0 = wg_job_scenario(wg_whatif_arm(w, 0));
+    const wg_results *b = wg_job_results(wg_whatif_arm(w, 0));
+    const wg_blowup_rule rule = {s0->blowup, s0->blowup_valence, s0->blowup_at_step,
+                                 s0->blowup_step};
+    static double diff[1024];
+    int checked = 0, skewed = 0;
+    for (size_t i = 1; i < wg_whatif_arms(w); i++) {
+        const wg_scenario *si = wg_job_scenario(wg_whatif_arm(w, i));
+        const wg_blowup_rule vrule = {si->blowup, s0->blowup_valence, si->blowup_at_step,
+                                      si->blowup_step};
+        const wg_results *v = wg_job_results(wg_whatif_arm(w, i));
+        for (int m = 0; m < WG_NCMP; m++) {
+            wg_cmp_row row;
+            wg_whatif_row(w, i, m, &row);
+            const int dir = wg_cmp_direction(m, s0->blowup_valence);
+            const double lo = dir > 0 ? row.diff_lo : -row.diff_hi;   /* better is positive */
+            const double hi = dir > 0 ? row.diff_hi : -row.diff_lo;
+            size_t k = 0;
+            for (uint32_t run = 0; run < b->runs && k < 1024; run++) {
+                double x = wg_cmp_value(b, run, m, &rule), y = wg_cmp_value(v, run, m, &vrule);
+                if (isfinite(x) && isfinite(y)) diff[k++] = dir * (y - x);
+            }
+            assert_int_equal(k, row.pairs);
+            qsort(diff, k, sizeof *diff, by_value);
+            const double median = k % 2 ? diff[k / 2] : (diff[k / 2 - 1] + diff[k / 2]) / 2;
+            const int opposite = (lo > 0 && row.p_better_hi < 0.5) ||
+                                 (hi < 0 && row.p_better_lo > 0.5);
+            print_message("  %-16s %-15s better by %+9.4g [%+9.4g, %+9.4g], median %+7.4g; "
+                          "p_better %.3f [%.3f, %.3f]%s\n", wg_whatif_arm_name(w, i),
+                          wg_cmp_metric_name(m), dir * row.diff_mean, lo, hi, median,
+                          row.p_better, row.p_better_lo, row.p_better_hi,
+                          opposite ? "  (skewed)" : "");
+            assert_true(row.p_better_lo <= row.p_better && row.p_better <= row.p_better_hi);
+            assert_true(row.p_better_lo >= 0 && row.p_better_hi <= 1);
+            if (row.p_better_lo > 0.5) assert_true(median >= 0);
+            if (row.p_better_hi < 0.5) assert_true(median <= 0);
+            if (opposite) {
+                skewed++;
+                assert_true(dir * row.diff_mean * median <= 0);
+            }
+            checked++;
+        }
+    }
+    print_message("  %d rows, %d where the mean and p_better point opposite ways (skewed)\n",
+                  checked, skewed);
+    assert_true(wg_whatif_arms(w) >= 2);
+    assert_int_equal(checked, (int)(wg_whatif_arms(w) - 1) * WG_NCMP);
+    wg_whatif_free(w);
+    wg_diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +464,9 @@ int main(void)
         cmocka_unit_test(test_paired_narrower),
         cmocka_unit_test(test_interval_by_hand),
         cmocka_unit_test(test_wilson),
+        cmocka_unit_test(test_saved_lost),
+        cmocka_unit_test(test_bootstrap),
+        cmocka_unit_test(test_every_lever_consistent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -416,6 +416,37 @@ static void test_media_pulse(void **state)
     fx_close(&f);
 }
 
+/* A power-law pulse (amplitude 0.2, power 1.5, scale 2) at step 1 on 20000
+ * agents without edges: by the end of step t the reached share is 1 -
+ * prod_{s=1..t} (1 - 0.2 (1 + (s - 1) / 2)^-1.5); every reach is a media hit,
+ * so the step's exposures equal its new agents; the pulse never ends, so the
+ * run goes on to its last step (the expected new agents of step 39 are about
+ * 20000 × 0.2 × 20^-1.5 × 0.4 > 10). */
+static void test_media_power_pulse(void **state)
+{
+    (void)state;
+    const uint32_t n = 20000, steps = 40;
+    fx f;
+    fx_open(&f, graph_of(n, 0, NULL, NULL, 0),
+            "steps: 40\n" QUIET_MODEL
+            "events: [{step: 1, media: {valence: negative, amplitude: 0.2, power: 1.5, scale: 2}}]\n");
+    fx_run(&f, 0);
+    assert_row(&f, 0, n, 0, 0, 0, 0, 0);
+    double unreached = 1.0;
+    for (uint32_t t = 1; t < steps; t++) {
+        unreached *= 1.0 - 0.2 * pow(1.0 + (t - 1) / 2.0, -1.5);
+        const uint32_t *r = fx_row(&f, t);
+        char what[64];
+        snprintf(what, sizeof what, "power-law pulse: reached by the end of step %u", t);
+        assert_int_equal(r[WG_C_ADVOCATES], 0);
+        assert_int_equal(r[WG_C_EXPOSURES_NEG], r[WG_C_NEW_NEG]);
+        assert_int_equal(r[WG_C_FROM_OF(WG_SRC_MEDIA, WG_NEG)], r[WG_C_CRITICS]);
+        if (t % 6 == 1 || t == steps - 1) check_binomial(what, r[WG_C_CRITICS], n, 1.0 - unreached);
+    }
+    assert_true(fx_row(&f, steps - 1)[WG_C_NEW_NEG] > 0);
+    fx_close(&f);
+}
+
 /* ---- seeds: every kind of pick ------------------------------------------------------ */
 
 static int count_state(const fx *f, uint8_t s)
@@ -686,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_set_scale_from_their_step),
         cmocka_unit_test(test_set_segment),
         cmocka_unit_test(test_media_pulse),
+        cmocka_unit_test(test_media_power_pulse),
         cmocka_unit_test(test_seed_ranked),
         cmocka_unit_test(test_seed_ties),
         cmocka_unit_test(test_seed_random_id_segment_attribute),

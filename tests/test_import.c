@@ -115,7 +115,7 @@ static void test_edgelist(void **state)
     p = write_file("w0.txt", "1 2 0\n");
     s = file_spec(p);
     s.weight = (char *)"3";
-    read_fails(&s, "w0.txt:1: weight \"0\" is not a finite number > 0");
+    read_fails(&s, "w0.txt:1: weight \"0\" is not a finite number other than 0");
     wg_diag_free(&d);
 }
 
@@ -183,7 +183,7 @@ static void test_csv(void **state)
     assert_int_equal(g->m, 3);
     wg_graph_free(g);
     s.weight = (char *)"3";
-    read_fails(&s, "n.csv:3: weight \"-1\" is not a finite number > 0");
+    read_fails(&s, "n.csv:3: a negative tie (weight \"-1\"): say network.negative_ties: drop");
     s.weight = (char *)"rating";
     read_fails(&s, "no header");
     wg_diag_free(&d);
@@ -204,10 +204,195 @@ static void test_ids(void **state)
     read_fails(&s, "huge.txt:1: id 99999999999999999999999 is beyond");
     s = file_spec(write_file("neg.txt", "1 2\n-3 1\n"));
     read_fails(&s, "neg.txt:2: id -3 is negative");
-    s = file_spec(write_file("abc.txt", "1 x2\n"));
-    read_fails(&s, "abc.txt:1: id \"x2\" is not a non-negative integer");
+    char longid[WG_ID_TEXT_MAX + 8];
+    memset(longid, 'a', WG_ID_TEXT_MAX + 1);
+    strcpy(longid + WG_ID_TEXT_MAX + 1, " b\n");
+    s = file_spec(write_file("long.txt", longid));
+    read_fails(&s, "long.txt:1: id \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is longer than 255 bytes");
     s = file_spec(write_file("one.txt", "1\n"));
     read_fails(&s, "one.txt:1: expected a source and a target");
+}
+
+/* The id of agent a as wg_graph_id writes it. */
+static const char *id_of(const wg_graph *g, uint32_t a)
+{
+    static char buf[WG_ID_BUF];
+    return wg_graph_id(g, a, buf);
+}
+
+/* Names and e-mails as ids: agents in order of first appearance, integer ids
+ * among them kept as integers, the text kept byte for byte; an integer-only
+ * file has no names (its labels as before). */
+static void test_text_ids(void **state)
+{
+    (void)state;
+    wg_diag d = {0};
+    wg_netspec s = file_spec(write_file("names.txt", "alice bob\n# a comment\nbob 7\n"
+                                                     "7 carol@example.com\nalice carol@example.com\n"
+                                                     "\xc3\xa9lodie alice\nbob alice\n"));
+    wg_graph *g = read_ok(&s, &d);
+    assert_int_equal(g->n, 5);
+    assert_int_equal(g->m, 10);   /* 6 edges, the last a duplicate of the first */
+    assert_non_null(g->name);
+    assert_string_equal(id_of(g, 0), "alice");
+    assert_string_equal(id_of(g, 1), "bob");
+    assert_string_equal(id_of(g, 2), "7");
+    assert_null(g->name[2]);
+    assert_int_equal(g->label[2], 7);
+    assert_int_equal(g->label[0], WG_TEXT_ID);
+    assert_string_equal(id_of(g, 3), "carol@example.com");
+    assert_string_equal(id_of(g, 4), "\xc3\xa9lodie");
+    uint32_t a = 99;
+    assert_true(wg_graph_find_id(g, "carol@example.com", &a));
+    assert_int_equal(a, 3);
+    assert_true(wg_graph_find_id(g, "7", &a));
+    assert_int_equal(a, 2);
+    assert_false(wg_graph_find_id(g, "dave", &a));
+    assert_true(has_note(&d, "names.txt: 1 duplicate edge dropped"));
+    wg_graph_free(g);
+    wg_diag_free(&d);
+    /* integer ids: no names, labels as before */
+    s = file_spec(write_file("ints.txt", "10 20\n20 30\n"));
+    g = read_ok(&s, &d);
+    assert_null(g->name);
+    assert_string_equal(id_of(g, 1), "20");
+    wg_graph_free(g);
+    /* CSV: a header, quoted ids with a comma; a text id in the header's place is an error */
+    s = file_spec(write_file("people.csv", "from,to\n\"Smith, Ann\",bob\nbob,carol\n"));
+    g = read_ok(&s, &d);
+    assert_int_equal(g->n, 3);
+    assert_string_equal(id_of(g, 0), "Smith, Ann");
+    wg_graph_free(g);
+    s = file_spec(write_file("nohead.csv", "alice,bob\nbob,alice\nbob,carol\n"));
+    read_fails(&s, "nohead.csv:1: the first line was read as a header, but \"alice\" is also an id");
+    s.header = WG_HEADER_NO;
+    g = read_ok(&s, &d);
+    assert_int_equal(g->n, 3);
+    assert_string_equal(id_of(g, 0), "alice");
+    wg_graph_free(g);
+    s = file_spec(write_file("head.txt", "source target\n1 2\n"));
+    read_fails(&s, "head.txt:1: the first line \"source target\" looks like a header (neither id comes again)");
+    s.header = WG_HEADER_YES;
+    g = read_ok(&s, &d);
+    assert_int_equal(g->n, 2);
+    assert_null(g->name);
+    wg_graph_free(g);
+    /* GraphML's own ids ("n0") are the agents' ids */
+    s = file_spec(write_file("n.graphml",
+                             "<?xml version=\"1.0\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+                             "<graph edgedefault=\"undirected\"><node id=\"n0\"/><node id=\"n1\"/>"
+                             "<node id=\"5\"/><edge source=\"n0\" target=\"n1\"/><edge source=\"n1\" target=\"5\"/>"
+                             "</graph></graphml>\n"));
+    g = read_ok(&s, &d);
+    assert_string_equal(id_of(g, 0), "n0");
+    assert_string_equal(id_of(g, 1), "n1");
+    assert_string_equal(id_of(g, 2), "5");
+    wg_graph_free(g);
+    wg_diag_free(&d);
+}
+
+/* A GraphML or GML file's declared direction is used when the scenario does
+ * not say; a scenario that says otherwise is an error naming both. */
+static void test_declared_direction(void **state)
+{
+    (void)state;
+    wg_diag d = {0};
+    static const char dg[] =
+        "<?xml version=\"1.0\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+        "<graph edgedefault=\"directed\"><node id=\"a\"/><node id=\"b\"/><node id=\"c\"/>"
+        "<edge source=\"a\" target=\"b\"/><edge source=\"b\" target=\"a\"/><edge source=\"b\" target=\"c\"/>"
+        "</graph></graphml>\n";
+    wg_netspec s = file_spec(write_file("d.graphml", dg));
+    wg_graph *g = read_ok(&s, &d);
+    assert_int_equal(g->directed, 1);
+    assert_int_equal(g->m, 3);   /* read as undirected, a->b and b->a would be one duplicate edge */
+    wg_graph_free(g);
+    s.directed_set = 1;
+    read_fails(&s, "d.graphml: the file says its network is directed (edgedefault=\"directed\") but the "
+                   "scenario's network.directed is false");
+    s.directed = 1;
+    g = read_ok(&s, &d);
+    assert_int_equal(g->directed, 1);
+    wg_graph_free(g);
+    s = file_spec(write_file("d.gml", "graph [\n directed 1\n node [ id 1 ]\n node [ id 2 ]\n"
+                                      " edge [ source 1 target 2 ]\n edge [ source 2 target 1 ]\n]\n"));
+    g = read_ok(&s, &d);
+    assert_int_equal(g->directed, 1);
+    assert_int_equal(g->m, 2);
+    wg_graph_free(g);
+    s.directed_set = 1;
+    read_fails(&s, "d.gml: the file says its network is directed (directed 1)");
+    s = file_spec(write_file("u.gml", "graph [\n node [ id 1 ]\n node [ id 2 ]\n edge [ source 1 target 2 ]\n]\n"));
+    g = read_ok(&s, &d);
+    assert_int_equal(g->directed, 0);
+    wg_graph_free(g);
+    s.directed_set = 1;
+    s.directed = 1;
+    read_fails(&s, "u.gml: the file says its network is undirected");
+    wg_diag_free(&d);
+}
+
+/* Signed ties: a negative weight or sign is an error by default, left out
+ * with drop, kept with its flag (and |weight|) with flip; both arcs of an
+ * undirected edge carry it; the first of duplicate edges keeps its sign. */
+static void test_signed_ties(void **state)
+{
+    (void)state;
+    wg_diag d = {0};
+    wg_netspec s = file_spec(write_file("signed.csv", "src,dst,rating\na,b,4\nb,c,-2\nc,a,-\na,b,-9\nd,a,+\n"));
+    s.weight = (char *)"rating";
+    read_fails(&s, "signed.csv:3: a negative tie (weight \"-2\"): say network.negative_ties: drop (leave it out) "
+                   "or flip");
+    s.negative_ties = WG_NEG_DROP;
+    wg_graph *g = read_ok(&s, &d);
+    assert_int_equal(g->n, 4);
+    assert_int_equal(g->m, 4);   /* a-b (the -9 duplicate left out as negative) and d-a */
+    assert_null(g->out_neg);
+    assert_true(has_note(&d, "signed.csv: 3 negative ties dropped (negative_ties: drop; the first on line 3)"));
+    wg_graph_free(g);
+    wg_diag_free(&d);
+    s.negative_ties = WG_NEG_FLIP;
+    g = read_ok(&s, &d);
+    assert_int_equal(g->m, 8);   /* a-b, b-c, c-a, d-a; the second a-b a duplicate */
+    assert_non_null(g->out_neg);
+    assert_true(wg_graph_valid(g));
+    /* row a (agent 0): b (trust, weight 4), c (distrust, 1), d (trust, 1) */
+    assert_int_equal(g->out_off[1] - g->out_off[0], 3);
+    assert_int_equal(g->out_adj[0], 1);
+    assert_int_equal(g->out_neg[0], 0);
+    assert_true(g->out_w[0] == 4.0f);
+    assert_int_equal(g->out_adj[1], 2);
+    assert_int_equal(g->out_neg[1], 1);
+    assert_true(g->out_w[1] == 1.0f);
+    assert_int_equal(g->out_neg[2], 0);
+    assert_true(has_note(&d, "signed.csv: 4 of 8 arcs are distrust ties"));
+    wg_graph_free(g);
+    /* a sign column beside the weight; a directed graph's transpose keeps the flags */
+    s = file_spec(write_file("sign.txt", "1 2 5 -1\n2 3 2 1\n3 1 1 -3\n"));
+    s.weight = (char *)"3";
+    s.sign = (char *)"4";
+    s.directed = 1;
+    s.negative_ties = WG_NEG_FLIP;
+    g = read_ok(&s, &d);
+    assert_int_equal(g->m, 3);
+    assert_int_equal(g->out_neg[0], 1);
+    assert_true(g->out_w[0] == 5.0f);
+    assert_int_equal(g->out_neg[1], 0);
+    assert_int_equal(wg_graph_transpose(g, &d), WG_OK);
+    assert_true(wg_graph_valid(g));
+    assert_int_equal(g->in_neg[g->in_off[1]], 1);   /* 1 -> 2 seen from 2 */
+    wg_graph_free(g);
+    s.sign = (char *)"3";
+    read_fails(&s, "weight and sign name one column");
+    s.sign = (char *)"5";
+    read_fails(&s, "sign.txt:1: no sign in column 5");
+    s = file_spec(write_file("zero.txt", "1 2 0\n"));
+    s.sign = (char *)"3";
+    read_fails(&s, "zero.txt:1: sign \"0\" is not a finite number other than 0");
+    s = file_spec(write_file("g.gml", "graph [\n node [ id 1 ]\n node [ id 2 ]\n edge [ source 1 target 2 ]\n]\n"));
+    s.sign = (char *)"sign";
+    read_fails(&s, "network.sign names a column of an edge list or CSV file");
+    wg_diag_free(&d);
 }
 
 static void test_loops_and_duplicates(void **state)
@@ -441,6 +626,9 @@ int main(void)
         cmocka_unit_test(test_gzip),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_text_ids),
+        cmocka_unit_test(test_declared_direction),
+        cmocka_unit_test(test_signed_ties),
         cmocka_unit_test(test_loops_and_duplicates),
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_graphml),

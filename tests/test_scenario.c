@@ -134,6 +134,7 @@ static void assert_same(const wg_scenario *a, const wg_scenario *b, int with_var
         }
         assert_true(x->value == y->value && x->amplitude == y->amplitude);
         assert_true(x->decay == y->decay && x->win == y->win && x->calm == y->calm);
+        assert_true(x->power == y->power && x->scale == y->scale);
     }
     if (with_variants) {
         assert_int_equal(a->nvariants, b->nvariants);
@@ -520,6 +521,19 @@ static const bad_case bad_cases[] = {
      "t.yaml:2:10: network: give either 'generate' or 'file', not both"},
     {BASE "variants:\n  - {name: v}\n  - {name: v}\n",
      "t.yaml:5:12: variants.1.name: variant 'v' is already defined"},
+    /* power-law media pulses */
+    {BASE "events: [{step: 0, media: {valence: positive, amplitude: 0.1, decay: 0.5, power: 1}}]\n",
+     "t.yaml:3:82: events.0.media.power: give either decay (exponential) or power and scale (a power law), not both"},
+    {BASE "events: [{step: 0, media: {valence: positive, amplitude: 0.1, power: 0, scale: 1}}]\n",
+     "t.yaml:3:70: events.0.media.power: expected a number > 0, got 0"},
+    {BASE "events: [{step: 0, media: {valence: positive, amplitude: 0.1, power: 1.5}}]\n",
+     "t.yaml:3:27: events.0.media: missing key 'scale'"},
+    {BASE "events: [{step: 0, media: {valence: positive, amplitude: 0.1, power: 1.5, scale: -2}}]\n",
+     "t.yaml:3:82: events.0.media.scale: expected a number > 0, got -2"},
+    {BASE "events: [{step: 0, media: {valence: positive, amplitude: 0.1}}]\n",
+     "t.yaml:3:27: events.0.media: missing key 'decay' (or 'power' and 'scale' for a power-law decay)"},
+    {BASE "events: [{step: 0, media: {valence: positive, amplitude: 0.1, decay: 0.2, scale: 3}}]\n",
+     "t.yaml:3:82: events.0.media.scale: scale is the time scale of a power-law decay: give power, not decay"},
     /* talking times (model.duration) */
     {BASE "model: {quit: {negative: 0.1}, duration: {negative: {fixed: 3}}}\n",
      "t.yaml:3:54: duration.negative: give either quit.negative or duration.negative, not both"},
@@ -804,6 +818,22 @@ static void test_write_roundtrip(void **state)
         } else if (i == 3) {
             assert_int_equal(s->model.duration[WG_NEG].law, WG_DUR_GEOMETRIC);
             assert_true(s->model.p.v[WG_P_QUIT_NEG] == 0.125);
+        }
+        wg_scenario_free(s);
+    }
+    /* attention (DESIGN "Attention"): a power-law pulse */
+    const char *attention[] = {
+        "events: [{step: 2, media: {valence: negative, amplitude: 0.05, power: 1.2, scale: 2.5}}]\n",
+    };
+    for (size_t i = 0; i < sizeof attention / sizeof *attention; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "name: d\nsteps: 10\nnetwork: {generate: ring, nodes: 5}\n%s",
+                 attention[i]);
+        assert_int_equal(parse(text, &s, &d), WG_OK);
+        roundtrip(s);
+        if (i == 0) {
+            assert_true(s->events[0].power == 1.2 && s->events[0].scale == 2.5);
+            assert_true(s->events[0].decay == 0);
         }
         wg_scenario_free(s);
     }

@@ -90,6 +90,15 @@ uint64_t wg_engine_seed_conflicts(const wg_engine *e, uint32_t *run, uint32_t *s
  * not stored. The array stays the caller's. */
 void wg_engine_set_costs(wg_engine *e, double *cost);
 
+/* Words of 64 bits in a bitset of n agents (agent a: bit a % 64 of word a / 64). */
+#define WG_AGENT_WORDS(n) (((size_t)(n) + 63) / 64)
+/* From the next wg_engine_run on, run run0 + i stores at
+ * negative + i × WG_AGENT_WORDS(n) the bitset of the agents negative (critics
+ * or rejecters) at the end of its last step, the agents compare's saved and
+ * lost count (the bits beyond n are 0). NULL (the default): not stored. The
+ * array stays the caller's. */
+void wg_engine_record_negative(wg_engine *e, uint64_t *negative);
+
 /* Arcs tried by talkers during the last wg_engine_run (for benchmarks: edge trials). */
 uint64_t wg_engine_trials(const wg_engine *e);
 

@@ -9,6 +9,8 @@
  *   - an undirected graph stores each edge as two arcs (a->b and b->a), so
  *     m == 2 × edges and in-neighbours == out-neighbours;
  *   - out_w is NULL (every weight 1) or holds one positive weight per arc;
+ *   - out_neg is NULL or holds 0 or 1 per arc, the same for both arcs of an
+ *     undirected edge (and for an arc and its place in the transpose);
  *   - in_off/in_adj/in_w (the transpose) are NULL until wg_graph_transpose is
  *     called; for an undirected graph they alias the out-arrays.
  * wg_graph_valid checks all of them. The builders (generate.c, import.c) reach
@@ -39,7 +41,16 @@ typedef struct wg_graph {
     uint64_t *in_off;    /* transpose, or NULL (see invariants) */
     uint32_t *in_adj;
     float *in_w;
-    uint64_t *label;     /* original id of each agent in its file, or NULL (identity) */
+    uint8_t *out_neg;    /* m flags: 1 for a distrust tie (a negative sign or weight read with
+                            negative_ties: flip), or NULL (every tie trusted) */
+    uint8_t *in_neg;     /* the transpose's flags (aliases out_neg when undirected) */
+    uint64_t *label;     /* original id of each agent in its file, or NULL (identity);
+                            WG_TEXT_ID for an agent whose id is text (see name) */
+    /* Text ids (import.c): name[a] is agent a's id as its file wrote it when
+     * that id is not a non-negative integer, NULL for an integer id; name is
+     * NULL when every id is an integer. The strings live in name_text. */
+    char **name;
+    char *name_text;
     /* Node attributes read from GraphML/GML (string values), for segments:
      * attr_names[i] names column i, attr_values[i][a] is agent a's value (may be NULL). */
     size_t nattrs;
@@ -50,6 +61,13 @@ typedef struct wg_graph {
     void *map;
     size_t map_len;
 } wg_graph;
+
+/* label[a] of an agent whose id is text (never an integer id: > WG_MAX_ID). */
+#define WG_TEXT_ID UINT64_MAX
+/* The longest text id, bytes (longer ids in a file are an error). */
+#define WG_ID_TEXT_MAX 255
+/* Room for any agent's id written by wg_graph_id, with its NUL. */
+#define WG_ID_BUF (WG_ID_TEXT_MAX + 1)
 
 /* ---- graph.c: the CSR ------------------------------------------------------ */
 
@@ -75,6 +93,16 @@ wg_status wg_graph_transpose(wg_graph *g, wg_diag *d);
  * edge with one weight, the in-arrays the transpose or aliases), else 0;
  * NULL is 0. O(n + m log(max degree)); the builders assert it in `make asan`. */
 int wg_graph_valid(const wg_graph *g);
+
+/* Agent a's id as its file gave it: the text id, or the integer id (the
+ * agent number when g has no labels) written in decimal into buf, which
+ * holds WG_ID_BUF bytes. Returns the text (buf or g's own string). */
+const char *wg_graph_id(const wg_graph *g, uint32_t a, char *buf);
+
+/* The agent whose id is text (a text id, or an integer written in decimal
+ * as wg_graph_id writes it) into *agent: 1 when found, else 0. O(n) a call:
+ * for a few ids (picks build an index of their own). */
+int wg_graph_find_id(const wg_graph *g, const char *text, uint32_t *agent);
 
 static inline uint32_t wg_graph_out_degree(const wg_graph *g, uint32_t a)
 {
@@ -184,7 +212,31 @@ typedef struct wg_netspec {
     char *weight;             /* column (csv: name or 1-based number; edgelist: 3 means third) or attribute; NULL: unweighted */
     int self_loops_error;     /* 0 drop (reported as a note), 1 error */
     int duplicates_error;     /* 0 drop (reported as a note), 1 error */
+    int directed_set;         /* 1: the scenario said directed: (a file's own word must agree) */
+    int header;               /* wg_net_header: is the first line of an edge list or CSV a header */
+    char *sign;               /* column of each tie's sign (as weight is named), or NULL */
+    int negative_ties;        /* wg_negative_ties: what a negative weight or sign does */
+    char *nodes_file;         /* network.nodes.file: node attributes (CSV), resolved; NULL none */
+    char *nodes_id;           /* network.nodes.id: its column of ids (NULL: "id") */
 } wg_netspec;
+
+/* network.header: the first line of an edge list or CSV. */
+typedef enum wg_net_header {
+    WG_HEADER_GUESS,   /* CSV: a header when its first two fields are not integers; edge list: none */
+    WG_HEADER_YES,     /* the first line is a header */
+    WG_HEADER_NO       /* every line is an edge */
+} wg_net_header;
+
+/* network.negative_ties: a tie of negative weight or sign (distrust). */
+typedef enum wg_negative_ties {
+    WG_NEG_ERROR,      /* a clear message naming the line (default) */
+    WG_NEG_DROP,       /* the tie is left out (counted in a note) */
+    WG_NEG_FLIP        /* kept with |weight|; word of mouth over it arrives with the other valence */
+} wg_negative_ties;
+
+/* The names of wg_negative_ties as a scenario writes them ("error", "drop",
+ * "flip"), NULL-terminated (netspec.c). */
+extern const char *const wg_negative_ties_names[];
 
 /* Release what a spec owns (strings and arrays), not the struct itself. */
 void wg_netspec_clear(wg_netspec *s);

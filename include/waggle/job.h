@@ -105,6 +105,15 @@ int wg_job_threads(const wg_job *j);
  * ((r × steps) + t) × WG_NCOUNTS, in the column order of series.csv; NULL before a
  * run. The pointer lives as long as the results. */
 const uint32_t *wg_job_series(const wg_job *j, uint32_t *runs, uint32_t *steps);
+/* Keep, from the next wg_job_run on (on = 1), the agents negative (critics or
+ * rejecters) at the end of each run: runs × WG_AGENT_WORDS(n) words of 64 bits
+ * (waggle/engine.h), what compare's saved and lost count agent by agent. */
+void wg_job_keep_negative(wg_job *j, int on);
+/* The bitset of run `run` (WG_AGENT_WORDS(n) words, owned by the job), or NULL
+ * when the job keeps none, has no results or has no such run. */
+const uint64_t *wg_job_negative(const wg_job *j, uint32_t run);
+/* Free the kept bitsets now (the next wg_job_run keeps them again when asked). */
+void wg_job_drop_negative(wg_job *j);
 /* WG_NCOUNTS, the width of a row of wg_job_series, for bindings that cannot read the
  * header (the columns of enum wg_count: series.csv's after run,step, then answers
  * and the reach by source). */

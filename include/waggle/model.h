@@ -117,7 +117,9 @@ typedef struct wg_pick {
     uint64_t count;      /* how many; 0 when `top`/`fraction` is used */
     double fraction;     /* `top` (ranked picks) or `fraction` (random), in (0, 1]; 0 when count is used */
     int segment;         /* WG_PICK_SEGMENT: index into the scenario's segments */
-    uint64_t *ids;       /* WG_PICK_ID */
+    uint64_t *ids;       /* WG_PICK_ID: integer ids (UINT64_MAX where id_text holds the id) */
+    char **id_text;      /* WG_PICK_ID: id i as text when it is not a non-negative integer,
+                            else NULL; the array is NULL when every id is an integer */
     size_t nids;
     char *attribute;     /* WG_PICK_ATTRIBUTE */
     char *value;
@@ -139,7 +141,8 @@ typedef enum wg_event_kind {
     WG_EV_SEED,     /* make agents advocates or critics */
     WG_EV_SET,      /* set a parameter from this step on */
     WG_EV_SCALE,    /* multiply a parameter from this step on */
-    WG_EV_MEDIA,    /* a media pulse: amplitude × (1 - decay)^(t - step) added to media.valence */
+    WG_EV_MEDIA,    /* a media pulse added to media.valence from its step on: amplitude ×
+                       (1 - decay)^(t - step), or amplitude × (1 + (t - step)/scale)^(-power) */
     WG_EV_RESPOND,  /* reach critics: supporter with win, rejecter with calm */
     WG_EV_BLOCK     /* make agents immune */
 } wg_event_kind;
@@ -192,7 +195,9 @@ typedef struct wg_event {
     int segment;         /* set, scale: -1 for global, else a segment index */
     double value;        /* set: the value; scale: the factor */
     double amplitude;    /* media */
-    double decay;        /* media, in [0, 1] */
+    double decay;        /* media, in [0, 1]: exponential decay (when power is 0) */
+    double power;        /* media: > 0 for a power-law decay (DESIGN "Attention"); 0: exponential */
+    double scale;        /* media with power: > 0, in steps */
     double win, calm;    /* respond */
     double cost;         /* respond: cost of one answer (>= 0; 0 when not given) */
     wg_policy policy;    /* respond: standing policy (policy.on) instead of a one-shot pick */

@@ -95,8 +95,9 @@ const wg_graph *wg_opt_graph(const wg_opt *o);
 uint32_t wg_opt_runs(const wg_opt *o);
 /* The candidates (agent indices, best degree first). */
 const uint32_t *wg_opt_candidates(const wg_opt *o, uint32_t *n);
-/* The file id of agent a (its label, or a itself when the network has none). */
-uint64_t wg_opt_id(const wg_opt *o, uint32_t a);
+/* The file id of agent a as its file wrote it (wg_graph_id: a text id, its
+ * integer label, or a itself when the network has none); buf holds WG_ID_BUF bytes. */
+const char *wg_opt_id(const wg_opt *o, uint32_t a, char *buf);
 
 /* Score one set: the objective of every run (higher is better) into
  * value[0 .. runs) when agents[0..k) (agent indices) are the chosen seeds.

@@ -34,6 +34,7 @@ enum wg_purpose {
     /* numbered apart from the list above, so that purposes added there keep their values */
     WG_R_SOURCE = 40,   /* per agent and step: which hit of the deciding valence reached it (media or word of mouth) */
     WG_R_PARENT,        /* traced runs only: index (receiver << 32) | talker, the key that picks a parent */
+    WG_R_BOOTSTRAP,     /* compare's bootstrap (not a run): run field = resample, index = draw / 4 */
     WG_R_USER = 64      /* first purpose free for other modules (validation, fit) */
 };
 

@@ -11,6 +11,7 @@
 #ifndef WAGGLE_WHATIF_H
 #define WAGGLE_WHATIF_H
 
+#include "waggle/compare.h"
 #include "waggle/job.h"
 
 typedef struct wg_whatif wg_whatif;
@@ -29,6 +30,10 @@ wg_status wg_whatif_run(wg_whatif *w, const wg_job_run_params *p, wg_diag *d);
  * blowup.csv, manifest.yaml and compare.png. */
 wg_status wg_whatif_write(const wg_whatif *w, const char *dir, const wg_job_write_params *p,
                           wg_diag *d);
+/* Row `metric` (enum wg_cmp_metric, then enum wg_cmp_extra, waggle/compare.h) of
+ * compare.csv for variant i (1 .. arms - 1), after wg_whatif_run. Not thread-safe
+ * (uses the what-if's workspace). */
+void wg_whatif_row(const wg_whatif *w, size_t i, int metric, wg_cmp_row *row);
 /* The comparison table, one block per variant (what `waggle compare` prints). */
 void wg_whatif_print(const wg_whatif *w, FILE *f);
 

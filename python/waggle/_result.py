@@ -147,6 +147,34 @@ class Result(_Folder):
     def observed(self):
         return self._csv("observed.csv", required=False)
 
+    def trace(self, run=0):
+        """trace-R.csv (or .csv.gz) of traced run R as a DataFrame. The id and parent
+        columns hold the ids as the network gave them: integers (nullable Int64) when
+        every id is one, else text; a graph given to run() gets its own node labels
+        back when they had to be renumbered."""
+        name = None
+        for n in ("trace-%d.csv" % run, "trace-%d.csv.gz" % run):
+            if os.path.exists(os.path.join(self.dir, n)):
+                name = n
+                break
+        if name is None:
+            raise FileNotFoundError("waggle: %s has no trace of run %d (trace: in the scenario, "
+                                    "or --trace)" % (self.dir, run))
+        if name not in self._cache:
+            blank = ["valence", "step_reached", "parent", "generation"]
+            df = pandas.read_csv(os.path.join(self.dir, name), dtype={"id": str, "parent": str},
+                                 keep_default_na=False, na_values={c: [""] for c in blank})
+            ids = df["id"]
+            if self.labels is not None:
+                lab = self.labels
+                df["id"] = [lab[int(x)] for x in ids]
+                df["parent"] = [None if pandas.isna(x) else lab[int(x)] for x in df["parent"]]
+            elif ids.str.fullmatch(r"[0-9]+").all():
+                df["id"] = ids.astype("Int64")
+                df["parent"] = df["parent"].astype("Int64")
+            self._cache[name] = df
+        return self._cache[name]
+
     def metric(self, name):
         """summary.csv's rows of one metric, indexed by step."""
         s = self.summary

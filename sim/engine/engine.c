@@ -298,8 +298,10 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
         }
         double p = send * params_of(e, w, g->out_adj[a])->v[WG_P_SUSCEPTIBILITY];
         if (g->out_w) p *= g->out_w[a];
+        /* a distrust tie (negative_ties: flip) carries the other valence */
+        const uint64_t hit = g->out_neg && g->out_neg[a] ? HIT_POS + HIT_NEG - inc : inc;
         if ((uint64_t)block.v[a & 3] < wg_threshold(p))
-            made += contact(e, w, run, t, s, a, g->out_adj[a], inc, thr_stifle, shared, traced);
+            made += contact(e, w, run, t, s, a, g->out_adj[a], hit, thr_stifle, shared, traced);
     }
     exposures_add(x, made);
     return end - beg;
@@ -496,9 +498,11 @@ static uint32_t fractional_parent(const wg_engine *e, const wg_work *w, uint32_t
         uint32_t last = WG_TRACE_NONE;
         for (uint64_t k = g->in_off[a]; k < g->in_off[a + 1]; k++) {
             uint32_t j = g->in_adj[k];
-            if (w->state[j] != (v == WG_POS ? WG_ADVOCATE : WG_CRITIC)) continue;
+            /* over a distrust tie a talker of the other valence counts for v */
+            const int flip = g->in_neg && g->in_neg[k];
+            if (w->state[j] != ((v == WG_POS) != flip ? WG_ADVOCATE : WG_CRITIC)) continue;
             const wg_params *pj = params_of(e, w, j);
-            sum += (g->in_w ? g->in_w[k] : 1.0) * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + v];
+            sum += (g->in_w ? g->in_w[k] : 1.0) * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + (flip ? 1 - v : v)];
             last = j;
             if (pass == 1 && sum >= target) return j;
         }
@@ -524,7 +528,8 @@ static inline void hazard(const wg_engine *e, wg_work *w, uint32_t run, uint32_t
         if (talking(sj)) {
             int v = sj == WG_ADVOCATE ? WG_POS : WG_NEG;
             const wg_params *pj = params_of(e, w, j);
-            sum[v] += wt * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + v];
+            /* the talker's share of its own valence; over a distrust tie it arrives as the other */
+            sum[g->in_neg && g->in_neg[k] ? 1 - v : v] += wt * pj->v[WG_P_ACTIVITY] * pj->v[WG_P_SHARE_POS + v];
         }
     }
     const wg_params *pa = params_of(e, w, a);
@@ -720,7 +725,7 @@ static inline uint64_t word_mask(uint32_t n, size_t i)
  * p >= 1, else 1 / log(1 - p) (negative). */
 static int prepare_skip(const wg_engine *e, wg_work *w)
 {
-    if (e->sim.g->out_w || e->sim.model.contact == WG_CONTACT_ONE) return 0;
+    if (e->sim.g->out_w || e->sim.g->out_neg || e->sim.model.contact == WG_CONTACT_ONE) return 0;
     const size_t ntab = e->seg_of ? e->sim.nsegments + 1 : 1;
     const double susc = w->table[0].v[WG_P_SUSCEPTIBILITY];
     for (size_t k = 1; k < ntab; k++)
@@ -1166,6 +1171,20 @@ static uint32_t *seeds_of(const wg_engine *e, uint32_t i)
 
 void wg_engine_record_seeds(wg_engine *e, uint32_t *seeded) { e->seeded_out = seeded; }
 
+void wg_engine_record_negative(wg_engine *e, uint64_t *negative) { e->negative_out = negative; }
+
+/* The negative agents at the end of the run worker w just made into run
+ * run0 + i's bitset (wg_engine_record_negative), when one is asked for. */
+static void store_negative(const wg_engine *e, const wg_work *w, uint32_t i)
+{
+    if (!e->negative_out) return;
+    uint64_t *bits = e->negative_out + (size_t)i * words_of(e->n);
+    memset(bits, 0, words_of(e->n) * sizeof *bits);
+    for (uint32_t a = 0; a < e->n; a++)
+        if (w->state[a] == WG_CRITIC || w->state[a] == WG_REJECTER)
+            bits[a >> 6] |= UINT64_C(1) << (a & 63);
+}
+
 uint64_t wg_engine_seed_conflicts(const wg_engine *e, uint32_t *run, uint32_t *step,
                                   uint32_t *agent)
 {
@@ -1215,6 +1234,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
                 stopped |= run_one(e, w, run0 + i, counts + i * per_run, seeds_of(e, i),
                                    &steps_run[i], e->cost_out ? &e->cost_out[i] : NULL, 0, stop,
                                    &trials);
+                store_negative(e, w, i);
                 uint64_t k;
 #pragma omp atomic capture
                 k = ++done;
@@ -1232,6 +1252,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
             stopped = run_one(e, &e->work[0], run0 + i, counts + i * per_run, seeds_of(e, i),
                               &steps_run[i], e->cost_out ? &e->cost_out[i] : NULL, e->threads > 1,
                               stop, &trials);
+            if (!stopped) store_negative(e, &e->work[0], i);
             double tnow = wg_now_seconds();
             if (progress && tnow - last >= WG_PROGRESS_SECONDS) {
                 last = tnow;

@@ -58,6 +58,8 @@ struct wg_engine {
     uint32_t *order[3];       /* agents by degree, pagerank, k-core (descending; ties by keyed draw), or NULL */
     uint64_t *label_sorted;   /* labels sorted with their agent, for picks by id: pairs (label, agent) */
     uint32_t *label_agent;
+    uint32_t *name_agent;     /* agents with text ids sorted by their text, for picks by id */
+    uint32_t nnamed;
     uint32_t *degree_rank;    /* n: agent's place in order[degree] (policies by degree), or NULL */
     int policies;             /* some respond event is a standing policy */
     int triggers;             /* some event has when: */
@@ -67,6 +69,7 @@ struct wg_engine {
     int nwork;
     uint64_t trials;          /* arcs tried by talkers in the last wg_engine_run (benchmarks) */
     uint32_t *seeded_out;     /* wg_engine_record_seeds: runs × steps × 2, or NULL */
+    uint64_t *negative_out;   /* wg_engine_record_negative: runs × WG_AGENT_WORDS(n), or NULL */
     /* talking times (talktime.c): lives = 1 when some valence's law is not
      * geometric; then, per valence, its fixed D (0: not fixed) or its table
      * cdf[d - 1] = P(D <= d), d = 1 .. steps (NULL: geometric or fixed) */

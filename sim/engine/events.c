@@ -100,6 +100,28 @@ static uint32_t choose_random(const wg_engine *e, uint32_t run, uint32_t t, uint
     return (uint32_t)k;
 }
 
+/* The agent of pick id i of p: by its text (a text id, or an integer id
+ * that was quoted) or by its integer label. 1 when found. */
+static int label_find(const wg_engine *e, uint64_t label, uint32_t *agent);
+
+static int id_find(const wg_engine *e, const wg_pick *p, size_t i, uint32_t *agent)
+{
+    if (!p->id_text || !p->id_text[i]) return label_find(e, p->ids[i], agent);
+    const char *t = p->id_text[i];
+    size_t lo = 0, hi = e->nnamed;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(e->sim.g->name[e->name_agent[mid]], t);
+        if (c == 0) {
+            *agent = e->name_agent[mid];
+            return 1;
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
 static int label_find(const wg_engine *e, uint64_t label, uint32_t *agent)
 {
     if (!e->label_sorted) {
@@ -156,7 +178,7 @@ static uint32_t pick(const wg_engine *e, const uint8_t *state, eligible_fn ok, c
     case WG_PICK_ID:
         for (size_t i = 0; i < p->nids; i++) {
             uint32_t a;
-            if (label_find(e, p->ids[i], &a) && ELIGIBLE(a)) out[m++] = a;
+            if (id_find(e, p, i, &a) && ELIGIBLE(a)) out[m++] = a;
         }
         return m;
     case WG_PICK_SEGMENT: {
@@ -394,6 +416,22 @@ int wg_events_apply(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t)
     return changed;
 }
 
+/* The media probability a pulse adds u >= 0 steps after it started: an
+ * exponential decay (1 - decay)^u, or a power law (1 + u / scale)^(-power)
+ * (DESIGN "Attention: slow decay and recommendation"). */
+static double pulse_at(const wg_event *ev, uint32_t u)
+{
+    if (ev->power > 0) return ev->amplitude * pow(1.0 + (double)u / ev->scale, -ev->power);
+    return ev->amplitude * pow(1.0 - ev->decay, (double)u);
+}
+
+/* 1 when a pulse that has started adds something at every later step (a
+ * power law never reaches 0; an exponential one does with decay 1). */
+static int pulse_lasts(const wg_event *ev)
+{
+    return ev->amplitude > 0 && (ev->power > 0 || ev->decay < 1);
+}
+
 void wg_events_media(const wg_engine *e, const wg_work *w, uint32_t t, double media[2])
 {
     media[0] = media[1] = 0.0;
@@ -406,8 +444,7 @@ void wg_events_media(const wg_engine *e, const wg_work *w, uint32_t t, double me
             from = w->fired_step[i];
         }
         if (from > t) continue;
-        double x = ev->amplitude * pow(1.0 - ev->decay, (double)(t - from));
-        media[ev->valence] += x;
+        media[ev->valence] += pulse_at(ev, t - from);
     }
 }
 
@@ -418,13 +455,12 @@ int wg_events_pending(const wg_engine *e, const wg_work *w, uint32_t t)
         if (ev->when.on) {
             /* a trigger the counts now meet fires at the next step */
             if ((!w->fired[i] || ev->when.repeat) && when_met(e, w, &ev->when)) return 1;
-            if (ev->kind == WG_EV_MEDIA && w->fired[i] && ev->amplitude > 0 && ev->decay < 1)
-                return 1;
+            if (ev->kind == WG_EV_MEDIA && w->fired[i] && pulse_lasts(ev)) return 1;
             continue;
         }
         /* a standing policy answers critics, who talk: it never keeps a run alive */
         if (ev->step > t && !ev->policy.on) return 1;
-        if (ev->kind == WG_EV_MEDIA && ev->amplitude > 0 && ev->decay < 1) return 1;
+        if (ev->kind == WG_EV_MEDIA && pulse_lasts(ev)) return 1;
     }
     return 0;
 }
@@ -531,6 +567,39 @@ static int cmp_u64_pair(const void *pa, const void *pb)
     return a[0] < b[0] ? -1 : a[0] > b[0];
 }
 
+typedef struct named {
+    const char *name;
+    uint32_t agent;
+} named;
+
+static int cmp_named(const void *pa, const void *pb)
+{
+    const named *a = pa, *b = pb;
+    return strcmp(a->name, b->name);
+}
+
+/* The agents with text ids, sorted by their text (picks by id with text). */
+static wg_status make_names(wg_engine *e, wg_diag *d)
+{
+    const wg_graph *g = e->sim.g;
+    uint32_t k = 0;
+    for (uint32_t a = 0; a < e->n; a++) k += g->name[a] != NULL;
+    named *v = wg_malloc(k ? k : 1, sizeof *v);
+    if (!v || !(e->name_agent = wg_malloc(k ? k : 1, sizeof *e->name_agent))) {
+        free(v);
+        wg_diag_error(d, WG_ENOMEM, "out of memory: the ids of %u agents", k);
+        return WG_ENOMEM;
+    }
+    k = 0;
+    for (uint32_t a = 0; a < e->n; a++)
+        if (g->name[a]) v[k++] = (named){g->name[a], a};
+    qsort(v, k, sizeof *v, cmp_named);
+    for (uint32_t i = 0; i < k; i++) e->name_agent[i] = v[i].agent;
+    e->nnamed = k;
+    free(v);
+    return WG_OK;
+}
+
 static wg_status make_labels(wg_engine *e, wg_diag *d)
 {
     const uint32_t n = e->n;
@@ -590,16 +659,20 @@ static void check_pick(const wg_engine *e, const wg_pick *p, const char *what, w
     if (p->by == WG_PICK_ID) {
         for (size_t i = 0; i < p->nids; i++) {
             uint32_t a;
-            if (!label_find(e, p->ids[i], &a)) {
-                wg_diag_error(d, WG_EINPUT, "%s: id %llu is not in the network", at,
-                              (unsigned long long)p->ids[i]);
+            if (!id_find(e, p, i, &a)) {
+                if (p->id_text && p->id_text[i])
+                    wg_diag_error(d, WG_EINPUT, "%s: id \"%s\" is not in the network%s", at,
+                                  p->id_text[i], e->sim.g->name ? "" : " (its ids are integers)");
+                else
+                    wg_diag_error(d, WG_EINPUT, "%s: id %llu is not in the network", at,
+                                  (unsigned long long)p->ids[i]);
                 break;
             }
         }
     }
     if (p->by == WG_PICK_ATTRIBUTE && !has_attribute(e->sim.g, p->attribute))
         wg_diag_error(d, WG_EINPUT, "%s: the network has no node attribute '%s'%s", at,
-                      p->attribute, e->sim.g->nattrs ? "" : " (only GraphML files carry them)");
+                      p->attribute, e->sim.g->nattrs ? "" : " (GraphML and GML files carry them, and network.nodes tables)");
 }
 
 /* A seed or block from a segment asks for more agents than the segment has. */
@@ -638,6 +711,7 @@ wg_status wg_events_prepare(wg_engine *e, wg_diag *d)
     if (uses(e, WG_PICK_PAGERANK) && (st = make_order(e, ORDER_PAGERANK, d)) != WG_OK) return st;
     if (uses(e, WG_PICK_KCORE) && (st = make_order(e, ORDER_KCORE, d)) != WG_OK) return st;
     if (e->sim.g->label && uses(e, WG_PICK_ID) && (st = make_labels(e, d)) != WG_OK) return st;
+    if (e->sim.g->name && uses(e, WG_PICK_ID) && (st = make_names(e, d)) != WG_OK) return st;
 
     size_t errors = d->errors;
     char what[96];
@@ -704,6 +778,7 @@ void wg_events_release(wg_engine *e)
     free(e->degree_rank);
     free(e->label_sorted);
     free(e->label_agent);
+    free(e->name_agent);
     if (e->members)
         for (size_t i = 0; i < e->sim.nsegments; i++) free(e->members[i]);
     free(e->members);

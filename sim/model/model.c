@@ -137,6 +137,9 @@ void wg_pick_clear(wg_pick *p)
 {
     if (!p) return;
     free(p->ids);
+    for (size_t i = 0; p->id_text && i < p->nids; i++) free(p->id_text[i]);
+    free(p->id_text);
+    p->id_text = NULL;
     free(p->attribute);
     free(p->value);
     free(p->where);
@@ -157,11 +160,17 @@ wg_status wg_pick_copy(wg_pick *dst, const wg_pick *src)
 {
     *dst = *src;
     dst->ids = NULL;
+    dst->id_text = NULL;
     dst->attribute = dst->value = dst->where = NULL;
     if (src->nids) {
         dst->ids = wg_malloc(src->nids, sizeof *dst->ids);
         if (!dst->ids) goto fail;
         memcpy(dst->ids, src->ids, src->nids * sizeof *dst->ids);
+    }
+    if (src->id_text) {
+        if (!(dst->id_text = wg_calloc(src->nids, sizeof *dst->id_text))) goto fail;
+        for (size_t i = 0; i < src->nids; i++)
+            if (dup_str(&dst->id_text[i], src->id_text[i])) goto fail;
     }
     if (dup_str(&dst->attribute, src->attribute) || dup_str(&dst->value, src->value) ||
         dup_str(&dst->where, src->where))

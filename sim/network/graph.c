@@ -18,7 +18,9 @@
  *      sorted by source), aliasing them when the graph is undirected
  *      (wg_graph_free frees them only when they differ).
  */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -48,6 +50,8 @@ void wg_graph_free(wg_graph *g)
     if (g->in_off != g->out_off) free(g->in_off);
     if (g->in_adj != g->out_adj) free(g->in_adj);
     if (g->in_w != g->out_w) free(g->in_w);
+    if (g->in_neg != g->out_neg) free(g->in_neg);
+    free(g->out_neg);
     if (g->map) {   /* a .wgraph file's mapping holds the out-arrays and the ids */
         munmap(g->map, g->map_len);
     } else {
@@ -56,6 +60,8 @@ void wg_graph_free(wg_graph *g)
         free(g->out_w);
         free(g->label);
     }
+    free(g->name);
+    free(g->name_text);
     for (size_t i = 0; i < g->nattrs; i++) {
         if (g->attr_values && g->attr_values[i]) {
             for (uint32_t a = 0; a < g->n; a++) free(g->attr_values[i][a]);
@@ -66,6 +72,24 @@ void wg_graph_free(wg_graph *g)
     free(g->attr_values);
     free(g->attr_names);
     free(g);
+}
+
+const char *wg_graph_id(const wg_graph *g, uint32_t a, char *buf)
+{
+    if (g->name && g->name[a]) return g->name[a];
+    snprintf(buf, WG_ID_BUF, "%" PRIu64, g->label ? g->label[a] : (uint64_t)a);
+    return buf;
+}
+
+int wg_graph_find_id(const wg_graph *g, const char *text, uint32_t *agent)
+{
+    char buf[WG_ID_BUF];
+    for (uint32_t a = 0; a < g->n; a++)
+        if (strcmp(wg_graph_id(g, a, buf), text) == 0) {
+            *agent = a;
+            return 1;
+        }
+    return 0;
 }
 
 /*
@@ -196,13 +220,15 @@ wg_status wg_graph_transpose(wg_graph *g, wg_diag *d)
         g->in_off = g->out_off;
         g->in_adj = g->out_adj;
         g->in_w = g->out_w;
+        g->in_neg = g->out_neg;
         return WG_OK;
     }
     uint64_t *off = wg_calloc((size_t)g->n + 1, sizeof *off);
     uint64_t *pos = wg_malloc((size_t)g->n + 1, sizeof *pos);
     uint32_t *adj = wg_malloc(g->m ? g->m : 1, sizeof *adj);
     float *w = g->out_w ? wg_malloc(g->m ? g->m : 1, sizeof *w) : NULL;
-    if (!off || !pos || !adj || (g->out_w && !w)) goto fail;
+    uint8_t *neg = g->out_neg ? wg_malloc(g->m ? g->m : 1, 1) : NULL;
+    if (!off || !pos || !adj || (g->out_w && !w) || (g->out_neg && !neg)) goto fail;
     for (uint64_t k = 0; k < g->m; k++) off[g->out_adj[k] + 1]++;
     for (uint32_t v = 0; v < g->n; v++) off[v + 1] += off[v];
     memcpy(pos, off, ((size_t)g->n + 1) * sizeof *pos);
@@ -212,11 +238,13 @@ wg_status wg_graph_transpose(wg_graph *g, wg_diag *d)
             uint64_t p = pos[g->out_adj[k]]++;
             adj[p] = a;
             if (w) w[p] = g->out_w[k];
+            if (neg) neg[p] = g->out_neg[k];
         }
     free(pos);
     g->in_off = off;
     g->in_adj = adj;
     g->in_w = w;
+    g->in_neg = neg;
     WG_ASSERT(wg_graph_valid(g));
     return WG_OK;
 fail:
@@ -224,6 +252,7 @@ fail:
     free(pos);
     free(adj);
     free(w);
+    free(neg);
     wg_diag_error(d, WG_ENOMEM, "network: out of memory building the transpose");
     return WG_ENOMEM;
 }
@@ -253,15 +282,17 @@ static int rows_valid(uint32_t n, uint64_t m, const uint64_t *off, const uint32_
     return 1;
 }
 
-/* Every arc a -> b of the rows (off, adj, w) is arc b -> a of (off2, adj2, w2), same weight. */
+/* Every arc a -> b of the rows (off, adj, w, neg) is arc b -> a of (off2,
+ * adj2, w2, neg2), same weight and sign. */
 static int rows_mirror(uint32_t n, const uint64_t *off, const uint32_t *adj, const float *w,
-                       const uint64_t *off2, const uint32_t *adj2, const float *w2)
+                       const uint8_t *neg, const uint64_t *off2, const uint32_t *adj2,
+                       const float *w2, const uint8_t *neg2)
 {
     for (uint32_t a = 0; a < n; a++)
         for (uint64_t k = off[a]; k < off[a + 1]; k++) {
             uint32_t b = adj[k];
             uint64_t j = find_in_row(adj2, off2[b], off2[b + 1], a);
-            if (j == off2[b + 1] || (w && w[k] != w2[j])) return 0;
+            if (j == off2[b + 1] || (w && w[k] != w2[j]) || (neg && neg[k] != neg2[j])) return 0;
         }
     return 1;
 }
@@ -277,12 +308,19 @@ int wg_graph_valid(const wg_graph *g)
     if (g->out_w)
         for (uint64_t k = 0; k < g->m; k++)
             if (!(g->out_w[k] > 0) || !isfinite(g->out_w[k])) return 0;
-    if (!g->directed && !rows_mirror(g->n, g->out_off, g->out_adj, g->out_w, g->out_off, g->out_adj, g->out_w))
+    if (g->out_neg)
+        for (uint64_t k = 0; k < g->m; k++)
+            if (g->out_neg[k] > 1) return 0;
+    if (!g->directed && !rows_mirror(g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, g->out_off,
+                                     g->out_adj, g->out_w, g->out_neg))
         return 0;
-    if (!g->in_off && !g->in_adj && !g->in_w) return 1;
+    if (!g->in_off && !g->in_adj && !g->in_w && !g->in_neg) return 1;
     if (!g->directed)
-        return g->in_off == g->out_off && g->in_adj == g->out_adj && g->in_w == g->out_w;
-    if (!rows_valid(g->n, g->m, g->in_off, g->in_adj) || !g->in_w != !g->out_w) return 0;
+        return g->in_off == g->out_off && g->in_adj == g->out_adj && g->in_w == g->out_w &&
+               g->in_neg == g->out_neg;
+    if (!rows_valid(g->n, g->m, g->in_off, g->in_adj) || !g->in_w != !g->out_w || !g->in_neg != !g->out_neg)
+        return 0;
     /* m arcs each way and every out-arc found in the transpose: they are the same set */
-    return rows_mirror(g->n, g->out_off, g->out_adj, g->out_w, g->in_off, g->in_adj, g->in_w);
+    return rows_mirror(g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, g->in_off, g->in_adj, g->in_w,
+                       g->in_neg);
 }

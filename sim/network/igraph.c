@@ -393,10 +393,29 @@ wg_status wg_igraph_read(const wg_netspec *spec, wg_net_format fmt, FILE *f, wg_
         if ((st = edge_weights(&ig, spec, &w, d)) != WG_OK) goto done;
         have_w = 1;
     }
+    /* GraphML's edgedefault and GML's `directed` are the file's word on its
+     * direction: used when the scenario does not say, an error when it says
+     * otherwise. Pajek (*Arcs or *Edges) follows the scenario as before. */
+    int directed = spec->directed ? 1 : 0;
+    if (fmt != WG_FMT_PAJEK) {
+        const int file_directed = igraph_is_directed(&ig) ? 1 : 0;
+        const char *word = fmt == WG_FMT_GRAPHML
+                               ? (file_directed ? "edgedefault=\"directed\"" : "edgedefault=\"undirected\"")
+                               : (file_directed ? "directed 1" : "no \"directed 1\"");
+        if (spec->directed_set && directed != file_directed) {
+            wg_diag_error(d, WG_EINPUT, "%s: the file says its network is %s (%s) but the scenario's "
+                          "network.directed is %s: remove network.directed, or make it agree",
+                          spec->file, file_directed ? "directed" : "undirected", word,
+                          directed ? "true" : "false");
+            st = WG_EINPUT;
+            goto done;
+        }
+        if (!spec->directed_set) directed |= file_directed;
+    }
     /* An undirected file read as directed keeps both arcs of each edge. */
-    st = convert(&ig, have_w ? &w : NULL, !spec->directed, &g, loops, dups, d);
+    st = convert(&ig, have_w ? &w : NULL, !directed, &g, loops, dups, d);
     if (st != WG_OK) goto done;
-    g->directed = spec->directed ? 1 : 0;
+    g->directed = directed;
     if ((st = copy_node_attrs(&ig, g, spec->file, d)) != WG_OK) goto done;
     *out = g;
     g = NULL;

@@ -108,6 +108,128 @@ static int idmap_get(idmap *m, uint64_t id, uint32_t *agent)
     return 0;
 }
 
+/* Append agent with label `label` without a slot (a text id's WG_TEXT_ID). */
+static int idmap_push(idmap *m, uint64_t label)
+{
+    if (m->n == m->cap_label) {
+        uint64_t cap = m->cap_label ? 2 * m->cap_label : 1024;
+        uint64_t *l = wg_realloc(m->label, cap, sizeof *l);
+        if (!l) return -1;
+        m->label = l;
+        m->cap_label = cap;
+    }
+    m->label[m->n++] = label;
+    return 0;
+}
+
+/* ---- text ids: open addressing from text to agent ---------------------- */
+
+/* Ids that are not non-negative integers (names, e-mails). Text k lives at
+ * bytes + off[k] (NUL-terminated) and is agent agent[k]; the integer ids'
+ * labels of those agents are WG_TEXT_ID. Agents are numbered across both
+ * maps in order of first appearance, so the numbering is the file's. */
+typedef struct textmap {
+    uint32_t *slot;     /* k + 1, 0 when empty */
+    uint64_t mask;      /* capacity - 1 */
+    uint64_t *off;      /* offset of text k in bytes */
+    uint32_t *agent;    /* agent of text k */
+    uint64_t n, cap;    /* texts, room in off/agent */
+    char *bytes;
+    uint64_t len, bcap;
+} textmap;
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);   /* FNV-1a, then mixed */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+    return mix64(h);
+}
+
+static void textmap_free(textmap *m)
+{
+    free(m->slot);
+    free(m->off);
+    free(m->agent);
+    free(m->bytes);
+    memset(m, 0, sizeof *m);
+}
+
+static int textmap_grow(textmap *m)
+{
+    uint64_t cap = m->slot ? 2 * (m->mask + 1) : 1024;
+    uint32_t *slot = wg_calloc(cap, sizeof *slot);
+    if (!slot) return -1;
+    for (uint64_t k = 0; k < m->n; k++) {
+        uint64_t h = hash_text(m->bytes + m->off[k]) & (cap - 1);
+        while (slot[h]) h = (h + 1) & (cap - 1);
+        slot[h] = (uint32_t)k + 1;
+    }
+    free(m->slot);
+    m->slot = slot;
+    m->mask = cap - 1;
+    return 0;
+}
+
+/* Agent of text s: 1 found, 0 not there (added as agent `next` when add),
+ * -1 out of memory. */
+static int textmap_get(textmap *m, const char *s, int add, uint32_t next, uint32_t *agent)
+{
+    if (!m->slot || 2 * (m->n + 1) > m->mask + 1)
+        if (textmap_grow(m)) return -1;
+    uint64_t h = hash_text(s) & m->mask;
+    while (m->slot[h]) {
+        uint64_t k = m->slot[h] - 1;
+        if (strcmp(m->bytes + m->off[k], s) == 0) {
+            *agent = m->agent[k];
+            return 1;
+        }
+        h = (h + 1) & m->mask;
+    }
+    if (!add) return 0;
+    size_t len = strlen(s) + 1;
+    if (m->n == m->cap) {
+        uint64_t cap = m->cap ? 2 * m->cap : 1024;
+        uint64_t *o = wg_realloc(m->off, cap, sizeof *o);
+        if (!o) return -1;
+        m->off = o;
+        uint32_t *a = wg_realloc(m->agent, cap, sizeof *a);
+        if (!a) return -1;
+        m->agent = a;
+        m->cap = cap;
+    }
+    if (m->len + len > m->bcap) {
+        uint64_t cap = m->bcap ? 2 * m->bcap : 65536;
+        while (cap < m->len + len) cap *= 2;
+        char *b = wg_realloc(m->bytes, cap, 1);
+        if (!b) return -1;
+        m->bytes = b;
+        m->bcap = cap;
+    }
+    memcpy(m->bytes + m->len, s, len);
+    m->off[m->n] = m->len;
+    m->agent[m->n] = next;
+    m->len += len;
+    m->slot[h] = (uint32_t)m->n + 1;
+    m->n++;
+    *agent = next;
+    return 0;
+}
+
+/* g->name from the texts of m (agents n of g): the graph takes the bytes. */
+static wg_status names_from_texts(wg_graph *g, textmap *m, const char *path, wg_diag *d)
+{
+    if (!m->n) return WG_OK;
+    g->name = wg_calloc(g->n ? g->n : 1, sizeof *g->name);
+    if (!g->name) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory for the ids of %u agents", path, g->n);
+        return WG_ENOMEM;
+    }
+    g->name_text = m->bytes;
+    m->bytes = NULL;
+    for (uint64_t k = 0; k < m->n; k++) g->name[m->agent[k]] = g->name_text + m->off[k];
+    return WG_OK;
+}
+
 /* ---- opening files ------------------------------------------------------ */
 
 /* Open path for reading through the input layer (regular files only). */
@@ -190,8 +312,16 @@ typedef struct reader {
     const char *path;
     int csv;
     int weight_col;     /* 0-based column of the weight, -1 none */
+    int sign_col;       /* 0-based column of the sign, -1 none */
+    uint64_t neg_kept, neg_dropped, first_neg_line;   /* pass 1: negative ties (negative_ties) */
     int pass;           /* 1: check, map ids, count arcs; 2: fill the CSR; 3: find the first duplicate */
     idmap ids;
+    textmap texts;      /* ids that are not integers */
+    int header_seen;    /* csv: the first line was taken as a header */
+    char header[2][WG_ID_BUF];   /* its first two fields, for the check after pass 1 */
+    uint64_t first_line;         /* pass 1: the first edge's line, its agents, whether both */
+    uint32_t first_agent[2];     /* ids are text and whether either comes again (an edge */
+    int first_text, first_again; /* list's first line that is a header by another name) */
     uint32_t *deg;      /* pass 1: arcs of each agent (growable, deg_cap entries) */
     uint64_t deg_cap;
     uint64_t edges;     /* pass 1: edges kept (self-loops not counted) */
@@ -202,6 +332,49 @@ typedef struct reader {
     uint64_t file_bytes;  /* the file's size on disk (compressed for .gz) */
 } reader;
 
+/* Room in r->deg for agent (pass 1). */
+static wg_status grow_deg(reader *r, uint64_t lineno, uint32_t agent, wg_diag *d)
+{
+    if (agent < r->deg_cap) return WG_OK;
+    uint64_t cap = r->deg_cap ? 2 * r->deg_cap : 1024;
+    uint32_t *nd = wg_realloc(r->deg, cap, sizeof *nd);
+    if (!nd) {
+        wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
+        return WG_ENOMEM;
+    }
+    memset(nd + r->deg_cap, 0, (cap - r->deg_cap) * sizeof *nd);
+    r->deg = nd;
+    r->deg_cap = cap;
+    return WG_OK;
+}
+
+static wg_status changed(reader *r, uint64_t lineno, wg_diag *d)
+{
+    wg_diag_error(d, WG_EINPUT, "%s:%llu: the file changed while it was being read", r->path,
+                  (unsigned long long)lineno);
+    return WG_EINPUT;
+}
+
+/* A text id (not a non-negative integer): mapped by its bytes. */
+static wg_status text_id(reader *r, uint64_t lineno, const char *tok, uint32_t *agent, wg_diag *d)
+{
+    if (strlen(tok) > WG_ID_TEXT_MAX) {
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: id \"%.32s...\" is longer than %d bytes", r->path,
+                      (unsigned long long)lineno, tok, WG_ID_TEXT_MAX);
+        return WG_EINPUT;
+    }
+    if (r->pass > 1) {   /* every id was mapped by pass 1 */
+        if (textmap_get(&r->texts, tok, 0, 0, agent) != 1 || *agent >= r->g->n) return changed(r, lineno, d);
+        return WG_OK;
+    }
+    int found = textmap_get(&r->texts, tok, 1, r->ids.n, agent);
+    if (found < 0 || (!found && idmap_push(&r->ids, WG_TEXT_ID))) {
+        wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
+        return WG_ENOMEM;
+    }
+    return grow_deg(r, lineno, *agent, d);
+}
+
 static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t *agent, wg_diag *d)
 {
     uint64_t id = 0;
@@ -210,9 +383,7 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
         wg_diag_error(d, WG_EINPUT, "%s:%llu: id %s is negative", r->path, (unsigned long long)lineno, tok);
         return WG_EINPUT;
     case ID_SYNTAX:
-        wg_diag_error(d, WG_EINPUT, "%s:%llu: id \"%s\" is not a non-negative integer", r->path,
-                      (unsigned long long)lineno, tok);
-        return WG_EINPUT;
+        return text_id(r, lineno, tok, agent, d);
     case ID_RANGE:
         wg_diag_error(d, WG_EINPUT, "%s:%llu: id %s is beyond the largest allowed id %llu", r->path,
                       (unsigned long long)lineno, tok, (unsigned long long)WG_MAX_ID);
@@ -224,9 +395,7 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
         uint32_t n = r->ids.n;
         if (idmap_get(&r->ids, id, agent) || *agent >= r->g->n) {
             r->ids.n = n;
-            wg_diag_error(d, WG_EINPUT, "%s:%llu: the file changed while it was being read", r->path,
-                          (unsigned long long)lineno);
-            return WG_EINPUT;
+            return changed(r, lineno, d);
         }
         return WG_OK;
     }
@@ -234,18 +403,7 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
         wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
         return WG_ENOMEM;
     }
-    if (*agent >= r->deg_cap) {
-        uint64_t cap = r->deg_cap ? 2 * r->deg_cap : 1024;
-        uint32_t *nd = wg_realloc(r->deg, cap, sizeof *nd);
-        if (!nd) {
-            wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
-            return WG_ENOMEM;
-        }
-        memset(nd + r->deg_cap, 0, (cap - r->deg_cap) * sizeof *nd);
-        r->deg = nd;
-        r->deg_cap = cap;
-    }
-    return WG_OK;
+    return grow_deg(r, lineno, *agent, d);
 }
 
 /* Position of arc a -> b in g's row of a (rows sorted, without duplicates). */
@@ -261,7 +419,7 @@ static uint64_t arc_at(const wg_graph *g, uint32_t a, uint32_t b)
 }
 
 /* Edge a - b of line lineno, kept (not a self-loop), in the current pass. */
-static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, float wv, wg_diag *d)
+static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, float wv, int neg, wg_diag *d)
 {
     const int directed = r->spec->directed;
     if (r->pass == 1) {
@@ -273,6 +431,7 @@ static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, f
         r->deg[a]++;
         if (!directed) r->deg[b]++;
         r->edges++;
+        r->neg_kept += neg != 0;
         return WG_OK;
     }
     wg_graph *g = r->g;
@@ -287,6 +446,7 @@ static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, f
             }
             g->out_adj[pos] = t;
             if (g->out_w) g->out_w[pos] = wv;
+            if (g->out_neg) g->out_neg[pos] = (uint8_t)(neg != 0);
         }
         return WG_OK;
     }
@@ -301,37 +461,75 @@ static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, f
     return WG_OK;
 }
 
-/* The weight column from spec->weight: a 1-based number, or a header name. */
-static wg_status resolve_weight(reader *r, char **hdr, int nhdr, wg_diag *d)
+/* The column of `what` (weight or sign) named by w: a 1-based number, or
+ * a header name; -1 into *col when w is NULL. */
+static wg_status resolve_col(reader *r, const char *w, const char *what, int *col, char **hdr, int nhdr,
+                             wg_diag *d)
 {
-    const char *w = r->spec->weight;
-    r->weight_col = -1;
+    *col = -1;
     if (!w) return WG_OK;
     if (all_digits(w)) {
         long c = strtol(w, NULL, 10);
         if (c < 3 || c > WG_MAX_FIELDS) {
-            wg_diag_error(d, WG_EINPUT, "%s: weight column %s must be between 3 and %d", r->path, w,
+            wg_diag_error(d, WG_EINPUT, "%s: %s column %s must be between 3 and %d", r->path, what, w,
                           WG_MAX_FIELDS);
             return WG_EINPUT;
         }
-        r->weight_col = (int)c - 1;
+        *col = (int)c - 1;
         return WG_OK;
     }
     for (int i = 0; hdr && i < nhdr; i++)
         if (strcmp(hdr[i], w) == 0) {
             if (i < 2) break;
-            r->weight_col = i;
+            *col = i;
             return WG_OK;
         }
     if (!r->csv)
-        wg_diag_error(d, WG_EINPUT, "%s: an edge list names its weight by column number (3 or more), not \"%s\"",
-                      r->path, w);
+        wg_diag_error(d, WG_EINPUT, "%s: an edge list names its %s by column number (3 or more), not \"%s\"",
+                      r->path, what, w);
     else if (!hdr)
-        wg_diag_error(d, WG_EINPUT, "%s: weight \"%s\" names a column but the file has no header", r->path, w);
+        wg_diag_error(d, WG_EINPUT, "%s: %s \"%s\" names a column but the file has no header", r->path, what, w);
     else
-        wg_diag_error(d, WG_EINPUT, "%s: weight \"%s\" is not a column of the header (after source and target)",
-                      r->path, w);
+        wg_diag_error(d, WG_EINPUT, "%s: %s \"%s\" is not a column of the header (after source and target)",
+                      r->path, what, w);
     return WG_EINPUT;
+}
+
+/* The weight and sign columns of spec (hdr: the header's fields, or NULL). */
+static wg_status resolve_weight(reader *r, char **hdr, int nhdr, wg_diag *d)
+{
+    wg_status st = resolve_col(r, r->spec->weight, "weight", &r->weight_col, hdr, nhdr, d);
+    if (st == WG_OK) st = resolve_col(r, r->spec->sign, "sign", &r->sign_col, hdr, nhdr, d);
+    if (st == WG_OK && r->sign_col >= 0 && r->sign_col == r->weight_col) {
+        wg_diag_error(d, WG_EINPUT, "%s: weight and sign name one column; a negative weight is a "
+                      "negative tie by itself (leave sign: out)", r->path);
+        st = WG_EINPUT;
+    }
+    return st;
+}
+
+/* Field col of line lineno as a number into *x: finite and not 0. */
+static wg_status number_field(reader *r, uint64_t lineno, char **f, int nf, int col, const char *what,
+                              double *x, wg_diag *d)
+{
+    char *end;
+    if (col >= nf) {
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: no %s in column %d", r->path, (unsigned long long)lineno, what,
+                      col + 1);
+        return WG_EINPUT;
+    }
+    const char *t = f[col];
+    if (!strcmp(t, "+") || !strcmp(t, "-")) {   /* a sign written as itself */
+        *x = *t == '-' ? -1.0 : 1.0;
+        return WG_OK;
+    }
+    *x = strtod(t, &end);
+    if (end == t || *end || !isfinite(*x) || *x == 0 || !isfinite((float)*x) || (float)*x == 0) {
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: %s \"%s\" is not a finite number other than 0", r->path,
+                      (unsigned long long)lineno, what, t);
+        return WG_EINPUT;
+    }
+    return WG_OK;
 }
 
 /* One data line: ids, weight, self-loop check, then the edge is kept. */
@@ -346,21 +544,44 @@ static wg_status read_edge(reader *r, uint64_t lineno, char **f, int nf, wg_diag
     }
     if ((st = check_id(r, lineno, f[0], &a, d)) != WG_OK) return st;
     if ((st = check_id(r, lineno, f[1], &b, d)) != WG_OK) return st;
+    if (r->pass == 1 && !r->first_line) {
+        uint64_t id;
+        r->first_line = lineno;
+        r->first_agent[0] = a;
+        r->first_agent[1] = b;
+        r->first_text = parse_id(f[0], &id) == ID_SYNTAX && parse_id(f[1], &id) == ID_SYNTAX;
+        if (!r->header_seen)
+            for (int i = 0; i < 2; i++) snprintf(r->header[i], sizeof r->header[i], "%s", f[i]);
+    } else if (r->pass == 1 && r->first_text &&
+               (a == r->first_agent[0] || a == r->first_agent[1] || b == r->first_agent[0] ||
+                b == r->first_agent[1])) {
+        r->first_again = 1;
+    }
+    /* a negative weight, or a negative sign, is a distrust tie; the weight is |w| */
+    int neg = 0;
+    double x;
     if (r->weight_col >= 0) {
-        char *end;
-        if (r->weight_col >= nf) {
-            wg_diag_error(d, WG_EINPUT, "%s:%llu: no weight in column %d", r->path, (unsigned long long)lineno,
-                          r->weight_col + 1);
+        if ((st = number_field(r, lineno, f, nf, r->weight_col, "weight", &x, d)) != WG_OK) return st;
+        neg = x < 0;
+        wv = (float)fabs(x);
+    }
+    if (r->sign_col >= 0) {
+        if ((st = number_field(r, lineno, f, nf, r->sign_col, "sign", &x, d)) != WG_OK) return st;
+        neg |= x < 0;
+    }
+    if (neg && r->pass == 1) {
+        if (r->spec->negative_ties == WG_NEG_ERROR) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: a negative tie (%s \"%s\"): say network.negative_ties: drop "
+                          "(leave it out) or flip (word of mouth over it arrives with the other valence)",
+                          r->path, (unsigned long long)lineno, r->sign_col >= 0 && x < 0 ? "sign" : "weight",
+                          f[r->sign_col >= 0 && x < 0 ? r->sign_col : r->weight_col]);
             return WG_EINPUT;
         }
-        errno = 0;
-        double x = strtod(f[r->weight_col], &end);
-        if (end == f[r->weight_col] || *end || !isfinite(x) || !(x > 0) || !isfinite((float)x) || (float)x <= 0) {
-            wg_diag_error(d, WG_EINPUT, "%s:%llu: weight \"%s\" is not a finite number > 0", r->path,
-                          (unsigned long long)lineno, f[r->weight_col]);
-            return WG_EINPUT;
-        }
-        wv = (float)x;
+        if (!r->first_neg_line) r->first_neg_line = lineno;
+    }
+    if (neg && r->spec->negative_ties == WG_NEG_DROP) {
+        if (r->pass == 1) r->neg_dropped++;
+        return WG_OK;
     }
     if (a == b) {
         if (r->spec->self_loops_error) {
@@ -371,7 +592,7 @@ static wg_status read_edge(reader *r, uint64_t lineno, char **f, int nf, wg_diag
         if (r->pass == 1) r->loops++;
         return WG_OK;
     }
-    return keep_edge(r, lineno, a, b, wv, d);
+    return keep_edge(r, lineno, a, b, wv, neg, d);
 }
 
 /* zlib's error text without the "<fd:N>: " it puts first. */
@@ -440,15 +661,22 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
         }
         if (is_blank_or_comment(line)) continue;
         int nf = r->csv ? (int)wg_csv_split(line, f, WG_MAX_FIELDS) : split_blank(line, f);
-        if (r->csv && first) {
+        if (first && (r->csv || r->spec->header == WG_HEADER_YES)) {
             uint64_t id;
             first = 0;
-            /* A first line whose first two fields are not integers is a header. */
-            if (nf < 2 || parse_id(f[0], &id) == ID_SYNTAX || parse_id(f[1], &id) == ID_SYNTAX) {
-                if ((st = resolve_weight(r, f, nf, d)) != WG_OK) goto done;
+            /* A first line whose first two fields are not integers is a header,
+             * unless the scenario says (header: true or false). */
+            int header = r->spec->header == WG_HEADER_GUESS
+                             ? nf < 2 || parse_id(f[0], &id) == ID_SYNTAX || parse_id(f[1], &id) == ID_SYNTAX
+                             : r->spec->header == WG_HEADER_YES;
+            if (header) {
+                r->header_seen = r->spec->header == WG_HEADER_GUESS;
+                for (int i = 0; i < 2; i++)
+                    snprintf(r->header[i], sizeof r->header[i], "%s", i < nf ? f[i] : "");
+                if (r->csv && (st = resolve_weight(r, f, nf, d)) != WG_OK) goto done;
                 continue;
             }
-            if ((st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
+            if (r->csv && (st = resolve_weight(r, NULL, 0, d)) != WG_OK) goto done;
         }
         if ((st = read_edge(r, lineno, f, nf, d)) != WG_OK) goto done;
     }
@@ -503,7 +731,7 @@ static wg_status read_pass(reader *r, wg_diag *d)
         return WG_ENOMEM;
     }
     gzbuffer(gz, WG_GZ_BUFFER);
-    r->weight_col = -1;
+    r->weight_col = r->sign_col = -1;
     wg_status st = read_lines(r, gz, d);
     int zc = gzclose_r(gz);
     if (st == WG_OK && zc != Z_OK) {
@@ -514,29 +742,34 @@ static wg_status read_pass(reader *r, wg_diag *d)
     return st;
 }
 
-/* Sort row [lo, hi) of g by target, stably (weights follow): insertion sort
- * for short rows, else a merge sort through tmp (hi - lo entries each). */
-static void sort_row(wg_graph *g, uint64_t lo, uint64_t hi, uint32_t *tadj, float *tw)
+/* Sort row [lo, hi) of g by target, stably (weights and signs follow):
+ * insertion sort for short rows, else a merge sort through the scratch
+ * arrays (hi - lo entries each). */
+static void sort_row(wg_graph *g, uint64_t lo, uint64_t hi, uint32_t *tadj, float *tw, uint8_t *tneg)
 {
     uint32_t *adj = g->out_adj;
     float *w = g->out_w;
+    uint8_t *neg = g->out_neg;
     if (hi - lo <= 32) {
         for (uint64_t i = lo + 1; i < hi; i++) {
             uint32_t x = adj[i];
             float y = w ? w[i] : 0.0f;
+            uint8_t z = neg ? neg[i] : 0;
             uint64_t j = i;
             for (; j > lo && adj[j - 1] > x; j--) {
                 adj[j] = adj[j - 1];
                 if (w) w[j] = w[j - 1];
+                if (neg) neg[j] = neg[j - 1];
             }
             adj[j] = x;
             if (w) w[j] = y;
+            if (neg) neg[j] = z;
         }
         return;
     }
     uint64_t mid = lo + (hi - lo) / 2;
-    sort_row(g, lo, mid, tadj, tw);
-    sort_row(g, mid, hi, tadj, tw);
+    sort_row(g, lo, mid, tadj, tw, tneg);
+    sort_row(g, mid, hi, tadj, tw, tneg);
     if (adj[mid - 1] <= adj[mid]) return;
     uint64_t i = lo, j = mid, k = 0;
     while (i < mid || j < hi) {
@@ -544,10 +777,12 @@ static void sort_row(wg_graph *g, uint64_t lo, uint64_t hi, uint32_t *tadj, floa
         uint64_t from = left ? i++ : j++;
         tadj[k] = adj[from];
         if (w) tw[k] = w[from];
+        if (neg) tneg[k] = neg[from];
         k++;
     }
     memcpy(adj + lo, tadj, k * sizeof *adj);
     if (w) memcpy(w + lo, tw, k * sizeof *w);
+    if (neg) memcpy(neg + lo, tneg, k);
 }
 
 /* Sort every row stably by target and drop duplicates (the first kept), in
@@ -557,16 +792,19 @@ static uint64_t sort_and_dedup(wg_graph *g)
     uint64_t maxdeg = 0, removed = 0, wpos = 0;
     for (uint32_t v = 0; v < g->n; v++)
         if (g->out_off[v + 1] - g->out_off[v] > maxdeg) maxdeg = g->out_off[v + 1] - g->out_off[v];
-    uint32_t *tadj = maxdeg > 32 ? wg_malloc(maxdeg, sizeof *tadj) : NULL;
-    float *tw = maxdeg > 32 && g->out_w ? wg_malloc(maxdeg, sizeof *tw) : NULL;
-    if (maxdeg > 32 && (!tadj || (g->out_w && !tw))) {
+    const int big = maxdeg > 32;
+    uint32_t *tadj = big ? wg_malloc(maxdeg, sizeof *tadj) : NULL;
+    float *tw = big && g->out_w ? wg_malloc(maxdeg, sizeof *tw) : NULL;
+    uint8_t *tneg = big && g->out_neg ? wg_malloc(maxdeg, 1) : NULL;
+    if (big && (!tadj || (g->out_w && !tw) || (g->out_neg && !tneg))) {
         free(tadj);
         free(tw);
+        free(tneg);
         return UINT64_MAX;
     }
     for (uint32_t v = 0; v < g->n; v++) {
         uint64_t lo = g->out_off[v], hi = g->out_off[v + 1];
-        sort_row(g, lo, hi, tadj, tw);
+        sort_row(g, lo, hi, tadj, tw, tneg);
         g->out_off[v] = wpos;
         for (uint64_t k = lo; k < hi; k++) {
             if (k > lo && g->out_adj[k] == g->out_adj[k - 1]) {
@@ -575,6 +813,7 @@ static uint64_t sort_and_dedup(wg_graph *g)
             }
             g->out_adj[wpos] = g->out_adj[k];
             if (g->out_w) g->out_w[wpos] = g->out_w[k];
+            if (g->out_neg) g->out_neg[wpos] = g->out_neg[k];
             wpos++;
         }
     }
@@ -582,6 +821,7 @@ static uint64_t sort_and_dedup(wg_graph *g)
     g->m = wpos;
     free(tadj);
     free(tw);
+    free(tneg);
     return removed;
 }
 
@@ -602,6 +842,23 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
         st = WG_EINPUT;
         goto fail;
     }
+    for (int i = 0; i < 2 && r.header_seen && r.texts.n; i++) {
+        uint32_t a;
+        if (r.header[i][0] && textmap_get(&r.texts, r.header[i], 0, 0, &a) == 1) {
+            wg_diag_error(d, WG_EINPUT, "%s:1: the first line was read as a header, but \"%s\" is also an "
+                          "id in the file: say network.header: true (a header) or false (an edge)",
+                          spec->file, r.header[i]);
+            st = WG_EINPUT;
+            goto fail;
+        }
+    }
+    if (!csv && spec->header == WG_HEADER_GUESS && r.first_text && !r.first_again) {
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: the first line \"%s %s\" looks like a header (neither id "
+                      "comes again): say network.header: true (a header) or false (an edge)", spec->file,
+                      (unsigned long long)r.first_line, r.header[0], r.header[1]);
+        st = WG_EINPUT;
+        goto fail;
+    }
     if (r.ids.n == WG_MAX_AGENTS) {
         wg_diag_error(d, WG_EINPUT, "network: too many agents (%u)", r.ids.n);
         st = WG_EINPUT;
@@ -618,6 +875,10 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
                            what, d)) != WG_OK)
         goto fail;
     g = wg_graph_alloc(r.ids.n, m, spec->directed ? 1 : 0, r.weight_col >= 0);
+    if (g && r.neg_kept && !(g->out_neg = wg_calloc(m ? m : 1, 1))) {
+        wg_graph_free(g);
+        g = NULL;
+    }
     if (!g) {
         wg_diag_error(d, WG_ENOMEM, "%s: out of memory for a graph of %u agents and %llu arcs", spec->file,
                       r.ids.n, (unsigned long long)m);
@@ -652,6 +913,10 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
             float *ww = realloc(g->out_w, (g->m ? g->m : 1) * sizeof *ww);
             if (ww) g->out_w = ww;
         }
+        if (g->out_neg) {
+            uint8_t *nn = realloc(g->out_neg, g->m ? g->m : 1);
+            if (nn) g->out_neg = nn;
+        }
     }
     if (dups && spec->duplicates_error) {
         r.seen = wg_calloc((g->m + 63) / 64 + 1, sizeof *r.seen);
@@ -660,9 +925,22 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     }
     st = report_drops(spec, spec->file, r.loops, dups, r.dup_line, d);
     if (st != WG_OK) goto fail;
+    if (r.neg_dropped)
+        wg_diag_note(d, "%s: %llu negative tie%s dropped (negative_ties: drop; the first on line %llu)",
+                     spec->file, (unsigned long long)r.neg_dropped, r.neg_dropped > 1 ? "s" : "",
+                     (unsigned long long)r.first_neg_line);
+    if (r.neg_kept) {
+        uint64_t k = 0;
+        for (uint64_t i = 0; i < g->m; i++) k += g->out_neg[i];
+        wg_diag_note(d, "%s: %llu of %llu arcs are distrust ties (negative_ties: flip: word of mouth over "
+                     "them arrives with the other valence)", spec->file, (unsigned long long)k,
+                     (unsigned long long)g->m);
+    }
+    if ((st = names_from_texts(g, &r.texts, spec->file, d)) != WG_OK) goto fail;
     g->label = r.ids.label;    /* the graph takes the labels */
     r.ids.label = NULL;
     idmap_free(&r.ids);
+    textmap_free(&r.texts);
     free(r.seen);
     *out = g;
     return WG_OK;
@@ -671,6 +949,7 @@ fail:
     free(r.deg);
     free(r.seen);
     idmap_free(&r.ids);
+    textmap_free(&r.texts);
     return st;
 }
 
@@ -775,25 +1054,47 @@ static wg_status scan_file(const char *path, FILE *f, wg_net_format fmt, wg_diag
     return st;
 }
 
-/* Integer "id" node attributes (GraphML, GML) as the agents' labels: when
- * every agent's "id" is an id (parse_id), g->label takes them. */
+/* The "id" node attributes (GraphML, GML) as the agents' ids: integers
+ * (parse_id) into g->label, the others (GraphML's "n50") into g->name. */
 static wg_status labels_from_ids(wg_graph *g, const char *path, wg_diag *d)
 {
     for (size_t i = 0; i < g->nattrs; i++) {
         if (strcmp(g->attr_names[i], "id") != 0) continue;
+        size_t text = 0;
+        for (uint32_t a = 0; a < g->n; a++) {
+            const char *v = g->attr_values[i][a];
+            uint64_t id;
+            if (!v) return WG_OK;   /* an agent without id: agents are numbered */
+            if (parse_id(v, &id) != ID_OK) {
+                if (strlen(v) > WG_ID_TEXT_MAX) {
+                    wg_diag_error(d, WG_EINPUT, "%s: node id \"%.32s...\" is longer than %d bytes", path,
+                                  v, WG_ID_TEXT_MAX);
+                    return WG_EINPUT;
+                }
+                text += strlen(v) + 1;
+            }
+        }
         uint64_t *label = wg_malloc(g->n ? g->n : 1, sizeof *label);
-        if (!label) {
+        char **name = text ? wg_calloc(g->n ? g->n : 1, sizeof *name) : NULL;
+        char *bytes = text ? wg_malloc(text, 1) : NULL;
+        if (!label || (text && (!name || !bytes))) {
+            free(label);
+            free(name);
+            free(bytes);
             wg_diag_error(d, WG_ENOMEM, "%s: out of memory reading node attributes", path);
             return WG_ENOMEM;
         }
+        size_t at = 0;
         for (uint32_t a = 0; a < g->n; a++) {
             const char *v = g->attr_values[i][a];
-            if (!v || parse_id(v, &label[a]) != ID_OK) {
-                free(label);
-                return WG_OK;
-            }
+            if (parse_id(v, &label[a]) == ID_OK) continue;
+            label[a] = WG_TEXT_ID;
+            name[a] = memcpy(bytes + at, v, strlen(v) + 1);
+            at += strlen(v) + 1;
         }
         g->label = label;
+        g->name = name;
+        g->name_text = bytes;
         return WG_OK;
     }
     return WG_OK;
@@ -825,6 +1126,154 @@ fail:
     return st;
 }
 
+/* ---- network.nodes: a table of node attributes ------------------------- */
+
+/* Column name of the graph's attributes: its index, adding it when new
+ * (values NULL); SIZE_MAX when memory runs out. An attribute the network
+ * file already has (GraphML) is replaced by the table's column. */
+static size_t attr_column(wg_graph *g, const char *name)
+{
+    for (size_t i = 0; i < g->nattrs; i++)
+        if (strcmp(g->attr_names[i], name) == 0) {
+            for (uint32_t a = 0; a < g->n; a++) {
+                free(g->attr_values[i][a]);
+                g->attr_values[i][a] = NULL;
+            }
+            return i;
+        }
+    char **names = wg_realloc(g->attr_names, g->nattrs + 1, sizeof *names);
+    if (!names) return SIZE_MAX;
+    g->attr_names = names;
+    char ***values = wg_realloc(g->attr_values, g->nattrs + 1, sizeof *values);
+    if (!values) return SIZE_MAX;
+    g->attr_values = values;
+    char *nm = wg_strdup(name);
+    char **col = wg_calloc(g->n ? g->n : 1, sizeof *col);
+    if (!nm || !col) {
+        free(nm);
+        free(col);
+        return SIZE_MAX;
+    }
+    g->attr_names[g->nattrs] = nm;
+    g->attr_values[g->nattrs] = col;
+    return g->nattrs++;
+}
+
+/* The node table of spec->nodes_file (CSV with a header; the column
+ * spec->nodes_id, default "id", holds ids as the network file wrote them):
+ * every other column becomes a node attribute, for `by: attribute` picks
+ * and segments. A row for an id the network lacks is counted in a note; a
+ * second row for one id, a row with fewer fields than the header, or a
+ * header without the id column is an error with its line. O(n + rows). */
+static wg_status read_nodes(const wg_netspec *spec, wg_graph *g, wg_diag *d)
+{
+    const char *path = spec->nodes_file, *idname = spec->nodes_id ? spec->nodes_id : "id";
+    char *text = NULL, *f[WG_MAX_FIELDS];
+    size_t len = 0, cols[WG_MAX_FIELDS];
+    textmap ix;
+    uint8_t *has_row = NULL;
+    uint64_t lineno = 0, missing = 0, first_missing = 0, *row_line = NULL;
+    int nhdr = 0, idcol = -1;
+    wg_status st = wg_input_read(path, WG_IN_NETWORK, &text, &len, d);
+    if (st != WG_OK) return st;
+    memset(&ix, 0, sizeof ix);
+    has_row = wg_calloc(g->n ? g->n : 1, 1);
+    row_line = wg_calloc(g->n ? g->n : 1, sizeof *row_line);
+    if (!has_row || !row_line) goto oom;
+    for (uint32_t a = 0; a < g->n; a++) {   /* the network's ids, as wg_graph_id writes them */
+        char buf[WG_ID_BUF];
+        uint32_t x;
+        if (textmap_get(&ix, wg_graph_id(g, a, buf), 1, a, &x) < 0) goto oom;
+    }
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        lineno++;
+        if (line[strspn(line, " \t\r")] == '\0') continue;   /* a blank line */
+        int nf = (int)wg_csv_split(line, f, WG_MAX_FIELDS);
+        if (idcol < 0) {   /* the header */
+            nhdr = nf;
+            for (int i = 0; i < nf; i++) {
+                if (!*f[i]) {
+                    wg_diag_error(d, WG_EINPUT, "%s:%llu: column %d of the header has no name", path,
+                                  (unsigned long long)lineno, i + 1);
+                    goto bad;
+                }
+                for (int j = 0; j < i; j++)
+                    if (!strcmp(f[i], f[j])) {
+                        wg_diag_error(d, WG_EINPUT, "%s:%llu: two columns named \"%s\"", path,
+                                      (unsigned long long)lineno, f[i]);
+                        goto bad;
+                    }
+                if (!strcmp(f[i], idname)) idcol = i;
+            }
+            if (idcol < 0) {
+                wg_diag_error(d, WG_EINPUT, "%s:%llu: no column \"%s\" (the ids) in the header%s", path,
+                              (unsigned long long)lineno, idname,
+                              spec->nodes_id ? "" : "; network.nodes.id names another");
+                goto bad;
+            }
+            if (nf < 2) {
+                wg_diag_error(d, WG_EINPUT, "%s:%llu: no column beside \"%s\": no attribute to read", path,
+                              (unsigned long long)lineno, idname);
+                goto bad;
+            }
+            for (int i = 0; i < nf; i++)
+                if (i != idcol && (cols[i] = attr_column(g, f[i])) == SIZE_MAX) goto oom;
+            continue;
+        }
+        if (nf < nhdr) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: %d field%s, the header has %d", path, (unsigned long long)lineno,
+                          nf, nf == 1 ? "" : "s", nhdr);
+            goto bad;
+        }
+        /* an integer id as the network writes it ("007" is 7) */
+        char canon[WG_ID_BUF];
+        uint64_t id;
+        const char *key = f[idcol];
+        if (parse_id(key, &id) == ID_OK) {
+            snprintf(canon, sizeof canon, "%llu", (unsigned long long)id);
+            key = canon;
+        }
+        uint32_t a;
+        if (strlen(key) > WG_ID_TEXT_MAX || textmap_get(&ix, key, 0, 0, &a) != 1) {
+            if (!missing++) first_missing = lineno;
+            continue;
+        }
+        if (has_row[a]) {
+            wg_diag_error(d, WG_EINPUT, "%s:%llu: id \"%s\" has a row already (line %llu)", path,
+                          (unsigned long long)lineno, f[idcol], (unsigned long long)row_line[a]);
+            goto bad;
+        }
+        has_row[a] = 1;
+        row_line[a] = lineno;
+        for (int i = 0; i < nhdr; i++)
+            if (i != idcol && *f[i] && !(g->attr_values[cols[i]][a] = wg_strdup(f[i]))) goto oom;
+    }
+    if (idcol < 0) {
+        wg_diag_error(d, WG_EINPUT, "%s: no header (a first line naming the columns, one of them \"%s\")", path,
+                      idname);
+        goto bad;
+    }
+    if (missing)
+        wg_diag_note(d, "%s: %llu row%s for ids that are not in the network left out (the first on line %llu)",
+                     path, (unsigned long long)missing, missing > 1 ? "s" : "", (unsigned long long)first_missing);
+    st = WG_OK;
+    goto done;
+oom:
+    wg_diag_error(d, WG_ENOMEM, "%s: out of memory reading the node attributes", path);
+    st = WG_ENOMEM;
+    goto done;
+bad:
+    st = WG_EINPUT;
+done:
+    textmap_free(&ix);
+    free(has_row);
+    free(row_line);
+    free(text);
+    return st;
+}
+
 wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
 {
     int gz = 0;
@@ -836,6 +1285,11 @@ wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
     }
     wg_net_format fmt = guess_format(spec->file, &gz);
     if (spec->format != WG_FMT_GUESS) fmt = spec->format;
+    if (spec->sign && fmt != WG_FMT_EDGELIST && fmt != WG_FMT_CSV) {
+        wg_diag_error(d, WG_EINPUT, "%s: network.sign names a column of an edge list or CSV file; "
+                      "this is not one", spec->file);
+        return WG_EINPUT;
+    }
     switch (fmt) {
     case WG_FMT_EDGELIST: st = import_text(spec, 0, out, d); break;
     case WG_FMT_CSV: st = import_text(spec, 1, out, d); break;
@@ -856,10 +1310,21 @@ wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d)
             return WG_EINPUT;
         }
         st = wg_wgraph_map(spec->file, spec->directed, spec->weight != NULL, out, d);
+        if (st == WG_OK && spec->directed_set && !spec->directed && (*out)->directed) {
+            wg_diag_error(d, WG_EINPUT, "%s: the file holds a directed network but the scenario's "
+                          "network.directed is false: remove network.directed, or make it true", spec->file);
+            wg_graph_free(*out);
+            *out = NULL;
+            return WG_EINPUT;
+        }
         break;
     default:
         wg_diag_error(d, WG_EINPUT, "%s: unknown network format", spec->file);
         return WG_EINPUT;
+    }
+    if (st == WG_OK && spec->nodes_file && (st = read_nodes(spec, *out, d)) != WG_OK) {
+        wg_graph_free(*out);
+        *out = NULL;
     }
     WG_ASSERT(st != WG_OK || wg_graph_valid(*out));
     return st;

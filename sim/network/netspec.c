@@ -8,6 +8,8 @@
 
 #include "waggle/graph.h"
 
+const char *const wg_negative_ties_names[] = {"error", "drop", "flip", NULL};
+
 void wg_netspec_clear(wg_netspec *s)
 {
     if (!s) return;
@@ -17,6 +19,9 @@ void wg_netspec_clear(wg_netspec *s)
     free(s->famous);
     free(s->file);
     free(s->weight);
+    free(s->sign);
+    free(s->nodes_file);
+    free(s->nodes_id);
     memset(s, 0, sizeof *s);
 }
 
@@ -31,10 +36,13 @@ wg_status wg_netspec_copy(wg_netspec *dst, const wg_netspec *src)
 {
     *dst = *src;
     dst->deg_file = dst->famous = dst->file = dst->weight = NULL;
+    dst->sign = dst->nodes_file = dst->nodes_id = NULL;
     dst->sizes = NULL;
     dst->p = NULL;
     if (copy_str(&dst->deg_file, src->deg_file) || copy_str(&dst->famous, src->famous) ||
-        copy_str(&dst->file, src->file) || copy_str(&dst->weight, src->weight))
+        copy_str(&dst->file, src->file) || copy_str(&dst->weight, src->weight) ||
+        copy_str(&dst->sign, src->sign) || copy_str(&dst->nodes_file, src->nodes_file) ||
+        copy_str(&dst->nodes_id, src->nodes_id))
         goto fail;
     if (src->nblocks) {
         dst->sizes = wg_malloc(src->nblocks, sizeof *dst->sizes);

@@ -239,6 +239,16 @@ wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag 
     uint32_t flags = (g->directed ? WG_WGRAPH_DIRECTED : 0) | (g->out_w ? WG_WGRAPH_WEIGHTED : 0) |
                      (g->label ? WG_WGRAPH_IDS : 0);
     layout l;
+    if (g->out_neg) {
+        wg_diag_error(d, WG_EINPUT, "%s: a network with distrust ties (negative_ties: flip) cannot be "
+                      "saved as .wgraph (it has no signs); read the edge list itself", path);
+        return WG_EINPUT;
+    }
+    if (g->name) {
+        wg_diag_error(d, WG_EINPUT, "%s: a network with text ids (names) cannot be saved as .wgraph "
+                      "(it keeps integer ids only); read the edge list itself", path);
+        return WG_EINPUT;
+    }
     if (!layout_of(g->n, g->m, flags, &l)) {
         wg_diag_error(d, WG_EINPUT, "%s: a network of %u agents and %llu arcs is too large to save",
                       path, g->n, (unsigned long long)g->m);

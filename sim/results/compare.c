@@ -10,31 +10,43 @@
  * machine and thread count. Nothing here allocates: callers pass workspace.
  */
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
 
 #include "waggle/compare.h"
+#include "waggle/rng.h"
 
-/* Two-sided 95 %: the normal quantile and the t tail probability. */
-#define WG_Z95 1.959963984540054
+/* Two-sided 95 %: the t tail probability (WG_Z95, the normal quantile, is compare.h's);
+ * the bootstrap's percentiles and the tail compared. */
 #define WG_T95_P 0.975
+#define WG_BOOT_LO 0.025
+#define WG_BOOT_HI 0.975
+#define WG_TAIL_Q 0.95
 
 /* Each metric of compare.csv is a final figure of a run (its name and value
  * are series.c's), except sentiment: the summary metric at the last step. */
 static const int cmp_final[WG_NCMP] = {WG_F_REACH_POS, WG_F_REACH_NEG, WG_F_PEAK_CRITICS, -1,
                                        WG_F_BLOWUP};
 
+/* compare's own rows (enum wg_cmp_extra): the one place these names are spelled. */
+static const char *const cmp_extra_name[WG_NCMP_ROWS - WG_NCMP] = {"reach_negative_p95", "saved",
+                                                                   "lost"};
+
 const char *wg_cmp_metric_name(int metric)
 {
     if (metric == WG_CMP_SENTIMENT) return wg_metric_name(WG_M_SENTIMENT);
+    if (metric >= WG_NCMP && metric < WG_NCMP_ROWS) return cmp_extra_name[metric - WG_NCMP];
     return metric >= 0 && metric < WG_NCMP ? wg_final_metric_name(cmp_final[metric]) : "?";
 }
 
 int wg_cmp_direction(int metric, int blowup_valence)
 {
     if (metric == WG_CMP_BLOWUP) return blowup_valence == WG_POS ? 1 : -1;
-    return metric == WG_CMP_REACH_POS || metric == WG_CMP_SENTIMENT ? 1 : -1;
+    return metric == WG_CMP_REACH_POS || metric == WG_CMP_SENTIMENT || metric == WG_CMP_SAVED
+               ? 1
+               : -1;
 }
 
 double wg_cmp_value(const wg_results *r, uint32_t run, int metric, const wg_blowup_rule *rule)
@@ -99,7 +111,82 @@ void wg_cmp_paired(const wg_results *base, const wg_blowup_rule *base_rule,
         v[i] -= b[i];   /* v now holds the paired differences */
     }
     row->p_better = k ? better / (double)k : NAN;
+    row->p_better_lo = row->p_better_hi = NAN;
+    if (k) wg_wilson_share(row->p_better, (uint32_t)k, WG_Z95, &row->p_better_lo, &row->p_better_hi);
     wg_cmp_t_interval(v, k, &row->diff_mean, &row->diff_lo, &row->diff_hi);
+}
+
+/* The 95th percentile of x[0..k) (sorted in place). */
+static double tail_of(double *x, size_t k)
+{
+    gsl_sort(x, 1, k);
+    return gsl_stats_quantile_from_sorted_data(x, 1, k, WG_TAIL_Q);
+}
+
+void wg_cmp_p95(const wg_results *base, const wg_blowup_rule *base_rule,
+                const wg_results *variant, const wg_blowup_rule *variant_rule, uint64_t key,
+                double *work, wg_cmp_row *row)
+{
+    uint32_t n = base->runs < variant->runs ? base->runs : variant->runs;
+    double *b = work, *v = work + n, *rb = work + 2 * (size_t)n, *rv = work + 3 * (size_t)n;
+    double *boot = work + 4 * (size_t)n;
+    size_t k = pairs_of(base, base_rule, variant, variant_rule, WG_CMP_REACH_NEG, b, v);
+    row->pairs = (uint32_t)k;
+    row->base_mean = row->variant_mean = row->diff_mean = row->diff_lo = row->diff_hi = NAN;
+    row->p_better = row->p_better_lo = row->p_better_hi = NAN;
+    if (!k) return;
+    memcpy(rb, b, k * sizeof *rb);
+    memcpy(rv, v, k * sizeof *rv);
+    row->base_mean = tail_of(rb, k);
+    row->variant_mean = tail_of(rv, k);
+    row->diff_mean = row->variant_mean - row->base_mean;
+    if (k < 2) return;
+    for (uint32_t rep = 0; rep < WG_CMP_BOOTSTRAPS; rep++) {
+        wg_rand4 w = {{0}};
+        for (size_t i = 0; i < k; i++) {
+            if (i % 4 == 0) w = wg_rng(key, rep, 0, WG_R_BOOTSTRAP, i / 4);
+            uint32_t j = wg_below(w.v[i % 4], (uint32_t)k);
+            rb[i] = b[j];
+            rv[i] = v[j];
+        }
+        boot[rep] = tail_of(rv, k) - tail_of(rb, k);
+    }
+    gsl_sort(boot, 1, WG_CMP_BOOTSTRAPS);
+    row->diff_lo = gsl_stats_quantile_from_sorted_data(boot, 1, WG_CMP_BOOTSTRAPS, WG_BOOT_LO);
+    row->diff_hi = gsl_stats_quantile_from_sorted_data(boot, 1, WG_CMP_BOOTSTRAPS, WG_BOOT_HI);
+}
+
+void wg_cmp_saved_lost(const uint64_t *base, const uint64_t *variant, size_t words,
+                       uint32_t *saved, uint32_t *lost)
+{
+    uint64_t s = 0, l = 0;
+    for (size_t i = 0; i < words; i++) {
+        s += (uint64_t)__builtin_popcountll(base[i] & ~variant[i]);
+        l += (uint64_t)__builtin_popcountll(variant[i] & ~base[i]);
+    }
+    *saved = (uint32_t)s;
+    *lost = (uint32_t)l;
+}
+
+void wg_cmp_figure(const double *x, size_t n, wg_cmp_row *row)
+{
+    row->pairs = (uint32_t)n;
+    row->base_mean = row->variant_mean = NAN;
+    row->p_better = row->p_better_lo = row->p_better_hi = NAN;
+    wg_cmp_t_interval(x, n, &row->diff_mean, &row->diff_lo, &row->diff_hi);
+}
+
+void wg_cmp_step(const wg_results *base, const wg_results *variant, uint32_t step, int metric,
+                 double *work, double *mean, double *lo, double *hi)
+{
+    uint32_t n = base->runs < variant->runs ? base->runs : variant->runs;
+    size_t k = 0;
+    for (uint32_t run = 0; run < n; run++) {
+        double x = wg_metric_value(base, run, step, metric);
+        double y = wg_metric_value(variant, run, step, metric);
+        if (isfinite(x) && isfinite(y)) work[k++] = y - x;
+    }
+    wg_cmp_t_interval(work, k, mean, lo, hi);
 }
 
 void wg_cmp_unpaired(const wg_results *base, const wg_blowup_rule *base_rule,
@@ -121,18 +208,23 @@ void wg_cmp_unpaired(const wg_results *base, const wg_blowup_rule *base_rule,
     *hi = mv - mb + half;
 }
 
-void wg_wilson(uint32_t k, uint32_t n, double z, double *lo, double *hi)
+void wg_wilson_share(double p, uint32_t n, double z, double *lo, double *hi)
 {
     if (n == 0) {
         *lo = 0;
         *hi = 1;
         return;
     }
-    double p = (double)k / n, z2 = z * z;
+    double z2 = z * z;
     double centre = (p + z2 / (2.0 * n)) / (1 + z2 / n);
     double half = z / (1 + z2 / n) * sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
-    *lo = k == 0 ? 0.0 : fmax(0.0, centre - half);
-    *hi = k == n ? 1.0 : fmin(1.0, centre + half);
+    *lo = p <= 0 ? 0.0 : fmax(0.0, centre - half);
+    *hi = p >= 1 ? 1.0 : fmin(1.0, centre + half);
+}
+
+void wg_wilson(uint32_t k, uint32_t n, double z, double *lo, double *hi)
+{
+    wg_wilson_share(n ? (double)k / n : 0, n, z, lo, hi);
 }
 
 void wg_blowup_of(const wg_results *r, const wg_blowup_rule *rule, wg_blowup *b)

@@ -57,8 +57,9 @@ static void sink_flush(trace_sink *k, int last)
     sink_deflate(k, last ? Z_FINISH : Z_NO_FLUSH);
 }
 
-/* Room for one row: 10 fields of at most 20 digits or a state's name. */
-#define WG_TRACE_ROW_MAX 256
+/* Room for one row: 10 fields of at most 20 digits or a state's name, and
+ * two ids of at most WG_ID_TEXT_MAX bytes, quoted with every quote doubled. */
+#define WG_TRACE_ROW_MAX (256 + 2 * (2 * WG_ID_TEXT_MAX + 2))
 
 static char *put_u64(char *p, uint64_t x)
 {
@@ -75,6 +76,22 @@ static char *put_str(char *p, const char *s)
     size_t n = strlen(s);
     memcpy(p, s, n);
     return p + n;
+}
+
+/* Agent a's id (wg_graph_id) as a CSV field: integers as they were, a text
+ * id between quotes only when it holds a comma or a quote. */
+static char *put_id(char *p, const wg_graph *g, uint32_t a)
+{
+    if (!g->name || !g->name[a]) return put_u64(p, g->label ? g->label[a] : a);
+    const char *s = g->name[a];
+    if (!strpbrk(s, ",\"\n\r")) return put_str(p, s);
+    *p++ = '"';
+    for (; *s; s++) {
+        if (*s == '"') *p++ = '"';
+        *p++ = *s;
+    }
+    *p++ = '"';
+    return p;
 }
 
 const char *wg_trace_file_name(uint32_t agents)
@@ -115,7 +132,7 @@ wg_status wg_write_trace(const char *dir, uint32_t run, const wg_graph *g, const
         char *p = k->buf + k->len;
         p = put_u64(p, a);
         *p++ = ',';
-        p = put_u64(p, g->label ? g->label[a] : a);
+        p = put_id(p, g, a);
         *p++ = ',';
         p = put_str(p, wg_state_singular_name((wg_state)state[a]));
         *p++ = ',';
@@ -126,7 +143,7 @@ wg_status wg_write_trace(const char *dir, uint32_t run, const wg_graph *g, const
         p = put_str(p, wg_source_name(wg_trace_source(r)));
         *p++ = ',';
         if (in && r->parent != WG_TRACE_NONE)
-            p = put_u64(p, g->label ? g->label[r->parent] : r->parent);
+            p = put_id(p, g, r->parent);
         *p++ = ',';
         if (in) p = put_u64(p, wg_trace_generation(r));
         *p++ = ',';

@@ -48,7 +48,8 @@ static const char *const k_nodes_dir[] = {"generate", "nodes", "directed", NULL}
 static const char *const k_lattice[] = {"generate", "dims", "periodic", NULL};
 static const char *const k_famous[] = {"generate", "name", NULL};
 const char *const wg_check_file_keys[] = {"file", "format", "directed", "weight", "self_loops",
-                                          "duplicates", NULL};
+                                          "duplicates", "header", "sign", "negative_ties", "nodes",
+                                          NULL};
 
 const wg_check_net_kind wg_check_net_kinds[WG_CHECK_NNET_KINDS] = {
     {"erdos-renyi", WG_NET_ERDOS_RENYI, k_er},

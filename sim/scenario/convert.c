@@ -269,13 +269,50 @@ static int find_segment(wg_check *c, const node *n, const char *path, int *out)
     return 0;
 }
 
+/* An id that reads as a number (it starts with a digit, a sign or a point
+ * and strtod reads all of it; quoted, only digits) is an integer id; any
+ * other is a text id. */
+static int numeric_id(const node *n)
+{
+    const char *t = n->text;
+    char *end;
+    if (n->kind != NK_SCALAR || !t || !*t) return 1;   /* wg_check_uint says what is wrong */
+    if (!n->plain) {   /* quoted: text unless it is all digits, as a file's integer ids are */
+        if (*t == '+') t++;
+        return *t && strspn(t, "0123456789") == strlen(t);
+    }
+    if (!((*t >= '0' && *t <= '9') || *t == '+' || *t == '-' || *t == '.')) return 0;
+    strtod(t, &end);
+    return *end == '\0';
+}
+
 static void conv_ids(wg_check *c, const node *v, const char *path, wg_pick *p)
 {
     char ip[WG_PATH_LEN];
     if (!(p->ids = wg_check_list(c, v, path, sizeof *p->ids, 0))) return;
     p->nids = v->n;
-    for (size_t i = 0; i < v->n; i++)
-        wg_check_uint(c, v->vals[i], wg_tree_join_index(ip, path, i), 0, WG_MAX_ID, &p->ids[i]);
+    for (size_t i = 0; i < v->n; i++) {
+        const node *x = v->vals[i];
+        wg_tree_join_index(ip, path, i);
+        if (numeric_id(x)) {
+            wg_check_uint(c, x, ip, 0, WG_MAX_ID, &p->ids[i]);
+            continue;
+        }
+        if (strlen(x->text) > WG_ID_TEXT_MAX) {
+            wg_check_err(c, x, ip, "expected an id (an integer, or text of at most %d bytes), "
+                         "got %zu bytes", WG_ID_TEXT_MAX, strlen(x->text));
+            continue;
+        }
+        if (!p->id_text && !(p->id_text = wg_calloc(v->n, sizeof *p->id_text))) {
+            c->oom = 1;
+            return;
+        }
+        p->ids[i] = UINT64_MAX;
+        if (!(p->id_text[i] = wg_strdup(x->text))) {
+            c->oom = 1;
+            return;
+        }
+    }
     p->count = p->nids;
 }
 
@@ -566,9 +603,41 @@ static void conv_policy(wg_check *c, const node *kn, const node *pn, const char 
     }
 }
 
+/* A media pulse's decay (DESIGN "Attention"): exponential, `decay` in
+ * [0, 1], or a power law, `power` > 0 with its `scale` > 0 in steps. */
+static void conv_media_decay(wg_check *c, const node *kn, const char *p, wg_event *e)
+{
+    char kp[WG_PATH_LEN];
+    const node *dn = wg_tree_get(kn, "decay"), *pn = wg_tree_get(kn, "power"),
+               *sn = wg_tree_get(kn, "scale");
+    if (dn && pn) {
+        wg_check_err(c, pn, wg_tree_join(kp, p, "power"),
+                     "give either decay (exponential) or power and scale (a power law), not both");
+        return;
+    }
+    if (dn) {
+        wg_check_real(c, dn, wg_tree_join(kp, p, "decay"), R_PROB, &e->decay);
+        if (sn)
+            wg_check_err(c, sn, wg_tree_join(kp, p, "scale"),
+                         "scale is the time scale of a power-law decay: give power, not decay");
+        return;
+    }
+    if (!pn) {
+        wg_check_err(c, kn, p, "missing key 'decay' (or 'power' and 'scale' for a power-law "
+                     "decay)");
+        return;
+    }
+    wg_check_real(c, pn, wg_tree_join(kp, p, "power"), R_POS, &e->power);
+    if (!sn)
+        wg_check_missing(c, kn, p, "scale");
+    else
+        wg_check_real(c, sn, wg_tree_join(kp, p, "scale"), R_POS, &e->scale);
+}
+
 static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e)
 {
-    static const char *const media_keys[] = {"valence", "amplitude", "decay", NULL};
+    static const char *const media_keys[] = {"valence", "amplitude", "decay", "power", "scale",
+                                             NULL};
     static const char *const seed_keys[] = {"valence", NULL};
     static const char *const respond_keys[] = {"win", "calm", NULL};
     static const char *const respond_more[] = {"by", "count", "top", "fraction", "policy", "cost",
@@ -654,10 +723,7 @@ static void conv_event(wg_check *c, const node *m, const char *path, wg_event *e
             wg_check_missing(c, kn, p, "amplitude");
         else
             wg_check_real(c, v, wg_tree_join(kp, p, "amplitude"), R_PROB, &e->amplitude);
-        if (!(v = wg_tree_get(kn, "decay")))
-            wg_check_missing(c, kn, p, "decay");
-        else
-            wg_check_real(c, v, wg_tree_join(kp, p, "decay"), R_PROB, &e->decay);
+        conv_media_decay(c, kn, p, e);
         break;
     case WG_EV_RESPOND: {
         int ok = 1;
@@ -832,8 +898,25 @@ static void conv_file_net(wg_check *c, const node *m, wg_netspec *ns)
     if ((v = wg_tree_get(m, "format")) &&
         wg_check_choice(c, v, "network.format", wg_check_formats, &k))
         ns->format = (wg_net_format)(WG_FMT_EDGELIST + k);
-    if ((v = wg_tree_get(m, "directed"))) wg_check_bool(c, v, "network.directed", &ns->directed);
+    if ((v = wg_tree_get(m, "directed")) && wg_check_bool(c, v, "network.directed", &ns->directed))
+        ns->directed_set = 1;
     if ((v = wg_tree_get(m, "weight"))) wg_check_str(c, v, "network.weight", &ns->weight);
+    if ((v = wg_tree_get(m, "header")) && wg_check_bool(c, v, "network.header", &k))
+        ns->header = k ? WG_HEADER_YES : WG_HEADER_NO;
+    if ((v = wg_tree_get(m, "sign"))) wg_check_str(c, v, "network.sign", &ns->sign);
+    if ((v = wg_tree_get(m, "negative_ties")) &&
+        wg_check_choice(c, v, "network.negative_ties", wg_negative_ties_names, &k))
+        ns->negative_ties = k;
+    if ((v = wg_tree_get(m, "nodes")) && wg_check_map(c, v, "network.nodes")) {
+        static const char *const keys[] = {"file", "id", NULL};
+        const node *nf = wg_tree_get(v, "file"), *ni = wg_tree_get(v, "id");
+        wg_check_keys(c, v, "network.nodes", keys, NULL);
+        if (!nf)
+            wg_check_missing(c, v, "network.nodes", "file");
+        else
+            wg_check_path(c, nf, "network.nodes.file", &ns->nodes_file);
+        if (ni) wg_check_str(c, ni, "network.nodes.id", &ns->nodes_id);
+    }
     if ((v = wg_tree_get(m, "self_loops")) &&
         wg_check_choice(c, v, "network.self_loops", wg_check_drop_error, &k))
         ns->self_loops_error = k;

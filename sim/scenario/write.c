@@ -70,7 +70,11 @@ static void put_pick(FILE *f, const wg_scenario *s, const wg_pick *p)
     fprintf(f, "by: %s", wg_pick_by_name(p->by));
     if (p->by == WG_PICK_ID) {
         fputs(", ids: [", f);
-        for (size_t i = 0; i < p->nids; i++) fprintf(f, "%s%" PRIu64, i ? ", " : "", p->ids[i]);
+        for (size_t i = 0; i < p->nids; i++) {
+            if (i) fputs(", ", f);
+            if (p->id_text && p->id_text[i]) put_str(f, p->id_text[i]);
+            else fprintf(f, "%" PRIu64, p->ids[i]);
+        }
         fputs("]", f);
     } else if (p->by == WG_PICK_ATTRIBUTE) {
         fputs(", attribute: ", f);
@@ -181,8 +185,15 @@ static void put_event(FILE *f, const wg_scenario *s, const wg_event *e)
     case WG_EV_MEDIA:
         fprintf(f, "valence: %s, amplitude: ", wg_valence_name(e->valence));
         put_num(f, e->amplitude);
-        fputs(", decay: ", f);
-        put_num(f, e->decay);
+        if (e->power > 0) {
+            fputs(", power: ", f);
+            put_num(f, e->power);
+            fputs(", scale: ", f);
+            put_num(f, e->scale);
+        } else {
+            fputs(", decay: ", f);
+            put_num(f, e->decay);
+        }
         break;
     case WG_EV_RESPOND:
         if (e->policy.on)
@@ -230,6 +241,30 @@ static void put_network(FILE *f, int in, const wg_netspec *n)
         fprintf(f, "self_loops: %s\n", wg_check_drop_error[!!n->self_loops_error]);
         put_pad(f, in);
         fprintf(f, "duplicates: %s\n", wg_check_drop_error[!!n->duplicates_error]);
+        if (n->header != WG_HEADER_GUESS) {
+            put_pad(f, in);
+            fprintf(f, "header: %s\n", n->header == WG_HEADER_YES ? "true" : "false");
+        }
+        if (n->sign) {
+            put_pad(f, in);
+            fputs("sign: ", f);
+            put_str(f, n->sign);
+            fputc('\n', f);
+        }
+        if (n->negative_ties != WG_NEG_ERROR) {
+            put_pad(f, in);
+            fprintf(f, "negative_ties: %s\n", wg_negative_ties_names[n->negative_ties]);
+        }
+        if (n->nodes_file) {
+            put_pad(f, in);
+            fputs("nodes: {file: ", f);
+            put_str(f, n->nodes_file);
+            if (n->nodes_id) {
+                fputs(", id: ", f);
+                put_str(f, n->nodes_id);
+            }
+            fputs("}\n", f);
+        }
         return;
     }
     put_pad(f, in);

@@ -206,20 +206,34 @@ static wg_status score(wg_opt *o, const wg_pick *pick, double *value, wg_diag *d
     return st;
 }
 
+/* The pick `by: id` of agents[0..k-1] by their file ids (text ids as text). */
+static wg_status pick_of(const wg_opt *o, const uint32_t *agents, size_t k, wg_pick *pk, wg_diag *d)
+{
+    const wg_graph *g = o->g;
+    memset(pk, 0, sizeof *pk);
+    pk->by = WG_PICK_ID;
+    pk->segment = -1;
+    pk->nids = k;
+    if (k && !(pk->ids = wg_malloc(k, sizeof *pk->ids))) goto oom;
+    if (k && g->name && !(pk->id_text = wg_calloc(k, sizeof *pk->id_text))) goto oom;
+    for (size_t i = 0; i < k; i++) {
+        pk->ids[i] = g->label ? g->label[agents[i]] : agents[i];
+        if (g->name && g->name[agents[i]] && !(pk->id_text[i] = wg_strdup(g->name[agents[i]]))) goto oom;
+    }
+    return WG_OK;
+oom:
+    wg_pick_clear(pk);
+    wg_diag_error(d, WG_ENOMEM, "out of memory: a set of %zu agents", k);
+    return WG_ENOMEM;
+}
+
 wg_status wg_opt_eval(wg_opt *o, const uint32_t *agents, size_t k, double *value, wg_diag *d)
 {
     wg_pick pk;
-    memset(&pk, 0, sizeof pk);
-    pk.by = WG_PICK_ID;
-    pk.segment = -1;
-    pk.nids = k;
-    if (k && !(pk.ids = wg_malloc(k, sizeof *pk.ids))) {
-        wg_diag_error(d, WG_ENOMEM, "out of memory: a set of %zu agents", k);
-        return WG_ENOMEM;
-    }
-    for (size_t i = 0; i < k; i++) pk.ids[i] = wg_opt_id(o, agents[i]);
-    wg_status st = score(o, &pk, value, d);
-    free(pk.ids);
+    wg_status st = pick_of(o, agents, k, &pk, d);
+    if (st != WG_OK) return st;
+    st = score(o, &pk, value, d);
+    wg_pick_clear(&pk);
     return st;
 }
 
@@ -377,13 +391,10 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
         wg_scenario *t = NULL;
         wg_job *j = NULL;
         wg_pick pk;
-        uint64_t id = wg_opt_id(o, o->cand[0]);
-        memset(&pk, 0, sizeof pk);
-        pk.by = WG_PICK_ID;
-        pk.segment = -1;
-        pk.ids = &id;
-        pk.nids = 1;
-        if ((st = derive(o, &pk, &t, d)) != WG_OK) goto fail;
+        if ((st = pick_of(o, o->cand, 1, &pk, d)) != WG_OK) goto fail;
+        st = derive(o, &pk, &t, d);
+        wg_pick_clear(&pk);
+        if (st != WG_OK) goto fail;
         if ((st = wg_job_open_scenario(t, o->g, &j, d)) != WG_OK) goto fail;
         st = wg_job_prepare(j, d);
         wg_job_free(j);
@@ -445,9 +456,9 @@ const uint32_t *wg_opt_chosen(const wg_opt *o, uint32_t *k)
     return o->chosen;
 }
 
-uint64_t wg_opt_id(const wg_opt *o, uint32_t a)
+const char *wg_opt_id(const wg_opt *o, uint32_t a, char *buf)
 {
-    return o->g->label ? o->g->label[a] : a;
+    return wg_graph_id(o->g, a, buf);
 }
 
 /* ---- choosing ---------------------------------------------------------------------------- */
@@ -604,8 +615,10 @@ static wg_status write_chosen(const wg_opt *o, const char *dir, wg_diag *d)
     for (uint32_t k = 1; k <= o->nchosen; k++) {
         wg_opt_pick row;
         wg_opt_pick_row(o, k, &row);
-        fprintf(f.f, "%u,%llu,%u,%s,", k, (unsigned long long)wg_opt_id(o, row.agent),
-                wg_graph_out_degree(o->g, row.agent), wg_opt_objective_name(o->p.objective));
+        char id[WG_ID_BUF];
+        fprintf(f.f, "%u,", k);
+        wg_csv_put_text(f.f, wg_opt_id(o, row.agent, id), WG_CSV_QUOTE_NEEDED);
+        fprintf(f.f, ",%u,%s,", wg_graph_out_degree(o->g, row.agent), wg_opt_objective_name(o->p.objective));
         const double v[6] = {row.metric, row.metric_lo, row.metric_hi,
                              row.gain, row.gain_lo, row.gain_hi};
         for (int i = 0; i < 6; i++) {

@@ -202,6 +202,26 @@ static void vsim_seed(vsim *v, int valence, uint32_t count, const uint32_t *ids)
     }
 }
 
+/* A media pulse of valence `valence` at step `step`: amplitude a, decaying as
+ * a power law (1 + u / scale)^(-power) when power > 0, else as (1 - decay)^u
+ * with decay = scale. */
+static void vsim_media(vsim *v, int valence, uint32_t step, double a, double power, double scale)
+{
+    wg_event *ev = &v->ev[v->sim.nevents++];
+    memset(ev, 0, sizeof *ev);
+    ev->kind = WG_EV_MEDIA;
+    ev->step = step;
+    ev->valence = valence;
+    ev->segment = -1;
+    ev->amplitude = a;
+    if (power > 0) {
+        ev->power = power;
+        ev->scale = scale;
+    } else {
+        ev->decay = scale;
+    }
+}
+
 /* The simulation as the engine is given it: with the deliberate share error, if any. */
 static void perturbed(const ctx *c, const vsim *v, wg_sim *sim)
 {
@@ -1407,12 +1427,78 @@ done:
     return st;
 }
 
+/* ---- 9. Attention: power-law media pulses --------------------------------------- */
+
+/* A power-law pulse on agents who do not talk (share 0): each unaware agent
+ * is hit at step t with p_t = m + a (1 + (t - t0) / c)^(-power) (t >= t0),
+ * independently of the others, so the expected reached share by the end of
+ * step T is exactly 1 - prod_{t <= T} (1 - p_t). */
+static double pulse_reach(double m, double a, double power, double scale, uint32_t t0,
+                          uint32_t t_end)
+{
+    double unreached = 1.0;
+    for (uint32_t t = 0; t <= t_end; t++) {
+        double p = m + (t >= t0 ? a * pow(1.0 + (t - t0) / scale, -power) : 0.0);
+        unreached *= 1.0 - fmin(1.0, p);
+    }
+    return 1.0 - unreached;
+}
+
+static wg_status check_media_power(ctx *c)
+{
+    static const char *const MODEL = "attention";
+    static const char *const REF = "exact product";
+    const uint32_t n = c->o->quick ? 2000 : 10000, runs = c->o->quick ? 40 : 100;
+    const struct {
+        double m, a, power, scale;
+        uint32_t t0, steps, at[2];
+    } pts[] = {
+        {0.0, 0.1, 1.5, 2.0, 3, 120, {8, 119}},
+        {0.001, 0.05, 0.6, 5.0, 0, 200, {20, 199}},
+    };
+    wg_netspec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.kind = WG_NET_RING;
+    spec.nodes = n;
+    wg_graph *g = NULL;
+    probes ps = {.n = 0};
+    wg_status st = make_graph(c, &spec, 1, &g);
+    if (st != WG_OK) return st;
+    for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
+        vsim vs;
+        vsim_init(&vs, g, WG_CONTACT_ALL, pts[i].steps, 400 + i);
+        vs.sim.model.p.v[WG_P_SHARE_POS] = vs.sim.model.p.v[WG_P_SHARE_NEG] = 0;
+        vs.sim.model.p.v[WG_P_MEDIA_POS] = pts[i].m;
+        vsim_media(&vs, WG_POS, pts[i].t0, pts[i].a, pts[i].power, pts[i].scale);
+        for (int k = 0; k < 2; k++)
+            if ((st = probe_add(c, &ps, Q_REACH_POS, pts[i].at[k], 1.0 / n, runs)) != WG_OK)
+                goto done;
+        if ((st = simulate(c, &vs, runs, visit_probes, &ps)) != WG_OK) goto done;
+        for (int k = 0; k < 2; k++) {
+            acc a = acc_of(ps.p[k].x, runs);
+            double th = pulse_reach(pts[i].m, pts[i].a, pts[i].power, pts[i].scale, pts[i].t0,
+                                    pts[i].at[k]);
+            if ((st = add_row(c, MODEL, REF, th, a.mean, acc_se(&a), 0, runs,
+                              "media pulse a %.2f (1+u/%g)^-%g + media %g, no talk: reach at "
+                              "step %u",
+                              pts[i].a, pts[i].scale, pts[i].power, pts[i].m, pts[i].at[k])) !=
+                WG_OK)
+                goto done;
+        }
+        probes_free(&ps);
+    }
+done:
+    probes_free(&ps);
+    wg_graph_free(g);
+    return st;
+}
+
 wg_status wg_validate_run(const wg_validate_opts *o, wg_validate_table *t, wg_diag *d)
 {
     ctx c = {o, t, d};
     wg_status (*const checks[])(ctx *) = {check_sir,      check_bass,     check_maki_thompson,
                                           check_cascades, check_sis,      check_bad_news,
-                                          check_durations};
+                                          check_durations, check_media_power};
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         wg_status st = checks[i](&c);
         if (st != WG_OK) return st;

@@ -10,7 +10,14 @@
  * (scenario, variants, networks, picks against each network) is checked
  * before the first run, and nothing is written before every arm has run.
  *
- * Output folder DIR: compare.csv (one row per variant and metric), blowup.csv
+ * Saved and lost are counted agent by agent: every arm keeps its runs'
+ * negative agents (wg_job_keep_negative) while it is compared, the base's
+ * until the last variant has run, a variant's only until its counts are
+ * taken; a variant on a network with another number of agents has none (NaN).
+ *
+ * Output folder DIR: compare.csv (one row per variant and metric),
+ * compare-series.csv (one row per variant, step and metric of
+ * series_metrics: the paired difference over time), blowup.csv
  * (one row per arm: blow-up share and its Wilson interval), manifest.yaml,
  * compare.png (render/chart_compare.c), and one run folder per arm,
  * DIR/base/ and DIR/<variant slug>/, each with series.csv, summary.csv,
@@ -31,13 +38,16 @@ typedef struct arm {
     const char *name;     /* "base" or the variant's name */
     char *slug;           /* folder name */
     wg_results r;         /* a view of the job's results (not owned) */
+    double *saved, *lost; /* variants: per run pair (min runs of it and the base), or NULL
+                             when its agents are not the base's */
+    uint32_t npairs;
 } arm;
 
 struct wg_whatif {
     wg_scenario *base;    /* owned by arms[0].job */
     arm *arms;
     size_t narms;
-    double *work;         /* 2 × the most runs of an arm */
+    double *work;         /* 4 × the most runs of an arm + WG_CMP_BOOTSTRAPS */
     double seconds;
     int threads;
 };
@@ -105,6 +115,8 @@ void wg_whatif_free(wg_whatif *w)
     for (size_t i = w->narms; w->arms && i-- > 0;) {
         wg_job_free(w->arms[i].job);
         free(w->arms[i].slug);
+        free(w->arms[i].saved);
+        free(w->arms[i].lost);
     }
     if (!w->arms || !w->arms[0].job) wg_scenario_free(w->base);
     free(w->arms);
@@ -153,7 +165,8 @@ wg_status wg_whatif_open_scenario(wg_scenario *base, wg_whatif **out, wg_diag *d
         /* messages of a variant's picks name the variant */
         if ((st = wg_job_prepare(a->job, d)) != WG_OK) goto fail;
     }
-    if (!(w->work = wg_malloc(2 * (size_t)most_runs, sizeof *w->work))) goto nomem;
+    if (!(w->work = wg_malloc(4 * (size_t)most_runs + WG_CMP_BOOTSTRAPS, sizeof *w->work)))
+        goto nomem;
     *out = w;
     return WG_OK;
 nomem:
@@ -173,18 +186,50 @@ wg_status wg_whatif_open(const char *path, const char *const *sets, size_t nsets
     return wg_whatif_open_scenario(base, out, d);
 }
 
+/* Saved and lost of variant a against the base b, run pair by run pair, from
+ * their kept negative agents (none when the two networks' agents differ). */
+static wg_status count_saved(const arm *b, arm *a, wg_diag *d)
+{
+    free(a->saved);
+    free(a->lost);
+    a->saved = a->lost = NULL;
+    a->npairs = b->r.runs < a->r.runs ? b->r.runs : a->r.runs;
+    const uint32_t n = wg_job_graph(b->job)->n;
+    if (wg_job_graph(a->job)->n != n) return WG_OK;
+    a->saved = wg_malloc(a->npairs ? a->npairs : 1, sizeof *a->saved);
+    a->lost = wg_malloc(a->npairs ? a->npairs : 1, sizeof *a->lost);
+    if (!a->saved || !a->lost) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        return WG_ENOMEM;
+    }
+    for (uint32_t run = 0; run < a->npairs; run++) {
+        uint32_t saved, lost;
+        wg_cmp_saved_lost(wg_job_negative(b->job, run), wg_job_negative(a->job, run),
+                          WG_AGENT_WORDS(n), &saved, &lost);
+        a->saved[run] = saved;
+        a->lost[run] = lost;
+    }
+    return WG_OK;
+}
+
 wg_status wg_whatif_run(wg_whatif *w, const wg_job_run_params *p, wg_diag *d)
 {
+    wg_status st = WG_OK;
     w->seconds = 0;
-    for (size_t i = 0; i < w->narms; i++) {
+    for (size_t i = 0; i < w->narms && st == WG_OK; i++) {
         arm *a = &w->arms[i];
-        wg_status st = wg_job_run(a->job, p, d);
-        if (st != WG_OK) return st;
+        wg_job_keep_negative(a->job, 1);
+        if ((st = wg_job_run(a->job, p, d)) != WG_OK) break;
         a->r = *wg_job_results(a->job);
         w->seconds += wg_job_seconds(a->job);
         w->threads = wg_job_threads(a->job);
+        if (i) {
+            st = count_saved(&w->arms[0], a, d);
+            wg_job_drop_negative(a->job);
+        }
     }
-    return WG_OK;
+    wg_job_drop_negative(w->arms[0].job);
+    return st;
 }
 
 size_t wg_whatif_arms(const wg_whatif *w) { return w->narms; }
@@ -202,28 +247,80 @@ static wg_blowup_rule rule_of(const arm *arms, size_t i)
     return r;
 }
 
+/* Row m (enum wg_cmp_metric, then enum wg_cmp_extra) of compare.csv for variant i. */
+static void row_of(const arm *arms, size_t i, int m, double *work, wg_cmp_row *row)
+{
+    wg_blowup_rule br = rule_of(arms, 0), vr = rule_of(arms, i);
+    if (m < WG_NCMP) {
+        wg_cmp_paired(&arms[0].r, &br, &arms[i].r, &vr, m, work, row);
+    } else if (m == WG_CMP_REACH_NEG_P95) {
+        /* resampled with the base's seed: every variant draws the same resamples */
+        wg_cmp_p95(&arms[0].r, &br, &arms[i].r, &vr, arms[0].s->seed, work, row);
+    } else {
+        const double *x = m == WG_CMP_SAVED ? arms[i].saved : arms[i].lost;
+        wg_cmp_figure(x, x ? arms[i].npairs : 0, row);
+    }
+}
+
+/* The summary metrics of compare-series.csv, in the order written at each step. */
+static const int series_metrics[] = {WG_M_CRITICS, WG_M_REACH_POS, WG_M_REACH_NEG, WG_M_NEW_NEG,
+                                     WG_M_SENTIMENT};
+#define NSERIES_METRICS (sizeof series_metrics / sizeof series_metrics[0])
+
+/* Columns of compare.csv after variant,metric. */
+#define CMP_VALUES 8
+
 static wg_status write_compare_csv(const char *dir, const arm *arms, size_t narms, double *work,
                                    wg_diag *d)
 {
     wg_out o;
     wg_status st = wg_out_open(&o, dir, "compare.csv", d);
     if (st != WG_OK) return st;
-    fputs("variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better\n", o.f);
+    fputs("variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better,"
+          "p_better_lo,p_better_hi\n", o.f);
     for (size_t i = 1; i < narms; i++)
-        for (int m = 0; m < WG_NCMP; m++) {
+        for (int m = 0; m < WG_NCMP_ROWS; m++) {
             wg_cmp_row row;
-            wg_blowup_rule br = rule_of(arms, 0), vr = rule_of(arms, i);
-            wg_cmp_paired(&arms[0].r, &br, &arms[i].r, &vr, m, work, &row);
-            const double v[6] = {row.base_mean, row.variant_mean, row.diff_mean,
-                                 row.diff_lo,   row.diff_hi,      row.p_better};
+            row_of(arms, i, m, work, &row);
+            const double v[CMP_VALUES] = {row.base_mean, row.variant_mean, row.diff_mean,
+                                          row.diff_lo,   row.diff_hi,      row.p_better,
+                                          row.p_better_lo, row.p_better_hi};
             wg_csv_put_text(o.f, arms[i].name, WG_CSV_QUOTE_NEEDED);
             fprintf(o.f, ",%s", wg_cmp_metric_name(m));
-            for (int k = 0; k < 6; k++) {
+            for (int k = 0; k < CMP_VALUES; k++) {
                 fputc(',', o.f);
                 wg_csv_double(o.f, v[k]);
             }
             fputc('\n', o.f);
         }
+    return wg_out_commit(&o, d);
+}
+
+/* compare-series.csv: the paired difference over time, step by step up to the
+ * shorter arm's last step. */
+static wg_status write_compare_series(const char *dir, const arm *arms, size_t narms,
+                                      double *work, wg_diag *d)
+{
+    wg_out o;
+    wg_status st = wg_out_open(&o, dir, "compare-series.csv", d);
+    if (st != WG_OK) return st;
+    fputs("variant,step,metric,diff_mean,diff_lo,diff_hi\n", o.f);
+    for (size_t i = 1; i < narms; i++) {
+        uint32_t steps = arms[0].r.steps < arms[i].r.steps ? arms[0].r.steps : arms[i].r.steps;
+        for (uint32_t t = 0; t < steps; t++)
+            for (size_t k = 0; k < NSERIES_METRICS; k++) {
+                double v[3];
+                wg_cmp_step(&arms[0].r, &arms[i].r, t, series_metrics[k], work, &v[0], &v[1],
+                            &v[2]);
+                wg_csv_put_text(o.f, arms[i].name, WG_CSV_QUOTE_NEEDED);
+                fprintf(o.f, ",%u,%s", t, wg_metric_name(series_metrics[k]));
+                for (int c = 0; c < 3; c++) {
+                    fputc(',', o.f);
+                    wg_csv_double(o.f, v[c]);
+                }
+                fputc('\n', o.f);
+            }
+    }
     return wg_out_commit(&o, d);
 }
 
@@ -256,6 +353,18 @@ static wg_status write_blowup_csv(const char *dir, const arm *arms, size_t narms
     return wg_out_commit(&o, d);
 }
 
+void wg_whatif_row(const wg_whatif *w, size_t i, int metric, wg_cmp_row *row)
+{
+    row_of(w->arms, i, metric, w->work, row);
+}
+
+/* A number of the table, or "-" for none (NaN). */
+static void print_num(FILE *f, const char *fmt, double x)
+{
+    if (isnan(x)) fprintf(f, " %12s", "-");
+    else fprintf(f, fmt, x);
+}
+
 /* The table: one block per variant. */
 void wg_whatif_print(const wg_whatif *w, FILE *f)
 {
@@ -265,15 +374,18 @@ void wg_whatif_print(const wg_whatif *w, FILE *f)
     for (size_t i = 1; i < narms; i++) {
         fprintf(f, "%s (vs base, %u run pairs)\n", arms[i].name,
                arms[0].r.runs < arms[i].r.runs ? arms[0].r.runs : arms[i].r.runs);
-        fprintf(f, "  %-15s %12s %12s %12s %25s %9s\n", "metric", "base", "variant", "difference",
-               "95 % interval", "p_better");
-        for (int m = 0; m < WG_NCMP; m++) {
+        fprintf(f, "  %-18s %12s %12s %12s %25s %9s %15s\n", "metric", "base", "variant",
+                "difference", "95 % interval", "p_better", "95 % interval");
+        for (int m = 0; m < WG_NCMP_ROWS; m++) {
             wg_cmp_row row;
-            wg_blowup_rule br = rule_of(arms, 0), vr = rule_of(arms, i);
-            wg_cmp_paired(&arms[0].r, &br, &arms[i].r, &vr, m, work, &row);
-            fprintf(f, "  %-15s %12.4g %12.4g %+12.4g   [%+10.4g, %+10.4g] %9.3f\n",
-                   wg_cmp_metric_name(m), row.base_mean, row.variant_mean, row.diff_mean,
-                   row.diff_lo, row.diff_hi, row.p_better);
+            row_of(arms, i, m, work, &row);
+            fprintf(f, "  %-18s", wg_cmp_metric_name(m));
+            print_num(f, " %12.4g", row.base_mean);
+            print_num(f, " %12.4g", row.variant_mean);
+            fprintf(f, " %+12.4g   [%+10.4g, %+10.4g]", row.diff_mean, row.diff_lo, row.diff_hi);
+            if (isnan(row.p_better)) fputc('\n', f);
+            else fprintf(f, " %9.3f  [%.3f, %.3f]\n", row.p_better, row.p_better_lo,
+                         row.p_better_hi);
         }
     }
 }
@@ -302,6 +414,7 @@ wg_status wg_whatif_write(const wg_whatif *w, const char *out, const wg_job_writ
         free(dir);
     }
     if (st == WG_OK) st = write_compare_csv(out, arms, w->narms, w->work, d);
+    if (st == WG_OK) st = write_compare_series(out, arms, w->narms, w->work, d);
     if (st == WG_OK) st = write_blowup_csv(out, arms, w->narms, d);
     wg_manifest m = {w->base, wg_job_net_stats(arms[0].job), w->threads,
                      wp.ranks > 0 ? wp.ranks : 1, w->seconds, wp.argc, wp.argv, "compare"};

@@ -115,6 +115,36 @@ def test_text_labels_are_renumbered_and_kept():
     assert r.manifest["network"]["nodes"] == 5
 
 
+def test_trace_keeps_the_files_ids(tmp_path):
+    # a CSV network with names and e-mails: the trace's ids are the file's text
+    (tmp_path / "people.csv").write_text(
+        "source,target\nann@example.com,bob\nbob,\"Smith, Cy\"\n\"Smith, Cy\",7\n7,ann@example.com\n",
+        encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(
+        "name: names\nsteps: 4\nruns: 2\nseed: 3\nnetwork: {file: people.csv}\n"
+        "trace: {runs: [0]}\nmodel: {share: 1}\n"
+        "events:\n  - {step: 0, seed: {valence: positive, by: id, ids: [\"Smith, Cy\"]}}\n",
+        encoding="utf-8")
+    command("run", str(tmp_path / "s.yaml"), "-o", str(tmp_path / "cmd"))
+    t = waggle.read(tmp_path / "cmd").trace(0)
+    assert list(t["id"]) == ["ann@example.com", "bob", "Smith, Cy", "7"]
+    seed = t[t["source"] == "seed"]
+    assert list(seed["id"]) == ["Smith, Cy"] and seed["parent"].isna().all()
+    assert set(t["parent"].dropna()) <= {"ann@example.com", "bob", "Smith, Cy", "7"}
+    # integer ids stay integers
+    g = nx.relabel_nodes(nx.path_graph(4), {i: 10 * i for i in range(4)})
+    nx.write_edgelist(g, tmp_path / "ints.txt", data=False)
+    (tmp_path / "i.yaml").write_text(
+        "name: ints\nsteps: 4\nruns: 2\nseed: 3\nnetwork: {file: ints.txt}\n"
+        "trace: {runs: [0]}\nevents:\n  - {step: 0, seed: {valence: positive, by: id, ids: [20]}}\n",
+        encoding="utf-8")
+    command("run", str(tmp_path / "i.yaml"), "-o", str(tmp_path / "ints"))
+    t = waggle.read(tmp_path / "ints").trace(0)
+    assert str(t["id"].dtype) == "Int64" and list(t["id"]) == [0, 10, 20, 30]
+    with pytest.raises(FileNotFoundError):
+        waggle.read(tmp_path / "ints").trace(1)
+
+
 def test_compare_same_bytes_as_command(tmp_path):
     command("compare", LEVERS, "-r", "4", "-o", str(tmp_path / "cmd"))
     c = waggle.compare(LEVERS, runs=4, out=tmp_path / "py")
