@@ -141,10 +141,6 @@ static void layout_head(char *buf, size_t cap, const scene *sc, int with_kind)
              "; agents %s", sc->g->n, sc->g->m, arcs_hash(sc->g), who);
 }
 
-static uint64_t label_of(const wg_graph *g, uint32_t a)
-{
-    return g->label ? g->label[a] : a;
-}
 
 /* Read layout.csv when it lays out this network's drawn agents: *reused 1,
  * or 0 when absent or made for other agents (or another kind than asked). */
@@ -232,8 +228,9 @@ static wg_status layout_read(scene *sc, const char *dir, int asked, int *reused,
                 errno = 0;
                 unsigned long long ag = nf == 4 ? strtoull(f[0], &end1, 10) : 0;
                 double x = nf == 4 ? strtod(f[2], &end2) : 0, y = nf == 4 ? strtod(f[3], &end3) : 0;
+                char idb[WG_ID_BUF];
                 if (nf != 4 || *end1 || *end2 || *end3 || i >= sc->nkeep || ag != sc->keep[i] ||
-                    strtoull(f[1], NULL, 10) != label_of(sc->g, sc->keep[i]) || !isfinite(x) ||
+                    strcmp(f[1], wg_graph_id(sc->g, sc->keep[i], idb)) != 0 || !isfinite(x) ||
                     !isfinite(y)) {
                     wg_diag_error(d, WG_EINPUT, "%s:%u:1: expected agent %u's row (agent,id,x,y "
                                   "with finite x and y): the layout of a different network",
@@ -299,7 +296,10 @@ static wg_status layout_write(const scene *sc, const char *dir, wg_diag *d)
     fprintf(o.f, "%s\nagent,id,x,y\n", head);
     for (uint32_t i = 0; i < sc->nkeep; i++) {
         uint32_t a = sc->keep[i];
-        fprintf(o.f, "%u,%" PRIu64 ",%.6f,%.6f\n", a, label_of(sc->g, a), sc->x[a], sc->y[a]);
+        char idb[WG_ID_BUF];
+        fprintf(o.f, "%u,", a);
+        wg_csv_put_text(o.f, wg_graph_id(sc->g, a, idb), WG_CSV_QUOTE_NEEDED);
+        fprintf(o.f, ",%.6f,%.6f\n", sc->x[a], sc->y[a]);
     }
     return wg_out_commit(&o, d);
 }
@@ -364,46 +364,12 @@ static wg_status pick_run(scene *sc, const char *dir, const wg_draw_opts *o, wg_
     return WG_OK;
 }
 
-/* Agent index of every file id (parents are written as file ids). */
-static int cmp_u64pair(const void *a, const void *b)
+/* The parents' agents: the reader resolved each parent's id to its row, and
+ * row a is agent a (the ids were checked against the network's). */
+static void map_parents(scene *sc)
 {
-    const uint64_t *x = a, *y = b;
-    return x[0] < y[0] ? -1 : x[0] > y[0];
-}
-
-static wg_status map_parents(scene *sc, wg_diag *d)
-{
-    const wg_graph *g = sc->g;
-    uint64_t *ids = NULL;
-    if (g->label) {
-        if (!(ids = wg_malloc(2 * (size_t)g->n + 2, sizeof *ids))) return wg_canvas_oom(d);
-        for (uint32_t a = 0; a < g->n; a++) ids[2 * a] = g->label[a], ids[2 * a + 1] = a;
-        qsort(ids, g->n, 2 * sizeof *ids, cmp_u64pair);
-    }
-    wg_status st = WG_OK;
-    for (uint32_t a = 0; a < g->n; a++) {
-        sc->parent[a] = WG_NO_AGENT;
-        uint64_t p = sc->tr.parent[a];
-        if (p == UINT64_MAX) continue;
-        uint32_t pa = WG_NO_AGENT;
-        if (!g->label) {
-            if (p < g->n) pa = (uint32_t)p;
-        } else {
-            uint64_t key[2] = {p, 0};
-            const uint64_t *hit = bsearch(key, ids, g->n, 2 * sizeof *ids, cmp_u64pair);
-            if (hit) pa = (uint32_t)hit[1];
-        }
-        if (pa == WG_NO_AGENT) {
-            wg_diag_error(d, WG_EINPUT, "trace of run %u: agent %u's parent %" PRIu64 " is no "
-                          "agent of the network: the trace of a different network", sc->run, a,
-                          p);
-            st = WG_EINPUT;
-            break;
-        }
-        sc->parent[a] = pa;
-    }
-    free(ids);
-    return st;
+    for (uint32_t a = 0; a < sc->g->n; a++)
+        sc->parent[a] = sc->tr.parent[a] == UINT32_MAX ? WG_NO_AGENT : sc->tr.parent[a];
 }
 
 /* ---- drawing --------------------------------------------------------------------------------- */
@@ -707,14 +673,16 @@ wg_status wg_draw(const char *dir, const wg_graph *g, const wg_draw_opts *o, wg_
         goto done;
     }
     if ((st = wg_folder_read_trace(dir, name, g->n, &sc.tr, d)) != WG_OK) goto done;
-    for (uint32_t a = 0; a < g->n; a++)
-        if (sc.tr.id[a] != label_of(g, a)) {
-            wg_diag_error(d, WG_EINPUT, "%s: agent %u has id %" PRIu64 ", the network's agent %u "
-                          "has id %" PRIu64 ": the trace of a different network", name, a,
-                          sc.tr.id[a], a, label_of(g, a));
+    for (uint32_t a = 0; a < g->n; a++) {
+        char idb[WG_ID_BUF];
+        const char *want = wg_graph_id(g, a, idb);
+        if (strcmp(sc.tr.id[a], want) != 0) {
+            wg_diag_error(d, WG_EINPUT, "%s: agent %u has id %s, the network's agent %u has id "
+                          "%s: the trace of a different network", name, a, sc.tr.id[a], a, want);
             st = WG_EINPUT;
             goto done;
         }
+    }
     if ((st = wg_folder_read_states(dir, sc.run, sc.s, &sc.steps, d)) != WG_OK) goto done;
     if (sc.steps == 0) {
         wg_diag_error(d, WG_EINPUT, "series.csv: no rows of run %u", sc.run);
@@ -738,7 +706,7 @@ wg_status wg_draw(const char *dir, const wg_graph *g, const wg_draw_opts *o, wg_
         goto done;
     }
     for (uint32_t a = 0; a < g->n; a++) sc.x[a] = sc.y[a] = NAN;
-    if ((st = map_parents(&sc, d)) != WG_OK) goto done;
+    map_parents(&sc);
     if ((st = choose_agents(&sc, d)) != WG_OK) goto done;
     int reused = 0;
     if ((st = layout_read(&sc, dir, o->layout, &reused, d)) != WG_OK) goto done;

@@ -492,6 +492,7 @@ done:
 void wg_folder_trace_free(wg_folder_trace *t)
 {
     free(t->id);
+    free(t->id_text);
     free(t->parent);
     free(t->step);
     free(t->talked);
@@ -539,6 +540,14 @@ static int csv_name(csv *c, int i, const char *const *table, const char *what, u
     return 1;
 }
 
+/* FNV-1a of an id's text. */
+static size_t id_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)(h ^ h >> 32);
+}
+
 wg_status wg_folder_read_trace(const char *dir, const char *name, uint32_t n, wg_folder_trace *t,
                                wg_diag *d)
 {
@@ -559,13 +568,21 @@ wg_status wg_folder_read_trace(const char *dir, const char *name, uint32_t n, wg
     size_t m = n ? n : 1;
     t->id = wg_malloc(m, sizeof *t->id);
     t->parent = wg_malloc(m, sizeof *t->parent);
+    /* the ids' text, and the parents' until they are resolved: at most the file's bytes */
+    size_t tlen = strlen(c.at) + 2, used = 0;
+    t->id_text = wg_malloc(2 * tlen, 1);
+    size_t *par_at = wg_malloc(m, sizeof *par_at);
+    uint32_t *slot = NULL;
+    size_t nslot = 16;
+    while (nslot < 2 * (size_t)m) nslot *= 2;
     t->step = wg_malloc(m, sizeof *t->step);
     t->talked = wg_malloc(m, sizeof *t->talked);
     t->state = wg_malloc(m, 1);
     t->valence = wg_malloc(m, 1);
     t->source = wg_malloc(m, 1);
+    slot = wg_malloc(nslot, sizeof *slot);
     if (!t->id || !t->parent || !t->step || !t->talked || !t->state || !t->valence ||
-        !t->source) {
+        !t->source || !t->id_text || !par_at || !slot) {
         st = wg_canvas_oom(d);
         goto done;
     }
@@ -585,14 +602,26 @@ wg_status wg_folder_read_trace(const char *dir, const char *name, uint32_t n, wg
             goto bad;
         }
         uint8_t val;
-        if (!csv_uint(&c, ci[1], UINT64_MAX, 0, 0, &t->id[a], d) ||
-            !csv_name(&c, ci[2], wg_state_singular_names, "state", &t->state[a], d) ||
+        const char *idf = ci[1] < c.nf ? c.f[ci[1]] : "";
+        const char *pf = ci[6] < c.nf ? c.f[ci[6]] : "";
+        if (!*idf) {
+            wg_diag_error(d, WG_EINPUT, "%s:%u: column id: empty (every agent has an id)", name,
+                          c.line);
+            goto bad;
+        }
+        size_t il = strlen(idf) + 1, pl = strlen(pf) + 1;
+        t->id[a] = t->id_text + used;
+        memcpy(t->id_text + used, idf, il);
+        used += il;
+        par_at[a] = *pf ? used : SIZE_MAX;
+        memcpy(t->id_text + used, pf, pl);
+        used += pl;
+        if (!csv_name(&c, ci[2], wg_state_singular_names, "state", &t->state[a], d) ||
             !(ci[3] < c.nf && !*c.f[ci[3]] ? (val = 2, 1)
                                             : csv_name(&c, ci[3], wg_valence_names, "valence",
                                                        &val, d)) ||
             !csv_uint(&c, ci[4], MAX_STEP, 1, WG_TRACE_NONE, &v[1], d) ||
             !csv_name(&c, ci[5], wg_source_names, "source", &t->source[a], d) ||
-            !csv_uint(&c, ci[6], UINT64_MAX - 1, 1, UINT64_MAX, &t->parent[a], d) ||
             !csv_uint(&c, ci[7], UINT32_MAX, 0, 0, &v[2], d))
             goto bad;
         /* an empty valence (val 2) is "not in the reach"; else WG_POS or WG_NEG */
@@ -605,12 +634,38 @@ wg_status wg_folder_read_trace(const char *dir, const char *name, uint32_t n, wg
         wg_diag_error(d, WG_EINPUT, "%s:%u: %u rows for the network's %u agents: the trace of "
                       "another network", name, c.line, a, n);
         st = WG_EINPUT;
+        goto done;
+    }
+    /* parents: the row of each parent's id (a table of the ids, open addressing) */
+    for (size_t k = 0; k < nslot; k++) slot[k] = UINT32_MAX;
+    for (uint32_t r = 0; r < n; r++) {
+        size_t h = id_hash(t->id[r]) & (nslot - 1);
+        while (slot[h] != UINT32_MAX) h = (h + 1) & (nslot - 1);
+        slot[h] = r;
+    }
+    for (uint32_t r = 0; r < n; r++) {
+        t->parent[r] = UINT32_MAX;
+        if (par_at[r] == SIZE_MAX) continue;
+        const char *pid = t->id_text + par_at[r];
+        for (size_t h = id_hash(pid) & (nslot - 1); slot[h] != UINT32_MAX; h = (h + 1) & (nslot - 1))
+            if (strcmp(t->id[slot[h]], pid) == 0) {
+                t->parent[r] = slot[h];
+                break;
+            }
+        if (t->parent[r] == UINT32_MAX) {
+            wg_diag_error(d, WG_EINPUT, "%s: agent %u's parent '%s' is the id of no row: the trace "
+                          "of another network", name, r, pid);
+            st = WG_EINPUT;
+            goto done;
+        }
     }
     goto done;
 bad:
     st = WG_EINPUT;
 done:
     csv_close(&c);
+    free(par_at);
+    free(slot);
     if (st != WG_OK) wg_folder_trace_free(t);
     return st;
 }

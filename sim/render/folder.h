@@ -49,8 +49,9 @@ wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES]
 /* A run's trace-R.csv (DESIGN.md, `trace:`), one entry per agent in agent order. */
 typedef struct wg_folder_trace {
     uint32_t n;
-    uint64_t *id;          /* the agent's file id */
-    uint64_t *parent;      /* the parent's file id; UINT64_MAX: none */
+    char **id;             /* the agent's id as its file wrote it (text; strings in id_text) */
+    char *id_text;
+    uint32_t *parent;      /* the agent (row) whose id is the parent's; UINT32_MAX: none */
     uint32_t *step;        /* step_reached; WG_TRACE_NONE: not in the reach at the end */
     uint32_t *talked;      /* talked_steps */
     uint8_t *state;        /* the final wg_state */
@@ -60,7 +61,8 @@ typedef struct wg_folder_trace {
 
 /* Read dir/name (a trace-R.csv, or .csv.gz) of a network of n agents: exactly
  * n rows, agents 0 .. n-1 in order (else WG_EINPUT "the trace of another
- * network"), every field checked (file:line: column: what was expected). */
+ * network"), every field checked (file:line: column: what was expected), each
+ * parent the id of one of the rows. */
 wg_status wg_folder_read_trace(const char *dir, const char *name, uint32_t n, wg_folder_trace *t,
                                wg_diag *d);
 void wg_folder_trace_free(wg_folder_trace *t);
