@@ -192,19 +192,24 @@ wg_status wg_job_open_folder(const char *dir, wg_job **out, wg_diag *d)
         st = WG_EINPUT;
         goto done;
     }
-    /* the section is the scenario indented by two spaces: take its lines back out */
-    if (!(yaml = wg_malloc(len + 1, 1))) {
+    /* the section is the scenario indented by two spaces: its lines as they stand, after
+     * as many empty lines as come before it, so that messages name the manifest's lines
+     * and columns */
+    size_t before = 1;
+    for (const char *c = text; c <= at; c++) before += *c == '\n';
+    if (!(yaml = wg_malloc(len + before + 1, 1))) {
         wg_diag_error(d, WG_ENOMEM, "out of memory");
         st = WG_ENOMEM;
         goto done;
     }
+    memset(yaml, '\n', before);
+    n = before;
     for (const char *l = at + sizeof key - 1; *l;) {
         const char *e = strchr(l, '\n');
         size_t ll = e ? (size_t)(e - l) + 1 : strlen(l);
         if (ll > 1 && strncmp(l, "  ", 2) != 0) break;   /* the next top-level key */
-        size_t skip = ll >= 2 && l[0] == ' ' && l[1] == ' ' ? 2 : 0;
-        memcpy(yaml + n, l + skip, ll - skip);
-        n += ll - skip;
+        memcpy(yaml + n, l, ll);   /* a root mapping indented by two spaces is YAML too */
+        n += ll;
         l += ll;
     }
     yaml[n] = '\0';

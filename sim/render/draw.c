@@ -437,7 +437,7 @@ static void draw_network(wg_canvas *cv, const scene *sc, double x0, double y0, d
 #undef PY
 }
 
-/* "step 12 (day): 5 advocates, 3 critics, ..." from series.csv. */
+/* "unaware 20, advocates 5, critics 3, ..." at step t, from series.csv. */
 static void counts_text(char *buf, size_t cap, const scene *sc, uint32_t t)
 {
     size_t at = 0;
@@ -447,8 +447,8 @@ static void counts_text(char *buf, size_t cap, const scene *sc, uint32_t t)
         char num[32];
         if (k == WG_IMMUNE && !(v > 0)) continue;
         wg_plot_fmt_num(num, sizeof num, isfinite(v) ? v : 0, 0);
-        at += (size_t)snprintf(buf + at, cap - at, "%s%s %s", at ? ", " : "", num,
-                               wg_state_name((wg_state)k));
+        at += (size_t)snprintf(buf + at, cap - at, "%s%s %s", at ? ", " : "",
+                               wg_state_name((wg_state)k), num);
     }
 }
 
