@@ -118,8 +118,9 @@ int wg_cmd_render(int argc, char **argv);
 int wg_cmd_validate(int argc, char **argv);
 int wg_cmd_optimize(int argc, char **argv);
 int wg_cmd_draw(int argc, char **argv);
+int wg_cmd_brief(int argc, char **argv);
 extern const char wg_run_usage[], wg_check_usage[], wg_net_usage[], wg_compare_usage[],
     wg_fit_usage[], wg_sweep_usage[], wg_merge_usage[], wg_render_usage[], wg_validate_usage[],
-    wg_optimize_usage[], wg_draw_usage[];
+    wg_optimize_usage[], wg_draw_usage[], wg_brief_usage[];
 
 #endif

@@ -26,6 +26,8 @@ static const command commands[] = {
     {"fit", wg_cmd_fit, "calibrate keys to an observed series; Bass baseline", wg_fit_usage},
     {"render", wg_cmd_render, "draw the charts of a finished run again from its CSV files",
      wg_render_usage},
+    {"brief", wg_cmd_brief, "one HTML page for a manager from a run, compare or sweep folder",
+     wg_brief_usage},
     {"sweep", wg_cmd_sweep, "sweep a grid or Sobol design: sweep.csv (threads, MPI, shards)",
      wg_sweep_usage},
     {"merge", wg_cmd_merge, "join the shards of a sweep into one sweep.csv", wg_merge_usage},

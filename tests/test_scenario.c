@@ -111,6 +111,11 @@ static void assert_same(const wg_scenario *a, const wg_scenario *b, int with_var
         assert_int_equal(a->model.duration[v].law, b->model.duration[v].law);
         assert_true(a->model.duration[v].a == b->model.duration[v].a);
         assert_true(a->model.duration[v].b == b->model.duration[v].b);
+        if (a->model.exposure == WG_EXPOSURE_THRESHOLD) {
+            assert_int_equal(a->model.threshold[v].kind, b->model.threshold[v].kind);
+            assert_true(a->model.threshold[v].a == b->model.threshold[v].a);
+            assert_true(a->model.threshold[v].b == b->model.threshold[v].b);
+        }
     }
     assert_int_equal(a->nsegments, b->nsegments);
     for (size_t i = 0; i < a->nsegments; i++) {
@@ -559,6 +564,31 @@ static const bad_case bad_cases[] = {
      "t.yaml:3:20: duration.neutral: unknown key (expected one of positive, negative)"},
     {BASE "model: {duration: {negative: {fixed: 3}}}\nsegments:\n  - {name: s, pick: {count: 1}, quit: {negative: 0.5}}\n",
      "t.yaml:5:39: segments.0.quit: model.duration.negative sets the talking time of negative talkers"},
+    /* thresholds (exposure threshold) */
+    {BASE "model: {exposure: threshold}\n",
+     "t.yaml:3:19: exposure: exposure threshold needs model.threshold"},
+    {BASE "model: {exposure: threshold, threshold: 1.5}\n",
+     "t.yaml:3:41: threshold: expected a probability in [0, 1], got 1.5"},
+    {BASE "model: {exposure: threshold, threshold: {positive: 0.2}}\n",
+     "t.yaml:3:41: threshold: missing key 'negative'"},
+    {BASE "model: {exposure: threshold, threshold: {positive: 0.2, negative: -0.1}}\n",
+     "t.yaml:3:67: threshold.negative: expected a probability in [0, 1], got -0.1"},
+    {BASE "model: {exposure: threshold, threshold: {uniform: [0.5, 0.2]}}\n",
+     "t.yaml:3:51: threshold.uniform: expected lo <= hi, got [0.5, 0.2]"},
+    {BASE "model: {exposure: threshold, threshold: {uniform: [0.1, 0.2, 0.3]}}\n",
+     "t.yaml:3:51: threshold.uniform: expected [lo, hi], two thresholds in [0, 1], got 3 items"},
+    {BASE "model: {exposure: threshold, threshold: {uniform: [0.1, 2]}}\n",
+     "t.yaml:3:57: threshold.uniform.1: expected a probability in [0, 1], got 2"},
+    {BASE "model: {exposure: threshold, threshold: {normal: {mean: 0.2, sd: 0}}}\n",
+     "t.yaml:3:66: threshold.normal.sd: expected a number > 0, got 0"},
+    {BASE "model: {exposure: threshold, threshold: {normal: {mean: 0.2}}}\n",
+     "t.yaml:3:50: threshold.normal: missing key 'sd'"},
+    {BASE "model: {exposure: threshold, threshold: {normall: {mean: 0.2, sd: 1}}}\n",
+     "t.yaml:3:42: threshold: expected one of uniform, normal, got normall (did you mean 'normal'?)"},
+    {BASE "model: {exposure: threshold, threshold: [0.2]}\n",
+     "t.yaml:3:41: threshold: expected a threshold in [0, 1] or one law (uniform, normal), got a list"},
+    {BASE "model: {exposure: threshld}\n",
+     "t.yaml:3:19: exposure: expected one of independent, fractional, threshold, got threshld (did you mean 'threshold'?)"},
     {BASE "model: {duration: {negative: {fixed: 3}}}\nevents:\n  - {step: 1, set: {key: quit.negative, value: 0.1}}\n",
      "t.yaml:5:26: events.0.set: model.duration.negative sets the talking time; quit.negative would be ignored"},
 };
@@ -818,6 +848,33 @@ static void test_write_roundtrip(void **state)
         } else if (i == 3) {
             assert_int_equal(s->model.duration[WG_NEG].law, WG_DUR_GEOMETRIC);
             assert_true(s->model.p.v[WG_P_QUIT_NEG] == 0.125);
+        }
+        wg_scenario_free(s);
+    }
+    /* thresholds (exposure threshold): one for both, per valence, each law */
+    const char *thresholds[] = {
+        "model: {exposure: threshold, threshold: 0.18}\n",
+        "model: {exposure: threshold, threshold: {positive: 0.125, negative: {uniform: [0.1, 0.3]}}}\n",
+        "model: {exposure: threshold, threshold: {normal: {mean: 0.2, sd: 0.05}}}\n",
+    };
+    for (size_t i = 0; i < sizeof thresholds / sizeof *thresholds; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "name: d\nnetwork: {generate: ring, nodes: 5}\n%s", thresholds[i]);
+        assert_int_equal(parse(text, &s, &d), WG_OK);
+        roundtrip(s);
+        assert_int_equal(s->model.exposure, WG_EXPOSURE_THRESHOLD);
+        if (i == 0) {
+            for (int v = 0; v < WG_NVALENCES; v++) {
+                assert_int_equal(s->model.threshold[v].kind, WG_THR_FIXED);
+                assert_true(s->model.threshold[v].a == 0.18);
+            }
+        } else if (i == 1) {
+            assert_true(s->model.threshold[WG_POS].a == 0.125);
+            assert_int_equal(s->model.threshold[WG_NEG].kind, WG_THR_UNIFORM);
+            assert_true(s->model.threshold[WG_NEG].a == 0.1 && s->model.threshold[WG_NEG].b == 0.3);
+        } else {
+            assert_int_equal(s->model.threshold[WG_NEG].kind, WG_THR_NORMAL);
+            assert_true(s->model.threshold[WG_NEG].a == 0.2 && s->model.threshold[WG_NEG].b == 0.05);
         }
         wg_scenario_free(s);
     }

@@ -35,9 +35,11 @@ typedef enum wg_contact {
 
 typedef enum wg_exposure {
     WG_EXPOSURE_INDEPENDENT = 0,  /* each tried edge makes contact with probability share */
-    WG_EXPOSURE_FRACTIONAL = 1    /* Bass-style hazard from the share of talking in-neighbours */
+    WG_EXPOSURE_FRACTIONAL = 1,   /* Bass-style hazard from the share of talking in-neighbours */
+    WG_EXPOSURE_THRESHOLD = 2     /* Watts 2002: adopt when the share of in-neighbours in the
+                                     reach of a valence reaches the agent's threshold */
 } wg_exposure;
-#define WG_NEXPOSURES 2
+#define WG_NEXPOSURES 3
 
 /* Parameters that can differ by segment and change over time (set/scale). */
 typedef enum wg_param {
@@ -82,12 +84,34 @@ typedef struct wg_duration {
     double a, b;          /* fixed: a steps; gamma, lognormal, weibull: mean a, sd b; beta_quit: Beta(a, b) */
 } wg_duration;
 
+/* Thresholds of exposure threshold (DESIGN.md, "Threshold contagion"), per
+ * valence: one value for every agent, or a law from which each agent's own
+ * threshold is drawn once per run (thrlaw.c). */
+typedef enum wg_thr_kind {
+    WG_THR_FIXED = 0,      /* every agent: a */
+    WG_THR_UNIFORM,        /* uniform on [a, b], 0 <= a <= b <= 1 */
+    WG_THR_NORMAL          /* normal of mean a, sd b, truncated to [0, 1] */
+} wg_thr_kind;
+#define WG_NTHR_KINDS 3
+
+typedef struct wg_thr_law {
+    wg_thr_kind kind;
+    double a, b;
+} wg_thr_law;
+
 typedef struct wg_model {
     wg_contact contact;
     wg_exposure exposure;
     wg_params p;          /* global values */
     wg_duration duration[WG_NVALENCES]; /* per valence; zero: geometric with quit.<valence> */
+    wg_thr_law threshold[WG_NVALENCES]; /* per valence, read with exposure threshold only */
 } wg_model;
+
+/* thrlaw.c: the threshold of law l at the uniform u in (0, 1) (the inverse
+ * of its CDF; fixed: a whatever u). The result is in [0, 1]. O(1). */
+double wg_thr_law_quantile(const wg_thr_law *l, double u);
+/* 1 when law l draws a threshold per agent (not fixed). */
+int wg_thr_law_per_agent(const wg_thr_law *l);
 
 /* The law's own parameters for GSL's distribution functions, from (a, b):
  * gamma (shape, scale), lognormal (zeta, sigma), weibull (scale, shape, as
@@ -236,6 +260,7 @@ extern const char *const wg_param_names[WG_NPARAMS + 1];     /* "share.positive"
 extern const char *const wg_contact_names[WG_NCONTACTS + 1]; /* "all", "one", "once" */
 extern const char *const wg_exposure_names[WG_NEXPOSURES + 1];
 extern const char *const wg_duration_law_names[WG_NDURATION_LAWS + 1]; /* "geometric", "fixed", ... */
+extern const char *const wg_thr_kind_names[WG_NTHR_KINDS + 1];   /* "fixed", "uniform", "normal" */
 extern const char *const wg_pick_by_names[WG_NPICK_BYS + 1];
 extern const char *const wg_event_kind_names[WG_NEVENT_KINDS + 1];
 extern const char *const wg_respond_by_names[WG_NRESPOND_BYS + 1]; /* "first", "degree", "reach", "random" */

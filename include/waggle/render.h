@@ -62,6 +62,13 @@ typedef struct wg_points {
  * the points of a run folder's observed.csv.) */
 void wg_points_free(wg_points *p);
 
+/* `waggle brief`: one self-contained HTML page for a manager (DESIGN, "The page
+ * for a manager") from the run, compare or sweep folder dir, written
+ * atomically to out (a file path), or to dir/brief.html when out is NULL.
+ * Everything is read first: WG_EINPUT (nothing written) when dir is not such
+ * a folder or a file in it is malformed; WG_EIO, WG_ENOMEM. */
+wg_status wg_brief_write(const char *dir, const char *out, wg_diag *d);
+
 /* Draw curves.png, states.png and finals.png of the run folder dir.
  * o may be NULL (defaults). WG_EINPUT when a file is missing or malformed
  * (file:line: column: what was expected), WG_EIO, WG_ENOMEM. */

@@ -35,6 +35,9 @@ enum wg_purpose {
     WG_R_SOURCE = 40,   /* per agent and step: which hit of the deciding valence reached it (media or word of mouth) */
     WG_R_PARENT,        /* traced runs only: index (receiver << 32) | talker, the key that picks a parent */
     WG_R_BOOTSTRAP,     /* compare's bootstrap (not a run): run field = resample, index = draw / 4 */
+    /* numbered apart again, so that other models' purposes above keep theirs */
+    WG_R_THRESHOLD = 48,/* per agent, step 0 of each run: its adoption thresholds (exposure threshold) */
+    WG_R_ARRIVAL = 49,  /* arrivals by: random, step 0 of each run: the keyed order of arrival */
     WG_R_USER = 64      /* first purpose free for other modules (validation, fit) */
 };
 

@@ -195,8 +195,9 @@ wg_status wg_scenario_edit_text(const wg_scenario *s, const char *header, size_t
 
 /* ---- tree.c ---- */
 
-/* Scalars of any YAML text by dotted key through maps ("seed",
- * "scenario.name", "network.nodes"), without reading it as a scenario: for
+/* Scalars of any YAML text by dotted key through maps and sequences ("seed",
+ * "scenario.name", "network.nodes", "scenario.variants.0.about": a sequence's
+ * part is a 0-based index), without reading it as a scenario: for
  * `waggle render`, which needs a few facts of a finished run's manifest.yaml
  * and must not depend on the network file still being there. vals[i]
  * receives a new string (caller frees) or NULL when the key is absent, null

@@ -59,6 +59,10 @@
  *      depend on threads) the weight × activity × share of those talking with
  *      each valence, divided by its total in-weight, and stores the two
  *      hazards media + susceptibility × that sum in hits[a] as two floats.
+ *      exposure threshold (threshold.c): instead, each unaware agent a sums
+ *      the weights of its present in-neighbours in the reach of each valence
+ *      and stores the shares that pass its thresholds in hits[a] as two
+ *      floats; pass 2 resolves unaware agents there too (wg_thr_resolve).
  *   2+3+4. Resolution pass, over talkers and touched agents only when
  *      nothing else can change (no media, no forgetting, exposure
  *      independent), else over all agents: an unaware agent adds one hit per
@@ -126,8 +130,8 @@
  *      counts of the WG_NSTATES states sum to the number of agents, in the
  *      worker (count) and in the row written for the step;
  *   2. the graph the engine reads keeps the CSR invariants of graph.c, and
- *      has its transpose when exposure is fractional (checked once, when
- *      the engine is made).
+ *      has its transpose when exposure is fractional or threshold (checked
+ *      once, when the engine is made).
  */
 #include <math.h>
 #include <omp.h>
@@ -614,6 +618,9 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
     const uint64_t seed = e->sim.seed;
     uint8_t s = w->state[a];
     if (s == WG_UNAWARE) {
+        if (e->sim.model.exposure == WG_EXPOSURE_THRESHOLD)   /* threshold.c */
+            return wg_thr_resolve(e, w, run, t, a, media_pulse, newpos, newneg, newmedia, expo,
+                                  traced);
         uint64_t h = w->hits[a];
         if (h) w->hits[a] = 0;
         const wg_params *p = params_of(e, w, a);
@@ -683,7 +690,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         if (traced && w->trace[a].talked_steps < UINT16_MAX) w->trace[a].talked_steps++;
         /* exposure independent: pass 1 decided quitting (decide_quit) */
         int quiet = e->sim.model.contact == WG_CONTACT_ONCE || stifled;
-        if (!quiet && e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL) {
+        if (!quiet && e->sim.model.exposure != WG_EXPOSURE_INDEPENDENT) {
             if (e->sim.model.duration[v].law != WG_DUR_GEOMETRIC) {
                 quiet = t >= w->life[a];   /* its last talking step (talktime.c) */
             } else {
@@ -749,7 +756,7 @@ static int prepare_skip(const wg_engine *e, wg_work *w)
  * (media, forgetting, fractional hazards): then pass 2 visits every agent. */
 static int needs_full_pass(const wg_engine *e, const wg_work *w, const double pulse[2])
 {
-    if (e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL || pulse[0] > 0 || pulse[1] > 0) return 1;
+    if (e->sim.model.exposure != WG_EXPOSURE_INDEPENDENT || pulse[0] > 0 || pulse[1] > 0) return 1;
     const size_t ntab = e->seg_of ? e->sim.nsegments + 1 : 1;
     for (size_t k = 0; k < ntab; k++) {
         const double *p = w->table[k].v;
@@ -857,8 +864,10 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     double pulse[2];
     wg_events_media(e, w, t, pulse);
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
-    const int skip = !fractional && prepare_skip(e, w);
-    if (!fractional) /* decide_quit's thresholds, per parameter table and valence
+    const int thresholds = e->sim.model.exposure == WG_EXPOSURE_THRESHOLD;
+    const int independent = !fractional && !thresholds;
+    const int skip = independent && prepare_skip(e, w);
+    if (independent) /* decide_quit's thresholds, per parameter table and valence
                       * (WG_QUIT_LIFE when the talking time is not geometric) */
         for (size_t k = 0; k < (e->seg_of ? e->sim.nsegments + 1 : 1); k++)
             for (int v = 0; v < 2; v++)
@@ -873,7 +882,9 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     uint64_t expo[2] = {0, 0};   /* exposures of this step, per valence */
 
     const int traced = w->trace != NULL;
-    if (fractional) {
+    if (thresholds) {
+        wg_thr_pass(e, w, run, t, nthreads, shared, traced);
+    } else if (fractional) {
         if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
             for (uint32_t a = 0; a < n; a++)
@@ -989,6 +1000,7 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     }
     wg_params_reset(e, w);
     wg_events_work_reset(e, w);
+    if (w->thr) wg_thr_draw(e, w, run);
     uint32_t t = 0;
     for (; t < steps; t++) {
         if (stop && *stop) return 1;
@@ -1028,6 +1040,7 @@ static void work_free(wg_work *w)
     free(w->gap_inv);
     free(w->quit_thr);
     free(w->life);
+    free(w->thr);
     free(w->table);
     free(w->overridden);
     wg_events_work_free(w);
@@ -1050,11 +1063,13 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
     w->gap_inv = wg_calloc(WG_GAP_TABLES, sizeof *w->gap_inv);
     w->quit_thr = wg_calloc(2 * (e->sim.nsegments + 1), sizeof *w->quit_thr);
     if (e->lives) w->life = wg_calloc(n, sizeof *w->life);
+    if (e->thr_agents) w->thr = wg_malloc(2 * n, sizeof *w->thr);
     w->seed_mark = wg_calloc(n, sizeof *w->seed_mark);
     w->conflict_run = w->conflict_step = w->conflict_agent = UINT32_MAX;
     if (!w->seed_mark || !w->state || !w->hits || !w->scratch || !w->talk || !w->touched || !w->skip ||
         !w->table || !w->overridden || !w->gap_tab || !w->gap_inv || !w->quit_thr ||
-        (e->lives && !w->life) || wg_events_work_alloc(e, w) != WG_OK) {
+        (e->lives && !w->life) || (e->thr_agents && !w->thr) ||
+        wg_events_work_alloc(e, w) != WG_OK) {
         work_free(w);
         return WG_ENOMEM;
     }
@@ -1067,7 +1082,7 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
 static double worker_bytes_per_agent(const wg_engine *e)
 {
     return sizeof(uint8_t) + sizeof(uint64_t) + 2 * sizeof(uint32_t) + 2.0 / 8 +
-           (e->lives ? sizeof(uint32_t) : 0);
+           (e->lives ? sizeof(uint32_t) : 0) + (e->thr_agents ? 2 * sizeof(double) : 0);
 }
 
 /* 1 when one worker per thread fits the budget of the parallelism note: all
@@ -1098,12 +1113,16 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
     if (wg_talktime_prepare(e, d) != WG_OK) goto fail;
+    e->thr_agents = sim->model.exposure == WG_EXPOSURE_THRESHOLD &&
+                    (wg_thr_law_per_agent(&sim->model.threshold[WG_POS]) ||
+                     wg_thr_law_per_agent(&sim->model.threshold[WG_NEG]));
     e->across_runs = e->threads > 1 && (e->n <= WG_SMALL_GRAPH || workers_fit(e));
-    if (sim->model.exposure == WG_EXPOSURE_FRACTIONAL &&
+    /* fractional and threshold read in-neighbours */
+    if (sim->model.exposure != WG_EXPOSURE_INDEPENDENT &&
         wg_graph_transpose((wg_graph *)sim->g, d) != WG_OK)
         goto fail;
     WG_ASSERT(wg_graph_valid(sim->g) &&
-              (sim->model.exposure != WG_EXPOSURE_FRACTIONAL || sim->g->in_off));
+              (sim->model.exposure == WG_EXPOSURE_INDEPENDENT || sim->g->in_off));
     wg_status st = wg_events_prepare(e, d);
     if (st != WG_OK) {
         wg_engine_free(e);

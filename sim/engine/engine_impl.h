@@ -10,6 +10,9 @@
 
 /* Run index used for draws that must be the same in every run (segment picks). */
 #define WG_RUN_FIXED UINT32_MAX
+/* The engine's own state of an agent that has not arrived yet (arrivals.c):
+ * after the six wg_states, so that `s < WG_IMMUNE` means aware and present. */
+#define WG_ABSENT_STATE WG_NSTATES
 
 /* One worker's state for one run at a time: struct of arrays over agents. */
 typedef struct wg_work {
@@ -26,6 +29,8 @@ typedef struct wg_work {
     uint32_t *life;      /* n, only when a valence's talking time is not geometric (talktime.c):
                             the last step a talker talks (it goes quiet at that step's end);
                             UINT32_MAX: beyond the run, or a geometric talker; NULL otherwise */
+    double *thr;         /* 2n, exposure threshold with a law per agent (threshold.c): agent a's
+                            thresholds of this run, [2a + valence]; NULL otherwise */
     uint32_t count[WG_NSTATES]; /* agents in each state at the start of the step */
     wg_params *table;    /* nsegments + 1 current parameters: [0] global, [1 + i] segment i */
     uint32_t *overridden;/* nsegments + 1: bit p set when the segment's own value of p holds */
@@ -76,6 +81,7 @@ struct wg_engine {
     int lives;
     uint32_t life_fixed[WG_NVALENCES];
     double *life_cdf[WG_NVALENCES];
+    int thr_agents;           /* exposure threshold with a per-agent law: workers hold w->thr */
 };
 
 /* ---- the trace recorder: the step calls these where an agent enters or leaves the reach */
@@ -128,6 +134,19 @@ void wg_talktime_release(struct wg_engine *e);
  * starts; call it only when e->lives (w->life is NULL otherwise). */
 void wg_talktime_start(const struct wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
                        uint32_t a, uint32_t first);
+
+/* threshold.c — exposure threshold (DESIGN "Threshold contagion").
+ * Draw this run's per-agent thresholds into w->thr (only when e->thr_agents). */
+void wg_thr_draw(const wg_engine *e, wg_work *w, uint32_t run);
+/* Pass 1 of step t: for every unaware agent, the shares of its present
+ * in-neighbours in each valence's reach that pass its thresholds, into hits. */
+void wg_thr_pass(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, int nthreads,
+                 int shared, int traced);
+/* Pass 2 for unaware agent a: its new state (unaware, advocate or critic);
+ * counts the new, the media reaches and the exposures, and records a trace. */
+uint8_t wg_thr_resolve(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t a,
+                       const double pulse[2], uint32_t *newpos, uint32_t *newneg,
+                       uint32_t *newmedia, uint64_t expo[2], int traced);
 
 /* Reset the parameter tables of a worker to the scenario's values. */
 void wg_params_reset(const struct wg_engine *e, wg_work *w);

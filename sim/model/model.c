@@ -26,7 +26,9 @@ const char *const wg_state_singular_names[WG_NSTATES + 1] = {
 };
 const char *const wg_valence_names[WG_NVALENCES + 1] = {"positive", "negative", NULL};
 const char *const wg_contact_names[WG_NCONTACTS + 1] = {"all", "one", "once", NULL};
-const char *const wg_exposure_names[WG_NEXPOSURES + 1] = {"independent", "fractional", NULL};
+const char *const wg_exposure_names[WG_NEXPOSURES + 1] = {"independent", "fractional", "threshold",
+                                                          NULL};
+const char *const wg_thr_kind_names[WG_NTHR_KINDS + 1] = {"fixed", "uniform", "normal", NULL};
 const char *const wg_duration_law_names[WG_NDURATION_LAWS + 1] = {
     "geometric", "fixed", "gamma", "lognormal", "weibull", "beta_quit", NULL,
 };

@@ -989,3 +989,73 @@ bad:
     wg_folder_sensitivity_free(s);
     return d->status ? d->status : WG_EINPUT;
 }
+
+/* ---- any CSV file of a folder, for the brief ------------------------------------------------- */
+
+void wg_folder_table_free(wg_folder_table *t)
+{
+    free(t->text);
+    free(t->cell);
+    memset(t, 0, sizeof *t);
+}
+
+wg_status wg_folder_read_table(const char *dir, const char *name, wg_folder_table *t, wg_diag *d)
+{
+    csv c;
+    memset(t, 0, sizeof *t);
+    wg_status st = csv_open(&c, dir, name, d);
+    if (st != WG_OK) return st;
+    /* the fields point into the text, split in place: the table keeps it */
+    t->text = c.text;
+    t->ncols = c.nhead;
+    size_t cap = 64;
+    if (!(t->cell = wg_malloc(cap * (size_t)(t->ncols + 1), sizeof *t->cell))) goto oom;
+    for (int k = 0; k < t->ncols; k++) t->cell[k] = c.head[k];
+    while (csv_next(&c)) {
+        if (t->nrows + 2 > cap) {
+            char **g = wg_realloc(t->cell, 2 * cap * (size_t)(t->ncols + 1), sizeof *g);
+            if (!g) goto oom;
+            t->cell = g;
+            cap *= 2;
+        }
+        char **row = t->cell + (t->nrows + 1) * (size_t)t->ncols;
+        static char none[] = "";
+        for (int k = 0; k < t->ncols; k++) row[k] = k < c.nf ? c.f[k] : none;
+        t->nrows++;
+    }
+    return WG_OK;
+oom:
+    wg_folder_table_free(t);
+    return wg_canvas_oom(d);
+}
+
+int wg_folder_table_col(const wg_folder_table *t, const char *name)
+{
+    for (int k = 0; k < t->ncols; k++)
+        if (strcmp(t->cell[k], name) == 0) return k;
+    return -1;
+}
+
+const char *wg_folder_table_str(const wg_folder_table *t, size_t r, int col)
+{
+    return col >= 0 && col < t->ncols && r < t->nrows ? t->cell[(r + 1) * (size_t)t->ncols + col]
+                                                      : "";
+}
+
+double wg_folder_table_num(const wg_folder_table *t, size_t r, int col)
+{
+    const char *s = wg_folder_table_str(t, r, col);
+    char *end;
+    double v = strtod(s, &end);
+    return *s && !*end ? v : NAN;
+}
+
+wg_status wg_folder_read_info(const char *dir, wg_folder_info *info, wg_diag *d)
+{
+    return read_manifest(dir, info, d);
+}
+
+void wg_folder_info_free(wg_folder_info *info)
+{
+    info_free(info);
+}

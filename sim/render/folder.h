@@ -148,6 +148,28 @@ typedef struct wg_folder_sens {
 wg_status wg_folder_read_sensitivity(const char *dir, wg_folder_sens *s, wg_diag *d);
 void wg_folder_sensitivity_free(wg_folder_sens *s);
 
+/* ---- any CSV file and the manifest's facts (waggle brief) ---------------------------------- */
+
+/* A CSV file of a folder read whole as text fields: cell[0 .. ncols) is the
+ * header, row r's fields follow at cell[(r + 1) × ncols]; a short line's
+ * missing fields are "". */
+typedef struct wg_folder_table {
+    char *text;                  /* the file, split in place */
+    char **cell;
+    int ncols;
+    size_t nrows;
+} wg_folder_table;
+wg_status wg_folder_read_table(const char *dir, const char *name, wg_folder_table *t, wg_diag *d);
+void wg_folder_table_free(wg_folder_table *t);
+/* The column named `name`, or -1. */
+int wg_folder_table_col(const wg_folder_table *t, const char *name);
+/* Field (r, col) ("" beyond the table), and as a number (NaN when it is not all one). */
+const char *wg_folder_table_str(const wg_folder_table *t, size_t r, int col);
+double wg_folder_table_num(const wg_folder_table *t, size_t r, int col);
+/* manifest.yaml's facts of dir, as the charts read them. */
+wg_status wg_folder_read_info(const char *dir, wg_folder_info *info, wg_diag *d);
+void wg_folder_info_free(wg_folder_info *info);
+
 /* 1 when dir/name is a regular file. */
 int wg_folder_has(const char *dir, const char *name);
 

@@ -34,7 +34,8 @@ const char *const wg_check_top_keys[] = {"name", "about", "step", "steps", "runs
                                          "blowup", "seed_conflict", "network", "model", "segments", "events",
                                          "variants", "observed", "sweep", "trace", NULL};
 const char *const wg_check_model_keys[] = {"contact", "exposure", "share", "quit", "quality",
-                                           "stifle", "forget", "media", "duration", NULL};
+                                           "stifle", "forget", "media", "duration",
+                                           "threshold", NULL};
 const char *const wg_check_formats[] = {"edgelist", "csv", "graphml", "gml", "pajek", "wgraph", NULL};
 const char *const wg_check_drop_error[] = {"drop", "error", NULL};
 

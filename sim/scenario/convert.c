@@ -203,6 +203,76 @@ static void conv_duration(wg_check *c, const node *m, uint32_t set)
                      "contact all or one");
 }
 
+/* ---- thresholds (model.threshold, exposure threshold) ---- */
+
+/* One law of thresholds at n: a number in [0, 1], {uniform: [lo, hi]} or
+ * {normal: {mean: M, sd: S}} (M in [0, 1], S > 0; truncated to [0, 1]). */
+static int conv_thr_law(wg_check *c, const node *n, const char *path, wg_thr_law *out)
+{
+    char kp[WG_PATH_LEN], lp[WG_PATH_LEN], ip[WG_PATH_LEN];
+    wg_thr_law x = {WG_THR_FIXED, 0, 0};
+    int k;
+    if (n->kind == NK_SCALAR) {
+        if (!wg_check_real(c, n, path, R_PROB, &x.a)) return 0;
+        *out = x;
+        return 1;
+    }
+    if (n->kind != NK_MAP || n->n != 1) {
+        wg_check_err(c, n, path, "expected a threshold in [0, 1] or one law (%s), got %s",
+                     wg_check_names(kp, sizeof kp, wg_thr_kind_names + 1, NULL), wg_check_got(n));
+        return 0;
+    }
+    if (!wg_check_choice(c, n->keys[0], path, wg_thr_kind_names + 1, &k)) return 0;
+    x.kind = (wg_thr_kind)(k + 1);
+    const node *law = n->vals[0];
+    wg_tree_join(lp, path, wg_thr_kind_names[x.kind]);
+    if (x.kind == WG_THR_UNIFORM) {
+        if (!wg_check_seq(c, law, lp)) return 0;
+        if (law->n != 2) {
+            wg_check_err(c, law, lp, "expected [lo, hi], two thresholds in [0, 1], got %zu items",
+                         law->n);
+            return 0;
+        }
+        if (!wg_check_real(c, law->vals[0], wg_tree_join_index(ip, lp, 0), R_PROB, &x.a) ||
+            !wg_check_real(c, law->vals[1], wg_tree_join_index(ip, lp, 1), R_PROB, &x.b))
+            return 0;
+        if (x.a > x.b) {
+            wg_check_err(c, law, lp, "expected lo <= hi, got [%g, %g]", x.a, x.b);
+            return 0;
+        }
+    } else {
+        static const char *const mean_sd[] = {"mean", "sd", NULL};
+        if (!wg_check_map(c, law, lp)) return 0;
+        wg_check_keys(c, law, lp, mean_sd, NULL);
+        const node *nm = wg_tree_get(law, "mean"), *ns = wg_tree_get(law, "sd");
+        if (!nm) wg_check_missing(c, law, lp, "mean");
+        if (!ns) wg_check_missing(c, law, lp, "sd");
+        if (!nm || !ns || !wg_check_real(c, nm, wg_tree_join(kp, lp, "mean"), R_PROB, &x.a) ||
+            !wg_check_real(c, ns, wg_tree_join(kp, lp, "sd"), R_POS, &x.b))
+            return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+/* model.threshold: one law for both valences, or {positive: LAW, negative:
+ * LAW} (both needed). */
+static void conv_threshold(wg_check *c, const node *n)
+{
+    char vp[WG_PATH_LEN];
+    wg_thr_law *t = c->s->model.threshold;
+    if (n->kind == NK_MAP && (wg_tree_get(n, "positive") || wg_tree_get(n, "negative"))) {
+        wg_check_keys(c, n, "threshold", wg_valence_names, NULL);
+        for (int v = 0; v < WG_NVALENCES; v++) {
+            const node *x = wg_tree_get(n, wg_valence_names[v]);
+            if (!x) wg_check_missing(c, n, "threshold", wg_valence_names[v]);
+            else conv_thr_law(c, x, wg_tree_join(vp, "threshold", wg_valence_names[v]), &t[v]);
+        }
+        return;
+    }
+    if (conv_thr_law(c, n, "threshold", &t[WG_POS])) t[WG_NEG] = t[WG_POS];
+}
+
 /* 1 when parameter p is quit.<v> of a valence whose talking time is not
  * geometric (the model's duration sets it; quit would be ignored). */
 static int quit_ignored(const wg_check *c, int p)
@@ -227,6 +297,13 @@ static void conv_model(wg_check *c, const node *m)
         md->exposure = (wg_exposure)k;
     conv_params(c, m, "", &md->p, &set, 0);
     if ((v = wg_tree_get(m, "duration"))) conv_duration(c, v, set);
+    /* checked whatever the exposure (a variant may change it), read with threshold only */
+    if ((v = wg_tree_get(m, "threshold")))
+        conv_threshold(c, v);
+    else if (md->exposure == WG_EXPOSURE_THRESHOLD)
+        wg_check_err(c, wg_tree_get(m, "exposure"), "exposure",
+                     "exposure threshold needs model.threshold (a share in [0, 1] per valence, "
+                     "e.g. threshold: {positive: 0.18, negative: 0.25})");
 }
 
 /* ---- picks ---- */

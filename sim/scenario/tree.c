@@ -461,7 +461,12 @@ wg_status wg_scenario_yaml_scalars(const char *text, size_t len, const char *nam
             }
             memcpy(part, k, plen);
             part[plen] = '\0';
-            at = wg_tree_get(at, part);
+            if (at->kind == NK_SEQ) {   /* a sequence: a 0-based index (or the item named so) */
+                long it = wg_tree_item(at, part);
+                at = it >= 0 ? at->vals[it] : NULL;
+            } else {
+                at = wg_tree_get(at, part);
+            }
             k += plen + (k[plen] == '.');
         }
         if (at && at->kind == NK_SCALAR && !wg_tree_is_null(at) &&

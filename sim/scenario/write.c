@@ -156,6 +156,29 @@ static void put_durations(FILE *f, int pad, const wg_model *m)
     if (!first) fputs("}\n", f);
 }
 
+/* model.threshold with exposure threshold, one "threshold: {...}" line
+ * (both valences); nothing otherwise (other exposures do not read it). */
+static void put_thresholds(FILE *f, int pad, const wg_model *m)
+{
+    if (m->exposure != WG_EXPOSURE_THRESHOLD) return;
+    put_pad(f, pad);
+    fputs("threshold: {", f);
+    for (int v = 0; v < WG_NVALENCES; v++) {
+        const wg_thr_law *l = &m->threshold[v];
+        fprintf(f, "%s%s: ", v ? ", " : "", wg_valence_name(v));
+        if (l->kind == WG_THR_FIXED) {
+            put_num(f, l->a);
+            continue;
+        }
+        fprintf(f, "{%s: %s", wg_thr_kind_names[l->kind], l->kind == WG_THR_UNIFORM ? "[" : "{mean: ");
+        put_num(f, l->a);
+        fputs(l->kind == WG_THR_UNIFORM ? ", " : ", sd: ", f);
+        put_num(f, l->b);
+        fputs(l->kind == WG_THR_UNIFORM ? "]}" : "}}", f);
+    }
+    fputs("}\n", f);
+}
+
 static void put_event(FILE *f, const wg_scenario *s, const wg_event *e)
 {
     if (e->when.on) {
@@ -440,6 +463,7 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
         if (s->model.duration[v].law != WG_DUR_GEOMETRIC) model_set &= ~(1u << (WG_P_QUIT_POS + v));
     put_params(f, in + 2, &s->model.p, model_set);
     put_durations(f, in + 2, &s->model);
+    put_thresholds(f, in + 2, &s->model);
     if (s->nsegments) {
         put_pad(f, in);
         fputs("segments:\n", f);

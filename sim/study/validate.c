@@ -21,18 +21,26 @@
  *   7. Goldenberg et al. (2007): the loss of positive reach caused by
  *      quality < 1, against a two-type branching process on a tree-like graph.
  *   8. Talking times (model.duration): SIR on a Poisson graph with a fixed,
- *      gamma, lognormal or beta_quit talking time D, the law of D computed
+ *      gamma, lognormal, beta_quit or Weibull talking time D (the Weibull
+ *      shape solved here from the coefficient of variation, GSL Brent), the law of D computed
  *      here from its own parameters (GSL's CDFs; beta_quit's T = 1 -
  *      E[(1 - share)^D] by numerical integration over q ~ Beta(a, b)): the
  *      final size from T, P(major) from the branching process whose
  *      offspring share D (equal to the size for a fixed D, not otherwise).
+ *   9. Attention: a power-law media pulse on agents who do not talk, the
+ *      reached share against the exact product 1 - prod(1 - p_t).
+ *  10. Threshold contagion (exposure threshold): the exact front of a
+ *      cascade on a ring lattice; Watts's (2002) cascade window, P(global
+ *      cascade) from one seed = the extended vulnerable cluster 1 - G0(u), on
+ *      either side of the window; Gleeson & Cahalane's (2007) final share for
+ *      a random seed share, fixed, uniform and truncated normal thresholds.
  *
  * Invariant: theory never reads a simulated number; the simulation is given
  * the model's parameters, multiplied (share only) by 1 + share_error, so
  * that a deliberate error shows which checks catch it. Every seed is fixed.
  *
  * One file of some 1,300 lines, on purpose: each check sits next to the
- * theory it is compared with, and the seven share one harness (the context
+ * theory it is compared with, and the checks share one harness (the context
  * and its table, the simulation and probe helpers, the accumulators) that
  * nothing else uses; split by check, that harness would become an interface
  * with a single user.
@@ -1286,12 +1294,23 @@ static double beta_integrand(double q, void *vp)
     return gsl_ran_beta_pdf(q, p->a, p->b) * q * (1 - p->beta) / (1 - (1 - q) * (1 - p->beta));
 }
 
+/* Weibull of shape k: log(1 + CV^2) - (lgamma(1 + 2/k) - 2 lgamma(1 + 1/k)),
+ * zero at the shape whose coefficient of variation is the law's. */
+static double weibull_shape_eq(double k, void *vp)
+{
+    const double *cv2 = vp;
+    return log1p(*cv2) - (gsl_sf_lngamma(1 + 2 / k) - 2 * gsl_sf_lngamma(1 + 1 / k));
+}
+
 static void dlaw_of(dlaw *L, const wg_duration *law, double beta)
 {
     memset(L, 0, sizeof *L);
     L->beta = beta;
     double prev = 0;
-    const double m = law->a, sd = law->b, cv2 = sd * sd / (m * m);
+    double m = law->a, sd = law->b, cv2 = sd * sd / (m * m);
+    double wk = 1, wl = m;   /* Weibull shape and scale: mean = scale Gamma(1 + 1/shape) */
+    if (law->law == WG_DUR_WEIBULL && brent(weibull_shape_eq, &cv2, 0.05, 50, &wk) == 0)
+        wl = m / exp(gsl_sf_lngamma(1 + 1 / wk));
     for (uint32_t d = 1; d <= WG_DUR_MAX; d++) {
         double F = 1;
         switch (law->law) {
@@ -1302,6 +1321,7 @@ static void dlaw_of(dlaw *L, const wg_duration *law, double beta)
             F = gsl_cdf_lognormal_P(d, log(m) - s2 / 2, sqrt(s2));
             break;
         }
+        case WG_DUR_WEIBULL: F = gsl_cdf_weibull_P(d, wl, wk); break;
         case WG_DUR_BETA_QUIT:   /* P(D = d) = B(a + 1, b + d - 1) / B(a, b) */
             F = prev + exp(gsl_sf_lnbeta(law->a + 1, law->b + d - 1) - gsl_sf_lnbeta(law->a, law->b));
             break;
@@ -1355,6 +1375,7 @@ static wg_status check_durations(ctx *c)
         {{WG_DUR_GAMMA, 3, 2}, 0.2, "gamma mean 3 sd 2"},
         {{WG_DUR_LOGNORMAL, 3, 2}, 0.2, "lognormal mean 3 sd 2"},
         {{WG_DUR_BETA_QUIT, 1.5, 2}, 0.3, "beta_quit a 1.5 b 2"},
+        {{WG_DUR_WEIBULL, 3, 2}, 0.2, "weibull mean 3 sd 2"},   /* appended: the rows above keep their seeds */
     };
     wg_netspec spec;
     memset(&spec, 0, sizeof spec);
@@ -1493,12 +1514,260 @@ done:
     return st;
 }
 
+/* ---- 10. threshold contagion (exposure threshold) ------------------------------- */
+
+/* P(an agent of degree k with m in-neighbours in the reach adopts): m >= 1
+ * (a share of 0 never adopts) and its threshold at most m / k, for the law l,
+ * whose CDF is computed here (the normal truncated to [0, 1]). */
+static double thr_adopt(const wg_thr_law *l, uint32_t m, uint32_t k)
+{
+    if (m == 0 || k == 0) return 0;
+    const double x = (double)m / k;
+    switch (l->kind) {
+    case WG_THR_UNIFORM:
+        if (l->b <= l->a) return x >= l->a ? 1 : 0;
+        return x <= l->a ? 0 : x >= l->b ? 1 : (x - l->a) / (l->b - l->a);
+    case WG_THR_NORMAL: {
+        const double lo = gsl_cdf_gaussian_P(-l->a, l->b), hi = gsl_cdf_gaussian_P(1 - l->a, l->b);
+        return x >= 1 ? 1 : (gsl_cdf_gaussian_P(x - l->a, l->b) - lo) / (hi - lo);
+    }
+    case WG_THR_FIXED:
+    default:
+        return x >= l->a ? 1 : 0;
+    }
+}
+
+typedef struct gc_par {
+    const degdist *dd;
+    const wg_thr_law *law;
+    double rho0;
+} gc_par;
+
+/* Gleeson & Cahalane 2007, eq. 1-2 on the realised degrees: with q the
+ * probability that a neighbour reached along an edge is in the reach,
+ * q' = rho0 + (1 - rho0) sum_k (k p_k / z) sum_m B(k - 1, m; q) F(m, k), and
+ * the final share rho0 + (1 - rho0) sum_k p_k sum_m B(k, m; q) F(m, k). */
+static double gc_map(const gc_par *p, double q, int size)
+{
+    const degdist *dd = p->dd;
+    double s = 0;
+    for (uint32_t k = 1; k <= dd->kmax; k++) {
+        if (dd->p[k] == 0) continue;
+        const uint32_t kk = size ? k : k - 1;
+        double in = 0;
+        for (uint32_t m = 1; m <= kk; m++)
+            in += gsl_ran_binomial_pdf(m, q, kk) * thr_adopt(p->law, m, k);
+        s += (size ? dd->p[k] : k * dd->p[k] / dd->k1) * in;
+    }
+    return p->rho0 + (1 - p->rho0) * s;
+}
+
+/* The fixed point reached from q0 by iterating the map (the dynamics'
+ * own order: the reach only grows), and the final share. */
+static double gc_final(const gc_par *p, double q0)
+{
+    double q = q0;
+    for (int i = 0; i < 100000; i++) {
+        double nq = gc_map(p, q, 0);
+        if (fabs(nq - q) < 1e-15) {
+            q = nq;
+            break;
+        }
+        q = nq;
+    }
+    return gc_map(p, q, 1);
+}
+
+/* Watts 2002: an edge leads into the giant cluster of vulnerable agents (those
+ * that adopt with one neighbour in the reach) unless u, u = 1 - sum_k q_k
+ * F(1, k + 1) (1 - u^k); a single seed starts a global cascade with
+ * probability 1 - G0(u). */
+static double vuln_eq(double u, void *vp)
+{
+    const gc_par *p = vp;
+    const degdist *dd = p->dd;
+    double s = 0;
+    for (uint32_t k = 0; k < dd->kmax; k++)
+        if (dd->q[k] > 0) s += dd->q[k] * thr_adopt(p->law, 1, k + 1) * (1 - pow(u, k));
+    return 1 - s - u;
+}
+
+static wg_status thr_poisson(ctx *c, double z, uint32_t n, uint64_t seed, wg_graph **g,
+                             degdist *dd)
+{
+    wg_netspec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.kind = WG_NET_CONFIGURATION;
+    spec.nodes = n;
+    spec.deg_kind = WG_DEG_POISSON;
+    spec.deg_mean = z;
+    wg_status st = make_graph(c, &spec, seed, g);
+    if (st == WG_OK) st = degdist_of(c, *g, dd);
+    return st;
+}
+
+static const char *thr_what(const wg_thr_law *l, char *buf, size_t cap)
+{
+    if (l->kind == WG_THR_FIXED) snprintf(buf, cap, "theta %.2f", l->a);
+    else if (l->kind == WG_THR_UNIFORM) snprintf(buf, cap, "theta ~ U[%.2f, %.2f]", l->a, l->b);
+    else snprintf(buf, cap, "theta ~ N(%.2f, %.2f) on [0,1]", l->a, l->b);
+    return buf;
+}
+
+static wg_status check_thresholds(ctx *c)
+{
+    static const char *const MODEL = "threshold";
+    const uint32_t n = c->o->quick ? 10000 : 40000, steps = 400;
+    wg_graph *g = NULL;
+    degdist dd = {0};
+    probes ps = {.n = 0};
+    wg_status st = WG_OK;
+    char what[64];
+
+    /* a ring lattice (watts-strogatz, rewire 0: k neighbours each side) from a
+     * block of b >= k seeds: the agent j places beyond the block has k - j + 1
+     * of its 2k neighbours in the reach, so each step both fronts move
+     * a = min(k, floor(k + 1 - 2 k theta)) agents: b + 2 a (t + 1) at step t,
+     * exactly, while the fronts are 2k apart */
+    {
+        const uint32_t rn = 1000, k = 3, b = 3, t = 50, runs = 10;
+        const double thetas[] = {1.0 / 3, 0.5, 0.6};
+        wg_netspec spec;
+        memset(&spec, 0, sizeof spec);
+        spec.kind = WG_NET_WATTS_STROGATZ;
+        spec.nodes = rn;
+        spec.neighbours = k;
+        spec.rewire = 0;
+        if ((st = make_graph(c, &spec, 21, &g)) != WG_OK) goto done;
+        for (size_t i = 0; i < sizeof thetas / sizeof *thetas; i++) {
+            const double fa = floor(k + 1 - 2.0 * k * thetas[i] + 1e-12);
+            const double a = fa < 0 ? 0 : fa > k ? k : fa;
+            vsim vs;
+            vsim_init(&vs, g, WG_CONTACT_ALL, t + 1, 400 + i);
+            vs.sim.model.exposure = WG_EXPOSURE_THRESHOLD;
+            vs.sim.model.threshold[WG_POS] = vs.sim.model.threshold[WG_NEG] =
+                (wg_thr_law){WG_THR_FIXED, thetas[i], 0};
+            const uint32_t ids[3] = {0, 1, 2};
+            vsim_seed(&vs, WG_POS, b, ids);
+            if ((st = probe_add(c, &ps, Q_REACH_POS, t, 1.0, runs)) != WG_OK ||
+                (st = simulate(c, &vs, runs, visit_probes, &ps)) != WG_OK)
+                goto done;
+            acc r = acc_of(ps.p[0].x, runs);
+            probes_free(&ps);
+            if ((st = add_row(c, MODEL, "Watts 2002 (exact front)", b + 2 * a * (t + 1), r.mean,
+                              acc_se(&r), 0, runs,
+                              "ring lattice N %u k %u, %u seeds in a row: reach at step %u, "
+                              "theta %.3f", rn, k, b, t, thetas[i])) != WG_OK)
+                goto done;
+        }
+        wg_graph_free(g);
+        g = NULL;
+    }
+
+    /* the cascade window (Watts 2002): one random seed, fixed theta, Poisson
+     * degrees; a global cascade is a reach above 10 % of the agents */
+    {
+        const wg_thr_law law = {WG_THR_FIXED, 0.18, 0};
+        const double zs[] = {4, 10};
+        const uint32_t runs = c->o->quick ? 200 : 500;
+        for (size_t i = 0; i < 2; i++) {
+            if ((st = thr_poisson(c, zs[i], n, 23 + i, &g, &dd)) != WG_OK) goto done;
+            gc_par p = {&dd, &law, 0};
+            const double u = smallest_root(vuln_eq, &p);
+            double pcas = 1 - genfun(dd.p, dd.kmax, u);
+            if (pcas < 1e-12) pcas = 0;   /* u = 1 up to rounding: no giant vulnerable cluster */
+            const double size = gc_final(&p, 1e-6);
+            vsim vs;
+            vsim_init(&vs, g, WG_CONTACT_ALL, steps, 410 + i);
+            vs.sim.model.exposure = WG_EXPOSURE_THRESHOLD;
+            vs.sim.model.threshold[WG_POS] = vs.sim.model.threshold[WG_NEG] = law;
+            vsim_seed(&vs, WG_POS, 1, NULL);
+            if ((st = probe_add(c, &ps, Q_REACH_POS, UINT32_MAX, 1.0 / n, runs)) != WG_OK ||
+                (st = simulate(c, &vs, runs, visit_probes, &ps)) != WG_OK)
+                goto done;
+            acc big = {0}, frac = {0};
+            for (uint32_t r = 0; r < runs; r++) {
+                const double x = ps.p[0].x[r];
+                acc_add(&big, x > 0.1);
+                if (x > 0.1) acc_add(&frac, x);
+            }
+            probes_free(&ps);
+            const double pm = big.mean;
+            if ((st = add_row(c, MODEL, "Watts 2002", pcas, pm, sqrt(pm * (1 - pm) / runs), 0, runs,
+                              "Poisson <k>=%.0f N %u, one seed, %s: P(global cascade) (%s window)",
+                              zs[i], n, thr_what(&law, what, sizeof what),
+                              pcas > 0 ? "inside the" : "outside the")) != WG_OK)
+                goto done;
+            /* every global cascade of one graph ends in the same set (the
+             * closure of the giant vulnerable cluster): se 0; the tolerance
+             * is the spread of a share of N agents, sqrt(size (1 - size) / N),
+             * the scale by which one realised graph differs from the limit */
+            if (pcas > 0 &&
+                (st = add_row(c, MODEL, "Gleeson-Cahalane 2007", size, frac.mean, acc_se(&frac),
+                              sqrt(size * (1 - size) / n),
+                              (unsigned)frac.n, "Poisson <k>=%.0f: final share | global cascade, %s",
+                              zs[i], what)) != WG_OK)
+                goto done;
+            degdist_free(&dd);
+            memset(&dd, 0, sizeof dd);
+            wg_graph_free(g);
+            g = NULL;
+        }
+    }
+
+    /* a random seed share rho0 (Gleeson & Cahalane 2007): the final share */
+    {
+        const struct { double z, rho0; wg_thr_law law; } pts[] = {
+            {4, 0.01, {WG_THR_FIXED, 0.18, 0}},
+            {10, 0.005, {WG_THR_FIXED, 0.18, 0}},
+            {10, 0.03, {WG_THR_FIXED, 0.18, 0}},
+            {6, 0.05, {WG_THR_UNIFORM, 0.1, 0.3}},
+            {6, 0.10, {WG_THR_UNIFORM, 0.2, 0.8}},
+            {6, 0.05, {WG_THR_NORMAL, 0.2, 0.05}},
+            {6, 0.05, {WG_THR_NORMAL, 0.3, 0.1}},
+        };
+        const uint32_t runs = c->o->quick ? 20 : 50;
+        for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
+            if ((st = thr_poisson(c, pts[i].z, n, 30 + i, &g, &dd)) != WG_OK) goto done;
+            const uint32_t seeds = (uint32_t)(pts[i].rho0 * n + 0.5);
+            gc_par p = {&dd, &pts[i].law, (double)seeds / n};
+            const double rho = gc_final(&p, p.rho0);
+            vsim vs;
+            vsim_init(&vs, g, WG_CONTACT_ALL, steps, 420 + i);
+            vs.sim.model.exposure = WG_EXPOSURE_THRESHOLD;
+            vs.sim.model.threshold[WG_POS] = vs.sim.model.threshold[WG_NEG] = pts[i].law;
+            vsim_seed(&vs, WG_POS, seeds, NULL);
+            if ((st = probe_add(c, &ps, Q_REACH_POS, UINT32_MAX, 1.0 / n, runs)) != WG_OK ||
+                (st = simulate(c, &vs, runs, visit_probes, &ps)) != WG_OK)
+                goto done;
+            acc r = acc_of(ps.p[0].x, runs);
+            probes_free(&ps);
+            /* tolerance: as above, the spread of a share of N agents */
+            if ((st = add_row(c, MODEL, "Gleeson-Cahalane 2007", rho, r.mean, acc_se(&r),
+                              sqrt(rho * (1 - rho) / n), runs,
+                              "Poisson <k>=%.0f N %u, seed share %.3f, %s: final share", pts[i].z,
+                              n, p.rho0, thr_what(&pts[i].law, what, sizeof what))) != WG_OK)
+                goto done;
+            degdist_free(&dd);
+            memset(&dd, 0, sizeof dd);
+            wg_graph_free(g);
+            g = NULL;
+        }
+    }
+done:
+    probes_free(&ps);
+    degdist_free(&dd);
+    wg_graph_free(g);
+    return st;
+}
+
 wg_status wg_validate_run(const wg_validate_opts *o, wg_validate_table *t, wg_diag *d)
 {
     ctx c = {o, t, d};
     wg_status (*const checks[])(ctx *) = {check_sir,      check_bass,     check_maki_thompson,
                                           check_cascades, check_sis,      check_bad_news,
-                                          check_durations, check_media_power};
+                                          check_durations, check_media_power,
+                                          check_thresholds};
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         wg_status st = checks[i](&c);
         if (st != WG_OK) return st;
