@@ -88,6 +88,18 @@ void wg_progress_end(wg_progress *p)
     }
 }
 
+void wg_cmd_run_setup(const wg_cmd_opts *o, const char *what, wg_progress *bar,
+                      wg_job_run_params *rp)
+{
+    wg_cmd_signals();
+    wg_progress_init(bar, what, o);
+    wg_job_run_params_default(rp);
+    rp->threads = o->threads;
+    rp->progress = wg_progress_update;
+    rp->progress_ud = bar;
+    rp->stop = &wg_cmd_stop;
+}
+
 /* ---- options ------------------------------------------------------------------- */
 
 wg_status wg_cmd_add_set(wg_cmd_opts *o, const char *kv, wg_diag *d)

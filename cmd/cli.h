@@ -14,6 +14,7 @@
 #include <signal.h>
 #include "waggle/common.h"
 #include "waggle/engine.h"
+#include "waggle/job.h"
 
 /* The common options a command takes (a bit set). */
 enum {
@@ -102,6 +103,12 @@ typedef struct wg_progress {
 void wg_progress_init(wg_progress *p, const char *what, const struct wg_cmd_opts *o);
 void wg_progress_update(void *p, uint64_t done, uint64_t total);   /* a wg_progress_fn */
 void wg_progress_end(wg_progress *p);
+
+/* What every command that runs jobs sets up before running: SIGINT/SIGTERM
+ * caught (wg_cmd_signals), the progress of `what` ("runs", "sets") shown in
+ * bar, and rp filled from the options: threads, progress and the stop flag. */
+void wg_cmd_run_setup(const struct wg_cmd_opts *o, const char *what, wg_progress *bar,
+                      wg_job_run_params *rp);
 
 /* Print d, free it, and return the exit status of st. */
 int wg_cmd_report(wg_diag *d, wg_status st);

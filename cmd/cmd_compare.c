@@ -54,15 +54,9 @@ int wg_cmd_compare(int argc, char **argv)
                                 "scenario file", &o, &d);
     if (st != WG_OK) goto done;
     if ((st = wg_whatif_open(o.scenario, o.sets, o.nsets, &w, &d)) != WG_OK) goto done;
-    wg_cmd_signals();
     wg_progress bar;
-    wg_progress_init(&bar, "runs", &o);
     wg_job_run_params rp;
-    wg_job_run_params_default(&rp);
-    rp.threads = o.threads;
-    rp.progress = wg_progress_update;
-    rp.progress_ud = &bar;
-    rp.stop = &wg_cmd_stop;
+    wg_cmd_run_setup(&o, "runs", &bar, &rp);
     st = wg_whatif_run(w, &rp, &d);
     wg_progress_end(&bar);
     if (st != WG_OK) goto done;

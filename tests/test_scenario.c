@@ -993,6 +993,37 @@ static void test_variant_set_rewrites_itself(void **state)
     wg_diag_free(&d);
 }
 
+/* wg_scenario_yaml_scalars (render's and brief's reader of manifest.yaml): dotted keys
+ * through maps and through sequences by 0-based index; missing, null or non-scalar
+ * entries give NULL; bad YAML is an error with nothing returned. */
+static void test_yaml_scalars(void **state)
+{
+    (void)state;
+    static const char text[] = "seed: 7\nscenario:\n  name: \"a b\"\n  variants:\n"
+                               "    - {name: first, about: \"the first\"}\n"
+                               "    - {name: second}\n  steps: ~\n";
+    const char *keys[] = {"seed", "scenario.name", "scenario.variants.0.about",
+                          "scenario.variants.1.name", "scenario.variants.1.about",
+                          "scenario.variants.2.name", "scenario.variants", "scenario.steps",
+                          "scenario.variants.x.name"};
+    enum { N = sizeof keys / sizeof keys[0] };
+    char *v[N];
+    wg_diag d;
+    wg_diag_init(&d);
+    assert_int_equal(wg_scenario_yaml_scalars(text, sizeof text - 1, "m.yaml", N, keys, v, &d),
+                     WG_OK);
+    assert_string_equal(v[0], "7");
+    assert_string_equal(v[1], "a b");
+    assert_string_equal(v[2], "the first");
+    assert_string_equal(v[3], "second");
+    for (int k = 4; k < N; k++) assert_null(v[k]);
+    for (int k = 0; k < N; k++) free(v[k]);
+    assert_int_equal(wg_scenario_yaml_scalars("a: [1\n", 6, "bad.yaml", 1, keys, v, &d),
+                     WG_EINPUT);
+    assert_null(v[0]);
+    wg_diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1012,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_write_indent),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_variant_set_rewrites_itself),
+        cmocka_unit_test(test_yaml_scalars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

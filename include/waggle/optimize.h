@@ -1,7 +1,23 @@
 /*
  * waggle/optimize.h — choosing the levers (`waggle optimize`, DESIGN.md
- * "Choosing the levers"): which K agents to seed as advocates so that an
- * objective of the scenario's runs is best.
+ * "Choosing the levers"): which K agents to seed as advocates, which K
+ * critics to answer, or which standing response policy (delay, per_step) of
+ * a grid, so that an objective of the scenario's runs is best.
+ *
+ * What is chosen (wg_opt_params.choose):
+ *   - WG_CHOOSE_SEEDS: K agents to seed as advocates (below);
+ *   - WG_CHOOSE_RESPOND: K agents the scenario's first one-shot respond
+ *     event answers, a pick by id in the place of its own pick (at its step
+ *     or trigger, with its win, calm and cost): those of them who are critics
+ *     then are answered. The baselines answer K critics by random, degree,
+ *     PageRank and k-core picks of the same event;
+ *   - WG_CHOOSE_POLICY: the (delay, per_step) of the scenario's first
+ *     standing policy (respond.policy) from a grid, the best whose mean
+ *     answers per run are within the budget (no budget: every point). Every
+ *     point is scored on the same runs; policies.csv has them all, paired
+ *     with answering nobody (the event's pick emptied, so every other event
+ *     keeps its index); chosen.csv the chosen one, the scenario's own and
+ *     answering nobody.
  *
  * Where the chosen seeds go: they take the place of the scenario's first
  * positive seed event (its step; the event itself is left out), or, when the
@@ -56,15 +72,32 @@ typedef enum wg_opt_method {
 const char *wg_opt_method_name(int method);
 int wg_opt_method_from_name(const char *name);
 
+/* What to choose. */
+typedef enum wg_opt_what {
+    WG_CHOOSE_SEEDS = 0,     /* "seeds": advocates to seed */
+    WG_CHOOSE_RESPOND = 1,   /* "respond": whom a one-shot respond event answers */
+    WG_CHOOSE_POLICY = 2     /* "respond" with a grid: a standing policy's delay and per_step */
+} wg_opt_what;
+
+/* A grid of policies holds at most this many delays and this many per_step values. */
+#define WG_OPT_GRID_MAX 8u
+
 /* Candidates the greedy considers by default: the highest-degree agents. */
 #define WG_OPT_CANDIDATES_DEFAULT 200u
 /* optimize.csv compares the choice with the baselines at about this many sizes. */
 #define WG_OPT_SIZES_MAX 10u
 
 typedef struct wg_opt_params {
+    int choose;               /* wg_opt_what; default seeds */
     int objective;            /* wg_opt_objective; default reach_positive */
     int method;               /* wg_opt_method; default greedy */
-    uint32_t budget;          /* K >= 1 agents to choose (required) */
+    uint32_t budget;          /* K >= 1 agents to choose (required); WG_CHOOSE_POLICY: the
+                                 most answers a run may make on average (0: no limit) */
+    uint32_t delays[WG_OPT_GRID_MAX];   /* WG_CHOOSE_POLICY: the grid's delays (ndelays = 0:
+                                           the scenario policy's own) */
+    uint32_t ndelays;
+    uint32_t per_steps[WG_OPT_GRID_MAX];   /* and per_step values, each >= 1 */
+    uint32_t nper_steps;
     uint32_t candidates;      /* the greedy's candidates: this many highest-degree agents
                                  (all of them when the network has fewer); default 200.
                                  IMM considers every agent */
@@ -132,8 +165,31 @@ typedef struct wg_opt_pick {
 } wg_opt_pick;
 wg_status wg_opt_pick_row(const wg_opt *o, uint32_t rank, wg_opt_pick *row);
 
+/* A grid of policies (WG_CHOOSE_POLICY), after wg_opt_choose: its points
+ * (delays major, per_step minor), the chosen one, and one row of
+ * policies.csv: point i's metric (mean, 95 % t interval), its answers a run,
+ * whether they keep within the budget, and its advantage in the objective
+ * over `against` (a per-run objective row; NULL: answering nobody), paired
+ * over runs, with the share of runs it does better (ties half). Point
+ * ngrid is the scenario's own policy, ngrid + 1 answering nobody. */
+typedef struct wg_opt_policy_row {
+    uint32_t point, delay, per_step;
+    double metric, metric_lo, metric_hi;
+    double answers, answers_lo, answers_hi;
+    int within_budget;
+    double advantage, advantage_lo, advantage_hi, p_better;
+} wg_opt_policy_row;
+uint32_t wg_opt_grid_size(const wg_opt *o);
+int wg_opt_grid_best(const wg_opt *o);   /* -1 before wg_opt_choose */
+wg_status wg_opt_grid_row(const wg_opt *o, uint32_t i, const double *against,
+                          wg_opt_policy_row *row);
+/* "seeds" or "respond" (both respond modes). */
+const char *wg_opt_choose_name(int choose);
+
 /* Write chosen.csv, optimize.csv, manifest.yaml and optimize.png into dir.
- * After wg_opt_compare. */
+ * A grid of policies writes policies.csv instead of optimize.csv, and its
+ * chosen.csv compares the chosen policy with the scenario's own and with
+ * answering nobody. After wg_opt_compare. */
 wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_params *p,
                        wg_diag *d);
 /* IMM's report after wg_opt_choose with --method imm (NULL otherwise). */

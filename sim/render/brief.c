@@ -721,8 +721,11 @@ static wg_status page_compare(FILE *f, const brief *b, wg_diag *d)
             }
         fputs("</td><td>–</td></tr>\n", f);
     }
+    /* the first MAX_TABLE_ROWS what-ifs in file order; when the answer's is beyond them,
+     * it takes the last row */
     size_t shown = nvar < MAX_TABLE_ROWS ? nvar : MAX_TABLE_ROWS;
-    for (size_t i = 0; i < shown; i++) {
+    for (size_t row = 0; row < shown; row++) {
+        size_t i = row + 1 == shown && best >= (long)shown ? (size_t)best : row;
         long r = cmp_row(t, var[i], head_metric), ro = cmp_row(t, var[i], other);
         long rs = cmp_row(t, var[i], "saved"), rl = cmp_row(t, var[i], "lost");
         long rp = cmp_row(t, var[i], "reach_negative_p95");

@@ -3,7 +3,9 @@
  * manifest.yaml): the objective's metric against the number of seeds k, for
  * the choice (greedy or IMM) and each baseline pick of the same size
  * (random, degree, PageRank, k-core), each a line through its means with its
- * 95 % interval as a band.
+ * 95 % interval as a band. For a grid of response policies (policies.csv),
+ * the metric against the delay, a line for each per_step, the chosen policy
+ * ringed.
  *
  * Invariants:
  * 1. Drawn from the folder's files only (folder.c), as every chart is.
@@ -30,6 +32,20 @@ static wg_rgb method_color(const char *m, int first)
     if (strcmp(m, "pagerank") == 0) return pagerank;
     if (strcmp(m, "kcore") == 0) return kcore;
     return other;
+}
+
+/* Colours of a grid's per_step lines (Okabe & Ito, without the baselines' grey). */
+static wg_rgb grid_color(int s)
+{
+    static const wg_rgb c[WG_FOLDER_MAX_SERIES] = {
+        WG_HEX(0x0072B2), WG_HEX(0xD55E00), WG_HEX(0x009E73), WG_HEX(0xCC79A7),
+        WG_HEX(0xE69F00), WG_HEX(0x56B4E9), WG_HEX(0x000000), WG_HEX(0xF0E442)};
+    return c[s % WG_FOLDER_MAX_SERIES];
+}
+
+static wg_rgb series_color(const wg_folder_opt *o, int s)
+{
+    return o->grid ? grid_color(s) : method_color(o->method[s], s == 0);
 }
 
 static const char *method_words(const char *m, int first)
@@ -97,14 +113,23 @@ wg_status wg_render_optimize(const char *dir, const wg_render_opts *opts, wg_ren
     if ((st = wg_canvas_new(&cv, opts, d)) != WG_OK) goto done;
     const int share = o.metric && strcmp(o.metric, wg_final_metric_name(WG_F_BLOWUP)) == 0;
     const int pos = o.metric && strcmp(o.metric, wg_final_metric_name(WG_F_REACH_POS)) == 0;
-    snprintf(extra, sizeof extra, "; which seeds: the choice against picks of the same size, "
-             "95 %% intervals over runs (paired draws)");
+    snprintf(extra, sizeof extra, "%s",
+             o.grid ? "; which policy: every policy of the grid on the same runs, 95 % "
+                      "intervals over runs; the chosen one ringed"
+             : o.respond ? "; whom to answer: the choice against picks of as many critics, "
+                           "95 % intervals over runs (paired draws)"
+                         : "; which seeds: the choice against picks of the same size, 95 % "
+                           "intervals over runs (paired draws)");
     wg_plot_subtitle(sub, sizeof sub, &o.info, extra);
     double top = wg_plot_titles(&cv, o.info.name, sub);
     wg_legend lg = {0};
-    for (int s = 0; s < o.nser; s++)
-        wg_plot_legend_add(&lg, SW_LINE, method_color(o.method[s], s == 0), 1,
-                           method_words(o.method[s], s == 0));
+    char words[WG_FOLDER_MAX_SERIES][64];
+    for (int s = 0; s < o.nser; s++) {
+        if (o.grid)
+            snprintf(words[s], sizeof words[s], "%s answers a %s", o.method[s], o.info.unit);
+        else snprintf(words[s], sizeof words[s], "%s", method_words(o.method[s], s == 0));
+        wg_plot_legend_add(&lg, SW_LINE, series_color(&o, s), 1, words[s]);
+    }
     wg_plot_legend_add(&lg, SW_BAND, C_MUTED, BAND_OUTER_ALPHA, "95 % interval");
     double lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
     double lh = wg_plot_legend(&cv, &lg, lx, top, lw, 1);
@@ -132,12 +157,25 @@ wg_status wg_render_optimize(const char *dir, const wg_render_opts *opts, wg_ren
     wg_plot_x_ticks(&cv, &a, xs);
     wg_plot_clip(&cv, &a);
     for (int s = o.nser; s-- > 0;)   /* the choice last: on top */
-        draw_series(&cv, &a, &o, s, method_color(o.method[s], s == 0),
-                    (s == 0 ? 1.3 : 0.8) * S_LINE * cv.u);
-    if (!o.n) wg_plot_note(&cv, &a, "no rows in optimize.csv");
+        draw_series(&cv, &a, &o, s, series_color(&o, s),
+                    (s == 0 && !o.grid ? 1.3 : 0.8) * S_LINE * cv.u);
+    if (!o.n)
+        wg_plot_note(&cv, &a, o.grid ? "no rows in policies.csv" : "no rows in optimize.csv");
     wg_canvas_unclip(&cv);
     wg_plot_frame(&cv, &a);
-    wg_plot_axis_labels(&cv, &a, "seeds chosen (k)",
+    if (o.grid && o.chosen >= 0) {
+        const wg_folder_opt_row *r = &o.row[o.chosen];
+        wg_canvas_circle(&cv, px(&a, r->k), py(&a, r->mean), 10 * cv.u);
+        wg_canvas_color(&cv, C_TEXT, 1);
+        wg_canvas_line_width(&cv, 1.5 * S_LINE * cv.u);
+        wg_canvas_stroke(&cv);
+    }
+    char xlabel[96];
+    if (o.grid) snprintf(xlabel, sizeof xlabel, "delay: %ss a critic waits for the answer",
+                         o.info.unit);
+    else snprintf(xlabel, sizeof xlabel, "%s", o.respond ? "critics to answer chosen (k)"
+                                                         : "seeds chosen (k)");
+    wg_plot_axis_labels(&cv, &a, xlabel,
                         share ? "runs that blow up"
                         : pos ? "positive reach at the end (agents)"
                               : "negative reach at the end (agents)");

@@ -518,7 +518,8 @@ wg_status wg_render_run(const char *dir, const wg_render_opts *o, wg_diag *d)
 wg_status wg_render_folder(const char *dir, const wg_render_opts *o, wg_diag *d)
 {
     if (wg_folder_has(dir, "compare.csv")) return wg_render_compare(dir, o, NULL, d);
-    if (wg_folder_has(dir, "optimize.csv")) return wg_render_optimize(dir, o, NULL, d);
+    if (wg_folder_has(dir, "optimize.csv") || wg_folder_has(dir, "policies.csv"))
+        return wg_render_optimize(dir, o, NULL, d);
     if (wg_folder_has(dir, "sweep.csv")) {
         wg_status st = wg_render_sweep(dir, o, NULL, d);
         if (st == WG_OK && wg_folder_has(dir, "sensitivity.csv"))

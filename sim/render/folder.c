@@ -2,7 +2,8 @@
  * folder.c — render's reader of finished folders: manifest.yaml's facts,
  * summary.csv, finals.csv, observed.csv and series.csv of a run folder,
  * compare.csv, blowup.csv and the arms' run folders of a comparison,
- * sweep.csv (and sensitivity.csv) of a sweep, optimize.csv of `waggle optimize`.
+ * sweep.csv (and sensitivity.csv) of a sweep, optimize.csv (or policies.csv) of
+ * `waggle optimize`.
  *
  * Invariants:
  * 1. The only file of render that reads files: a chart is drawn from what
@@ -237,7 +238,8 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
         "scenario.name", "seed", "runs", "waggle.version", "command", "scenario.step",
         "scenario.observed.file", "scenario.observed.x", "scenario.observed.y",
         "scenario.observed.metric", "scenario.observed.scale", "network.nodes",
-        "scenario.blowup.threshold", "scenario.blowup.valence", "traced_runs"};
+        "scenario.blowup.threshold", "scenario.blowup.valence", "optimize.choose",
+        "traced_runs"};
     enum { NK = sizeof keys / sizeof keys[0] };
     char *v[NK], *text = NULL, *p = wg_path_join(dir, "manifest.yaml");
     size_t len;
@@ -261,8 +263,9 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
     wg_blowup_rule_default(&in->blowup);
     if (v[12]) in->blowup.threshold = strtod(v[12], NULL);
     if (v[13] && strcmp(v[13], wg_valence_names[WG_POS]) == 0) in->blowup.valence = WG_POS;
-    in->traced = v[14];
-    for (int k = 10; k < 14; k++) free(v[k]);
+    in->respond = v[14] && strcmp(v[14], "respond") == 0;
+    in->traced = v[15];
+    for (int k = 10; k < 15; k++) free(v[k]);
     const char *fill[][2] = {{"name", "(unnamed scenario)"}, {"seed", "?"}, {"runs", "?"},
                              {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"}};
     char **req[] = {&in->name, &in->seed, &in->runs, &in->version, &in->command, &in->unit};
@@ -885,18 +888,23 @@ wg_status wg_folder_read_optimize(const char *dir, wg_folder_opt *o, wg_diag *d)
     size_t cap = 0;
     int oom = 0;
     memset(o, 0, sizeof *o);
+    o->chosen = -1;
     wg_status st = read_manifest(dir, &o->info, d);
     if (st != WG_OK) return st;
-    if ((st = csv_open(&c, dir, "optimize.csv", d)) != WG_OK) {
+    o->respond = o->info.respond;
+    o->grid = wg_folder_has(dir, "policies.csv");
+    if ((st = csv_open(&c, dir, o->grid ? "policies.csv" : "optimize.csv", d)) != WG_OK) {
         wg_folder_optimize_free(o);
         return st;
     }
-    int ck = csv_col(&c, "k", d), cm = csv_col(&c, "method", d), cmet = csv_col(&c, "metric", d);
+    int ck = csv_col(&c, o->grid ? "delay" : "k", d);
+    int cm = csv_col(&c, o->grid ? "per_step" : "method", d), cmet = csv_col(&c, "metric", d);
     int cmean = csv_col(&c, "mean", d), clo = csv_col(&c, "lo", d), chi = csv_col(&c, "hi", d);
-    if (ck < 0 || cm < 0 || cmet < 0 || cmean < 0 || clo < 0 || chi < 0) goto bad;
+    int cch = o->grid ? csv_col(&c, "chosen", d) : 0;
+    if (ck < 0 || cm < 0 || cmet < 0 || cmean < 0 || clo < 0 || chi < 0 || cch < 0) goto bad;
     while (csv_next(&c)) {
-        if (c.nf <= cm || c.nf <= cmet) {
-            wg_diag_error(d, WG_EINPUT, "optimize.csv:%u: expected %d fields", c.line, c.nhead);
+        if (c.nf <= cm || c.nf <= cmet || c.nf <= cch) {
+            wg_diag_error(d, WG_EINPUT, "%s:%u: expected %d fields", c.name, c.line, c.nhead);
             goto bad;
         }
         if (!o->metric && !(o->metric = wg_strdup(c.f[cmet]))) goto nomem;
@@ -917,6 +925,7 @@ wg_status wg_folder_read_optimize(const char *dir, wg_folder_opt *o, wg_diag *d)
         if (!csv_num(&c, ck, &r->k, d) || !csv_num(&c, cmean, &r->mean, d) ||
             !csv_num(&c, clo, &r->lo, d) || !csv_num(&c, chi, &r->hi, d))
             goto bad;
+        if (o->grid && strcmp(c.f[cch], "1") == 0) o->chosen = (long)o->n;
         o->n++;
     }
     csv_close(&c);

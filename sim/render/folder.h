@@ -23,6 +23,7 @@ typedef struct wg_folder_info {
     double agents;               /* network.nodes; 0: unknown */
     wg_blowup_rule blowup;       /* the scenario's (the default when not given) */
     char *traced;                /* manifest's traced_runs ("3 17"), or NULL: none traced */
+    int respond;                 /* optimize.choose is respond (critics or a policy) */
 } wg_folder_info;
 
 /* A run folder: summary.csv's reach quantiles by step, finals.csv, observed.csv. */
@@ -120,9 +121,14 @@ typedef struct wg_folder_opt_row {
     double k, mean, lo, hi;
 } wg_folder_opt_row;
 
-/* An optimize folder: optimize.csv's metric by method and k (methods in file order). */
+/* An optimize folder: optimize.csv's metric by method and k (methods in file
+ * order); or, for a grid of response policies, policies.csv's metric by
+ * per_step (the series, named by its value) and delay (k). */
 typedef struct wg_folder_opt {
     wg_folder_info info;
+    int respond;                  /* info.respond: critics to answer or a policy */
+    int grid;                     /* 1: read from policies.csv */
+    long chosen;                  /* grid: the row of the chosen policy, or -1 */
     char *metric;                 /* the objective's metric (reach_positive, ...) */
     int nser;
     char *method[WG_FOLDER_MAX_SERIES];

@@ -1,5 +1,6 @@
 /*
- * optimize.c — `waggle optimize`: which K advocates to seed (waggle/optimize.h).
+ * optimize.c — `waggle optimize`: which K advocates to seed, which K critics to
+ * answer, or which standing response policy of a grid (waggle/optimize.h).
  *
  * Every set is scored by a wg_job: the scenario derived with the chosen
  * agents as one more seed event (by id), run with the scenario's seed and
@@ -21,7 +22,14 @@
  *      taken fresh, that row is the new prefix's, so no set is run twice;
  *   3. the baselines of optimize.csv (random, degree, PageRank, k-core picks
  *      of the same sizes) replace the chosen agents' event by the same pick
- *      at the same place in the timeline: only the pick differs.
+ *      at the same place in the timeline: only the pick differs;
+ *   4. choosing whom to answer (WG_CHOOSE_RESPOND) is the same greedy with
+ *      another derived event: the respond event keeps its step, trigger,
+ *      win, calm and cost, and only its pick becomes the set's ids;
+ *   5. a grid of policies (WG_CHOOSE_POLICY) is no greedy: every point is
+ *      scored, and grid_val/grid_ans hold the objective and the answers of
+ *      every point and run, then the scenario's own policy (row ngrid) and
+ *      answering nobody (row ngrid + 1).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -39,6 +47,7 @@ static const int baseline_by[] = {WG_PICK_RANDOM, WG_PICK_DEGREE, WG_PICK_PAGERA
 
 struct wg_opt {
     wg_scenario *s;             /* owned */
+    wg_blowup_rule rule;        /* the scenario's blow-up rule (the -blowup objective) */
     const wg_graph *g;          /* lent or own_g */
     wg_graph *own_g;
     wg_graph_stats gs;
@@ -64,7 +73,19 @@ struct wg_opt {
     double seconds;
     double *work;               /* 2 × runs */
     wg_imm_result imm;          /* IMM's report */
+    /* WG_CHOOSE_POLICY (note 5) */
+    uint32_t ngrid;             /* points: ndelays × nper_steps */
+    double *grid_val;           /* (ngrid + 2) × runs: objective */
+    double *grid_ans;           /* (ngrid + 2) × runs: answers */
+    int best;                   /* the chosen point, or -1 */
 };
+
+/* The grid point i: delays major, per_step minor. */
+static uint32_t grid_delay(const wg_opt *o, uint32_t i) { return o->p.delays[i / o->p.nper_steps]; }
+static uint32_t grid_per_step(const wg_opt *o, uint32_t i)
+{
+    return o->p.per_steps[i % o->p.nper_steps];
+}
 
 static double now_seconds(void)
 {
@@ -77,10 +98,16 @@ static double now_seconds(void)
 
 static const char *const objective_names[WG_NOBJ] = {"reach_positive", "-reach_negative",
                                                      "-blowup"};
+static const char *const choose_names[] = {"seeds", "respond", "respond"};
 
 const char *wg_opt_objective_name(int objective)
 {
     return objective >= 0 && objective < WG_NOBJ ? objective_names[objective] : "?";
+}
+
+const char *wg_opt_choose_name(int choose)
+{
+    return choose >= WG_CHOOSE_SEEDS && choose <= WG_CHOOSE_POLICY ? choose_names[choose] : "?";
 }
 
 const char *wg_opt_metric_name(int objective)
@@ -126,10 +153,7 @@ static double objective_of(const wg_opt *o, const wg_results *r, uint32_t run)
     wg_final_of(r, run, &f);
     switch (o->p.objective) {
     case WG_OBJ_REACH_NEG: return -(double)f.reach_neg;
-    case WG_OBJ_BLOWUP: {
-        double reach = o->s->blowup_valence == WG_POS ? f.reach_pos : f.reach_neg;
-        return reach > o->s->blowup * r->agents ? -1.0 : 0.0;
-    }
+    case WG_OBJ_BLOWUP: return -(double)wg_blowup_run(&o->rule, r, run);
     case WG_OBJ_REACH_POS:
     default: return (double)f.reach_pos;
     }
@@ -144,8 +168,12 @@ static double metric_of_value(const wg_opt *o, double v)
 /* The scenario with `pick` as the chosen seeds' event at o->at (note 3): in
  * the replaced event's place, or just before the first seed event, so that
  * every other event keeps its index, hence its keyed draws, in every arm. An
- * empty set is a pick of no ids, not a missing event, for the same reason. */
-static wg_status derive(const wg_opt *o, const wg_pick *pick, wg_scenario **out, wg_diag *d)
+ * empty set is a pick of no ids, not a missing event, for the same reason.
+ * Choosing whom to answer (note 4), `pick` replaces the respond event's own;
+ * choosing a policy (note 5), `pol` replaces its policy, and pol NULL makes
+ * it a one-shot answer to nobody. */
+static wg_status derive(const wg_opt *o, const wg_pick *pick, const wg_policy *pol,
+                        wg_scenario **out, wg_diag *d)
 {
     wg_scenario *t = NULL;
     wg_pick none;
@@ -155,6 +183,18 @@ static wg_status derive(const wg_opt *o, const wg_pick *pick, wg_scenario **out,
     if (!pick) pick = &none;
     wg_status st = wg_scenario_with(o->s, 0, NULL, NULL, &t, d);
     if (st != WG_OK) return st;
+    if (o->p.choose != WG_CHOOSE_SEEDS) {
+        wg_event *e = &t->events[o->at];
+        if (o->p.choose == WG_CHOOSE_POLICY && pol) {
+            e->policy = *pol;
+        } else {
+            e->policy.on = 0;
+            wg_pick_clear(&e->pick);
+            if (wg_pick_copy(&e->pick, pick) != WG_OK) goto oom;
+        }
+        *out = t;
+        return WG_OK;
+    }
     size_t n = t->nevents + (o->replace < 0);
     wg_event *ev = wg_calloc(n, sizeof *ev);
     if (!ev) goto oom;
@@ -180,12 +220,14 @@ oom:
     return WG_ENOMEM;
 }
 
-/* Run the scenario with `pick` in place; per-run objective into value. */
-static wg_status score(wg_opt *o, const wg_pick *pick, double *value, wg_diag *d)
+/* Run the scenario with `pick` (or `pol`) in place; per-run objective into
+ * value, and the answers of each run into answers unless NULL. */
+static wg_status score(wg_opt *o, const wg_pick *pick, const wg_policy *pol, double *value,
+                       double *answers, wg_diag *d)
 {
     wg_scenario *t = NULL;
     wg_job *j = NULL;
-    wg_status st = derive(o, pick, &t, d);
+    wg_status st = derive(o, pick, pol, &t, d);
     if (st != WG_OK) return st;
     if ((st = wg_job_open_scenario(t, o->g, &j, d)) != WG_OK) return st;
     wg_job_run_params rp;
@@ -195,7 +237,14 @@ static wg_status score(wg_opt *o, const wg_pick *pick, double *value, wg_diag *d
     rp.no_stats = 1;   /* the handle has them; a job per set must not recount triangles */
     if ((st = wg_job_run(j, &rp, d)) == WG_OK) {
         const wg_results *r = wg_job_results(j);
-        for (uint32_t run = 0; run < o->runs; run++) value[run] = objective_of(o, r, run);
+        for (uint32_t run = 0; run < o->runs; run++) {
+            value[run] = objective_of(o, r, run);
+            if (answers) {
+                wg_final f;
+                wg_final_of(r, run, &f);
+                answers[run] = (double)f.answers;
+            }
+        }
     }
     wg_job_free(j);
     o->evals++;
@@ -232,7 +281,7 @@ wg_status wg_opt_eval(wg_opt *o, const uint32_t *agents, size_t k, double *value
     wg_pick pk;
     wg_status st = pick_of(o, agents, k, &pk, d);
     if (st != WG_OK) return st;
-    st = score(o, &pk, value, d);
+    st = score(o, &pk, NULL, value, NULL, d);
     wg_pick_clear(&pk);
     return st;
 }
@@ -244,7 +293,8 @@ wg_status wg_opt_eval_pick(wg_opt *o, int by, uint32_t k, double *value, wg_diag
     pk.by = (wg_pick_by)by;
     pk.segment = -1;
     pk.count = k;
-    return k ? score(o, &pk, value, d) : score(o, NULL, value, d);   /* k = 0: no ids */
+    /* k = 0: no ids */
+    return k ? score(o, &pk, NULL, value, NULL, d) : score(o, NULL, NULL, value, NULL, d);
 }
 
 /* ---- open ------------------------------------------------------------------------------ */
@@ -262,9 +312,47 @@ static int deg_key_cmp(const void *pa, const void *pb)
     return a->agent < b->agent ? -1 : a->agent > b->agent;
 }
 
+/* The respond event whose pick or policy is chosen (notes 4, 5): the first
+ * one, which must be one-shot (whom) or standing (a policy). */
+static wg_status find_respond(wg_opt *o, wg_diag *d)
+{
+    const wg_scenario *s = o->s;
+    const int grid = o->p.choose == WG_CHOOSE_POLICY;
+    for (size_t i = 0; i < s->nevents; i++) {
+        const wg_event *e = &s->events[i];
+        if (e->kind != WG_EV_RESPOND) continue;
+        if (!grid && e->policy.on) {
+            wg_diag_error(d, WG_EINPUT, "%s: --choose respond --budget K chooses whom a one-shot "
+                          "respond event answers, and the scenario's first respond event is a "
+                          "standing policy; to choose its delay and per_step, give --delays "
+                          "and/or --per-step (a grid)", s->path);
+            return WG_EINPUT;
+        }
+        if (grid && !e->policy.on) {
+            wg_diag_error(d, WG_EINPUT, "%s: --delays/--per-step choose a standing policy, and "
+                          "the scenario's first respond event answers once; make it standing, "
+                          "e.g. respond: {policy: {delay: 1, per_step: 20}, win: 0.05, calm: "
+                          "0.4}, or drop --delays/--per-step to choose whom it answers",
+                          s->path);
+            return WG_EINPUT;
+        }
+        o->replace = (int)i;
+        o->at = i;
+        o->step = e->step;
+        return WG_OK;
+    }
+    wg_diag_error(d, WG_EINPUT, "%s: no response to choose: the scenario has no respond event "
+                  "(--choose respond chooses whom its first respond event answers, or the "
+                  "delay and per_step of its standing policy), e.g. events: [{step: 2, "
+                  "respond: {policy: {delay: 1, per_step: 20}, win: 0.05, calm: 0.4}}]",
+                  s->path);
+    return WG_EINPUT;
+}
+
 static wg_status find_place(wg_opt *o, wg_diag *d)
 {
     const wg_scenario *s = o->s;
+    if (o->p.choose != WG_CHOOSE_SEEDS) return find_respond(o, d);
     int first_seed = -1;
     o->replace = -1;
     for (size_t i = 0; i < s->nevents; i++) {
@@ -288,6 +376,42 @@ static wg_status find_place(wg_opt *o, wg_diag *d)
     return WG_OK;
 }
 
+/* The policy of grid point i (ngrid: the scenario's own). */
+static wg_policy grid_policy(const wg_opt *o, uint32_t i)
+{
+    wg_policy pol = o->s->events[o->at].policy;
+    if (i < o->ngrid) {
+        pol.delay = grid_delay(o, i);
+        pol.per_step = grid_per_step(o, i);
+    }
+    return pol;
+}
+
+/* The rest of wg_opt_open for a grid of policies: its rows, and the scenario
+ * as it will run checked against the network, before any run. */
+static wg_status open_grid(wg_opt *o, wg_diag *d)
+{
+    const uint32_t R = o->runs;
+    o->ngrid = o->p.ndelays * o->p.nper_steps;
+    o->grid_val = wg_malloc((size_t)(o->ngrid + 2) * R, sizeof *o->grid_val);
+    o->grid_ans = wg_malloc((size_t)(o->ngrid + 2) * R, sizeof *o->grid_ans);
+    o->work = wg_malloc(2 * (size_t)R, sizeof *o->work);
+    if (!o->grid_val || !o->grid_ans || !o->work) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory: preparing the optimisation");
+        return WG_ENOMEM;
+    }
+    wg_scenario *t = NULL;
+    wg_job *j = NULL;
+    wg_policy pol = grid_policy(o, 0);
+    wg_status st = derive(o, NULL, &pol, &t, d);
+    if (st != WG_OK) return st;
+    if ((st = wg_job_open_scenario(t, o->g, &j, d)) != WG_OK) return st;
+    st = wg_job_prepare(j, d);
+    wg_job_free(j);
+    o->planned = o->ngrid + 2;
+    return st;
+}
+
 wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p, wg_opt **out,
                       wg_diag *d)
 {
@@ -303,11 +427,26 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
     if (p) o->p = *p;
     else wg_opt_params_default(&o->p);
     o->runs = s->runs;
+    o->best = -1;
+    o->rule = (wg_blowup_rule){s->blowup, s->blowup_valence, s->blowup_at_step, s->blowup_step};
     size_t errors = d->errors;
+    const int grid = o->p.choose == WG_CHOOSE_POLICY;
+    if (o->p.choose < WG_CHOOSE_SEEDS || o->p.choose > WG_CHOOSE_POLICY)
+        wg_diag_error(d, WG_EINPUT, "--choose: expected seeds or respond");
+    if (o->p.choose != WG_CHOOSE_SEEDS && o->p.method == WG_OPT_IMM)
+        wg_diag_error(d, WG_EINPUT, "--method imm chooses seeds (an independent cascade's "
+                      "advocates); --choose respond needs --method greedy");
+    if (o->p.ndelays > WG_OPT_GRID_MAX || o->p.nper_steps > WG_OPT_GRID_MAX)
+        wg_diag_error(d, WG_EINPUT, "--delays, --per-step: at most %u values each",
+                      WG_OPT_GRID_MAX);
+    for (uint32_t i = 0; i < o->p.nper_steps && i < WG_OPT_GRID_MAX; i++)
+        if (o->p.per_steps[i] < 1)
+            wg_diag_error(d, WG_EINPUT, "--per-step: expected counts of at least 1");
     if (o->p.objective < 0 || o->p.objective >= WG_NOBJ)
         wg_diag_error(d, WG_EINPUT, "--objective: expected reach_positive, -reach_negative or "
                       "-blowup");
-    if (o->p.budget < 1) wg_diag_error(d, WG_EINPUT, "--budget: expected a count of at least 1");
+    if (o->p.budget < 1 && !grid)
+        wg_diag_error(d, WG_EINPUT, "--budget: expected a count of at least 1");
     if (o->p.candidates < 1)
         wg_diag_error(d, WG_EINPUT, "--candidates: expected degree:N with N at least 1");
     if (o->p.method != WG_OPT_GREEDY && o->p.method != WG_OPT_IMM)
@@ -323,6 +462,12 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
         goto fail;
     }
     if ((st = find_place(o, d)) != WG_OK) goto fail;
+    if (grid) {
+        /* a grid's missing side is the scenario policy's own value */
+        const wg_policy *own = &s->events[o->at].policy;
+        if (!o->p.ndelays) o->p.delays[o->p.ndelays++] = own->delay;
+        if (!o->p.nper_steps) o->p.per_steps[o->p.nper_steps++] = own->per_step;
+    }
     if (o->p.method == WG_OPT_IMM && (st = wg_imm_check(s, o->replace, d)) != WG_OK) goto fail;
     if (!g) {
         if ((st = wg_graph_build(&s->net, s->seed, &o->own_g, d)) != WG_OK) goto fail;
@@ -330,6 +475,12 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
     }
     o->g = g;
     if ((st = wg_graph_stats_compute(g, &o->gs, NULL, d)) != WG_OK) goto fail;
+    if (grid) {
+        st = open_grid(o, d);
+        if (st != WG_OK) goto fail;
+        *out = o;
+        return WG_OK;
+    }
     const uint32_t n = g->n;
     o->ncand = o->p.method == WG_OPT_IMM ? n : o->p.candidates < n ? o->p.candidates : n;
     if (o->p.budget > o->ncand) {
@@ -392,7 +543,7 @@ wg_status wg_opt_open(wg_scenario *s, const wg_graph *g, const wg_opt_params *p,
         wg_job *j = NULL;
         wg_pick pk;
         if ((st = pick_of(o, o->cand, 1, &pk, d)) != WG_OK) goto fail;
-        st = derive(o, &pk, &t, d);
+        st = derive(o, &pk, NULL, &t, d);
         wg_pick_clear(&pk);
         if (st != WG_OK) goto fail;
         if ((st = wg_job_open_scenario(t, o->g, &j, d)) != WG_OK) goto fail;
@@ -435,6 +586,8 @@ void wg_opt_free(wg_opt *o)
     free(o->taken);
     free(o->base_val);
     free(o->work);
+    free(o->grid_val);
+    free(o->grid_ans);
     free(o);
 }
 
@@ -528,6 +681,53 @@ static wg_status choose_imm(wg_opt *o, wg_diag *d)
     return WG_OK;
 }
 
+static double mean_of(const double *v, uint32_t n)
+{
+    double s = 0;
+    for (uint32_t i = 0; i < n; i++) s += v[i];
+    return n ? s / n : 0;
+}
+
+/* Every point of the grid, the scenario's own policy and answering nobody
+ * (note 5); the best point within the budget: the highest mean objective,
+ * ties to fewer answers, then to the earlier point (invariant 2). */
+static wg_status choose_grid(wg_opt *o, wg_diag *d)
+{
+    const uint32_t R = o->runs;
+    for (uint32_t i = 0; i <= o->ngrid + 1; i++) {
+        wg_policy pol = grid_policy(o, i);
+        wg_status st = score(o, NULL, i <= o->ngrid ? &pol : NULL, o->grid_val + (size_t)i * R,
+                             o->grid_ans + (size_t)i * R, d);
+        if (st != WG_OK) return st;
+    }
+    double bv = 0, ba = 0, fewest = INFINITY;
+    uint32_t at_fewest = 0;
+    o->best = -1;
+    for (uint32_t i = 0; i < o->ngrid; i++) {
+        double v = mean_of(o->grid_val + (size_t)i * R, R);
+        double a = mean_of(o->grid_ans + (size_t)i * R, R);
+        if (a < fewest) {
+            fewest = a;
+            at_fewest = i;
+        }
+        if (o->p.budget && a > o->p.budget) continue;
+        if (o->best < 0 || v > bv || (v == bv && a < ba)) {
+            o->best = (int)i;
+            bv = v;
+            ba = a;
+        }
+    }
+    if (o->best < 0) {
+        wg_diag_error(d, WG_EINPUT, "--budget %u: no policy of the grid keeps within %u answers "
+                      "a run on average (the fewest: %.6g, with delay %u and per_step %u); "
+                      "raise the budget or give smaller --per-step or larger --delays values",
+                      o->p.budget, o->p.budget, fewest, grid_delay(o, at_fewest),
+                      grid_per_step(o, at_fewest));
+        return WG_EINPUT;
+    }
+    return WG_OK;
+}
+
 const wg_imm_result *wg_opt_imm_result(const wg_opt *o)
 {
     return o->p.method == WG_OPT_IMM && o->nchosen ? &o->imm : NULL;
@@ -537,7 +737,9 @@ wg_status wg_opt_choose(wg_opt *o, wg_diag *d)
 {
     double t0 = now_seconds();
     o->nchosen = 0;
-    wg_status st = o->p.method == WG_OPT_IMM ? choose_imm(o, d) : choose_greedy(o, d);
+    wg_status st = o->p.choose == WG_CHOOSE_POLICY ? choose_grid(o, d)
+                   : o->p.method == WG_OPT_IMM       ? choose_imm(o, d)
+                                                     : choose_greedy(o, d);
     o->seconds += now_seconds() - t0;
     return st;
 }
@@ -547,6 +749,10 @@ wg_status wg_opt_compare(wg_opt *o, wg_diag *d)
     double t0 = now_seconds();
     const uint32_t R = o->runs;
     wg_status st = WG_OK;
+    if (o->p.choose == WG_CHOOSE_POLICY) {   /* every point is scored already */
+        o->compared = o->best >= 0;
+        return o->compared ? WG_OK : WG_EINPUT;
+    }
     for (uint32_t i = 0; i < o->nsizes && st == WG_OK; i++)
         for (size_t b = 0; b < NBASELINES && st == WG_OK; b++)
             st = wg_opt_eval_pick(o, baseline_by[b], o->sizes[i],
@@ -592,6 +798,31 @@ wg_status wg_opt_pick_row(const wg_opt *o, uint32_t rank, wg_opt_pick *row)
                     &row->metric_hi);
     paired(o, o->value + (size_t)rank * R, o->value + (size_t)(rank - 1) * R, work, &row->gain,
            &row->gain_lo, &row->gain_hi, NULL);
+    return WG_OK;
+}
+
+uint32_t wg_opt_grid_size(const wg_opt *o) { return o->ngrid; }
+int wg_opt_grid_best(const wg_opt *o) { return o->best; }
+
+wg_status wg_opt_grid_row(const wg_opt *o, uint32_t i, const double *against,
+                          wg_opt_policy_row *row)
+{
+    if (o->p.choose != WG_CHOOSE_POLICY || i > o->ngrid + 1 || o->best < 0) return WG_EINPUT;
+    const uint32_t R = o->runs;
+    const double *v = o->grid_val + (size_t)i * R;
+    memset(row, 0, sizeof *row);
+    row->point = i;
+    wg_policy pol = grid_policy(o, i);
+    row->delay = pol.delay;
+    row->per_step = pol.per_step;
+    metric_interval(o, v, o->work, &row->metric, &row->metric_lo, &row->metric_hi);
+    wg_cmp_t_interval(o->grid_ans + (size_t)i * R, R, &row->answers, &row->answers_lo,
+                      &row->answers_hi);
+    if (R >= 2 && isnan(row->answers_lo)) row->answers_lo = row->answers_hi = row->answers;
+    row->within_budget = !o->p.budget || row->answers <= o->p.budget;
+    if (!against) against = o->grid_val + (size_t)(o->ngrid + 1) * R;   /* answering nobody */
+    paired(o, v, against, o->work, &row->advantage, &row->advantage_lo, &row->advantage_hi,
+           &row->p_better);
     return WG_OK;
 }
 
@@ -666,10 +897,66 @@ static wg_status write_optimize(const wg_opt *o, const char *dir, wg_diag *d)
     return wg_out_commit(&f, d);
 }
 
+/* One row of a grid's files: its columns from metric on (note 5). */
+static void policy_cells(const wg_opt *o, FILE *f, const wg_opt_policy_row *r)
+{
+    fprintf(f, "%s,", wg_opt_metric_name(o->p.objective));
+    const double x[6] = {r->metric, r->metric_lo, r->metric_hi,
+                         r->answers, r->answers_lo, r->answers_hi};
+    for (int i = 0; i < 6; i++) {
+        wg_csv_double(f, x[i]);
+        fputc(',', f);
+    }
+}
+
+static void advantage_cells(FILE *f, const wg_opt_policy_row *r)
+{
+    const double x[4] = {r->advantage, r->advantage_lo, r->advantage_hi, r->p_better};
+    for (int i = 0; i < 4; i++) {
+        wg_csv_double(f, x[i]);
+        fputc(i < 3 ? ',' : '\n', f);
+    }
+}
+
+static wg_status write_policies(const wg_opt *o, const char *dir, wg_diag *d)
+{
+    wg_out f;
+    wg_status st = wg_out_open(&f, dir, "policies.csv", d);
+    if (st != WG_OK) return st;
+    fputs("delay,per_step,chosen,within_budget,metric,mean,lo,hi,answers,answers_lo,answers_hi,"
+          "advantage,advantage_lo,advantage_hi,p_better\n", f.f);
+    for (uint32_t i = 0; i < o->ngrid; i++) {
+        wg_opt_policy_row r;
+        wg_opt_grid_row(o, i, NULL, &r);
+        fprintf(f.f, "%u,%u,%d,%d,", r.delay, r.per_step, (int)i == o->best, r.within_budget);
+        policy_cells(o, f.f, &r);
+        advantage_cells(f.f, &r);
+    }
+    if ((st = wg_out_commit(&f, d)) != WG_OK) return st;
+    /* chosen.csv: the chosen policy against the scenario's own and against silence */
+    if ((st = wg_out_open(&f, dir, "chosen.csv", d)) != WG_OK) return st;
+    fputs("arm,delay,per_step,metric,mean,lo,hi,answers,answers_lo,answers_hi,advantage,"
+          "advantage_lo,advantage_hi,p_better\n", f.f);
+    const uint32_t arm[3] = {(uint32_t)o->best, o->ngrid, o->ngrid + 1};
+    static const char *const arm_name[3] = {"chosen", "scenario", "none"};
+    for (int k = 0; k < 3; k++) {
+        wg_opt_policy_row r, adv;
+        wg_opt_grid_row(o, arm[k], NULL, &r);
+        /* the chosen policy's advantage over this arm */
+        wg_opt_grid_row(o, (uint32_t)o->best, o->grid_val + (size_t)arm[k] * o->runs, &adv);
+        if (k < 2) fprintf(f.f, "%s,%u,%u,", arm_name[k], r.delay, r.per_step);
+        else fprintf(f.f, "%s,,,", arm_name[k]);
+        policy_cells(o, f.f, &r);
+        advantage_cells(f.f, &adv);
+    }
+    return wg_out_commit(&f, d);
+}
+
 wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_params *p,
                        wg_diag *d)
 {
-    if (o->nchosen != o->p.budget || !o->compared) {
+    const int grid = o->p.choose == WG_CHOOSE_POLICY;
+    if ((grid && o->best < 0) || (!grid && o->nchosen != o->p.budget) || !o->compared) {
         wg_diag_error(d, WG_EINPUT, "%s: nothing chosen yet", dir);
         return WG_EINPUT;
     }
@@ -680,17 +967,26 @@ wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_para
     }
     wg_status st;
     if ((st = wg_mkdir_p(dir, d)) != WG_OK) return st;
-    if ((st = write_chosen(o, dir, d)) != WG_OK) return st;
-    if ((st = write_optimize(o, dir, d)) != WG_OK) return st;
+    if (grid) {
+        if ((st = write_policies(o, dir, d)) != WG_OK) return st;
+    } else {
+        if ((st = write_chosen(o, dir, d)) != WG_OK) return st;
+        if ((st = write_optimize(o, dir, d)) != WG_OK) return st;
+    }
     char extra[768];
+    const char *what = o->p.choose == WG_CHOOSE_SEEDS
+                           ? (o->replace >= 0 ? "the first positive seed event" : "advocates")
+                       : grid ? "the policy of the first respond event"
+                              : "the pick of the first respond event";
     int len = snprintf(extra, sizeof extra,
-                       "optimize: {objective: \"%s\", method: %s, budget: %u, candidates: %u, "
-                       "step: %u, %s: %s, evaluations: %llu",
-                       wg_opt_objective_name(o->p.objective), wg_opt_method_name(o->p.method),
-                       o->p.budget, o->ncand, o->step,
-                       o->replace >= 0 ? "replaces" : "adds",
-                       o->replace >= 0 ? "the first positive seed event" : "advocates",
-                       (unsigned long long)o->evals);
+                       "optimize: {choose: %s%s, objective: \"%s\", method: %s, budget: %u, "
+                       "candidates: %u, step: %u, %s: %s, evaluations: %llu",
+                       wg_opt_choose_name(o->p.choose), grid ? ", grid: policies" : "",
+                       wg_opt_objective_name(o->p.objective),
+                       grid ? "grid" : wg_opt_method_name(o->p.method), o->p.budget, o->ncand,
+                       o->step, o->replace >= 0 || o->p.choose != WG_CHOOSE_SEEDS ? "replaces"
+                                                                                   : "adds",
+                       what, (unsigned long long)o->evals);
     if (o->p.method == WG_OPT_IMM && len > 0 && (size_t)len < sizeof extra)
         len += snprintf(extra + len, sizeof extra - len,
                         ", epsilon: %.6g, ell: %.6g, rr_sets: %llu, spread_estimate: %.6g, "

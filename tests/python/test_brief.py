@@ -114,6 +114,9 @@ def test_compare_page_says_it(folders):
     assert html.count("95 %") >= 3
     assert "blow-up odds" in html and "saved / lost" in html
     assert "and 1 more what-ifs in compare.csv" in html   # 9 what-ifs, 8 rows
+    # the what-if of the answer has a row of the table, wherever it is in the file
+    best = re.search(r"what-ifs, <b>([^<]+)</b>", html).group(1)
+    assert html.count("<tr><td>%s" % best) == 1, best
     # numbers of more than three digits carry a thousands separator
     body = re.sub(r"<style>.*?</style>", "", re.sub(r'src="data:[^"]*"', "", html), flags=re.S)
     body = re.sub(r"<[^>]+>", " ", body)
