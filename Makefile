@@ -11,7 +11,8 @@
 #   make check-mpi  build with MPI=1 too and run tests/mpi/run.sh (sweeps on 1, 2, 4 ranks)
 #   make fuzz       libFuzzer harnesses of tests/fuzz/, FUZZ_SECONDS each (clang)
 #   make install    PREFIX=/usr/local DESTDIR= (bin/waggle, lib/libwaggle.{a,so*},
-#                   include/waggle/*.h, lib/pkgconfig/waggle.pc); make uninstall
+#                   include/waggle/*.h, lib/pkgconfig/waggle.pc, share/man/man1/waggle.1,
+#                   share/man/man5/waggle-scenario.5, share/waggle/scenarios/); make uninstall
 #   make MPI=1 ...  build the sweep engine on Open MPI
 #   V=1             show the commands
 
@@ -90,6 +91,9 @@ SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 SONAME := libwaggle.so.$(SOMAJOR)
 SO_FILE := $(BUILD)/libwaggle.so.$(VERSION)
 SO := $(BUILD)/libwaggle.so
+# waggle.1 is made from the command's own help (tools/mkman), waggle-scenario.5 written
+MAN1 := $(BUILD)/waggle.1
+MAN5 := man/waggle-scenario.5
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tools/bench_*.c)
@@ -97,7 +101,7 @@ BENCH_BIN := $(BENCH_SRC:tools/%.c=$(BUILD)/tools/%)
 
 .PHONY: all deps demo check check-python check-mpi test golden bench bench-peers asan fuzz clean install uninstall
 
-all: $(BIN) $(SO)
+all: $(BIN) $(SO) $(MAN1)
 
 deps:
 	$(Q)MPI=$(MPI) tools/install-deps
@@ -153,6 +157,9 @@ $(BUILD)/$(SONAME): $(SO_FILE)
 $(SO): $(BUILD)/$(SONAME)
 	$(Q)ln -sf $(SONAME) $@
 
+$(MAN1): $(BIN) tools/mkman
+	$(Q)tools/mkman $(BIN) > $@.tmp && mv $@.tmp $@
+
 $(BIN): $(CMD_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -205,6 +212,7 @@ bench: deps
 	$(Q)MPI=1 tools/install-deps
 	$(Q)$(MAKE) --no-print-directory OPT="-O3 -march=native -g" BUILD=build-bench-mpi MPI=1 build-bench-mpi/waggle
 	$(Q)BUILD=build-bench BUILD_MPI=build-bench-mpi tools/bench-sweep
+	$(Q)BUILD=build-bench BUILD_MPI=build-bench-mpi tools/bench-partition
 
 bench-peers:
 	$(Q)WG_DEPS_EXTRA=python3-graph-tool tools/install-deps
@@ -255,8 +263,14 @@ endef
 export PC_TEXT
 
 INSTALL_LIB := $(DESTDIR)$(PREFIX)/lib
-install: $(BIN) $(LIB) $(SO)
+INSTALL_SHARE := $(DESTDIR)$(PREFIX)/share
+install: $(BIN) $(LIB) $(SO) $(MAN1)
 	install -d $(DESTDIR)$(PREFIX)/bin $(INSTALL_LIB)/pkgconfig $(DESTDIR)$(PREFIX)/include/waggle
+	install -d $(INSTALL_SHARE)/man/man1 $(INSTALL_SHARE)/man/man5 $(INSTALL_SHARE)/waggle/scenarios/data
+	install -m 644 $(MAN1) $(INSTALL_SHARE)/man/man1/waggle.1
+	install -m 644 $(MAN5) $(INSTALL_SHARE)/man/man5/waggle-scenario.5
+	install -m 644 scenarios/*.yaml scenarios/README.md $(INSTALL_SHARE)/waggle/scenarios/
+	install -m 644 scenarios/data/* $(INSTALL_SHARE)/waggle/scenarios/data/
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/waggle
 	install -m 644 $(LIB) $(INSTALL_LIB)/libwaggle.a
 	install -m 755 $(SO_FILE) $(INSTALL_LIB)/$(notdir $(SO_FILE))
@@ -269,7 +283,8 @@ install: $(BIN) $(LIB) $(SO)
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/waggle $(INSTALL_LIB)/libwaggle.a $(INSTALL_LIB)/libwaggle.so \
 	  $(INSTALL_LIB)/$(SONAME) $(INSTALL_LIB)/$(notdir $(SO_FILE)) $(INSTALL_LIB)/pkgconfig/waggle.pc
-	rm -rf $(DESTDIR)$(PREFIX)/include/waggle
+	rm -rf $(DESTDIR)$(PREFIX)/include/waggle $(INSTALL_SHARE)/waggle
+	rm -f $(INSTALL_SHARE)/man/man1/waggle.1 $(INSTALL_SHARE)/man/man5/waggle-scenario.5
 
 clean:
 	rm -rf build build-* out python/build python/*.egg-info python/waggle/_built.py

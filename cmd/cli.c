@@ -7,9 +7,11 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -116,8 +118,49 @@ wg_status wg_cmd_add_set(wg_cmd_opts *o, const char *kv, wg_diag *d)
     return WG_OK;
 }
 
+/* NAME, then NAME.yaml, in folder dir (len bytes of it): a new path, or NULL. */
+static char *scenario_in(const char *dir, size_t len, const char *name)
+{
+    static const char *const ext[] = {"", ".yaml"};
+    for (int i = 0; i < 2; i++) {
+        size_t n = len + strlen(name) + strlen(ext[i]) + 2;
+        char *p = wg_malloc(n, 1);
+        if (!p) return NULL;
+        snprintf(p, n, "%.*s/%s%s", (int)len, dir, name, ext[i]);
+        struct stat sb;
+        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) return p;
+        free(p);
+    }
+    return NULL;
+}
+
+char *wg_cmd_find_scenario(const char *arg)
+{
+    struct stat sb;
+    if (!strcmp(arg, "-") || stat(arg, &sb) == 0 || strchr(arg, '/') || !*arg) return NULL;
+    const char *env = getenv("WAGGLE_SCENARIOS");
+    for (const char *p = env; p && *p;) {
+        size_t len = strcspn(p, ":");
+        char *found = len ? scenario_in(p, len, arg) : NULL;
+        if (found) return found;
+        p += len + (p[len] == ':');
+    }
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return NULL;
+    exe[k] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return NULL;
+    *slash = '\0';   /* PREFIX/bin */
+    char share[PATH_MAX + 32];
+    int n = snprintf(share, sizeof share, "%s/../share/waggle/scenarios", exe);
+    return n > 0 && (size_t)n < sizeof share ? scenario_in(share, (size_t)n, arg) : NULL;
+}
+
 void wg_cmd_opts_free(wg_cmd_opts *o)
 {
+    free(o->found);
+    o->found = NULL;
     for (size_t i = 0; i < o->nsets; i++) free((char *)o->sets[i]);
     free(o->sets);
     free(o->args);
@@ -284,6 +327,9 @@ wg_status wg_cmd_parse(int argc, char **argv, unsigned common, const wg_cmd_opti
     }
     for (int i = optind; i < argc; i++) o->args[o->nargs++] = av[i];
     if (o->nargs > 0) o->scenario = o->args[0];
+    /* a scenario given by name: $WAGGLE_SCENARIOS, then the installed folder */
+    if (o->nargs > 0 && strstr(what_args, "scenario") && (o->found = wg_cmd_find_scenario(o->args[0])))
+        o->scenario = o->args[0] = o->found;
     if ((int)o->nargs < min_args) {
         wg_diag_error(d, st = WG_EINPUT, "no %s given (see --help)", what_args);
         goto done;

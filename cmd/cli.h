@@ -50,7 +50,8 @@ typedef struct wg_cmd_opts {
     size_t nsets;
     const char **args;        /* positional arguments, in order */
     size_t nargs;
-    const char *scenario;     /* args[0] when there is one */
+    const char *scenario;     /* args[0] when there is one (a scenario found by name: its path) */
+    char *found;              /* the path of a scenario given by name (owned), or NULL */
     int argc;                 /* the command line as given, for manifests */
     char **argv;
 } wg_cmd_opts;
@@ -63,6 +64,12 @@ wg_status wg_cmd_parse(int argc, char **argv, unsigned common, const wg_cmd_opti
                        wg_cmd_option_fn fn, void *ud, int min_args, int max_args,
                        const char *what_args, wg_cmd_opts *o, wg_diag *d);
 void wg_cmd_opts_free(wg_cmd_opts *o);
+/* The path of the scenario named `arg` (newly allocated), NULL when it names
+ * none: arg itself when it is "-" or a file that exists; else, when it holds
+ * no slash, NAME or NAME.yaml in each folder of $WAGGLE_SCENARIOS (colon-
+ * separated), then in the installed scenarios folder, the command's
+ * bin/../share/waggle/scenarios (waggle.1, "SCENARIOS BY NAME"). */
+char *wg_cmd_find_scenario(const char *arg);
 /* Append an override "KEY=VALUE" to o->sets, after those parsed (an option
  * that stands for a --set, such as run's --trace). */
 wg_status wg_cmd_add_set(wg_cmd_opts *o, const char *kv, wg_diag *d);

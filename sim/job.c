@@ -36,6 +36,9 @@ struct wg_job {
     uint32_t *traced_run;        /* ntraced run indices */
     uint8_t **traced_state;      /* ntraced × n final states */
     wg_trace_rec **traced_rec;   /* ntraced × n records */
+    wg_graph *block;             /* a partitioned run on a lent network: this rank's block */
+    int partitioned;             /* the network is this rank's block now: no other run */
+    uint64_t xbytes, xsteps;     /* a partitioned run: bytes this rank exchanged, steps run */
     int keep_negative;           /* wg_job_keep_negative */
     uint64_t *negative;          /* runs × WG_AGENT_WORDS(n): negative agents at the end, or NULL */
 };
@@ -228,6 +231,7 @@ void wg_job_free(wg_job *j)
     traces_free(j);
     free(j->negative);
     wg_graph_free(j->own_g);
+    wg_graph_free(j->block);
     wg_scenario_free(j->s);
     free(j);
 }
@@ -319,12 +323,57 @@ wg_status wg_job_prepare(wg_job *j, wg_diag *d)
     return st;
 }
 
+/* A partitioned run: the engine, prepared on the whole network, keeps this
+ * rank's block; a network the job built is then replaced by the block (its
+ * node attributes moved there, for picks by attribute), so that a rank holds
+ * only its block's rows while the runs run. */
+static wg_status partition(wg_job *j, wg_engine *e, const wg_engine_comm *comm, wg_diag *d)
+{
+    wg_graph *block = NULL;
+    if (!j->own_g && (j->g->nattrs || j->g->name)) {
+        wg_diag_error(d, WG_EINPUT, "job: a lent network with node attributes or text ids "
+                                    "cannot be partitioned");
+        return WG_EINPUT;
+    }
+    wg_status st = wg_engine_partition(e, comm, &block, d);
+    if (st != WG_OK) return st;
+    j->partitioned = 1;
+    if (!j->own_g) {
+        j->block = block;
+        return WG_OK;
+    }
+    block->name = j->own_g->name;
+    block->name_text = j->own_g->name_text;
+    j->own_g->name = NULL;
+    j->own_g->name_text = NULL;
+    block->nattrs = j->own_g->nattrs;
+    block->attr_names = j->own_g->attr_names;
+    block->attr_values = j->own_g->attr_values;
+    j->own_g->nattrs = 0;
+    j->own_g->attr_names = NULL;
+    j->own_g->attr_values = NULL;
+    wg_graph_free(j->own_g);
+    j->own_g = block;
+    j->g = block;
+    return WG_OK;
+}
+
 wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
 {
     wg_job_run_params def;
     if (!p) {
         wg_job_run_params_default(&def);
         p = &def;
+    }
+    if (j->partitioned) {
+        wg_diag_error(d, WG_EINPUT, "job: a partitioned job runs once (it keeps only its block "
+                                    "of the network)");
+        return WG_EINPUT;
+    }
+    if (p->partition && j->s->ntrace) {
+        wg_diag_error(d, WG_EINPUT, "trace: a partitioned run (--partition) cannot trace runs "
+                                    "(trace: or --trace): run it without --partition");
+        return WG_EINPUT;
     }
     wg_status st = p->no_stats ? build_graph(j, d) : wg_job_build(j, d);
     if (st != WG_OK) return st;
@@ -336,6 +385,10 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     wg_engine *e = NULL;
     wg_job_sim_of(j->s, j->g, &sim);
     if ((st = wg_engine_new(&sim, p->threads, &e, d)) != WG_OK) return st;
+    if (p->partition && (st = partition(j, e, p->partition, d)) != WG_OK) {
+        wg_engine_free(e);
+        return st;
+    }
     if ((st = wg_results_alloc(&j->r, j->s->runs, j->s->steps, j->g->n, d)) != WG_OK) {
         wg_engine_free(e);
         return st;
@@ -359,6 +412,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
     if (st == WG_OK) st = seed_conflicts(j, e, d);
     if (st == WG_OK) st = run_traces(j, e, d);
     j->seconds = wg_now_seconds() - t0;
+    if (j->partitioned) wg_engine_exchanged(e, &j->xbytes, &j->xsteps);
     wg_engine_free(e);
     if (st != WG_OK) {
         wg_results_free(&j->r);
@@ -373,6 +427,12 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
 
 const wg_scenario *wg_job_scenario(const wg_job *j) { return j->s; }
 const wg_graph *wg_job_graph(const wg_job *j) { return j->g; }
+
+void wg_job_exchanged(const wg_job *j, uint64_t *bytes, uint64_t *steps)
+{
+    *bytes = j->xbytes;
+    *steps = j->xsteps;
+}
 const wg_graph_stats *wg_job_net_stats(const wg_job *j) { return j->have_stats ? &j->gs : NULL; }
 const wg_results *wg_job_results(const wg_job *j) { return j->have_results ? &j->r : NULL; }
 double wg_job_seconds(const wg_job *j) { return j->seconds; }

@@ -160,6 +160,47 @@ static void test_progress_lines(void **state)
     free(err);
 }
 
+/* `run --partition` without MPI is one rank's partitioned run: the bytes of the
+ * plain run; what cannot be partitioned is refused with exit 2 and nothing
+ * written. */
+static void test_partition_one_rank(void **state)
+{
+    (void)state;
+    static const char sc[] =
+        "name: partition\nsteps: 20\nruns: 4\nseed: 8\n"
+        "network: {generate: barabasi-albert, nodes: 2000, edges_per_node: 3}\n"
+        "model: {share: {positive: 0.06, negative: 0.09}, quality: 0.9, stifle: 0.1}\n"
+        "events:\n  - {step: 0, seed: {valence: negative, count: 3, by: random}}\n"
+        "  - {step: 2, respond: {policy: {per_step: 4, by: degree}, win: 0.1, calm: 0.4}}\n";
+    assert_int_equal(wg_test_write(tmp, "p.yaml", sc), 0);
+    assert_int_equal(run(NULL, NULL, "run %s/p.yaml -q -t 1 -o %s/plain", tmp, tmp), 0);
+    assert_int_equal(run(NULL, NULL, "run %s/p.yaml -q -t 2 --partition -o %s/part", tmp, tmp), 0);
+    static const char *const files[] = {"series.csv", "summary.csv", "finals.csv"};
+    for (size_t i = 0; i < 3; i++) {
+        char *a = file_in("plain", files[i]), *b = file_in("part", files[i]);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    char *err = NULL;
+    assert_int_equal(run(NULL, &err, "run %s/p.yaml -q --partition --trace 0 -o %s/traced", tmp, tmp), 2);
+    assert_non_null(strstr(err, "cannot trace"));
+    free(err);
+    assert_int_equal(wg_test_exists(tmp, "traced"), 0);
+    static const char reach[] =
+        "name: partition\nsteps: 20\nruns: 4\nseed: 8\n"
+        "network: {generate: barabasi-albert, nodes: 2000, edges_per_node: 3}\n"
+        "events:\n  - {step: 0, seed: {valence: negative, count: 3, by: random}}\n"
+        "  - {step: 2, respond: {policy: {per_step: 4, by: reach}, win: 0.1, calm: 0.4}}\n";
+    assert_int_equal(wg_test_write(tmp, "r.yaml", reach), 0);
+    assert_int_equal(run(NULL, &err, "run %s/r.yaml -q --partition -o %s/reach", tmp, tmp), 2);
+    assert_non_null(strstr(err, "by reach cannot run partitioned"));
+    free(err);
+    assert_int_equal(wg_test_exists(tmp, "reach"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_foreign_options),
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_progress_lines),
+        cmocka_unit_test(test_partition_one_rank),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

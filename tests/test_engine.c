@@ -7,8 +7,13 @@
  * the exact standard deviation / sqrt(R): a correct engine fails such a
  * check with probability about 6e-5, and the seed is fixed, so the outcome
  * is deterministic.
+ *
+ * Partitioned runs (wg_engine_partition) are checked on 1 to 4 ranks played
+ * by threads of this process, whose collective operations meet at a barrier:
+ * the counts must be the serial run's, word for word.
  */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -720,6 +725,205 @@ static void test_large_graph_runs_in_parallel(void **state)
     wg_graph_free(g);
 }
 
+/* ---- partitioned runs on ranks played by threads ------------------------------------ */
+
+#define FAKE_MAX_RANKS 4
+#define FAKE_MAX_SUMS 32
+
+typedef struct fake_world {
+    int ranks;
+    pthread_barrier_t bar;
+    const uint64_t *send[FAKE_MAX_RANKS];
+    const size_t *counts[FAKE_MAX_RANKS];
+    size_t n[FAKE_MAX_RANKS];
+    uint64_t sums[FAKE_MAX_RANKS][FAKE_MAX_SUMS];
+    int failed;
+} fake_world;
+
+typedef struct fake_rank {
+    fake_world *w;
+    int rank;
+    const wg_sim *sim;
+    uint32_t runs;
+    int threads;
+    uint32_t *counts, *steps_run;   /* out */
+    uint64_t bytes, steps;          /* out: wg_engine_exchanged */
+    wg_status st;
+} fake_rank;
+
+static void fake_room(uint64_t **recv, size_t *cap, size_t n)
+{
+    if (n <= *cap) return;
+    *recv = realloc(*recv, n * sizeof **recv);
+    *cap = n;
+}
+
+static void fake_sum(void *ud, uint64_t *v, size_t n)
+{
+    fake_rank *r = ud;
+    fake_world *w = r->w;
+    if (n > FAKE_MAX_SUMS) w->failed = 1;
+    memcpy(w->sums[r->rank], v, (n < FAKE_MAX_SUMS ? n : FAKE_MAX_SUMS) * sizeof *v);
+    pthread_barrier_wait(&w->bar);
+    for (size_t k = 0; k < n && k < FAKE_MAX_SUMS; k++) {
+        v[k] = 0;
+        for (int q = 0; q < w->ranks; q++) v[k] += w->sums[q][k];
+    }
+    pthread_barrier_wait(&w->bar);
+}
+
+static size_t fake_alltoall(void *ud, const uint64_t *send, const size_t *counts, uint64_t **recv,
+                            size_t *cap)
+{
+    fake_rank *r = ud;
+    fake_world *w = r->w;
+    w->send[r->rank] = send;
+    w->counts[r->rank] = counts;
+    pthread_barrier_wait(&w->bar);
+    size_t total = 0;
+    for (int q = 0; q < w->ranks; q++) total += w->counts[q][r->rank];
+    fake_room(recv, cap, total ? total : 1);
+    size_t at = 0;
+    for (int q = 0; q < w->ranks; q++) {
+        size_t from = 0;
+        for (int k = 0; k < r->rank; k++) from += w->counts[q][k];
+        memcpy(*recv + at, w->send[q] + from, w->counts[q][r->rank] * sizeof **recv);
+        at += w->counts[q][r->rank];
+    }
+    pthread_barrier_wait(&w->bar);
+    return total;
+}
+
+static size_t fake_allgather(void *ud, const uint64_t *send, size_t n, uint64_t **recv, size_t *cap)
+{
+    fake_rank *r = ud;
+    fake_world *w = r->w;
+    w->send[r->rank] = send;
+    w->n[r->rank] = n;
+    pthread_barrier_wait(&w->bar);
+    size_t total = 0;
+    for (int q = 0; q < w->ranks; q++) total += w->n[q];
+    fake_room(recv, cap, total ? total : 1);
+    size_t at = 0;
+    for (int q = 0; q < w->ranks; q++) {
+        memcpy(*recv + at, w->send[q], w->n[q] * sizeof **recv);
+        at += w->n[q];
+    }
+    pthread_barrier_wait(&w->bar);
+    return total;
+}
+
+static void fake_fail(void *ud, const char *what)
+{
+    fake_rank *r = ud;
+    fprintf(stderr, "rank %d: %s\n", r->rank, what);
+    abort();
+}
+
+/* One rank: an engine on the whole network, partitioned, every run. */
+static void *fake_rank_main(void *arg)
+{
+    fake_rank *r = arg;
+    wg_engine *e = NULL;
+    wg_graph *block = NULL;
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_engine_comm c = {r->rank, r->w->ranks, r, fake_sum, fake_alltoall, fake_allgather, fake_fail};
+    r->st = wg_engine_new(r->sim, r->threads, &e, &d);
+    if (r->st == WG_OK) r->st = wg_engine_partition(e, &c, &block, &d);
+    if (r->st == WG_OK)
+        r->st = wg_engine_run(e, 0, r->runs, r->counts, r->steps_run, NULL, NULL, NULL, &d);
+    if (r->st == WG_OK) wg_engine_exchanged(e, &r->bytes, &r->steps);
+    wg_engine_free(e);
+    wg_graph_free(block);
+    wg_diag_free(&d);
+    return NULL;
+}
+
+/* The runs of sim on `ranks` ranks (threads each) give the serial counts. */
+static void same_partitioned(const wg_sim *sim, uint32_t runs, int ranks, int threads,
+                             const uint32_t *serial, const uint32_t *serial_steps)
+{
+    fake_world w;
+    fake_rank r[FAKE_MAX_RANKS];
+    pthread_t th[FAKE_MAX_RANKS];
+    const size_t per = (size_t)runs * sim->steps * WG_NCOUNTS;
+    memset(&w, 0, sizeof w);
+    w.ranks = ranks;
+    assert_int_equal(pthread_barrier_init(&w.bar, NULL, (unsigned)ranks), 0);
+    for (int q = 0; q < ranks; q++) {
+        r[q] = (fake_rank){&w, q, sim, runs, threads, calloc(per, sizeof(uint32_t)),
+                           calloc(runs, sizeof(uint32_t)), 0, 0, WG_OK};
+        assert_int_equal(pthread_create(&th[q], NULL, fake_rank_main, &r[q]), 0);
+    }
+    for (int q = 0; q < ranks; q++) pthread_join(th[q], NULL);
+    pthread_barrier_destroy(&w.bar);
+    assert_false(w.failed);
+    for (int q = 0; q < ranks; q++) {
+        assert_int_equal(r[q].st, WG_OK);
+        assert_memory_equal(serial, r[q].counts, per * sizeof(uint32_t));
+        assert_memory_equal(serial_steps, r[q].steps_run, runs * sizeof(uint32_t));
+        assert_true(r[q].steps > 0);
+        if (ranks > 1) assert_true(r[q].bytes > 0);   /* the counts at least were exchanged */
+        else assert_int_equal(r[q].bytes, 0);
+        free(r[q].counts);
+        free(r[q].steps_run);
+    }
+}
+
+static void partitioned_with(const wg_graph *g, wg_contact contact, wg_exposure exposure)
+{
+    wg_sim sim;
+    base_sim(&sim, g, 25, 4242);
+    sim.model.contact = contact;
+    sim.model.exposure = exposure;
+    /* a fractional hazard divides by the in-degree: larger shares to spread */
+    const double k = exposure == WG_EXPOSURE_FRACTIONAL ? 5 : 1;
+    sim.model.p.v[WG_P_SHARE_POS] = 0.1 * k;
+    sim.model.p.v[WG_P_SHARE_NEG] = 0.15 * k;
+    sim.model.p.v[WG_P_QUALITY] = 0.9;
+    sim.model.p.v[WG_P_STIFLE] = 0.1;
+    sim.model.p.v[WG_P_FORGET] = 0.02;
+    sim.model.p.v[WG_P_MEDIA_NEG] = 0.0005;
+    uint64_t ids[4] = {1, 2, 70, g->n - 1};
+    wg_event ev[2] = {seed_ids(WG_POS, ids, 2), seed_ids(WG_NEG, ids + 2, 2)};
+    sim.events = ev;
+    sim.nevents = 2;
+    const uint32_t runs = 3;
+    uint32_t *steps;
+    uint32_t *serial = run_many(&sim, runs, 1, &steps);
+    uint64_t reached = 0;   /* something happened */
+    for (uint32_t t = 0; t < sim.steps; t++)
+        reached += row(serial, sim.steps, 0, t)[WG_C_NEW_POS] + row(serial, sim.steps, 0, t)[WG_C_NEW_NEG];
+    assert_true(reached >= 10);
+    for (int ranks = 1; ranks <= FAKE_MAX_RANKS; ranks++)
+        same_partitioned(&sim, runs, ranks, ranks == 2 ? 2 : 1, serial, steps);
+    free(serial);
+    free(steps);
+}
+
+/* Every contact and exposure mode, undirected and directed, and a network of
+ * fewer agents than 64 a rank (some blocks empty). */
+static void test_partitioned_same_counts(void **state)
+{
+    (void)state;
+    wg_graph *g = random_graph(3000, 15000);
+    for (int c = 0; c < 3; c++) partitioned_with(g, (wg_contact)c, WG_EXPOSURE_INDEPENDENT);
+    partitioned_with(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL);
+    wg_graph_free(g);
+    uint32_t src[2000], dst[2000];
+    for (uint32_t i = 0; i < 2000; i++) {
+        wg_rand4 r = wg_rng(5, 0, 0, WG_R_USER, i);
+        src[i] = wg_below(r.v[0], 150);
+        dst[i] = wg_below(r.v[1], 150);
+    }
+    g = graph_of(150, 2000, src, dst, 1);
+    partitioned_with(g, WG_CONTACT_ALL, WG_EXPOSURE_INDEPENDENT);
+    partitioned_with(g, WG_CONTACT_ONCE, WG_EXPOSURE_INDEPENDENT);
+    partitioned_with(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL);
+    wg_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -739,6 +943,7 @@ int main(void)
         cmocka_unit_test(test_threads_large_graph),
         cmocka_unit_test(test_large_graph_runs_in_parallel),
         cmocka_unit_test(test_run_keyed),
+        cmocka_unit_test(test_partitioned_same_counts),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

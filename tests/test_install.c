@@ -27,6 +27,7 @@
 
 #include "waggle/waggle.h"
 #include "wg_test.h"
+#include "../sim/scenario/scenario_impl.h"   /* the scenario's key tables, for waggle-scenario.5 */
 
 #define CMD_MAX 4096
 /* snprintf into an array, failing the test if it does not fit */
@@ -231,6 +232,115 @@ static void check_tree(const char *prefix)
     check_headers(path);
 }
 
+/* The text of a roff page without its escapes (\e, \-, \&), as man shows it. */
+static char *roff_text(const char *path)
+{
+    char *t = wg_test_slurp(path, NULL);
+    assert_non_null(t);
+    char *w = t;
+    for (const char *r = t; *r;) {
+        if (r[0] == '\\' && r[1] == 'e') {
+            *w++ = '\\';
+            r += 2;
+        } else if (r[0] == '\\' && (r[1] == '-' || r[1] == '&')) {
+            if (r[1] == '-') *w++ = '-';
+            r += 2;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return t;
+}
+
+/* waggle.1 holds `waggle --help` and every command's --help word for word
+ * (it is made from them, so it cannot drift); waggle-scenario.5 names every
+ * key of the scenario's tables on a .B line. */
+static void check_man(const char *prefix)
+{
+    char path[PATH_MAX], out[PATH_MAX];
+    FORMAT(path, "%s/share/man/man1/waggle.1", prefix);
+    char *page = roff_text(path);
+    assert_non_null(strstr(page, ".TH WAGGLE 1 "));
+    static const char *const cmds[] = {"", "run", "check", "net", "validate", "compare", "fit",
+                                       "render", "sweep", "merge", "optimize", "brief"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        FORMAT(out, "%s/help.txt", dir);
+        assert_int_equal(sh("'%s/bin/waggle' %s --help > '%s'", prefix, cmds[i], out), 0);
+        char *help = wg_test_slurp(out, NULL);
+        assert_non_null(help);
+        if (!strstr(page, help)) fail_msg("waggle.1 lacks the help of '%s' as the command prints it", cmds[i]);
+        if (*cmds[i]) {
+            char head[64];
+            FORMAT(head, ".SS waggle %s\n", cmds[i]);
+            assert_non_null(strstr(page, head));
+        }
+        free(help);
+    }
+    assert_non_null(strstr(page, "WAGGLE_SCENARIOS"));
+    free(page);
+    FORMAT(path, "%s/share/man/man5/waggle-scenario.5", prefix);
+    page = roff_text(path);
+    const char *const *tables[] = {wg_check_top_keys, wg_check_model_keys, wg_check_file_keys,
+                                   wg_event_kind_names};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (const char *const *k = tables[t]; *k; k++) {
+            int found = 0;
+            for (const char *l = page; l && !found; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+                if (strncmp(l, ".B", 2)) continue;
+                const char *end = strchr(l, '\n'), *hit = strstr(l, *k);
+                size_t n = strlen(*k);
+                found = hit && (!end || hit < end) && (hit[n] == ' ' || hit[n] == '\n' || hit[n] == '"' ||
+                                                       hit[n] == ',') && hit[-1] == ' ';
+            }
+            if (!found) fail_msg("waggle-scenario.5 has no .B line for the key '%s'", *k);
+        }
+    for (size_t i = 0; i < WG_CHECK_NNET_KINDS; i++)
+        if (!strstr(page, wg_check_net_kinds[i].name))
+            fail_msg("waggle-scenario.5 does not name the network kind '%s'", wg_check_net_kinds[i].name);
+    free(page);
+}
+
+/* A scenario by name: a file path first, then $WAGGLE_SCENARIOS, then the
+ * installed share/waggle/scenarios (found beside the installed command). */
+static void check_scenarios_by_name(const char *prefix)
+{
+    char path[PATH_MAX], out[PATH_MAX];
+    FORMAT(path, "%s/share/waggle/scenarios/united-breaks-guitars.yaml", prefix);
+    assert_int_equal(access(path, R_OK), 0);
+    FORMAT(path, "%s/share/waggle/scenarios/data/ubg-views.csv", prefix);
+    assert_int_equal(access(path, R_OK), 0);
+    FORMAT(out, "%s/by-name.txt", dir);
+    /* from a folder without the file: the installed case (its data beside it), run for real */
+    assert_int_equal(sh("mkdir -p '%s/elsewhere' && cd '%s/elsewhere' && env -u WAGGLE_SCENARIOS "
+                        "'%s/bin/waggle' run united-breaks-guitars -r 2 -q -o ubg > '%s' 2>&1 || "
+                        "{ cat '%s'; exit 1; }", dir, dir, prefix, out, out), 0);
+    FORMAT(path, "%s/elsewhere/ubg/finals.csv", dir);
+    assert_int_equal(access(path, R_OK), 0);
+    assert_int_equal(sh("cd '%s/elsewhere' && env -u WAGGLE_SCENARIOS '%s/bin/waggle' check united-breaks-guitars "
+                        "> '%s' 2>&1", dir, prefix, out), 0);
+    char *text = wg_test_slurp(out, NULL);
+    assert_non_null(strstr(text, "share/waggle/scenarios/united-breaks-guitars.yaml: valid"));
+    free(text);
+    /* $WAGGLE_SCENARIOS before the installed folder: a case of the same name there wins */
+    assert_int_equal(sh("mkdir -p '%s/mine' && printf 'name: mine\nsteps: 3\nruns: 1\nnetwork: {generate: ring, "
+                        "nodes: 10}\n' > '%s/mine/united-breaks-guitars.yaml'", dir, dir), 0);
+    assert_int_equal(sh("cd '%s/elsewhere' && WAGGLE_SCENARIOS='/nonexistent:%s/mine' '%s/bin/waggle' check "
+                        "united-breaks-guitars > '%s' 2>&1", dir, dir, prefix, out), 0);
+    text = wg_test_slurp(out, NULL);
+    assert_non_null(strstr(text, "mine/united-breaks-guitars.yaml: valid (mine:"));
+    free(text);
+    /* a file of that name in the working folder comes first */
+    assert_int_equal(sh("cd '%s/elsewhere' && cp '%s/mine/united-breaks-guitars.yaml' united-breaks-guitars && "
+                        "WAGGLE_SCENARIOS='%s/nothing' '%s/bin/waggle' check united-breaks-guitars > '%s' 2>&1 && "
+                        "rm united-breaks-guitars", dir, dir, dir, prefix, out), 0);
+    text = wg_test_slurp(out, NULL);
+    assert_non_null(strstr(text, "united-breaks-guitars: valid (mine:"));
+    free(text);
+    /* a name found nowhere: the usual message, exit 2 */
+    assert_int_equal(sh("cd '%s/elsewhere' && '%s/bin/waggle' check no-such-case > '%s' 2>&1", dir, prefix, out), 2);
+}
+
 static void test_install_prefix(void **state)
 {
     (void)state;
@@ -242,6 +352,8 @@ static void test_install_prefix(void **state)
     assert_int_equal(sh("%s PREFIX='%s' install > '%s/install.log' 2>&1 || { cat '%s/install.log'; exit 1; }",
                         make, prefix, dir, dir), 0);
     check_tree(prefix);
+    check_man(prefix);
+    check_scenarios_by_name(prefix);
     build_and_run(pcdir, "", libdir);
     assert_int_equal(sh("%s PREFIX='%s' uninstall > /dev/null", make, prefix), 0);
     assert_int_equal(files_under(prefix), 0);

@@ -188,6 +188,28 @@ static void test_signed_flip(void **state)
     free(tr);
     assert_int_equal(friends, 6);   /* share 1, weights >= 1: every neighbour is reached at step 0 */
     assert_int_equal(foes, 6);
+    /* threshold contagion reads the flags too: the hub is a foe's only neighbour, so its
+     * share of negative neighbours is 1 */
+    assert_int_equal(wg_test_write(tmp, "thr.yaml",
+                                   "name: star\nsteps: 2\nruns: 1\nseed: 9\n"
+                                   "network: {file: star.csv, weight: trust, negative_ties: flip}\n"
+                                   "trace: {runs: [0]}\nmodel: {exposure: threshold, threshold: 0.5, quit: 0}\n"
+                                   "events:\n  - {step: 0, seed: {valence: positive, by: id, ids: [hub]}}\n"),
+                     0);
+    assert_int_equal(run(NULL, &err, "run %s/thr.yaml -q -t 1 -o %s/thr", tmp, tmp), 0);
+    free(err);
+    tr = file_in("thr", "trace-0.csv");
+    assert_non_null(tr);
+    friends = foes = 0;
+    for (char *line = strtok(strchr(tr, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strstr(line, ",threshold,hub,")) continue;
+        int neg = strstr(line, ",negative,") != NULL;
+        if (strstr(line, ",friend")) friends += !neg;
+        else if (strstr(line, ",foe")) foes += neg;
+    }
+    free(tr);
+    assert_int_equal(friends, 6);
+    assert_int_equal(foes, 6);
     snprintf(sc, sizeof sc, yaml, ", negative_ties: drop");
     assert_int_equal(wg_test_write(tmp, "drop.yaml", sc), 0);
     assert_int_equal(run(NULL, &err, "run %s/drop.yaml -t 1 -o %s/drop", tmp, tmp), 0);
@@ -321,6 +343,30 @@ static void test_nodes_table(void **state)
     free(err);
 }
 
+/* waggle compare names each variant's folder by its name, letters of any
+ * script kept (blowup.csv's folder column says so too). */
+static void test_unicode_variant_folders(void **state)
+{
+    (void)state;
+    assert_int_equal(wg_test_write(tmp, "v.yaml",
+                                   "name: v\nsteps: 4\nruns: 2\nseed: 2\n"
+                                   "network: {generate: ring, nodes: 30}\n"
+                                   "events:\n  - {step: 0, seed: {valence: negative, count: 1, by: random}}\n"
+                                   "variants:\n  - {name: \"Réponse rapide\", set: {share.negative: 0.01}}\n"
+                                   "  - {name: \"当天道歉\", set: {share.negative: 0.02}}\n"),
+                     0);
+    assert_int_equal(run(NULL, NULL, "compare %s/v.yaml -q -t 1 -o %s/v", tmp, tmp), 0);
+    char *s = file_in("v/réponse-rapide", "finals.csv");
+    assert_non_null(s);
+    free(s);
+    s = file_in("v/当天道歉", "finals.csv");
+    assert_non_null(s);
+    free(s);
+    s = file_in("v", "blowup.csv");
+    assert_non_null(strstr(s, "\n当天道歉,当天道歉,"));
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_signed_flip),
         cmocka_unit_test(test_bitcoin_otc),
         cmocka_unit_test(test_nodes_table),
+        cmocka_unit_test(test_unicode_variant_folders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

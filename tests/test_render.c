@@ -395,6 +395,83 @@ static char *slurp(const char *path, size_t *len)
 /* Run `waggle ARGS` (its output discarded); returns the exit status. */
 #define run(...) wg_test_waggle(NULL, NULL, NULL, __VA_ARGS__)
 
+/* Folder names keep the letters of every script: capitals lowered (Latin-1,
+ * Latin Extended-A, Greek, Cyrillic), blanks and punctuation (ASCII, CJK,
+ * full-width, emoji) one dash, invalid UTF-8 a dash, nothing left "variant". */
+static void test_utf8_slugs(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"  Answered on Day 1!", "answered-on-day-1"},
+        {"Réponse RAPIDE à Zoë", "réponse-rapide-à-zoë"},
+        {"Ånswer ŁÓDŹ Ÿes", "ånswer-łódź-ÿes"},
+        {"Ответ за день", "ответ-за-день"},
+        {"ΑΠΆΝΤΗΣΗ", "απάντηση"},
+        {"当天回复，道歉！", "当天回复-道歉"},
+        {"お詫び 🙏 すぐ", "お詫び-すぐ"},
+        {"사과 — 즉시", "사과-즉시"},
+        {"bad \xff\xfe bytes", "bad-bytes"},
+        {"！？。", "variant"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *slug = wg_render_slug(cases[i][0]);
+        if (strcmp(slug, cases[i][1])) fail_msg("slug of \"%s\": \"%s\", expected \"%s\"", cases[i][0], slug,
+                                                cases[i][1]);
+        free(slug);
+    }
+    /* a long name stops at a letter's boundary, within 200 bytes */
+    char longname[1024] = "";
+    for (int i = 0; i < 150; i++) strcat(longname, "中");
+    char *slug = wg_render_slug(longname);
+    assert_true(strlen(slug) <= 200 && strlen(slug) % 3 == 0);
+    free(slug);
+}
+
+/* Dark ink of an image: the sum over pixels of 255 - the mean of R, G, B. */
+static long ink(const image *im)
+{
+    long sum = 0;
+    for (long i = 0; i < (long)im->w * im->h; i++) {
+        const unsigned char *p = im->px + 3 * i;
+        sum += 255 - (p[0] + p[1] + p[2]) / 3;
+    }
+    return sum;
+}
+
+/* A CJK title is drawn with real glyphs: two titles of four different
+ * characters each leave different ink (the missing-glyph boxes of a font
+ * without them would be four equal boxes both times), and more than a title
+ * of four spaces. */
+static void test_cjk_title(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"口碑传播", "顾客愤怒", "    "};
+    long got[3];
+    for (int i = 0; i < 3; i++) {
+        char sub[16], text[1024];
+        snprintf(sub, sizeof sub, "cjk%d", i);
+        put_run(sub);
+        snprintf(text, sizeof text,
+                 "waggle: {version: \"9.8.7\", revision: \"abc\"}\nseed: 4242\nruns: 6\n"
+                 "network:\n  nodes: 1000\nscenario:\n  name: \"%s\"\n  step: \"week\"\n", names[i]);
+        put(sub, "manifest.yaml", text);
+        wg_diag d;
+        wg_render_frame f;
+        image im;
+        wg_diag_init(&d);
+        wg_render_opts o = {1200, 700, 0};
+        assert_int_equal(wg_render_chart(dir_of(sub), "curves", &o, &f, &d), WG_OK);
+        load_png(sub, "curves.png", &im);
+        assert_string_equal(text_of(&im, "Scenario"), names[i]);
+        got[i] = ink(&im);
+        free(im.px);
+        wg_diag_free(&d);
+    }
+    print_message("ink: %ld, %ld (blank title %ld)\n", got[0], got[1], got[2]);
+    assert_true(got[0] > got[2] && got[1] > got[2]);
+    assert_true(got[0] != got[1]);
+}
+
 static void test_render_reproduces_run(void **state)
 {
     (void)state;
@@ -469,6 +546,8 @@ int main(void)
         cmocka_unit_test(test_states_and_finals),
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_utf8_slugs),
+        cmocka_unit_test(test_cjk_title),
         cmocka_unit_test(test_render_reproduces_run),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

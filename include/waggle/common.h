@@ -104,6 +104,11 @@ void wg_yaml_put_string(FILE *f, const char *s);
  * returns how many. Used by every reader of CSV files people write. */
 size_t wg_csv_split(char *line, char **f, size_t max);
 
+/* The code point of the UTF-8 sequence at s (NUL-terminated) into *cp:
+ * its length, 1 to 4 bytes, or 0 when s does not start a valid sequence
+ * (overlong forms and surrogates are not valid). */
+int wg_utf8_next(const char *s, uint32_t *cp);
+
 /* Write s to f as one CSV field: between double quotes (a quote inside
  * doubled) always with WG_CSV_QUOTE_ALWAYS, and with WG_CSV_QUOTE_NEEDED only
  * when s holds a comma, a quote, CR or LF (else as it is). */

@@ -146,6 +146,55 @@ static inline unsigned wg_trace_generation(const wg_trace_rec *r) { return r->ta
 wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uint32_t *steps_run,
                                uint8_t *state, wg_trace_rec *trace, wg_diag *d);
 
+/*
+ * Partitioned runs (DESIGN "Scale": `waggle run --partition` under mpirun).
+ * Rank r of R owns the agents of one contiguous block (a multiple of 64
+ * agents, blocks balanced by arcs) with their out-arcs (exposure
+ * independent: a talker's contacts are drawn along its own row) or their
+ * in-arcs (exposure fractional: an agent sums its in-neighbours). Every rank
+ * keeps every agent's state (1 byte an agent, and the talker bitmap), so
+ * events, picks and triggers run the same on every rank; each step, a rank
+ * sends the hits its talkers made on other blocks' agents to their owners,
+ * resolves its own block, and sends every rank the states of its block that
+ * changed; the counts are summed over the ranks. All randomness is keyed to
+ * (seed, run, step, agent or global arc), so the counts are the serial
+ * run's, bit for bit, for every R.
+ *
+ * The collective operations come from the caller (sim/study/parallel.c wraps
+ * MPI), so the engine never talks to MPI itself. Every rank calls them in
+ * the same order. A callback that cannot allocate stops the job (it cannot
+ * fail back into a step).
+ */
+typedef struct wg_engine_comm {
+    int rank, ranks;
+    void *ud;
+    /* v[0 .. n-1] := their sums over the ranks (modulo 2^64), on every rank */
+    void (*sum)(void *ud, uint64_t *v, size_t n);
+    /* send[counts[0] + ... ] holds counts[q] words for rank q, in rank order;
+     * *recv (grown as needed, *cap words) receives the words every rank sent
+     * to this one, in rank order; returns their number */
+    size_t (*alltoall)(void *ud, const uint64_t *send, const size_t *counts, uint64_t **recv,
+                       size_t *cap);
+    /* *recv (grown as needed) receives every rank's n words, in rank order
+     * (this rank's own included); returns their number */
+    size_t (*allgather)(void *ud, const uint64_t *send, size_t n, uint64_t **recv, size_t *cap);
+    /* stops every rank after a failure on this one (what: its reason); never returns */
+    void (*fail)(void *ud, const char *what);
+} wg_engine_comm;
+
+/* Make e (made by wg_engine_new on the whole network, so that every pick and
+ * ranking is prepared on it) a partitioned engine: computes the blocks, copies
+ * this rank's rows (and the agents' ids) into *block, a graph of all n agents
+ * whose other rows are empty, which e reads from now on and the caller owns
+ * (it must outlive e; the whole network may be freed). Refused (WG_EINPUT,
+ * with the reason) for what cannot be partitioned: response policies that
+ * pick by reach. Call once, before any run. */
+wg_status wg_engine_partition(wg_engine *e, const wg_engine_comm *comm, wg_graph **block,
+                              wg_diag *d);
+/* Bytes this rank sent and received in the partition's exchanges, summed over
+ * the last wg_engine_run, and the steps it ran (benchmarks). */
+void wg_engine_exchanged(const wg_engine *e, uint64_t *bytes, uint64_t *steps);
+
 /* The state of every agent at the end of the last step of the last run that
  * this thread-count-independent call made; for tests: run one run and read
  * the n states into `state`. */

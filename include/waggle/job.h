@@ -78,6 +78,11 @@ typedef struct wg_job_run_params {
     int no_stats;                    /* 1: build only the network, not its statistics (a
                                         study scoring many jobs on one lent network; their
                                         manifests then have no network section) */
+    const wg_engine_comm *partition; /* not NULL: a partitioned run (`run --partition`,
+                                        waggle/engine.h) on these ranks; the job then
+                                        keeps only this rank's block of the network
+                                        (wg_job_graph), and runs once. Refused with
+                                        traced runs. Every rank gets every count. */
 } wg_job_run_params;
 void wg_job_run_params_default(wg_job_run_params *p);
 
@@ -97,6 +102,9 @@ const wg_graph_stats *wg_job_net_stats(const wg_job *j);
 /* The counts of the last run (NULL before one), and its wall time in seconds. */
 const wg_results *wg_job_results(const wg_job *j);
 double wg_job_seconds(const wg_job *j);
+/* A partitioned run (wg_job_run_params.partition): the bytes this rank sent and
+ * received in its exchanges, and the steps it ran (all runs); 0 and 0 otherwise. */
+void wg_job_exchanged(const wg_job *j, uint64_t *bytes, uint64_t *steps);
 /* Threads the last run used. */
 int wg_job_threads(const wg_job *j);
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "waggle/common.h"
+#include "waggle/engine.h"
 
 /* Start the parallel environment (once; later calls are no-ops). */
 void wg_par_init(void);
@@ -47,5 +48,12 @@ void wg_par_bcast(void *buf, size_t n);
  * and their number in *nall. Other ranks get NULL and 0. */
 wg_status wg_par_gather(const double *rows, size_t nrows, size_t width, double **all,
                         size_t *nall, wg_diag *d);
+
+/* The collective operations of a partitioned run (waggle/engine.h) over every
+ * rank of the job: sums, an all-to-all and an all-gather of 64-bit words, and
+ * a failure that stops every rank. Without MPI, one rank's. Collective; the
+ * comm lives until wg_par_comm_free (also collective). */
+wg_status wg_par_comm(wg_engine_comm *c, wg_diag *d);
+void wg_par_comm_free(wg_engine_comm *c);
 
 #endif

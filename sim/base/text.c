@@ -68,6 +68,19 @@ wg_status wg_file_read(const char *path, char **text, size_t *len, wg_diag *d)
 /* ---- YAML and CSV text ----------------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not one. */
+static int utf8_length(const unsigned char *p);
+
+int wg_utf8_next(const char *s, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int n = utf8_length(p);
+    if (n == 0) return 0;
+    uint32_t c = n == 1 ? p[0] : p[0] & (0x7f >> n);
+    for (int i = 1; i < n; i++) c = c << 6 | (p[i] & 0x3f);
+    *cp = c;
+    return n;
+}
+
 static int utf8_length(const unsigned char *p)
 {
     if (p[0] < 0x80) return 1;

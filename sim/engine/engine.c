@@ -100,6 +100,19 @@
  *      code (not a test per arc). Sources added by new models call
  *      wg_trace_enter with their wg_source where they reach an agent.
  *
+ *   7. Partitioned runs (wg_engine_partition, `run --partition`): this rank
+ *      owns agents lo .. hi - 1 (words w0 .. w1 - 1 of the bitmaps) and only
+ *      their rows; every rank keeps every agent's state and the whole talker
+ *      bitmap. Pass 1 runs the block's talkers (exposure fractional: the
+ *      block's unaware agents); their hits on other blocks' agents are sent
+ *      to the owners and added there (part_hits), before pass 2 resolves the
+ *      block's words only; the block's changed states then go to every rank
+ *      and the step's counts are summed (part_finish). Arc draws (EDGE,
+ *      STIFLE) use the arc's index in the whole network (arc0 + the block's
+ *      index), every other draw an agent's id, so the counts are the
+ *      serial run's for any number of ranks. Events run on every rank on
+ *      the replicated states, the same way.
+ *
  * Every decision reads states of the start of the step: pass 1 only reads
  * `state` and writes `hits` and `touched`; pass 2 writes each agent's own
  * state and the bitmap words of its own 64 agents only.
@@ -253,8 +266,9 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
             w->hits[r] += inc;
         }
     } else if (rs != WG_IMMUNE && thr_stifle) {
-        wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, arc >> 2);
-        if ((uint64_t)q.v[arc & 3] < thr_stifle) {
+        const uint64_t ga = arc + e->arc0;   /* the arc's index in the whole network */
+        wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, ga >> 2);
+        if ((uint64_t)q.v[ga & 3] < thr_stifle) {
             /* a talker is never hit, so its touched bit is free to say "stifled" */
             const uint64_t bit = UINT64_C(1) << (s & 63);
             if (shared) __atomic_fetch_or(&w->touched[s >> 6], bit, __ATOMIC_RELAXED);
@@ -296,15 +310,16 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
     wg_rand4 block = {{0, 0, 0, 0}};
     uint64_t block_of = UINT64_MAX, made = 0;
     for (uint64_t a = beg; a < end; a++) {
-        if ((a >> 2) != block_of) {
-            block_of = a >> 2;
+        const uint64_t ga = a + e->arc0;   /* the arc's index in the whole network: its draw */
+        if ((ga >> 2) != block_of) {
+            block_of = ga >> 2;
             block = wg_philox(seed, run, t, WG_R_EDGE, block_of);
         }
         double p = send * params_of(e, w, g->out_adj[a])->v[WG_P_SUSCEPTIBILITY];
         if (g->out_w) p *= g->out_w[a];
         /* a distrust tie (negative_ties: flip) carries the other valence */
         const uint64_t hit = g->out_neg && g->out_neg[a] ? HIT_POS + HIT_NEG - inc : inc;
-        if ((uint64_t)block.v[a & 3] < wg_threshold(p))
+        if ((uint64_t)block.v[ga & 3] < wg_threshold(p))
             made += contact(e, w, run, t, s, a, g->out_adj[a], hit, thr_stifle, shared, traced);
     }
     exposures_add(x, made);
@@ -780,13 +795,15 @@ static void recount(const wg_engine *e, wg_work *w)
     memcpy(w->count, c, sizeof c);
 }
 
-/* Pass 1, exposure independent, for chunk ch of the talker bitmap: the
- * talkers' quitting and contacts. Returns the arcs tried; adds the
- * exposures made, per valence, to x. */
+/* Pass 1, exposure independent, for chunk ch of the talker bitmap's words
+ * w0 .. nwords - 1 (a partitioned engine's block; else all): the talkers'
+ * quitting and contacts. Returns the arcs tried; adds the exposures made, per
+ * valence, to x. */
 static inline __attribute__((always_inline)) uint64_t
 transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t ch, size_t nwords,
                int skip, int shared, uint64_t x[2], const int traced)
 {
+    ch += e->w0 / WG_CHUNK_WORDS;
     const uint64_t *off = e->sim.g->out_off;
     uint64_t trials = 0;
     uint32_t talkers[WG_CHUNK_AGENTS];
@@ -795,8 +812,9 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
     uint32_t m = 0;
     c.n = 0;
     c.x[0] = c.x[1] = 0;
+    size_t i0 = ch * WG_CHUNK_WORDS > e->w0 ? ch * WG_CHUNK_WORDS : e->w0;
     size_t i1 = (ch + 1) * WG_CHUNK_WORDS < nwords ? (ch + 1) * WG_CHUNK_WORDS : nwords;
-    for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++)
+    for (size_t i = i0; i < i1; i++)
         for (uint64_t bits = w->talk[i]; bits; bits &= bits - 1)
             talkers[m++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
     /* the talkers' (QUIET, s) draws in one simple loop, which the
@@ -852,6 +870,115 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
     w->talk[i] = talk;
 }
 
+/* Partitioned runs: word x appended to the worker's send buffer (m words
+ * so far), grown as needed; a failure stops every rank (comm.fail). */
+static inline void part_push(const wg_engine *e, wg_work *w, size_t *m, uint64_t x)
+{
+    if (*m == w->xsend_cap) {
+        size_t cap = w->xsend_cap ? 2 * w->xsend_cap : 4096;
+        uint64_t *p = wg_realloc(w->xsend, cap, sizeof *p);
+        if (!p) e->comm.fail(e->comm.ud, "out of memory: the partition's send buffer");
+        w->xsend = p;
+        w->xsend_cap = cap;
+    }
+    w->xsend[(*m)++] = x;
+}
+
+/* Partitioned, exposure independent, after pass 1: the hits this rank's
+ * talkers made on agents of other blocks go to their owners as (agent,
+ * packed hits) pairs and are cleared here; those received are added to the
+ * block's own (integer sums: the order of arrival does not matter). */
+static void part_hits(const wg_engine *e, wg_work *w)
+{
+    const int ranks = e->comm.ranks, me = e->comm.rank;
+    size_t m = 0;
+    for (int q = 0; q < ranks; q++) {
+        const size_t before = m;
+        if (q != me)
+            for (size_t i = e->bounds[q] / 64, i1 = words_of(e->bounds[q + 1]); i < i1; i++) {
+                uint64_t bits = w->touched[i];
+                if (!bits) continue;
+                w->touched[i] = 0;
+                for (; bits; bits &= bits - 1) {
+                    const uint32_t r = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+                    part_push(e, w, &m, r);
+                    part_push(e, w, &m, w->hits[r]);
+                    w->hits[r] = 0;
+                }
+            }
+        w->xcounts[q] = m - before;
+    }
+    const size_t got = e->comm.alltoall(e->comm.ud, w->xsend, w->xcounts, &w->xrecv, &w->xrecv_cap);
+    for (size_t k = 0; k + 1 < got; k += 2) {
+        const uint32_t r = (uint32_t)w->xrecv[k];
+        if (w->hits[r] == 0) w->touched[r >> 6] |= UINT64_C(1) << (r & 63);
+        w->hits[r] += w->xrecv[k + 1];
+    }
+    w->xbytes += (m + got) * sizeof(uint64_t);
+}
+
+/* The sums of a partitioned step: the changes of state, the new reaches,
+ * media reaches and exposures, the arcs tried, and the stop flags. */
+enum { WG_XS_NEWPOS = WG_NSTATES, WG_XS_NEWNEG, WG_XS_MEDIA, WG_XS_EXPO = WG_XS_MEDIA + 2,
+       WG_XS_TRIALS = WG_XS_EXPO + 2, WG_XS_STOP, WG_XS_N };
+
+/* Partitioned, after pass 2: the block's states that changed go to every
+ * rank as agent << 8 | state words (each rank then holds every agent's state
+ * of the end of the step, its talker bit and, with policies, the step a new
+ * critic started), and the step's counts are summed over the ranks. */
+static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *delta, uint32_t *newpos,
+                        uint32_t *newneg, uint32_t newmedia[2], uint64_t expo[2], uint64_t *trials)
+{
+    const uint32_t lo = e->lo, hi = e->hi;
+    size_t m = 0;
+    uint32_t a = lo;
+    for (; a + 8 <= hi; a += 8) {   /* eight states at a time: most do not change */
+        uint64_t x, y;
+        memcpy(&x, w->state + a, 8);
+        memcpy(&y, w->prev + (a - lo), 8);
+        if (x == y) continue;
+        for (uint32_t b = a; b < a + 8; b++)
+            if (w->state[b] != w->prev[b - lo]) part_push(e, w, &m, (uint64_t)b << 8 | w->state[b]);
+    }
+    for (; a < hi; a++)
+        if (w->state[a] != w->prev[a - lo]) part_push(e, w, &m, (uint64_t)a << 8 | w->state[a]);
+    const size_t got = e->comm.allgather(e->comm.ud, w->xsend, m, &w->xrecv, &w->xrecv_cap);
+    for (size_t k = 0; k < got; k++) {
+        const uint32_t b = (uint32_t)(w->xrecv[k] >> 8);
+        const uint8_t ns = (uint8_t)w->xrecv[k];
+        if (b >= lo && b < hi) continue;   /* this rank's own */
+        w->state[b] = ns;
+        const uint64_t bit = UINT64_C(1) << (b & 63);
+        if (talking(ns)) w->talk[b >> 6] |= bit;
+        else w->talk[b >> 6] &= ~bit;
+        if (w->since && ns == WG_CRITIC) w->since[b] = t + 1;
+    }
+    uint64_t v[WG_XS_N];
+    for (int k = 0; k < WG_NSTATES; k++) v[k] = (uint64_t)delta[k];
+    v[WG_XS_NEWPOS] = *newpos;
+    v[WG_XS_NEWNEG] = *newneg;
+    v[WG_XS_MEDIA] = newmedia[0];
+    v[WG_XS_MEDIA + 1] = newmedia[1];
+    v[WG_XS_EXPO] = expo[0];
+    v[WG_XS_EXPO + 1] = expo[1];
+    v[WG_XS_TRIALS] = *trials;
+    v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
+    e->comm.sum(e->comm.ud, v, WG_XS_N);
+    for (int k = 0; k < WG_NSTATES; k++) delta[k] = (int64_t)v[k];
+    *newpos = (uint32_t)v[WG_XS_NEWPOS];
+    *newneg = (uint32_t)v[WG_XS_NEWNEG];
+    newmedia[0] = (uint32_t)v[WG_XS_MEDIA];
+    newmedia[1] = (uint32_t)v[WG_XS_MEDIA + 1];
+    expo[0] = v[WG_XS_EXPO];
+    expo[1] = v[WG_XS_EXPO + 1];
+    *trials = v[WG_XS_TRIALS];
+    w->stop_all = v[WG_XS_STOP];
+    const size_t ranks = (size_t)e->comm.ranks;
+    if (ranks > 1)
+        w->xbytes += (m * (ranks - 1) + (got - m) + 2 * WG_XS_N) * sizeof(uint64_t);
+    w->xsteps++;
+}
+
 /* One step of one run; row receives the counts. `shared`: threads inside.
  * Returns the number of arcs tried. Each pass is written twice, without
  * and with the recorder (w->trace), so that an untraced run pays nothing
@@ -859,8 +986,9 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
 static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t *row,
                      int shared)
 {
-    const uint32_t n = e->n;
-    const size_t nwords = words_of(n);
+    /* a partitioned engine's block (all agents otherwise): words w0 .. w1 - 1 */
+    const size_t w0 = e->w0, w1 = e->w1;
+    const uint32_t lo = e->lo, hi = e->hi;
     double pulse[2];
     wg_events_media(e, w, t, pulse);
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
@@ -887,40 +1015,45 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     } else if (fractional) {
         if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
-            for (uint32_t a = 0; a < n; a++)
+            for (uint32_t a = lo; a < hi; a++)
                 if (w->state[a] == WG_UNAWARE) hazard(e, w, run, t, a, pulse, 1);
         } else {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
-            for (uint32_t a = 0; a < n; a++)
+            for (uint32_t a = lo; a < hi; a++)
                 if (w->state[a] == WG_UNAWARE) hazard(e, w, run, t, a, pulse, 0);
         }
     } else {
-        const size_t nchunks = (nwords + WG_CHUNK_WORDS - 1) / WG_CHUNK_WORDS;
+        const size_t nchunks = (w1 - w0 / WG_CHUNK_WORDS * WG_CHUNK_WORDS + WG_CHUNK_WORDS - 1) /
+                               WG_CHUNK_WORDS;
         if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials, expo[:2])
             for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, expo, 1);
+                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, 1);
         } else {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials, expo[:2])
             for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, expo, 0);
+                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, 0);
         }
     }
+
+    /* partitioned: the hits on other blocks' agents go to their owners */
+    if (e->part && independent) part_hits(e, w);
+    if (e->part) memcpy(w->prev, w->state + lo, hi - lo);
 
     int64_t delta[WG_NSTATES] = {0};
     uint32_t newpos = 0, newneg = 0, newmedia[2] = {0, 0};
     if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2], expo[:2])
-        for (size_t i = 0; i < nwords; i++)
+        for (size_t i = w0; i < w1; i++)
             resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, expo, 1,
                          lives);
     } else if (full) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:2], expo[:2])
-        for (size_t i = 0; i < nwords; i++) {
+        for (size_t i = w0; i < w1; i++) {
             if (lives)
                 resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
             else
@@ -930,13 +1063,15 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
         /* talkers and touched agents only: no media, so no newmedia either */
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, expo[:2])
-        for (size_t i = 0; i < nwords; i++) {
+        for (size_t i = w0; i < w1; i++) {
             if (lives)
                 resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
             else
                 resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 0);
         }
     }
+    /* partitioned: the block's changes to every rank, the counts summed */
+    if (e->part) part_finish(e, w, t, delta, &newpos, &newneg, newmedia, expo, &trials);
     for (int k = 0; k < WG_NSTATES; k++) row[k] = w->count[k] = (uint32_t)(w->count[k] + delta[k]);
     row[WG_C_NEW_POS] = newpos;
     row[WG_C_NEW_NEG] = newneg;
@@ -1001,9 +1136,12 @@ static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows,
     wg_params_reset(e, w);
     wg_events_work_reset(e, w);
     if (w->thr) wg_thr_draw(e, w, run);
+    w->stop_flag = stop;
+    w->stop_all = 0;
     uint32_t t = 0;
     for (; t < steps; t++) {
-        if (stop && *stop) return 1;
+        /* partitioned: every rank stops at the same step (the flags are summed each step) */
+        if (e->part ? w->stop_all != 0 : stop && *stop) return 1;
         if (wg_events_apply(e, w, run, t)) recount(e, w);
         WG_ASSERT(counts_total(w->count) == e->n);
         uint32_t *row = rows + (size_t)t * WG_NCOUNTS;
@@ -1043,6 +1181,10 @@ static void work_free(wg_work *w)
     free(w->thr);
     free(w->table);
     free(w->overridden);
+    free(w->prev);
+    free(w->xsend);
+    free(w->xrecv);
+    free(w->xcounts);
     wg_events_work_free(w);
     memset(w, 0, sizeof *w);   /* wg_engine_free may see it again after a failed work_alloc */
 }
@@ -1112,6 +1254,10 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->sim = *sim;
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
+    e->lo = 0;   /* the whole network, until wg_engine_partition */
+    e->hi = e->n;
+    e->w0 = 0;
+    e->w1 = words_of(e->n);
     if (wg_talktime_prepare(e, d) != WG_OK) goto fail;
     e->thr_agents = sim->model.exposure == WG_EXPOSURE_THRESHOLD &&
                     (wg_thr_law_per_agent(&sim->model.threshold[WG_POS]) ||
@@ -1150,6 +1296,7 @@ void wg_engine_free(wg_engine *e)
     if (e->work)
         for (int i = 0; i < e->nwork; i++) work_free(&e->work[i]);
     free(e->work);
+    free(e->bounds);
     wg_events_release(e);
     wg_talktime_release(e);
     free(e);
@@ -1230,6 +1377,7 @@ wg_status wg_engine_run(wg_engine *e, uint32_t run0, uint32_t nruns, uint32_t *c
     int stopped = 0;
     uint64_t done = 0, trials = 0;
     double last = wg_now_seconds();
+    e->work[0].xbytes = e->work[0].xsteps = 0;
     /* large graphs: runs in parallel only when every thread gets a run; the
      * workers are made now, and if memory refuses, threads go inside runs */
     if (e->across_runs && e->nwork < e->threads && nruns >= (uint32_t)e->threads) {
@@ -1305,7 +1453,10 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
                                uint8_t *state, wg_trace_rec *trace, wg_diag *d)
 {
     uint64_t trials = 0;
-    (void)d;
+    if (e->part) {
+        wg_diag_error(d, WG_EINPUT, "trace: a partitioned run (--partition) cannot be traced");
+        return WG_EINPUT;
+    }
     wg_work *w = &e->work[0];
     w->trace = trace;
     run_one(e, w, run, counts, NULL, steps_run, NULL, e->n > WG_SMALL_GRAPH && e->threads > 1,
@@ -1313,4 +1464,94 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
     w->trace = NULL;
     memcpy(state, w->state, e->n);
     return WG_OK;
+}
+
+/* The first agent a multiple of 64 at or after `from` whose rows and agents
+ * before it, off[a] + a, reach `target` (n when none does). */
+static uint32_t part_bound(const uint64_t *off, uint32_t n, uint32_t from, uint64_t target)
+{
+    uint64_t lo = from / 64, hi = words_of(n);   /* in words of 64 agents */
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        uint64_t a = mid * 64;
+        if (off[a] + a >= target) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo * 64 >= n ? n : (uint32_t)(lo * 64);
+}
+
+wg_status wg_engine_partition(wg_engine *e, const wg_engine_comm *comm, wg_graph **block,
+                              wg_diag *d)
+{
+    *block = NULL;
+    if (e->part) {
+        wg_diag_error(d, WG_EINPUT, "engine: already partitioned");
+        return WG_EINPUT;
+    }
+    if (e->by_reach) {
+        wg_diag_error(d, WG_EINPUT, "respond: a policy that picks critics by reach cannot run "
+                                    "partitioned (--partition): its ranking needs the contacts "
+                                    "made on every rank; pick by degree, first or random, or "
+                                    "run without --partition");
+        return WG_EINPUT;
+    }
+    if (e->sim.model.exposure == WG_EXPOSURE_THRESHOLD) {
+        wg_diag_error(d, WG_EINPUT, "model.exposure: threshold cannot run partitioned "
+                                    "(--partition) yet; use independent or fractional, or run "
+                                    "without --partition");
+        return WG_EINPUT;
+    }
+    if (comm->ranks < 1 || comm->rank < 0 || comm->rank >= comm->ranks) {
+        wg_diag_error(d, WG_EINPUT, "engine: rank %d of %d ranks", comm->rank, comm->ranks);
+        return WG_EINPUT;
+    }
+    const wg_graph *g = e->sim.g;
+    const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
+    /* blocks balanced by the rows a rank reads, plus one per agent */
+    const uint64_t *off = fractional ? g->in_off : g->out_off;
+    const uint32_t n = e->n;
+    uint32_t *bounds = wg_malloc((size_t)comm->ranks + 1, sizeof *bounds);
+    if (!bounds) goto nomem;
+    bounds[0] = 0;
+    for (int q = 1; q < comm->ranks; q++) {
+        const double share = (double)(off[n] + n) * q / comm->ranks;
+        bounds[q] = part_bound(off, n, bounds[q - 1], (uint64_t)ceil(share));
+    }
+    bounds[comm->ranks] = n;
+    const uint32_t lo = bounds[comm->rank], hi = bounds[comm->rank + 1];
+    wg_work *w = &e->work[0];
+    w->prev = wg_malloc(hi > lo ? hi - lo : 1, 1);
+    w->xcounts = wg_calloc((size_t)comm->ranks, sizeof *w->xcounts);
+    if (!w->prev || !w->xcounts) {
+        free(bounds);
+        goto nomem;
+    }
+    wg_status st = wg_graph_block(g, lo, hi, fractional && g->directed, block, d);
+    if (st != WG_OK) {
+        free(bounds);
+        return st;
+    }
+    /* one run at a time, threads inside it: the ranks step together */
+    for (int i = 1; i < e->nwork; i++) work_free(&e->work[i]);
+    e->nwork = 1;
+    e->across_runs = 0;
+    e->arc0 = g->out_off[lo];
+    e->sim.g = *block;
+    e->comm = *comm;
+    e->bounds = bounds;
+    e->lo = lo;
+    e->hi = hi;
+    e->w0 = lo / 64;
+    e->w1 = words_of(hi);
+    e->part = 1;
+    return WG_OK;
+nomem:
+    wg_diag_error(d, WG_ENOMEM, "out of memory: the partition of %u agents", n);
+    return WG_ENOMEM;
+}
+
+void wg_engine_exchanged(const wg_engine *e, uint64_t *bytes, uint64_t *steps)
+{
+    *bytes = e->work[0].xbytes;
+    *steps = e->work[0].xsteps;
 }

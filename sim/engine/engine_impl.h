@@ -50,6 +50,14 @@ typedef struct wg_work {
     uint32_t seeded[WG_NVALENCES]; /* agents whose last seed was of each valence, this run */
     uint64_t seed_conflicts;       /* agents two seeds picked in one step, summed over runs */
     uint32_t conflict_run, conflict_step, conflict_agent; /* the first such (UINT32_MAX: none) */
+    /* partitioned runs (wg_engine_partition; unused otherwise) */
+    uint8_t *prev;       /* hi - lo: the block's states before pass 2 (its changes are sent) */
+    uint64_t *xsend, *xrecv;   /* exchange buffers, xsend_cap and xrecv_cap words */
+    size_t xsend_cap, xrecv_cap;
+    size_t *xcounts;     /* ranks: words sent to each rank */
+    volatile sig_atomic_t *stop_flag; /* the caller's stop flag, summed over the ranks each step */
+    uint64_t stop_all;   /* the sum of the last step: non-zero stops every rank at once */
+    uint64_t xbytes, xsteps;   /* bytes sent and received, steps run (wg_engine_exchanged) */
 } wg_work;
 
 struct wg_engine {
@@ -82,6 +90,17 @@ struct wg_engine {
     uint32_t life_fixed[WG_NVALENCES];
     double *life_cdf[WG_NVALENCES];
     int thr_agents;           /* exposure threshold with a per-agent law: workers hold w->thr */
+    /* partitioned runs (wg_engine_partition): this rank owns agents lo .. hi - 1
+     * (words w0 .. w1 - 1 of the bitmaps; bounds[q] .. bounds[q + 1] - 1 are rank
+     * q's) and the rows of sim.g hold only theirs, arc k of the block being arc
+     * arc0 + k of the whole network (its draws use that index). Unpartitioned:
+     * part 0, lo 0, hi n, w0 0, w1 the words of n, arc0 0. */
+    int part;
+    wg_engine_comm comm;
+    uint32_t *bounds;
+    uint32_t lo, hi;
+    size_t w0, w1;
+    uint64_t arc0;
 };
 
 /* ---- the trace recorder: the step calls these where an agent enters or leaves the reach */

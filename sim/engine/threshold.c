@@ -69,7 +69,8 @@ static uint32_t thr_parent(const wg_engine *e, const wg_work *w, uint32_t run, u
     uint32_t last = WG_TRACE_NONE;
     for (uint64_t k = g->in_off[a]; k < g->in_off[a + 1]; k++) {
         uint32_t j = g->in_adj[k];
-        if (!in_reach_of(w->state[j], v)) continue;
+        /* over a distrust tie (negative_ties: flip) a neighbour counts for the other valence */
+        if (!in_reach_of(w->state[j], g->in_neg && g->in_neg[k] ? 1 - v : v)) continue;
         sum += g->in_w ? g->in_w[k] : 1.0;
         last = j;
         if (sum >= target) return j;
@@ -89,8 +90,9 @@ static inline void thr_agent(const wg_engine *e, wg_work *w, uint32_t run, uint3
         if (sj == WG_ABSENT_STATE) continue;
         const double wt = g->in_w ? g->in_w[k] : 1.0;
         total += wt;
-        if (sj == WG_ADVOCATE || sj == WG_SUPPORTER) sum[WG_POS] += wt;
-        else if (sj == WG_CRITIC || sj == WG_REJECTER) sum[WG_NEG] += wt;
+        const int flip = g->in_neg && g->in_neg[k];   /* a distrust tie: the other valence */
+        if (sj == WG_ADVOCATE || sj == WG_SUPPORTER) sum[flip ? WG_NEG : WG_POS] += wt;
+        else if (sj == WG_CRITIC || sj == WG_REJECTER) sum[flip ? WG_POS : WG_NEG] += wt;
     }
     float f[2] = {0.0f, 0.0f};
     for (int v = 0; v < 2; v++) {

@@ -213,6 +213,71 @@ fail:
     return st;
 }
 
+/* Rows lo .. hi - 1 of (off, adj, w, neg) over n agents, the others empty,
+ * into fresh arrays. Returns 0, or -1 when memory runs out (nothing kept). */
+static int block_rows(uint32_t n, const uint64_t *off, const uint32_t *adj, const float *w,
+                      const uint8_t *neg, uint32_t lo, uint32_t hi, uint64_t **boff,
+                      uint32_t **badj, float **bw, uint8_t **bneg)
+{
+    const uint64_t base = off[lo], m = off[hi] - base;
+    *boff = wg_malloc((size_t)n + 1, sizeof **boff);
+    *badj = wg_malloc(m ? m : 1, sizeof **badj);
+    *bw = w ? wg_malloc(m ? m : 1, sizeof **bw) : NULL;
+    *bneg = neg ? wg_malloc(m ? m : 1, 1) : NULL;
+    if (!*boff || !*badj || (w && !*bw) || (neg && !*bneg)) {
+        free(*boff);
+        free(*badj);
+        free(*bw);
+        free(*bneg);
+        *boff = NULL;
+        *badj = NULL;
+        *bw = NULL;
+        *bneg = NULL;
+        return -1;
+    }
+    for (uint64_t a = 0; a <= n; a++)
+        (*boff)[a] = a <= lo ? 0 : a <= hi ? off[a] - base : m;
+    if (m) memcpy(*badj, adj + base, m * sizeof *adj);
+    if (w && m) memcpy(*bw, w + base, m * sizeof *w);
+    if (neg && m) memcpy(*bneg, neg + base, m);
+    return 0;
+}
+
+wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_in, wg_graph **out,
+                         wg_diag *d)
+{
+    *out = NULL;
+    wg_graph *b = wg_calloc(1, sizeof *b);
+    if (!b) goto nomem;
+    b->n = g->n;
+    b->directed = g->directed;
+    b->m = g->out_off[hi] - g->out_off[lo];
+    if (block_rows(g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, lo, hi, &b->out_off,
+                   &b->out_adj, &b->out_w, &b->out_neg))
+        goto nomem;
+    if (with_in && g->directed && g->in_off) {
+        if (block_rows(g->n, g->in_off, g->in_adj, g->in_w, g->in_neg, lo, hi, &b->in_off,
+                       &b->in_adj, &b->in_w, &b->in_neg))
+            goto nomem;
+    } else if (!g->directed && g->in_off) {
+        b->in_off = b->out_off;
+        b->in_adj = b->out_adj;
+        b->in_w = b->out_w;
+        b->in_neg = b->out_neg;
+    }
+    if (g->label) {
+        if (!(b->label = wg_malloc(g->n ? g->n : 1, sizeof *b->label))) goto nomem;
+        memcpy(b->label, g->label, (size_t)g->n * sizeof *b->label);
+    }
+    *out = b;
+    return WG_OK;
+nomem:
+    wg_graph_free(b);
+    wg_diag_error(d, WG_ENOMEM, "out of memory: the block of agents %u .. %u of the network", lo,
+                  hi ? hi - 1 : 0);
+    return WG_ENOMEM;
+}
+
 wg_status wg_graph_transpose(wg_graph *g, wg_diag *d)
 {
     if (g->in_off) return WG_OK;

@@ -72,6 +72,7 @@ static int idmap_grow(idmap *m)
     uint32_t *slot = wg_calloc(cap, sizeof *slot);
     if (!slot) return -1;
     for (uint32_t a = 0; a < m->n; a++) {
+        if (m->label[a] == WG_TEXT_ID) continue;   /* a text id: in the text map */
         uint64_t h = mix64(m->label[a]) & (cap - 1);
         while (slot[h]) h = (h + 1) & (cap - 1);
         slot[h] = a + 1;
@@ -79,6 +80,21 @@ static int idmap_grow(idmap *m)
     free(m->slot);
     m->slot = slot;
     m->mask = cap - 1;
+    return 0;
+}
+
+/* Append an agent with label `label` (a text id's: WG_TEXT_ID, without a
+ * slot). Returns -1 when memory runs out. */
+static int idmap_push(idmap *m, uint64_t label)
+{
+    if (m->n == m->cap_label) {
+        uint64_t cap = m->cap_label ? 2 * m->cap_label : 1024;
+        uint64_t *l = wg_realloc(m->label, cap, sizeof *l);
+        if (!l) return -1;
+        m->label = l;
+        m->cap_label = cap;
+    }
+    m->label[m->n++] = label;
     return 0;
 }
 
@@ -95,30 +111,9 @@ static int idmap_get(idmap *m, uint64_t id, uint32_t *agent)
         }
         h = (h + 1) & m->mask;
     }
-    if (m->n == m->cap_label) {
-        uint64_t cap = m->cap_label ? 2 * m->cap_label : 1024;
-        uint64_t *l = wg_realloc(m->label, cap, sizeof *l);
-        if (!l) return -1;
-        m->label = l;
-        m->cap_label = cap;
-    }
-    m->label[m->n] = id;
-    m->slot[h] = m->n + 1;
-    *agent = m->n++;
-    return 0;
-}
-
-/* Append agent with label `label` without a slot (a text id's WG_TEXT_ID). */
-static int idmap_push(idmap *m, uint64_t label)
-{
-    if (m->n == m->cap_label) {
-        uint64_t cap = m->cap_label ? 2 * m->cap_label : 1024;
-        uint64_t *l = wg_realloc(m->label, cap, sizeof *l);
-        if (!l) return -1;
-        m->label = l;
-        m->cap_label = cap;
-    }
-    m->label[m->n++] = label;
+    if (idmap_push(m, id)) return -1;
+    m->slot[h] = m->n;
+    *agent = m->n - 1;
     return 0;
 }
 

@@ -29,6 +29,11 @@
 #include "canvas.h"
 
 #define MAX_TEXT_CHUNKS 16
+#define FONT_LATIN "DejaVu Sans"
+/* CJK letters, which DejaVu Sans lacks (they would be drawn as its missing-glyph
+ * box): fonts-wqy-zenhei, installed by tools/install-deps, picked by name through
+ * fontconfig; its Latin letters keep a mixed title in one face */
+#define FONT_CJK "WenQuanYi Zen Hei"
 #define CAP_OF_ASCENT 0.72   /* DejaVu Sans: cap height as a share of the ascent */
 
 wg_status wg_canvas_oom(wg_diag *d)
@@ -89,7 +94,7 @@ void wg_canvas_color(wg_canvas *cv, wg_rgb c, double alpha)
 
 void wg_canvas_font(wg_canvas *cv, double size, int bold)
 {
-    cairo_select_font_face(cv->cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+    cairo_select_font_face(cv->cr, FONT_LATIN, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cv->cr, size * cv->u);
 }
@@ -175,8 +180,43 @@ void wg_canvas_stroke_keep(wg_canvas *cv)
 
 /* ---- text ------------------------------------------------------------------------------------ */
 
+/* 1 when s holds a letter of the CJK scripts: Hangul Jamo, the CJK blocks
+ * (radicals to unified ideographs, kana, bopomofo), Hangul syllables,
+ * compatibility ideographs and forms, full-width forms, the supplementary
+ * ideographic planes. */
+static int has_cjk(const char *s)
+{
+    while (*s) {
+        uint32_t c = 0;
+        int k = wg_utf8_next(s, &c);
+        if (!k) {
+            s++;
+            continue;
+        }
+        s += k;
+        if ((c >= 0x1100 && c <= 0x11ff) || (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xa960 && c <= 0xa97f) ||
+            (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) ||
+            (c >= 0xff00 && c <= 0xffef) || (c >= 0x20000 && c <= 0x3ffff))
+            return 1;
+    }
+    return 0;
+}
+
+/* The face for text s: the CJK face when s needs it, else the Latin one, of
+ * the weight selected (the size is the font matrix's, which a face change
+ * keeps). Read from cairo's state, so save and restore cannot mislead it. */
+static void face_for(wg_canvas *cv, const char *s)
+{
+    cairo_font_face_t *ff = cairo_get_font_face(cv->cr);
+    if (cairo_font_face_get_type(ff) != CAIRO_FONT_TYPE_TOY) return;
+    const char *want = has_cjk(s) ? FONT_CJK : FONT_LATIN;
+    if (strcmp(cairo_toy_font_face_get_family(ff), want) == 0) return;
+    cairo_select_font_face(cv->cr, want, CAIRO_FONT_SLANT_NORMAL, cairo_toy_font_face_get_weight(ff));
+}
+
 double wg_canvas_text_width(wg_canvas *cv, const char *s)
 {
+    face_for(cv, s);
     cairo_text_extents_t e;
     cairo_text_extents(cv->cr, s, &e);
     return e.x_advance;
@@ -185,6 +225,7 @@ double wg_canvas_text_width(wg_canvas *cv, const char *s)
 void wg_canvas_text(wg_canvas *cv, double x, double y, double ax, double ay, const char *s)
 {
     cairo_font_extents_t fe;
+    face_for(cv, s);
     cairo_font_extents(cv->cr, &fe);
     double cap = fe.ascent * CAP_OF_ASCENT;
     cairo_move_to(cv->cr, x - ax * wg_canvas_text_width(cv, s), y + (1 - ay) * cap);

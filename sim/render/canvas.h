@@ -48,7 +48,10 @@ void wg_canvas_free(wg_canvas *cv);
 /* ---- state ----------------------------------------------------------------------------------- */
 
 void wg_canvas_color(wg_canvas *cv, wg_rgb c, double alpha);
-/* DejaVu Sans of size × u pixels, bold or not. */
+/* DejaVu Sans of size × u pixels, bold or not; text that holds CJK letters
+ * (Han, kana, Hangul, full-width forms) is drawn and measured in WenQuanYi Zen
+ * Hei (Debian's fonts-wqy-zenhei, through cairo's toy API and fontconfig) of
+ * the same size and weight, which has Latin letters too. */
 void wg_canvas_font(wg_canvas *cv, double size, int bold);
 void wg_canvas_line_width(wg_canvas *cv, double width);
 void wg_canvas_line_cap_round(wg_canvas *cv);

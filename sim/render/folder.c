@@ -675,16 +675,79 @@ done:
 
 /* ---- a compare folder ------------------------------------------------------------------------ */
 
+/* Code points that are not letters or digits in a folder name: Latin-1's
+ * signs, general and CJK punctuation, full-width ASCII punctuation, the
+ * symbols and emoji blocks. Every other code point above ASCII is kept. */
+static int slug_separator(uint32_t c)
+{
+    return (c >= 0x80 && c <= 0xbf) || c == 0xd7 || c == 0xf7 || (c >= 0x2000 && c <= 0x2bff) ||
+           (c >= 0x3000 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3020) || c == 0x30fb ||
+           (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+           (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) || (c >= 0x1f000 && c <= 0x1faff);
+}
+
+/* The lower case of the capitals of Latin-1, Latin Extended-A (pairs),
+ * Greek (with tonos too) and Cyrillic; any other code point as it is. */
+static uint32_t slug_lower(uint32_t c)
+{
+    if ((c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3a9 && c != 0x3a2) ||
+        (c >= 0x410 && c <= 0x42f))
+        return c + 0x20;
+    if (c >= 0x400 && c <= 0x40f) return c + 0x50;
+    if (c == 0x386) return 0x3ac;   /* Greek capitals with tonos */
+    if (c >= 0x388 && c <= 0x38a) return c + 0x25;
+    if (c == 0x38c) return 0x3cc;
+    if (c == 0x38e || c == 0x38f) return c + 0x3f;
+    if ((c >= 0x100 && c <= 0x137 && c != 0x130) || (c >= 0x14a && c <= 0x177)) return c % 2 ? c : c + 1;
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) return c % 2 ? c + 1 : c;
+    if (c == 0x178) return 0xff;   /* Ÿ */
+    return c;
+}
+
+static char *put_utf8(char *o, uint32_t c)
+{
+    if (c < 0x80) {
+        *o++ = (char)c;
+    } else if (c < 0x800) {
+        *o++ = (char)(0xc0 | c >> 6);
+        *o++ = (char)(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        *o++ = (char)(0xe0 | c >> 12);
+        *o++ = (char)(0x80 | (c >> 6 & 0x3f));
+        *o++ = (char)(0x80 | (c & 0x3f));
+    } else {
+        *o++ = (char)(0xf0 | c >> 18);
+        *o++ = (char)(0x80 | (c >> 12 & 0x3f));
+        *o++ = (char)(0x80 | (c >> 6 & 0x3f));
+        *o++ = (char)(0x80 | (c & 0x3f));
+    }
+    return o;
+}
+
+/* The longest slug, bytes: room for "-N" in a folder name of 255 bytes. */
+#define WG_SLUG_MAX_BYTES 200
+
 char *wg_render_slug(const char *name)
 {
     size_t n = strlen(name);
-    char *s = wg_malloc(n + sizeof "variant", 1), *o = s;
+    char *s = wg_malloc(n + sizeof "variant" + 4, 1), *o = s;
     if (!s) return NULL;
-    for (const char *p = name; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) *o++ = (char)c;
-        else if (c >= 'A' && c <= 'Z') *o++ = (char)(c - 'A' + 'a');
-        else if (o > s && o[-1] != '-') *o++ = '-';
+    for (const char *p = name; *p;) {
+        uint32_t c = 0;
+        int k = wg_utf8_next(p, &c);
+        p += k ? k : 1;
+        if (k == 1 && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+            *o++ = (char)c;
+        } else if (k == 1 && c >= 'A' && c <= 'Z') {
+            *o++ = (char)(c - 'A' + 'a');
+        } else if (k > 1 && !slug_separator(c)) {
+            /* a letter of another script (or a mark, or a digit): kept, capitals lowered */
+            if (o - s + 4 > WG_SLUG_MAX_BYTES) break;
+            o = put_utf8(o, slug_lower(c));
+        } else if (o > s && o[-1] != '-') {   /* blanks, punctuation, invalid bytes */
+            *o++ = '-';
+        }
+        if (o - s >= WG_SLUG_MAX_BYTES) break;
     }
     while (o > s && o[-1] == '-') o--;
     *o = '\0';

@@ -11,10 +11,31 @@
  * ranks take the next task with MPI_Fetch_and_op under a shared lock. No
  * rank is a dedicated master, so R ranks do R ranks' worth of work.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "waggle/parallel.h"
+
+/* The operations of a partitioned run: each build defines them below. */
+static void comm_fail(void *ud, const char *what);
+static void comm_sum(void *ud, uint64_t *v, size_t n);
+static size_t comm_alltoall(void *ud, const uint64_t *send, const size_t *counts, uint64_t **recv,
+                            size_t *cap);
+static size_t comm_allgather(void *ud, const uint64_t *send, size_t n, uint64_t **recv,
+                             size_t *cap);
+
+static void comm_fill(wg_engine_comm *c, void *ud)
+{
+    memset(c, 0, sizeof *c);
+    c->rank = wg_par_rank();
+    c->ranks = wg_par_size();
+    c->ud = ud;
+    c->sum = comm_sum;
+    c->alltoall = comm_alltoall;
+    c->allgather = comm_allgather;
+    c->fail = comm_fail;
+}
 
 #if WG_MPI
 #include <mpi.h>
@@ -169,6 +190,124 @@ wg_status wg_par_gather(const double *rows, size_t nrows, size_t width, double *
     return WG_OK;
 }
 
+/* ---- partitioned runs ---- */
+
+/* Counts and displacements of one exchange, one int per rank each. */
+typedef struct par_ws {
+    int *sc, *sd, *rc, *rd;
+} par_ws;
+
+static void comm_fail(void *ud, const char *what)
+{
+    (void)ud;
+    fprintf(stderr, "waggle: rank %d: %s\n", wg_par_rank(), what);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+    exit(1);
+}
+
+static void comm_sum(void *ud, uint64_t *v, size_t n)
+{
+    (void)ud;
+    MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+}
+
+/* *recv holds at least n words (grown), or the job stops. */
+static void comm_room(uint64_t **recv, size_t *cap, size_t n)
+{
+    if (n <= *cap) return;
+    uint64_t *p = wg_realloc(*recv, n, sizeof *p);
+    if (!p) comm_fail(NULL, "out of memory: the partition's receive buffer");
+    *recv = p;
+    *cap = n;
+}
+
+/* Displacements of counts c into displs d (R ranks); the total. MPI counts
+ * are ints: an exchange of 2^31 words or more stops the job. */
+static size_t comm_displs(const int *c, int *d, int R)
+{
+    size_t total = 0;
+    for (int q = 0; q < R; q++) {
+        if (total > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
+        d[q] = (int)total;
+        total += (size_t)c[q];
+    }
+    if (total > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
+    return total;
+}
+
+static size_t comm_alltoall(void *ud, const uint64_t *send, const size_t *counts, uint64_t **recv,
+                            size_t *cap)
+{
+    par_ws *ws = ud;
+    const int R = wg_par_size();
+    for (int q = 0; q < R; q++) {
+        if (counts[q] > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
+        ws->sc[q] = (int)counts[q];
+    }
+    MPI_Alltoall(ws->sc, 1, MPI_INT, ws->rc, 1, MPI_INT, MPI_COMM_WORLD);
+    comm_displs(ws->sc, ws->sd, R);
+    const size_t total = comm_displs(ws->rc, ws->rd, R);
+    comm_room(recv, cap, total ? total : 1);
+    MPI_Alltoallv(send, ws->sc, ws->sd, MPI_UINT64_T, *recv, ws->rc, ws->rd, MPI_UINT64_T,
+                  MPI_COMM_WORLD);
+    return total;
+}
+
+static size_t comm_allgather(void *ud, const uint64_t *send, size_t n, uint64_t **recv, size_t *cap)
+{
+    par_ws *ws = ud;
+    const int R = wg_par_size();
+    if (n > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
+    int k = (int)n;
+    MPI_Allgather(&k, 1, MPI_INT, ws->rc, 1, MPI_INT, MPI_COMM_WORLD);
+    const size_t total = comm_displs(ws->rc, ws->rd, R);
+    comm_room(recv, cap, total ? total : 1);
+    MPI_Allgatherv(send, k, MPI_UINT64_T, *recv, ws->rc, ws->rd, MPI_UINT64_T, MPI_COMM_WORLD);
+    return total;
+}
+
+wg_status wg_par_comm(wg_engine_comm *c, wg_diag *d)
+{
+    const int R = wg_par_size();
+    par_ws *ws = wg_calloc(1, sizeof *ws);
+    int ok = ws != NULL, all = 0;
+    if (ws) {
+        ws->sc = wg_calloc((size_t)R, sizeof *ws->sc);
+        ws->sd = wg_calloc((size_t)R, sizeof *ws->sd);
+        ws->rc = wg_calloc((size_t)R, sizeof *ws->rc);
+        ws->rd = wg_calloc((size_t)R, sizeof *ws->rd);
+        ok = ws->sc && ws->sd && ws->rc && ws->rd;
+    }
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    comm_fill(c, NULL);
+    if (!all) {
+        if (ws) {
+            free(ws->sc);
+            free(ws->sd);
+            free(ws->rc);
+            free(ws->rd);
+        }
+        free(ws);
+        wg_diag_error(d, WG_ENOMEM, "out of memory: the partition's exchange counts");
+        return WG_ENOMEM;
+    }
+    comm_fill(c, ws);
+    return WG_OK;
+}
+
+void wg_par_comm_free(wg_engine_comm *c)
+{
+    par_ws *ws = c->ud;
+    if (ws) {
+        free(ws->sc);
+        free(ws->sd);
+        free(ws->rc);
+        free(ws->rd);
+        free(ws);
+    }
+    memset(c, 0, sizeof *c);
+}
+
 #else /* one rank, no MPI */
 
 void wg_par_init(void)
@@ -244,6 +383,60 @@ wg_status wg_par_gather(const double *rows, size_t nrows, size_t width, double *
     if (n) memcpy(*all, rows, n * sizeof **all);
     *nall = nrows;
     return WG_OK;
+}
+
+/* ---- partitioned runs: one rank ---- */
+
+static void comm_fail(void *ud, const char *what)
+{
+    (void)ud;
+    fprintf(stderr, "waggle: %s\n", what);
+    exit(1);
+}
+
+static void comm_sum(void *ud, uint64_t *v, size_t n)
+{
+    (void)ud;
+    (void)v;
+    (void)n;
+}
+
+/* The one rank's own words: a copy into *recv (grown as needed). */
+static size_t comm_self(const uint64_t *send, size_t n, uint64_t **recv, size_t *cap)
+{
+    if (n > *cap) {
+        uint64_t *p = wg_realloc(*recv, n, sizeof *p);
+        if (!p) comm_fail(NULL, "out of memory: the partition's receive buffer");
+        *recv = p;
+        *cap = n;
+    }
+    if (n) memcpy(*recv, send, n * sizeof *send);
+    return n;
+}
+
+static size_t comm_alltoall(void *ud, const uint64_t *send, const size_t *counts, uint64_t **recv,
+                            size_t *cap)
+{
+    (void)ud;
+    return comm_self(send, counts[0], recv, cap);
+}
+
+static size_t comm_allgather(void *ud, const uint64_t *send, size_t n, uint64_t **recv, size_t *cap)
+{
+    (void)ud;
+    return comm_self(send, n, recv, cap);
+}
+
+wg_status wg_par_comm(wg_engine_comm *c, wg_diag *d)
+{
+    (void)d;
+    comm_fill(c, NULL);
+    return WG_OK;
+}
+
+void wg_par_comm_free(wg_engine_comm *c)
+{
+    memset(c, 0, sizeof *c);
 }
 
 #endif

@@ -4,8 +4,14 @@
 # sweep.csv bytes with the serial build at 1 thread, with the MPI build at
 # 1, 2 and 4 ranks (oversubscribed), as 3 shards of a job array (the
 # scripts run with Slurm's variables set by hand) merged, and when a
-# serial sweep killed halfway is resumed on 2 ranks. Prints one line per
-# check and "mpi tests: N passed, N failed"; exits 1 on any failure.
+# serial sweep killed halfway is resumed on 2 ranks; and `waggle run
+# --partition` on 1, 2, 3 and 4 ranks gives the serial run's series.csv,
+# summary.csv and finals.csv (a generated network with respond events, a
+# directed file with fractional exposure, talking times, a policy, a trigger
+# and media, a weighted file with contact one, a signed file whose distrust
+# ties flip the valence), also through
+# run-partition.sbatch, and refuses what it cannot partition. Prints one line
+# per check and "mpi tests: N passed, N failed"; exits 1 on any failure.
 set -u
 cd "$(dirname "$0")/../.."
 SERIAL=${BUILD:-build}/waggle
@@ -76,5 +82,101 @@ n=$(wc -l < "$T/slow/.sweep-journal.0")
 mpirun $FLAGS -np 2 "$MPIW" sweep "$T/slow.yaml" -o "$T/slow" -t 1 -q --resume
 check "killed serial sweep resumed on 2 ranks = uninterrupted" "$T/slow-whole/sweep.csv" \
     "$T/slow/sweep.csv"
+# one run partitioned across ranks: the serial bytes for every R
+DATA=../shared/data
+cat > "$T/part-ba.yaml" <<'YAML'
+name: partitioned BA
+steps: 40
+runs: 6
+seed: 7
+network: {generate: barabasi-albert, nodes: 3000, edges_per_node: 3}
+model: {share: {positive: 0.05, negative: 0.08}, quality: 0.9, stifle: 0.1}
+segments:
+  - {name: loud, pick: {by: degree, top: 0.01}, activity: 2.5}
+events:
+  - {step: 0, seed: {valence: negative, count: 3, by: random}}
+  - {step: 0, seed: {valence: positive, count: 10, by: segment, segment: loud}}
+  - {step: 3, respond: {count: 5, by: degree, win: 0.1, calm: 0.4}}
+  - {step: 5, scale: {key: share.negative, factor: 0.5}}
+  - {step: 6, block: {top: 0.01, by: kcore}}
+YAML
+cat > "$T/part-frac.yaml" <<YAML
+name: partitioned fractional
+steps: 30
+runs: 6
+seed: 11
+network: {file: $PWD/$DATA/email-eu-core.txt, directed: true}
+model:
+  exposure: fractional
+  share: {positive: 0.3, negative: 0.4}
+  quit: {positive: 0.3}
+  forget: 0.02
+  quality: 0.8
+  duration: {negative: {fixed: 3}}
+events:
+  - {step: 0, seed: {valence: negative, count: 4, by: random}}
+  - {step: 0, seed: {valence: positive, count: 4, by: degree}}
+  - {step: 1, respond: {policy: {delay: 1, per_step: 5, by: first, until: 20}, win: 0.05, calm: 0.4, cost: 1}}
+  - {when: {critics_above: 30}, media: {valence: positive, amplitude: 0.01, decay: 0.3}}
+YAML
+awk '!/^#/ {print $1, $2, (NR % 5) + 1}' "$DATA/email-eu-core.txt" > "$T/weighted.txt"
+cat > "$T/part-one.yaml" <<YAML
+name: partitioned contact one
+steps: 30
+runs: 6
+seed: 12
+network: {file: $T/weighted.txt, weight: 3}
+model:
+  contact: one
+  share: {positive: 0.2, negative: 0.3}
+  quit: {negative: 0.2}
+  stifle: 0.2
+  duration: {positive: {gamma: {mean: 4, sd: 2}}}
+events:
+  - {step: 0, seed: {valence: negative, count: 3, by: random}}
+  - {step: 2, seed: {valence: positive, count: 10, by: pagerank}}
+  - {when: {critics_above: 20}, respond: {policy: {per_step: 5, by: degree}, win: 0.1, calm: 0.3}}
+YAML
+cat > "$T/part-signed.yaml" <<YAML
+name: partitioned distrust ties
+steps: 30
+runs: 6
+seed: 14
+network: {file: $PWD/$DATA/bitcoin-otc-signed.csv, directed: true, sign: 3, negative_ties: flip}
+model: {share: {positive: 0.2, negative: 0.25}, quit: {positive: 0.3, negative: 0.3}}
+events:
+  - {step: 0, seed: {valence: positive, count: 10, by: degree}}
+  - {step: 0, seed: {valence: negative, count: 3, by: random}}
+YAML
+same_run() {   # same_run NAME DIR-A DIR-B: the three files of the runs
+    ok=1
+    for f in series.csv summary.csv finals.csv; do cmp -s "$2/$f" "$3/$f" || ok=0; done
+    if [ $ok -eq 1 ]; then echo "ok   $1"; pass=$((pass + 1));
+    else echo "FAIL $1 ($2 and $3 differ or are missing)"; fail=$((fail + 1)); fi
+}
+for sc in part-ba part-frac part-one part-signed; do
+    "$SERIAL" run "$T/$sc.yaml" -o "$T/$sc-serial" -t 1 -q 2>/dev/null
+    for np in 1 2 3 4; do
+        mpirun $FLAGS -np $np "$MPIW" run "$T/$sc.yaml" -o "$T/$sc-np$np" -t 1 -q --partition 2>/dev/null
+        same_run "$sc: run --partition on $np ranks = serial" "$T/$sc-serial" "$T/$sc-np$np"
+    done
+done
+mpirun $FLAGS -np 2 "$MPIW" run "$T/part-ba.yaml" -o "$T/part-ba-t2" -t 2 -q --partition
+same_run "part-ba: 2 ranks of 2 threads = serial" "$T/part-ba-serial" "$T/part-ba-t2"
+grep -q "^ranks: 3$" "$T/part-ba-np3/manifest.yaml" && echo "ok   manifest records 3 ranks" &&
+    pass=$((pass + 1)) || { echo "FAIL manifest ranks (partition)"; fail=$((fail + 1)); }
+SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 MPIRUN_FLAGS="$FLAGS" WAGGLE=$MPIW \
+    bash docs/slurm/run-partition.sbatch "$T/part-ba.yaml" "$T/slurm-part" 2>/dev/null
+same_run "run-partition.sbatch (2 ranks) = serial" "$T/part-ba-serial" "$T/slurm-part"
+# refused: traced runs, policies by reach (exit 2, nothing written, one message)
+sed 's/by: first, until: 20/by: reach/' "$T/part-frac.yaml" > "$T/reach.yaml"
+for bad in "$T/part-ba.yaml --trace 0" "$T/reach.yaml"; do
+    mpirun $FLAGS -np 2 "$MPIW" run $bad -o "$T/refused" -q --partition 2> "$T/refused.err"
+    rc=$?
+    n=$(grep -c "error" "$T/refused.err")
+    [ $rc -eq 2 ] && [ ! -e "$T/refused" ] && [ "$n" -eq 1 ] &&
+        { echo "ok   refused with exit 2, one message: $(grep error "$T/refused.err" | cut -c1-70)"; pass=$((pass + 1)); } ||
+        { echo "FAIL refusal of $bad (exit $rc, $n messages)"; fail=$((fail + 1)); }
+done
 echo "mpi tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]
