@@ -285,9 +285,56 @@ static void test_fit_refuses(void **state)
     free(out);
 }
 
+/* The fit command each case scenario documents (its first "#   waggle fit "
+ * comment line) keeps its shape: run as written from the repository's root,
+ * with 2 runs on 2,000 agents, it fits every key it names and writes them. The
+ * figures are documentation (scenarios/README.md), so none is pinned here. */
+static void test_case_fit_commands(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"united-breaks-guitars", "coke-fan-page"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[128], line[1024] = "";
+        snprintf(path, sizeof path, "scenarios/%s.yaml", cases[i]);
+        char *text = slurp(path);
+        if (!text) fail_msg("%s: cannot read it (tests run from the repository's root)", path);
+        const char *at = strstr(text, "#   waggle fit ");
+        if (!at) fail_msg("%s: no '#   waggle fit ' line documents its calibration", path);
+        at += 4;
+        size_t n = strcspn(at, "\n");
+        assert_true(n < sizeof line);
+        memcpy(line, at, n);
+        line[n] = 0;
+        free(text);
+        char *keys = strstr(line, "--fit ");
+        assert_non_null(keys);
+        char out[160], *err = NULL;
+        snprintf(out, sizeof out, "%s/case%zu", tmp, i);
+        wg_test_how here = {0};
+        int rc = wg_test_waggle(&here, NULL, &err, "%s -r 2 --set network.nodes=2000 -o %s -q",
+                                line + strlen("waggle "), out);
+        if (rc != 0) fail_msg("%s: '%s' exits %d: %s", path, line, rc, err ? err : "");
+        free(err);
+        char params[200];
+        snprintf(params, sizeof params, "%s/params.csv", out);
+        char *csv = slurp(params);
+        assert_non_null(csv);
+        /* every key of --fit K1,K2,... has its row */
+        char list[512];
+        snprintf(list, sizeof list, "%.*s", (int)strcspn(keys + 6, " "), keys + 6);
+        for (char *k = strtok(list, ","); k; k = strtok(NULL, ",")) {
+            char want[256];
+            snprintf(want, sizeof want, "waggle,%s,", k);
+            if (!strstr(csv, want)) fail_msg("%s: params.csv has no row for %s", path, k);
+        }
+        free(csv);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_case_fit_commands),
         cmocka_unit_test(test_bass_recovers_exact_curve),
         cmocka_unit_test(test_fit_recovers_generated),
         cmocka_unit_test(test_bass_alone),
