@@ -53,7 +53,7 @@ static const golden commands[] = {
      * compare's bytes at 1 and 2 threads on a smaller scenario */
     {"compare", "compare scenarios/every-lever.yaml -o %1$s -r 60 -t %2$d -q", 0},
     {"sweep", "sweep tests/data/scenarios/ubg.yaml -o %1$s -r 8 -t %2$d -q --set network.nodes=2000", 1},
-    {"fit", "fit scenarios/coke-fan-page.yaml --fit media.positive -r 6 -t %2$d -q -o %1$s "
+    {"fit", "fit tests/data/scenarios/coke.yaml --fit media.positive -r 6 -t %2$d -q -o %1$s "
             "--set network.nodes=3000", 1},
     {"validate", "validate --quick --csv %1$s/validate.csv -t %2$d", 1},
 };

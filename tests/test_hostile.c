@@ -450,8 +450,112 @@ static void test_output_folders(void **state)
 
     /* a sweep whose point is bad input: no journal, no folder */
     scenario_with("bp.yaml", "sweep:\n  grid: {events.0.seed.count: [1, 100]}");
-    expect(run("sweep bp.yaml -o bp -q"), 2, "count 100 is larger than the 50 agents");
+    expect(run("sweep bp.yaml -o bp -q"), 2, "bp.yaml:9:10: events.0.seed.count=100: "
+           "events.0.seed.count: count 100 is larger than the 50 agents");
     assert_false(exists("bp"));
+    /* the same in a Sobol design, and in an existing folder: no journal left */
+    scenario_with("bs.yaml", "sweep:\n  sobol: {points: 4, ranges: {events.0.seed.count: [1, 100]}}");
+    path_of(p, sizeof p, "bs");
+    assert_int_equal(mkdir(p, 0755), 0);
+    expect(run("sweep bs.yaml -o bs -q"), 2, "bs.yaml:9:31: events.0.seed.count=");
+    assert_false(exists("bs/.sweep-journal.0"));
+    assert_false(exists("bs/.waggle.lock"));
+}
+
+/* ---- observed paths, threads, optimize's folder ------------------------------------------------ */
+
+static void test_observed_paths(void **state)
+{
+    (void)state;
+    char p[256], q[256];
+    /* a readable CSV outside the scenario's folder: never copied into the results */
+    path_of(p, sizeof p, "sc");
+    assert_int_equal(mkdir(p, 0755), 0);
+    write_file("outside.csv", "a,b\n1,2\n2,3\n");
+    write_file("sc/inside.csv", "a,b\n1,2\n2,3\n");
+    char text[4096];
+    path_of(p, sizeof p, "outside.csv");
+    snprintf(text, sizeof text, "%sobserved: {file: %s, x: a, y: b}\n", base, p);
+    write_file("sc/abs.yaml", text);
+    expect(run("run sc/abs.yaml -o oabs -q"), 2, "sc/abs.yaml:8:18: observed.file: '");
+    expect(run("run sc/abs.yaml -o oabs -q"), 2, "is outside the scenario's folder sc");
+    assert_false(exists("oabs"));
+    scenario_with("sc/dots.yaml", "observed: {file: ../outside.csv, x: a, y: b}");
+    expect(run("run sc/dots.yaml -o odots -q"), 2, "'sc/../outside.csv' is outside the scenario's folder");
+    assert_false(exists("odots"));
+    /* a symbolic link in the folder that points out of it: followed, then refused */
+    path_of(q, sizeof q, "sc/link.csv");
+    assert_int_equal(symlink(p, q), 0);
+    scenario_with("sc/link.yaml", "observed: {file: link.csv, x: a, y: b}");
+    expect(run("run sc/link.yaml -o olink -q"), 2, "'sc/link.csv' is outside the scenario's folder");
+    /* a variant may not bring one in either */
+    scenario_with("sc/var.yaml", "variants:\n  - {name: v, set: {observed.file: ../outside.csv}}\n"
+                                 "observed: {file: inside.csv, x: a, y: b}");
+    expect(run("compare sc/var.yaml -o ovar -q"), 2, "is outside the scenario's folder");
+    /* inside the folder: read; on the command line: anywhere */
+    scenario_with("sc/in.yaml", "observed: {file: ./inside.csv, x: a, y: b}");
+    expect(run("run sc/in.yaml -o oin -q"), 0, "");
+    assert_true(exists("oin/observed.csv"));
+    expect(run("run sc/in.yaml -o oset -q --set observed.file=%s", p), 0, "");
+    assert_true(exists("oset/observed.csv"));
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    write_file("ok.yaml", base);
+    if (getenv("WG_ASAN")) {   /* AddressSanitizer maps terabytes of shadow memory */
+        fprintf(stderr, "test_hostile: test_threads skipped under AddressSanitizer\n");
+        skip();
+    }
+    /* 4096 threads under a 1 GB address space: refused before any starts (OpenMP's
+     * "Thread creation failed" ended the process) */
+    const wg_test_how how = {.dir = tmp, .bin = "/usr/bin/prlimit"};
+    free(last_err);
+    last_err = NULL;
+    int rc = wg_test_waggle(&how, NULL, &last_err, "--as=1000000000 %s run ok.yaml -t 4096 -o t -q",
+                            wg_test_waggle_path());
+    expect(rc, 1, "-t 4096: 4096 threads need about ");
+    expect(rc, 1, "GB of address space for their stacks");
+    assert_false(exists("t/series.csv"));
+    free(last_err);
+    last_err = NULL;
+    rc = wg_test_waggle(&how, NULL, &last_err, "--as=1000000000 %s run ok.yaml -t 2 -o t2 -q",
+                        wg_test_waggle_path());
+    expect(rc, 0, "");
+}
+
+static void test_optimize_folder(void **state)
+{
+    (void)state;
+    char p[256];
+    path_of(p, sizeof p, "op");
+    assert_int_equal(mkdir(p, 0755), 0);
+    write_file("op/s.yaml", base);
+    /* optimize holds its folder as run does: not one that holds its scenario, ... */
+    expect(run("optimize op/s.yaml --choose seeds --budget 1 -r 2 -o op -q"), 2,
+           "op: holds op/s.yaml, an input of this command");
+    assert_false(exists("op/chosen.csv"));
+    /* ... not one another command holds, and what it wrote is recorded */
+    write_file("ok.yaml", base);
+    path_of(p, sizeof p, "ob");
+    assert_int_equal(mkdir(p, 0755), 0);
+    path_of(p, sizeof p, "ob/.waggle.lock");
+    int fd = open(p, O_RDWR | O_CREAT, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    expect(run("optimize ok.yaml --choose seeds --budget 1 -r 2 -o ob -q"), 1,
+           "ob: another waggle command is writing into this folder");
+    close(fd);
+    assert_false(exists("ob/chosen.csv"));
+    expect(run("optimize ok.yaml --choose seeds --budget 1 -r 2 -o ob -q"), 0, "");
+    path_of(p, sizeof p, "ob/.waggle-outputs");
+    char *v = wg_test_slurp(p, NULL);
+    assert_non_null(v);
+    assert_non_null(strstr(v, "\nchosen.csv\n"));
+    assert_non_null(strstr(v, "\noptimize.png\n"));
+    free(v);
+    assert_false(exists("ob/.waggle.lock"));
 }
 
 int main(void)
@@ -460,7 +564,8 @@ int main(void)
         cmocka_unit_test(test_not_regular),    cmocka_unit_test(test_nul_and_bom),
         cmocka_unit_test(test_caps_and_counts), cmocka_unit_test(test_folders),
         cmocka_unit_test(test_chart_loops),    cmocka_unit_test(test_symlinks),
-        cmocka_unit_test(test_output_folders),
+        cmocka_unit_test(test_output_folders), cmocka_unit_test(test_observed_paths),
+        cmocka_unit_test(test_threads),        cmocka_unit_test(test_optimize_folder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

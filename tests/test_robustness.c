@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -283,7 +284,26 @@ static void test_values(void **state)
     row("ok.yaml", "--set runs=0", 2, "runs: expected a whole number in [1, 4294967295], got 0");
     row("ok.yaml", "-r 0", 2, "runs: expected a whole number in [1, 4294967295], got 0");
     row("ok.yaml", "--set seed=18446744073709551616", 2,
-        "seed: expected a whole number in [0, 18446744073709551615], got 18446744073709551616");
+        "seed: expected a whole number in [0, 18446744073709551615], got 18446744073709551616 "
+        "(out of range: beyond 2^64 - 1)");
+    /* whole numbers in exponent form are read exactly, also beyond 2^53 */
+    row("ok.yaml", "--set seed=2e19", 2,
+        "seed: expected a whole number in [0, 18446744073709551615], got 2e19 (out of range: "
+        "beyond 2^64 - 1)");
+    row("ok.yaml", "--set runs=1e19", 2,
+        "runs: expected a whole number in [1, 4294967295], got 1e19 (out of range)");
+    row("ok.yaml", "--set seed=1.5e-1", 2, "seed: expected a whole number in [0, 18446744073709551615], got 1.5e-1");
+    assert_int_equal(run("run ok.yaml -o e19 --quiet --set seed=1e19"), 0);
+    char p[256];
+    path_of(p, sizeof p, "e19/manifest.yaml");
+    char *m = slurp(p, NULL);
+    assert_non_null(m);
+    assert_non_null(strstr(m, "\nseed: 10000000000000000000\n"));
+    free(m);
+    /* an element of a list the scenario does not have */
+    row("ok.yaml", "--set segments.0.activity=2", 2,
+        "--set segments.0.activity=2: segments.0.activity: segments is not set: there is no "
+        "element 0 to change (give the list in the scenario first)");
 }
 
 static const char netfile_scenario[] =
@@ -420,7 +440,7 @@ static void test_full_disk(void **state)
     char mnt[256];
     path_of(mnt, sizeof mnt, "small");
     assert_int_equal(mkdir(mnt, 0755), 0);
-    if (mount("tmpfs", mnt, "tmpfs", 0, "size=64k") != 0) {
+    if (mount("tmpfs", mnt, "tmpfs", 0, "size=256k") != 0) {
         fprintf(stderr, "test_robustness: skipped the full disk: cannot mount a tmpfs (%s)\n",
                 strerror(errno));
         skip();
@@ -431,6 +451,32 @@ static void test_full_disk(void **state)
     assert_int_equal(rc, 1);
     expect_message("small/out/series.csv: writing failed: No space left on device");
     assert_empty_dir("small/out");
+    /* a PNG that does not fit: the reason, not "cannot write the PNG"; no temporary file.
+     * The CSVs of a small run fit (about 6 kB); the space left is then taken by a file
+     * but for 8 kB, less than any chart (more than 30 kB each). */
+    assert_int_equal(run("run ok.yaml -o small/png --quiet"), 0);
+    static const char *const charts[] = {"small/png/curves.png", "small/png/states.png",
+                                         "small/png/finals.png"};
+    for (int i = 0; i < 3; i++) {
+        char p[256];
+        path_of(p, sizeof p, charts[i]);
+        assert_int_equal(unlink(p), 0);
+    }
+    struct statvfs vs;
+    assert_int_equal(statvfs(mnt, &vs), 0);
+    char fill[256];
+    path_of(fill, sizeof fill, "small/fill");
+    FILE *f = fopen(fill, "wb");
+    assert_non_null(f);
+    const unsigned long long room = (unsigned long long)vs.f_bavail * vs.f_frsize;
+    static const char block[1024];
+    for (unsigned long long k = 0; k + 8 * 1024 < room; k += sizeof block)
+        if (fwrite(block, 1, sizeof block, f) != sizeof block) break;
+    fclose(f);
+    assert_int_equal(run("render small/png"), 1);
+    expect_message(".png: writing failed: No space left on device");
+    assert_int_equal(entries("small/png", 1), 0);
+    for (int i = 0; i < 3; i++) assert_false(exists(charts[i]));
     umount(mnt);
 }
 

@@ -20,6 +20,7 @@
 
 #include "waggle/scenario.h"
 #include "waggle/output.h"
+#include "../sim/scenario/tree.h"   /* the parser's work counter (wg_doc.key_compares) */
 
 #define DATA "tests/data/scenarios"
 #define UBG DATA "/ubg.yaml"
@@ -993,6 +994,49 @@ static void test_variant_set_rewrites_itself(void **state)
     wg_diag_free(&d);
 }
 
+/* Duplicate keys are found with O(1) comparisons a key: a map of 100,000
+ * distinct keys is read with at most KEY_COMPARES_PER_KEY comparisons a key
+ * (a search of the keys read so far made 5 * 10^9; counted, not timed), and a
+ * duplicate at the end of it is still found, with the line of the first. */
+#define MANY_KEYS 100000
+#define KEY_COMPARES_PER_KEY 8   /* at most half full with linear probing: about 1.5
+                                    a lookup, plus the rebuilds (2 per key in all) */
+static void test_many_keys(void **state)
+{
+    (void)state;
+    size_t cap = (size_t)MANY_KEYS * 16 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len, "model:\n");
+    for (int i = 0; i < MANY_KEYS; i++) len += (size_t)snprintf(text + len, cap - len, "  k%d: 1\n", i);
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_doc *doc = wg_doc_new("many.yaml", NULL);
+    assert_non_null(doc);
+    assert_int_equal(wg_tree_parse(doc, 0, 1, text, len, &doc->root, &d), WG_OK);
+    const node *model = wg_tree_get(doc->root, "model");
+    assert_non_null(model);
+    assert_int_equal(model->n, MANY_KEYS);
+    assert_int_equal(wg_tree_find(model, "k99999"), MANY_KEYS - 1);
+    fprintf(stderr, "test_scenario: %d keys read with %llu key comparisons\n", MANY_KEYS,
+            (unsigned long long)doc->key_compares);
+    assert_true(doc->key_compares <= (uint64_t)KEY_COMPARES_PER_KEY * MANY_KEYS);
+    wg_doc_free(doc);
+    wg_diag_free(&d);
+    /* the same keys and one repeated at the end */
+    len += (size_t)snprintf(text + len, cap - len, "  k123: 2\n");
+    wg_diag_init(&d);
+    doc = wg_doc_new("many.yaml", NULL);
+    assert_non_null(doc);
+    assert_int_equal(wg_tree_parse(doc, 0, 1, text, len, &doc->root, &d), WG_EINPUT);
+    assert_int_equal(d.errors, 1);
+    assert_true(has_error(&d, "many.yaml:100002:3: model.k123: duplicate key (first given on line 125)"));
+    assert_true(doc->key_compares <= (uint64_t)KEY_COMPARES_PER_KEY * (MANY_KEYS + 1));
+    wg_doc_free(doc);
+    wg_diag_free(&d);
+    free(text);
+}
+
 /* wg_scenario_yaml_scalars (render's and brief's reader of manifest.yaml): dotted keys
  * through maps and through sequences by 0-based index; missing, null or non-scalar
  * entries give NULL; bad YAML is an error with nothing returned. */
@@ -1043,6 +1087,7 @@ int main(void)
         cmocka_unit_test(test_write_indent),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_variant_set_rewrites_itself),
+        cmocka_unit_test(test_many_keys),
         cmocka_unit_test(test_yaml_scalars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

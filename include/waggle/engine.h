@@ -109,6 +109,12 @@ double wg_engine_bytes_per_agent(const wg_engine *e, int *workers);
 int wg_engine_threads(const wg_engine *e);
 /* Threads an engine made with threads <= 0 would use (OpenMP's default). */
 int wg_engine_default_threads(void);
+/* Whether `threads` OpenMP threads can be started: their stacks (OMP_STACKSIZE, else
+ * RLIMIT_STACK) must fit in the address space left under RLIMIT_AS, and
+ * their number under RLIMIT_NPROC (not for root). WG_ENOMEM with "-t N: ..." when not,
+ * so that a run is refused before it starts rather than ended by OpenMP's own
+ * "Thread creation failed". */
+wg_status wg_engine_check_threads(int threads, wg_diag *d);
 
 /*
  * Traced runs: where each agent's opinion came from (DESIGN.md, `trace:`).

@@ -148,6 +148,8 @@
  */
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1238,6 +1240,62 @@ static int workers_fit(const wg_engine *e)
     return need <= (double)pages * (double)page / 4;
 }
 
+#define THREAD_EXTRA_BYTES (256.0 * 1024)          /* a thread's guard page, TLS, OpenMP's own */
+#define RUN_HEADROOM_BYTES (128.0 * 1024 * 1024)   /* what the run itself maps meanwhile */
+#define THREAD_STACK_DEFAULT_BYTES (2.0 * 1024 * 1024)   /* a new thread's stack when
+                                                        RLIMIT_STACK is unlimited */
+
+/* The stack of each OpenMP thread: OMP_STACKSIZE when set (libgomp's units: a number
+ * and B, K, M or G; K when none), else the C library's default for a new thread
+ * (RLIMIT_STACK). */
+static double thread_stack_bytes(void)
+{
+    const char *env = getenv("OMP_STACKSIZE");
+    if (env && *env) {
+        char *end;
+        double v = strtod(env, &end);
+        while (*end == ' ') end++;
+        double unit = *end == 'B' || *end == 'b' ? 1 : *end == 'M' || *end == 'm' ? 1 << 20
+                    : *end == 'G' || *end == 'g' ? 1 << 30 : 1024;
+        if (v > 0) return v * unit;
+    }
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        return (double)rl.rlim_cur;
+    return THREAD_STACK_DEFAULT_BYTES;
+}
+
+wg_status wg_engine_check_threads(int threads, wg_diag *d)
+{
+    if (threads <= 1) return WG_OK;
+    const double stack = thread_stack_bytes();
+    const double need = (threads - 1) * (stack + THREAD_EXTRA_BYTES) + RUN_HEADROOM_BYTES;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && geteuid() != 0 &&
+        (rlim_t)threads > rl.rlim_cur) {
+        wg_diag_error(d, WG_ENOMEM, "-t %d: more threads than this user may start (RLIMIT_NPROC "
+                      "%llu): use fewer threads", threads, (unsigned long long)rl.rlim_cur);
+        return WG_ENOMEM;
+    }
+    /* stacks are address space, touched only as deep as they are used: they count
+     * against RLIMIT_AS (ulimit -v), not against physical memory */
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return WG_OK;
+    double used = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long pages;
+    if (f && fscanf(f, "%llu", &pages) == 1) used = (double)pages * (double)sysconf(_SC_PAGESIZE);
+    if (f) fclose(f);
+    const double room = (double)rl.rlim_cur - used;
+    if (need > room) {
+        wg_diag_error(d, WG_ENOMEM, "-t %d: %d threads need about %.1f GB of address space for "
+                      "their stacks (%.1f MB each); this process may use %.1f GB more (ulimit -v): "
+                      "use fewer threads", threads, threads, need / 1e9, stack / 1e6,
+                      room > 0 ? room / 1e9 : 0.0);
+        return WG_ENOMEM;
+    }
+    return WG_OK;
+}
+
 wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag *d)
 {
     *out = NULL;
@@ -1254,6 +1312,8 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->sim = *sim;
     e->n = sim->g->n;
     e->threads = threads > 0 ? threads : omp_get_max_threads();
+    /* threads that cannot be made would end the process in OpenMP's words: refused here */
+    if (wg_engine_check_threads(e->threads, d) != WG_OK) goto fail;
     e->lo = 0;   /* the whole network, until wg_engine_partition */
     e->hi = e->n;
     e->w0 = 0;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "waggle/rng.h"
+#include "waggle/engine.h"
 #include "waggle/rrset.h"
 
 #define WG_R_RR_ROOT (WG_R_USER + 17)
@@ -126,6 +127,7 @@ wg_status wg_rrsets_sample(const wg_rr_model *m, uint64_t first, uint64_t count,
     }
     int nt = threads > 0 ? threads : omp_get_max_threads();
     if ((uint64_t)nt > count) nt = (int)count;
+    if (wg_engine_check_threads(nt, d) != WG_OK) return WG_ENOMEM;
     rr_work *w = wg_calloc((size_t)nt, sizeof *w);
     int oom = !w;
     for (int t = 0; !oom && t < nt; t++) {

@@ -19,6 +19,7 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <errno.h>
 #include <math.h>
 #include <png.h>
 #include <stdlib.h>
@@ -268,6 +269,31 @@ static void png_fail(png_structp png, png_const_charp msg)
     png_longjmp(png, 1);
 }
 
+/* libpng writes through these, so that a failed write keeps its reason (errno:
+ * "No space left on device"), which libpng's own stdio writer drops */
+typedef struct png_sink {
+    FILE *f;
+    int err;   /* errno of the first failed write or flush, 0 */
+} png_sink;
+
+static void png_sink_write(png_structp png, png_bytep data, size_t len)
+{
+    png_sink *k = png_get_io_ptr(png);
+    if (fwrite(data, 1, len, k->f) != len) {
+        k->err = errno ? errno : EIO;
+        png_error(png, "write failed");
+    }
+}
+
+static void png_sink_flush(png_structp png)
+{
+    png_sink *k = png_get_io_ptr(png);
+    if (fflush(k->f) != 0) {
+        k->err = errno ? errno : EIO;
+        png_error(png, "write failed");
+    }
+}
+
 static wg_status write_png(wg_canvas *cv, const char *dir, const char *name,
                            const wg_png_meta *meta, int nmeta, wg_diag *d)
 {
@@ -275,6 +301,7 @@ static wg_status write_png(wg_canvas *cv, const char *dir, const char *name,
     png_structp png = NULL;
     png_infop info = NULL;
     png_text txt[MAX_TEXT_CHUNKS];
+    png_sink *volatile sink = NULL;   /* set before setjmp, read after a longjmp */
     unsigned char *row = wg_malloc((size_t)cv->w, 3);
     if (!row) return wg_canvas_oom(d);
     wg_status st = wg_out_open(&o, dir, name, d);
@@ -291,12 +318,29 @@ static wg_status write_png(wg_canvas *cv, const char *dir, const char *name,
         st = wg_canvas_oom(d);
         goto fail;
     }
+    /* what cairo drew: a surface or context in error (memory) is said in cairo's words */
+    cairo_status_t cs = cairo_status(cv->cr);
+    if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(cv->surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        wg_diag_error(d, cs == CAIRO_STATUS_NO_MEMORY ? WG_ENOMEM : WG_EIO,
+                      "%s/%s: cannot draw the chart: %s", dir, name, cairo_status_to_string(cs));
+        st = cs == CAIRO_STATUS_NO_MEMORY ? WG_ENOMEM : WG_EIO;
+        goto fail;
+    }
+    /* on the heap: what the writer sets after setjmp must survive the longjmp */
+    if (!(sink = wg_malloc(1, sizeof *sink))) {
+        st = wg_canvas_oom(d);
+        goto fail;
+    }
+    sink->f = o.f;
+    sink->err = 0;
     if (setjmp(png_jmpbuf(png))) {
-        wg_diag_error(d, WG_EIO, "%s/%s: cannot write the PNG", dir, name);
+        wg_diag_error(d, WG_EIO, "%s/%s: writing failed: %s", dir, name,
+                      sink->err ? strerror(sink->err) : "the PNG library failed");
         st = WG_EIO;
         goto fail;
     }
-    png_init_io(png, o.f);
+    png_set_write_fn(png, sink, png_sink_write, png_sink_flush);
     png_set_IHDR(png, info, (png_uint_32)cv->w, (png_uint_32)cv->h, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_uint_32 ppm = (png_uint_32)(cv->dpi / 0.0254 + 0.5);   /* pixels per metre */
@@ -325,10 +369,12 @@ static wg_status write_png(wg_canvas *cv, const char *dir, const char *name,
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
     free(row);
+    free(sink);
     return wg_out_commit(&o, d);
 fail:
     png_destroy_write_struct(&png, &info);
     free(row);
+    free(sink);
     wg_out_abort(&o);
     return st;
 }

@@ -25,7 +25,6 @@
 #include "scenario_impl.h"
 
 #define EDIT_MAX 48               /* words longer than this get no suggestion */
-#define EXACT_INT 9007199254740992.0 /* 2^53: integers written as 1e6 are exact below */
 
 /* ------------------------------------------------------------------------
  * The scenario file's words.
@@ -259,32 +258,62 @@ int wg_check_real(wg_check *c, const node *n, const char *path, int range, doubl
     return 1;
 }
 
-/* 0: a whole number >= 0; 1: not one; 2: beyond 64 bits. 1e6 is accepted. */
+#define EXP_MAX 100000   /* exponents beyond are no count of anything: "not a whole number" */
+
+/* A whole number written as digits, a decimal or with an exponent (1e6,
+ * 1.5e3, 1e19), read exactly, without a detour through double (which holds
+ * integers exactly only up to 2^53). 0: a whole number >= 0 in *out; 1: not
+ * one; 2: a whole number beyond 2^64 - 1. */
 static int parse_uint(const char *t, uint64_t *out)
 {
     const char *s = t + (*t == '+');
-    double v;
-    if (*s && strspn(s, "0123456789") == strlen(s)) {
+    size_t nint = strspn(s, "0123456789"), nfrac = 0;
+    const char *frac = s + nint;
+    if (*frac == '.') nfrac = strspn(++frac, "0123456789");
+    else frac = NULL;
+    const char *e = frac ? frac + nfrac : s + nint;
+    long exp = 0;
+    if (nint + nfrac == 0) return 1;
+    if (*e == 'e' || *e == 'E') {
+        const char *x = e + 1 + (e[1] == '+' || e[1] == '-');
+        size_t nx = strspn(x, "0123456789");
+        if (!nx || x[nx]) return 1;
         errno = 0;
-        unsigned long long u = strtoull(s, NULL, 10);
-        if (errno == ERANGE) return 2;
-        *out = u;
-        return 0;
+        exp = strtol(e + 1, NULL, 10);
+        if (errno || exp > EXP_MAX || exp < -EXP_MAX) return 1;
+    } else if (*e) {
+        return 1;
     }
-    if (parse_double(t, &v) == 0 && v >= 0 && v == floor(v) && v <= EXACT_INT) {
-        *out = (uint64_t)v;
-        return 0;
+    /* the digits d_1 .. d_n (integer part, then fraction), the point after nint + exp of them */
+    const long n = (long)(nint + nfrac), point = (long)nint + exp;
+    uint64_t v = 0;
+    for (long i = 0; i < n || i < point; i++) {
+        const int digit = i < n ? (i < (long)nint ? s[i] : frac[i - (long)nint]) - '0' : 0;
+        if (i >= point) {
+            if (digit) return 1;   /* a fraction */
+            continue;
+        }
+        if (v > (UINT64_MAX - (uint64_t)digit) / 10) {
+            /* beyond 64 bits, unless a fraction follows (then it is no whole number) */
+            for (long k = point; k < n; k++)
+                if ((k < (long)nint ? s[k] : frac[k - (long)nint]) != '0') return 1;
+            return 2;
+        }
+        v = v * 10 + (uint64_t)digit;
     }
-    return 1;
+    *out = v;
+    return 0;
 }
 
 int wg_check_uint(wg_check *c, const node *n, const char *path, uint64_t lo, uint64_t hi,
                   uint64_t *out)
 {
     uint64_t v = 0;
-    if (n->kind != NK_SCALAR || wg_tree_is_null(n) || parse_uint(n->text, &v) || v < lo || v > hi) {
-        wg_check_err(c, n, path, "expected a whole number in [%" PRIu64 ", %" PRIu64 "], got %s",
-                     lo, hi, wg_check_got(n));
+    int rc = n->kind != NK_SCALAR || wg_tree_is_null(n) ? 1 : parse_uint(n->text, &v);
+    if (rc || v < lo || v > hi) {
+        wg_check_err(c, n, path, "expected a whole number in [%" PRIu64 ", %" PRIu64 "], got %s%s",
+                     lo, hi, wg_check_got(n),
+                     rc == 2 ? " (out of range: beyond 2^64 - 1)" : !rc && v > hi ? " (out of range)" : "");
         return 0;
     }
     *out = v;

@@ -16,6 +16,7 @@
  * leaked.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1108,6 +1109,32 @@ static void conv_variants(wg_check *c, const node *seq)
     }
 }
 
+/* The observed series is copied into every run folder (observed.csv), so a
+ * scenario names only files of its own folder tree: observed.file, resolved
+ * against the scenario's folder (symbolic links followed), must be in it or
+ * below it. A path given on the command line (--set observed.file=PATH) may be
+ * anywhere: the user named it. 1 when the file may be read. */
+static int observed_inside(wg_check *c, const node *v, const char *file)
+{
+    const char *label = c->doc->srcs[v->src];
+    if (strncmp(label, "--set ", 6) == 0) return 1;
+    const char *dir = c->doc->dir && *c->doc->dir ? c->doc->dir : ".";
+    char *top = realpath(dir, NULL), *real = realpath(file, NULL);
+    size_t n = top ? strlen(top) : 0;
+    int inside = top && real &&
+                 (strcmp(top, "/") == 0 || (strncmp(real, top, n) == 0 && real[n] == '/'));
+    if (!inside && top && real)
+        wg_check_err(c, v, "observed.file", "'%s' is outside the scenario's folder %s: a "
+                     "scenario names observed files in its folder or below it (the series "
+                     "is copied into the results); to use this one, give it on the command "
+                     "line (--set observed.file=PATH)", file, dir);
+    else if (!inside)
+        c->oom = 1;   /* realpath of an existing file and folder fails only for memory */
+    free(top);
+    free(real);
+    return inside;
+}
+
 static void conv_observed(wg_check *c, const node *m)
 {
     static const char *const keys[] = {"file", "x", "y", "metric", "scale", NULL};
@@ -1120,7 +1147,10 @@ static void conv_observed(wg_check *c, const node *m)
     if (!(v = wg_tree_get(m, "file")))
         wg_check_missing(c, m, "observed", "file");
     else
-        wg_check_path(c, v, "observed.file", &o->file);
+        if (wg_check_path(c, v, "observed.file", &o->file) && !observed_inside(c, v, o->file)) {
+            free(o->file);
+            o->file = NULL;
+        }
     if ((v = wg_tree_get(m, "x")))
         wg_check_str(c, v, "observed.x", &o->x);
     else if (!(o->x = wg_strdup("day")))

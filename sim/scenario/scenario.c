@@ -190,6 +190,16 @@ static int doc_set(wg_doc *doc, const char *key, node *val, size_t src, const ch
                 }
                 return SET_OK;
             }
+            /* a list element of a list the scenario does not have (segments.0.activity
+             * without segments:): say so, rather than make a map that is no list */
+            const char *nx = parts[i + 1];
+            const node *have = wg_tree_get(cur, part);
+            if ((!have || wg_tree_is_null(have)) && nx[0] >= '0' && nx[0] <= '9' &&
+                strspn(nx, "0123456789") == strlen(nx)) {
+                set_error(d, prefix, label, key, "%s is not set: there is no element %s to "
+                          "change (give the list in the scenario first)", part, nx);
+                goto out;
+            }
             rc = walk_map(cur, part, src, &cur);
             if (rc == SET_BAD)
                 set_error(d, prefix, label, key, "'%s' holds a value, not a map of keys", part);
@@ -417,7 +427,25 @@ oom:
     return WG_ENOMEM;
 }
 
-/* base with keys[i] = values[i]; label: "KEY=VALUE" when NULL. */
+/* The label of a swept value, "FILE:LINE:COL: KEY=VALUE" where the sweep names the
+ * key in the file (a point's problem then says where its key is), else "KEY=VALUE".
+ * Caller frees; NULL when out of memory. */
+static char *swept_label(const wg_scenario *base, const char *key, const char *value)
+{
+    char where[WG_PATH_LEN + 64] = "";
+    const node *sw = base->sweep.kind ? wg_tree_get(base->doc->root, "sweep") : NULL;
+    const node *axes = !sw ? NULL : base->sweep.kind == 1 ? wg_tree_get(sw, "grid")
+                                  : wg_tree_get(wg_tree_get(sw, "sobol"), "ranges");
+    long i = wg_tree_find(axes, key);
+    if (i >= 0 && axes->keys[i]->line) wg_doc_locate(base->doc, axes->keys[i], where, sizeof where);
+    size_t len = strlen(where) + strlen(key) + strlen(value) + 2;
+    char *lb = wg_malloc(len, 1);
+    if (lb) snprintf(lb, len, "%s%s=%s", where, key, value);
+    return lb;
+}
+
+/* base with keys[i] = values[i]; label: "KEY=VALUE" (after where the sweep names
+ * the key) when NULL. */
 static wg_status derive_with(const wg_scenario *base, size_t n, const char *const *keys,
                              const char *const *values, const char *label, wg_scenario **out,
                              wg_diag *d)
@@ -427,10 +455,9 @@ static wg_status derive_with(const wg_scenario *base, size_t n, const char *cons
     *out = NULL;
     if (!doc) goto oom;
     for (size_t i = 0; i < n; i++) {
-        char *lb = label ? NULL : wg_malloc(strlen(keys[i]) + strlen(values[i]) + 2, 1);
+        char *lb = label ? NULL : swept_label(base, keys[i], values[i]);
         wg_status st;
         if (!label && !lb) goto oom;
-        if (lb) sprintf(lb, "%s=%s", keys[i], values[i]);
         st = override(doc, keys[i], values[i], label ? label : lb, "", d);
         free(lb);
         if (st == WG_ENOMEM) goto oom;

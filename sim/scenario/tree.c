@@ -292,8 +292,80 @@ static int yb_next(ybuild *b, yaml_event_t *ev)
 
 static node *yb_node(ybuild *b, const yaml_event_t *ev, const char *path, int depth);
 
-/* The entries of a map or items of a sequence, up to its end event. */
-static int yb_children(ybuild *b, node *n, const char *path, int depth)
+/* ---- the keys of a map being read: duplicates found in O(1) each ----
+ * A map's keys are kept in an open-addressing table of their indices (FNV-1a
+ * hashes, linear probing, at most half full), so that reading a map of n keys
+ * takes O(n) comparisons, not the O(n^2) of a search of the keys read so far
+ * (100,000 keys were 10^10 comparisons). Small maps are searched directly. */
+#define KEYS_DIRECT 16   /* maps up to this many keys: a plain search */
+
+typedef struct keyset {
+    size_t *slot;   /* index + 1 of a key of the map, 0: free */
+    size_t cap;     /* a power of two, or 0 before the map outgrows KEYS_DIRECT */
+} keyset;
+
+static uint64_t key_hash(const char *k)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ull;
+    return h;
+}
+
+/* The slot of key in the table of map n: its own (*found = 1) or the free one it goes in. */
+static size_t keyset_slot(const keyset *ks, const node *n, const char *key, wg_doc *doc,
+                          int *found)
+{
+    size_t i = (size_t)key_hash(key) & (ks->cap - 1);
+    *found = 0;
+    for (; ks->slot[i]; i = (i + 1) & (ks->cap - 1)) {
+        doc->key_compares++;
+        if (strcmp(n->keys[ks->slot[i] - 1]->text, key) == 0) {
+            *found = 1;
+            break;
+        }
+    }
+    return i;
+}
+
+/* Index of key among the keys of map n read so far, or -1. */
+static long keyset_find(const keyset *ks, const node *n, const char *key, wg_doc *doc)
+{
+    if (!ks->cap) {
+        for (size_t i = 0; i < n->n; i++) {
+            doc->key_compares++;
+            if (strcmp(n->keys[i]->text, key) == 0) return (long)i;
+        }
+        return -1;
+    }
+    int found;
+    size_t i = keyset_slot(ks, n, key, doc, &found);
+    return found ? (long)ks->slot[i] - 1 : -1;
+}
+
+/* Record the last key of map n (just pushed, not a duplicate); -1 when memory runs out. */
+static int keyset_add(keyset *ks, const node *n, wg_doc *doc)
+{
+    if (n->n <= KEYS_DIRECT) return 0;
+    if (2 * n->n > ks->cap) {   /* (re)build at twice the size */
+        size_t cap = ks->cap ? 2 * ks->cap : 4 * KEYS_DIRECT;
+        size_t *slot = wg_calloc(cap, sizeof *slot);
+        if (!slot) return -1;
+        free(ks->slot);
+        ks->slot = slot;
+        ks->cap = cap;
+        for (size_t k = 0; k < n->n; k++) {
+            int found;
+            ks->slot[keyset_slot(ks, n, n->keys[k]->text, doc, &found)] = k + 1;
+        }
+        return 0;
+    }
+    int found;
+    ks->slot[keyset_slot(ks, n, n->keys[n->n - 1]->text, doc, &found)] = n->n;
+    return 0;
+}
+
+/* The entries of a map or items of a sequence, up to its end event (ks: the map's keys). */
+static int yb_entries(ybuild *b, node *n, const char *path, int depth, keyset *ks)
 {
     yaml_event_type_t end = n->kind == NK_MAP ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
     for (;;) {
@@ -316,7 +388,7 @@ static int yb_children(ybuild *b, node *n, const char *path, int depth)
             key = yb_node(b, &ev, path, depth + 1);
             yaml_event_delete(&ev);
             if (!key) return -1;
-            long first = wg_tree_find(n, key->text);
+            long first = keyset_find(ks, n, key->text, b->doc);
             wg_tree_join(sub, path, key->text);
             if (first >= 0) {
                 dup = 1;
@@ -347,7 +419,20 @@ static int yb_children(ybuild *b, node *n, const char *path, int depth)
             yb_fail(b, WG_ENOMEM);
             return -1;
         }
+        if (key && keyset_add(ks, n, b->doc)) {
+            yb_fail(b, WG_ENOMEM);
+            return -1;
+        }
     }
+}
+
+/* The entries of a map or items of a sequence, up to its end event. */
+static int yb_children(ybuild *b, node *n, const char *path, int depth)
+{
+    keyset ks = {NULL, 0};
+    int rc = yb_entries(b, n, path, depth, &ks);
+    free(ks.slot);
+    return rc;
 }
 
 static node *yb_node(ybuild *b, const yaml_event_t *ev, const char *path, int depth)

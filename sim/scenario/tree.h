@@ -36,6 +36,8 @@ struct wg_doc {
     char **srcs;          /* srcs[0]: the file name; then override labels */
     size_t nsrcs;
     char *dir;            /* folder relative paths resolve against, or NULL */
+    uint64_t key_compares; /* key comparisons of the parser's duplicate checks so far:
+                              O(keys) for every map (tests count them) */
 };
 
 /* ---- nodes ---- */

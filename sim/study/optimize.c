@@ -952,6 +952,9 @@ static wg_status write_policies(const wg_opt *o, const char *dir, wg_diag *d)
     return wg_out_commit(&f, d);
 }
 
+static wg_status write_files(const wg_opt *o, const char *dir, const wg_job_write_params *p,
+                             wg_diag *d);
+
 wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_params *p,
                        wg_diag *d)
 {
@@ -966,7 +969,21 @@ wg_status wg_opt_write(const wg_opt *o, const char *dir, const wg_job_write_para
         p = &def;
     }
     wg_status st;
-    if ((st = wg_mkdir_p(dir, d)) != WG_OK) return st;
+    wg_outdir od;
+    /* the folder is locked, never one that holds an input, and what an earlier
+     * command wrote there and this one does not is removed (files.c's rule) */
+    if ((st = wg_job_outdir_open(&od, dir, o->s, d)) != WG_OK) return st;
+    st = write_files(o, dir, p, d);
+    wg_status cs = wg_outdir_close(&od, d);
+    return st != WG_OK ? st : cs;
+}
+
+/* The files of an optimize folder, into the held folder dir. */
+static wg_status write_files(const wg_opt *o, const char *dir, const wg_job_write_params *p,
+                             wg_diag *d)
+{
+    const int grid = o->p.choose == WG_CHOOSE_POLICY;
+    wg_status st;
     if (grid) {
         if ((st = write_policies(o, dir, d)) != WG_OK) return st;
     } else {
