@@ -459,7 +459,7 @@ static void test_cjk_title(void **state)
         wg_render_frame f;
         image im;
         wg_diag_init(&d);
-        wg_render_opts o = {1200, 700, 0};
+        wg_render_opts o = {1200, 700, 0, 0};
         assert_int_equal(wg_render_chart(dir_of(sub), "curves", &o, &f, &d), WG_OK);
         load_png(sub, "curves.png", &im);
         assert_string_equal(text_of(&im, "Scenario"), names[i]);
