@@ -998,16 +998,32 @@ static void part_hits(const wg_engine *e, wg_work *w)
  * media reaches and exposures, the arcs tried, and the stop flags. */
 enum { WG_XS_NEWPOS = WG_NSTATES, WG_XS_NEWNEG, WG_XS_MEDIA, WG_XS_EXPO = WG_XS_MEDIA + 2,
        WG_XS_TRIALS = WG_XS_EXPO + 2, WG_XS_STOP, WG_XS_N };
+/* A rank's message of part_finish: its number of changes, its sums, then its
+ * changes; words before the changes. */
+#define WG_XS_HEAD (1 + WG_XS_N)
 
-/* Partitioned, after pass 2: the block's states that changed go to every
- * rank as agent << 8 | state words (each rank then holds every agent's state
- * of the end of the step, its talker bit and, with policies, the step a new
- * critic started), and the step's counts are summed over the ranks. */
+/* Partitioned, after pass 2: one all-gather carries, from every rank, the
+ * step's sums (so that no separate reduction waits for all ranks once more)
+ * and the states of its block that changed, as agent << 8 | state words;
+ * every rank then holds every agent's state of the end of the step, its
+ * talker bit and, with policies, the step a new critic started, and the
+ * step's counts summed over the ranks (integers: the order does not matter). */
 static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *delta, uint32_t *newpos,
                         uint32_t *newneg, uint32_t newmedia[2], uint64_t expo[2], uint64_t *trials)
 {
     const uint32_t lo = e->lo, hi = e->hi;
     size_t m = 0;
+    uint64_t v[WG_XS_N];
+    for (int k = 0; k < WG_NSTATES; k++) v[k] = (uint64_t)delta[k];
+    v[WG_XS_NEWPOS] = *newpos;
+    v[WG_XS_NEWNEG] = *newneg;
+    v[WG_XS_MEDIA] = newmedia[0];
+    v[WG_XS_MEDIA + 1] = newmedia[1];
+    v[WG_XS_EXPO] = expo[0];
+    v[WG_XS_EXPO + 1] = expo[1];
+    v[WG_XS_TRIALS] = *trials;
+    v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
+    for (int k = 0; k < WG_XS_HEAD; k++) part_push(e, w, &m, 0);   /* the head, filled below */
     uint32_t a = lo;
     for (; a + 8 <= hi; a += 8) {   /* eight states at a time: most do not change */
         uint64_t x, y;
@@ -1019,28 +1035,28 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
     }
     for (; a < hi; a++)
         if (w->state[a] != w->prev[a - lo]) part_push(e, w, &m, (uint64_t)a << 8 | w->state[a]);
+    w->xsend[0] = m - WG_XS_HEAD;
+    memcpy(w->xsend + 1, v, sizeof v);
     const size_t got = e->comm.allgather(e->comm.ud, w->xsend, m, &w->xrecv, &w->xrecv_cap);
-    for (size_t k = 0; k < got; k++) {
-        const uint32_t b = (uint32_t)(w->xrecv[k] >> 8);
-        const uint8_t ns = (uint8_t)w->xrecv[k];
-        if (b >= lo && b < hi) continue;   /* this rank's own */
-        w->state[b] = ns;
-        const uint64_t bit = UINT64_C(1) << (b & 63);
-        if (talking(ns)) w->talk[b >> 6] |= bit;
-        else w->talk[b >> 6] &= ~bit;
-        if (w->since && ns == WG_CRITIC) w->since[b] = t + 1;
+    memset(v, 0, sizeof v);
+    for (size_t k = 0; k + WG_XS_HEAD <= got;) {   /* rank by rank */
+        const size_t changes = (size_t)w->xrecv[k];
+        if (changes > got - k - WG_XS_HEAD)
+            e->comm.fail(e->comm.ud, "a rank's changes of state overrun the exchange");
+        for (int j = 0; j < WG_XS_N; j++) v[j] += w->xrecv[k + 1 + (size_t)j];
+        const uint64_t *x = w->xrecv + k + WG_XS_HEAD;
+        k += WG_XS_HEAD + changes;
+        for (size_t c = 0; c < changes; c++) {
+            const uint32_t b = (uint32_t)(x[c] >> 8);
+            const uint8_t ns = (uint8_t)x[c];
+            if (b >= lo && b < hi) continue;   /* this rank's own */
+            w->state[b] = ns;
+            const uint64_t bit = UINT64_C(1) << (b & 63);
+            if (talking(ns)) w->talk[b >> 6] |= bit;
+            else w->talk[b >> 6] &= ~bit;
+            if (w->since && ns == WG_CRITIC) w->since[b] = t + 1;
+        }
     }
-    uint64_t v[WG_XS_N];
-    for (int k = 0; k < WG_NSTATES; k++) v[k] = (uint64_t)delta[k];
-    v[WG_XS_NEWPOS] = *newpos;
-    v[WG_XS_NEWNEG] = *newneg;
-    v[WG_XS_MEDIA] = newmedia[0];
-    v[WG_XS_MEDIA + 1] = newmedia[1];
-    v[WG_XS_EXPO] = expo[0];
-    v[WG_XS_EXPO + 1] = expo[1];
-    v[WG_XS_TRIALS] = *trials;
-    v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
-    e->comm.sum(e->comm.ud, v, WG_XS_N);
     for (int k = 0; k < WG_NSTATES; k++) delta[k] = (int64_t)v[k];
     *newpos = (uint32_t)v[WG_XS_NEWPOS];
     *newneg = (uint32_t)v[WG_XS_NEWNEG];
@@ -1051,8 +1067,7 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
     *trials = v[WG_XS_TRIALS];
     w->stop_all = v[WG_XS_STOP];
     const size_t ranks = (size_t)e->comm.ranks;
-    if (ranks > 1)
-        w->xbytes += (m * (ranks - 1) + (got - m) + 2 * WG_XS_N) * sizeof(uint64_t);
+    if (ranks > 1) w->xbytes += (m * (ranks - 1) + (got - m)) * sizeof(uint64_t);
     w->xsteps++;
 }
 
