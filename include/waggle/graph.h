@@ -93,7 +93,10 @@ wg_status wg_graph_from_edges(uint32_t n, uint64_t e, const uint32_t *src, const
  * block's in-rows too, from g's transpose (directed; an undirected block's
  * in-arrays alias its out-arrays when g has them). An undirected block is
  * not wg_graph_valid (the other arc of an edge to another block is missing):
- * only the engine reads it. O(n + arcs of the block). */
+ * only the engine reads it. From a mapped graph (.wgraph), the pages copied
+ * leave the process as they are copied (the offsets' too), so that the
+ * block and the whole file are never resident together; g stays readable.
+ * O(n + arcs of the block). */
 wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_in, wg_graph **out,
                          wg_diag *d);
 
@@ -141,7 +144,15 @@ typedef struct wg_graph_stats {
     double threshold;         /* bond-percolation threshold <k>/(<k^2>-<k>) (undirected) */
     double build_seconds;     /* wall time to build or read the network (the manifest's
                                  network.build_seconds); negative when not measured (a lent graph) */
+    int degrees_only;         /* 1: only nodes, edges and the degree statistics (and threshold)
+                                 are set (wg_graph_stats_degrees) */
 } wg_graph_stats;
+
+/* The statistics that the row offsets alone give: nodes, edges, direction,
+ * the degrees' mean, maximum and second moment, and the threshold; the rest
+ * zero, degrees_only 1. Reads 8 bytes an agent and no arc, so that a
+ * partitioned run's ranks never touch the whole network for its manifest. O(n). */
+void wg_graph_stats_degrees(const wg_graph *g, wg_graph_stats *st);
 
 /* Compute the statistics. Clustering is exact and costs O(sum of d^2); when
  * that exceeds a budget it is estimated from sampled wedges with a fixed seed
