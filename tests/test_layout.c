@@ -84,7 +84,7 @@ static int check_layout(const char *what, const char *dir, const char *chart)
     int faults = 0;
     for (size_t k = 0; k < NSIZES; k++) {
         wg_render_textlog log = {box, MAX_BOXES, 0};
-        wg_render_opts o = {sizes[k].w, sizes[k].h, sizes[k].dpi, &log};
+        wg_render_opts o = {sizes[k].w, sizes[k].h, sizes[k].dpi, &log, 0};
         assert_int_equal(draw(dir, chart, &o), WG_OK);
         assert_true(log.n > 3 && log.n <= MAX_BOXES);   /* a title, a subtitle, ticks, labels */
         for (size_t i = 0; i < log.n; i++) {
