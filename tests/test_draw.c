@@ -356,6 +356,39 @@ static void test_bad_input(void **state)
     wg_diag_free(&d);
     wg_job_free(j);
     assert_false(wg_test_exists(tmp, "traced/cascade.gif"));
+
+    /* interrupted after its first pictures (the process's stop flag raised while the
+     * folder is held, as Ctrl-C does): draw takes away the files it wrote, and only
+     * those; the run's outputs and their list stay as they were */
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/traced", tmp);
+    snprintf(path, sizeof path, "%s/traced/.waggle-outputs", tmp);
+    char *list0 = wg_test_slurp(path, NULL);
+    assert_non_null(list0);
+    volatile sig_atomic_t flag = 0;
+    wg_stop_watch(&flag);
+    wg_outdir od;
+    wg_diag_init(&d);
+    assert_int_equal(wg_outdir_add(&od, dir, &d), WG_OK);
+    wg_draw_opts_default(&o);
+    o.pictures = WG_DRAW_NETWORK | WG_DRAW_STRIP;
+    assert_int_equal(draw_in("traced", &o, NULL, &j, &d), WG_OK);
+    wg_job_free(j);
+    assert_true(wg_test_exists(tmp, "traced/network.png") && wg_test_exists(tmp, "traced/layout.csv"));
+    flag = 1;
+    assert_int_equal(wg_outdir_close(&od, &d), WG_OK);
+    wg_stop_watch(NULL);
+    wg_diag_free(&d);
+    assert_false(wg_test_exists(tmp, "traced/network.png"));
+    assert_false(wg_test_exists(tmp, "traced/strip.png"));
+    assert_false(wg_test_exists(tmp, "traced/layout.csv"));
+    assert_true(wg_test_exists(tmp, "traced/series.csv") && wg_test_exists(tmp, "traced/trace-0.csv") &&
+                wg_test_exists(tmp, "traced/curves.png"));
+    char *list1 = wg_test_slurp(path, NULL);
+    assert_non_null(list1);
+    assert_string_equal(list0, list1);
+    free(list0);
+    free(list1);
 }
 
 /* Above 10^5 agents: the trace is trace-R.csv.gz, read back by draw, and only the
@@ -377,7 +410,7 @@ static void test_large(void **state)
     assert_false(wg_test_exists(tmp, "big/trace-0.csv"));
     wg_draw_opts o;
     wg_draw_opts_default(&o);
-    o.no_gif = 1;
+    o.pictures = WG_DRAW_NETWORK | WG_DRAW_STRIP;   /* the stills */
     wg_draw_report rep;
     wg_job *j = NULL;
     wg_diag d;

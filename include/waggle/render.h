@@ -130,7 +130,9 @@ wg_status wg_render_sensitivity(const char *dir, const wg_render_opts *o, wg_ren
 struct wg_graph;
 #define WG_DRAW_ALL_AGENTS 100000u   /* above this many agents only the reached and their parents */
 #define WG_DRAW_FR_AGENTS 3000u      /* up to this many drawn agents the default layout is FR, else DrL */
-#define WG_DRAW_STRIP 6              /* moments of strip.png */
+#define WG_DRAW_MOMENTS 6            /* moments of strip.png */
+/* The pictures of wg_draw (bits of wg_draw_opts.pictures). */
+enum { WG_DRAW_NETWORK = 1, WG_DRAW_STRIP = 2, WG_DRAW_GIF = 4, WG_DRAW_ALL = 7 };
 
 typedef struct wg_draw_opts {
     wg_render_opts render;           /* network.png and strip.png; cascade.gif at half the size */
@@ -140,7 +142,8 @@ typedef struct wg_draw_opts {
     long step;                       /* network.png's step; -1: the last */
     int layout;                      /* a wg_layout_kind; -1: FR up to WG_DRAW_FR_AGENTS, else DrL */
     uint64_t seed;                   /* the layout's seed (the scenario's) */
-    int no_gif;                      /* 1: no cascade.gif (tests of the stills) */
+    unsigned pictures;               /* which to draw: WG_DRAW_NETWORK | WG_DRAW_STRIP |
+                                        WG_DRAW_GIF (the default, WG_DRAW_ALL) */
     volatile sig_atomic_t *stop;     /* polled between frames: non-zero stops with WG_EINTR */
 } wg_draw_opts;
 void wg_draw_opts_default(wg_draw_opts *o);

@@ -43,6 +43,8 @@
 #define GIF_DELAY_CS 30           /* a step of the GIF: 0.3 s */
 #define GIF_HOLD_CS 250           /* the last frame stays 2.5 s before the loop */
 #define MAX_EDGES_DRAWN 400000u   /* above this many edges only the parents' are drawn */
+#define EDGES_PER_STROKE 256u     /* the light edges of the network are stroked this many at once */
+#define FRAME_MIN_PLOT 120.0      /* design pixels: the least height of a frame's curves */
 
 static const wg_rgb state_col[WG_NSTATES] = {C_UNAWARE, C_POS, C_NEG, C_POS_QUIET, C_NEG_QUIET,
                                              C_IMMUNE};
@@ -54,6 +56,7 @@ void wg_draw_opts_default(wg_draw_opts *o)
     o->run = -1;
     o->step = -1;
     o->layout = -1;
+    o->pictures = WG_DRAW_ALL;
 }
 
 void wg_draw_report_free(wg_draw_report *r)
@@ -385,6 +388,7 @@ static void draw_network(wg_canvas *cv, const scene *sc, double x0, double y0, d
     if (g->m / (g->directed ? 1 : 2) <= MAX_EDGES_DRAWN) {
         wg_canvas_line_width(cv, fmax(0.4, 0.9 * cv->u));
         wg_canvas_color(cv, C_GRID, 1);
+        uint32_t inpath = 0;
         for (uint32_t a = 0; a < g->n; a++) {
             if (isnan(sc->x[a])) continue;
             for (uint64_t k = g->out_off[a]; k < g->out_off[a + 1]; k++) {
@@ -392,6 +396,9 @@ static void draw_network(wg_canvas *cv, const scene *sc, double x0, double y0, d
                 if (isnan(sc->x[b]) || (!g->directed && b < a)) continue;
                 wg_canvas_move_to(cv, PX(a), PY(a));
                 wg_canvas_line_to(cv, PX(b), PY(b));
+                /* opaque lines: stroked in pieces, the same picture, but cairo's stroke of
+                 * one path grows faster than its length */
+                if (++inpath == EDGES_PER_STROKE) wg_canvas_stroke(cv), inpath = 0;
             }
         }
         wg_canvas_stroke(cv);
@@ -452,15 +459,23 @@ static void counts_text(char *buf, size_t cap, const scene *sc, uint32_t t)
     }
 }
 
-/* The legend of the states (and of the seeds' ring). */
-static double state_legend(wg_canvas *cv, double x, double y, double w)
+/* The legend of the states (and, with curves, of the run's two lines, in words). */
+static double state_legend(wg_canvas *cv, const wg_folder_info *in, int curves, double x,
+                           double y, double w, int draw)
 {
     wg_legend lg = {0};
+    char lab[256];
     static const int order[] = {WG_ADVOCATE, WG_SUPPORTER, WG_CRITIC, WG_REJECTER, WG_UNAWARE,
                                 WG_IMMUNE};
     for (int k = 0; k < WG_NSTATES; k++)
         wg_plot_legend_add(&lg, SW_BOX, state_col[order[k]], 1, wg_state_name((wg_state)order[k]));
-    return wg_plot_legend(cv, &lg, x, y, w, 1);
+    if (curves) {
+        snprintf(lab, sizeof lab, "%s won over", in->who);
+        wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, lab);
+        snprintf(lab, sizeof lab, "%s who turned critic", in->who);
+        wg_plot_legend_add(&lg, SW_LINE, C_NEG, 1, lab);
+    }
+    return wg_plot_legend(cv, &lg, x, y, w, draw);
 }
 
 /* One frame of the cascade: the network at step t on the left, the run's
@@ -469,11 +484,12 @@ static void draw_frame(wg_canvas *cv, scene *sc, uint32_t t, double *nx, double 
                        double *nside)
 {
     double u = cv->u;
-    char sub[512], buf[512];
+    const wg_folder_info *in = &sc->fr.info;
+    char sub[512], buf[512], num[32];
     states_at(sc, t);
-    snprintf(sub, sizeof sub, "run %u of %s, seed %s: who told whom, %s by %s", sc->run,
-             sc->fr.info.runs, sc->fr.info.seed, sc->fr.info.unit, sc->fr.info.unit);
-    double top = wg_plot_titles(cv, sc->fr.info.name, sub);
+    snprintf(buf, sizeof buf, ": run %u, who told whom, %s by %s", sc->run, in->unit, in->unit);
+    wg_plot_subtitle(sub, sizeof sub, in, buf);
+    double top = wg_plot_titles(cv, in->name, sub);
     double side = cv->h - top - S_MARGIN * u;
     if (side > cv->w * 0.56) side = cv->w * 0.56;
     double x0 = S_MARGIN * u, y0 = top;
@@ -482,16 +498,35 @@ static void draw_frame(wg_canvas *cv, scene *sc, uint32_t t, double *nx, double 
 
     /* the right panel: counts, legend, the curves */
     double rx = x0 + side + 2 * S_GAP * u, rw = cv->w - rx - S_MARGIN * u;
-    snprintf(buf, sizeof buf, "%s %u", sc->fr.info.unit, t);
+    wg_num_grouped(num, sizeof num, t, 0);
+    snprintf(buf, sizeof buf - 4, "%s %s", in->unit, num);
     wg_canvas_font(cv, S_TITLE, 1);
+    wg_canvas_fit_text(cv, buf, rw);   /* a long step unit on a narrow panel */
     wg_canvas_color(cv, C_TEXT, 1);
     wg_canvas_text(cv, rx, top, 0, 0, buf);
-    counts_text(buf, sizeof buf - 4, sc, t);
+    counts_text(buf, sizeof buf, sc, t);
     wg_canvas_font(cv, S_TICK, 0);
-    wg_canvas_fit_text(cv, buf, rw);
-    wg_canvas_text(cv, rx, top + S_TITLE * u * 1.3, 0, 0, buf);
-    double ly = top + S_TITLE * u * 1.3 + S_TICK * u * 1.8;
-    ly += state_legend(cv, rx, ly, rw);
+    const double clh = S_TICK * u * 1.3;   /* the counts wrap to two lines on a narrow panel */
+    double ly = top + S_TITLE * u * 1.3;
+    ly += wg_plot_wrap(cv, buf, rx, ly, rw, 0, 2, clh, 1) * clh + S_TICK * u * 0.5;
+    /* the curves need FRAME_MIN_PLOT design pixels of height below the legend (and the
+     * line of the events): without that room the events' line goes, then the curves */
+    const double bottom = cv->h - S_MARGIN * u - S_LABEL * u * 1.2 - S_TICK * u - 2 * S_GAP * u;
+    const double above = S_GAP * u + S_TICK * u, elh = S_NOTE * 0.9 * u * 1.25;
+    char evs[1024];
+    wg_plot_events_text(evs, sizeof evs, in->ev, in->nev, in);
+    wg_canvas_font(cv, S_NOTE * 0.9, 0);
+    double eh = *evs ? wg_plot_wrap(cv, evs, rx, ly, rw, 0, 2, elh, 0) * elh : 0;
+    double lh = state_legend(cv, in, 1, rx, ly, rw, 0);
+    int curves = bottom - (ly + lh + above) >= FRAME_MIN_PLOT * u;
+    int events = curves && *evs && bottom - (ly + lh + eh + above) >= FRAME_MIN_PLOT * u;
+    ly += state_legend(cv, in, curves, rx, ly, rw, 1);
+    if (events) {   /* what the marks on the time axis are, as on curves.png */
+        wg_canvas_font(cv, S_NOTE * 0.9, 0);
+        wg_canvas_color(cv, C_MUTED, 1);
+        ly += wg_plot_wrap(cv, evs, rx, ly, rw, 0, 2, elh, 1) * elh;
+    }
+    if (!curves) return;
     wg_axes a = {0};
     double xstep = wg_plot_x_steps(&a, sc->steps);
     double vmax = 1;
@@ -533,13 +568,14 @@ static void draw_frame(wg_canvas *cv, scene *sc, uint32_t t, double *nx, double 
             wg_canvas_fill(cv);
         }
     }
+    if (events) wg_plot_events(cv, &a, in->ev, in->nev, C_TEXT, 0);
     wg_canvas_unclip(cv);
     wg_plot_frame(cv, &a);
     wg_canvas_font(cv, S_LABEL, 0);
     wg_canvas_color(cv, C_TEXT, 1);
-    wg_canvas_text(cv, (a.x0 + a.x1) / 2, cv->h - S_MARGIN * u, 0.5, 1, sc->fr.info.unit);
-    wg_canvas_text_turned(cv, rx + S_LABEL * u * 0.5, (a.y0 + a.y1) / 2, -1,
-                          "agents positive (blue), negative (orange)");
+    wg_canvas_text(cv, (a.x0 + a.x1) / 2, cv->h - S_MARGIN * u, 0.5, 1, in->unit);
+    snprintf(buf, sizeof buf, "%s reached", in->who);
+    wg_plot_turned(cv, rx + S_LABEL * u * 0.5, &a, -1, buf);
     free(pos);
     free(neg);
 }
@@ -549,27 +585,29 @@ static void draw_frame(wg_canvas *cv, scene *sc, uint32_t t, double *nx, double 
 static void draw_strip(wg_canvas *cv, scene *sc)
 {
     double u = cv->u;
+    const wg_folder_info *in = &sc->fr.info;
     char sub[512], buf[256];
-    snprintf(sub, sizeof sub, "run %u of %s, seed %s: six moments of the cascade", sc->run,
-             sc->fr.info.runs, sc->fr.info.seed);
-    double top = wg_plot_titles(cv, sc->fr.info.name, sub);
+    snprintf(buf, sizeof buf, ": run %u, six moments of the cascade", sc->run);
+    wg_plot_subtitle(sub, sizeof sub, in, buf);
+    double top = wg_plot_titles(cv, in->name, sub);
     double lw = cv->w - 2 * S_MARGIN * u;
-    top += state_legend(cv, S_MARGIN * u, top, lw) + S_GAP * u;
+    top += state_legend(cv, in, 0, S_MARGIN * u, top, lw, 1) + S_GAP * u;
     double cw = lw / 3, chh = (cv->h - top - S_MARGIN * u) / 2;
     double cap_h = S_LEGEND * u * 1.6;
     double side = fmin(cw - S_GAP * u, chh - cap_h);
-    for (int k = 0; k < WG_DRAW_STRIP; k++) {
-        uint32_t t = sc->steps > 1 ? (uint32_t)((uint64_t)k * (sc->steps - 1) / (WG_DRAW_STRIP - 1))
+    for (int k = 0; k < WG_DRAW_MOMENTS; k++) {
+        uint32_t t = sc->steps > 1 ? (uint32_t)((uint64_t)k * (sc->steps - 1) / (WG_DRAW_MOMENTS - 1))
                                    : 0;
         double cx = S_MARGIN * u + (k % 3) * cw, cy = top + (k / 3) * chh;
         states_at(sc, t);
         draw_network(cv, sc, cx + (cw - side) / 2, cy, side);
         double pos = t < sc->steps ? sc->s[WG_ADVOCATE][t] + sc->s[WG_SUPPORTER][t] : NAN;
         double neg = t < sc->steps ? sc->s[WG_CRITIC][t] + sc->s[WG_REJECTER][t] : NAN;
-        char p[32], n[32];
+        char p[32], n[32], ts[32];
         wg_num_grouped(p, sizeof p, isfinite(pos) ? pos : 0, 0);
         wg_num_grouped(n, sizeof n, isfinite(neg) ? neg : 0, 0);
-        snprintf(buf, sizeof buf - 4, "%s %u: %s positive, %s negative", sc->fr.info.unit, t, p, n);
+        wg_num_grouped(ts, sizeof ts, t, 0);
+        snprintf(buf, sizeof buf - 4, "%s %s: %s won over, %s turned critic", in->unit, ts, p, n);
         wg_canvas_font(cv, S_LEGEND, 0);
         wg_canvas_color(cv, C_TEXT, 1);
         wg_canvas_fit_text(cv, buf, cw - S_GAP * u);
@@ -718,16 +756,20 @@ wg_status wg_draw(const char *dir, const wg_graph *g, const wg_draw_opts *o, wg_
     if (sc.fresh && (st = layout_write(&sc, dir, d)) != WG_OK) goto done;
     uint32_t tnet = o->step >= 0 ? (uint32_t)o->step : sc.steps - 1;
     double nx = 0, ny = 0, nside = 0;
-    if ((st = wg_canvas_new(&cv, &o->render, d)) != WG_OK) goto done;
-    draw_frame(&cv, &sc, tnet, &nx, &ny, &nside);
-    if ((st = write_png(&cv, &sc, dir, "network.png", d)) != WG_OK) goto done;
-    wg_canvas_free(&cv);
-    if ((st = wg_canvas_new(&cv, &o->render, d)) != WG_OK) goto done;
-    draw_strip(&cv, &sc);
-    if ((st = write_png(&cv, &sc, dir, "strip.png", d)) != WG_OK) goto done;
-    wg_canvas_free(&cv);
+    if (o->pictures & WG_DRAW_NETWORK) {
+        if ((st = wg_canvas_new(&cv, &o->render, d)) != WG_OK) goto done;
+        draw_frame(&cv, &sc, tnet, &nx, &ny, &nside);
+        if ((st = write_png(&cv, &sc, dir, "network.png", d)) != WG_OK) goto done;
+        wg_canvas_free(&cv);
+    }
+    if (o->pictures & WG_DRAW_STRIP) {
+        if ((st = wg_canvas_new(&cv, &o->render, d)) != WG_OK) goto done;
+        draw_strip(&cv, &sc);
+        if ((st = write_png(&cv, &sc, dir, "strip.png", d)) != WG_OK) goto done;
+        wg_canvas_free(&cv);
+    }
     uint32_t frames = 0;
-    if (!o->no_gif) {
+    if (o->pictures & WG_DRAW_GIF) {
         wg_render_opts go = o->render;
         go.format = WG_FORMAT_PNG;   /* GIF frames are pixels */
         go.width = (o->render.width > 0 ? o->render.width : WG_RENDER_WIDTH) / 2;
