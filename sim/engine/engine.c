@@ -96,7 +96,8 @@
  *      touched bit in pass 1 (unused otherwise); pass 2 then, or on a media
  *      hit of v (REKINDLE, a word 0), makes it talk again with probability
  *      rekindle.v (word 1), with a new talking time; forgetting goes first.
- *      Neither costs a model without them more than a test of a flag.
+ *      A model without either runs the plain passes (note 8): no test of
+ *      them per contact or per agent.
  *
  *   6. Tracing (wg_engine_run_traced, one run alone): a recorder of 16
  *      bytes per agent (wg_trace_rec) is called where an agent is contacted
@@ -108,9 +109,9 @@
  *      parent and generation), where it leaves the reach (forget, block)
  *      and where a seed enters (events.c). The recorder draws from its own
  *      purposes and writes only records, so the counts are those of the
- *      untraced run. Pass 1 and pass 2 are each written twice, the recorder
- *      a compile-time constant in each, so an untraced run carries no trace
- *      code (not a test per arc). Sources added by new models call
+ *      untraced run. Pass 1 and pass 2 are written once per mode (note 8),
+ *      the recorder a compile-time constant in each, so an untraced run
+ *      carries no trace code (not a test per arc). Sources added by new models call
  *      wg_trace_enter with their wg_source where they reach an agent.
  *
  *   7. Partitioned runs (wg_engine_partition, `run --partition`): this rank
@@ -125,6 +126,21 @@
  *      index), every other draw an agent's id, so the counts are the
  *      serial run's for any number of ranks. Events run on every rank on
  *      the replicated states, the same way.
+ *
+ *   8. Modes of the passes. Pass 1's contact path (transmit_chunk,
+ *      transmit_skip, transmit_arcs, contacts_flush, contact) and pass 2
+ *      (resolve_word, resolve) are each written once, with a mode that is a
+ *      compile-time constant at every call, and instantiated per mode; step
+ *      picks the mode once per step from what the run uses (plain_run):
+ *      plain, when the run uses none of standing policies, rekindling,
+ *      recommendation, talking times that are not geometric, exposure
+ *      threshold, distrust ties or a partition: the code of an engine
+ *      without them, not a test of each per contact or per agent (the
+ *      benchmark's callgrind count, docs/PERFORMANCE.md); general, with
+ *      any of them, each tested where it acts; traced, general with the
+ *      recorder (note 6). A mechanism added later is tested in general and
+ *      traced mode only, and plain_run excludes it. The modes run the same
+ *      rules on the same draws, so the counts do not depend on the mode.
  *
  * Every decision reads states of the start of the step: pass 1 only reads
  * `state` and writes `hits` and `touched`; pass 2 writes each agent's own
