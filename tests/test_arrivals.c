@@ -19,27 +19,10 @@
 #include "waggle/rng.h"
 #include "wg_test.h"
 
-static wg_graph *star_graph(uint32_t leaves)
-{
-    uint32_t *src = malloc(sizeof(uint32_t) * leaves), *dst = malloc(sizeof(uint32_t) * leaves);
-    for (uint32_t i = 0; i < leaves; i++) src[i] = 0, dst[i] = i + 1;
-    wg_graph *g = wg_test_graph(leaves + 1, leaves, src, dst);
-    assert_non_null(g);
-    free(src);
-    free(dst);
-    return g;
-}
-
 static void open_sim(wg_sim *sim, const wg_graph *g, uint32_t steps, double present,
                      double per_step, wg_arrival_by by)
 {
-    memset(sim, 0, sizeof *sim);
-    sim->g = g;
-    wg_params_default(&sim->model.p);
-    sim->model.contact = WG_CONTACT_ALL;
-    sim->model.exposure = WG_EXPOSURE_INDEPENDENT;
-    sim->steps = steps;
-    sim->seed = 11;
+    wg_test_sim(sim, g, steps, 11);
     sim->arrivals = (wg_arrivals){1, present, per_step, by};
 }
 
@@ -146,7 +129,7 @@ static void test_who_is_present(void **state)
 static void test_no_contact_with_absent(void **state)
 {
     (void)state;
-    wg_graph *g = star_graph(19);
+    wg_graph *g = wg_test_star(19);
     const uint32_t steps = 6;
     wg_sim sim;
     open_sim(&sim, g, steps, 0.05, 0.05, WG_ARRIVE_ID);

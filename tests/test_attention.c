@@ -6,8 +6,8 @@
  *
  * The statistical checks compare a binomial count (or a sum of independent
  * Bernoulli draws) with its exact expectation given the counts of the step
- * before, and pass within 4 standard errors (Z_TOL), with a fixed seed: a
- * correct engine fails one such check with probability about 6e-5.
+ * before, and pass within 4 standard errors (WG_TEST_Z_TOL), with a fixed
+ * seed: a correct engine fails one such check with probability about 6e-5.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -22,93 +22,12 @@
 #include "waggle/graph.h"
 #include "waggle/job.h"
 #include "waggle/scenario.h"
+#include "wg_test.h"
 
-#define Z_TOL 4.0
-
-static wg_graph *graph_of(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst,
-                          int directed)
+/* A scenario (body after the name, seed and network lines) run on graph g. */
+static void fx_open(wg_test_fx *f, wg_graph *g, const char *body, int threads)
 {
-    wg_graph *g = NULL;
-    wg_diag d;
-    uint32_t none = 0;
-    wg_diag_init(&d);
-    assert_int_equal(wg_graph_from_edges(n, e, e ? src : &none, e ? dst : &none, NULL, directed,
-                                         &g, NULL, NULL, &d),
-                     WG_OK);
-    wg_diag_free(&d);
-    return g;
-}
-
-/* A scenario (body after the name and network lines) run on graph g. */
-typedef struct fx {
-    wg_scenario *s;
-    wg_graph *g;
-    wg_engine *e;
-    uint32_t *counts;   /* steps × WG_NCOUNTS of the last run */
-    uint8_t *state;
-} fx;
-
-static void fx_open(fx *f, wg_graph *g, const char *body, int threads)
-{
-    char text[4096];
-    wg_diag d;
-    wg_diag_init(&d);
-    memset(f, 0, sizeof *f);
-    f->g = g;
-    snprintf(text, sizeof text, "name: attention\nseed: 5\nnetwork: {generate: ring, nodes: 3}\n%s",
-             body);
-    wg_status st = wg_scenario_parse(text, strlen(text), "at.yaml", NULL, NULL, 0, &f->s, &d);
-    if (st == WG_OK) {
-        wg_sim sim;
-        wg_job_sim_of(f->s, g, &sim);
-        st = wg_engine_new(&sim, threads, &f->e, &d);
-    }
-    if (st != WG_OK) wg_diag_print(&d, stderr);
-    assert_int_equal(st, WG_OK);
-    wg_diag_free(&d);
-    f->counts = calloc((size_t)f->s->steps * WG_NCOUNTS, sizeof *f->counts);
-    f->state = calloc(g->n, 1);
-}
-
-static void fx_run(fx *f, uint32_t run)
-{
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_engine_run_states(f->e, run, f->state, f->counts, &d), WG_OK);
-    wg_diag_free(&d);
-}
-
-static const uint32_t *fx_row(const fx *f, uint32_t t)
-{
-    return f->counts + (size_t)t * WG_NCOUNTS;
-}
-
-static void fx_close(fx *f)
-{
-    wg_engine_free(f->e);
-    wg_scenario_free(f->s);
-    wg_graph_free(f->g);
-    free(f->counts);
-    free(f->state);
-}
-
-/* count against mean with variance var: |z| < Z_TOL. */
-static void check_count(const char *what, double count, double mean, double var)
-{
-    if (!(var > 1e-9)) {   /* a sure count */
-        print_message("  %-56s %.0f, expected %.1f exactly\n", what, count, mean);
-        assert_true(fabs(count - mean) < 1e-6);
-        return;
-    }
-    double z = (count - mean) / sqrt(var);
-    print_message("  %-56s %.0f, expected %.1f, se %.2f, z %+.2f\n", what, count, mean, sqrt(var),
-                  z);
-    assert_true(fabs(z) < Z_TOL);
-}
-
-static void check_binomial(const char *what, double count, double n, double p)
-{
-    check_count(what, count, n * p, n * p * (1 - p));
+    wg_test_fx_open(f, g, "at.yaml", 5, body, threads);
 }
 
 /* ---- recommendation -------------------------------------------------------------- */
@@ -122,29 +41,29 @@ static void test_recommend_power_memory(void **state)
 {
     (void)state;
     const uint32_t n = 20000, seeds = 400, steps = 12;
-    fx f;
-    fx_open(&f, graph_of(n, 0, NULL, NULL, 0),
+    wg_test_fx f;
+    fx_open(&f, wg_test_graph(n, 0, NULL, NULL, 0),
             "steps: 12\nmodel: {share: 0, quit: 0, recommend: {positive: 0.5, memory: {power: 1, "
             "scale: 1}}}\nevents: [{step: 0, seed: {valence: positive, count: 400}}]\n",
             2);
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     double fresh[12];
     fresh[0] = seeds;
-    assert_int_equal(fx_row(&f, 0)[WG_C_ADVOCATES], seeds);
+    assert_int_equal(wg_test_fx_row(&f, 0)[WG_C_ADVOCATES], seeds);
     for (uint32_t t = 1; t < steps; t++) {
-        const uint32_t *r = fx_row(&f, t), *prev = fx_row(&f, t - 1);
+        const uint32_t *r = wg_test_fx_row(&f, t), *prev = wg_test_fx_row(&f, t - 1);
         double a = 0;
         for (uint32_t s = 0; s < t; s++) a += fresh[s] / (double)(t - s);
         char what[80];
         snprintf(what, sizeof what, "recommendation (1+u)^-1: new at step %u", t);
-        check_binomial(what, r[WG_C_NEW_POS], prev[WG_C_UNAWARE], 0.5 * a / n);
+        wg_test_check_binomial(what, r[WG_C_NEW_POS], prev[WG_C_UNAWARE], 0.5 * a / n);
         fresh[t] = r[WG_C_NEW_POS];
         assert_int_equal(r[WG_C_EXPOSURES_POS], r[WG_C_NEW_POS]);
         assert_int_equal(r[WG_C_FROM_OF(WG_SRC_RECOMMEND, WG_POS)], r[WG_C_ADVOCATES] - seeds);
         assert_int_equal(r[WG_C_FROM_OF(WG_SRC_WORD_OF_MOUTH, WG_POS)], 0);
         assert_int_equal(r[WG_C_CRITICS] + r[WG_C_NEW_NEG], 0);
     }
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* Media and recommendation together (exponential memory, decay 1: only the
@@ -158,16 +77,17 @@ static void test_recommend_with_media(void **state)
     (void)state;
     const uint32_t n = 20000, seeds = 1000, runs = 40;
     const double m = 0.02, r = 0.8;
-    fx f;
-    fx_open(&f, graph_of(n, 0, NULL, NULL, 0),
+    wg_test_fx f;
+    fx_open(&f, wg_test_graph(n, 0, NULL, NULL, 0),
             "steps: 3\nmodel: {share: 0, quit: 0, media: {negative: 0.02}, "
             "recommend: {negative: 0.8, memory: {decay: 1}}}\n"
             "events: [{step: 0, seed: {valence: negative, count: 1000}}]\n",
             1);
     double e[4] = {0}, v[4] = {0}, x[4] = {0}, e2 = 0, v2 = 0, x2 = 0;
     for (uint32_t run = 0; run < runs; run++) {
-        fx_run(&f, run);
-        const uint32_t *r0 = fx_row(&f, 0), *r1 = fx_row(&f, 1), *r2 = fx_row(&f, 2);
+        wg_test_fx_run(&f, run);
+        const uint32_t *r0 = wg_test_fx_row(&f, 0), *r1 = wg_test_fx_row(&f, 1),
+                       *r2 = wg_test_fx_row(&f, 2);
         /* step 0: media only (nobody is new before it) */
         assert_int_equal(r0[WG_C_FROM_OF(WG_SRC_RECOMMEND, WG_NEG)], 0);
         assert_int_equal(r0[WG_C_EXPOSURES_NEG], r0[WG_C_NEW_NEG]);
@@ -190,12 +110,12 @@ static void test_recommend_with_media(void **state)
         v2 += r1[WG_C_UNAWARE] * h2 * (1 - h2);
         x2 += r2[WG_C_NEW_NEG];
     }
-    check_count("media + recommendation: new at step 1", x[0], e[0], v[0]);
-    check_count("  of them by recommendation", x[1], e[1], v[1]);
-    check_count("  of them by media", x[2], e[2], v[2]);
-    check_count("  exposures at step 1", x[3], e[3], v[3]);
-    check_count("decay 1: new at step 2", x2, e2, v2);
-    fx_close(&f);
+    wg_test_check_count("media + recommendation: new at step 1", x[0], e[0], v[0]);
+    wg_test_check_count("  of them by recommendation", x[1], e[1], v[1]);
+    wg_test_check_count("  of them by media", x[2], e[2], v[2]);
+    wg_test_check_count("  exposures at step 1", x[3], e[3], v[3]);
+    wg_test_check_count("decay 1: new at step 2", x2, e2, v2);
+    wg_test_fx_close(&f);
 }
 
 /* The counts do not depend on the number of threads (keyed draws), with
@@ -218,21 +138,21 @@ static void test_recommend_threads(void **state)
         assert_non_null(src);
         assert_non_null(dst);
         for (uint32_t i = 0; i < m; i++) src[i] = i % n, dst[i] = (uint32_t)((i * 7919ull + 13) % n);
-        fx a, b;
-        fx_open(&a, graph_of(n, m, src, dst, 1), body, 1);
-        fx_open(&b, graph_of(n, m, src, dst, 1), body, 2);
+        wg_test_fx a, b;
+        fx_open(&a, wg_test_graph(n, m, src, dst, 1), body, 1);
+        fx_open(&b, wg_test_graph(n, m, src, dst, 1), body, 2);
         free(src);
         free(dst);
         for (uint32_t run = 0; run < 3; run++) {
-            fx_run(&a, run);
-            fx_run(&b, run);
+            wg_test_fx_run(&a, run);
+            wg_test_fx_run(&b, run);
             assert_memory_equal(a.counts, b.counts, (size_t)30 * WG_NCOUNTS * sizeof *a.counts);
         }
-        const uint32_t *last = fx_row(&a, 29);
+        const uint32_t *last = wg_test_fx_row(&a, 29);
         assert_true(last[WG_C_FROM_OF(WG_SRC_RECOMMEND, WG_NEG)] > 0);
         assert_true(last[WG_C_FROM_OF(WG_SRC_WORD_OF_MOUTH, WG_NEG)] > 0);
-        fx_close(&a);
-        fx_close(&b);
+        wg_test_fx_close(&a);
+        wg_test_fx_close(&b);
     }
 }
 
@@ -253,30 +173,30 @@ static void test_rekindle_by_contact(void **state)
     assert_non_null(src);
     assert_non_null(dst);
     for (uint32_t i = 0; i < leaves; i++) src[i] = 0, dst[i] = i + 1;
-    fx f;
-    fx_open(&f, graph_of(leaves + 1, leaves, src, dst, 0),
+    wg_test_fx f;
+    fx_open(&f, wg_test_graph(leaves + 1, leaves, src, dst, 0),
             "steps: 8\nmodel: {share: 1, quit: 1, rekindle: {positive: 0.3}}\n"
             "segments: [{name: hub, pick: {by: id, ids: [0]}, quit: 0}]\n"
             "events: [{step: 0, seed: {valence: positive, fraction: 1}}]\n",
             2);
     free(src);
     free(dst);
-    fx_run(&f, 0);
-    const uint32_t *r0 = fx_row(&f, 0);
+    wg_test_fx_run(&f, 0);
+    const uint32_t *r0 = wg_test_fx_row(&f, 0);
     assert_int_equal(r0[WG_C_ADVOCATES], 1);
     assert_int_equal(r0[WG_C_SUPPORTERS], leaves);
     assert_int_equal(r0[WG_C_EXPOSURES_POS], 2 * leaves);   /* hub to leaves, leaves to hub */
     for (uint32_t t = 1; t < steps; t++) {
-        const uint32_t *r = fx_row(&f, t), *prev = fx_row(&f, t - 1);
+        const uint32_t *r = wg_test_fx_row(&f, t), *prev = wg_test_fx_row(&f, t - 1);
         char what[80];
         snprintf(what, sizeof what, "rekindled by the hub's contacts at step %u", t);
-        check_binomial(what, r[WG_C_ADVOCATES] - 1, prev[WG_C_SUPPORTERS], 0.3);
+        wg_test_check_binomial(what, r[WG_C_ADVOCATES] - 1, prev[WG_C_SUPPORTERS], 0.3);
         assert_int_equal(r[WG_C_ADVOCATES] + r[WG_C_SUPPORTERS], leaves + 1);
         assert_int_equal(r[WG_C_EXPOSURES_POS], leaves + prev[WG_C_ADVOCATES] - 1);
         assert_int_equal(r[WG_C_NEW_POS], 0);
         assert_int_equal(r[WG_C_FROM_OF(WG_SRC_SEED, WG_POS)], leaves + 1);
     }
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* Rekindling by media with a fixed talking time: every agent of an edgeless
@@ -291,16 +211,16 @@ static void test_rekindle_by_media(void **state)
     (void)state;
     const uint32_t n = 20000, steps = 20, d = 2;
     const double m = 0.1, p = 0.5;
-    fx f;
-    fx_open(&f, graph_of(n, 0, NULL, NULL, 0),
+    wg_test_fx f;
+    fx_open(&f, wg_test_graph(n, 0, NULL, NULL, 0),
             "steps: 20\nmodel: {share: 0, media: {negative: 0.1}, rekindle: {negative: 0.5}, "
             "duration: {negative: {fixed: 2}}}\n"
             "events: [{step: 0, seed: {valence: negative, fraction: 1}}]\n",
             2);
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     double a[3] = {0, 0, 1}, q = 0;   /* a[j]: talking with j steps left at the start of a step */
     for (uint32_t t = 0; t < steps; t++) {
-        const uint32_t *r = fx_row(&f, t);
+        const uint32_t *r = wg_test_fx_row(&f, t);
         const double na1 = a[2], na2 = q * m * p;
         q = a[1] + q * (1 - m * p);
         a[1] = na1;
@@ -308,16 +228,16 @@ static void test_rekindle_by_media(void **state)
         char what[80];
         snprintf(what, sizeof what, "talking (rekindled by media, D = %u) at the end of step %u",
                  d, t);
-        check_binomial(what, r[WG_C_CRITICS], n, a[1] + a[2]);
+        wg_test_check_binomial(what, r[WG_C_CRITICS], n, a[1] + a[2]);
         if (t > 0) {
-            const uint32_t *prev = fx_row(&f, t - 1);
-            check_binomial("  media hits of the quiet (exposures)", r[WG_C_EXPOSURES_NEG],
+            const uint32_t *prev = wg_test_fx_row(&f, t - 1);
+            wg_test_check_binomial("  media hits of the quiet (exposures)", r[WG_C_EXPOSURES_NEG],
                            prev[WG_C_REJECTERS], m);
         }
         assert_int_equal(r[WG_C_CRITICS] + r[WG_C_REJECTERS], n);
         assert_int_equal(r[WG_C_NEW_NEG], 0);
     }
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 int main(void)

@@ -9,7 +9,8 @@
  * and segments) and run on graphs built here, so every agent's place is
  * known. Exact tests use share 0 or 1 and quit 0 or 1; the two statistical
  * checks (respond's odds, a media pulse) compare a binomial count with its
- * exact expectation and pass within 4 standard errors, with a fixed seed.
+ * exact expectation and pass within 4 standard errors (WG_TEST_Z_TOL), with
+ * a fixed seed.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -25,42 +26,9 @@
 #include "waggle/graph.h"
 #include "waggle/rng.h"
 #include "waggle/scenario.h"
-
-#define Z_TOL 4.0
+#include "wg_test.h"
 
 /* ---- graphs ------------------------------------------------------------------------ */
-
-static wg_graph *graph_of(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst,
-                          int directed)
-{
-    wg_graph *g = NULL;
-    wg_diag d;
-    uint32_t none = 0;
-    wg_diag_init(&d);
-    assert_int_equal(wg_graph_from_edges(n, e, e ? src : &none, e ? dst : &none, NULL, directed,
-                                         &g, NULL, NULL, &d),
-                     WG_OK);
-    wg_diag_free(&d);
-    return g;
-}
-
-/* 0 -> 1 -> ... -> n-1 */
-static wg_graph *directed_path(uint32_t n)
-{
-    uint32_t src[64], dst[64];
-    assert_true(n <= 64);
-    for (uint32_t i = 0; i + 1 < n; i++) src[i] = i, dst[i] = i + 1;
-    return graph_of(n, n - 1, src, dst, 1);
-}
-
-/* hub 0, leaves 1..leaves */
-static wg_graph *star(uint32_t leaves)
-{
-    uint32_t src[64], dst[64];
-    assert_true(leaves <= 64);
-    for (uint32_t i = 0; i < leaves; i++) src[i] = 0, dst[i] = i + 1;
-    return graph_of(leaves + 1, leaves, src, dst, 0);
-}
 
 /* A clique on 0..3 (degree 3, core 3) and a star with hub 4 and leaves 5..10
  * (hub degree 6, core 1): degree and k-core disagree. */
@@ -70,71 +38,25 @@ static wg_graph *clique_and_star(void)
     for (uint32_t i = 0; i < 4; i++)
         for (uint32_t j = i + 1; j < 4; j++) src[e] = i, dst[e] = j, e++;
     for (uint32_t j = 5; j <= 10; j++) src[e] = 4, dst[e] = j, e++;
-    return graph_of(11, e, src, dst, 0);
+    return wg_test_graph(11, e, src, dst, 0);
 }
 
-/* ---- a scenario's timeline on a graph ---------------------------------------------- */
+/* ---- a scenario's timeline on a graph (wg_test_fx) --------------------------------- */
 
-typedef struct fx {
-    wg_scenario *s;
-    wg_graph *g;
-    wg_engine *e;
-    uint32_t *counts;   /* steps × WG_NCOUNTS of the last run */
-    uint8_t *state;     /* n: states at the end of the last run */
-} fx;
-
-static wg_status fx_try(fx *f, wg_graph *g, const char *body, wg_diag *d)
+static wg_status fx_try(wg_test_fx *f, wg_graph *g, const char *body, wg_diag *d)
 {
-    char text[4096];
-    memset(f, 0, sizeof *f);
-    f->g = g;
-    snprintf(text, sizeof text, "name: events\nseed: 11\nnetwork: {generate: ring, nodes: 3}\n%s",
-             body);
-    wg_status st = wg_scenario_parse(text, strlen(text), "ev.yaml", NULL, NULL, 0, &f->s, d);
-    if (st != WG_OK) return st;
-    wg_sim sim;
-    wg_job_sim_of(f->s, g, &sim);
-    return wg_engine_new(&sim, 2, &f->e, d);
+    return wg_test_fx_try(f, g, "ev.yaml", 11, body, 2, d);
 }
 
-static void fx_open(fx *f, wg_graph *g, const char *body)
+static void fx_open(wg_test_fx *f, wg_graph *g, const char *body)
 {
-    wg_diag d;
-    wg_diag_init(&d);
-    wg_status st = fx_try(f, g, body, &d);
-    if (st != WG_OK) wg_diag_print(&d, stderr);
-    assert_int_equal(st, WG_OK);
-    wg_diag_free(&d);
-    f->counts = calloc((size_t)f->s->steps * WG_NCOUNTS, sizeof *f->counts);
-    f->state = calloc(g->n, 1);
+    wg_test_fx_open(f, g, "ev.yaml", 11, body, 2);
 }
 
-static void fx_run(fx *f, uint32_t run)
+static void assert_row(const wg_test_fx *f, uint32_t t, uint32_t unaware, uint32_t adv,
+                       uint32_t cri, uint32_t sup, uint32_t rej, uint32_t imm)
 {
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_engine_run_states(f->e, run, f->state, f->counts, &d), WG_OK);
-    wg_diag_free(&d);
-}
-
-static const uint32_t *fx_row(const fx *f, uint32_t t)
-{
-    return f->counts + (size_t)t * WG_NCOUNTS;
-}
-
-static void fx_close(fx *f)
-{
-    wg_engine_free(f->e);
-    wg_scenario_free(f->s);
-    wg_graph_free(f->g);
-    free(f->counts);
-    free(f->state);
-}
-
-static void assert_row(const fx *f, uint32_t t, uint32_t unaware, uint32_t adv, uint32_t cri,
-                       uint32_t sup, uint32_t rej, uint32_t imm)
-{
-    const uint32_t *r = fx_row(f, t);
+    const uint32_t *r = wg_test_fx_row(f, t);
     const uint32_t want[6] = {unaware, adv, cri, sup, rej, imm};
     for (int k = 0; k < 6; k++) {
         if (r[k] != want[k])
@@ -142,14 +64,6 @@ static void assert_row(const fx *f, uint32_t t, uint32_t unaware, uint32_t adv, 
                         want[k]);
         assert_int_equal(r[k], want[k]);
     }
-}
-
-static void check_binomial(const char *what, double count, double n, double p)
-{
-    double se = sqrt(n * p * (1 - p));
-    double z = (count - n * p) / se;
-    print_message("  %-46s %.0f, expected %.1f, se %.2f, z %+.2f\n", what, count, n * p, se, z);
-    assert_true(fabs(z) < Z_TOL);
 }
 
 #define QUIET_MODEL "model: {share: 0, quit: 0}\n"
@@ -163,8 +77,8 @@ static void check_binomial(const char *what, double count, double n, double p)
 static void test_respond_star(void **state)
 {
     (void)state;
-    fx f;
-    fx_open(&f, star(20),
+    wg_test_fx f;
+    fx_open(&f, wg_test_star(20),
             "steps: 4\n" QUIET_MODEL
             "events:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}}\n"
@@ -172,7 +86,7 @@ static void test_respond_star(void **state)
             "  - {step: 3, respond: {count: 1, by: degree, win: 0, calm: 1}}\n");
     int hub_won = 0, hub_calmed = 0;
     for (uint32_t run = 0; run < 30; run++) {
-        fx_run(&f, run);
+        wg_test_fx_run(&f, run);
         assert_row(&f, 0, 11, 0, 10, 0, 0, 0);
         assert_row(&f, 1, 11, 0, 6, 4, 0, 0);
         assert_row(&f, 2, 11, 0, 6, 4, 0, 0);
@@ -186,7 +100,7 @@ static void test_respond_star(void **state)
     print_message("  hub won at step 1 in %d of 30 runs, calmed at step 3 in %d\n", hub_won,
                   hub_calmed);
     assert_true(hub_won > 0 && hub_calmed > 0);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* Respond reaches critics only, and each becomes a supporter with
@@ -195,23 +109,25 @@ static void test_respond_star(void **state)
 static void test_respond_odds(void **state)
 {
     (void)state;
-    fx f;
-    fx_open(&f, graph_of(4000, 0, NULL, NULL, 0),
+    wg_test_fx f;
+    fx_open(&f, wg_test_graph(4000, 0, NULL, NULL, 0),
             "steps: 3\n" QUIET_MODEL
             "events:\n"
             "  - {step: 0, seed: {valence: negative, count: 3000, by: random}}\n"
             "  - {step: 1, respond: {count: 4000, by: random, win: 0.3, calm: 0.5}}\n"
             "  - {step: 2, respond: {count: 4000, by: degree, win: 1, calm: 0}}\n");
-    fx_run(&f, 0);
-    const uint32_t *r1 = fx_row(&f, 1);
+    wg_test_fx_run(&f, 0);
+    const uint32_t *r1 = wg_test_fx_row(&f, 1);
     assert_int_equal(r1[WG_C_UNAWARE], 1000);
     assert_int_equal(r1[WG_C_ADVOCATES], 0);
     assert_int_equal(r1[WG_C_CRITICS] + r1[WG_C_SUPPORTERS] + r1[WG_C_REJECTERS], 3000);
-    check_binomial("respond win 0.3: supporters of 3000 critics", r1[WG_C_SUPPORTERS], 3000, 0.3);
-    check_binomial("respond calm 0.5: rejecters of 3000 critics", r1[WG_C_REJECTERS], 3000, 0.5);
+    wg_test_check_binomial("respond win 0.3: supporters of 3000 critics", r1[WG_C_SUPPORTERS],
+                           3000, 0.3);
+    wg_test_check_binomial("respond calm 0.5: rejecters of 3000 critics", r1[WG_C_REJECTERS],
+                           3000, 0.5);
     /* step 2: every remaining critic is won; rejecters stay rejecters */
     assert_row(&f, 2, 1000, 0, 0, r1[WG_C_SUPPORTERS] + r1[WG_C_CRITICS], r1[WG_C_REJECTERS], 0);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* ---- block ----------------------------------------------------------------------- */
@@ -222,42 +138,42 @@ static void test_respond_odds(void **state)
 static void test_block(void **state)
 {
     (void)state;
-    fx f;
-    fx_open(&f, directed_path(10),
+    wg_test_fx f;
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 12\n" LOUD_MODEL
             "events:\n"
             "  - {step: 0, seed: {valence: positive, by: id, ids: [0]}}\n"
             "  - {step: 2, block: {by: id, ids: [3]}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 0, 8, 2, 0, 0, 0, 0);
     assert_row(&f, 1, 7, 3, 0, 0, 0, 0);
     for (uint32_t t = 2; t < 12; t++) assert_row(&f, t, 6, 3, 0, 0, 0, 1);
     assert_int_equal(f.state[3], WG_IMMUNE);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
-    fx_open(&f, directed_path(10),
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 12\n" LOUD_MODEL
             "events:\n"
             "  - {step: 0, seed: {valence: positive, by: id, ids: [0]}}\n"
             "  - {step: 2, block: {by: id, ids: [2]}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 1, 7, 3, 0, 0, 0, 0);
     for (uint32_t t = 2; t < 12; t++) assert_row(&f, t, 7, 2, 0, 0, 0, 1);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* several events at one step apply in the file's order: a seed then a
      * block leaves an immune agent; a block then a seed cannot seed it */
-    fx_open(&f, star(5),
+    fx_open(&f, wg_test_star(5),
             "steps: 3\n" LOUD_MODEL
             "events:\n"
             "  - {step: 1, seed: {valence: negative, by: id, ids: [0]}}\n"
             "  - {step: 1, block: {by: id, ids: [0]}}\n"
             "  - {step: 2, block: {by: id, ids: [1]}}\n"
             "  - {step: 2, seed: {valence: negative, by: id, ids: [1]}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 1, 5, 0, 0, 0, 0, 1);
     assert_row(&f, 2, 4, 0, 0, 0, 0, 2);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* ---- set and scale ----------------------------------------------------------------- */
@@ -287,7 +203,7 @@ static wg_graph *ba_graph(void)
 
 static uint32_t *run_all(const char *body, uint32_t runs, uint32_t *steps)
 {
-    fx f;
+    wg_test_fx f;
     fx_open(&f, ba_graph(), body);
     *steps = f.s->steps;
     uint32_t *c = calloc((size_t)runs * f.s->steps * WG_NCOUNTS, sizeof *c);
@@ -297,7 +213,7 @@ static uint32_t *run_all(const char *body, uint32_t runs, uint32_t *steps)
     assert_int_equal(wg_engine_run(f.e, 0, runs, c, sr, NULL, NULL, NULL, &d), WG_OK);
     wg_diag_free(&d);
     free(sr);
-    fx_close(&f);
+    wg_test_fx_close(&f);
     return c;
 }
 
@@ -342,50 +258,50 @@ static void test_set_scale_from_their_step(void **state)
 static void test_set_segment(void **state)
 {
     (void)state;
-    fx f;
+    wg_test_fx f;
     /* muting agent 2's segment stops the word after 2 */
-    fx_open(&f, directed_path(10),
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 12\n" LOUD_MODEL
             "segments: [{name: mute, pick: {by: id, ids: [2]}}]\n"
             "events:\n"
             "  - {step: 0, seed: {valence: positive, by: id, ids: [0]}}\n"
             "  - {step: 0, set: {key: share.positive, value: 0, segment: mute}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 11, 7, 3, 0, 0, 0, 0);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* a global set does not reach a segment that sets the parameter itself */
-    fx_open(&f, directed_path(10),
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 12\n" LOUD_MODEL
             "segments: [{name: loud, pick: {by: id, ids: [0, 1, 2, 3]}, share: {positive: 1}}]\n"
             "events:\n"
             "  - {step: 0, seed: {valence: positive, by: id, ids: [0]}}\n"
             "  - {step: 0, set: {share.positive: 0}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 11, 5, 5, 0, 0, 0, 0);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* a global scale scales every segment's own value too */
-    fx_open(&f, directed_path(10),
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 12\n" LOUD_MODEL
             "segments: [{name: loud, pick: {by: id, ids: [0, 1, 2, 3]}, share: {positive: 1}}]\n"
             "events:\n"
             "  - {step: 0, seed: {valence: positive, by: id, ids: [0]}}\n"
             "  - {step: 0, scale: {share.positive: 0}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 11, 9, 1, 0, 0, 0, 0);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* scale on a segment leaves the others alone */
-    fx_open(&f, directed_path(10),
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 12\n" LOUD_MODEL
             "segments: [{name: late, pick: {by: id, ids: [6]}}]\n"
             "events:\n"
             "  - {step: 0, seed: {valence: positive, by: id, ids: [0]}}\n"
             "  - {step: 0, scale: {key: share.positive, factor: 0, segment: late}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 11, 3, 7, 0, 0, 0, 0);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* ---- media ------------------------------------------------------------------------- */
@@ -397,23 +313,23 @@ static void test_media_pulse(void **state)
 {
     (void)state;
     const uint32_t n = 20000;
-    fx f;
-    fx_open(&f, graph_of(n, 0, NULL, NULL, 0),
+    wg_test_fx f;
+    fx_open(&f, wg_test_graph(n, 0, NULL, NULL, 0),
             "steps: 8\n" QUIET_MODEL
             "events: [{step: 2, media: {valence: positive, amplitude: 0.1, decay: 0.5}}]\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 0, n, 0, 0, 0, 0, 0);
     assert_row(&f, 1, n, 0, 0, 0, 0, 0);
     double unreached = 1.0;
     for (uint32_t t = 2; t < 8; t++) {
         unreached *= 1.0 - 0.1 * pow(0.5, t - 2);
-        const uint32_t *r = fx_row(&f, t);
+        const uint32_t *r = wg_test_fx_row(&f, t);
         char what[64];
         snprintf(what, sizeof what, "media pulse: reached by the end of step %u", t);
         assert_int_equal(r[WG_C_CRITICS], 0);
-        check_binomial(what, r[WG_C_ADVOCATES], n, 1.0 - unreached);
+        wg_test_check_binomial(what, r[WG_C_ADVOCATES], n, 1.0 - unreached);
     }
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* A power-law pulse (amplitude 0.2, power 1.5, scale 2) at step 1 on 20000
@@ -426,30 +342,31 @@ static void test_media_power_pulse(void **state)
 {
     (void)state;
     const uint32_t n = 20000, steps = 40;
-    fx f;
-    fx_open(&f, graph_of(n, 0, NULL, NULL, 0),
+    wg_test_fx f;
+    fx_open(&f, wg_test_graph(n, 0, NULL, NULL, 0),
             "steps: 40\n" QUIET_MODEL
             "events: [{step: 1, media: {valence: negative, amplitude: 0.2, power: 1.5, scale: 2}}]\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 0, n, 0, 0, 0, 0, 0);
     double unreached = 1.0;
     for (uint32_t t = 1; t < steps; t++) {
         unreached *= 1.0 - 0.2 * pow(1.0 + (t - 1) / 2.0, -1.5);
-        const uint32_t *r = fx_row(&f, t);
+        const uint32_t *r = wg_test_fx_row(&f, t);
         char what[64];
         snprintf(what, sizeof what, "power-law pulse: reached by the end of step %u", t);
         assert_int_equal(r[WG_C_ADVOCATES], 0);
         assert_int_equal(r[WG_C_EXPOSURES_NEG], r[WG_C_NEW_NEG]);
         assert_int_equal(r[WG_C_FROM_OF(WG_SRC_MEDIA, WG_NEG)], r[WG_C_CRITICS]);
-        if (t % 6 == 1 || t == steps - 1) check_binomial(what, r[WG_C_CRITICS], n, 1.0 - unreached);
+        if (t % 6 == 1 || t == steps - 1)
+            wg_test_check_binomial(what, r[WG_C_CRITICS], n, 1.0 - unreached);
     }
-    assert_true(fx_row(&f, steps - 1)[WG_C_NEW_NEG] > 0);
-    fx_close(&f);
+    assert_true(wg_test_fx_row(&f, steps - 1)[WG_C_NEW_NEG] > 0);
+    wg_test_fx_close(&f);
 }
 
 /* ---- seeds: every kind of pick ------------------------------------------------------ */
 
-static int count_state(const fx *f, uint8_t s)
+static int count_state(const wg_test_fx *f, uint8_t s)
 {
     int k = 0;
     for (uint32_t a = 0; a < f->g->n; a++) k += f->state[a] == s;
@@ -459,26 +376,26 @@ static int count_state(const fx *f, uint8_t s)
 static void test_seed_ranked(void **state)
 {
     (void)state;
-    fx f;
+    wg_test_fx f;
     /* by degree: the star's hub; by k-core: the clique; top 0.1 of 11 agents: one */
     fx_open(&f, clique_and_star(),
             "steps: 1\n" QUIET_MODEL
             "events:\n"
             "  - {step: 0, seed: {valence: positive, count: 1, by: degree}}\n"
             "  - {step: 0, seed: {valence: negative, count: 4, by: kcore}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_int_equal(f.state[4], WG_ADVOCATE);
     for (uint32_t a = 0; a < 4; a++) assert_int_equal(f.state[a], WG_CRITIC);
     assert_int_equal(count_state(&f, WG_ADVOCATE) + count_state(&f, WG_CRITIC), 5);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     fx_open(&f, clique_and_star(),
             "steps: 1\n" QUIET_MODEL
             "events: [{step: 0, seed: {valence: positive, top: 0.1, by: degree}}]\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_int_equal(f.state[4], WG_ADVOCATE);
     assert_int_equal(count_state(&f, WG_ADVOCATE), 1);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* PageRank against out-degree: 9 -> 1..8 -> 0. Agent 0 collects every
      * path (highest PageRank, out-degree 0); agent 9 has out-degree 8. */
@@ -487,16 +404,16 @@ static void test_seed_ranked(void **state)
         src[i] = 9, dst[i] = i + 1;
         src[8 + i] = i + 1, dst[8 + i] = 0;
     }
-    fx_open(&f, graph_of(10, 16, src, dst, 1),
+    fx_open(&f, wg_test_graph(10, 16, src, dst, 1),
             "steps: 1\n" QUIET_MODEL
             "events:\n"
             "  - {step: 0, seed: {valence: positive, count: 1, by: pagerank}}\n"
             "  - {step: 0, seed: {valence: negative, count: 1, by: degree}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_int_equal(f.state[0], WG_ADVOCATE);
     assert_int_equal(f.state[9], WG_CRITIC);
     assert_int_equal(count_state(&f, WG_UNAWARE), 8);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* Ties among equal scores are broken by a draw keyed to the seed and the
@@ -516,7 +433,7 @@ static void test_seed_ties(void **state)
         wg_scenario *s = NULL;
         assert_int_equal(wg_scenario_parse(text, strlen(text), "ties.yaml", NULL, NULL, 0, &s, &d),
                          WG_OK);
-        wg_graph *g = star(12);
+        wg_graph *g = wg_test_star(12);
         wg_sim sim;
         wg_job_sim_of(s, g, &sim);
         uint32_t first = 0, second = 0, k1 = UINT32_MAX, k2 = UINT32_MAX;
@@ -549,9 +466,9 @@ static void test_seed_ties(void **state)
 static void test_seed_random_id_segment_attribute(void **state)
 {
     (void)state;
-    fx f;
+    wg_test_fx f;
     /* random: exactly k, the same in a run whenever it is run, different across runs */
-    fx_open(&f, graph_of(50, 0, NULL, NULL, 0),
+    fx_open(&f, wg_test_graph(50, 0, NULL, NULL, 0),
             "steps: 1\n" QUIET_MODEL
             "segments: [{name: fans, pick: {by: id, ids: [5, 6, 7]}}]\n"
             "events:\n"
@@ -560,7 +477,7 @@ static void test_seed_random_id_segment_attribute(void **state)
     uint8_t first[50];
     int differ = 0, pairs[8] = {0};
     for (uint32_t run = 0; run < 30; run++) {
-        fx_run(&f, run);
+        wg_test_fx_run(&f, run);
         /* the segment's seed comes second and may turn a random advocate */
         int adv = count_state(&f, WG_ADVOCATE);
         assert_true(adv >= 1 && adv <= 3);
@@ -577,28 +494,28 @@ static void test_seed_random_id_segment_attribute(void **state)
         if (run == 0) memcpy(first, f.state, 50);
         else differ |= memcmp(first, f.state, 50) != 0;
     }
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_memory_equal(first, f.state, 50);
     assert_true(differ);
     print_message("  pairs of the 3 fans picked in 30 runs: {5,6} %d, {5,7} %d, {6,7} %d\n",
                   pairs[3], pairs[5], pairs[6]);
     assert_true(pairs[3] && pairs[5] && pairs[6]);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* id: the ids of the network file (labels), not the agents' indices */
-    wg_graph *g = graph_of(6, 0, NULL, NULL, 0);
+    wg_graph *g = wg_test_graph(6, 0, NULL, NULL, 0);
     g->label = malloc(6 * sizeof *g->label);
     for (uint32_t a = 0; a < 6; a++) g->label[a] = 100 + 10 * a;
     fx_open(&f, g,
             "steps: 1\n" QUIET_MODEL
             "events: [{step: 0, seed: {valence: negative, by: id, ids: [130, 100]}}]\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     for (uint32_t a = 0; a < 6; a++)
         assert_int_equal(f.state[a], a == 0 || a == 3 ? WG_CRITIC : WG_UNAWARE);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* attribute: every agent whose node attribute has the value */
-    g = graph_of(5, 0, NULL, NULL, 0);
+    g = wg_test_graph(5, 0, NULL, NULL, 0);
     static const char *const city[5] = {"Lyon", "Paris", "Lyon", NULL, "Nice"};
     g->nattrs = 1;
     g->attr_names = malloc(sizeof *g->attr_names);
@@ -612,10 +529,10 @@ static void test_seed_random_id_segment_attribute(void **state)
             "events:\n"
             "  - {step: 0, seed: {valence: positive, by: attribute, attribute: city, value: Nice}}\n"
             "  - {step: 0, seed: {valence: negative, count: 2, by: segment, segment: lyon}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     static const uint8_t want[5] = {WG_CRITIC, WG_UNAWARE, WG_CRITIC, WG_UNAWARE, WG_ADVOCATE};
     assert_memory_equal(f.state, want, 5);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* ---- segments ---------------------------------------------------------------------- */
@@ -623,53 +540,54 @@ static void test_seed_random_id_segment_attribute(void **state)
 static void test_segments(void **state)
 {
     (void)state;
-    fx f;
+    wg_test_fx f;
     /* susceptibility: the hub tells every leaf but those of `deaf`; agent 3
      * is in both segments and takes the later one's value */
-    fx_open(&f, star(6),
+    fx_open(&f, wg_test_star(6),
             "steps: 2\n" LOUD_MODEL
             "segments:\n"
             "  - {name: deaf, pick: {by: id, ids: [1, 2, 3]}, susceptibility: 0}\n"
             "  - {name: heard, pick: {by: id, ids: [3, 4]}, susceptibility: 1}\n"
             "events: [{step: 0, seed: {valence: positive, by: id, ids: [0]}}]\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 0, 2, 5, 0, 0, 0, 0);
     assert_int_equal(f.state[1], WG_UNAWARE);
     assert_int_equal(f.state[2], WG_UNAWARE);
     assert_int_equal(f.state[3], WG_ADVOCATE);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* activity: share 0.5 × activity 2 makes every contact certain */
-    fx_open(&f, directed_path(10),
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 12\nmodel: {share: 0.5, quit: 0}\n"
             "segments: [{name: eager, pick: {by: random, fraction: 1}, activity: 2}]\n"
             "events: [{step: 0, seed: {valence: positive, by: id, ids: [0]}}]\n");
     for (uint32_t run = 0; run < 5; run++) {
-        fx_run(&f, run);
-        for (uint32_t t = 0; t < 12; t++) assert_int_equal(fx_row(&f, t)[WG_C_ADVOCATES], t < 9 ? t + 2 : 10);
+        wg_test_fx_run(&f, run);
+        for (uint32_t t = 0; t < 12; t++)
+            assert_int_equal(wg_test_fx_row(&f, t)[WG_C_ADVOCATES], t < 9 ? t + 2 : 10);
     }
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* a model parameter per segment: `brief` talks one step; the later
      * segment wins for agent 5, which keeps talking */
-    fx_open(&f, star(6),
+    fx_open(&f, wg_test_star(6),
             "steps: 2\n" LOUD_MODEL
             "segments:\n"
             "  - {name: brief, pick: {by: id, ids: [0, 5]}, quit: {positive: 1}}\n"
             "  - {name: keen, pick: {by: id, ids: [5]}, quit: {positive: 0}}\n"
             "events: [{step: 0, seed: {valence: positive, by: id, ids: [0]}}]\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_row(&f, 0, 0, 6, 0, 1, 0, 0);
     assert_int_equal(f.state[0], WG_SUPPORTER);
     assert_int_equal(f.state[5], WG_ADVOCATE);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* ---- errors that need the network ---------------------------------------------------- */
 
 static void expect_error(wg_graph *g, const char *body, const char *needle)
 {
-    fx f;
+    wg_test_fx f;
     wg_diag d;
     wg_diag_init(&d);
     assert_int_equal(fx_try(&f, g, body, &d), WG_EINPUT);
@@ -677,9 +595,7 @@ static void expect_error(wg_graph *g, const char *body, const char *needle)
     print_message("  %s\n", msg);
     if (!strstr(msg, needle)) print_error("expected \"%s\" in the message\n", needle);
     assert_non_null(strstr(msg, needle));
-    wg_engine_free(f.e);
-    wg_scenario_free(f.s);
-    wg_graph_free(g);
+    wg_test_fx_close(&f);
     wg_diag_free(&d);
 }
 
@@ -687,22 +603,22 @@ static void test_network_errors(void **state)
 {
     (void)state;
     /* the header of fx_try is 3 lines: the body starts at line 4 */
-    expect_error(star(4),
+    expect_error(wg_test_star(4),
                  "steps: 2\nevents:\n  - {step: 0, seed: {valence: positive, count: 9, by: random}}\n",
                  "ev.yaml:6:48: events.0.seed.count: count 9 is larger than the 5 agents");
-    expect_error(star(4),
+    expect_error(wg_test_star(4),
                  "steps: 2\nevents:\n  - {step: 1, respond: {count: 6, by: degree, win: 1, calm: 0}}\n",
                  "ev.yaml:6:32: events.0.respond.count: count 6 is larger than the 5 agents");
-    expect_error(star(4),
+    expect_error(wg_test_star(4),
                  "steps: 2\nsegments: [{name: a, pick: {by: degree, count: 50}}]\n",
                  "ev.yaml:5:48: segments.0.pick.count: count 50 is larger than the 5 agents");
-    expect_error(star(4),
+    expect_error(wg_test_star(4),
                  "steps: 2\nevents:\n  - {step: 0, block: {by: id, ids: [1, 17]}}\n",
                  "ev.yaml:6:36: events.0.block.ids: id 17 is not in the network");
-    expect_error(star(4),
+    expect_error(wg_test_star(4),
                  "steps: 2\nsegments:\n  - {name: a, pick: {by: attribute, attribute: city, value: x}}\n",
                  "ev.yaml:6:48: segments.0.pick.attribute: the network has no node attribute 'city'");
-    expect_error(star(4),
+    expect_error(wg_test_star(4),
                  "steps: 2\nsegments: [{name: a, pick: {by: id, ids: [1, 2]}}]\n"
                  "events:\n  - {step: 0, seed: {valence: positive, count: 3, by: segment, segment: a}}\n",
                  "ev.yaml:7:48: events.0.seed.count: count 3 is larger than the 2 agents of segment 'a'");

@@ -24,95 +24,21 @@
 #include "waggle/scenario.h"
 #include "wg_test.h"
 
-/* ---- graphs ------------------------------------------------------------------------ */
+/* ---- a scenario's timeline on a graph (wg_test_fx) --------------------------------- */
 
-static wg_graph *graph_of(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst,
-                          int directed)
+static void fx_open_threads(wg_test_fx *f, wg_graph *g, const char *body, int threads)
 {
-    wg_graph *g = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_graph_from_edges(n, e, src, dst, NULL, directed, &g, NULL, NULL, &d),
-                     WG_OK);
-    wg_diag_free(&d);
-    return g;
+    wg_test_fx_open(f, g, "p.yaml", 11, body, threads);
 }
 
-/* 0 -> 1 -> ... -> n-1 */
-static wg_graph *directed_path(uint32_t n)
-{
-    uint32_t src[64], dst[64];
-    assert_true(n <= 64);
-    for (uint32_t i = 0; i + 1 < n; i++) src[i] = i, dst[i] = i + 1;
-    return graph_of(n, n - 1, src, dst, 1);
-}
-
-/* hub 0, leaves 1..leaves */
-static wg_graph *star(uint32_t leaves)
-{
-    uint32_t src[64], dst[64];
-    assert_true(leaves <= 64);
-    for (uint32_t i = 0; i < leaves; i++) src[i] = 0, dst[i] = i + 1;
-    return graph_of(leaves + 1, leaves, src, dst, 0);
-}
-
-/* ---- a scenario's timeline on a graph ---------------------------------------------- */
-
-typedef struct fx {
-    wg_scenario *s;
-    wg_graph *g;
-    wg_engine *e;
-    uint32_t *counts;   /* steps × WG_NCOUNTS of the last run */
-    uint8_t *state;     /* n: states at the end of the last run */
-} fx;
-
-static void fx_open_threads(fx *f, wg_graph *g, const char *body, int threads)
-{
-    char text[4096];
-    wg_diag d;
-    wg_diag_init(&d);
-    memset(f, 0, sizeof *f);
-    f->g = g;
-    snprintf(text, sizeof text, "name: policy\nseed: 11\nnetwork: {generate: ring, nodes: 3}\n%s",
-             body);
-    wg_status st = wg_scenario_parse(text, strlen(text), "p.yaml", NULL, NULL, 0, &f->s, &d);
-    if (st == WG_OK) {
-        wg_sim sim;
-        wg_job_sim_of(f->s, g, &sim);
-        st = wg_engine_new(&sim, threads, &f->e, &d);
-    }
-    if (st != WG_OK) wg_diag_print(&d, stderr);
-    assert_int_equal(st, WG_OK);
-    wg_diag_free(&d);
-    f->counts = calloc((size_t)f->s->steps * WG_NCOUNTS, sizeof *f->counts);
-    f->state = calloc(g->n, 1);
-}
-
-static void fx_open(fx *f, wg_graph *g, const char *body)
+static void fx_open(wg_test_fx *f, wg_graph *g, const char *body)
 {
     fx_open_threads(f, g, body, 2);
 }
 
-static void fx_run(fx *f, uint32_t run)
+static uint32_t fx_at(const wg_test_fx *f, uint32_t t, int column)
 {
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_engine_run_states(f->e, run, f->state, f->counts, &d), WG_OK);
-    wg_diag_free(&d);
-}
-
-static uint32_t fx_at(const fx *f, uint32_t t, int column)
-{
-    return f->counts[(size_t)t * WG_NCOUNTS + column];
-}
-
-static void fx_close(fx *f)
-{
-    wg_engine_free(f->e);
-    wg_scenario_free(f->s);
-    wg_graph_free(f->g);
-    free(f->counts);
-    free(f->state);
+    return wg_test_fx_row(f, t)[column];
 }
 
 /* ---- policies ---------------------------------------------------------------------- */
@@ -123,18 +49,18 @@ static void fx_close(fx *f)
 static void test_per_step_and_nobody_twice(void **state)
 {
     (void)state;
-    fx f;
-    fx_open(&f, star(10),
+    wg_test_fx f;
+    fx_open(&f, wg_test_star(10),
             "steps: 8\nmodel: {share: 0, quit: 0}\nevents:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}}\n"
             "  - {step: 0, respond: {policy: {per_step: 3}, win: 0, calm: 0}}\n");
     for (uint32_t run = 0; run < 3; run++) {
-        fx_run(&f, run);
+        wg_test_fx_run(&f, run);
         const uint32_t want[8] = {3, 3, 3, 1, 0, 0, 0, 0};
         for (uint32_t t = 0; t < 8; t++) assert_int_equal(fx_at(&f, t, WG_C_ANSWERS), want[t]);
         assert_int_equal(fx_at(&f, 7, WG_C_CRITICS), 10);
     }
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* A chain of critics: agent k of the directed path starts talking at step k
@@ -143,26 +69,26 @@ static void test_per_step_and_nobody_twice(void **state)
 static void test_delay(void **state)
 {
     (void)state;
-    fx f;
-    fx_open(&f, directed_path(10),
+    wg_test_fx f;
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 14\nmodel: {share: 1, quit: 0}\nevents:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [0]}}\n"
             "  - {step: 0, respond: {policy: {delay: 2, per_step: 5}, win: 0, calm: 0}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     for (uint32_t t = 0; t < 14; t++)
         assert_int_equal(fx_at(&f, t, WG_C_ANSWERS), t >= 2 && t <= 11 ? 1 : 0);
-    fx_close(&f);
+    wg_test_fx_close(&f);
     /* delay 0 answers the seed in its own step, before it talks: calm 1
      * makes it a rejecter, and nobody else is ever reached */
-    fx_open(&f, directed_path(10),
+    fx_open(&f, wg_test_path(10, 1),
             "steps: 5\nmodel: {share: 1, quit: 0}\nevents:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [0]}}\n"
             "  - {step: 0, respond: {policy: {per_step: 1}, win: 0, calm: 1}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_int_equal(fx_at(&f, 0, WG_C_ANSWERS), 1);
     assert_int_equal(fx_at(&f, 4, WG_C_REJECTERS), 1);
     assert_int_equal(fx_at(&f, 4, WG_C_UNAWARE), 9);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* The orders: first (longest waiting), degree, reach (most contacts made),
@@ -172,70 +98,70 @@ static void test_delay(void **state)
 static void test_orders(void **state)
 {
     (void)state;
-    fx f;
+    wg_test_fx f;
     /* critics 7, 8, 9 from step 0, 4, 5, 6 from step 1, 1, 2, 3 from step 2;
      * the policy answers 3 at step 3 only */
-    fx_open(&f, star(10),
+    fx_open(&f, wg_test_star(10),
             "steps: 5\nmodel: {share: 0, quit: 0}\nevents:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [7, 8, 9]}}\n"
             "  - {step: 1, seed: {valence: negative, by: id, ids: [4, 5, 6]}}\n"
             "  - {step: 2, seed: {valence: negative, by: id, ids: [1, 2, 3]}}\n"
             "  - {step: 3, respond: {policy: {per_step: 3, by: first, until: 3}, win: 1, calm: 0}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     for (uint32_t a = 1; a <= 10; a++)
         assert_int_equal(f.state[a], a >= 7 && a <= 9 ? WG_SUPPORTER : a == 10 ? WG_UNAWARE
                                                                                 : WG_CRITIC);
     assert_int_equal(fx_at(&f, 4, WG_C_ANSWERS), 0);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* by degree: the hub first */
-    fx_open(&f, star(10),
+    fx_open(&f, wg_test_star(10),
             "steps: 2\nmodel: {share: 0, quit: 0}\nevents:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [0, 3, 4, 5]}}\n"
             "  - {step: 1, respond: {policy: {per_step: 1, by: degree}, win: 1, calm: 0}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_int_equal(f.state[0], WG_SUPPORTER);
     assert_int_equal(fx_at(&f, 1, WG_C_CRITICS), 3);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* by reach: the hub made 10 contacts at step 0, each leaf one */
-    fx_open(&f, star(10),
+    fx_open(&f, wg_test_star(10),
             "steps: 2\nmodel: {share: 1, quit: 0}\nevents:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [1, 0, 2]}}\n"
             "  - {step: 1, respond: {policy: {per_step: 1, by: reach}, win: 1, calm: 0}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     assert_int_equal(f.state[0], WG_SUPPORTER);
     assert_int_equal(f.state[1], WG_CRITIC);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 
     /* by random: 2 of 10, the same two at 1 and 2 threads; not the same two in every run */
     const char *body = "steps: 1\nmodel: {share: 0, quit: 0}\nevents:\n"
                        "  - {step: 0, seed: {valence: negative, by: id, ids: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}}\n"
                        "  - {step: 0, respond: {policy: {per_step: 2, by: random}, win: 1, calm: 0}}\n";
-    fx one, two;
-    fx_open_threads(&one, star(10), body, 1);
-    fx_open_threads(&two, star(10), body, 2);
+    wg_test_fx one, two;
+    fx_open_threads(&one, wg_test_star(10), body, 1);
+    fx_open_threads(&two, wg_test_star(10), body, 2);
     int differ = 0;
     uint8_t first[11];
     for (uint32_t run = 0; run < 8; run++) {
-        fx_run(&one, run);
-        fx_run(&two, run);
+        wg_test_fx_run(&one, run);
+        wg_test_fx_run(&two, run);
         assert_memory_equal(one.state, two.state, 11);
         assert_int_equal(fx_at(&one, 0, WG_C_SUPPORTERS), 2);
         if (run == 0) memcpy(first, one.state, 11);
         else differ |= memcmp(first, one.state, 11) != 0;
     }
     assert_true(differ);
-    fx_close(&one);
-    fx_close(&two);
+    wg_test_fx_close(&one);
+    wg_test_fx_close(&two);
 }
 
 /* cost: answers × cost, per run, into the array wg_engine_set_costs gives. */
 static void test_cost(void **state)
 {
     (void)state;
-    fx f;
-    fx_open(&f, star(10),
+    wg_test_fx f;
+    fx_open(&f, wg_test_star(10),
             "steps: 8\nmodel: {share: 0, quit: 0}\nevents:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}}\n"
             "  - {step: 0, respond: {policy: {per_step: 3}, win: 0, calm: 0, cost: 2.5}}\n"
@@ -251,7 +177,7 @@ static void test_cost(void **state)
     assert_true(cost[0] == 10 * 2.5 + 2 && cost[1] == 10 * 2.5 + 2);
     assert_int_equal(counts[5 * WG_NCOUNTS + WG_C_ANSWERS], 2);
     wg_diag_free(&d);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* ---- triggers ---------------------------------------------------------------------- */
@@ -267,11 +193,11 @@ static uint32_t fired_at(const char *when)
              "steps: 18\nmodel: {share: 1, quit: 0}\nevents:\n"
              "  - {step: 0, seed: {valence: negative, by: id, ids: [0]}}\n"
              "  - {when: %s, set: {share.negative: 0}}\n", when);
-    fx f;
-    fx_open(&f, directed_path(20), body);
-    fx_run(&f, 0);
+    wg_test_fx f;
+    fx_open(&f, wg_test_path(20, 1), body);
+    wg_test_fx_run(&f, 0);
     uint32_t c = fx_at(&f, 17, WG_C_CRITICS);
-    fx_close(&f);
+    wg_test_fx_close(&f);
     return c - 1;
 }
 
@@ -296,22 +222,22 @@ static void test_trigger_repeat(void **state)
                  "  - {step: 0, seed: {valence: negative, by: id, ids: [0]}}\n"
                  "  - {when: {critics_above: 2},%s respond: {count: 1, by: random, win: 0, "
                  "calm: 0}}\n", repeat ? " repeat: true," : "");
-        fx f;
-        fx_open(&f, directed_path(20), body);
-        fx_run(&f, 0);
+        wg_test_fx f;
+        fx_open(&f, wg_test_path(20, 1), body);
+        wg_test_fx_run(&f, 0);
         for (uint32_t t = 0; t < 8; t++)
             assert_int_equal(fx_at(&f, t, WG_C_ANSWERS), repeat ? t >= 2 : t == 2);
-        fx_close(&f);
+        wg_test_fx_close(&f);
     }
     /* a triggered policy answers from the step it fired: critics above 3 at step 3 */
-    fx f;
-    fx_open(&f, directed_path(20),
+    wg_test_fx f;
+    fx_open(&f, wg_test_path(20, 1),
             "steps: 8\nmodel: {share: 1, quit: 0}\nevents:\n"
             "  - {step: 0, seed: {valence: negative, by: id, ids: [0]}}\n"
             "  - {when: {critics_above: 3}, respond: {policy: {per_step: 1}, win: 0, calm: 0}}\n");
-    fx_run(&f, 0);
+    wg_test_fx_run(&f, 0);
     for (uint32_t t = 0; t < 8; t++) assert_int_equal(fx_at(&f, t, WG_C_ANSWERS), t >= 3);
-    fx_close(&f);
+    wg_test_fx_close(&f);
 }
 
 /* ---- the command --------------------------------------------------------------------- */

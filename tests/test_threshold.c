@@ -5,9 +5,9 @@
  * pass, per-agent thresholds drawn from their laws (uniform, truncated
  * normal), and the same bytes at any thread count.
  *
- * Statistical checks pass when |mean - exact| < 4 standard errors, SE from
- * the exact binomial standard deviation / sqrt(R), with a fixed seed: a
- * correct engine fails one with probability about 6e-5.
+ * Statistical checks pass when |mean - exact| < 4 standard errors
+ * (WG_TEST_Z_TOL), SE from the exact binomial standard deviation / sqrt(R),
+ * with a fixed seed: a correct engine fails one with probability about 6e-5.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -24,8 +24,6 @@
 #include "waggle/rng.h"
 #include "wg_test.h"
 
-#define Z_TOL 4.0
-
 /* A ring of n agents, each linked to the k nearest on either side. */
 static wg_graph *ring_lattice(uint32_t n, uint32_t k)
 {
@@ -33,59 +31,20 @@ static wg_graph *ring_lattice(uint32_t n, uint32_t k)
     uint64_t e = 0;
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = 1; j <= k; j++) src[e] = i, dst[e] = (i + j) % n, e++;
-    wg_graph *g = wg_test_graph(n, e, src, dst);
+    wg_graph *g = wg_test_graph(n, e, src, dst, 0);
     assert_non_null(g);
     free(src);
     free(dst);
     return g;
-}
-
-static wg_graph *complete_graph(uint32_t n)
-{
-    uint32_t *src = malloc(sizeof(uint32_t) * n * n), *dst = malloc(sizeof(uint32_t) * n * n);
-    uint64_t e = 0;
-    for (uint32_t i = 0; i < n; i++)
-        for (uint32_t j = i + 1; j < n; j++) src[e] = i, dst[e] = j, e++;
-    wg_graph *g = wg_test_graph(n, e, src, dst);
-    assert_non_null(g);
-    free(src);
-    free(dst);
-    return g;
-}
-
-static wg_event seed_ids(int valence, uint64_t *ids, size_t nids)
-{
-    wg_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = WG_EV_SEED;
-    ev.valence = valence;
-    ev.pick.by = WG_PICK_ID;
-    ev.pick.ids = ids;
-    ev.pick.nids = nids;
-    ev.segment = -1;
-    return ev;
 }
 
 static void threshold_sim(wg_sim *sim, const wg_graph *g, uint32_t steps, uint64_t seed,
                           wg_thr_law pos, wg_thr_law neg)
 {
-    memset(sim, 0, sizeof *sim);
-    sim->g = g;
-    wg_params_default(&sim->model.p);
-    sim->model.contact = WG_CONTACT_ALL;
+    wg_test_sim(sim, g, steps, seed);
     sim->model.exposure = WG_EXPOSURE_THRESHOLD;
     sim->model.threshold[WG_POS] = pos;
     sim->model.threshold[WG_NEG] = neg;
-    sim->steps = steps;
-    sim->seed = seed;
-}
-
-static void check_mean(const char *what, double mean, double exact, double sd, uint32_t runs)
-{
-    double se = sd / sqrt((double)runs);
-    double z = se > 0 ? (mean - exact) / se : (mean == exact ? 0 : INFINITY);
-    print_message("  %-48s simulated %.5f exact %.5f se %.5f z %+.2f\n", what, mean, exact, se, z);
-    assert_true(fabs(z) < Z_TOL);
 }
 
 /* A block of b >= k seeds on a ring lattice (k each side, degree 2k): the
@@ -112,7 +71,7 @@ static void test_ring_front(void **state)
         sim.model.p.v[WG_P_QUIT_POS] = 0.5;
         uint64_t ids[8];
         for (uint32_t j = 0; j < cases[i].b; j++) ids[j] = 10 + j;
-        wg_event ev = seed_ids(WG_POS, ids, cases[i].b);
+        wg_event ev = wg_test_seed_ids(WG_POS, ids, cases[i].b);
         sim.events = &ev;
         sim.nevents = 1;
         uint32_t *c = wg_test_run(&sim, 3, 1);
@@ -148,14 +107,14 @@ static void test_two_valences(void **state)
     (void)state;
     const uint32_t n = 50, runs = 4000, steps = 2;
     const double quality[] = {1.0, 0.6};
-    wg_graph *g = complete_graph(n);
+    wg_graph *g = wg_test_complete(n);
     for (int i = 0; i < 2; i++) {
         wg_sim sim;
         const wg_thr_law law = {WG_THR_FIXED, 0.02, 0};
         threshold_sim(&sim, g, steps, 31 + (uint64_t)i, law, law);
         sim.model.p.v[WG_P_QUALITY] = quality[i];
         uint64_t pos[2] = {0, 1}, neg[3] = {2, 3, 4};
-        wg_event ev[2] = {seed_ids(WG_POS, pos, 2), seed_ids(WG_NEG, neg, 3)};
+        wg_event ev[2] = {wg_test_seed_ids(WG_POS, pos, 2), wg_test_seed_ids(WG_NEG, neg, 3)};
         sim.events = ev;
         sim.nevents = 2;
         uint32_t *c = wg_test_run(&sim, runs, 2);
@@ -170,8 +129,9 @@ static void test_two_valences(void **state)
             sum += x[WG_C_ADVOCATES] + x[WG_C_SUPPORTERS];
         }
         const double pr = quality[i] * 2.0 / 5.0, m = n - 5;
-        check_mean(quality[i] == 1 ? "two valences: positive reach" : "two valences, quality 0.6",
-                   sum / runs, 2 + m * pr, sqrt(m * pr * (1 - pr)), runs);
+        wg_test_check_mean(quality[i] == 1 ? "two valences: positive reach"
+                                           : "two valences, quality 0.6",
+                           sum / runs, 2 + m * pr, sqrt(m * pr * (1 - pr)), runs);
         free(c);
     }
     wg_graph_free(g);
@@ -197,14 +157,14 @@ static void test_agent_laws(void **state)
         {WG_THR_NORMAL, 0.15, 0.05},
         {WG_THR_NORMAL, 0.05, 0.2},   /* much of the law below 0: truncation matters */
     };
-    wg_graph *g = complete_graph(n);
+    wg_graph *g = wg_test_complete(n);
     uint64_t ids[30];
     for (uint32_t j = 0; j < m; j++) ids[j] = 3 * j;
     for (size_t i = 0; i < sizeof laws / sizeof *laws; i++) {
         wg_sim sim;
         const wg_thr_law never = {WG_THR_FIXED, 1, 0};
         threshold_sim(&sim, g, steps, 50 + i, laws[i], never);
-        wg_event ev = seed_ids(WG_POS, ids, m);
+        wg_event ev = wg_test_seed_ids(WG_POS, ids, m);
         sim.events = &ev;
         sim.nevents = 1;
         uint32_t *c = wg_test_run(&sim, runs, 1);
@@ -215,7 +175,7 @@ static void test_agent_laws(void **state)
         char what[64];
         snprintf(what, sizeof what, "%s law: new at step 0 (F = %.4f)",
                  laws[i].kind == WG_THR_UNIFORM ? "uniform" : "normal", F);
-        check_mean(what, sum / runs, k * F, sqrt(k * F * (1 - F)), runs);
+        wg_test_check_mean(what, sum / runs, k * F, sqrt(k * F * (1 - F)), runs);
         /* thresholds are drawn per run (keyed to the run): runs differ */
         int differ = 0;
         for (uint32_t r = 1; r < runs && !differ; r++)
@@ -257,8 +217,8 @@ static void test_media(void **state)
         assert_int_equal(x[WG_C_FROM_OF(WG_SRC_MEDIA, WG_NEG)], x[WG_C_NEW_NEG]);
         sum += x[WG_C_NEW_NEG];
     }
-    check_mean("media only: new negative at step 0", sum / runs, n * m, sqrt(n * m * (1 - m)),
-               runs);
+    wg_test_check_mean("media only: new negative at step 0", sum / runs, n * m,
+                       sqrt(n * m * (1 - m)), runs);
     free(c);
     wg_graph_free(g);
 }
@@ -277,7 +237,7 @@ static void same_at_any_thread_count(uint32_t n, uint64_t edges, uint32_t runs)
     sim.model.p.v[WG_P_MEDIA_POS] = 0.0005;
     sim.model.p.v[WG_P_FORGET] = 0.05;
     uint64_t ids[4] = {1, 2, 3, 4};
-    wg_event ev[2] = {seed_ids(WG_POS, ids, 2), seed_ids(WG_NEG, ids + 2, 2)};
+    wg_event ev[2] = {wg_test_seed_ids(WG_POS, ids, 2), wg_test_seed_ids(WG_NEG, ids + 2, 2)};
     sim.events = ev;
     sim.nevents = 2;
     size_t len = (size_t)runs * sim.steps * WG_NCOUNTS * sizeof(uint32_t);

@@ -2,22 +2,30 @@
  * wg_test.c — the plumbing of wg_test.h. Every test program that runs the
  * `waggle` command runs it here: one fork, one exec, one way of capturing
  * stdout and stderr (unlinked temporary files, so that a command printing a
- * lot never blocks on a full pipe) and one reading of how it ended.
+ * lot never blocks on a full pipe) and one reading of how it ended. Every
+ * model test builds its graphs, simulations and scenario timelines and
+ * checks its counts here too (cmocka assertions: a failure fails the test
+ * that called).
  */
 #include "wg_test.h"
 
 #include "waggle/engine.h"
 #include "waggle/graph.h"
+#include "waggle/job.h"
 #include "waggle/rng.h"
+#include "waggle/scenario.h"
 
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <math.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cmocka.h>
 
 #define NOBODY_ID 65534         /* uid and gid of the user nobody */
 #define ARGS_BYTES 8192         /* the longest command line a test builds */
@@ -195,56 +203,199 @@ int wg_test_waggle(const wg_test_how *how, char **out, char **err, const char *f
 
 /* ---- engine runs ------------------------------------------------------------- */
 
-struct wg_graph *wg_test_graph(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst)
+wg_graph *wg_test_graph(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst,
+                        int directed)
 {
     wg_graph *g = NULL;
     wg_diag d;
+    const uint32_t none = 0;   /* the edge arrays of an edgeless graph */
     wg_diag_init(&d);
-    if (wg_graph_from_edges(n, e, src, dst, NULL, 0, &g, NULL, NULL, &d) != WG_OK) {
-        fprintf(stderr, "wg_test_graph: no graph of %u agents\n", n);
-        g = NULL;
-    }
+    wg_status st = wg_graph_from_edges(n, e, e ? src : &none, e ? dst : &none, NULL, directed, &g,
+                                       NULL, NULL, &d);
+    if (st != WG_OK) wg_diag_print(&d, stderr);
     wg_diag_free(&d);
+    assert_int_equal(st, WG_OK);
     return g;
 }
 
-struct wg_graph *wg_test_random_graph(uint32_t n, uint64_t edges, uint64_t key)
+wg_graph *wg_test_path(uint32_t n, int directed)
 {
-    uint32_t *src = malloc(edges * sizeof *src), *dst = malloc(edges * sizeof *dst);
-    wg_graph *g = NULL;
-    if (src && dst) {
-        for (uint64_t i = 0; i < edges; i++) {
-            wg_rand4 r = wg_rng(key, 0, 0, WG_R_USER, i);
-            src[i] = wg_below(r.v[0], n);
-            dst[i] = wg_below(r.v[1], n);
-        }
-        g = wg_test_graph(n, edges, src, dst);
-    }
+    uint32_t src[64], dst[64];
+    assert_true(n >= 1 && n <= 65);
+    for (uint32_t i = 0; i + 1 < n; i++) src[i] = i, dst[i] = i + 1;
+    return wg_test_graph(n, n - 1, src, dst, directed);
+}
+
+wg_graph *wg_test_star(uint32_t leaves)
+{
+    uint32_t *src = malloc(sizeof(uint32_t) * (leaves + 1)),
+             *dst = malloc(sizeof(uint32_t) * (leaves + 1));
+    assert_true(src && dst);
+    for (uint32_t i = 0; i < leaves; i++) src[i] = 0, dst[i] = i + 1;
+    wg_graph *g = wg_test_graph(leaves + 1, leaves, src, dst, 0);
     free(src);
     free(dst);
     return g;
 }
 
-uint32_t *wg_test_run(const struct wg_sim *sim, uint32_t runs, int threads)
+wg_graph *wg_test_complete(uint32_t n)
+{
+    uint32_t *src = malloc(sizeof(uint32_t) * n * n), *dst = malloc(sizeof(uint32_t) * n * n);
+    assert_true(src && dst);
+    uint64_t e = 0;
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = i + 1; j < n; j++) src[e] = i, dst[e] = j, e++;
+    wg_graph *g = wg_test_graph(n, e, src, dst, 0);
+    free(src);
+    free(dst);
+    return g;
+}
+
+wg_graph *wg_test_random_graph(uint32_t n, uint64_t edges, uint64_t key)
+{
+    uint32_t *src = malloc(edges * sizeof *src), *dst = malloc(edges * sizeof *dst);
+    assert_true(src && dst);
+    for (uint64_t i = 0; i < edges; i++) {
+        wg_rand4 r = wg_rng(key, 0, 0, WG_R_USER, i);
+        src[i] = wg_below(r.v[0], n);
+        dst[i] = wg_below(r.v[1], n);
+    }
+    wg_graph *g = wg_test_graph(n, edges, src, dst, 0);
+    free(src);
+    free(dst);
+    return g;
+}
+
+void wg_test_sim(wg_sim *sim, const wg_graph *g, uint32_t steps, uint64_t seed)
+{
+    memset(sim, 0, sizeof *sim);
+    sim->g = g;
+    wg_params_default(&sim->model.p);
+    sim->model.contact = WG_CONTACT_ALL;
+    sim->model.exposure = WG_EXPOSURE_INDEPENDENT;
+    sim->steps = steps;
+    sim->seed = seed;
+}
+
+wg_event wg_test_seed_ids(int valence, uint64_t *ids, size_t nids)
+{
+    wg_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = WG_EV_SEED;
+    ev.valence = valence;
+    ev.pick.by = WG_PICK_ID;
+    ev.pick.ids = ids;
+    ev.pick.nids = nids;
+    ev.segment = -1;
+    return ev;
+}
+
+uint32_t *wg_test_run(const wg_sim *sim, uint32_t runs, int threads)
 {
     wg_engine *e = NULL;
     wg_diag d;
     wg_diag_init(&d);
-    uint32_t *c = NULL, *sr = calloc(runs ? runs : 1, sizeof *sr);
-    if (sr && wg_engine_new(sim, threads, &e, &d) == WG_OK &&
-        (c = calloc((size_t)runs * sim->steps * WG_NCOUNTS, sizeof *c)) &&
-        wg_engine_run(e, 0, runs, c, sr, NULL, NULL, NULL, &d) != WG_OK) {
-        free(c);
-        c = NULL;
-    }
-    if (!c) fprintf(stderr, "wg_test_run: %s\n", d.errors ? "the engine refused the runs" : "no memory");
+    uint32_t *c = calloc((size_t)runs * sim->steps * WG_NCOUNTS + 1, sizeof *c);
+    uint32_t *sr = calloc(runs + 1, sizeof *sr);
+    assert_true(c && sr);
+    wg_status st = wg_engine_new(sim, threads, &e, &d);
+    if (st == WG_OK) st = wg_engine_run(e, 0, runs, c, sr, NULL, NULL, NULL, &d);
+    if (st != WG_OK) wg_diag_print(&d, stderr);
     wg_engine_free(e);
     wg_diag_free(&d);
     free(sr);
+    assert_int_equal(st, WG_OK);
     return c;
 }
 
 const uint32_t *wg_test_row(const uint32_t *counts, uint32_t steps, uint32_t run, uint32_t t)
 {
     return counts + ((size_t)run * steps + t) * WG_NCOUNTS;
+}
+
+#define FX_TEXT_BYTES 4096      /* the longest scenario text a test builds */
+
+wg_status wg_test_fx_try(wg_test_fx *f, wg_graph *g, const char *file, uint64_t seed,
+                         const char *body, int threads, wg_diag *d)
+{
+    char text[FX_TEXT_BYTES];
+    memset(f, 0, sizeof *f);
+    f->g = g;
+    int n = snprintf(text, sizeof text,
+                     "name: test\nseed: %llu\nnetwork: {generate: ring, nodes: 3}\n%s",
+                     (unsigned long long)seed, body);
+    assert_true(n > 0 && (size_t)n < sizeof text);
+    wg_status st = wg_scenario_parse(text, strlen(text), file, NULL, NULL, 0, &f->s, d);
+    if (st != WG_OK) return st;
+    wg_sim sim;
+    wg_job_sim_of(f->s, g, &sim);
+    return wg_engine_new(&sim, threads, &f->e, d);
+}
+
+void wg_test_fx_open(wg_test_fx *f, wg_graph *g, const char *file, uint64_t seed,
+                     const char *body, int threads)
+{
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_status st = wg_test_fx_try(f, g, file, seed, body, threads, &d);
+    if (st != WG_OK) wg_diag_print(&d, stderr);
+    wg_diag_free(&d);
+    assert_int_equal(st, WG_OK);
+    f->counts = calloc((size_t)f->s->steps * WG_NCOUNTS, sizeof *f->counts);
+    f->state = calloc(g->n, 1);
+    assert_true(f->counts && f->state);
+}
+
+void wg_test_fx_run(wg_test_fx *f, uint32_t run)
+{
+    wg_diag d;
+    wg_diag_init(&d);
+    wg_status st = wg_engine_run_states(f->e, run, f->state, f->counts, &d);
+    if (st != WG_OK) wg_diag_print(&d, stderr);
+    wg_diag_free(&d);
+    assert_int_equal(st, WG_OK);
+}
+
+const uint32_t *wg_test_fx_row(const wg_test_fx *f, uint32_t t)
+{
+    return f->counts + (size_t)t * WG_NCOUNTS;
+}
+
+void wg_test_fx_close(wg_test_fx *f)
+{
+    wg_engine_free(f->e);
+    wg_scenario_free(f->s);
+    wg_graph_free(f->g);
+    free(f->counts);
+    free(f->state);
+    memset(f, 0, sizeof *f);
+}
+
+#define SURE_VARIANCE 1e-9      /* below it a count is sure: compared exactly */
+#define SURE_EPS 1e-6
+
+void wg_test_check_count(const char *what, double count, double mean, double var)
+{
+    if (!(var > SURE_VARIANCE)) {
+        print_message("  %-56s %.0f, expected %.1f exactly\n", what, count, mean);
+        assert_true(fabs(count - mean) < SURE_EPS);
+        return;
+    }
+    double z = (count - mean) / sqrt(var);
+    print_message("  %-56s %.0f, expected %.1f, se %.2f, z %+.2f\n", what, count, mean, sqrt(var),
+                  z);
+    assert_true(fabs(z) < WG_TEST_Z_TOL);
+}
+
+void wg_test_check_binomial(const char *what, double count, double n, double p)
+{
+    wg_test_check_count(what, count, n * p, n * p * (1 - p));
+}
+
+void wg_test_check_mean(const char *what, double mean, double exact, double sd, uint32_t runs)
+{
+    double se = sd / sqrt((double)runs);
+    double z = se > 0 ? (mean - exact) / se : (mean == exact ? 0 : INFINITY);
+    print_message("  %-56s simulated %.5f exact %.5f se %.5f z %+.2f\n", what, mean, exact, se, z);
+    assert_true(fabs(z) < WG_TEST_Z_TOL);
 }

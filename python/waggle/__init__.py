@@ -90,6 +90,20 @@ class _Source:
             a += ["-t", str(threads)]
         return a
 
+    def open(self, d, by_path, by_text, handle):
+        """Open the scenario into handle (a ctypes.c_void_p) with the sets: by_path
+        (path, sets, nsets, out, diag) for a file, by_text (text, length, label, dir,
+        sets, nsets, out, diag) for a text, whose relative paths resolve against the
+        current folder."""
+        sets, nsets, _keep = _lib.strings(self.sets)
+        if self.path is not None:
+            st = by_path(self.path.encode(), sets, nsets, ctypes.byref(handle), d.ref)
+        else:
+            t = self.text.encode("utf-8")
+            st = by_text(t, len(t), self.label().encode(), os.getcwd().encode(), sets, nsets,
+                         ctypes.byref(handle), d.ref)
+        d.check(st)
+
     def close(self):
         if self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -141,10 +155,41 @@ def _write_params(lib, argv, kind):
     return wp, (arr, keep)
 
 
-def _out_dir(out):
-    if out is None:
-        return tempfile.mkdtemp(prefix="waggle-run-"), True
-    return os.fspath(out), False
+def _run(lib, d, threads, run_fn, handle):
+    """run_fn(handle, run params, diag) in a thread (Ctrl-C stops it), checked."""
+    def go(stop):
+        rp = _run_params(lib, threads, stop)
+        return run_fn(handle, ctypes.byref(rp), d.ref)
+
+    d.check(_run_in_thread(go))
+
+
+def _write(lib, d, src, cmd, threads, write_fn, handle, dir_):
+    """write_fn(handle, dir_, write params, diag), the manifest naming the command cmd."""
+    wp, _keep = _write_params(lib, src.argv(cmd, threads), cmd)
+    d.check(write_fn(handle, dir_.encode(), ctypes.byref(wp), d.ref))
+
+
+def _folder(out, src, fill, cls):
+    """The folder out (None: a temporary folder, removed when the object returned is
+    no longer used, or at once when fill fails) filled by fill(dir_), which returns
+    the keyword arguments of cls besides the folder and the labels; then cls over it.
+    src is closed either way."""
+    temp = out is None
+    dir_ = None
+    try:
+        dir_ = tempfile.mkdtemp(prefix="waggle-run-") if temp else os.fspath(out)
+        kw = fill(dir_)
+    except BaseException:
+        if temp and dir_ is not None:
+            shutil.rmtree(dir_, ignore_errors=True)
+        raise
+    finally:
+        src.close()
+    r = cls(dir_, labels=src.labels, **kw)
+    if temp:
+        r._cleanup = weakref.finalize(r, shutil.rmtree, dir_, True)
+    return r
 
 
 def run(scenario, network=None, runs=None, seed=None, threads=None, set=None, out=None):
@@ -165,40 +210,21 @@ def run(scenario, network=None, runs=None, seed=None, threads=None, set=None, ou
     """
     src = _Source(scenario, network, runs, seed, set)
     lib = _lib.load()
-    job = ctypes.c_void_p()
-    dir_, temp = _out_dir(out)
-    try:
-        with _lib.Diag() as d:
-            sets, nsets, keep = _lib.strings(src.sets)
-            if src.path is not None:
-                st = lib.wg_job_open(src.path.encode(), sets, nsets, ctypes.byref(job), d.ref)
-            else:
-                t = src.text.encode("utf-8")
-                st = lib.wg_job_open_text(t, len(t), src.label().encode(), os.getcwd().encode(),
-                                          sets, nsets, ctypes.byref(job), d.ref)
-            d.check(st)
-            d.check(lib.wg_job_build(job, d.ref))
 
-            def go(stop):
-                rp = _run_params(lib, threads, stop)
-                return lib.wg_job_run(job, ctypes.byref(rp), d.ref)
+    def fill(dir_):
+        job = ctypes.c_void_p()
+        try:
+            with _lib.Diag() as d:
+                src.open(d, lib.wg_job_open, lib.wg_job_open_text, job)
+                d.check(lib.wg_job_build(job, d.ref))
+                _run(lib, d, threads, lib.wg_job_run, job)
+                counts = _flat_series(lib, job)
+                _write(lib, d, src, "run", threads, lib.wg_job_write, job, dir_)
+                return {"notes": d.notes(), "counts": counts}
+        finally:
+            lib.wg_job_free(job)
 
-            d.check(_run_in_thread(go))
-            counts = _flat_series(lib, job)
-            wp, _keep = _write_params(lib, src.argv("run", threads), "run")
-            d.check(lib.wg_job_write(job, dir_.encode(), ctypes.byref(wp), d.ref))
-            notes = d.notes()
-    except BaseException:
-        if temp:
-            shutil.rmtree(dir_, ignore_errors=True)
-        raise
-    finally:
-        lib.wg_job_free(job)
-        src.close()
-    r = Result(dir_, labels=src.labels, notes=notes, counts=counts)
-    if temp:
-        r._cleanup = weakref.finalize(r, shutil.rmtree, dir_, True)
-    return r
+    return _folder(out, src, fill, Result)
 
 
 def _flat_series(lib, job):
@@ -225,40 +251,19 @@ def compare(scenario, network=None, runs=None, seed=None, threads=None, set=None
     .arms: {name: Result}). Arguments as run()."""
     src = _Source(scenario, network, runs, seed, set)
     lib = _lib.load()
-    scen = ctypes.c_void_p()
-    w = ctypes.c_void_p()
-    dir_, temp = _out_dir(out)
-    try:
-        with _lib.Diag() as d:
-            sets, nsets, keep = _lib.strings(src.sets)
-            if src.path is not None:
-                st = lib.wg_job_load(src.path.encode(), sets, nsets, ctypes.byref(scen), d.ref)
-            else:
-                t = src.text.encode("utf-8")
-                st = lib.wg_scenario_parse(t, len(t), src.label().encode(),
-                                           os.getcwd().encode(), sets, nsets,
-                                           ctypes.byref(scen), d.ref)
-            d.check(st)
-            # the what-if owns the scenario from here on, also when it fails
-            st = lib.wg_whatif_open_scenario(scen, ctypes.byref(w), d.ref)
-            d.check(st)
 
-            def go(stop):
-                rp = _run_params(lib, threads, stop)
-                return lib.wg_whatif_run(w, ctypes.byref(rp), d.ref)
+    def fill(dir_):
+        scen = ctypes.c_void_p()
+        w = ctypes.c_void_p()
+        try:
+            with _lib.Diag() as d:
+                src.open(d, lib.wg_job_load, lib.wg_scenario_parse, scen)
+                # the what-if owns the scenario from here on, also when it fails
+                d.check(lib.wg_whatif_open_scenario(scen, ctypes.byref(w), d.ref))
+                _run(lib, d, threads, lib.wg_whatif_run, w)
+                _write(lib, d, src, "compare", threads, lib.wg_whatif_write, w, dir_)
+                return {"notes": d.notes()}
+        finally:
+            lib.wg_whatif_free(w)
 
-            d.check(_run_in_thread(go))
-            wp, _keep = _write_params(lib, src.argv("compare", threads), "compare")
-            d.check(lib.wg_whatif_write(w, dir_.encode(), ctypes.byref(wp), d.ref))
-            notes = d.notes()
-    except BaseException:
-        if temp:
-            shutil.rmtree(dir_, ignore_errors=True)
-        raise
-    finally:
-        lib.wg_whatif_free(w)
-        src.close()
-    c = Comparison(dir_, labels=src.labels, notes=notes)
-    if temp:
-        c._cleanup = weakref.finalize(c, shutil.rmtree, dir_, True)
-    return c
+    return _folder(out, src, fill, Comparison)

@@ -44,6 +44,12 @@ def _read_manifest(path):
         return yaml.safe_load(f)
 
 
+def _table(name, doc, required=True):
+    """A property of a folder: its CSV file `name` as a DataFrame, read once (None
+    when the file is missing and not required)."""
+    return property(lambda self: self._csv(name, required), doc=doc)
+
+
 class _Folder:
     """Common to a run folder and a compare folder: lazy CSV and manifest reading,
     the charts, and their display in Jupyter."""
@@ -131,21 +137,11 @@ class Result(_Folder):
         super().__init__(path, labels, notes)
         self.counts = counts
 
-    @property
-    def series(self):
-        return self._csv("series.csv")
-
-    @property
-    def summary(self):
-        return self._csv("summary.csv")
-
-    @property
-    def finals(self):
-        return self._csv("finals.csv")
-
-    @property
-    def observed(self):
-        return self._csv("observed.csv", required=False)
+    series = _table("series.csv", "series.csv: the counts of every run at every step.")
+    summary = _table("summary.csv", "summary.csv: each metric's statistics at every step.")
+    finals = _table("finals.csv", "finals.csv: each run's final values.")
+    observed = _table("observed.csv", "observed.csv, or None when the scenario has none.",
+                      required=False)
 
     def trace(self, run=0):
         """trace-R.csv (or .csv.gz) of traced run R as a DataFrame. The id and parent
@@ -199,13 +195,8 @@ class Comparison(_Folder):
     _title = "waggle compare"
     _main_charts = ("compare",)
 
-    @property
-    def table(self):
-        return self._csv("compare.csv")
-
-    @property
-    def blowups(self):
-        return self._csv("blowup.csv")
+    table = _table("compare.csv", "compare.csv: each variant against the base.")
+    blowups = _table("blowup.csv", "blowup.csv: each arm, its folder and its blow-up share.")
 
     @property
     def arms(self):

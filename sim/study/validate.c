@@ -394,6 +394,27 @@ static wg_status complete_graph(ctx *c, uint32_t n, wg_graph **g)
     return make_graph(c, &s, 1, g);
 }
 
+/* A ring of n agents (each talks to its two neighbours), seed 1: the graph of
+ * the checks whose agents do not talk, where only n matters. */
+static wg_status ring_graph(ctx *c, uint32_t n, wg_graph **g)
+{
+    wg_netspec s;
+    memset(&s, 0, sizeof s);
+    s.kind = WG_NET_RING;
+    s.nodes = n;
+    return make_graph(c, &s, 1, g);
+}
+
+/* The configuration model of n agents with Poisson degrees of mean z. */
+static void poisson_spec(wg_netspec *s, uint32_t n, double z)
+{
+    memset(s, 0, sizeof *s);
+    s->kind = WG_NET_CONFIGURATION;
+    s->nodes = n;
+    s->deg_kind = WG_DEG_POISSON;
+    s->deg_mean = z;
+}
+
 /* ---- root finding ----------------------------------------------------------- */
 
 /* The root of f in [lo, hi] (f(lo) and f(hi) of opposite signs) by Brent's method. */
@@ -435,6 +456,7 @@ static wg_status degdist_of(ctx *c, const wg_graph *g, degdist *dd)
     if (!dd->p || !dd->q) {
         free(dd->p);
         free(dd->q);
+        dd->p = dd->q = NULL;   /* the callers' degdist_free stays harmless */
         wg_diag_error(c->d, WG_ENOMEM, "out of memory: a degree distribution");
         return WG_ENOMEM;
     }
@@ -451,6 +473,19 @@ static void degdist_free(degdist *dd)
 {
     free(dd->p);
     free(dd->q);
+}
+
+/* A Poisson graph (poisson_spec) from seed and its realised degree
+ * distribution dd; on failure too, the caller frees g (wg_graph_free) and
+ * dd (degdist_free). */
+static wg_status poisson_graph(ctx *c, double z, uint32_t n, uint64_t seed, wg_graph **g,
+                               degdist *dd)
+{
+    wg_netspec spec;
+    poisson_spec(&spec, n, z);
+    wg_status st = make_graph(c, &spec, seed, g);
+    if (st == WG_OK) st = degdist_of(c, *g, dd);
+    return st;
 }
 
 /* sum_k w[k] x^k */
@@ -518,6 +553,32 @@ static double smallest_root(double (*f)(double, void *), void *p)
 
 /* ---- 1. SIR on configuration-model graphs ------------------------------------ */
 
+/* Seeds one agent at random in vs, runs runs runs and splits their final
+ * reach (times scale) into major outbreaks, more than half the size theory
+ * expects (minor outbreaks well above the threshold stay far below it), and
+ * minor ones: big gets 1 per major run and 0 per minor run (its mean is
+ * P(major)), frac the reach of the major runs only. */
+static wg_status major_outbreaks(ctx *c, vsim *vs, uint32_t runs, double scale, double size,
+                                 acc *big, acc *frac)
+{
+    probes ps = {.n = 0};
+    *big = (acc){0};
+    *frac = (acc){0};
+    vsim_seed(vs, WG_POS, 1, NULL);
+    wg_status st = probe_add(c, &ps, Q_REACH_POS, UINT32_MAX, scale, runs);
+    if (st == WG_OK) st = simulate(c, vs, runs, visit_probes, &ps);
+    if (st == WG_OK) {
+        const double cut = 0.5 * size;
+        for (uint32_t r = 0; r < runs; r++) {
+            const double reach = ps.p[0].x[r];
+            acc_add(big, reach > cut);
+            if (reach > cut) acc_add(frac, reach);
+        }
+    }
+    probes_free(&ps);
+    return st;
+}
+
 typedef struct sir_point {
     double beta, quit;
 } sir_point;
@@ -547,20 +608,8 @@ static wg_status check_sir_graph(ctx *c, const char *label, const wg_netspec *sp
         vsim_init(&vs, g, WG_CONTACT_ALL, steps, seed + 100 + i);
         vs.sim.model.p.v[WG_P_SHARE_POS] = p.beta;
         vs.sim.model.p.v[WG_P_QUIT_POS] = p.quit;
-        vsim_seed(&vs, WG_POS, 1, NULL);
-        if ((st = probe_add(c, &ps, Q_REACH_POS, UINT32_MAX, 1.0 / n, runs)) != WG_OK ||
-            (st = simulate(c, &vs, runs, visit_probes, &ps)) != WG_OK)
-            goto done;
-        /* a major outbreak: more than half the size theory expects (minor
-         * outbreaks well above the threshold stay far below it) */
-        const double cut = 0.5 * size;
-        acc big = {0}, frac = {0};
-        for (uint32_t r = 0; r < runs; r++) {
-            double reach = ps.p[0].x[r];
-            acc_add(&big, reach > cut);
-            if (reach > cut) acc_add(&frac, reach);
-        }
-        probes_free(&ps);
+        acc big, frac;
+        if ((st = major_outbreaks(c, &vs, runs, 1.0 / n, size, &big, &frac)) != WG_OK) goto done;
         double pm = big.mean;
         if ((st = add_row(c, MODEL, REF, major, pm, sqrt(pm * (1 - pm) / runs), 0, runs,
                           "%s: P(major outbreak), share %.2f quit %.2f (T %.3f)", label, p.beta,
@@ -601,11 +650,7 @@ static wg_status check_sir(ctx *c)
 {
     const uint32_t n = c->o->quick ? 5000 : 20000;
     wg_netspec s;
-    memset(&s, 0, sizeof s);
-    s.kind = WG_NET_CONFIGURATION;
-    s.nodes = n;
-    s.deg_kind = WG_DEG_POISSON;
-    s.deg_mean = 3;
+    poisson_spec(&s, n, 3);
     const sir_point pois[] = {{0.3, 0.3}, {0.15, 0.2}};
     wg_status st = check_sir_graph(c, "Poisson <k>=3", &s, pois, 2, 11);
     if (st != WG_OK) return st;
@@ -1229,15 +1274,8 @@ static wg_status check_bad_news(ctx *c)
     degdist dd = {0};
     probes ps[3];
     memset(ps, 0, sizeof ps);
-    wg_netspec s;
-    memset(&s, 0, sizeof s);
-    s.kind = WG_NET_CONFIGURATION;
-    s.nodes = n;
-    s.deg_kind = WG_DEG_POISSON;
-    s.deg_mean = 3;
-    wg_status st = make_graph(c, &s, 13, &g);
-    if (st != WG_OK) return st;
-    if ((st = degdist_of(c, g, &dd)) != WG_OK) goto done;
+    wg_status st = poisson_graph(c, 3, n, 13, &g, &dd);
+    if (st != WG_OK) goto done;
     const double kappa = (dd.k2 - dd.k1) / dd.k1;
     const double tp = transmissibility(bp, qp), tn = transmissibility(bn, qn);
     for (int i = 0; i < 3; i++) {
@@ -1386,15 +1424,8 @@ static wg_status check_durations(ctx *c)
         {{WG_DUR_BETA_QUIT, 1.5, 2}, 0.3, "beta_quit a 1.5 b 2"},
         {{WG_DUR_WEIBULL, 3, 2}, 0.2, "weibull mean 3 sd 2"},   /* appended: the rows above keep their seeds */
     };
-    wg_netspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.kind = WG_NET_CONFIGURATION;
-    spec.nodes = n;
-    spec.deg_kind = WG_DEG_POISSON;
-    spec.deg_mean = 3;
     wg_graph *g = NULL;
     degdist dd = {0};
-    probes ps = {.n = 0};
     dlaw *L = wg_malloc(1, sizeof *L);
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
     wg_status st = WG_ENOMEM;
@@ -1402,8 +1433,7 @@ static wg_status check_durations(ctx *c)
         wg_diag_error(c->d, st, "out of memory: the law of a talking time");
         goto done;
     }
-    if ((st = make_graph(c, &spec, 14, &g)) != WG_OK || (st = degdist_of(c, g, &dd)) != WG_OK)
-        goto done;
+    if ((st = poisson_graph(c, 3, n, 14, &g, &dd)) != WG_OK) goto done;
     for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
         dlaw_of(L, &pts[i].law, pts[i].beta);
         double T = dlaw_T(L);
@@ -1427,18 +1457,8 @@ static wg_status check_durations(ctx *c)
         vsim_init(&vs, g, WG_CONTACT_ALL, steps, 300 + i);
         vs.sim.model.p.v[WG_P_SHARE_POS] = pts[i].beta;
         vs.sim.model.duration[WG_POS] = pts[i].law;
-        vsim_seed(&vs, WG_POS, 1, NULL);
-        if ((st = probe_add(c, &ps, Q_REACH_POS, UINT32_MAX, 1.0 / n, runs)) != WG_OK ||
-            (st = simulate(c, &vs, runs, visit_probes, &ps)) != WG_OK)
-            goto done;
-        const double cut = 0.5 * size;
-        acc big = {0}, frac = {0};
-        for (uint32_t r = 0; r < runs; r++) {
-            double reach = ps.p[0].x[r];
-            acc_add(&big, reach > cut);
-            if (reach > cut) acc_add(&frac, reach);
-        }
-        probes_free(&ps);
+        acc big, frac;
+        if ((st = major_outbreaks(c, &vs, runs, 1.0 / n, size, &big, &frac)) != WG_OK) goto done;
         double pm = big.mean;
         if ((st = add_row(c, MODEL, REF, major, pm, sqrt(pm * (1 - pm) / runs), 0, runs,
                           "Poisson <k>=3: P(major), %s, share %.2f (T %.3f)", pts[i].what,
@@ -1449,7 +1469,6 @@ static wg_status check_durations(ctx *c)
             goto done;
     }
 done:
-    probes_free(&ps);
     degdist_free(&dd);
     wg_graph_free(g);
     gsl_integration_workspace_free(ws);
@@ -1486,13 +1505,9 @@ static wg_status check_media_power(ctx *c)
         {0.0, 0.1, 1.5, 2.0, 3, 120, {8, 119}},
         {0.001, 0.05, 0.6, 5.0, 0, 200, {20, 199}},
     };
-    wg_netspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.kind = WG_NET_RING;
-    spec.nodes = n;
     wg_graph *g = NULL;
     probes ps = {.n = 0};
-    wg_status st = make_graph(c, &spec, 1, &g);
+    wg_status st = ring_graph(c, n, &g);
     if (st != WG_OK) return st;
     for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
         vsim vs;
@@ -1601,20 +1616,6 @@ static double vuln_eq(double u, void *vp)
     return 1 - s - u;
 }
 
-static wg_status thr_poisson(ctx *c, double z, uint32_t n, uint64_t seed, wg_graph **g,
-                             degdist *dd)
-{
-    wg_netspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.kind = WG_NET_CONFIGURATION;
-    spec.nodes = n;
-    spec.deg_kind = WG_DEG_POISSON;
-    spec.deg_mean = z;
-    wg_status st = make_graph(c, &spec, seed, g);
-    if (st == WG_OK) st = degdist_of(c, *g, dd);
-    return st;
-}
-
 static const char *thr_what(const wg_thr_law *l, char *buf, size_t cap)
 {
     if (l->kind == WG_THR_FIXED) snprintf(buf, cap, "theta %.2f", l->a);
@@ -1680,7 +1681,7 @@ static wg_status check_thresholds(ctx *c)
         const double zs[] = {4, 10};
         const uint32_t runs = c->o->quick ? 200 : 500;
         for (size_t i = 0; i < 2; i++) {
-            if ((st = thr_poisson(c, zs[i], n, 23 + i, &g, &dd)) != WG_OK) goto done;
+            if ((st = poisson_graph(c, zs[i], n, 23 + i, &g, &dd)) != WG_OK) goto done;
             gc_par p = {&dd, &law, 0};
             const double u = smallest_root(vuln_eq, &p);
             double pcas = 1 - genfun(dd.p, dd.kmax, u);
@@ -1737,7 +1738,7 @@ static wg_status check_thresholds(ctx *c)
         };
         const uint32_t runs = c->o->quick ? 20 : 50;
         for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
-            if ((st = thr_poisson(c, pts[i].z, n, 30 + i, &g, &dd)) != WG_OK) goto done;
+            if ((st = poisson_graph(c, pts[i].z, n, 30 + i, &g, &dd)) != WG_OK) goto done;
             const uint32_t seeds = (uint32_t)(pts[i].rho0 * n + 0.5);
             gc_par p = {&dd, &pts[i].law, (double)seeds / n};
             const double rho = gc_final(&p, p.rho0);
@@ -1820,10 +1821,6 @@ static wg_status check_recommend(ctx *c)
         {WG_POS, {{0.6, 0}, WG_MEMORY_EXPONENTIAL, 0.5, 0, 0}, 60, {10, 59}, "decay 0.5, r+ 0.6"},
         {WG_NEG, {{0, 0.4}, WG_MEMORY_POWER, 0, 1.5, 2}, 100, {20, 99}, "(1+u/2)^-1.5, r- 0.4"},
     };
-    wg_netspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.kind = WG_NET_RING;
-    spec.nodes = n;
     wg_graph *g = NULL;
     probes ps = {.n = 0};
     double *fresh = wg_malloc(100, sizeof *fresh);
@@ -1832,7 +1829,7 @@ static wg_status check_recommend(ctx *c)
         wg_diag_error(c->d, st, "out of memory: a recursion of 100 steps");
         return st;
     }
-    if ((st = make_graph(c, &spec, 1, &g)) != WG_OK) goto done;
+    if ((st = ring_graph(c, n, &g)) != WG_OK) goto done;
     for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
         vsim vs;
         vsim_init(&vs, g, WG_CONTACT_ALL, pts[i].steps, 500 + i);
@@ -1914,10 +1911,6 @@ static wg_status check_rekindle(ctx *c)
         {3, 0, 0.05, 0.4, "fixed 3"},
         {0, 0.25, 0.1, 0.3, "geometric quit 0.25"},
     };
-    wg_netspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.kind = WG_NET_RING;
-    spec.nodes = n;
     wg_graph *g = NULL;
     probes ps = {.n = 0};
     double *talk = wg_malloc(steps, sizeof *talk);
@@ -1926,7 +1919,7 @@ static wg_status check_rekindle(ctx *c)
         wg_diag_error(c->d, st, "out of memory: a chain of %u steps", steps);
         return st;
     }
-    if ((st = make_graph(c, &spec, 1, &g)) != WG_OK) goto done;
+    if ((st = ring_graph(c, n, &g)) != WG_OK) goto done;
     for (size_t i = 0; i < sizeof pts / sizeof *pts; i++) {
         vsim vs;
         vsim_init(&vs, g, WG_CONTACT_ALL, steps, 600 + i);
@@ -1985,7 +1978,7 @@ static wg_status check_arrivals(ctx *c)
     wg_graph *g = NULL;
     degdist dd = {0};
     probes ps = {.n = 0};
-    wg_status st = thr_poisson(c, 3, n, 40, &g, &dd);
+    wg_status st = poisson_graph(c, 3, n, 40, &g, &dd);
     if (st != WG_OK) goto done;
     for (int by = 0; by < 2; by++) {
         vsim vs;
