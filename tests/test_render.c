@@ -282,7 +282,7 @@ static void test_curves_metric(void **state)
     }
     put("fit", "summary.csv", text);
     put("fit", "observed.csv", "day,views\n1,1000\n3,3000\n4,4500\n");
-    wg_render_opts o = {1200, 700, 0, &log};
+    wg_render_opts o = {1200, 700, 0, &log, 0};
     assert_int_equal(wg_render_chart(dir_of("fit"), "curves", &o, &f, &d), WG_OK);
     /* the axis is in views: the metric's p95 × 10 (4,200) and the last reading (4,500) */
     assert_true(f.ymin == 0 && f.ymax >= 4500 && f.ymax < 10000);
