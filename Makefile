@@ -25,7 +25,7 @@ WERROR ?= 0
 # ASSERTS=1 turns on WG_ASSERT, the invariant checks (make asan and make fuzz do)
 ASSERTS ?= 0
 
-PKGS := gsl igraph yaml-0.1 cairo libpng zlib
+PKGS := gsl igraph yaml-0.1 cairo libpng zlib libgif
 CC ?= cc
 ifeq ($(MPI),1)
   CC := mpicc

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "waggle/render.h"
 
 volatile sig_atomic_t wg_cmd_stop = 0;
 
@@ -359,4 +360,40 @@ done:
     free(shorts);
     free(av);
     return st;
+}
+
+/* ---- the options of the commands that draw -------------------------------------------------- */
+
+static int parse_size(const char *s, wg_render_opts *o)
+{
+    char *end;
+    long w = strtol(s, &end, 10);
+    if (*end != 'x' && *end != 'X') return 0;
+    long h = strtol(end + 1, &end, 10);
+    if (*end || w < 200 || h < 150 || w > 20000 || h > 20000) return 0;
+    o->width = (int)w;
+    o->height = (int)h;
+    return 1;
+}
+
+int wg_cmd_chart_option(wg_render_opts *o, int id, const char *v, wg_diag *d)
+{
+    char *end;
+    if (id == WG_CMD_OPT_SIZE) {
+        if (!parse_size(v, o))
+            wg_diag_error(d, WG_EINPUT, "--size %s: expected WIDTHxHEIGHT in pixels, from 200x150 "
+                          "to 20000x20000", v);
+        return 1;
+    }
+    if (id == WG_CMD_OPT_DPI) {
+        if ((o->dpi = strtod(v, &end), *end || !(o->dpi >= 24 && o->dpi <= 1200)))
+            wg_diag_error(d, WG_EINPUT, "--dpi %s: expected a number from 24 to 1200", v);
+        return 1;
+    }
+    if (id == WG_CMD_OPT_FORMAT) {
+        if ((o->format = wg_name_index(wg_render_format_names, v)) < 0)
+            wg_diag_error(d, WG_EINPUT, "--format %s: expected png, pdf or svg", v);
+        return 1;
+    }
+    return 0;
 }

@@ -74,6 +74,23 @@ char *wg_cmd_find_scenario(const char *arg);
  * that stands for a --set, such as run's --trace). */
 wg_status wg_cmd_add_set(wg_cmd_opts *o, const char *kv, wg_diag *d);
 
+/* The options of the commands that draw charts (render, draw): their ids, the
+ * table entries, and the handler, which fills o and returns 1 for one of them
+ * (0: another option). */
+enum { WG_CMD_OPT_SIZE = 100, WG_CMD_OPT_DPI, WG_CMD_OPT_FORMAT };
+#define WG_CMD_FORMAT_OPTION {"format", 0, 1, WG_CMD_OPT_FORMAT}
+#define WG_CMD_CHART_OPTIONS                                                                \
+    {"size", 0, 1, WG_CMD_OPT_SIZE}, {"dpi", 0, 1, WG_CMD_OPT_DPI}, WG_CMD_FORMAT_OPTION
+#define WG_CMD_FORMAT_HELP                                                                  \
+    "  --format F     png (default), pdf or svg: the charts as cairo's PDF or SVG\n"         \
+    "                 (vectors, for a deck or a paper; NAME.pdf instead of NAME.png)\n"
+#define WG_CMD_CHART_HELP                                                                   \
+    "  --size WxH     pixels (default 1600x900)\n"                                            \
+    "  --dpi N        text and line scale: 96 is the default, 192 doubles them\n"             \
+    WG_CMD_FORMAT_HELP
+struct wg_render_opts;
+int wg_cmd_chart_option(struct wg_render_opts *o, int id, const char *v, wg_diag *d);
+
 /* Set by SIGINT/SIGTERM once wg_cmd_signals() was called. */
 extern volatile sig_atomic_t wg_cmd_stop;
 void wg_cmd_signals(void);
@@ -122,9 +139,10 @@ int wg_cmd_merge(int argc, char **argv);
 int wg_cmd_render(int argc, char **argv);
 int wg_cmd_validate(int argc, char **argv);
 int wg_cmd_optimize(int argc, char **argv);
+int wg_cmd_draw(int argc, char **argv);
 int wg_cmd_brief(int argc, char **argv);
 extern const char wg_run_usage[], wg_check_usage[], wg_net_usage[], wg_compare_usage[],
     wg_fit_usage[], wg_sweep_usage[], wg_merge_usage[], wg_render_usage[], wg_validate_usage[],
-    wg_optimize_usage[], wg_brief_usage[];
+    wg_optimize_usage[], wg_draw_usage[], wg_brief_usage[];
 
 #endif

@@ -26,43 +26,22 @@ const char wg_render_usage[] =
     "With the default size and dpi the files are byte for byte those the run wrote.\n"
     "\n"
     "options:\n"
-    "  --size WxH     pixels (default 1600x900)\n"
-    "  --dpi N        text and line scale: 96 is the default, 192 doubles them\n"
+    WG_CMD_CHART_HELP
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input (missing or malformed files)\n";
 
-static int parse_size(const char *s, wg_render_opts *o)
-{
-    char *end;
-    long w = strtol(s, &end, 10);
-    if (*end != 'x' && *end != 'X') return 0;
-    long h = strtol(end + 1, &end, 10);
-    if (*end || w < 200 || h < 150 || w > 20000 || h > 20000) return 0;
-    o->width = (int)w;
-    o->height = (int)h;
-    return 1;
-}
-
-enum { OPT_SIZE = 1, OPT_DPI };
-static const wg_cmd_option render_options[] = {
-    {"size", 0, 1, OPT_SIZE}, {"dpi", 0, 1, OPT_DPI}, {NULL, 0, 0, 0}};
+static const wg_cmd_option render_options[] = {WG_CMD_CHART_OPTIONS, {NULL, 0, 0, 0}};
 
 static void render_option(void *ud, int id, const char *v, wg_diag *d)
 {
-    wg_render_opts *o = ud;
-    char *end;
-    if (id == OPT_SIZE && !parse_size(v, o))
-        wg_diag_error(d, WG_EINPUT, "--size %s: expected WIDTHxHEIGHT in pixels, from 200x150 to "
-                      "20000x20000", v);
-    if (id == OPT_DPI && (o->dpi = strtod(v, &end), *end || !(o->dpi >= 24 && o->dpi <= 1200)))
-        wg_diag_error(d, WG_EINPUT, "--dpi %s: expected a number from 24 to 1200", v);
+    wg_cmd_chart_option(ud, id, v, d);
 }
 
 int wg_cmd_render(int argc, char **argv)
 {
     wg_diag d;
     wg_cmd_opts co;
-    wg_render_opts o = {0, 0, 0, NULL};
+    wg_render_opts o = {0, 0, 0, NULL, 0};
     wg_diag_init(&d);
     wg_status st = wg_cmd_parse(argc, argv, 0, render_options, render_option, &o, 1, 1, "folder",
                                 &co, &d);

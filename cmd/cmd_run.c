@@ -8,10 +8,11 @@
 #include "waggle/compare.h"
 #include "waggle/job.h"
 #include "waggle/parallel.h"
+#include "waggle/render.h"
 
 const char wg_run_usage[] =
     "usage: waggle run SCENARIO [-o DIR] [-r RUNS] [-s SEED] [-t THREADS] [--set KEY=VALUE]... "
-    "[--trace LIST] [--partition] [--quiet] [--progress]\n"
+    "[--trace LIST] [--format png|pdf|svg] [--partition] [--quiet] [--progress]\n"
     "\n"
     "Run every run of a scenario and write, into DIR (default out/<scenario name>):\n"
     "  series.csv    one row per run and step: run,step,unaware,advocates,critics,\n"
@@ -35,6 +36,8 @@ const char wg_run_usage[] =
     "                       --set network.nodes=5000, --set events.0.step=3\n"
     "  --trace LIST         trace these runs (same as --set trace.runs=LIST): run indices\n"
     "                       or median, p05, p95, max of the final reach, e.g. median,p95,0\n"
+    "  --format F           the charts as png (default), pdf or svg (cairo's vector\n"
+    "                       surfaces): curves.pdf ... instead of curves.png ...\n"
     "  --partition          under mpirun -np R (make MPI=1): every rank holds one block of\n"
     "                       the agents with their arcs, the ranks step together and rank 0\n"
     "                       writes; the same bytes as without it, for every R (refused\n"
@@ -50,19 +53,21 @@ const char wg_run_usage[] =
 
 enum { OPT_TRACE = 1, OPT_PARTITION };
 static const wg_cmd_option run_options[] = {
-    {"trace", 0, 1, OPT_TRACE}, {"partition", 0, 0, OPT_PARTITION}, {NULL, 0, 0, 0}};
+    {"trace", 0, 1, OPT_TRACE}, {"partition", 0, 0, OPT_PARTITION},
+    WG_CMD_FORMAT_OPTION, {NULL, 0, 0, 0}};
 
 typedef struct run_opts {
     const char *trace;
     int partition;
+    wg_render_opts render;   /* --format */
 } run_opts;
 
 static void run_option(void *ud, int id, const char *v, wg_diag *d)
 {
-    (void)d;
     run_opts *ro = ud;
     if (id == OPT_TRACE) ro->trace = v;
-    if (id == OPT_PARTITION) ro->partition = 1;
+    else if (id == OPT_PARTITION) ro->partition = 1;
+    else wg_cmd_chart_option(&ro->render, id, v, d);
 }
 
 int wg_cmd_run(int argc, char **argv)
@@ -74,7 +79,8 @@ int wg_cmd_run(int argc, char **argv)
     wg_engine_comm comm;
     int rank = 0, ranks = 1, have_comm = 0;
     wg_diag_init(&d);
-    run_opts ro = {NULL, 0};
+    run_opts ro;
+    memset(&ro, 0, sizeof ro);
     wg_status st = wg_cmd_parse(argc, argv, WG_OPT_RUNLIKE, run_options, run_option, &ro, 1, 1,
                                 "scenario file", &o, &d);
     const char *trace = ro.trace;
@@ -115,6 +121,7 @@ int wg_cmd_run(int argc, char **argv)
     if ((st = wg_cmd_write_setup(&o, wg_job_default_out, argc, argv, &out, &wp, &d)) != WG_OK)
         goto done;
     wp.ranks = ranks;
+    wp.render = &ro.render;
     uint64_t xbytes = 0, xsteps = 0;
     char extra[160];
     if (ro.partition) {   /* what rank 0 exchanged, for the manifest and the closing lines */

@@ -33,6 +33,8 @@ static const command commands[] = {
     {"merge", wg_cmd_merge, "join the shards of a sweep into one sweep.csv", wg_merge_usage},
     {"optimize", wg_cmd_optimize, "choose K seeds by lazy greedy on common random numbers",
      wg_optimize_usage},
+    {"draw", wg_cmd_draw, "draw a traced run on its network: network.png, cascade.gif, strip.png",
+     wg_draw_usage},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -176,6 +176,54 @@ wg_status wg_job_open_text(const char *text, size_t len, const char *name, const
     return wg_job_open_scenario(s, NULL, out, d);
 }
 
+wg_status wg_job_open_folder(const char *dir, wg_job **out, wg_diag *d)
+{
+    static const char key[] = "\nscenario:\n";
+    char *path = wg_path_join(dir, "manifest.yaml"), *text = NULL, *yaml = NULL;
+    size_t len = 0, n = 0;
+    *out = NULL;
+    if (!path) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        return WG_ENOMEM;
+    }
+    wg_status st = wg_input_read(path, WG_IN_RESULT, &text, &len, d);
+    if (st != WG_OK) goto done;
+    const char *at = strstr(text, key);
+    if (!at) {
+        wg_diag_error(d, WG_EINPUT, "%s: no scenario: section (not the manifest of a run "
+                      "folder)", path);
+        st = WG_EINPUT;
+        goto done;
+    }
+    /* the section is the scenario indented by two spaces: its lines as they stand, after
+     * as many empty lines as come before it, so that messages name the manifest's lines
+     * and columns */
+    size_t before = 1;
+    for (const char *c = text; c <= at; c++) before += *c == '\n';
+    if (!(yaml = wg_malloc(len + before + 1, 1))) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        st = WG_ENOMEM;
+        goto done;
+    }
+    memset(yaml, '\n', before);
+    n = before;
+    for (const char *l = at + sizeof key - 1; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t ll = e ? (size_t)(e - l) + 1 : strlen(l);
+        if (ll > 1 && strncmp(l, "  ", 2) != 0) break;   /* the next top-level key */
+        memcpy(yaml + n, l, ll);   /* a root mapping indented by two spaces is YAML too */
+        n += ll;
+        l += ll;
+    }
+    yaml[n] = '\0';
+    st = wg_job_open_text(yaml, n, path, ".", NULL, 0, out, d);
+done:
+    free(path);
+    free(text);
+    free(yaml);
+    return st;
+}
+
 void wg_job_free(wg_job *j)
 {
     if (!j) return;
@@ -214,6 +262,11 @@ wg_status wg_job_build(wg_job *j, wg_diag *d)
         j->have_stats = 1;
     }
     return WG_OK;
+}
+
+wg_status wg_job_build_network(wg_job *j, wg_diag *d)
+{
+    return build_graph(j, d);
 }
 
 void wg_job_sim_of(const wg_scenario *s, const wg_graph *g, wg_sim *sim)
@@ -607,12 +660,27 @@ wg_status wg_job_write(const wg_job *j, const char *dir, const wg_job_write_para
                  pos ? "positive" : "negative", b.rule.threshold, b.agents_over, b.runs, b.count,
                  b.share, b.lo, b.hi, pos ? ", valence: positive" : "");
         if (more && len > 0 && len < 320) memcpy(text + len, p->manifest_extra, more + 1);
+        if (j->ntraced && len > 0 && len < 320) {
+            /* the runs traced, for finals.png's marks and waggle draw: "traced_runs: 3 17" */
+            char *t2 = wg_realloc(text, 320 + more + 32 + 12 * j->ntraced, 1);
+            if (!t2) {
+                free(text);
+                wg_diag_error(d, st = WG_ENOMEM, "manifest.yaml: out of memory");
+                goto done;
+            }
+            text = t2;
+            size_t at = strlen(text);
+            at += (size_t)sprintf(text + at, "# the runs with a trace-R.csv\ntraced_runs: \"");
+            for (size_t i = 0; i < j->ntraced; i++)
+                at += (size_t)sprintf(text + at, "%s%u", i ? " " : "", j->traced_run[i]);
+            sprintf(text + at, "\"\n");
+        }
         st = wg_manifest_write(dir, &m, text, d);
         free(text);
         if (st != WG_OK) goto done;
     }
     /* the charts are drawn from the files just written, as `waggle render` draws them */
-    st = wg_render_run(dir, NULL, d);
+    st = wg_render_run(dir, p->render, d);
 done:
     {
         wg_status cs = wg_outdir_close(&od, d);

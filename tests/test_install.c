@@ -378,7 +378,7 @@ static void test_install_destdir(void **state)
     assert_non_null(strstr(text, "prefix=/opt/wg\n"));
     assert_null(strstr(text, stage));
     assert_non_null(strstr(text, "Version: " WG_VERSION "\n"));
-    assert_non_null(strstr(text, "Requires.private: gsl igraph yaml-0.1 cairo libpng zlib\n"));
+    assert_non_null(strstr(text, "Requires.private: gsl igraph yaml-0.1 cairo libpng zlib libgif\n"));
     free(text);
     build_and_run(pcdir, stage, libdir);
     assert_int_equal(sh("%s DESTDIR='%s' PREFIX=/opt/wg uninstall > /dev/null", make, stage), 0);

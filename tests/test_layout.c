@@ -9,7 +9,9 @@
  * The folders are real: a small scenario with every kind of event on the
  * time axis (media pulses, a one-shot answer, a standing policy, a trigger)
  * and variants with long names is run with `waggle compare` and `waggle
- * sweep`; a second compare folder is written by hand with the sizes of the
+ * sweep`, and traced (`--trace 0`) for the pictures of `waggle draw`
+ * (network.png and strip.png; a frame of cascade.gif is network.png's drawing
+ * at half the size, so network.png is also checked at half of every size); a second compare folder is written by hand with the sizes of the
  * United Breaks Guitars case (100,000 agents, differences of a few agents
  * against tens of thousands, six arms) and a swept network size (a key whose
  * values are in the tens of thousands).
@@ -27,6 +29,8 @@
 
 #include "wg_test.h"
 
+#include "waggle/graph.h"
+#include "waggle/job.h"
 #include "waggle/render.h"
 
 static char tmp[64];
@@ -56,14 +60,36 @@ static const struct {
              {1600, 600, 96}};
 #define NSIZES (sizeof sizes / sizeof sizes[0])
 
-/* Draw one chart of dir: a run chart by name ("curves", "states", "finals"), "compare"
- * or "sweep". */
+/* One picture of `waggle draw` of the traced folder dir (its network built
+ * again from the manifest, as the command does). */
+static wg_status draw_picture(const char *dir, unsigned picture, const wg_render_opts *o,
+                              wg_diag *d)
+{
+    wg_job *j = NULL;
+    wg_draw_opts dro;
+    wg_draw_opts_default(&dro);
+    dro.render = *o;
+    dro.pictures = picture;
+    wg_status st = wg_job_open_folder(dir, &j, d);
+    if (st == WG_OK) st = wg_job_build_network(j, d);
+    if (st == WG_OK) {
+        dro.seed = wg_job_scenario(j)->seed;
+        st = wg_draw(dir, wg_job_graph(j), &dro, NULL, d);
+    }
+    wg_job_free(j);
+    return st;
+}
+
+/* Draw one chart of dir: a run chart by name ("curves", "states", "finals"), "compare",
+ * "sweep", or a picture of draw ("network", "strip"). */
 static wg_status draw(const char *dir, const char *chart, const wg_render_opts *o)
 {
     wg_diag d;
     wg_diag_init(&d);
     wg_status st = strcmp(chart, "compare") == 0 ? wg_render_compare(dir, o, NULL, &d)
                  : strcmp(chart, "sweep") == 0   ? wg_render_sweep(dir, o, NULL, &d)
+                 : strcmp(chart, "network") == 0 ? draw_picture(dir, WG_DRAW_NETWORK, o, &d)
+                 : strcmp(chart, "strip") == 0   ? draw_picture(dir, WG_DRAW_STRIP, o, &d)
                                                  : wg_render_chart(dir, chart, o, NULL, &d);
     if (st != WG_OK) print_error("%s\n", wg_diag_first(&d));
     wg_diag_free(&d);
@@ -77,14 +103,15 @@ static int overlap(const wg_render_text *a, const wg_render_text *b)
     return ox > OVERLAP_SLACK && oy > OVERLAP_SLACK;
 }
 
-/* Draw one chart at every size and check its boxes; returns the faults (each printed). */
-static int check_layout(const char *what, const char *dir, const char *chart)
+/* Draw one chart at every size (divided by div) and check its boxes; returns the faults
+ * (each printed). */
+static int check_layout_at(const char *what, const char *dir, const char *chart, int div)
 {
     static wg_render_text box[MAX_BOXES];
     int faults = 0;
     for (size_t k = 0; k < NSIZES; k++) {
         wg_render_textlog log = {box, MAX_BOXES, 0};
-        wg_render_opts o = {sizes[k].w, sizes[k].h, sizes[k].dpi, &log};
+        wg_render_opts o = {sizes[k].w / div, sizes[k].h / div, sizes[k].dpi, &log, 0};
         assert_int_equal(draw(dir, chart, &o), WG_OK);
         assert_true(log.n > 3 && log.n <= MAX_BOXES);   /* a title, a subtitle, ticks, labels */
         for (size_t i = 0; i < log.n; i++) {
@@ -105,6 +132,11 @@ static int check_layout(const char *what, const char *dir, const char *chart)
         }
     }
     return faults;
+}
+
+static int check_layout(const char *what, const char *dir, const char *chart)
+{
+    return check_layout_at(what, dir, chart, 1);
 }
 
 /* ---- the folders ------------------------------------------------------------------------------ */
@@ -155,6 +187,8 @@ static void make_folders(void)
     assert_int_equal(wg_test_write(tmp, "s2.yaml", text), 0);
     assert_int_equal(wg_test_waggle(NULL, NULL, NULL, "compare %s/s.yaml -o %s/cmp -q -t 2", tmp,
                                     tmp), 0);
+    assert_int_equal(wg_test_waggle(NULL, NULL, NULL, "run %s/s.yaml -o %s/drawn -q -t 2 "
+                                    "--trace 0", tmp, tmp), 0);
     assert_int_equal(wg_test_waggle(NULL, NULL, NULL, "sweep %s/s1.yaml -o %s/sw1 -q -t 2 -r 4",
                                     tmp, tmp), 0);
     assert_int_equal(wg_test_waggle(NULL, NULL, NULL, "sweep %s/s2.yaml -o %s/sw2 -q -t 2 -r 4",
@@ -197,6 +231,20 @@ static void test_sweep_charts(void **state)
     faults += check_layout("sweep of one key", dir, "sweep");
     snprintf(dir, sizeof dir, "%s/sw2", tmp);
     faults += check_layout("sweep of two keys", dir, "sweep");
+    assert_int_equal(faults, 0);
+}
+
+/* The pictures of `waggle draw`: network.png and strip.png at every size, and
+ * network.png at half of every size (the frames of cascade.gif). */
+static void test_draw_pictures(void **state)
+{
+    (void)state;
+    make_folders();
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/drawn", tmp);
+    int faults = check_layout("draw", dir, "network");
+    faults += check_layout("draw", dir, "strip");
+    faults += check_layout_at("a frame of cascade.gif (half size)", dir, "network", 2);
     assert_int_equal(faults, 0);
 }
 
@@ -296,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_run_charts),
         cmocka_unit_test(test_compare_chart),
         cmocka_unit_test(test_sweep_charts),
+        cmocka_unit_test(test_draw_pictures),
         cmocka_unit_test(test_large_numbers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

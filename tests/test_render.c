@@ -231,7 +231,7 @@ static void test_curves(void **state)
     image im;
     wg_diag_init(&d);
     put_run("run");
-    wg_render_opts o = {1200, 700, 0, NULL};
+    wg_render_opts o = {1200, 700, 0, NULL, 0};
     assert_int_equal(wg_render_chart(dir_of("run"), "curves", &o, &f, &d), WG_OK);
     load_png("run", "curves.png", &im);
     assert_int_equal(im.w, 1200);
@@ -362,7 +362,7 @@ static void test_compare(void **state)
         "variant,metric,base_mean,variant_mean,diff_mean,diff_lo,diff_hi,p_better\n"
         "answered on day 1,reach_negative,93,40,-53,-80,-20,0.95\n"
         "answered on day 1,reach_positive,72,80,8,-2,15,0.7\n");
-    wg_render_opts o = {1600, 1000, 0, NULL};
+    wg_render_opts o = {1600, 1000, 0, NULL, 0};
     assert_int_equal(wg_render_compare(dir_of("cmp"), &o, &f, &d), WG_OK);
     load_png("cmp", "compare.png", &im);
     assert_int_equal(im.w, 1600);
@@ -459,7 +459,7 @@ static void test_cjk_title(void **state)
         wg_render_frame f;
         image im;
         wg_diag_init(&d);
-        wg_render_opts o = {1200, 700, 0, NULL};
+        wg_render_opts o = {1200, 700, 0, NULL, 0};
         assert_int_equal(wg_render_chart(dir_of(sub), "curves", &o, &f, &d), WG_OK);
         load_png(sub, "curves.png", &im);
         assert_string_equal(text_of(&im, "Scenario"), names[i]);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "waggle/job.h"
 #include "waggle/output.h"
@@ -110,6 +111,17 @@ static void check_trace(const wg_job *j, size_t i, int forgets)
                         wg_trace_valence(&rec[a]) == v;
             assert_int_equal(wg_metric_value(wg_job_results(j), run, steps - 1, m), want);
         }
+    /* step by step (when nobody left the reach): the agents reached by the end of
+     * step t, by valence, are series.csv's reach of row t */
+    for (uint32_t t = 0; !forgets && t < steps; t++) {
+        const uint32_t *row = row_of(j, run, t);
+        uint32_t have[2] = {0, 0};
+        for (uint32_t a = 0; a < g->n; a++)
+            if (rec[a].step_reached != WG_TRACE_NONE && rec[a].step_reached <= t)
+                have[wg_trace_valence(&rec[a])]++;
+        assert_int_equal(have[WG_POS], row[WG_C_ADVOCATES] + row[WG_C_SUPPORTERS]);
+        assert_int_equal(have[WG_NEG], row[WG_C_CRITICS] + row[WG_C_REJECTERS]);
+    }
     /* reach by source sums to the reach of series.csv's last row */
     uint32_t sum = 0;
     for (int k = 1; k < WG_NSOURCES; k++) sum += by_source[k];
@@ -302,6 +314,58 @@ static void test_command(void **state)
     assert_false(wg_test_exists(tmp, "bad3"));
 }
 
+/* Above 10^5 agents the trace is trace-R.csv.gz (and no trace-R.csv): read back
+ * with zlib, one row per agent, the seed and its neighbours as worked by hand. */
+static void test_gzip(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    assert_int_equal(wg_test_write(tmp, "big.yaml",
+                                   "name: big\nsteps: 3\nruns: 2\nseed: 9\n"
+                                   "network: {generate: ring, nodes: 100001}\n"
+                                   "model: {share: {negative: 1}, quit: {negative: 0}}\n"
+                                   "events:\n  - {step: 0, seed: {valence: negative, by: id, "
+                                   "ids: [7]}}\n"),
+                     0);
+    assert_int_equal(wg_test_waggle(&(wg_test_how){tmp, NULL, 0, NULL}, NULL, &err,
+                                 "run big.yaml -o big -q --trace 1"),
+                     0);
+    free(err);
+    assert_false(wg_test_exists(tmp, "big/trace-1.csv"));
+    assert_false(wg_test_exists(tmp, "big/trace-0.csv.gz"));
+    char path[256];
+    snprintf(path, sizeof path, "%s/big/trace-1.csv.gz", tmp);
+    gzFile z = gzopen(path, "rb");
+    assert_non_null(z);
+    static const char magic[2] = {0x1f, (char)0x8b};
+    FILE *f = fopen(path, "rb");
+    char m[2];
+    assert_int_equal(fread(m, 1, 2, f), 2);
+    fclose(f);
+    assert_memory_equal(m, magic, 2);   /* compressed, not plain text under a .gz name */
+    char line[512];
+    size_t rows = 0;
+    assert_non_null(gzgets(z, line, sizeof line));
+    assert_string_equal(line, "agent,id,state,valence,step_reached,source,parent,generation,"
+                              "talked_steps,exposures\n");
+    /* share 1 on a ring: agent 7 seeded at step 0 tells 6 and 8 at step 0, they tell 5 and 9
+     * at step 1, and those 4 and 10 at step 2 */
+    while (gzgets(z, line, sizeof line)) {
+        char want[128];
+        unsigned a = (unsigned)rows;
+        if (a == 7) snprintf(want, sizeof want, "7,7,critic,negative,0,seed,,0,3,");
+        else if (a >= 4 && a <= 10) {
+            unsigned hop = a > 7 ? a - 7 : 7 - a, par = a > 7 ? a - 1 : a + 1;
+            snprintf(want, sizeof want, "%u,%u,critic,negative,%u,word_of_mouth,%u,%u,%u,", a, a,
+                     hop - 1, par, hop, 3 - hop);
+        } else snprintf(want, sizeof want, "%u,%u,unaware,,,,,,0,", a, a);
+        assert_true(strncmp(line, want, strlen(want)) == 0);
+        rows++;
+    }
+    gzclose(z);
+    assert_int_equal(rows, 100001);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -322,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_invariants),
         cmocka_unit_test(test_quantile_picks),
         cmocka_unit_test(test_command),
+        cmocka_unit_test(test_gzip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

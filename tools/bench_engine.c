@@ -22,6 +22,8 @@
 #include "waggle/engine.h"
 #include "waggle/graph.h"
 
+#include "bench_sir.h"
+
 static double cpu_now(void)
 {
     struct timespec ts;
@@ -86,20 +88,8 @@ int main(int argc, char **argv)
     }
     double rss_graph = peak_mib();
     wg_sim sim;
-    memset(&sim, 0, sizeof sim);
-    sim.g = g;
-    wg_params_default(&sim.model.p);
-    sim.steps = steps;
-    sim.seed = 12345;
     wg_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = WG_EV_SEED;
-    ev.valence = WG_NEG;
-    ev.pick.by = WG_PICK_RANDOM;
-    ev.pick.count = 10;
-    ev.segment = -1;
-    sim.events = &ev;
-    sim.nevents = 1;
+    bench_sir(&sim, &ev, g, steps);
     wg_engine *e = NULL;
     if (wg_engine_new(&sim, threads, &e, &d) != WG_OK) {
         wg_diag_print(&d, stderr);

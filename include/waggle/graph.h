@@ -145,6 +145,23 @@ static inline uint64_t wg_graph_arc(const wg_graph *g, uint32_t a, uint32_t b)
 /* The version of the igraph library waggle runs on (igraph.c), for manifests. */
 const char *wg_igraph_version(void);
 
+/* Layouts of a network for its pictures (igraph.c; `waggle draw`). */
+typedef enum wg_layout_kind {
+    WG_LAYOUT_FR = 0,   /* Fruchterman–Reingold (force-directed; small networks) */
+    WG_LAYOUT_KK,       /* Kamada–Kawai (spring distances; small networks) */
+    WG_LAYOUT_DRL,      /* DrL (VxOrd's multilevel force-directed; thousands of agents and up) */
+    WG_NLAYOUTS
+} wg_layout_kind;
+extern const char *const wg_layout_names[WG_NLAYOUTS + 1];   /* "fr", "kk", "drl" */
+/* Positions of the agents keep[0..nkeep) of g (keep NULL: all n agents, in
+ * order) laid out by igraph's layout `kind` on the subgraph they induce, as
+ * undirected, from igraph's PCG32 generator seeded with seed (a pure function
+ * of graph, kind and seed). x[i], y[i] of keep[i] are scaled into [0, 1]
+ * with the aspect kept. Time: FR and KK O(n^2) per iteration, DrL about
+ * O(n log n). WG_ENOMEM, WG_EINPUT (igraph failed: its reason). */
+wg_status wg_igraph_layout(const wg_graph *g, const uint32_t *keep, uint32_t nkeep,
+                           wg_layout_kind kind, uint64_t seed, double *x, double *y, wg_diag *d);
+
 /* ---- netstats.c: what is computed on a graph -------------------------------- */
 
 /* Statistics shown by `waggle net` and written to the manifest. */

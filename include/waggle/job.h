@@ -52,6 +52,12 @@ wg_status wg_job_open_text(const char *text, size_t len, const char *name, const
  * building the scenario's network. */
 wg_status wg_job_open_scenario(wg_scenario *s, const wg_graph *g, wg_job **out, wg_diag *d);
 
+/* The scenario a run folder was made from: the scenario: section of
+ * DIR/manifest.yaml (its paths as the run resolved them, read from the
+ * working folder). WG_EINPUT (no manifest, no scenario section, a scenario
+ * that no longer loads), WG_ENOMEM. */
+wg_status wg_job_open_folder(const char *dir, wg_job **out, wg_diag *d);
+
 void wg_job_free(wg_job *j);
 
 /* ---- build and run ----------------------------------------------------------------- */
@@ -59,6 +65,9 @@ void wg_job_free(wg_job *j);
 /* Build the network (or take the lent one) and compute its statistics. Idempotent;
  * wg_job_run calls it when needed. */
 wg_status wg_job_build(wg_job *j, wg_diag *d);
+
+/* Build only the network (no statistics): what a picture of it needs. */
+wg_status wg_job_build_network(wg_job *j, wg_diag *d);
 
 /* How to run. Fill with wg_job_run_params_default, then change what you need. */
 typedef struct wg_job_run_params {
@@ -134,6 +143,7 @@ typedef struct wg_job_write_params {
     const char *kind;                /* "run", "compare", "sweep"; default "run" */
     int ranks;                       /* MPI ranks; default 1 */
     const char *manifest_extra;      /* more top-level YAML lines, each ending in \n, or NULL */
+    const struct wg_render_opts *render;   /* the charts' size and format; NULL: PNG, defaults */
 } wg_job_write_params;
 void wg_job_write_params_default(wg_job_write_params *p);
 

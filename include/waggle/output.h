@@ -67,7 +67,8 @@ typedef struct wg_outdir {
     int lock_fd;
     char **wrote;          /* names committed into it (a folder as "NAME/") */
     size_t nwrote, cap;
-    int keep;              /* 1: only locked (render redraws a folder it does not own) */
+    int keep;              /* 1: only locked (render redraws a folder it does not own);
+                              2: locked, names added to .waggle-outputs (draw) */
     int made;              /* 1: wg_outdir_open created the folder */
 } wg_outdir;
 #define WG_OUTDIR_MAX 64
@@ -75,6 +76,10 @@ wg_status wg_outdir_open(wg_outdir *od, const char *dir, const char *const *inpu
                          size_t ninputs, wg_diag *d);
 /* Only the lock of rule 1 on an existing folder (render): nothing is cleaned. */
 wg_status wg_outdir_lock(wg_outdir *od, const char *dir, wg_diag *d);
+/* The lock of rule 1 on an existing folder for a command that adds files to
+ * it (draw): nothing is cleaned; on close the names it wrote join those of
+ * .waggle-outputs, so that the next run into the folder removes them. */
+wg_status wg_outdir_add(wg_outdir *od, const char *dir, wg_diag *d);
 /* Record name (a file, or "NAME/" a folder) as written into od. */
 wg_status wg_outdir_own(wg_outdir *od, const char *name, wg_diag *d);
 /* Clean up (when anything was written), record, unlock; harmless on a closed one.
@@ -212,6 +217,11 @@ wg_status wg_write_trace(const char *dir, uint32_t run, const wg_graph *g, const
  * sorted by (reach, index). */
 wg_status wg_trace_runs(const wg_results *r, int valence, const wg_trace_pick *picks,
                         size_t npicks, uint32_t *runs, size_t *nruns, wg_diag *d);
+/* The run a quantile pick (median, p05, p95, max) names among runs whose final
+ * reaches are reach[0..runs), by wg_trace_runs's rule (draw --run p95 reads
+ * finals.csv with it). WG_EINPUT when runs is 0, WG_ENOMEM. */
+wg_status wg_trace_quantile_run(const double *reach, uint32_t runs, wg_trace_which which,
+                                uint32_t *run, wg_diag *d);
 
 /* ---- summary.c: statistics, summary.csv ------------------------------------------------------ */
 

@@ -17,6 +17,8 @@
 #define WAGGLE_RENDER_H
 
 #include "waggle/common.h"
+#include <signal.h>
+
 #include "waggle/scenario.h"
 
 #define WG_RENDER_WIDTH 1600   /* default size, pixels: readable when projected */
@@ -38,12 +40,21 @@ typedef struct wg_render_textlog {
                                    are counted, not kept */
 } wg_render_textlog;
 
+/* The file formats of a chart: PNG (libpng), or cairo's PDF and SVG surfaces
+ * (vectors, for a deck or a paper); the name's .png becomes .pdf or .svg. */
+typedef enum wg_render_format {
+    WG_FORMAT_PNG = 0, WG_FORMAT_PDF, WG_FORMAT_SVG, WG_NFORMATS
+} wg_render_format;
+extern const char *const wg_render_format_names[WG_NFORMATS + 1];   /* "png", "pdf", "svg" */
+
 typedef struct wg_render_opts {
     int width, height;  /* pixels; 0: the defaults */
     double dpi;         /* 0: 96. Text and line widths scale with dpi / 96 (and with the
                            size, relative to 1600×900), up to the scale at which the chart
-                           still has 800×450 design pixels; the value is stored in pHYs */
+                           still has 800×450 design pixels; the value is stored in pHYs. A
+                           PDF or SVG page is width × 72 / dpi points wide */
     wg_render_textlog *texts;   /* NULL: nothing recorded (the default) */
+    int format;         /* a wg_render_format; 0: PNG */
 } wg_render_opts;
 
 /* Where a chart put its data, for tests: the plot area in pixels (origin
@@ -113,6 +124,52 @@ wg_status wg_render_optimize(const char *dir, const wg_render_opts *o, wg_render
  * receives the plot area. */
 wg_status wg_render_sensitivity(const char *dir, const wg_render_opts *o, wg_render_frame *frame,
                                 wg_diag *d);
+
+/* ---- draw.c: pictures of a cascade (waggle draw) ----------------------------------------------- */
+
+struct wg_graph;
+#define WG_DRAW_ALL_AGENTS 100000u   /* above this many agents only the reached and their parents */
+#define WG_DRAW_FR_AGENTS 3000u      /* up to this many drawn agents the default layout is FR, else DrL */
+#define WG_DRAW_MOMENTS 6            /* moments of strip.png */
+/* The pictures of wg_draw (bits of wg_draw_opts.pictures). */
+enum { WG_DRAW_NETWORK = 1, WG_DRAW_STRIP = 2, WG_DRAW_GIF = 4, WG_DRAW_ALL = 7 };
+
+typedef struct wg_draw_opts {
+    wg_render_opts render;           /* network.png and strip.png; cascade.gif at half the size */
+    int which;                       /* a wg_trace_which: WG_TRACE_INDEX with run, or a quantile */
+    long run;                        /* WG_TRACE_INDEX: the run; -1: the traced run of the
+                                        smallest index */
+    long step;                       /* network.png's step; -1: the last */
+    int layout;                      /* a wg_layout_kind; -1: FR up to WG_DRAW_FR_AGENTS, else DrL */
+    uint64_t seed;                   /* the layout's seed (the scenario's) */
+    unsigned pictures;               /* which to draw: WG_DRAW_NETWORK | WG_DRAW_STRIP |
+                                        WG_DRAW_GIF (the default, WG_DRAW_ALL) */
+    volatile sig_atomic_t *stop;     /* polled between frames: non-zero stops with WG_EINTR */
+} wg_draw_opts;
+void wg_draw_opts_default(wg_draw_opts *o);
+
+/* Where network.png put agent a: the pixel (x0 + x·side, y0 + y·side) for the
+ * layout's (x, y) of a, a disc of radius r[a] (pixels; 0: not drawn). */
+typedef struct wg_draw_report {
+    uint32_t run, steps, drawn, frames;
+    double x0, y0, side;             /* network.png's; cascade.gif's are half of these */
+    double *r;                       /* n radii in network.png */
+    uint32_t *counts;                /* steps × WG_NSTATES: the agents drawn in each state at
+                                        each step (series.csv's counts when nobody left the reach) */
+    int layout_reused;
+} wg_draw_report;                    /* arrays freed by wg_draw_report_free */
+/* The colour of agents in state s (0xRRGGBB). */
+uint32_t wg_draw_state_rgb(int s);
+void wg_draw_report_free(wg_draw_report *r);
+
+/* Draw the cascade of one traced run of the run folder dir on its network g
+ * (rebuilt from the folder's manifest): network.png, strip.png,
+ * cascade.gif and layout.csv (written when missing or made for other agents,
+ * else reused). Everything is read and checked before anything is written:
+ * WG_EINPUT (no trace, a run that was not traced, a trace or a layout of a
+ * different network), WG_EINTR (stop), WG_EIO, WG_ENOMEM. rep may be NULL. */
+wg_status wg_draw(const char *dir, const struct wg_graph *g, const wg_draw_opts *o,
+                  wg_draw_report *rep, wg_diag *d);
 
 /* The folder name of a variant: lower case letters and digits, every other
  * run of characters one '-', none at either end ("answered on day 1" →

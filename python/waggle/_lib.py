@@ -53,7 +53,8 @@ class _RunParams(ctypes.Structure):
 class _WriteParams(ctypes.Structure):
     _fields_ = [("argc", ctypes.c_int), ("argv", ctypes.POINTER(ctypes.c_char_p)),
                 ("kind", ctypes.c_char_p), ("ranks", ctypes.c_int),
-                ("manifest_extra", ctypes.c_char_p)]
+                ("manifest_extra", ctypes.c_char_p),
+                ("render", ctypes.c_void_p)]   # wg_job_write_params (job.h), field for field
 
 
 class _Final(ctypes.Structure):

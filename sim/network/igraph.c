@@ -433,3 +433,87 @@ const char *wg_igraph_version(void)
     igraph_version(&v, NULL, NULL, NULL);
     return v ? v : "unknown";
 }
+
+/* ---- layouts (waggle draw) ------------------------------------------------- */
+
+const char *const wg_layout_names[WG_NLAYOUTS + 1] = {"fr", "kk", "drl", NULL};
+
+/* FR's iterations: igraph's default for its R and Python front ends. */
+#define WG_LAYOUT_FR_ITER 500
+
+wg_status wg_igraph_layout(const wg_graph *g, const uint32_t *keep, uint32_t nkeep,
+                           wg_layout_kind kind, uint64_t seed, double *x, double *y, wg_diag *d)
+{
+    session s;
+    igraph_t ig;
+    igraph_vector_int_t el;
+    igraph_matrix_t pos;
+    uint32_t n = keep ? nkeep : g->n, *slot = NULL;
+    wg_status st = WG_OK;
+    int have_el = 0, have_g = 0, have_pos = 0;
+    if (keep) {
+        /* slot[a]: the index of agent a in keep, or WG_NO_AGENT */
+        if (!(slot = wg_malloc(g->n ? g->n : 1, sizeof *slot))) {
+            wg_diag_error(d, WG_ENOMEM, "layout: out of memory");
+            return WG_ENOMEM;
+        }
+        for (uint32_t a = 0; a < g->n; a++) slot[a] = WG_NO_AGENT;
+        for (uint32_t i = 0; i < nkeep; i++) slot[keep[i]] = i;
+    }
+    session_begin(&s);
+    igraph_error_t e = session_seed(&s, seed);
+    if (e == IGRAPH_SUCCESS) e = igraph_vector_int_init(&el, 0);
+    if (e == IGRAPH_SUCCESS) have_el = 1;
+    /* each undirected edge once (a < b, or every arc of a directed graph) */
+    for (uint32_t i = 0; e == IGRAPH_SUCCESS && i < n; i++) {
+        uint32_t a = keep ? keep[i] : i;
+        for (uint64_t k = g->out_off[a]; k < g->out_off[a + 1] && e == IGRAPH_SUCCESS; k++) {
+            uint32_t b = g->out_adj[k], j = keep ? slot[b] : b;
+            if (j == WG_NO_AGENT || (!g->directed && j <= i)) continue;
+            if ((e = igraph_vector_int_push_back(&el, i)) == IGRAPH_SUCCESS)
+                e = igraph_vector_int_push_back(&el, j);
+        }
+    }
+    if (e == IGRAPH_SUCCESS && (e = igraph_create(&ig, &el, n, IGRAPH_UNDIRECTED)) == IGRAPH_SUCCESS)
+        have_g = 1;
+    if (e == IGRAPH_SUCCESS && (e = igraph_matrix_init(&pos, n, 2)) == IGRAPH_SUCCESS) have_pos = 1;
+    if (e == IGRAPH_SUCCESS && n > 0) {
+        if (kind == WG_LAYOUT_FR) {
+            e = igraph_layout_fruchterman_reingold(&ig, &pos, 0, WG_LAYOUT_FR_ITER, sqrt((double)n),
+                                                   IGRAPH_LAYOUT_AUTOGRID, NULL, NULL, NULL,
+                                                   NULL, NULL);
+        } else if (kind == WG_LAYOUT_KK) {
+            e = igraph_layout_kamada_kawai(&ig, &pos, 0, 50 * (igraph_integer_t)n, 0.0, (double)n,
+                                           NULL, NULL, NULL, NULL, NULL);
+        } else {
+            igraph_layout_drl_options_t o;
+            if ((e = igraph_layout_drl_options_init(&o, IGRAPH_LAYOUT_DRL_DEFAULT)) == IGRAPH_SUCCESS)
+                e = igraph_layout_drl(&ig, &pos, 0, &o, NULL);
+        }
+    }
+    if (e != IGRAPH_SUCCESS) {
+        st = status_of(e);
+        wg_diag_error(d, st, "layout %s: igraph failed: %s", wg_layout_names[kind],
+                      *reason ? reason : st == WG_ENOMEM ? "out of memory" : "error");
+    } else if (n > 0) {
+        /* into [0, 1]², the aspect kept, centred on the shorter side */
+        double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
+        for (uint32_t i = 0; i < n; i++) {
+            double px = MATRIX(pos, i, 0), py = MATRIX(pos, i, 1);
+            x0 = fmin(x0, px), x1 = fmax(x1, px), y0 = fmin(y0, py), y1 = fmax(y1, py);
+        }
+        double span = fmax(x1 - x0, y1 - y0);
+        if (!(span > 0)) span = 1;
+        double ox = (span - (x1 - x0)) / 2, oy = (span - (y1 - y0)) / 2;
+        for (uint32_t i = 0; i < n; i++) {
+            x[i] = (MATRIX(pos, i, 0) - x0 + ox) / span;
+            y[i] = (MATRIX(pos, i, 1) - y0 + oy) / span;
+        }
+    }
+    if (have_pos) igraph_matrix_destroy(&pos);
+    if (have_g) igraph_destroy(&ig);
+    if (have_el) igraph_vector_int_destroy(&el);
+    session_end(&s);
+    free(slot);
+    return st;
+}

@@ -11,9 +11,14 @@
  *    `waggle render DIR` reproduces the bytes `waggle run` wrote.
  * 2. Every function passes its call on to cairo unchanged and in order: the
  *    charts' sequence of calls is the picture.
- * 3. A PNG is written through wg_out: under its real name only when complete.
+ * 3. A chart is written through wg_out: under its real name only when complete.
+ * 4. A PDF or SVG canvas records the calls (a recording surface) and replays
+ *    them on cairo's surface of that kind when written; a PNG canvas draws on
+ *    an image, as before, so PNG bytes do not depend on the formats.
  */
 #include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <errno.h>
 #include <math.h>
 #include <png.h>
@@ -39,6 +44,8 @@ wg_status wg_canvas_oom(wg_diag *d)
     return WG_ENOMEM;
 }
 
+const char *const wg_render_format_names[WG_NFORMATS + 1] = {"png", "pdf", "svg", NULL};
+
 wg_status wg_canvas_new(wg_canvas *cv, const wg_render_opts *o, wg_diag *d)
 {
     cv->surf = NULL;
@@ -56,7 +63,13 @@ wg_status wg_canvas_new(wg_canvas *cv, const wg_render_opts *o, wg_diag *d)
     double umax = fmin(cv->w / WG_CANVAS_MIN_W, cv->h / WG_CANVAS_MIN_H);
     if (cv->u > umax) cv->u = umax;
     cv->log = o ? o->texts : NULL;
-    cv->surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cv->w, cv->h);
+    cv->format = o && o->format > 0 && o->format < WG_NFORMATS ? o->format : WG_FORMAT_PNG;
+    if (cv->format == WG_FORMAT_PNG) {
+        cv->surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cv->w, cv->h);
+    } else {
+        cairo_rectangle_t ext = {0, 0, cv->w, cv->h};
+        cv->surf = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &ext);
+    }
     if (cairo_surface_status(cv->surf) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(cv->surf);
         cv->surf = NULL;
@@ -327,8 +340,8 @@ static void png_sink_flush(png_structp png)
     }
 }
 
-wg_status wg_canvas_write_png(wg_canvas *cv, const char *dir, const char *name,
-                              const wg_png_meta *meta, int nmeta, wg_diag *d)
+static wg_status write_png(wg_canvas *cv, const char *dir, const char *name,
+                           const wg_png_meta *meta, int nmeta, wg_diag *d)
 {
     wg_out o;
     png_structp png = NULL;
@@ -414,4 +427,72 @@ fail:
     free(sink);
     wg_out_abort(&o);
     return st;
+}
+
+const uint32_t *wg_canvas_pixels(wg_canvas *cv, int *stride)
+{
+    cairo_surface_flush(cv->surf);
+    *stride = cairo_image_surface_get_stride(cv->surf) / 4;
+    return (const uint32_t *)cairo_image_surface_get_data(cv->surf);
+}
+
+/* ---- PDF and SVG ----------------------------------------------------------------------------- */
+
+static cairo_status_t to_file(void *f, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static const char *meta_value(const wg_png_meta *meta, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(meta[i].key, key) == 0) return meta[i].value;
+    return NULL;
+}
+
+static wg_status write_vector(wg_canvas *cv, const char *dir, const char *name,
+                              const wg_png_meta *meta, int nmeta, wg_diag *d)
+{
+    char file[256];
+    size_t n = strlen(name);
+    const char *ext = wg_render_format_names[cv->format];
+    if (n > 4 && strcmp(name + n - 4, ".png") == 0) n -= 4;
+    snprintf(file, sizeof file, "%.*s.%s", (int)n, name, ext);
+    wg_out o;
+    wg_status st = wg_out_open(&o, dir, file, d);
+    if (st != WG_OK) return st;
+    /* pixels at the canvas's dpi become points (1/72 in) */
+    double pt = 72.0 / cv->dpi;
+    cairo_surface_t *out =
+        cv->format == WG_FORMAT_PDF
+            ? cairo_pdf_surface_create_for_stream(to_file, o.f, cv->w * pt, cv->h * pt)
+            : cairo_svg_surface_create_for_stream(to_file, o.f, cv->w * pt, cv->h * pt);
+    if (cv->format == WG_FORMAT_PDF) {
+        const char *title = meta_value(meta, nmeta, "Title");
+        const char *creator = meta_value(meta, nmeta, "Software");
+        if (title) cairo_pdf_surface_set_metadata(out, CAIRO_PDF_METADATA_TITLE, title);
+        if (creator) cairo_pdf_surface_set_metadata(out, CAIRO_PDF_METADATA_CREATOR, creator);
+    }
+    cairo_t *cr = cairo_create(out);
+    cairo_scale(cr, pt, pt);
+    cairo_set_source_surface(cr, cv->surf, 0, 0);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(out);
+    cairo_status_t cs = cairo_surface_status(out);
+    cairo_surface_destroy(out);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        wg_out_abort(&o);
+        wg_diag_error(d, cs == CAIRO_STATUS_NO_MEMORY ? WG_ENOMEM : WG_EIO, "%s/%s: cannot write "
+                      "the %s: %s", dir, file, ext, cairo_status_to_string(cs));
+        return cs == CAIRO_STATUS_NO_MEMORY ? WG_ENOMEM : WG_EIO;
+    }
+    return wg_out_commit(&o, d);
+}
+
+wg_status wg_canvas_write(wg_canvas *cv, const char *dir, const char *name,
+                          const wg_png_meta *meta, int nmeta, wg_diag *d)
+{
+    if (cv->format == WG_FORMAT_PNG) return write_png(cv, dir, name, meta, nmeta, d);
+    return write_vector(cv, dir, name, meta, nmeta, d);
 }

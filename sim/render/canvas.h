@@ -27,6 +27,7 @@ typedef struct wg_canvas {
     double u;     /* pixels per design pixel (1600×900 at 96 dpi) */
     double dpi;
     wg_render_textlog *log;   /* the options' record of the text drawn, or NULL */
+    int format;   /* wg_render_format: PNG draws on an image, PDF and SVG on a recording */
 } wg_canvas;
 
 /* A colour, components in [0, 1]. */
@@ -97,6 +98,10 @@ void wg_canvas_fit_text(wg_canvas *cv, char *s, double w);
 /* The height of a line of text in the current font (ascent + descent), pixels. */
 double wg_canvas_line_height(wg_canvas *cv);
 
+/* The canvas's pixels: one native-endian word 0x00RRGGBB per pixel, rows
+ * *stride words apart (flushed: what was drawn so far). */
+const uint32_t *wg_canvas_pixels(wg_canvas *cv, int *stride);
+
 /* ---- the file -------------------------------------------------------------------------------- */
 
 /* A PNG text chunk. */
@@ -104,10 +109,29 @@ typedef struct wg_png_meta {
     const char *key, *value;
 } wg_png_meta;
 
-/* Write the canvas to dir/name (wg_out: atomically) as an 8-bit RGB PNG with
- * the text chunks meta[0..n) (at most 16; UTF-8 values go to iTXt), the
- * canvas's dpi in pHYs, and no time chunk. WG_EIO, WG_ENOMEM. */
-wg_status wg_canvas_write_png(wg_canvas *cv, const char *dir, const char *name,
-                              const wg_png_meta *meta, int n, wg_diag *d);
+/* Write the canvas to dir/name (wg_out: atomically) in the canvas's format.
+ * PNG: an 8-bit RGB PNG with the text chunks meta[0..n) (at most 16; UTF-8
+ * values go to iTXt), the canvas's dpi in pHYs, and no time chunk. PDF and
+ * SVG: the name's ".png" becomes ".pdf" or ".svg", the recording replayed on
+ * cairo's surface of that kind (a PDF takes the Title and Software entries
+ * of meta as its title and creator). WG_EIO, WG_ENOMEM. */
+wg_status wg_canvas_write(wg_canvas *cv, const char *dir, const char *name,
+                          const wg_png_meta *meta, int n, wg_diag *d);
+
+/* ---- gif.c: an animated GIF of canvases (giflib) --------------------------------------------- */
+
+typedef struct wg_gif wg_gif;
+/* Begin dir/name (wg_out: it appears only when wg_gif_close commits) of
+ * w×h frames, looping forever. The palette: the colours keep[0..nkeep)
+ * (0xRRGGBB, at most 40) exactly, every other colour to the nearest of a
+ * 6×6×6 cube. WG_EIO, WG_ENOMEM. */
+wg_status wg_gif_open(wg_gif **out, const char *dir, const char *name, int w, int h,
+                      const uint32_t *keep, int nkeep, wg_diag *d);
+/* Append the canvas (of the GIF's size) as a frame shown delay_cs hundredths
+ * of a second; only the rectangle that changed since the last frame is
+ * stored. WG_EIO. */
+wg_status wg_gif_frame(wg_gif *g, wg_canvas *cv, int delay_cs, wg_diag *d);
+/* Commit (commit = 1) or abandon the file, and free; harmless on NULL. */
+wg_status wg_gif_close(wg_gif *g, int commit, wg_diag *d);
 
 #endif

@@ -350,6 +350,18 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
         snprintf(lab, sizeof lab, pos ? "take-offs" : "blow-ups");
     }
     wg_plot_legend_add(&lg, SW_BOX, c_blow, 1, lab);
+    /* the traced runs (manifest's traced_runs): a marker at each one's final reach */
+    enum { MAX_MARKS = 16 };
+    uint32_t mark[MAX_MARKS];
+    int nmark = 0;
+    for (const char *t = r->info.traced; t && *t && nmark < MAX_MARKS;) {
+        char *end;
+        unsigned long k = strtoul(t, &end, 10);
+        if (end == t) break;
+        if (k < n) mark[nmark++] = (uint32_t)k;
+        t = end;
+    }
+    if (nmark) wg_plot_legend_add(&lg, SW_POINT, C_TEXT, 1, "traced runs (▼ at their bar; waggle draw)");
     double lx = S_MARGIN * cv.u, lw = cv.w - 2 * S_MARGIN * cv.u;
     double lh = wg_plot_legend(&cv, &lg, lx, top, lw, 1);
     if (n) {
@@ -458,6 +470,34 @@ static wg_status chart_finals(const char *dir, const wg_folder_run *r, const wg_
         wg_canvas_dash(&cv, 0, 0);
     }
     wg_canvas_unclip(&cv);
+    /* each traced run: a downward triangle above the axis at its final reach, "run R" above it */
+    for (int i = 0; i < nmark; i++) {
+        double v = fin[mark[i]], x;
+        if (xlog && !(v > 0)) {
+            x = a.x0 - zero_w;
+        } else {   /* the middle of its bar */
+            size_t k = 0;
+            while (k + 1 < nb && v >= edge[k + 1]) k++;
+            x = (px(&a, edge[k]) + px(&a, edge[k + 1])) / 2;
+        }
+        double y = a.y0 + (S_TICK * 1.2 + 2 * S_GAP) * cv.u + i % 3 * S_TICK * 1.3 * cv.u;
+        double h = 9 * cv.u;
+        wg_canvas_move_to(&cv, x - h * 0.7, y - h);
+        wg_canvas_line_to(&cv, x + h * 0.7, y - h);
+        wg_canvas_line_to(&cv, x, y);
+        wg_canvas_close_path(&cv);
+        wg_canvas_color(&cv, C_TEXT, 1);
+        wg_canvas_fill(&cv);
+        snprintf(lab, sizeof lab, "run %u", mark[i]);
+        wg_canvas_font(&cv, S_TICK, 0);
+        wg_canvas_text(&cv, x, y - h - S_GAP * 0.4 * cv.u, 0.5, 1, lab);
+        wg_canvas_line_width(&cv, 1.5 * cv.u);
+        wg_canvas_dash(&cv, 3 * cv.u, 3 * cv.u);
+        wg_canvas_move_to(&cv, x, y);
+        wg_canvas_line_to(&cv, x, a.y1);
+        wg_canvas_stroke(&cv);
+        wg_canvas_dash(&cv, 0, 0);
+    }
     wg_plot_frame(&cv, &a);
     if (!n) wg_plot_note(&cv, &a, "no data: finals.csv has no runs");
     snprintf(lab, sizeof lab, "%s %s at the end%s", r->info.who,

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "waggle/output.h"
 #include "waggle/render.h"
@@ -94,6 +96,61 @@ static int csv_next(csv *c)
     }
 }
 
+/* The text of the gzip file at path (a trace above 10^5 agents), whole,
+ * NUL-terminated; at most WG_RESULT_MAX_BYTES of text. */
+static wg_status read_gz(const char *path, char **text, wg_diag *d)
+{
+    *text = NULL;
+    int fd = wg_input_open(path, WG_IN_RESULT, NULL, d);
+    if (fd < 0) return WG_EINPUT;
+    gzFile z = gzdopen(fd, "rb");
+    if (!z) {
+        close(fd);
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory (zlib)", path);
+        return WG_ENOMEM;
+    }
+    size_t len = 0, cap = 1 << 20;
+    char *t = wg_malloc(cap, 1);
+    wg_status st = t ? WG_OK : WG_ENOMEM;
+    while (st == WG_OK) {
+        if (cap - len < (1u << 16) + 1) {
+            if (cap >= WG_RESULT_MAX_BYTES) {
+                wg_diag_error(d, WG_EINPUT, "%s: more than %llu MiB of text", path,
+                              (unsigned long long)(WG_RESULT_MAX_BYTES >> 20));
+                st = WG_EINPUT;
+                break;
+            }
+            char *u = wg_realloc(t, cap * 2, 1);
+            if (!u) {
+                st = WG_ENOMEM;
+                break;
+            }
+            t = u, cap *= 2;
+        }
+        int k = gzread(z, t + len, 1u << 16);
+        if (k < 0) {
+            int e;
+            wg_diag_error(d, WG_EINPUT, "%s: not a readable gzip file: %s", path, gzerror(z, &e));
+            st = WG_EINPUT;
+        }
+        if (k <= 0) break;
+        len += (size_t)k;
+    }
+    gzclose(z);
+    if (st == WG_ENOMEM) wg_diag_error(d, WG_ENOMEM, "%s: out of memory", path);
+    if (st != WG_OK) {
+        free(t);
+        return st;
+    }
+    t[len] = '\0';
+    if ((st = wg_input_text(path, t, &len, d)) != WG_OK) {
+        free(t);
+        return st;
+    }
+    *text = t;
+    return WG_OK;
+}
+
 static wg_status csv_open(csv *c, const char *dir, const char *name, wg_diag *d)
 {
     memset(c, 0, sizeof *c);
@@ -103,7 +160,9 @@ static wg_status csv_open(csv *c, const char *dir, const char *name, wg_diag *d)
         wg_diag_error(d, WG_ENOMEM, "out of memory");
         return WG_ENOMEM;
     }
-    wg_status st = wg_file_read(p, &c->text, NULL, d);
+    size_t nl = strlen(name);
+    wg_status st = nl > 3 && strcmp(name + nl - 3, ".gz") == 0 ? read_gz(p, &c->text, d)
+                                                                : wg_file_read(p, &c->text, NULL, d);
     free(p);
     if (st != WG_OK) return st;
     c->at = c->text;
@@ -154,7 +213,7 @@ static int csv_num(csv *c, int i, double *out, wg_diag *d)
 static void info_free(wg_folder_info *i)
 {
     char **s[] = {&i->name, &i->seed, &i->runs, &i->version, &i->command, &i->unit,
-                  &i->obs_file, &i->obs_x, &i->obs_y, &i->obs_metric, &i->who};
+                  &i->obs_file, &i->obs_x, &i->obs_y, &i->obs_metric, &i->who, &i->traced};
     for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
         free(*s[k]);
         *s[k] = NULL;
@@ -266,7 +325,8 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
         "scenario.observed.file", "scenario.observed.x", "scenario.observed.y",
         "scenario.observed.metric", "scenario.observed.scale", "network.nodes",
         "scenario.blowup.threshold", "scenario.blowup.valence", "optimize.choose",
-        "scenario.unit", "blowup.runs", "blowup.blowups", "blowup.lo", "blowup.hi"};
+        "scenario.unit", "blowup.runs", "blowup.blowups", "blowup.lo", "blowup.hi",
+        "traced_runs"};
     enum { NK = sizeof keys / sizeof keys[0] };
     char *v[NK], *text = NULL, *p = wg_path_join(dir, "manifest.yaml");
     size_t len;
@@ -296,7 +356,8 @@ static wg_status read_manifest(const char *dir, wg_folder_info *in, wg_diag *d)
     in->who = v[15];
     double *blow[] = {&in->blow_runs, &in->blow_count, &in->blow_lo, &in->blow_hi};
     for (int k = 0; k < 4; k++) *blow[k] = v[16 + k] ? strtod(v[16 + k], NULL) : NAN;
-    for (int k = 10; k < NK; k++)
+    in->traced = v[20];
+    for (int k = 10; k < 20; k++)
         if (k != 15) free(v[k]);
     const char *fill[][2] = {{"name", "(unnamed scenario)"}, {"seed", "?"}, {"runs", "?"},
                              {"version", WG_VERSION}, {"command", "waggle"}, {"unit", "step"},
@@ -522,6 +583,189 @@ wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES]
     }
 done:
     csv_close(&c);
+    return st;
+}
+
+/* ---- a trace and a layout (waggle draw) ----------------------------------------------------- */
+
+void wg_folder_trace_free(wg_folder_trace *t)
+{
+    free(t->id);
+    free(t->id_text);
+    free(t->parent);
+    free(t->step);
+    free(t->talked);
+    free(t->state);
+    free(t->valence);
+    free(t->source);
+    memset(t, 0, sizeof *t);
+}
+
+/* Field i of the current line as a whole number in [0, max], or empty (*out = none) when
+ * `empty` allows it. */
+static int csv_uint(csv *c, int i, uint64_t max, int empty, uint64_t none, uint64_t *out,
+                    wg_diag *d)
+{
+    const char *t = i < c->nf ? c->f[i] : "";
+    if (!*t && empty) {
+        *out = none;
+        return 1;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(t, &end, 10);
+    if (!*t || *end || *t == '-' || *t == '+' || errno == ERANGE || v > max) {
+        wg_diag_error(d, WG_EINPUT, "%s:%u: column %s: expected a whole number from 0 to %llu%s, "
+                      "got '%s'", c->name, c->line, c->head[i], (unsigned long long)max,
+                      empty ? " or nothing" : "", t);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Field i as a name of table (entry 0 may be "": an empty field). */
+static int csv_name(csv *c, int i, const char *const *table, const char *what, uint8_t *out,
+                    wg_diag *d)
+{
+    const char *t = i < c->nf ? c->f[i] : "";
+    int k = wg_name_index(table, t);
+    if (k < 0) {
+        wg_diag_error(d, WG_EINPUT, "%s:%u: column %s: '%s' is not a %s", c->name, c->line,
+                      c->head[i], t, what);
+        return 0;
+    }
+    *out = (uint8_t)k;
+    return 1;
+}
+
+/* FNV-1a of an id's text. */
+static size_t id_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)(h ^ h >> 32);
+}
+
+wg_status wg_folder_read_trace(const char *dir, const char *name, uint32_t n, wg_folder_trace *t,
+                               wg_diag *d)
+{
+    static const char *const cols[] = {"agent", "id", "state", "valence", "step_reached",
+                                       "source", "parent", "talked_steps"};
+    enum { NC = sizeof cols / sizeof cols[0] };
+    csv c;
+    int ci[NC];
+    memset(t, 0, sizeof *t);
+    wg_status st = csv_open(&c, dir, name, d);
+    if (st != WG_OK) return st;
+    for (int k = 0; k < NC; k++)
+        if ((ci[k] = csv_col(&c, cols[k], d)) < 0) {
+            csv_close(&c);
+            return WG_EINPUT;
+        }
+    t->n = n;
+    size_t m = n ? n : 1;
+    t->id = wg_malloc(m, sizeof *t->id);
+    t->parent = wg_malloc(m, sizeof *t->parent);
+    /* the ids' text, and the parents' until they are resolved: at most the file's bytes */
+    size_t tlen = strlen(c.at) + 2, used = 0;
+    t->id_text = wg_malloc(2 * tlen, 1);
+    size_t *par_at = wg_malloc(m, sizeof *par_at);
+    uint32_t *slot = NULL;
+    size_t nslot = 16;
+    while (nslot < 2 * (size_t)m) nslot *= 2;
+    t->step = wg_malloc(m, sizeof *t->step);
+    t->talked = wg_malloc(m, sizeof *t->talked);
+    t->state = wg_malloc(m, 1);
+    t->valence = wg_malloc(m, 1);
+    t->source = wg_malloc(m, 1);
+    slot = wg_malloc(nslot, sizeof *slot);
+    if (!t->id || !t->parent || !t->step || !t->talked || !t->state || !t->valence ||
+        !t->source || !t->id_text || !par_at || !slot) {
+        st = wg_canvas_oom(d);
+        goto done;
+    }
+    uint32_t a = 0;
+    while (csv_next(&c)) {
+        uint64_t v[4];
+        if (a == n) {
+            wg_diag_error(d, WG_EINPUT, "%s:%u: more rows than the network's %u agents: the "
+                          "trace of another network", name, c.line, n);
+            st = WG_EINPUT;
+            goto done;
+        }
+        if (!csv_uint(&c, ci[0], UINT32_MAX, 0, 0, &v[0], d)) goto bad;
+        if (v[0] != a) {
+            wg_diag_error(d, WG_EINPUT, "%s:%u: column agent: expected %u (one row per agent, in "
+                          "order), got %s", name, c.line, a, c.f[ci[0]]);
+            goto bad;
+        }
+        uint8_t val;
+        const char *idf = ci[1] < c.nf ? c.f[ci[1]] : "";
+        const char *pf = ci[6] < c.nf ? c.f[ci[6]] : "";
+        if (!*idf) {
+            wg_diag_error(d, WG_EINPUT, "%s:%u: column id: empty (every agent has an id)", name,
+                          c.line);
+            goto bad;
+        }
+        size_t il = strlen(idf) + 1, pl = strlen(pf) + 1;
+        t->id[a] = t->id_text + used;
+        memcpy(t->id_text + used, idf, il);
+        used += il;
+        par_at[a] = *pf ? used : SIZE_MAX;
+        memcpy(t->id_text + used, pf, pl);
+        used += pl;
+        if (!csv_name(&c, ci[2], wg_state_singular_names, "state", &t->state[a], d) ||
+            !(ci[3] < c.nf && !*c.f[ci[3]] ? (val = 2, 1)
+                                            : csv_name(&c, ci[3], wg_valence_names, "valence",
+                                                       &val, d)) ||
+            !csv_uint(&c, ci[4], MAX_STEP, 1, WG_TRACE_NONE, &v[1], d) ||
+            !csv_name(&c, ci[5], wg_source_names, "source", &t->source[a], d) ||
+            !csv_uint(&c, ci[7], UINT32_MAX, 0, 0, &v[2], d))
+            goto bad;
+        /* an empty valence (val 2) is "not in the reach"; else WG_POS or WG_NEG */
+        t->valence[a] = val == 2 ? -1 : (int8_t)val;
+        t->step[a] = (uint32_t)v[1];
+        t->talked[a] = (uint32_t)v[2];
+        a++;
+    }
+    if (a != n) {
+        wg_diag_error(d, WG_EINPUT, "%s:%u: %u rows for the network's %u agents: the trace of "
+                      "another network", name, c.line, a, n);
+        st = WG_EINPUT;
+        goto done;
+    }
+    /* parents: the row of each parent's id (a table of the ids, open addressing) */
+    for (size_t k = 0; k < nslot; k++) slot[k] = UINT32_MAX;
+    for (uint32_t r = 0; r < n; r++) {
+        size_t h = id_hash(t->id[r]) & (nslot - 1);
+        while (slot[h] != UINT32_MAX) h = (h + 1) & (nslot - 1);
+        slot[h] = r;
+    }
+    for (uint32_t r = 0; r < n; r++) {
+        t->parent[r] = UINT32_MAX;
+        if (par_at[r] == SIZE_MAX) continue;
+        const char *pid = t->id_text + par_at[r];
+        for (size_t h = id_hash(pid) & (nslot - 1); slot[h] != UINT32_MAX; h = (h + 1) & (nslot - 1))
+            if (strcmp(t->id[slot[h]], pid) == 0) {
+                t->parent[r] = slot[h];
+                break;
+            }
+        if (t->parent[r] == UINT32_MAX) {
+            wg_diag_error(d, WG_EINPUT, "%s: agent %u's parent '%s' is the id of no row: the trace "
+                          "of another network", name, r, pid);
+            st = WG_EINPUT;
+            goto done;
+        }
+    }
+    goto done;
+bad:
+    st = WG_EINPUT;
+done:
+    csv_close(&c);
+    free(par_at);
+    free(slot);
+    if (st != WG_OK) wg_folder_trace_free(t);
     return st;
 }
 

@@ -38,6 +38,7 @@ typedef struct wg_folder_info {
     double obs_scale;            /* 0: not given */
     double agents;               /* network.nodes; 0: unknown */
     wg_blowup_rule blowup;       /* the scenario's (the default when not given) */
+    char *traced;                /* manifest's traced_runs ("3 17"), or NULL: none traced */
     int respond;                 /* optimize.choose is respond (critics or a policy) */
     char *who;                   /* what an agent stands for: scenario.unit, else "customers" */
     double blow_runs, blow_count, blow_lo, blow_hi;   /* the manifest's blowup line (NaN:
@@ -66,6 +67,27 @@ void wg_folder_run_free(wg_folder_run *r);
  * error. */
 wg_status wg_folder_read_states(const char *dir, long run, double *s[WG_NSTATES],
                                 uint32_t *steps, wg_diag *d);
+
+/* A run's trace-R.csv (DESIGN.md, `trace:`), one entry per agent in agent order. */
+typedef struct wg_folder_trace {
+    uint32_t n;
+    char **id;             /* the agent's id as its file wrote it (text; strings in id_text) */
+    char *id_text;
+    uint32_t *parent;      /* the agent (row) whose id is the parent's; UINT32_MAX: none */
+    uint32_t *step;        /* step_reached; WG_TRACE_NONE: not in the reach at the end */
+    uint32_t *talked;      /* talked_steps */
+    uint8_t *state;        /* the final wg_state */
+    int8_t *valence;       /* WG_POS, WG_NEG, -1: not in the reach */
+    uint8_t *source;       /* wg_source */
+} wg_folder_trace;
+
+/* Read dir/name (a trace-R.csv, or .csv.gz) of a network of n agents: exactly
+ * n rows, agents 0 .. n-1 in order (else WG_EINPUT "the trace of another
+ * network"), every field checked (file:line: column: what was expected), each
+ * parent the id of one of the rows. */
+wg_status wg_folder_read_trace(const char *dir, const char *name, uint32_t n, wg_folder_trace *t,
+                               wg_diag *d);
+void wg_folder_trace_free(wg_folder_trace *t);
 
 #define WG_FOLDER_MAX_VARIANTS 12   /* variants drawn (the panel of differences lists them all
                                        up to this) */

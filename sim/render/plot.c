@@ -382,7 +382,7 @@ wg_status wg_plot_finish(wg_canvas *cv, const wg_folder_info *in, const char *di
     wg_png_meta m[] = {{"Title", in->name},       {"Scenario", in->name}, {"Seed", in->seed},
                        {"Runs", in->runs},        {"Version", in->version},
                        {"Command", in->command}, {"Software", software}};
-    return wg_canvas_write_png(cv, dir, name, m, (int)(sizeof m / sizeof m[0]), d);
+    return wg_canvas_write(cv, dir, name, m, (int)(sizeof m / sizeof m[0]), d);
 }
 
 /* ---- metrics in words -------------------------------------------------------------------- */

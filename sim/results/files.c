@@ -336,12 +336,11 @@ wg_status wg_outdir_lock(wg_outdir *od, const char *dir, wg_diag *d)
     return st;
 }
 
-/* An interrupted command: what it wrote into od goes, and with it what an earlier
- * command wrote there (some of it replaced already), so that the folder holds
- * no outputs rather than a mixture; foreign files stay. */
-static int discard_folder(wg_outdir *od)
+/* What an interrupted command wrote into od goes (files, and "NAME/" folders with
+ * their contents); nothing else is touched. */
+static int discard_names(wg_outdir *od)
 {
-    int oom = clean_folder(od->dir, NULL, 0, 0);
+    int oom = 0;
     for (size_t i = 0; i < od->nwrote; i++) {
         char *p = wg_path_join(od->dir, od->wrote[i]);
         size_t len = p ? strlen(p) : 0;
@@ -363,6 +362,16 @@ static int discard_folder(wg_outdir *od)
         }
         free(p);
     }
+    return oom ? -1 : 0;
+}
+
+/* An interrupted command: what it wrote into od goes, and with it what an earlier
+ * command wrote there (some of it replaced already), so that the folder holds
+ * no outputs rather than a mixture; foreign files stay. */
+static int discard_folder(wg_outdir *od)
+{
+    int oom = clean_folder(od->dir, NULL, 0, 0);
+    if (discard_names(od)) oom = 1;
     char *q = wg_path_join(od->dir, OWNED_NAME);
     if (q) unlink(q);
     else oom = 1;
@@ -370,21 +379,61 @@ static int discard_folder(wg_outdir *od)
     return oom ? -1 : 0;
 }
 
+wg_status wg_outdir_add(wg_outdir *od, const char *dir, wg_diag *d)
+{
+    wg_status st = wg_outdir_lock(od, dir, d);
+    if (st == WG_OK && od->dir) od->keep = 2;
+    return st;
+}
+
+/* keep 2: the names of .waggle-outputs not among od's own join them (in the list's order,
+ * before od's). */
+static wg_status add_listed(wg_outdir *od, wg_diag *d)
+{
+    char *lp = wg_path_join(od->dir, OWNED_NAME), *text = NULL;
+    if (!lp) return wg_diag_error(d, WG_ENOMEM, "%s: out of memory", od->dir), WG_ENOMEM;
+    wg_status ls = wg_file_read(lp, &text, NULL, NULL);
+    free(lp);
+    if (ls == WG_ENOMEM) return wg_diag_error(d, WG_ENOMEM, "%s: out of memory", od->dir), WG_ENOMEM;
+    if (ls != WG_OK) return WG_OK;   /* no list yet: only od's names */
+    char **mine = od->wrote;
+    size_t nmine = od->nwrote;
+    od->wrote = NULL;
+    od->nwrote = od->cap = 0;
+    wg_status st = WG_OK;
+    for (char *l = text; st == WG_OK && l && *l;) {
+        char *e = strchr(l, '\n');
+        if (e) *e = '\0';
+        if (*l && *l != '#') st = wg_outdir_own(od, l, d);
+        l = e ? e + 1 : NULL;
+    }
+    for (size_t i = 0; i < nmine; i++) {
+        if (st == WG_OK) st = wg_outdir_own(od, mine[i], d);
+        free(mine[i]);
+    }
+    free(mine);
+    free(text);
+    return st;
+}
+
 wg_status wg_outdir_close(wg_outdir *od, wg_diag *d)
 {
     wg_status st = WG_OK;
     if (!od->dir) return WG_OK;
-    const int stopped = wg_stopped() && !od->keep;
+    /* keep 1 (render) replaces files in place and records nothing; keep 2 (draw) adds
+     * to the outputs of a run, so an interrupted draw takes away only its own files */
+    const int stopped = wg_stopped() && od->keep != 1;
     if (stopped && od->nwrote) {
         for (int i = 0; i < nheld; i++)
             if (held[i] == od) held[i] = NULL;
-        if (discard_folder(od)) {
+        if (od->keep == 2 ? discard_names(od) : discard_folder(od)) {
             wg_diag_error(d, WG_ENOMEM, "%s: out of memory removing the files of an interrupted "
                           "command", od->dir);
             st = WG_ENOMEM;
         }
-    } else if (od->nwrote && !od->keep) {
-        if (clean_folder(od->dir, od->wrote, od->nwrote, 0)) {
+    } else if (od->nwrote && od->keep != 1) {
+        if (od->keep == 2) st = add_listed(od, d);
+        if (st == WG_OK && !od->keep && clean_folder(od->dir, od->wrote, od->nwrote, 0)) {
             wg_diag_error(d, WG_ENOMEM, "%s: out of memory removing stale files", od->dir);
             st = WG_ENOMEM;
         }

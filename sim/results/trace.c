@@ -168,13 +168,51 @@ wg_status wg_write_trace(const char *dir, uint32_t run, const wg_graph *g, const
 
 /* ---- which runs ------------------------------------------------------------------------------- */
 
-typedef struct { uint32_t reach, run; } run_key;
+typedef struct { double reach; uint32_t run; } run_key;
 
 static int cmp_key(const void *a, const void *b)
 {
     const run_key *x = a, *y = b;
     if (x->reach != y->reach) return x->reach < y->reach ? -1 : 1;
     return x->run < y->run ? -1 : x->run > y->run;
+}
+
+/* Sorted (reach, run) keys of reach[0..runs); NULL when out of memory. */
+static run_key *sorted_keys(const double *reach, uint32_t runs)
+{
+    run_key *k = wg_malloc(runs ? runs : 1, sizeof *k);
+    if (!k) return NULL;
+    for (uint32_t j = 0; j < runs; j++) k[j].reach = reach[j], k[j].run = j;
+    qsort(k, runs, sizeof *k, cmp_key);
+    return k;
+}
+
+/* The run at quantile pick `which` of the sorted keys: the nearest rank, the
+ * run the quantile of the histogram points at. */
+static uint32_t key_run(const run_key *k, uint32_t runs, wg_trace_which which)
+{
+    double q = which == WG_TRACE_MEDIAN ? 0.5
+               : which == WG_TRACE_P05  ? 0.05
+               : which == WG_TRACE_P95  ? 0.95
+                                        : 1.0;
+    return k[(size_t)(q * (runs - 1) + 0.5)].run;
+}
+
+wg_status wg_trace_quantile_run(const double *reach, uint32_t runs, wg_trace_which which,
+                                uint32_t *run, wg_diag *d)
+{
+    if (runs == 0) {
+        wg_diag_error(d, WG_EINPUT, "trace: no runs to pick %s from", wg_trace_which_names[which]);
+        return WG_EINPUT;
+    }
+    run_key *k = sorted_keys(reach, runs);
+    if (!k) {
+        wg_diag_error(d, WG_ENOMEM, "trace: out of memory");
+        return WG_ENOMEM;
+    }
+    *run = key_run(k, runs, which);
+    free(k);
+    return WG_OK;
 }
 
 wg_status wg_trace_runs(const wg_results *r, int valence, const wg_trace_pick *picks,
@@ -194,24 +232,20 @@ wg_status wg_trace_runs(const wg_results *r, int valence, const wg_trace_pick *p
             }
         } else {
             if (!k) {
-                if (!(k = wg_malloc(r->runs, sizeof *k))) {
+                double *reach = wg_malloc(r->runs ? r->runs : 1, sizeof *reach);
+                for (uint32_t j = 0; reach && j < r->runs; j++) {
+                    wg_final f;
+                    wg_final_of(r, j, &f);
+                    reach[j] = valence == WG_POS ? f.reach_pos : f.reach_neg;
+                }
+                k = reach ? sorted_keys(reach, r->runs) : NULL;
+                free(reach);
+                if (!k) {
                     wg_diag_error(d, WG_ENOMEM, "trace: out of memory");
                     return WG_ENOMEM;
                 }
-                for (uint32_t j = 0; j < r->runs; j++) {
-                    wg_final f;
-                    wg_final_of(r, j, &f);
-                    k[j].reach = valence == WG_POS ? f.reach_pos : f.reach_neg;
-                    k[j].run = j;
-                }
-                qsort(k, r->runs, sizeof *k, cmp_key);
             }
-            double q = picks[i].which == WG_TRACE_MEDIAN ? 0.5
-                       : picks[i].which == WG_TRACE_P05  ? 0.05
-                       : picks[i].which == WG_TRACE_P95  ? 0.95
-                                                         : 1.0;
-            /* the nearest rank: the run the quantile of the histogram points at */
-            run = k[(size_t)(q * (r->runs - 1) + 0.5)].run;
+            run = key_run(k, r->runs, picks[i].which);
         }
         size_t m = 0;
         while (m < *nruns && runs[m] != run) m++;
