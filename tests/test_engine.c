@@ -652,6 +652,56 @@ static void test_threads_large_graph(void **state)
     wg_graph_free(g);
 }
 
+/* Design note 8 of engine.c: a run that uses none of the later mechanisms
+ * runs the plain passes, one with any of them the general ones. A standing
+ * respond policy by reach that wins and calms nobody (win = calm = 0) puts
+ * a run in general mode (contacts made are counted, critics' waits kept)
+ * without changing a state, so every count but the answers must be those of
+ * the same run without it: contact all (gaps and the contact buffer) and
+ * contact one (a draw per arc), with stifling (a draw per arc) and
+ * forgetting (a full pass 2). */
+static void test_plain_general_same(void **state)
+{
+    (void)state;
+    wg_graph *g = random_graph(3000, 15000);
+    const uint32_t runs = 6;
+    for (int c = 0; c < 2; c++) {
+        wg_sim sim;
+        base_sim(&sim, g, 30, 77);
+        sim.model.contact = c ? WG_CONTACT_ONE : WG_CONTACT_ALL;
+        sim.model.p.v[WG_P_SHARE_POS] = c ? 0.5 : 0.1;
+        sim.model.p.v[WG_P_SHARE_NEG] = c ? 0.6 : 0.12;
+        sim.model.p.v[WG_P_QUALITY] = 0.8;
+        sim.model.p.v[WG_P_STIFLE] = 0.1;
+        sim.model.p.v[WG_P_FORGET] = 0.02;
+        uint64_t ids[4] = {1, 2, 3, 4};
+        wg_event ev[3] = {seed_ids(WG_POS, ids, 2), seed_ids(WG_NEG, ids + 2, 2)};
+        memset(&ev[2], 0, sizeof ev[2]);
+        ev[2].kind = WG_EV_RESPOND;
+        ev[2].segment = -1;
+        ev[2].policy = (wg_policy){1, 0, 5, WG_RESPOND_REACH, sim.steps - 1};
+        sim.events = ev;
+        sim.nevents = 2;
+        uint32_t *plain = run_many(&sim, runs, 1, NULL);
+        sim.nevents = 3;
+        uint32_t *general = run_many(&sim, runs, 1, NULL);
+        uint64_t answers = 0;
+        for (uint32_t r = 0; r < runs; r++)
+            for (uint32_t t = 0; t < sim.steps; t++) {
+                const uint32_t *a = row(plain, sim.steps, r, t), *b = row(general, sim.steps, r, t);
+                for (int k = 0; k < WG_NCOUNTS; k++)
+                    if (k != WG_C_ANSWERS) assert_int_equal(a[k], b[k]);
+                answers += b[WG_C_ANSWERS];
+            }
+        /* the policy answered critics (so it ran), and the runs spread */
+        assert_true(answers > 0);
+        assert_true(row(plain, sim.steps, 0, sim.steps - 1)[WG_C_UNAWARE] < g->n - 100);
+        free(plain);
+        free(general);
+    }
+    wg_graph_free(g);
+}
+
 /* Common random numbers: a run's series depends on (seed, run) only, not on
  * which runs are asked for together. */
 static void test_run_keyed(void **state)
@@ -944,6 +994,7 @@ int main(void)
         cmocka_unit_test(test_threads_large_graph),
         cmocka_unit_test(test_large_graph_runs_in_parallel),
         cmocka_unit_test(test_run_keyed),
+        cmocka_unit_test(test_plain_general_same),
         cmocka_unit_test(test_partitioned_same_counts),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
