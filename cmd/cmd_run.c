@@ -143,15 +143,9 @@ int wg_cmd_run(int argc, char **argv)
         if ((st = wg_par_gather(&mine, 1, 1, &peaks, &npeaks, &d)) != WG_OK) goto done;
     }
     if (rank != 0) goto done;   /* rank 0 writes */
-    out = o.out_dir ? wg_strdup(o.out_dir) : wg_job_default_out(o.scenario);
-    if (!out) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the output folder's name");
-        goto done;
-    }
     wg_job_write_params wp;
-    wg_job_write_params_default(&wp);
-    wp.argc = argc;
-    wp.argv = argv;
+    if ((st = wg_cmd_write_setup(&o, wg_job_default_out, argc, argv, &out, &wp, &d)) != WG_OK)
+        goto done;
     wp.ranks = ranks;
     wp.render = &ro.render;
     uint64_t xbytes = 0, xsteps = 0;

@@ -124,6 +124,27 @@ static inline uint32_t wg_graph_out_degree(const wg_graph *g, uint32_t a)
     return (uint32_t)(g->out_off[a + 1] - g->out_off[a]);
 }
 
+/* Position of b in the sorted row [lo, hi) of adj (out_adj or in_adj), or hi
+ * when absent. O(log(hi - lo)). */
+static inline uint64_t wg_graph_row_find(const uint32_t *adj, uint64_t lo, uint64_t hi,
+                                         uint32_t b)
+{
+    const uint64_t end = hi;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (adj[mid] < b) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < end && adj[lo] == b ? lo : end;
+}
+
+/* Position of arc a -> b in g's out-arrays, or out_off[a + 1] when g has no
+ * such arc. O(log(degree of a)). */
+static inline uint64_t wg_graph_arc(const wg_graph *g, uint32_t a, uint32_t b)
+{
+    return wg_graph_row_find(g->out_adj, g->out_off[a], g->out_off[a + 1], b);
+}
+
 /* The version of the igraph library waggle runs on (igraph.c), for manifests. */
 const char *wg_igraph_version(void);
 

@@ -353,18 +353,6 @@ fail:
 }
 
 
-/* Position of b in the sorted row [lo, hi) of adj, or hi when absent. */
-static uint64_t find_in_row(const uint32_t *adj, uint64_t lo, uint64_t hi, uint32_t b)
-{
-    uint64_t end = hi;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (adj[mid] < b) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < end && adj[lo] == b ? lo : end;
-}
-
 /* Invariants 1 and 2 for one side (out or in) of g. */
 static int rows_valid(uint32_t n, uint64_t m, const uint64_t *off, const uint32_t *adj)
 {
@@ -386,7 +374,7 @@ static int rows_mirror(uint32_t n, const uint64_t *off, const uint32_t *adj, con
     for (uint32_t a = 0; a < n; a++)
         for (uint64_t k = off[a]; k < off[a + 1]; k++) {
             uint32_t b = adj[k];
-            uint64_t j = find_in_row(adj2, off2[b], off2[b + 1], a);
+            uint64_t j = wg_graph_row_find(adj2, off2[b], off2[b + 1], a);
             if (j == off2[b + 1] || (w && w[k] != w2[j]) || (neg && neg[k] != neg2[j])) return 0;
         }
     return 1;

@@ -53,13 +53,7 @@ static uint32_t uf_find(uint32_t *parent, uint32_t x)
 
 static int has_arc(const wg_graph *g, uint32_t a, uint32_t b)
 {
-    uint64_t lo = g->out_off[a], hi = g->out_off[a + 1];
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (g->out_adj[mid] < b) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < g->out_off[a + 1] && g->out_adj[lo] == b;
+    return wg_graph_arc(g, a, b) < g->out_off[a + 1];
 }
 
 /* Rank for orienting edges in triangle counting: by degree, then id. */
