@@ -778,6 +778,70 @@ static void test_variants(void **state)
     wg_diag_free(&d);
 }
 
+/* Thousands of variants (a generated what-if list): every one derives with its
+ * own overrides and nothing of the others', a repeated name is found however
+ * far apart the two are, and an error in one variant names it. Each variant is
+ * derived from the base without the other variants (scenario.c), and names are
+ * checked through a hash set (convert.c), so this is linear; not timed here. */
+static void test_many_variants(void **state)
+{
+    (void)state;
+    enum { NV = 3000 };
+    size_t cap = 200 + (size_t)NV * 96, len = 0;
+    char *yaml = malloc(cap);
+    assert_non_null(yaml);
+    len += (size_t)snprintf(yaml + len, cap - len, BASE "steps: 40\nevents:\n"
+                            "  - {step: 0, seed: {valence: positive, count: 2}}\nvariants:\n");
+    for (unsigned i = 0; i < NV; i++)
+        len += (size_t)snprintf(yaml + len, cap - len, "  - {name: what-if %u, set: {share.negative: "
+                                "0.%04u, events.0.step: %u}}\n", i, i + 1, i % 37);
+    wg_scenario *s = NULL, *v = NULL;
+    wg_diag d;
+    assert_int_equal(parse(yaml, &s, &d), WG_OK);
+    assert_int_equal(s->nvariants, NV);
+    const unsigned probe[] = {0, 1, 1499, NV - 2, NV - 1};
+    for (size_t k = 0; k < sizeof probe / sizeof probe[0]; k++) {
+        const unsigned i = probe[k];
+        char name[32];
+        snprintf(name, sizeof name, "what-if %u", i);
+        assert_string_equal(s->variants[i].name, name);
+        assert_int_equal(wg_scenario_variant(s, i, &v, &d), WG_OK);
+        assert_int_equal(v->nvariants, 0);
+        assert_true(v->model.p.v[WG_P_SHARE_NEG] == (i + 1) / 10000.0);
+        assert_int_equal(v->nevents, 1);
+        assert_int_equal(v->events[0].step, i % 37);
+        wg_scenario_free(v);
+    }
+    wg_scenario_free(s);
+    wg_diag_free(&d);
+
+    /* one variant in the middle is wrong: its error names it */
+    char *bad = malloc(cap + 200);
+    assert_non_null(bad);
+    memcpy(bad, yaml, len + 1);
+    char *mid = strstr(bad, "share.negative: 0.2001");   /* variant 2000, line 7 + 2000 */
+    assert_non_null(mid);
+    memcpy(mid, "share.negative: 2.2001", 22);
+    assert_int_equal(parse(bad, &s, &d), WG_EINPUT);
+    assert_null(s);
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.items[0].text, "variant 'what-if 2000': t.yaml:2007:48: share.negative: "
+                                         "expected a probability in [0, 1], got 2.2001");
+    wg_diag_free(&d);
+    /* the last variant repeats the first's name */
+    memcpy(bad, yaml, len + 1);
+    snprintf(bad + len, cap + 200 - len, "  - {name: what-if 0}\n");
+    assert_int_equal(parse(bad, &s, &d), WG_EINPUT);
+    assert_int_equal(d.errors, 1);
+    char want[128];
+    snprintf(want, sizeof want, "t.yaml:%d:12: variants.%d.name: variant 'what-if 0' is already "
+             "defined", 7 + NV, NV);
+    assert_string_equal(d.items[0].text, want);
+    wg_diag_free(&d);
+    free(bad);
+    free(yaml);
+}
+
 static void test_with(void **state)
 {
     (void)state;
@@ -1151,6 +1215,7 @@ int main(void)
         cmocka_unit_test(test_many_errors),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_variants),
+        cmocka_unit_test(test_many_variants),
         cmocka_unit_test(test_with),
         cmocka_unit_test(test_write_roundtrip),
         cmocka_unit_test(test_write_indent),

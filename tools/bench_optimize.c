@@ -104,10 +104,13 @@ int main(int argc, char **argv)
         }
         double mean = 0;
         for (unsigned i = 0; i < runs; i++) mean += v[i] / runs;
-        printf("IMM: %lu agents, %u seeds, epsilon %g, %d threads: %llu RR sets, estimate %.1f, "
-               "spread by %u runs %.1f; selection: wall %.2f s, CPU %.2f s\n", nodes, k,
-               p.epsilon, p.threads, (unsigned long long)r.rr_sets, r.spread_est, runs, mean,
-               r.seconds, cpu);
+        printf("IMM: %lu agents, %u seeds, epsilon %g, %d threads: %llu + %llu RR sets "
+               "(estimation + selection), lower bound %.1f, estimate %.1f, spread by %u runs "
+               "%.1f\n", nodes, k, p.epsilon, p.threads,
+               (unsigned long long)r.rr_sets_estimation, (unsigned long long)r.rr_sets,
+               r.lower_bound, r.spread_est, runs, mean);
+        printf("IMM: selection wall %.2f s (sampling %.2f s, covers %.2f s), CPU %.2f s\n",
+               r.seconds, r.seconds_sampling, r.seconds_cover, cpu);
         free(seeds);
         free(v);
     } else {

@@ -210,9 +210,12 @@ wg_status wg_imm_check(const wg_scenario *s, int replace, wg_diag *d);
 /* What IMM reports. */
 typedef struct wg_imm_result {
     uint64_t rr_sets;         /* RR sets of the final selection */
+    uint64_t rr_sets_estimation; /* RR sets of the estimation phase (its last round) */
     double spread_est;        /* n × their share the seeds cover: IMM's estimate of the spread */
     double lower_bound;       /* LB of OPT from the estimation phase */
-    double seconds;
+    double seconds;           /* wall time of wg_imm_select */
+    double seconds_sampling;  /* of which drawing RR sets (both phases) */
+    double seconds_cover;     /* and the greedy covers of the sets */
 } wg_imm_result;
 
 /* k seeds for the independent cascade on g (arc live with probability

@@ -168,6 +168,7 @@
 #include <string.h>
 
 #include "engine_impl.h"
+#include "gap.h"
 
 /* Graphs up to this many agents run whole runs in parallel however many
  * runs there are (parallelism note). */
@@ -183,14 +184,9 @@
  * (in talkers or contacts) the next offsets and ids are fetched. */
 #define WG_PIPE 256
 #define WG_AHEAD 16
-/* Gap tables (design note 1a): buckets of the top bits of a word, and the
- * classes (parameter table × valence) that get one per worker. */
-#define WG_GAP_BITS 11
-#define WG_GAP_BUCKETS (1u << WG_GAP_BITS)
+/* Gap tables (design note 1a, gap.h): the classes (parameter table ×
+ * valence) that get one per worker. */
 #define WG_GAP_TABLES 8
-#define WG_GAP_NONE UINT32_MAX
-/* 2^-32: maps a 32-bit word w to (w + 0.5) × 2^-32 in (0, 1). */
-#define WG_TWO_M32 (1.0 / 4294967296.0)
 /* decide_quit's threshold for a valence whose talking time is not geometric:
  * above every 32-bit word, so the talker's last step decides. */
 #define WG_QUIT_LIFE UINT64_MAX
@@ -411,48 +407,6 @@ static __attribute__((noinline)) void contacts_flush_traced(const wg_engine *e, 
                                                             wg_contacts *c, int shared)
 {
     contacts_flush_of(e, w, run, t, c, shared, 1);
-}
-
-/* The geometric gap for word u, 1 / log(1 - p) = inv < 0: P(gap >= k) =
- * P(U <= (1 - p)^k) = (1 - p)^k, U = (u + 0.5) 2^-32 uniform in (0, 1). */
-static inline double gap_formula(uint32_t u, double inv)
-{
-    return log(((double)u + 0.5) * WG_TWO_M32) * inv;
-}
-
-/* Fill tab (WG_GAP_BUCKETS entries) for inv: entry = base | boundary << 32,
- * the gap being base + (u < boundary) for every u of the bucket, or base =
- * WG_GAP_NONE when the bucket holds more than two gaps (design note 1a). */
-static void gap_table(uint64_t *tab, double inv)
-{
-    const unsigned shift = 32 - WG_GAP_BITS;
-    for (uint32_t i = 0; i < WG_GAP_BUCKETS; i++) {
-        uint32_t lo = i << shift, hi = lo + ((UINT32_C(1) << shift) - 1);
-        double ghi = floor(gap_formula(lo, inv)), glo = floor(gap_formula(hi, inv));
-        if (ghi - glo > 1 || !(ghi < (double)WG_GAP_NONE)) {
-            tab[i] = WG_GAP_NONE;
-            continue;
-        }
-        /* the first u in [lo, hi] whose gap is glo (the gap does not increase with u) */
-        uint32_t a = lo, b = hi;
-        while (a < b) {
-            uint32_t mid = a + (b - a) / 2;
-            if (floor(gap_formula(mid, inv)) <= glo) b = mid;
-            else a = mid + 1;
-        }
-        tab[i] = (uint64_t)glo | (uint64_t)a << 32;
-    }
-}
-
-/* The gap for word u: from the table when it has one, else the formula. */
-static inline uint64_t gap_of(const uint64_t *tab, uint32_t u, double inv)
-{
-    if (tab) {
-        uint64_t ent = tab[u >> (32 - WG_GAP_BITS)];
-        if ((uint32_t)ent != WG_GAP_NONE) return (uint32_t)ent + (u < (uint32_t)(ent >> 32));
-    }
-    double g = gap_formula(u, inv);
-    return g >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)g;
 }
 
 /* Pass 1, exposure independent, for talker s: rule 5's quitting, decided

@@ -565,27 +565,21 @@ static void conv_pick(wg_check *c, const node *m, const char *path, wg_pick *p, 
 
 /* ---- segments ---- */
 
-/* The required, unique `name` of list item i of m. names points at the
- * name field of item 0 of an array of `stride`-byte items (segments or
- * variants), so earlier names can be compared. */
+/* The required, unique `name` of list item m into *dst; seen holds the names
+ * of the earlier items (segments or variants), so that N items take O(N). */
 static void conv_unique_name(wg_check *c, const node *m, const char *path, const char *what,
-                             void *names, size_t stride, size_t i)
+                             char **dst, wg_nameset *seen)
 {
     char kp[WG_PATH_LEN];
     const node *v = wg_tree_get(m, "name");
-    char **dst = (char **)((char *)names + i * stride);
     if (!v) {
         wg_check_missing(c, m, path, "name");
         return;
     }
     if (!wg_check_str(c, v, wg_tree_join(kp, path, "name"), dst)) return;
-    for (size_t j = 0; j < i; j++) {
-        const char *earlier = *(char **)((char *)names + j * stride);
-        if (earlier && !strcmp(earlier, *dst)) {
-            wg_check_err(c, v, kp, "%s '%s' is already defined", what, *dst);
-            return;
-        }
-    }
+    const int rc = wg_nameset_add(seen, *dst);
+    if (rc < 0) c->oom = 1;
+    else if (rc) wg_check_err(c, v, kp, "%s '%s' is already defined", what, *dst);
 }
 
 static void conv_segments(wg_check *c, const node *seq)
@@ -595,13 +589,15 @@ static void conv_segments(wg_check *c, const node *seq)
     if (!(s->segments = wg_check_list(c, seq, "segments", sizeof *s->segments, 1))) return;
     s->nsegments = seq->n;
     /* names first: a segment's pick may name another segment */
+    wg_nameset seen = {0};
     for (size_t i = 0; i < seq->n; i++) {
         s->segments[i].pick.segment = -1;
         wg_params_default(&s->segments[i].p);
         if (seq->vals[i]->kind == NK_MAP)
             conv_unique_name(c, seq->vals[i], wg_tree_join_index(p, "segments", i), "segment",
-                             &s->segments[0].name, sizeof *s->segments, i);
+                             &s->segments[i].name, &seen);
     }
+    wg_nameset_free(&seen);
     for (size_t i = 0; i < seq->n; i++) {
         const node *m = seq->vals[i], *pk;
         wg_segment *g = &s->segments[i];
@@ -1172,13 +1168,14 @@ static void conv_variants(wg_check *c, const node *seq)
     int b;
     if (!(s->variants = wg_check_list(c, seq, "variants", sizeof *s->variants, 1))) return;
     s->nvariants = seq->n;
+    wg_nameset seen = {0};
     for (size_t i = 0; i < seq->n; i++) {
         const node *m = seq->vals[i];
         wg_variant *va = &s->variants[i];
         wg_tree_join_index(p, "variants", i);
         if (!wg_check_map(c, m, p)) continue;
         wg_check_keys(c, m, p, keys, NULL);
-        conv_unique_name(c, m, p, "variant", &s->variants[0].name, sizeof *s->variants, i);
+        conv_unique_name(c, m, p, "variant", &va->name, &seen);
         if ((v = wg_tree_get(m, "about")))
             wg_check_str(c, v, wg_tree_join(kp, p, "about"), &va->about);
         if ((v = wg_tree_get(m, "set"))) wg_check_map(c, v, wg_tree_join(kp, p, "set"));
@@ -1186,6 +1183,7 @@ static void conv_variants(wg_check *c, const node *seq)
         if ((v = wg_tree_get(m, "replace_events")))
             wg_check_bool(c, v, wg_tree_join(kp, p, "replace_events"), &b);
     }
+    wg_nameset_free(&seen);
 }
 
 /* The observed series is copied into every run folder (observed.csv), so a

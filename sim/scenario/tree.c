@@ -98,13 +98,15 @@ void wg_tree_remove(node *n, size_t i)
     n->n--;
 }
 
-node *wg_tree_copy(const node *s)
+/* A deep copy of s without its entry or item `skip` (none when skip >= s->n). */
+static node *copy_without(const node *s, size_t skip)
 {
     node *n = wg_tree_new(s->kind, s->src, s->line, s->col);
     if (!n) return NULL;
     n->plain = s->plain;
     if (s->text && !(n->text = wg_strdup(s->text))) goto fail;
     for (size_t i = 0; i < s->n; i++) {
+        if (i == skip) continue;
         node *k = NULL, *v = wg_tree_copy(s->vals[i]);
         if (!v) goto fail;
         if (s->kind == NK_MAP && !(k = wg_tree_copy(s->keys[i]))) {
@@ -121,6 +123,11 @@ node *wg_tree_copy(const node *s)
 fail:
     wg_tree_free(n);
     return NULL;
+}
+
+node *wg_tree_copy(const node *s)
+{
+    return copy_without(s, SIZE_MAX);
 }
 
 long wg_tree_find(const node *m, const char *key)
@@ -196,17 +203,24 @@ wg_doc *wg_doc_new(const char *name, const char *dir)
     return doc;
 }
 
-wg_doc *wg_doc_copy(const wg_doc *s)
+wg_doc *wg_doc_copy_without(const wg_doc *s, const char *key)
 {
     wg_doc *doc = wg_doc_new(s->srcs[0], s->dir);
     if (!doc) return NULL;
     for (size_t i = 1; i < s->nsrcs; i++)
         if (wg_doc_add_src(doc, s->srcs[i]) == SIZE_MAX) goto fail;
-    if (s->root && !(doc->root = wg_tree_copy(s->root))) goto fail;
+    const long skip = key ? wg_tree_find(s->root, key) : -1;
+    if (s->root && !(doc->root = copy_without(s->root, skip < 0 ? SIZE_MAX : (size_t)skip)))
+        goto fail;
     return doc;
 fail:
     wg_doc_free(doc);
     return NULL;
+}
+
+wg_doc *wg_doc_copy(const wg_doc *s)
+{
+    return wg_doc_copy_without(s, NULL);
 }
 
 /* "file:line:col: " or "label: " for nodes an override made. */
@@ -309,6 +323,38 @@ static uint64_t key_hash(const char *k)
     uint64_t h = 14695981039346656037ull;
     for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ull;
     return h;
+}
+
+/* ---- a set of names (list items' `name`s): duplicates found in O(1) each ---- */
+
+int wg_nameset_add(wg_nameset *ns, const char *name)
+{
+    if (2 * (ns->n + 1) > ns->cap) {   /* (re)build at twice the size */
+        size_t cap = ns->cap ? 2 * ns->cap : 64;
+        const char **slot = wg_calloc(cap, sizeof *slot);
+        if (!slot) return -1;
+        for (size_t k = 0; k < ns->cap; k++) {
+            if (!ns->slot[k]) continue;
+            size_t i = (size_t)key_hash(ns->slot[k]) & (cap - 1);
+            while (slot[i]) i = (i + 1) & (cap - 1);
+            slot[i] = ns->slot[k];
+        }
+        free(ns->slot);
+        ns->slot = slot;
+        ns->cap = cap;
+    }
+    size_t i = (size_t)key_hash(name) & (ns->cap - 1);
+    for (; ns->slot[i]; i = (i + 1) & (ns->cap - 1))
+        if (strcmp(ns->slot[i], name) == 0) return 1;
+    ns->slot[i] = name;
+    ns->n++;
+    return 0;
+}
+
+void wg_nameset_free(wg_nameset *ns)
+{
+    free(ns->slot);
+    memset(ns, 0, sizeof *ns);
 }
 
 /* The slot of key in the table of map n: its own (*found = 1) or the free one it goes in. */

@@ -65,6 +65,16 @@ long wg_tree_item(const node *seq, const char *part);
 /* YAML's null: an empty plain scalar, `~` or `null`. */
 int wg_tree_is_null(const node *n);
 
+/* A set of names, for duplicate checks in O(1) each (the names are not
+ * copied: they must outlive the set). Zero-initialise before use. */
+typedef struct wg_nameset {
+    const char **slot;   /* open addressing, FNV-1a, linear probing, at most half full */
+    size_t cap, n;
+} wg_nameset;
+/* 1 when name is in the set already; else add it and return 0; -1 when memory runs out. */
+int wg_nameset_add(wg_nameset *ns, const char *name);
+void wg_nameset_free(wg_nameset *ns);
+
 /* ---- documents ---- */
 
 /* A document with no tree, source 0 `name`, resolving paths against dir
@@ -73,6 +83,9 @@ wg_doc *wg_doc_new(const char *name, const char *dir);
 void wg_doc_free(wg_doc *doc);
 /* A deep copy (tree and sources), or NULL. */
 wg_doc *wg_doc_copy(const wg_doc *s);
+/* The same without the entry `key` of the root map (when it has one): what a
+ * variant is derived from, without copying every variant each time. */
+wg_doc *wg_doc_copy_without(const wg_doc *s, const char *key);
 /* Add a source label; its index, or SIZE_MAX when memory runs out. */
 size_t wg_doc_add_src(wg_doc *doc, const char *label);
 /* "file:line:col: " into buf, or "label: " for a node an override made (or n NULL). */

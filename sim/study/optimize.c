@@ -804,25 +804,38 @@ wg_status wg_opt_pick_row(const wg_opt *o, uint32_t rank, wg_opt_pick *row)
 uint32_t wg_opt_grid_size(const wg_opt *o) { return o->ngrid; }
 int wg_opt_grid_best(const wg_opt *o) { return o->best; }
 
-wg_status wg_opt_grid_row(const wg_opt *o, uint32_t i, const double *against,
-                          wg_opt_policy_row *row)
+/* Point i's delay, per_step, metric and answers with their intervals; not its advantage. */
+static void grid_cells(const wg_opt *o, uint32_t i, wg_opt_policy_row *row)
 {
-    if (o->p.choose != WG_CHOOSE_POLICY || i > o->ngrid + 1 || o->best < 0) return WG_EINPUT;
     const uint32_t R = o->runs;
-    const double *v = o->grid_val + (size_t)i * R;
     memset(row, 0, sizeof *row);
     row->point = i;
     wg_policy pol = grid_policy(o, i);
     row->delay = pol.delay;
     row->per_step = pol.per_step;
-    metric_interval(o, v, o->work, &row->metric, &row->metric_lo, &row->metric_hi);
+    metric_interval(o, o->grid_val + (size_t)i * R, o->work, &row->metric, &row->metric_lo,
+                    &row->metric_hi);
     wg_cmp_t_interval(o->grid_ans + (size_t)i * R, R, &row->answers, &row->answers_lo,
                       &row->answers_hi);
     if (R >= 2 && isnan(row->answers_lo)) row->answers_lo = row->answers_hi = row->answers;
     row->within_budget = !o->p.budget || row->answers <= o->p.budget;
-    if (!against) against = o->grid_val + (size_t)(o->ngrid + 1) * R;   /* answering nobody */
-    paired(o, v, against, o->work, &row->advantage, &row->advantage_lo, &row->advantage_hi,
-           &row->p_better);
+}
+
+/* row's advantage: point i's runs against the per-run values `against`, paired. */
+static void grid_advantage(const wg_opt *o, uint32_t i, const double *against,
+                           wg_opt_policy_row *row)
+{
+    paired(o, o->grid_val + (size_t)i * o->runs, against, o->work, &row->advantage,
+           &row->advantage_lo, &row->advantage_hi, &row->p_better);
+}
+
+wg_status wg_opt_grid_row(const wg_opt *o, uint32_t i, const double *against,
+                          wg_opt_policy_row *row)
+{
+    if (o->p.choose != WG_CHOOSE_POLICY || i > o->ngrid + 1 || o->best < 0) return WG_EINPUT;
+    grid_cells(o, i, row);
+    if (!against) against = o->grid_val + (size_t)(o->ngrid + 1) * o->runs;   /* answering nobody */
+    grid_advantage(o, i, against, row);
     return WG_OK;
 }
 
@@ -940,14 +953,14 @@ static wg_status write_policies(const wg_opt *o, const char *dir, wg_diag *d)
     const uint32_t arm[3] = {(uint32_t)o->best, o->ngrid, o->ngrid + 1};
     static const char *const arm_name[3] = {"chosen", "scenario", "none"};
     for (int k = 0; k < 3; k++) {
-        wg_opt_policy_row r, adv;
-        wg_opt_grid_row(o, arm[k], NULL, &r);
-        /* the chosen policy's advantage over this arm */
-        wg_opt_grid_row(o, (uint32_t)o->best, o->grid_val + (size_t)arm[k] * o->runs, &adv);
+        /* the arm's own cells, then how much better the chosen policy does than it */
+        wg_opt_policy_row r;
+        grid_cells(o, arm[k], &r);
+        grid_advantage(o, (uint32_t)o->best, o->grid_val + (size_t)arm[k] * o->runs, &r);
         if (k < 2) fprintf(f.f, "%s,%u,%u,", arm_name[k], r.delay, r.per_step);
         else fprintf(f.f, "%s,,,", arm_name[k]);
         policy_cells(o, f.f, &r);
-        advantage_cells(f.f, &adv);
+        advantage_cells(f.f, &r);
     }
     return wg_out_commit(&f, d);
 }
