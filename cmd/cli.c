@@ -103,6 +103,21 @@ void wg_cmd_run_setup(const wg_cmd_opts *o, const char *what, wg_progress *bar,
     rp->stop = &wg_cmd_stop;
 }
 
+wg_status wg_cmd_write_setup(const wg_cmd_opts *o, char *(*default_out)(const char *),
+                             int argc, char **argv, char **out, wg_job_write_params *wp,
+                             wg_diag *d)
+{
+    *out = o->out_dir ? wg_strdup(o->out_dir) : default_out(o->scenario);
+    if (!*out) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory: the output folder's name");
+        return WG_ENOMEM;
+    }
+    wg_job_write_params_default(wp);
+    wp->argc = argc;
+    wp->argv = argv;
+    return WG_OK;
+}
+
 /* ---- options ------------------------------------------------------------------- */
 
 wg_status wg_cmd_add_set(wg_cmd_opts *o, const char *kv, wg_diag *d)

@@ -117,6 +117,14 @@ void wg_progress_end(wg_progress *p);
 void wg_cmd_run_setup(const struct wg_cmd_opts *o, const char *what, wg_progress *bar,
                       wg_job_run_params *rp);
 
+/* What every command that writes a folder sets up before writing: *out the
+ * folder, -o DIR or else default_out(scenario) (malloc'd: the caller frees
+ * it), and wp the default write parameters with the command line for the
+ * manifest. WG_ENOMEM (said in d) when the name cannot be made. */
+wg_status wg_cmd_write_setup(const struct wg_cmd_opts *o, char *(*default_out)(const char *),
+                             int argc, char **argv, char **out, wg_job_write_params *wp,
+                             wg_diag *d);
+
 /* Print d, free it, and return the exit status of st. */
 int wg_cmd_report(wg_diag *d, wg_status st);
 

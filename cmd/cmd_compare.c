@@ -60,16 +60,10 @@ int wg_cmd_compare(int argc, char **argv)
     st = wg_whatif_run(w, &rp, &d);
     wg_progress_end(&bar);
     if (st != WG_OK) goto done;
-    out = o.out_dir ? wg_strdup(o.out_dir) : wg_whatif_default_out(o.scenario);
-    if (!out) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
-        goto done;
-    }
     wg_job_write_params wp;
-    wg_job_write_params_default(&wp);
-    wp.argc = argc;
-    wp.argv = argv;
-    if ((st = wg_whatif_write(w, out, &wp, &d)) != WG_OK) goto done;
+    if ((st = wg_cmd_write_setup(&o, wg_whatif_default_out, argc, argv, &out, &wp, &d)) != WG_OK ||
+        (st = wg_whatif_write(w, out, &wp, &d)) != WG_OK)
+        goto done;
     if (!o.quiet) {
         wg_whatif_print(w, stdout);
         size_t narms = wg_whatif_arms(w);

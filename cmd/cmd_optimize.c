@@ -226,16 +226,10 @@ int wg_cmd_optimize(int argc, char **argv)
     if (st == WG_OK) st = wg_opt_compare(w, &d);
     wg_progress_end(&bar);
     if (st != WG_OK) goto done;
-    out = o.out_dir ? wg_strdup(o.out_dir) : wg_opt_default_out(o.scenario);
-    if (!out) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory");
-        goto done;
-    }
     wg_job_write_params wp;
-    wg_job_write_params_default(&wp);
-    wp.argc = argc;
-    wp.argv = argv;
-    if ((st = wg_opt_write(w, out, &wp, &d)) != WG_OK) goto done;
+    if ((st = wg_cmd_write_setup(&o, wg_opt_default_out, argc, argv, &out, &wp, &d)) != WG_OK ||
+        (st = wg_opt_write(w, out, &wp, &d)) != WG_OK)
+        goto done;
     if (!o.quiet && grid) {
         wg_opt_policy_row row;
         wg_opt_grid_row(w, (uint32_t)wg_opt_grid_best(w), NULL, &row);

@@ -70,6 +70,25 @@ static void run_option(void *ud, int id, const char *v, wg_diag *d)
     else wg_cmd_chart_option(&ro->render, id, v, d);
 }
 
+/* The manifest's partition section: ranks, steps, bytes rank 0 exchanged,
+ * and every rank's peak resident size (MiB) after its runs. Allocated. */
+static char *partition_text(int ranks, uint64_t steps, uint64_t bytes, const double *peaks,
+                            size_t npeaks)
+{
+    /* a line of at most 24 characters a rank */
+    const size_t cap = 160 + 24 * npeaks;
+    char *t = wg_malloc(cap, 1);
+    if (!t) return NULL;
+    int len = snprintf(t, cap,
+                       "partition:\n  ranks: %d\n  steps: %llu\n  bytes_exchanged_rank0: %llu\n"
+                       "  peak_memory_mb_per_rank: [",
+                       ranks, (unsigned long long)steps, (unsigned long long)bytes);
+    for (size_t q = 0; q < npeaks && len > 0 && (size_t)len < cap; q++)
+        len += snprintf(t + len, cap - (size_t)len, "%s%.1f", q ? ", " : "", peaks[q]);
+    if (len > 0 && (size_t)len < cap) snprintf(t + len, cap - (size_t)len, "]\n");
+    return t;
+}
+
 int wg_cmd_run(int argc, char **argv)
 {
     wg_diag d;
@@ -78,6 +97,8 @@ int wg_cmd_run(int argc, char **argv)
     char *out = NULL;
     wg_engine_comm comm;
     int rank = 0, ranks = 1, have_comm = 0;
+    double *peaks = NULL;   /* a partitioned run: every rank's peak resident MiB (rank 0) */
+    size_t npeaks = 0;
     wg_diag_init(&d);
     run_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -108,7 +129,8 @@ int wg_cmd_run(int argc, char **argv)
         if (st != WG_OK) goto done;
     }
     if ((st = wg_job_open(o.scenario, o.sets, o.nsets, &j, &d)) != WG_OK) goto done;
-    if ((st = wg_job_build(j, &d)) != WG_OK) goto done;
+    /* a partitioned run builds in wg_job_run: its statistics read no arc */
+    if (!ro.partition && (st = wg_job_build(j, &d)) != WG_OK) goto done;
     wg_progress bar;
     wg_job_run_params rp;
     wg_cmd_run_setup(&o, "runs", &bar, &rp);
@@ -116,28 +138,29 @@ int wg_cmd_run(int argc, char **argv)
     st = wg_job_run(j, &rp, &d);
     wg_progress_end(&bar);
     if (st != WG_OK) goto done;
-    if (rank != 0) goto done;   /* rank 0 writes */
-    out = o.out_dir ? wg_strdup(o.out_dir) : wg_job_default_out(o.scenario);
-    if (!out) {
-        wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the output folder's name");
-        goto done;
+    if (ro.partition) {   /* every rank's peak resident size after its runs, to rank 0 */
+        double mine = wg_peak_resident_mb();
+        if ((st = wg_par_gather(&mine, 1, 1, &peaks, &npeaks, &d)) != WG_OK) goto done;
     }
+    if (rank != 0) goto done;   /* rank 0 writes */
     wg_job_write_params wp;
-    wg_job_write_params_default(&wp);
-    wp.argc = argc;
-    wp.argv = argv;
+    if ((st = wg_cmd_write_setup(&o, wg_job_default_out, argc, argv, &out, &wp, &d)) != WG_OK)
+        goto done;
     wp.ranks = ranks;
     wp.render = &ro.render;
     uint64_t xbytes = 0, xsteps = 0;
-    char extra[160];
-    if (ro.partition) {   /* what rank 0 exchanged, for the manifest and the closing lines */
+    char *extra = NULL;
+    if (ro.partition) {   /* what rank 0 exchanged and every rank's peak, for the manifest */
         wg_job_exchanged(j, &xbytes, &xsteps);
-        snprintf(extra, sizeof extra,
-                 "partition:\n  ranks: %d\n  steps: %llu\n  bytes_exchanged_rank0: %llu\n", ranks,
-                 (unsigned long long)xsteps, (unsigned long long)xbytes);
+        if (!(extra = partition_text(ranks, xsteps, xbytes, peaks, npeaks))) {
+            wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the manifest's partition section");
+            goto done;
+        }
         wp.manifest_extra = extra;
     }
-    if ((st = wg_job_write(j, out, &wp, &d)) != WG_OK) goto done;
+    st = wg_job_write(j, out, &wp, &d);
+    free(extra);
+    if (st != WG_OK) goto done;
     if (!o.quiet) {
         const wg_scenario *s = wg_job_scenario(j);
         wg_blowup b;
@@ -152,11 +175,17 @@ int wg_cmd_run(int argc, char **argv)
                     (unsigned long long)xsteps,
                     xsteps ? 1e3 * wg_job_seconds(j) / (double)xsteps : 0.0,
                     xsteps ? (double)xbytes / (double)xsteps : 0.0);
+        if (ro.partition) {
+            fputs("waggle: peak resident size of each rank after the runs:", stderr);
+            for (size_t q = 0; q < npeaks; q++) fprintf(stderr, " %.1f", peaks[q]);
+            fputs(" MiB\n", stderr);
+        }
         fputs("waggle: ", stderr);
         wg_blowup_print(stderr, &b);
     }
 done:
     free(out);
+    free(peaks);
     wg_job_free(j);
     wg_cmd_opts_free(&o);
     if (have_comm) wg_par_comm_free(&comm);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include <gsl/gsl_version.h>
 
@@ -252,16 +251,24 @@ static wg_status build_graph(wg_job *j, wg_diag *d)
     return WG_OK;
 }
 
-wg_status wg_job_build(wg_job *j, wg_diag *d)
+/* The network and its statistics: all of them, or (degrees_only, a
+ * partitioned run) those of the row offsets alone, which read no arc. */
+static wg_status build_with_stats(wg_job *j, int degrees_only, wg_diag *d)
 {
     wg_status st;
     if ((st = build_graph(j, d)) != WG_OK) return st;
     if (!j->have_stats) {
-        if ((st = wg_graph_stats_compute(j->g, &j->gs, NULL, d)) != WG_OK) return st;
+        if (degrees_only) wg_graph_stats_degrees(j->g, &j->gs);
+        else if ((st = wg_graph_stats_compute(j->g, &j->gs, NULL, d)) != WG_OK) return st;
         j->gs.build_seconds = j->build_seconds;
         j->have_stats = 1;
     }
     return WG_OK;
+}
+
+wg_status wg_job_build(wg_job *j, wg_diag *d)
+{
+    return build_with_stats(j, 0, d);
 }
 
 wg_status wg_job_build_network(wg_job *j, wg_diag *d)
@@ -376,7 +383,7 @@ wg_status wg_job_run(wg_job *j, const wg_job_run_params *p, wg_diag *d)
                                     "(trace: or --trace): run it without --partition");
         return WG_EINPUT;
     }
-    wg_status st = p->no_stats ? build_graph(j, d) : wg_job_build(j, d);
+    wg_status st = p->no_stats ? build_graph(j, d) : build_with_stats(j, p->partition != NULL, d);
     if (st != WG_OK) return st;
     wg_results_free(&j->r);
     traces_free(j);
@@ -554,12 +561,7 @@ wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *e
             m->threads, m->ranks);
     fprintf(f, "wall_seconds: %.3f\n", m->wall_seconds);
     fprintf(f, "libraries: {igraph: \"%s\", gsl: \"%s\"}\n", wg_igraph_version(), gsl_version);
-    {
-        /* the peak resident memory of the process so far (Linux: ru_maxrss in KiB) */
-        struct rusage ru;
-        if (getrusage(RUSAGE_SELF, &ru) == 0)
-            fprintf(f, "peak_memory_mb: %.1f\n", (double)ru.ru_maxrss / 1024.0);
-    }
+    fprintf(f, "peak_memory_mb: %.1f\n", wg_peak_resident_mb());   /* of the process so far */
     if (extra) fputs(extra, f);
     if (m->net) {
         const wg_graph_stats *n = m->net;
@@ -567,8 +569,11 @@ wg_status wg_manifest_write(const char *dir, const wg_manifest *m, const char *e
                 (unsigned long long)n->edges, n->directed ? "true" : "false");
         fprintf(f, "  degree_mean: %.6g\n  degree_max: %u\n  degree_second_moment: %.6g\n",
                 n->degree_mean, n->degree_max, n->degree_m2);
-        fprintf(f, "  clustering: %.6g\n  components: %u\n  largest_component: %u\n",
-                n->clustering, n->components, n->largest);
+        if (n->degrees_only)   /* a partitioned run: no rank holds the whole network */
+            fputs("  # clustering and components: not computed (they need the whole network)\n", f);
+        else
+            fprintf(f, "  clustering: %.6g\n  components: %u\n  largest_component: %u\n",
+                    n->clustering, n->components, n->largest);
         fprintf(f, "  threshold: %.6g\n", n->threshold);
         if (n->build_seconds >= 0) fprintf(f, "  build_seconds: %.3f\n", n->build_seconds);
     }

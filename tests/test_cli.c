@@ -427,7 +427,8 @@ static void test_case_scenarios(void **state)
     (void)state;
     static const char *const cases[] = {"one-bad-experience", "united-breaks-guitars",
                                         "coke-fan-page", "ford-fiesta", "threadless",
-                                        "every-lever", "demo", "my-sweep"};
+                                        "every-lever", "demo", "my-sweep", "how-fast",
+                                        "karate-classroom"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *out = NULL, *err = NULL, path[128];
         snprintf(path, sizeof path, "scenarios/%s.yaml", cases[i]);
@@ -444,6 +445,14 @@ static void test_case_scenarios(void **state)
             assert_non_null(strstr(text, "policy: {delay: 10, per_step: 20, by: first}"));
         }
         free(text);
+        /* and the cases' README tells its story: it names the file */
+        if (strcmp(cases[i], "demo") != 0 && strcmp(cases[i], "my-sweep") != 0) {
+            char *readme = slurp("scenarios/README.md"), name[64];
+            assert_non_null(readme);
+            snprintf(name, sizeof name, "`%s.yaml`", cases[i]);
+            if (!strstr(readme, name)) fail_msg("scenarios/README.md does not name %s", name);
+            free(readme);
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <omp.h>
 
 #include "waggle/graph.h"
 
@@ -279,6 +280,57 @@ static int same_graph(const wg_graph *a, const wg_graph *b)
            !memcmp(a->out_adj, b->out_adj, a->m * sizeof *a->out_adj);
 }
 
+/* 64-bit FNV-1a of the CSR, offsets then targets (tools/bench_generate prints the same). */
+static uint64_t csr_fnv(const wg_graph *g)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    const unsigned char *c = (const unsigned char *)g->out_off;
+    for (size_t i = 0; i < ((size_t)g->n + 1) * sizeof *g->out_off; i++) h = (h ^ c[i]) * 0x100000001b3ull;
+    c = (const unsigned char *)g->out_adj;
+    for (size_t i = 0; i < (size_t)g->m * sizeof *g->out_adj; i++) h = (h ^ c[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* Barabási–Albert large enough for the threaded draw and count and a fill
+ * of several chunks: the same CSR at 1, 2 and 3 threads, and the very CSR
+ * (checksum) of the generator before the fill went through chunks and
+ * buckets (the one-sweep scatter, tools/bench_generate NODES M 7), for each
+ * way of rejecting a repeated choice (m <= 32 scans, m > 32 stamps) and of
+ * sorting the own targets (m <= 64 ranks, m > 64 inserts). */
+static void test_barabasi_albert_threads(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t nodes;
+        uint32_t m;
+        uint64_t fnv;
+    } cases[] = {
+        {200000, 3, 0x0a0062236c48a185ull},
+        {20000, 40, 0x8f881d570fdcc260ull},
+        {5000, 70, 0xff8f1f72e680b7f9ull},
+    };
+    int saved = omp_get_max_threads();
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        wg_netspec s = spec_of(WG_NET_BARABASI_ALBERT, cases[c].nodes);
+        s.edges_per_node = cases[c].m;
+        omp_set_num_threads(1);
+        wg_graph *one = gen(&s, 7);
+        assert_simple(one);
+        if (csr_fnv(one) != cases[c].fnv) print_error("n %llu m %u: fnv %016llx\n",
+                                                     (unsigned long long)cases[c].nodes, cases[c].m,
+                                                     (unsigned long long)csr_fnv(one));
+        assert_true(csr_fnv(one) == cases[c].fnv);
+        for (int t = 2; t <= 3; t++) {
+            omp_set_num_threads(t);
+            wg_graph *g = gen(&s, 7);
+            assert_true(same_graph(one, g));
+            wg_graph_free(g);
+        }
+        wg_graph_free(one);
+    }
+    omp_set_num_threads(saved);
+}
+
 static void test_determinism(void **state)
 {
     (void)state;
@@ -371,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_exact_kinds),
         cmocka_unit_test(test_barabasi_albert),
         cmocka_unit_test(test_barabasi_albert_attachment),
+        cmocka_unit_test(test_barabasi_albert_threads),
         cmocka_unit_test(test_erdos_renyi),
         cmocka_unit_test(test_watts_strogatz_and_sbm),
         cmocka_unit_test(test_configuration),

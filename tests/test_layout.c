@@ -320,6 +320,34 @@ static void test_large_numbers(void **state)
     faults += check_layout("large run", base, "curves");
     faults += check_layout("large run", base, "finals");
 
+    /* the fit's chart of the case: views (millions) = 8.99175 × negative exposures, the
+     * readings on the same axis */
+    snprintf(dir, sizeof dir, "%s/bigfit", tmp);
+    mkdir(dir, 0777);
+    char fitman[sizeof manifest + 256];
+    snprintf(fitman, sizeof fitman, "%s  observed: {file: \"data/ubg-views.csv\", x: \"day\", y: "
+             "\"views\", metric: \"cumulative_exposures_negative\", scale: 8.99175}\n",
+             manifest);
+    assert_int_equal(wg_test_write(dir, "manifest.yaml", fitman), 0);
+    char fit[1 << 15];
+    n = (size_t)snprintf(fit, sizeof fit, "step,metric,mean,sd,p05,p25,p50,p75,p95\n");
+    for (int t = 0; t < 30; t++) {
+        double neg = 99962 / (1 + exp(-(t - 6) * 0.9)), ex = 450000 / (1 + exp(-(t - 5) * 0.7));
+        n += (size_t)snprintf(fit + n, sizeof fit - n,
+                              "%d,reach_positive,1,1,0,0,1,2,3\n"
+                              "%d,reach_negative,%g,1,%g,%g,%g,%g,%g\n"
+                              "%d,cumulative_exposures_negative,%g,1,%g,%g,%g,%g,%g\n",
+                              t, t, neg, neg * 0.95, neg * 0.98, neg, neg, neg, t, ex, ex * 0.97,
+                              ex * 0.99, ex, ex * 1.01, ex * 1.03);
+    }
+    assert_int_equal(wg_test_write(dir, "summary.csv", fit), 0);
+    assert_int_equal(wg_test_write(dir, "finals.csv", "run,reach_positive,reach_negative,"
+                                   "peak_critics,peak_step,steps,blowup\n0,3,99962,82369,7,"
+                                   "30,1\n"), 0);
+    assert_int_equal(wg_test_write(dir, "observed.csv", "day,views\n1,24000\n3,390000\n"
+                                   "5,2000000\n9,2780000\n21,4204378\n"), 0);
+    faults += check_layout("fitted views", dir, "curves");
+
     /* a swept network size: values in the tens of thousands on the x axis */
     snprintf(dir, sizeof dir, "%s/bigsweep", tmp);
     mkdir(dir, 0777);

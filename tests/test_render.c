@@ -252,6 +252,90 @@ static void test_curves(void **state)
     wg_diag_free(&d);
 }
 
+/* A scenario that fits another metric than the reach (observed.metric: views fitted as
+ * cumulative negative exposures × observed.scale): curves.png plots that metric × the scale
+ * in the readings' unit, with the readings on it, and says so in words; not the reach. */
+static void test_curves_metric(void **state)
+{
+    (void)state;
+    static wg_render_text box[1024];
+    wg_render_textlog log = {box, 1024, 0};
+    wg_diag d;
+    wg_render_frame f;
+    image im;
+    wg_diag_init(&d);
+    put_run("fit");
+    char text[8192];
+    snprintf(text, sizeof text, "%s  observed: {file: \"data/views.csv\", x: \"day\", y: "
+             "\"views\", metric: \"cumulative_exposures_negative\", scale: 10}\n", manifest);
+    put("fit", "manifest.yaml", text);
+    /* the reaches of put_summary (at most 90) and the metric: median 0, 100, ... 400 (±20) */
+    size_t n = (size_t)snprintf(text, sizeof text, "step,metric,mean,sd,p05,p25,p50,p75,p95\n");
+    for (int t = 0; t < 5; t++) {
+        double p = 20.0 * t, q = 5.0 * t, m = 100.0 * t;
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "%d,reach_positive,%g,1,%g,%g,%g,%g,%g\n"
+                              "%d,reach_negative,%g,1,%g,%g,%g,%g,%g\n"
+                              "%d,cumulative_exposures_negative,%g,1,%g,%g,%g,%g,%g\n",
+                              t, p, p, p, p, p, p + 10, t, q, q, q, q, q, q, t, m, m - 20,
+                              m - 10, m, m + 10, m + 20);
+    }
+    put("fit", "summary.csv", text);
+    put("fit", "observed.csv", "day,views\n1,1000\n3,3000\n4,4500\n");
+    wg_render_opts o = {1200, 700, 0, &log, 0};
+    assert_int_equal(wg_render_chart(dir_of("fit"), "curves", &o, &f, &d), WG_OK);
+    /* the axis is in views: the metric's p95 × 10 (4,200) and the last reading (4,500) */
+    assert_true(f.ymin == 0 && f.ymax >= 4500 && f.ymax < 10000);
+    load_png("fit", "curves.png", &im);
+    /* the metric's median in orange at (2, 2,000 views) and (4, 4,000), where the reach is not */
+    assert_true(color_near(&im, fx(&f, 2), fy(&f, 2000), NEG, 3, 12));
+    assert_true(color_near(&im, fx(&f, 4) - 3, fy(&f, 4000), NEG, 3, 12));
+    assert_false(color_near(&im, fx(&f, 4) - 3, fy(&f, 80), POS, 3, 12));   /* no reach line */
+    assert_false(color_near(&im, fx(&f, 4) - 3, fy(&f, 80), NEG, 3, 40));
+    assert_int_equal(outside(&im, &f, NEG, 40), 0);
+    free(im.px);
+    /* in words: the axis names the unit and the metric with its scale, and no reach */
+    int axis = 0, legend = 0, reach = 0, right = 0;
+    for (size_t i = 0; i < log.n && i < log.cap; i++) {
+        axis += strcmp(box[i].s, "views = 10 × negative exposures so far") == 0;
+        legend += strcmp(box[i].s, "model: views = 10 × negative exposures so far, median") == 0;
+        reach += strstr(box[i].s, "reached") != NULL || strstr(box[i].s, "won over") != NULL;
+        right += strstr(box[i].s, "per agent") != NULL;
+    }
+    assert_int_equal(axis, 1);
+    assert_int_equal(legend, 1);
+    assert_int_equal(reach, 0);
+    assert_int_equal(right, 0);   /* one axis: the readings are on the metric's */
+
+    /* without observed.scale: the metric on the left, the readings on their own axis */
+    snprintf(text, sizeof text, "%s  observed: {file: \"views.csv\", y: \"views\", metric: "
+             "\"cumulative_exposures_negative\"}\n", manifest);
+    put("fit", "manifest.yaml", text);
+    log.n = 0;
+    assert_int_equal(wg_render_chart(dir_of("fit"), "curves", &o, &f, &d), WG_OK);
+    assert_true(f.ymax >= 420 && f.ymax < 1000);   /* the metric's p95, unscaled */
+    axis = right = 0;
+    for (size_t i = 0; i < log.n && i < log.cap; i++) {
+        axis += strcmp(box[i].s, "negative exposures so far") == 0;
+        right += strcmp(box[i].s, "observed views (own axis: no observed.scale)") == 0;
+    }
+    assert_int_equal(axis, 1);
+    assert_int_equal(right, 1);
+
+    /* observed.metric the negative reach: the reach chart, as before */
+    snprintf(text, sizeof text, "%s  observed: {file: \"views.csv\", y: \"views\", metric: "
+             "\"reach_negative\", scale: 10}\n", manifest);
+    put("fit", "manifest.yaml", text);
+    log.n = 0;
+    assert_int_equal(wg_render_chart(dir_of("fit"), "curves", &o, &f, &d), WG_OK);
+    axis = 0;
+    for (size_t i = 0; i < log.n && i < log.cap; i++)
+        axis += strcmp(box[i].s, "customers reached") == 0;
+    assert_int_equal(axis, 1);
+    assert_int_equal(d.errors, 0);
+    wg_diag_free(&d);
+}
+
 static void test_states_and_finals(void **state)
 {
     (void)state;
@@ -543,6 +627,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_curves),
+        cmocka_unit_test(test_curves_metric),
         cmocka_unit_test(test_states_and_finals),
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_compare),

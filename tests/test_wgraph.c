@@ -5,7 +5,9 @@
  * network saved as .wgraph giving identical series.csv and finals.csv, and
  * every bad file refused with its message and exit status 2: truncated,
  * longer, corrupted (payload and header), foreign, a later version, the
- * other byte order, directed or weighted asked of a file without them.
+ * other byte order, directed or weighted asked of a file without them; and
+ * a mapped file's pages out of the process after the check, and a block
+ * copied out of it (a partitioned rank's) resident without the rest.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -317,6 +319,73 @@ static void test_same_outputs(void **state)
     free(err);
 }
 
+/* ---- what a mapped file leaves resident ----------------------------------- */
+
+/* This process's resident bytes (Linux /proc/self/statm: file pages mapped
+ * and anonymous ones). */
+static double resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long size = 0, res = 0;
+    assert_non_null(f);
+    assert_int_equal(fscanf(f, "%llu %llu", &size, &res), 2);
+    fclose(f);
+    return (double)res * (double)sysconf(_SC_PAGESIZE);
+}
+
+static void test_mapped_residency(void **state)
+{
+    (void)state;
+    /* 2^18 agents on a ring with 15 chords each: 8 MiB of arcs, 2 MiB of offsets */
+    const uint32_t n = 1u << 18, per = 16;
+    const size_t m = (size_t)n * per;
+    uint32_t *src = malloc(m * sizeof *src), *dst = malloc(m * sizeof *dst);
+    assert_non_null(src);
+    assert_non_null(dst);
+    for (size_t k = 0; k < m; k++) {
+        src[k] = (uint32_t)(k / per);
+        dst[k] = (uint32_t)((k / per + 1 + (k % per) * 977) % n);
+    }
+    wg_graph *g = NULL, *h = NULL, *bg = NULL, *bh = NULL;
+    wg_diag d = {0};
+    assert_int_equal(wg_graph_from_edges(n, m, src, dst, NULL, 1, &g, NULL, NULL, &d), WG_OK);
+    free(src);
+    free(dst);
+    save(g, path_of("big.wgraph"));
+    const double file = (double)g->m * 4 + ((double)n + 1) * 8;
+    const double before = resident_bytes();
+    assert_int_equal(wg_wgraph_map(path_of("big.wgraph"), 1, 0, &h, &d), WG_OK);
+    /* the check read every page, and none stays in the process (a quarter
+     * of the file leaves room for the allocator and the pages of the end) */
+    const double mapped = resident_bytes();
+    assert_true(mapped - before < 0.25 * file);
+    same_graph(g, h);   /* still readable: the pages come back from the page cache */
+    /* a block of a quarter of the agents: its copy resident, not the file */
+    const uint32_t lo = n / 4, hi = n / 2;
+    wg_graph *fresh = NULL;
+    assert_int_equal(wg_wgraph_map(path_of("big.wgraph"), 1, 0, &fresh, &d), WG_OK);
+    const double start = resident_bytes();
+    assert_int_equal(wg_graph_block(fresh, lo, hi, 0, &bh, &d), WG_OK);
+    const double grown = resident_bytes() - start;
+    /* the block: a quarter of the arcs and all the offsets, copied; at most
+     * a piece of the source stays mapped */
+    const double block = (double)(fresh->out_off[hi] - fresh->out_off[lo]) * 4 + ((double)n + 1) * 8;
+    assert_true(grown < block + 0.15 * file);
+    assert_true(grown > 0.5 * block);
+    /* the same rows as a block of the graph on the heap */
+    assert_int_equal(wg_graph_block(g, lo, hi, 0, &bg, &d), WG_OK);
+    assert_int_equal(bg->m, bh->m);
+    assert_memory_equal(bg->out_off, bh->out_off, ((size_t)n + 1) * sizeof *bg->out_off);
+    assert_memory_equal(bg->out_adj, bh->out_adj, bg->m * sizeof *bg->out_adj);
+    wg_graph_free(bg);
+    wg_graph_free(bh);
+    wg_graph_free(fresh);
+    wg_graph_free(h);
+    wg_graph_free(g);
+    assert_int_equal(d.errors, 0);
+    wg_diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_same_outputs),
+        cmocka_unit_test(test_mapped_residency),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -87,6 +87,9 @@ const char *wg_git_revision(void);
 /* Seconds on a monotonic clock (CLOCK_MONOTONIC), for wall times and progress:
  * only differences mean anything. */
 double wg_now_seconds(void);
+/* The process's peak resident size so far in MiB (getrusage's ru_maxrss; 0
+ * where the system does not say). */
+double wg_peak_resident_mb(void);
 
 /* ---- text.c: paths, whole files, CSV fields, YAML strings, numbers --------------------------- */
 

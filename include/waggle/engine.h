@@ -165,9 +165,9 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
  * events, picks and triggers run the same on every rank; each step, a rank
  * sends the hits its talkers made on other blocks' agents to their owners,
  * resolves its own block, and sends every rank the states of its block that
- * changed; the counts are summed over the ranks. All randomness is keyed to
- * (seed, run, step, agent or global arc), so the counts are the serial
- * run's, bit for bit, for every R.
+ * changed with its counts of the step (which every rank sums): two
+ * exchanges a step. All randomness is keyed to (seed, run, step, agent or
+ * global arc), so the counts are the serial run's, bit for bit, for every R.
  *
  * The collective operations come from the caller (sim/study/parallel.c wraps
  * MPI), so the engine never talks to MPI itself. Every rank calls them in
@@ -177,15 +177,14 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
 typedef struct wg_engine_comm {
     int rank, ranks;
     void *ud;
-    /* v[0 .. n-1] := their sums over the ranks (modulo 2^64), on every rank */
-    void (*sum)(void *ud, uint64_t *v, size_t n);
     /* send[counts[0] + ... ] holds counts[q] words for rank q, in rank order;
      * *recv (grown as needed, *cap words) receives the words every rank sent
      * to this one, in rank order; returns their number */
     size_t (*alltoall)(void *ud, const uint64_t *send, const size_t *counts, uint64_t **recv,
                        size_t *cap);
     /* *recv (grown as needed) receives every rank's n words, in rank order
-     * (this rank's own included); returns their number */
+     * (this rank's own included; n may differ between ranks); returns their
+     * number */
     size_t (*allgather)(void *ud, const uint64_t *send, size_t n, uint64_t **recv, size_t *cap);
     /* stops every rank after a failure on this one (what: its reason); never returns */
     void (*fail)(void *ud, const char *what);

@@ -93,7 +93,10 @@ wg_status wg_graph_from_edges(uint32_t n, uint64_t e, const uint32_t *src, const
  * block's in-rows too, from g's transpose (directed; an undirected block's
  * in-arrays alias its out-arrays when g has them). An undirected block is
  * not wg_graph_valid (the other arc of an edge to another block is missing):
- * only the engine reads it. O(n + arcs of the block). */
+ * only the engine reads it. From a mapped graph (.wgraph), the pages copied
+ * leave the process as they are copied (the offsets' too), so that the
+ * block and the whole file are never resident together; g stays readable.
+ * O(n + arcs of the block). */
 wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_in, wg_graph **out,
                          wg_diag *d);
 
@@ -119,6 +122,27 @@ int wg_graph_find_id(const wg_graph *g, const char *text, uint32_t *agent);
 static inline uint32_t wg_graph_out_degree(const wg_graph *g, uint32_t a)
 {
     return (uint32_t)(g->out_off[a + 1] - g->out_off[a]);
+}
+
+/* Position of b in the sorted row [lo, hi) of adj (out_adj or in_adj), or hi
+ * when absent. O(log(hi - lo)). */
+static inline uint64_t wg_graph_row_find(const uint32_t *adj, uint64_t lo, uint64_t hi,
+                                         uint32_t b)
+{
+    const uint64_t end = hi;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (adj[mid] < b) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < end && adj[lo] == b ? lo : end;
+}
+
+/* Position of arc a -> b in g's out-arrays, or out_off[a + 1] when g has no
+ * such arc. O(log(degree of a)). */
+static inline uint64_t wg_graph_arc(const wg_graph *g, uint32_t a, uint32_t b)
+{
+    return wg_graph_row_find(g->out_adj, g->out_off[a], g->out_off[a + 1], b);
 }
 
 /* The version of the igraph library waggle runs on (igraph.c), for manifests. */
@@ -158,7 +182,15 @@ typedef struct wg_graph_stats {
     double threshold;         /* bond-percolation threshold <k>/(<k^2>-<k>) (undirected) */
     double build_seconds;     /* wall time to build or read the network (the manifest's
                                  network.build_seconds); negative when not measured (a lent graph) */
+    int degrees_only;         /* 1: only nodes, edges and the degree statistics (and threshold)
+                                 are set (wg_graph_stats_degrees) */
 } wg_graph_stats;
+
+/* The statistics that the row offsets alone give: nodes, edges, direction,
+ * the degrees' mean, maximum and second moment, and the threshold; the rest
+ * zero, degrees_only 1. Reads 8 bytes an agent and no arc, so that a
+ * partitioned run's ranks never touch the whole network for its manifest. O(n). */
+void wg_graph_stats_degrees(const wg_graph *g, wg_graph_stats *st);
 
 /* Compute the statistics. Clustering is exact and costs O(sum of d^2); when
  * that exceeds a budget it is estimated from sampled wedges with a fixed seed

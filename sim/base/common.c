@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "waggle/common.h"
@@ -179,6 +180,13 @@ const char *wg_diag_first(const wg_diag *d)
 const char *wg_git_revision(void)
 {
     return WG_GIT_REV;
+}
+
+double wg_peak_resident_mb(void)
+{
+    struct rusage ru;
+    /* Linux gives ru_maxrss in KiB */
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0.0;
 }
 
 double wg_now_seconds(void)

@@ -96,7 +96,8 @@
  *      touched bit in pass 1 (unused otherwise); pass 2 then, or on a media
  *      hit of v (REKINDLE, a word 0), makes it talk again with probability
  *      rekindle.v (word 1), with a new talking time; forgetting goes first.
- *      Neither costs a model without them more than a test of a flag.
+ *      A model without either runs the plain passes (note 8): no test of
+ *      them per contact or per agent.
  *
  *   6. Tracing (wg_engine_run_traced, one run alone): a recorder of 16
  *      bytes per agent (wg_trace_rec) is called where an agent is contacted
@@ -108,9 +109,9 @@
  *      parent and generation), where it leaves the reach (forget, block)
  *      and where a seed enters (events.c). The recorder draws from its own
  *      purposes and writes only records, so the counts are those of the
- *      untraced run. Pass 1 and pass 2 are each written twice, the recorder
- *      a compile-time constant in each, so an untraced run carries no trace
- *      code (not a test per arc). Sources added by new models call
+ *      untraced run. Pass 1 and pass 2 are written once per mode (note 8),
+ *      the recorder a compile-time constant in each, so an untraced run
+ *      carries no trace code (not a test per arc). Sources added by new models call
  *      wg_trace_enter with their wg_source where they reach an agent.
  *
  *   7. Partitioned runs (wg_engine_partition, `run --partition`): this rank
@@ -125,6 +126,21 @@
  *      index), every other draw an agent's id, so the counts are the
  *      serial run's for any number of ranks. Events run on every rank on
  *      the replicated states, the same way.
+ *
+ *   8. Modes of the passes. Pass 1's contact path (transmit_chunk,
+ *      transmit_skip, transmit_arcs, contacts_flush, contact) and pass 2
+ *      (resolve_word, resolve) are each written once, with a mode that is a
+ *      compile-time constant at every call, and instantiated per mode; step
+ *      picks the mode once per step from what the run uses (plain_run):
+ *      plain, when the run uses none of standing policies, rekindling,
+ *      recommendation, talking times that are not geometric, exposure
+ *      threshold, distrust ties or a partition: the code of an engine
+ *      without them, not a test of each per contact or per agent (the
+ *      benchmark's callgrind count, docs/PERFORMANCE.md); general, with
+ *      any of them, each tested where it acts; traced, general with the
+ *      recorder (note 6). A mechanism added later is tested in general and
+ *      traced mode only, and plain_run excludes it. The modes run the same
+ *      rules on the same draws, so the counts do not depend on the mode.
  *
  * Every decision reads states of the start of the step: pass 1 only reads
  * `state` and writes `hits` and `touched`; pass 2 writes each agent's own
@@ -196,6 +212,19 @@
 static const uint64_t HIT_POS = 1;
 static const uint64_t HIT_NEG = UINT64_C(1) << 32;
 
+/* The modes of the step's passes (design note 8), a compile-time constant
+ * in every pass function: plain (none of the mechanisms named there),
+ * general (any of them, each tested where it acts), traced (general with the
+ * recorder). */
+enum { WG_MODE_PLAIN, WG_MODE_GENERAL, WG_MODE_TRACED };
+
+/* The index in the whole network of a block's arc 0: 0 in plain mode, which
+ * is never partitioned. */
+static inline uint64_t arc0_of(const wg_engine *e, const int mode)
+{
+    return mode == WG_MODE_PLAIN ? 0 : e->arc0;
+}
+
 static inline const wg_params *params_of(const wg_engine *e, const wg_work *w, uint32_t a)
 {
     return e->seg_of ? &w->table[e->seg_of[a]] : &w->table[0];
@@ -256,17 +285,18 @@ static void trace_contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t
 /* A contact along arc `arc` of talker s (rule 1): a hit of s's valence on an
  * unaware receiver, or stifling with an aware one. The first hit of an agent
  * in a step marks it in `touched`, so the resolution pass finds it.
- * `traced` is a constant at every call: untraced runs carry no trace code.
+ * `mode` (design note 8) is a constant at every call: untraced runs carry no
+ * trace code, plain ones none for policies by reach, rekindling or a block.
  * Returns the exposure it makes (DESIGN "Exposures"): inc (one of s's
  * valence, packed as hits are) unless the receiver is immune, else 0. */
 static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s,
                            uint64_t arc, uint32_t r, uint64_t inc, uint64_t thr_stifle, int shared,
-                           const int traced)
+                           const int mode)
 {
     const uint8_t rs = w->state[r];
-    if (traced) trace_contact(e, w, run, t, s, r, rs, inc == HIT_POS, shared);
+    if (mode == WG_MODE_TRACED) trace_contact(e, w, run, t, s, r, rs, inc == HIT_POS, shared);
     /* policies by reach: contacts made (one thread handles a talker's contacts) */
-    if (w->made && rs < WG_IMMUNE) w->made[s]++;
+    if (mode != WG_MODE_PLAIN && w->made && rs < WG_IMMUNE) w->made[s]++;
     if (rs == WG_UNAWARE) {
         const uint64_t bit = UINT64_C(1) << (r & 63);
         if (shared) {
@@ -278,7 +308,7 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
         }
     } else if (rs < WG_IMMUNE) {   /* aware and present */
         if (thr_stifle) {
-            const uint64_t ga = arc + e->arc0;   /* the arc's index in the whole network */
+            const uint64_t ga = arc + arc0_of(e, mode);   /* the arc's index in the whole network */
             wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, ga >> 2);
             if ((uint64_t)q.v[ga & 3] < thr_stifle) {
                 /* a talker is never hit, so its touched bit is free to say "stifled" */
@@ -289,7 +319,8 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
         }
         /* model.rekindle: a quiet agent's touched bit (free: nothing else
          * marks it) says "contacted by its own valence in this step" */
-        if (e->rekindles && rs == (inc == HIT_POS ? WG_SUPPORTER : WG_REJECTER) &&
+        if (mode != WG_MODE_PLAIN && e->rekindles &&
+            rs == (inc == HIT_POS ? WG_SUPPORTER : WG_REJECTER) &&
             e->rk_thr[inc == HIT_POS ? WG_POS : WG_NEG]) {
             const uint64_t bit = UINT64_C(1) << (r & 63);
             if (shared) __atomic_fetch_or(&w->touched[r >> 6], bit, __ATOMIC_RELAXED);
@@ -312,7 +343,7 @@ static inline void exposures_add(uint64_t x[2], uint64_t packed)
  * (contact one, weights, or susceptibility that differs by segment). */
 static inline __attribute__((always_inline)) uint64_t
 transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s, int shared,
-                 uint64_t x[2], const int traced)
+                 uint64_t x[2], const int mode)
 {
     const wg_graph *g = e->sim.g;
     const uint64_t seed = e->sim.seed;
@@ -331,7 +362,7 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
     wg_rand4 block = {{0, 0, 0, 0}};
     uint64_t block_of = UINT64_MAX, made = 0;
     for (uint64_t a = beg; a < end; a++) {
-        const uint64_t ga = a + e->arc0;   /* the arc's index in the whole network: its draw */
+        const uint64_t ga = a + arc0_of(e, mode);   /* the arc's index in the whole network: its draw */
         if ((ga >> 2) != block_of) {
             block_of = ga >> 2;
             block = wg_philox(seed, run, t, WG_R_EDGE, block_of);
@@ -339,21 +370,32 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
         double p = send * params_of(e, w, g->out_adj[a])->v[WG_P_SUSCEPTIBILITY];
         if (g->out_w) p *= g->out_w[a];
         /* a distrust tie (negative_ties: flip) carries the other valence */
-        const uint64_t hit = g->out_neg && g->out_neg[a] ? HIT_POS + HIT_NEG - inc : inc;
+        const uint64_t hit = mode != WG_MODE_PLAIN && g->out_neg && g->out_neg[a]
+                                 ? HIT_POS + HIT_NEG - inc
+                                 : inc;
         if ((uint64_t)block.v[ga & 3] < wg_threshold(p))
-            made += contact(e, w, run, t, s, a, g->out_adj[a], hit, thr_stifle, shared, traced);
+            made += contact(e, w, run, t, s, a, g->out_adj[a], hit, thr_stifle, shared, mode);
     }
     exposures_add(x, made);
     return end - beg;
 }
 
-/* transmit_arcs_of without and with the recorder: two functions, so that the
- * untraced one is the code of an engine without a trace. */
-static __attribute__((noinline)) uint64_t transmit_arcs(const wg_engine *e, wg_work *w,
-                                                        uint32_t run, uint32_t t, uint32_t s,
-                                                        int shared, uint64_t x[2])
+/* transmit_arcs_of in each mode (design note 8): one function each, so that
+ * the plain one is the code of an engine without the later mechanisms. */
+static __attribute__((noinline)) uint64_t transmit_arcs_plain(const wg_engine *e, wg_work *w,
+                                                              uint32_t run, uint32_t t,
+                                                              uint32_t s, int shared,
+                                                              uint64_t x[2])
 {
-    return transmit_arcs_of(e, w, run, t, s, shared, x, 0);
+    return transmit_arcs_of(e, w, run, t, s, shared, x, WG_MODE_PLAIN);
+}
+
+static __attribute__((noinline)) uint64_t transmit_arcs_general(const wg_engine *e, wg_work *w,
+                                                                uint32_t run, uint32_t t,
+                                                                uint32_t s, int shared,
+                                                                uint64_t x[2])
+{
+    return transmit_arcs_of(e, w, run, t, s, shared, x, WG_MODE_GENERAL);
 }
 
 static __attribute__((noinline)) uint64_t transmit_arcs_traced(const wg_engine *e, wg_work *w,
@@ -361,7 +403,17 @@ static __attribute__((noinline)) uint64_t transmit_arcs_traced(const wg_engine *
                                                                uint32_t s, int shared,
                                                                uint64_t x[2])
 {
-    return transmit_arcs_of(e, w, run, t, s, shared, x, 1);
+    return transmit_arcs_of(e, w, run, t, s, shared, x, WG_MODE_TRACED);
+}
+
+/* transmit_arcs_* of mode (a constant at every call: the choice folds away). */
+static inline __attribute__((always_inline)) uint64_t
+transmit_arcs(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t s, int shared,
+              uint64_t x[2], const int mode)
+{
+    if (mode == WG_MODE_PLAIN) return transmit_arcs_plain(e, w, run, t, s, shared, x);
+    if (mode == WG_MODE_GENERAL) return transmit_arcs_general(e, w, run, t, s, shared, x);
+    return transmit_arcs_traced(e, w, run, t, s, shared, x);
 }
 
 /* Contacts found by transmit_skip, waiting for their receivers to be read:
@@ -376,7 +428,7 @@ typedef struct wg_contacts {
 
 static inline __attribute__((always_inline)) void
 contacts_flush_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, wg_contacts *c,
-                  int shared, const int traced)
+                  int shared, const int mode)
 {
     const uint32_t *adj = e->sim.g->out_adj;
     for (uint32_t j = 0; j < c->n; j++) {
@@ -390,23 +442,41 @@ contacts_flush_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, wg_c
         const wg_params *ps = params_of(e, w, s);
         const uint64_t inc = w->state[s] == WG_ADVOCATE ? HIT_POS : HIT_NEG;
         made += contact(e, w, run, t, s, c->arc[j], c->r[j], inc,
-                        wg_threshold(ps->v[WG_P_STIFLE]), shared, traced);
+                        wg_threshold(ps->v[WG_P_STIFLE]), shared, mode);
     }
     exposures_add(c->x, made);
     c->n = 0;
 }
 
-static __attribute__((noinline)) void contacts_flush(const wg_engine *e, wg_work *w, uint32_t run,
-                                                     uint32_t t, wg_contacts *c, int shared)
+static __attribute__((noinline)) void contacts_flush_plain(const wg_engine *e, wg_work *w,
+                                                           uint32_t run, uint32_t t,
+                                                           wg_contacts *c, int shared)
 {
-    contacts_flush_of(e, w, run, t, c, shared, 0);
+    contacts_flush_of(e, w, run, t, c, shared, WG_MODE_PLAIN);
+}
+
+static __attribute__((noinline)) void contacts_flush_general(const wg_engine *e, wg_work *w,
+                                                             uint32_t run, uint32_t t,
+                                                             wg_contacts *c, int shared)
+{
+    contacts_flush_of(e, w, run, t, c, shared, WG_MODE_GENERAL);
 }
 
 static __attribute__((noinline)) void contacts_flush_traced(const wg_engine *e, wg_work *w,
                                                             uint32_t run, uint32_t t,
                                                             wg_contacts *c, int shared)
 {
-    contacts_flush_of(e, w, run, t, c, shared, 1);
+    contacts_flush_of(e, w, run, t, c, shared, WG_MODE_TRACED);
+}
+
+/* contacts_flush_* of mode (a constant at every call). */
+static inline __attribute__((always_inline)) void
+contacts_flush(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, wg_contacts *c,
+               int shared, const int mode)
+{
+    if (mode == WG_MODE_PLAIN) contacts_flush_plain(e, w, run, t, c, shared);
+    else if (mode == WG_MODE_GENERAL) contacts_flush_general(e, w, run, t, c, shared);
+    else contacts_flush_traced(e, w, run, t, c, shared);
 }
 
 /* Pass 1, exposure independent, for talker s: rule 5's quitting, decided
@@ -435,15 +505,13 @@ static inline wg_rand4 decide_quit(const wg_engine *e, wg_work *w, uint32_t t, u
  * contacts are geometric, drawn from s's own keyed stream. */
 static inline uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
                                      uint32_t s, const wg_rand4 *first, wg_contacts *c, int shared,
-                                     const int traced)
+                                     const int mode)
 {
     const wg_graph *g = e->sim.g;
     uint64_t pos = g->out_off[s];
     const uint64_t end = g->out_off[s + 1];
     if (pos == end) return 0;
-    if (end - pos >= WG_SKIP_MAX_DEGREE)
-        return traced ? transmit_arcs_traced(e, w, run, t, s, shared, c->x)
-                      : transmit_arcs(e, w, run, t, s, shared, c->x);
+    if (end - pos >= WG_SKIP_MAX_DEGREE) return transmit_arcs(e, w, run, t, s, shared, c->x, mode);
     const int v = w->state[s] == WG_ADVOCATE ? WG_POS : WG_NEG;
     const size_t k = (e->seg_of ? e->seg_of[s] : 0) * 2 + (size_t)v;
     const double inv = w->skip[k];
@@ -465,10 +533,7 @@ static inline uint64_t transmit_skip(const wg_engine *e, wg_work *w, uint32_t ru
             if (gap >= end - pos) break;
             pos += gap;
         }
-        if (c->n == WG_PIPE) {
-            if (traced) contacts_flush_traced(e, w, run, t, c, shared);
-            else contacts_flush(e, w, run, t, c, shared);
-        }
+        if (c->n == WG_PIPE) contacts_flush(e, w, run, t, c, shared, mode);
         c->s[c->n] = s;
         c->arc[c->n++] = pos;
         if (++pos == end) break;
@@ -643,12 +708,13 @@ static inline uint8_t rekindle(const wg_engine *e, const wg_work *w, uint32_t ru
 static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t,
                               uint32_t a, int stifled, const double media_pulse[2],
                               uint32_t *newpos, uint32_t *newneg, uint32_t *newmedia,
-                              uint64_t expo[2], const int full, const int traced)
+                              uint64_t expo[2], const int full, const int mode)
 {
+    const int traced = mode == WG_MODE_TRACED;
     const uint64_t seed = e->sim.seed;
     uint8_t s = w->state[a];
     if (s == WG_UNAWARE) {
-        if (e->sim.model.exposure == WG_EXPOSURE_THRESHOLD)   /* threshold.c */
+        if (mode != WG_MODE_PLAIN && e->sim.model.exposure == WG_EXPOSURE_THRESHOLD) /* threshold.c */
             return wg_thr_resolve(e, w, run, t, a, media_pulse, newpos, newneg, newmedia, expo,
                                   traced);
         uint64_t h = w->hits[a];
@@ -656,7 +722,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
         const wg_params *p = params_of(e, w, a);
         uint32_t npos = 0, nneg = 0, mpos = 0, mneg = 0, rpos = 0, rneg = 0;
         /* model.recommend: one hit per valence, its own draw (attention.c) */
-        if (w->rec_thr[WG_POS] | w->rec_thr[WG_NEG]) {
+        if (mode != WG_MODE_PLAIN && (w->rec_thr[WG_POS] | w->rec_thr[WG_NEG])) {
             wg_rand4 r = wg_philox(seed, run, t, WG_R_RECOMMEND, a);
             rpos = (uint64_t)r.v[0] < w->rec_thr[WG_POS];
             rneg = (uint64_t)r.v[1] < w->rec_thr[WG_NEG];
@@ -751,7 +817,7 @@ static inline uint8_t resolve(const wg_engine *e, wg_work *w, uint32_t run, uint
                 return WG_UNAWARE;
             }
         }
-        if (e->rekindles) {
+        if (mode != WG_MODE_PLAIN && e->rekindles) {
             const int v = s == WG_SUPPORTER ? WG_POS : WG_NEG;
             if (e->rk_thr[v]) return rekindle(e, w, run, t, a, v, stifled, media_pulse, expo, s);
         }
@@ -811,6 +877,16 @@ static int needs_full_pass(const wg_engine *e, const wg_work *w, const double pu
     return 0;
 }
 
+/* Design note 8: 1 when worker w's run, untraced, uses none of the
+ * mechanisms that plain mode leaves out (policies, rekindling,
+ * recommendation, talking times that are not geometric, exposure threshold,
+ * distrust ties, a partition). Fixed for a run. */
+static int plain_run(const wg_engine *e, const wg_work *w)
+{
+    return !w->made && !w->since && !e->rekindles && !e->recommends && !e->lives && !e->part &&
+           e->sim.model.exposure != WG_EXPOSURE_THRESHOLD && !e->sim.g->out_neg;
+}
+
 /* After events changed states: the counts and the talkers, from scratch. */
 static void recount(const wg_engine *e, wg_work *w)
 {
@@ -832,7 +908,7 @@ static void recount(const wg_engine *e, wg_work *w)
  * valence, to x. */
 static inline __attribute__((always_inline)) uint64_t
 transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t ch, size_t nwords,
-               int skip, int shared, uint64_t x[2], const int traced)
+               int skip, int shared, uint64_t x[2], const int mode)
 {
     ch += e->w0 / WG_CHUNK_WORDS;
     const uint64_t *off = e->sim.g->out_off;
@@ -855,12 +931,10 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
     for (uint32_t j = 0; j < m; j++) {
         if (j + WG_AHEAD < m) __builtin_prefetch(&off[talkers[j + WG_AHEAD]]);
         wg_rand4 first = decide_quit(e, w, t, talkers[j], draws[j], shared);
-        if (skip) trials += transmit_skip(e, w, run, t, talkers[j], &first, &c, shared, traced);
-        else if (traced) trials += transmit_arcs_traced(e, w, run, t, talkers[j], shared, c.x);
-        else trials += transmit_arcs(e, w, run, t, talkers[j], shared, c.x);
+        if (skip) trials += transmit_skip(e, w, run, t, talkers[j], &first, &c, shared, mode);
+        else trials += transmit_arcs(e, w, run, t, talkers[j], shared, c.x, mode);
     }
-    if (traced) contacts_flush_traced(e, w, run, t, &c, shared);
-    else contacts_flush(e, w, run, t, &c, shared);
+    contacts_flush(e, w, run, t, &c, shared, mode);
     x[0] += c.x[0];
     x[1] += c.x[1];
     return trials;
@@ -870,11 +944,11 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
  * the changes of state to delta, writes the word of the talker bitmap.
  * `lives` (talking times that are not geometric, talktime.c) is a constant
  * at the untraced call sites, so that a model without them has not one test
- * for them in this loop. */
+ * for them in this loop; plain mode (design note 8) has none. */
 static inline __attribute__((always_inline)) void
 resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i, const int full,
              const double pulse[2], int64_t *delta, uint32_t *newpos, uint32_t *newneg,
-             uint32_t *newmedia, uint64_t expo[2], const int traced, const int lives)
+             uint32_t *newmedia, uint64_t expo[2], const int mode, const int lives)
 {
     const uint32_t n = e->n;
     uint64_t talk = 0;
@@ -886,10 +960,10 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
         uint32_t a = (uint32_t)(i * 64 + b);
         uint8_t old = w->state[a];
         uint8_t ns = resolve(e, w, run, t, a, (int)(touched >> b & 1), pulse, newpos, newneg,
-                             newmedia, expo, full, traced);
+                             newmedia, expo, full, mode);
         if (ns != old) {
             /* policies: a new critic has waited since the step it starts talking */
-            if (w->since && ns == WG_CRITIC) w->since[a] = t + 1;
+            if (mode != WG_MODE_PLAIN && w->since && ns == WG_CRITIC) w->since[a] = t + 1;
             w->state[a] = ns;
             delta[old]--;
             delta[ns]++;
@@ -952,16 +1026,32 @@ static void part_hits(const wg_engine *e, wg_work *w)
  * media reaches and exposures, the arcs tried, and the stop flags. */
 enum { WG_XS_NEWPOS = WG_NSTATES, WG_XS_NEWNEG, WG_XS_MEDIA, WG_XS_EXPO = WG_XS_MEDIA + 2,
        WG_XS_TRIALS = WG_XS_EXPO + 2, WG_XS_STOP, WG_XS_N };
+/* A rank's message of part_finish: its number of changes, its sums, then its
+ * changes; words before the changes. */
+#define WG_XS_HEAD (1 + WG_XS_N)
 
-/* Partitioned, after pass 2: the block's states that changed go to every
- * rank as agent << 8 | state words (each rank then holds every agent's state
- * of the end of the step, its talker bit and, with policies, the step a new
- * critic started), and the step's counts are summed over the ranks. */
+/* Partitioned, after pass 2: one all-gather carries, from every rank, the
+ * step's sums (so that no separate reduction waits for all ranks once more)
+ * and the states of its block that changed, as agent << 8 | state words;
+ * every rank then holds every agent's state of the end of the step, its
+ * talker bit and, with policies, the step a new critic started, and the
+ * step's counts summed over the ranks (integers: the order does not matter). */
 static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *delta, uint32_t *newpos,
                         uint32_t *newneg, uint32_t newmedia[2], uint64_t expo[2], uint64_t *trials)
 {
     const uint32_t lo = e->lo, hi = e->hi;
     size_t m = 0;
+    uint64_t v[WG_XS_N];
+    for (int k = 0; k < WG_NSTATES; k++) v[k] = (uint64_t)delta[k];
+    v[WG_XS_NEWPOS] = *newpos;
+    v[WG_XS_NEWNEG] = *newneg;
+    v[WG_XS_MEDIA] = newmedia[0];
+    v[WG_XS_MEDIA + 1] = newmedia[1];
+    v[WG_XS_EXPO] = expo[0];
+    v[WG_XS_EXPO + 1] = expo[1];
+    v[WG_XS_TRIALS] = *trials;
+    v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
+    for (int k = 0; k < WG_XS_HEAD; k++) part_push(e, w, &m, 0);   /* the head, filled below */
     uint32_t a = lo;
     for (; a + 8 <= hi; a += 8) {   /* eight states at a time: most do not change */
         uint64_t x, y;
@@ -973,28 +1063,28 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
     }
     for (; a < hi; a++)
         if (w->state[a] != w->prev[a - lo]) part_push(e, w, &m, (uint64_t)a << 8 | w->state[a]);
+    w->xsend[0] = m - WG_XS_HEAD;
+    memcpy(w->xsend + 1, v, sizeof v);
     const size_t got = e->comm.allgather(e->comm.ud, w->xsend, m, &w->xrecv, &w->xrecv_cap);
-    for (size_t k = 0; k < got; k++) {
-        const uint32_t b = (uint32_t)(w->xrecv[k] >> 8);
-        const uint8_t ns = (uint8_t)w->xrecv[k];
-        if (b >= lo && b < hi) continue;   /* this rank's own */
-        w->state[b] = ns;
-        const uint64_t bit = UINT64_C(1) << (b & 63);
-        if (talking(ns)) w->talk[b >> 6] |= bit;
-        else w->talk[b >> 6] &= ~bit;
-        if (w->since && ns == WG_CRITIC) w->since[b] = t + 1;
+    memset(v, 0, sizeof v);
+    for (size_t k = 0; k + WG_XS_HEAD <= got;) {   /* rank by rank */
+        const size_t changes = (size_t)w->xrecv[k];
+        if (changes > got - k - WG_XS_HEAD)
+            e->comm.fail(e->comm.ud, "a rank's changes of state overrun the exchange");
+        for (int j = 0; j < WG_XS_N; j++) v[j] += w->xrecv[k + 1 + (size_t)j];
+        const uint64_t *x = w->xrecv + k + WG_XS_HEAD;
+        k += WG_XS_HEAD + changes;
+        for (size_t c = 0; c < changes; c++) {
+            const uint32_t b = (uint32_t)(x[c] >> 8);
+            const uint8_t ns = (uint8_t)x[c];
+            if (b >= lo && b < hi) continue;   /* this rank's own */
+            w->state[b] = ns;
+            const uint64_t bit = UINT64_C(1) << (b & 63);
+            if (talking(ns)) w->talk[b >> 6] |= bit;
+            else w->talk[b >> 6] &= ~bit;
+            if (w->since && ns == WG_CRITIC) w->since[b] = t + 1;
+        }
     }
-    uint64_t v[WG_XS_N];
-    for (int k = 0; k < WG_NSTATES; k++) v[k] = (uint64_t)delta[k];
-    v[WG_XS_NEWPOS] = *newpos;
-    v[WG_XS_NEWNEG] = *newneg;
-    v[WG_XS_MEDIA] = newmedia[0];
-    v[WG_XS_MEDIA + 1] = newmedia[1];
-    v[WG_XS_EXPO] = expo[0];
-    v[WG_XS_EXPO + 1] = expo[1];
-    v[WG_XS_TRIALS] = *trials;
-    v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
-    e->comm.sum(e->comm.ud, v, WG_XS_N);
     for (int k = 0; k < WG_NSTATES; k++) delta[k] = (int64_t)v[k];
     *newpos = (uint32_t)v[WG_XS_NEWPOS];
     *newneg = (uint32_t)v[WG_XS_NEWNEG];
@@ -1005,8 +1095,7 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
     *trials = v[WG_XS_TRIALS];
     w->stop_all = v[WG_XS_STOP];
     const size_t ranks = (size_t)e->comm.ranks;
-    if (ranks > 1)
-        w->xbytes += (m * (ranks - 1) + (got - m) + 2 * WG_XS_N) * sizeof(uint64_t);
+    if (ranks > 1) w->xbytes += (m * (ranks - 1) + (got - m)) * sizeof(uint64_t);
     w->xsteps++;
 }
 
@@ -1042,6 +1131,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     uint64_t expo[2] = {0, 0};   /* exposures of this step, per valence */
 
     const int traced = w->trace != NULL;
+    const int mode = traced ? WG_MODE_TRACED : plain_run(e, w) ? WG_MODE_PLAIN : WG_MODE_GENERAL;
     if (thresholds) {
         wg_thr_pass(e, w, run, t, nthreads, shared, traced);
     } else if (fractional) {
@@ -1057,16 +1147,21 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     } else {
         const size_t nchunks = (w1 - w0 / WG_CHUNK_WORDS * WG_CHUNK_WORDS + WG_CHUNK_WORDS - 1) /
                                WG_CHUNK_WORDS;
-        if (traced) {
+        if (mode == WG_MODE_PLAIN) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials, expo[:2])
             for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, 1);
+                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, WG_MODE_PLAIN);
+        } else if (mode == WG_MODE_GENERAL) {
+#pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
+    reduction(+ : trials, expo[:2])
+            for (size_t ch = 0; ch < nchunks; ch++)
+                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, WG_MODE_GENERAL);
         } else {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials, expo[:2])
             for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, 0);
+                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, WG_MODE_TRACED);
         }
     }
 
@@ -1077,30 +1172,40 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     int64_t delta[WG_NSTATES] = {0};
     /* new agents reached by media [valence], by recommendation [2 + valence] */
     uint32_t newpos = 0, newneg = 0, newmedia[4] = {0, 0, 0, 0};
-    if (traced) {
+    if (mode == WG_MODE_TRACED) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:4], expo[:2])
         for (size_t i = w0; i < w1; i++)
-            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, expo, 1,
-                         lives);
+            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, expo,
+                         WG_MODE_TRACED, lives);
     } else if (full) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:4], expo[:2])
         for (size_t i = w0; i < w1; i++) {
-            if (lives)
-                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
+            if (mode == WG_MODE_PLAIN)
+                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo,
+                             WG_MODE_PLAIN, 0);
+            else if (lives)
+                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo,
+                             WG_MODE_GENERAL, 1);
             else
-                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 0);
+                resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo,
+                             WG_MODE_GENERAL, 0);
         }
     } else {
         /* talkers and touched agents only: no media, so no newmedia either */
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, expo[:2])
         for (size_t i = w0; i < w1; i++) {
-            if (lives)
-                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 1);
+            if (mode == WG_MODE_PLAIN)
+                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo,
+                             WG_MODE_PLAIN, 0);
+            else if (lives)
+                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo,
+                             WG_MODE_GENERAL, 1);
             else
-                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo, 0, 0);
+                resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo,
+                             WG_MODE_GENERAL, 0);
         }
     }
     /* partitioned: the block's changes to every rank, the counts summed */

@@ -26,23 +26,28 @@
  * wg_philox(seed, run 0, step WG_BA_STEP, WG_R_USER, i << 20 | block), two
  * 64-bit positions a block (multiply-shift, bias below pool size / 2^64,
  * 10^-11 at 10^8 edges), so the graph is a pure function of (nodes, m, seed).
- * The CSR is then filled in place, in one sweep: row v holds v's own targets
- * (sorted) and the later nodes that chose v, already in order; no write
- * reaches a target not read yet (see the fill). Peak: the CSR (8 bytes an
- * edge, 8 a node).
+ * The in-degrees are counted (on a second thread, behind the draw), and the
+ * CSR is filled in place, chunk by chunk through buckets of rows (ba_fill):
+ * row v holds v's own targets (sorted) and the later nodes that chose v, in
+ * increasing order; no write reaches a target not read yet. Peak: the CSR (8
+ * bytes an edge, 8 a node), 4 bytes a node of counters, and the fill's
+ * scratch (12 bytes an edge of a chunk: at most 2^25 edges, 400 MB).
  *
  * Where the time goes at 10^8 edges and beyond is memory, not arithmetic:
- * each edge costs a random read of the pool (a target drawn earlier), a
- * random update of a row counter and a random write into the rows, in arrays
- * far larger than the caches. So the first m candidates of the node
- * WG_BA_AHEAD places ahead are drawn once, kept, and their targets fetched
- * early (their positions depend only on that node); the counters and rows are
- * fetched WG_BA_LEAD edges ahead while the CSR is built; and each node's own
- * targets are rank-sorted without branches. Measured on 10^8 edges: 13 s of
- * CPU before, 6 s after; 12.9 bytes an edge at the peak before, 8.9 after
- * (docs/PERFORMANCE.md). Transparent huge pages were tried (madvise) and
- * made it slower on this machine: the kernel's compaction at the first touch
- * cost more than the TLB misses saved.
+ * each edge costs a random read of the pool (a target drawn earlier) and a
+ * random update of a degree counter, in arrays far larger than the caches.
+ * So the first m candidates of the node WG_BA_AHEAD places ahead are drawn
+ * once, kept, and their targets fetched early (their positions depend only
+ * on that node), and the counters are fetched WG_BA_LEAD edges ahead. The
+ * fill used to scatter each edge straight into its row (a random read of a
+ * row cursor among 8 bytes a node, then a random write among the arcs): at
+ * 7.2 x 10^8 edges (n = 4 x 10^7, m = 18) that was 87 s of CPU of the 136,
+ * as the cursors (320 MB) no longer fit in the cache. Through buckets of
+ * 2^shift rows whose cursors stay in the cache and whose rows are one
+ * contiguous stretch, it is 26 s (docs/PERFORMANCE.md). Transparent huge
+ * pages were tried (madvise, and MADV_COLLAPSE after the first touch) and
+ * made it slower on this machine, a virtual machine whose first touch of a
+ * huge page costs more than the TLB misses it saves.
  *
  * Configuration model: waggle uses the *erased* configuration model — the
  * drawn (or read) stubs are paired uniformly at random by igraph
@@ -57,9 +62,12 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <omp.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../base/philox.h"
@@ -310,8 +318,10 @@ static wg_status check_spec(const wg_netspec *s, wg_diag *d)
  * once what cannot fit instead of letting the machine swap or be killed. */
 #define WG_BYTES_PER_EDGE 48.0
 #define WG_BYTES_PER_NODE 64.0
-/* waggle's Barabási–Albert: the CSR only (8 bytes an edge; the targets are drawn inside it). */
-#define WG_BA_BYTES_PER_EDGE 8.0
+/* waggle's Barabási–Albert: the CSR (8 bytes an edge; the targets are drawn
+ * inside it) and the fill's scratch (12 bytes an edge of a chunk, at most an
+ * eighth of the edges); the degree counters are per node. */
+#define WG_BA_BYTES_PER_EDGE 9.5
 
 static double expected_edges(const wg_netspec *s)
 {
@@ -369,8 +379,20 @@ static wg_status check_memory(const wg_netspec *s, wg_diag *d)
 /* Nodes ahead whose first candidates are fetched before they are needed. */
 #define WG_BA_AHEAD 4
 #define WG_BA_SLOTS (WG_BA_AHEAD + 1)
-/* Edges ahead whose row counters (and rows) are fetched while the CSR is filled. */
+/* Edges ahead whose degree counters are fetched while they are counted. */
 #define WG_BA_LEAD 32
+/* Nodes drawn between two publications of the draw's progress to the counting thread. */
+#define WG_BA_PUBLISH 4096u
+/* The counting thread's nap when it has caught up with the draw, in nanoseconds. */
+#define WG_BA_NAP_NS 200000L
+/* Edges of a chunk of the fill at most: 12 bytes of scratch each (ba_fill). */
+#define WG_BA_CHUNK (UINT64_C(1) << 25)
+/* Chunks of the fill at least (so that a small graph's scratch is small too). */
+#define WG_BA_CHUNKS_LEAST 8
+/* Buckets of the fill at most: each the rows of 2^shift consecutive nodes. */
+#define WG_BA_MAX_BUCKETS 2048u
+/* Below this many edges the generator runs on one thread. */
+#define WG_BA_PARALLEL_EDGES (UINT64_C(1) << 18)
 
 /* Edges of nodes 0 .. i - 1: sum over j < i of min(m, j). */
 static uint64_t ba_edges_before(uint64_t i, uint64_t m)
@@ -433,26 +455,21 @@ static void ba_sort_small(const uint32_t *v, uint64_t k, uint32_t *row)
     }
 }
 
-static wg_status generate_ba(const wg_netspec *s, uint64_t seed, wg_graph **out, wg_diag *d)
+/* Nodes i .. n - 1 draw their targets, in order, into target[E_i ..]; every
+ * WG_BA_PUBLISH nodes the count of finished nodes is published to *drawn
+ * (release), so that a second thread may count degrees behind. stamp (n
+ * entries, m > 32 only) marks the nodes already chosen by the current node;
+ * early holds WG_BA_SLOTS x m first candidates. */
+static void ba_draw_all(uint32_t n, uint64_t m, uint64_t seed, uint32_t *target, uint32_t *stamp,
+                        uint64_t *early, atomic_uint *drawn)
 {
-    const uint32_t n = (uint32_t)s->nodes;
-    const uint64_t m = s->edges_per_node, e = ba_edges_before(n, m);
-    /* The CSR first: the targets are drawn into the upper half of its arcs
-     * (see fill below), so no other array of edges is needed. */
-    wg_graph *g = wg_graph_alloc(n, 2 * e, 0, 0);
-    uint32_t *stamp = m > 32 ? wg_malloc(n, sizeof *stamp) : NULL;
-    /* first candidates of the nodes ahead, computed once (slot i % WG_BA_SLOTS) */
-    uint64_t *early = wg_malloc((size_t)WG_BA_SLOTS * (m ? m : 1), sizeof *early);
-    uint32_t *own = wg_malloc(m ? m : 1, sizeof *own);
     uint32_t early_node[WG_BA_SLOTS] = {0};
-    if (!g || !early || !own || (m > 32 && !stamp)) goto nomem;
-    uint32_t *const target = g->out_adj + e, *const adj = g->out_adj;
-    uint64_t *const off = g->out_off;
     if (stamp)
         for (uint32_t v = 0; v < n; v++) stamp[v] = UINT32_MAX;
     for (uint32_t i = 1; i < n; i++) {
         const uint64_t e_i = ba_edges_before(i, m), k = i < m ? i : m;
         uint32_t *mine = target + e_i;
+        if (i % WG_BA_PUBLISH == 0) atomic_store_explicit(drawn, i, memory_order_release);
         if (i + WG_BA_AHEAD < n && i + WG_BA_AHEAD > m) {   /* a later node's first candidates */
             const uint32_t ia = i + WG_BA_AHEAD;
             const uint64_t ea = ba_edges_before(ia, m);
@@ -493,59 +510,224 @@ static wg_status generate_ba(const wg_netspec *s, uint64_t seed, wg_graph **out,
             if (!dup) mine[got++] = t;
         }
     }
+    atomic_store_explicit(drawn, n, memory_order_release);
+}
+
+/* In-degrees from the targets: deg[v] += the number of edges into v, for
+ * the edges of the nodes below *drawn, followed as the draw advances (when
+ * follow is set; otherwise the draw is over). The counters are fetched
+ * WG_BA_LEAD edges ahead. */
+static void ba_count(const uint32_t *target, uint64_t e, uint64_t m, uint32_t *deg, atomic_uint *drawn,
+                     int follow)
+{
+    uint64_t j = 0;
+    while (j < e) {
+        uint64_t lim = e;
+        if (follow) {
+            lim = ba_edges_before(atomic_load_explicit(drawn, memory_order_acquire), m);
+            if (lim == j) {   /* the draw is ahead of nothing: let it run */
+                struct timespec nap = {0, WG_BA_NAP_NS};
+                nanosleep(&nap, NULL);
+                continue;
+            }
+        }
+        for (; j < lim; j++) {
+            if (j + WG_BA_LEAD < lim) __builtin_prefetch(&deg[target[j + WG_BA_LEAD]], 1);
+            deg[target[j]]++;
+        }
+    }
+}
+
+#ifdef WG_BA_PHASES
+/* Phase times of the generator on stderr (a build with -DWG_BA_PHASES, for
+ * measuring only): wall and CPU seconds of the process since the last mark. */
+#include <stdio.h>
+static void ba_phase(const char *name)
+{
+    static double t0, c0;
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+    double t = a.tv_sec + a.tv_nsec * 1e-9, c = b.tv_sec + b.tv_nsec * 1e-9;
+    if (name) fprintf(stderr, "  phase %-6s %7.2f s wall %7.2f s cpu\n", name, t - t0, c - c0);
+    t0 = t;
+    c0 = c;
+}
+#define WG_BA_PHASE(name) ba_phase(name)
+#else
+#define WG_BA_PHASE(name) ((void)0)
+#endif
+
+/* One arc on its way to its row: the row (a target) and what it holds (the chooser). */
+typedef struct {
+    uint32_t row, node;
+} ba_arc;
+
+/* The scratch of the fill (see ba_fill). */
+typedef struct {
+    uint64_t chunk;        /* edges of a chunk at most */
+    uint32_t shift;        /* a bucket is the rows of 2^shift consecutive nodes */
+    uint32_t buckets;      /* number of buckets */
+    uint32_t *raw;         /* the chunk's targets, copied out of the arc array (chunk entries) */
+    ba_arc *arc;           /* the chunk's arcs to choosers, by bucket (chunk entries) */
+    uint64_t *hist;        /* per thread and bucket: count, then write position (threads x buckets) */
+    uint64_t *start;       /* where each bucket starts in arc (buckets + 1) */
+} ba_fill_scratch;
+
+/*
+ * The CSR from the targets (in the upper half of the arc array, node i's at
+ * e + E_i) and the cursors off[v] = start of row v + v's own k: row v is v's
+ * own targets, sorted, then the later nodes that chose v, in increasing
+ * order. Nodes are taken in chunks [b0, b1) of at most s->chunk edges:
+ * 1. the chunk's targets are copied into raw (all of them are then safe:
+ *    every write of this chunk lands below e + E_b1, see below);
+ * 2. each thread takes a contiguous part of the chunk's nodes, counts its
+ *    arcs per bucket, and after a prefix over (bucket, thread) writes them
+ *    into arc, stable, so each bucket lists its arcs by increasing chooser;
+ *    each thread also writes the own rows of its nodes (sorted);
+ * 3. the buckets are spread over the threads: bucket b's arcs go to
+ *    adj[off[row]++], in the order listed. A bucket's cursors (2^shift
+ *    entries) stay in the cache and its rows are one contiguous stretch of
+ *    the arc array, so no write waits for a random read of gigabytes.
+ * Row v ends at off[v + 1] = 2 E_(v+1) + (edges from nodes > v into nodes
+ * <= v) <= e + E_(v+1), and a chunk writes rows v < b1 only: no write
+ * reaches the targets of a later chunk. Each row is written by one thread,
+ * its choosers in increasing order (chunks in order, buckets stable), so the
+ * CSR is the same at any number of threads (OpenMP's default,
+ * omp_get_max_threads, from WG_BA_PARALLEL_EDGES edges on).
+ */
+static void ba_fill(uint32_t n, uint64_t m, uint64_t e, uint32_t *adj, uint64_t *off, ba_fill_scratch *s,
+                    int threads)
+{
+    const uint32_t *const target = adj + e;
+    const uint64_t chunk_nodes = s->chunk / m ? s->chunk / m : 1;
+#pragma omp parallel num_threads(threads)
+    {
+        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        uint64_t *const hist = s->hist + (size_t)tid * s->buckets;
+        for (uint64_t b0 = 1; b0 < n;) {
+            const uint64_t b1 = b0 + chunk_nodes < n ? b0 + chunk_nodes : n;
+            const uint64_t e0 = ba_edges_before(b0, m);
+            const uint64_t lo = b0 + (b1 - b0) * tid / nth, hi = b0 + (b1 - b0) * (tid + 1) / nth;
+            const uint64_t jlo = ba_edges_before(lo, m) - e0, jhi = ba_edges_before(hi, m) - e0;
+            /* 1. the chunk's targets out of harm's way, each thread its part */
+            memcpy(s->raw + jlo, target + e0 + jlo, (jhi - jlo) * sizeof *s->raw);
+            memset(hist, 0, s->buckets * sizeof *hist);
+            for (uint64_t j = jlo; j < jhi; j++) hist[s->raw[j] >> s->shift]++;
+#pragma omp barrier
+#pragma omp single
+            {
+                uint64_t pos = 0;
+                for (uint32_t b = 0; b < s->buckets; b++) {
+                    s->start[b] = pos;
+                    for (int t = 0; t < nth; t++) {
+                        uint64_t c = s->hist[(size_t)t * s->buckets + b];
+                        s->hist[(size_t)t * s->buckets + b] = pos;
+                        pos += c;
+                    }
+                }
+                s->start[s->buckets] = pos;
+            }
+            /* 2. this thread's arcs into their buckets, and its nodes' own rows */
+            for (uint64_t i = lo; i < hi; i++) {
+                const uint64_t k = i < m ? i : m, j0 = ba_edges_before(i, m) - e0;
+                for (uint64_t c = 0; c < k; c++) {
+                    uint32_t t = s->raw[j0 + c];
+                    s->arc[hist[t >> s->shift]++] = (ba_arc){t, (uint32_t)i};
+                }
+                uint32_t *row = adj + off[i] - k;
+                if (k <= 64) {
+                    ba_sort_small(s->raw + j0, k, row);
+                } else {   /* insertion sort: all below i, distinct */
+                    for (uint64_t c = 0; c < k; c++) {
+                        uint32_t t = s->raw[j0 + c];
+                        uint64_t q = c;
+                        for (; q > 0 && row[q - 1] > t; q--) row[q] = row[q - 1];
+                        row[q] = t;
+                    }
+                }
+            }
+#pragma omp barrier
+            /* 3. the choosers into their rows, a bucket at a time */
+#pragma omp for schedule(dynamic, 1)
+            for (uint32_t b = 0; b < s->buckets; b++)
+                for (uint64_t p = s->start[b]; p < s->start[b + 1]; p++) adj[off[s->arc[p].row]++] = s->arc[p].node;
+            b0 = b1;
+        }
+    }
+}
+
+static wg_status generate_ba(const wg_netspec *s, uint64_t seed, wg_graph **out, wg_diag *d)
+{
+    const uint32_t n = (uint32_t)s->nodes;
+    const uint64_t m = s->edges_per_node, e = ba_edges_before(n, m);
+    const int threads = e >= WG_BA_PARALLEL_EDGES ? omp_get_max_threads() : 1;
+    ba_fill_scratch fs = {0};
+    /* The CSR first: the targets are drawn into the upper half of its arcs
+     * (see ba_fill), so no other array of edges is needed. */
+    wg_graph *g = wg_graph_alloc(n, 2 * e, 0, 0);
+    uint32_t *stamp = m > 32 ? wg_malloc(n, sizeof *stamp) : NULL;
+    /* first candidates of the nodes ahead, computed once (slot i % WG_BA_SLOTS) */
+    uint64_t *early = wg_malloc((size_t)WG_BA_SLOTS * m, sizeof *early);
+    uint32_t *deg = wg_calloc(n, sizeof *deg);
+    if (!g || !early || !deg || (m > 32 && !stamp)) goto nomem;
+    WG_BA_PHASE(NULL);
+    uint32_t *const target = g->out_adj + e;
+    uint64_t *const off = g->out_off;
+    /* Draw, and count the in-degrees on a second thread behind the draw. */
+    atomic_uint drawn;
+    atomic_init(&drawn, 1);
+#pragma omp parallel num_threads(threads < 2 ? 1 : 2)
+    {
+        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        if (tid == 0) ba_draw_all(n, m, seed, target, stamp, early, &drawn);
+        if (tid == 1 || nth == 1) ba_count(target, e, m, deg, &drawn, nth > 1);
+    }
+    WG_BA_PHASE("draw");
     free(stamp);
     free(early);
     stamp = NULL;
     early = NULL;
-    /* Degrees: node i's own k edges plus the later nodes that chose it. Each
-     * edge costs a random update of a row's counter, fetched WG_BA_LEAD
-     * edges ahead. */
-    for (uint32_t i = 1; i < n; i++) off[i + 1] = i < m ? i : m;
-    for (uint64_t j = 0; j < e; j++) {
-        if (j + WG_BA_LEAD < e) __builtin_prefetch(&off[target[j + WG_BA_LEAD] + 1], 1);
-        off[target[j] + 1]++;
+    /* The cursors: off[v] = start of row v + its own k edges. */
+    uint64_t acc = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        const uint64_t k = v < m ? v : m;
+        off[v] = acc + k;
+        acc += k + deg[v];
     }
-    for (uint32_t v = 0; v < n; v++) off[v + 1] += off[v];
-    /* Fill in place, node by node: row i gets its own targets (sorted), then
-     * later nodes append themselves to the rows they chose, in increasing
-     * order. The targets of node i sit at arc e + E_i, and every row a write
-     * reaches by then ends at or below it: row v ends at off[v + 1] = 2 E_(v+1)
-     * + (edges from nodes > v into nodes <= v) <= e + E_(v+1), and v < i for
-     * a chooser's write, v = i for the own targets (copied out first). So a
-     * write never lands on a target not read yet. The row counters and the
-     * rows are fetched WG_BA_LEAD and 2 WG_BA_LEAD edges ahead. */
-    for (uint32_t i = 1; i < n; i++) {
-        const uint64_t e_i = ba_edges_before(i, m), k = i < m ? i : m;
-        memcpy(own, target + e_i, k * sizeof *own);
-        for (uint64_t c = 0; c < k; c++) {
-            const uint64_t j = e_i + c;
-            if (j + 2 * WG_BA_LEAD < e) __builtin_prefetch(&off[target[j + 2 * WG_BA_LEAD]], 1);
-            if (j + WG_BA_LEAD < e) __builtin_prefetch(&adj[off[target[j + WG_BA_LEAD]]], 1);
-        }
-        uint32_t *row = adj + off[i];
-        if (k <= 64) {
-            ba_sort_small(own, k, row);
-        } else {   /* insertion sort: all below i, distinct */
-            for (uint64_t c = 0; c < k; c++) {
-                uint32_t t = own[c];
-                uint64_t j = c;
-                for (; j > 0 && row[j - 1] > t; j--) row[j] = row[j - 1];
-                row[j] = t;
-            }
-        }
-        off[i] += k;
-        for (uint64_t c = 0; c < k; c++) adj[off[own[c]]++] = i;
-    }
+    WG_ASSERT(acc == 2 * e);
+    free(deg);
+    deg = NULL;
+    fs.chunk = e / WG_BA_CHUNKS_LEAST < WG_BA_CHUNK ? e / WG_BA_CHUNKS_LEAST : WG_BA_CHUNK;
+    if (fs.chunk < m) fs.chunk = m;
+    while (((n - 1) >> fs.shift) >= WG_BA_MAX_BUCKETS) fs.shift++;
+    fs.buckets = ((n - 1) >> fs.shift) + 1;
+    fs.raw = wg_malloc(fs.chunk, sizeof *fs.raw);
+    fs.arc = wg_malloc(fs.chunk, sizeof *fs.arc);
+    fs.hist = wg_malloc((size_t)threads * fs.buckets, sizeof *fs.hist);
+    fs.start = wg_malloc((size_t)fs.buckets + 1, sizeof *fs.start);
+    if (!fs.raw || !fs.arc || !fs.hist || !fs.start) goto nomem;
+    WG_BA_PHASE("prefix");
+    ba_fill(n, m, e, g->out_adj, off, &fs, threads);
+    WG_BA_PHASE("fill");
+    /* off[v] is now the end of row v: shift to the starts */
     for (uint32_t v = n; v > 0; v--) off[v] = off[v - 1];
     off[0] = 0;
-    free(own);
+    free(fs.raw);
+    free(fs.arc);
+    free(fs.hist);
+    free(fs.start);
     *out = g;
     return WG_OK;
 nomem:
     wg_graph_free(g);
     free(stamp);
     free(early);
-    free(own);
+    free(deg);
+    free(fs.raw);
+    free(fs.arc);
+    free(fs.hist);
+    free(fs.start);
     wg_diag_error(d, WG_ENOMEM, "network: out of memory generating barabasi-albert of %u nodes", n);
     return WG_ENOMEM;
 }

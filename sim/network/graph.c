@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "waggle/graph.h"
 
@@ -213,11 +214,39 @@ fail:
     return st;
 }
 
-/* Rows lo .. hi - 1 of (off, adj, w, neg) over n agents, the others empty,
- * into fresh arrays. Returns 0, or -1 when memory runs out (nothing kept). */
-static int block_rows(uint32_t n, const uint64_t *off, const uint32_t *adj, const float *w,
-                      const uint8_t *neg, uint32_t lo, uint32_t hi, uint64_t **boff,
-                      uint32_t **badj, float **bw, uint8_t **bneg)
+/* Bytes copied out of a mapped graph at a time before their pages are released. */
+#define WG_BLOCK_PIECE ((size_t)1 << 20)
+
+/* A mapped graph (g->map): the whole pages of [p, p + len) leave this
+ * process (the page cache keeps them; a later read maps them again). A
+ * graph of the heap: nothing. */
+static void release_mapped(const wg_graph *g, const void *p, size_t len)
+{
+    if (!g->map || !len) return;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1),
+                    b = ((uintptr_t)p + len) & ~(page - 1);
+    if (b > a) (void)madvise((void *)a, (size_t)(b - a), MADV_DONTNEED);
+}
+
+/* memcpy of len bytes out of g's arrays; from a mapped graph in pieces whose
+ * pages are released once copied, so that the copy and its source are never
+ * resident together. */
+static void copy_out(const wg_graph *g, void *dst, const void *src, size_t len)
+{
+    for (size_t at = 0; at < len; at += WG_BLOCK_PIECE) {
+        const size_t k = len - at < WG_BLOCK_PIECE ? len - at : WG_BLOCK_PIECE;
+        memcpy((char *)dst + at, (const char *)src + at, k);
+        release_mapped(g, (const char *)src + at, k);
+    }
+}
+
+/* Rows lo .. hi - 1 of g's (off, adj, w, neg) over n agents, the others
+ * empty, into fresh arrays. Returns 0, or -1 when memory runs out (nothing
+ * kept). */
+static int block_rows(const wg_graph *g, uint32_t n, const uint64_t *off, const uint32_t *adj,
+                      const float *w, const uint8_t *neg, uint32_t lo, uint32_t hi,
+                      uint64_t **boff, uint32_t **badj, float **bw, uint8_t **bneg)
 {
     const uint64_t base = off[lo], m = off[hi] - base;
     *boff = wg_malloc((size_t)n + 1, sizeof **boff);
@@ -237,8 +266,9 @@ static int block_rows(uint32_t n, const uint64_t *off, const uint32_t *adj, cons
     }
     for (uint64_t a = 0; a <= n; a++)
         (*boff)[a] = a <= lo ? 0 : a <= hi ? off[a] - base : m;
-    if (m) memcpy(*badj, adj + base, m * sizeof *adj);
-    if (w && m) memcpy(*bw, w + base, m * sizeof *w);
+    release_mapped(g, off, ((size_t)n + 1) * sizeof *off);
+    if (m) copy_out(g, *badj, adj + base, m * sizeof *adj);
+    if (w && m) copy_out(g, *bw, w + base, m * sizeof *w);
     if (neg && m) memcpy(*bneg, neg + base, m);
     return 0;
 }
@@ -252,11 +282,11 @@ wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_i
     b->n = g->n;
     b->directed = g->directed;
     b->m = g->out_off[hi] - g->out_off[lo];
-    if (block_rows(g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, lo, hi, &b->out_off,
+    if (block_rows(g, g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, lo, hi, &b->out_off,
                    &b->out_adj, &b->out_w, &b->out_neg))
         goto nomem;
     if (with_in && g->directed && g->in_off) {
-        if (block_rows(g->n, g->in_off, g->in_adj, g->in_w, g->in_neg, lo, hi, &b->in_off,
+        if (block_rows(g, g->n, g->in_off, g->in_adj, g->in_w, g->in_neg, lo, hi, &b->in_off,
                        &b->in_adj, &b->in_w, &b->in_neg))
             goto nomem;
     } else if (!g->directed && g->in_off) {
@@ -267,7 +297,7 @@ wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_i
     }
     if (g->label) {
         if (!(b->label = wg_malloc(g->n ? g->n : 1, sizeof *b->label))) goto nomem;
-        memcpy(b->label, g->label, (size_t)g->n * sizeof *b->label);
+        copy_out(g, b->label, g->label, (size_t)g->n * sizeof *b->label);
     }
     *out = b;
     return WG_OK;
@@ -323,18 +353,6 @@ fail:
 }
 
 
-/* Position of b in the sorted row [lo, hi) of adj, or hi when absent. */
-static uint64_t find_in_row(const uint32_t *adj, uint64_t lo, uint64_t hi, uint32_t b)
-{
-    uint64_t end = hi;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (adj[mid] < b) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < end && adj[lo] == b ? lo : end;
-}
-
 /* Invariants 1 and 2 for one side (out or in) of g. */
 static int rows_valid(uint32_t n, uint64_t m, const uint64_t *off, const uint32_t *adj)
 {
@@ -356,7 +374,7 @@ static int rows_mirror(uint32_t n, const uint64_t *off, const uint32_t *adj, con
     for (uint32_t a = 0; a < n; a++)
         for (uint64_t k = off[a]; k < off[a + 1]; k++) {
             uint32_t b = adj[k];
-            uint64_t j = find_in_row(adj2, off2[b], off2[b + 1], a);
+            uint64_t j = wg_graph_row_find(adj2, off2[b], off2[b + 1], a);
             if (j == off2[b + 1] || (w && w[k] != w2[j]) || (neg && neg[k] != neg2[j])) return 0;
         }
     return 1;

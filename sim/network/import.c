@@ -401,18 +401,6 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
     return grow_deg(r, lineno, *agent, d);
 }
 
-/* Position of arc a -> b in g's row of a (rows sorted, without duplicates). */
-static uint64_t arc_at(const wg_graph *g, uint32_t a, uint32_t b)
-{
-    uint64_t lo = g->out_off[a], hi = g->out_off[a + 1];
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (g->out_adj[mid] < b) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 /* Edge a - b of line lineno, kept (not a self-loop), in the current pass. */
 static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, float wv, int neg, wg_diag *d)
 {
@@ -450,7 +438,8 @@ static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, f
         a = b;
         b = x;
     }
-    uint64_t k = arc_at(g, a, b);
+    uint64_t k = wg_graph_arc(g, a, b);
+    if (k == g->out_off[a + 1]) return changed(r, lineno, d);   /* pass 2 put every arc there */
     if (r->seen[k >> 6] >> (k & 63) & 1) r->dup_line = lineno;
     r->seen[k >> 6] |= UINT64_C(1) << (k & 63);
     return WG_OK;

@@ -53,13 +53,7 @@ static uint32_t uf_find(uint32_t *parent, uint32_t x)
 
 static int has_arc(const wg_graph *g, uint32_t a, uint32_t b)
 {
-    uint64_t lo = g->out_off[a], hi = g->out_off[a + 1];
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (g->out_adj[mid] < b) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < g->out_off[a + 1] && g->out_adj[lo] == b;
+    return wg_graph_arc(g, a, b) < g->out_off[a + 1];
 }
 
 /* Rank for orienting edges in triangle counting: by degree, then id. */
@@ -182,15 +176,11 @@ static wg_status clustering_sampled(const wg_graph *u, double *global, double *l
     return WG_OK;
 }
 
-wg_status wg_graph_stats_compute(const wg_graph *g, wg_graph_stats *st, int *sampled, wg_diag *d)
+void wg_graph_stats_degrees(const wg_graph *g, wg_graph_stats *st)
 {
-    const wg_graph *u = NULL;
-    wg_graph *owned = NULL;
-    uint32_t *parent = NULL, *size = NULL;
-    wg_status rc;
     memset(st, 0, sizeof *st);
     st->build_seconds = -1;   /* the builder sets it (wg_job_build) */
-    if (sampled) *sampled = 0;
+    st->degrees_only = 1;
     st->nodes = g->n;
     st->directed = g->directed;
     st->edges = g->directed ? g->m : g->m / 2;
@@ -205,7 +195,17 @@ wg_status wg_graph_stats_compute(const wg_graph *g, wg_graph_stats *st, int *sam
     st->degree_m2 = g->n ? s2 / g->n : 0.0;
     double den = st->degree_m2 - st->degree_mean;
     st->threshold = den > 0 ? st->degree_mean / den : INFINITY;
+}
 
+wg_status wg_graph_stats_compute(const wg_graph *g, wg_graph_stats *st, int *sampled, wg_diag *d)
+{
+    const wg_graph *u = NULL;
+    wg_graph *owned = NULL;
+    uint32_t *parent = NULL, *size = NULL;
+    wg_status rc;
+    if (sampled) *sampled = 0;
+    wg_graph_stats_degrees(g, st);
+    st->degrees_only = 0;
     if ((rc = undirected_view(g, &u, &owned, d)) != WG_OK) return rc;
     double wedges = 0;
     for (uint32_t a = 0; a < u->n; a++) {

@@ -297,7 +297,19 @@ static wg_status bad(wg_diag *d, const char *path, const char *what)
     return WG_EINPUT;
 }
 
-/* The payload's checksum and the invariants, in one sequential read. */
+/* The whole pages of a read-only mapping in [from, to) (and the one to
+ * ends in, when last) are dropped from this process: the next read of them
+ * maps them again from the page cache, so dropping is never wrong. */
+static void release_pages(const unsigned char *from, const unsigned char *to, int last)
+{
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = (uintptr_t)from & ~(page - 1), b = (uintptr_t)to;
+    b = last ? (b + page - 1) & ~(page - 1) : b & ~(page - 1);
+    if (b > a) (void)madvise((void *)a, (size_t)(b - a), MADV_DONTNEED);
+}
+
+/* The payload's checksum and the invariants, in one sequential read, which
+ * leaves none of the file resident in this process (release_pages). */
 static wg_status check_payload(const unsigned char *pay, const layout *l, uint64_t n, uint64_t m,
                                uint32_t flags, uint64_t sum, const char *path, wg_diag *d)
 {
@@ -330,6 +342,10 @@ static wg_status check_payload(const unsigned char *pay, const layout *l, uint64
             if (b > m) b = m;
             for (uint64_t i = a; i < b; i++) bad_w |= !(w[i] > 0.0f) || !isfinite(w[i]);
         }
+        /* the pages just read leave this process (the file keeps them in the
+         * page cache): the check does not make the whole file resident, so a
+         * partitioned run's rank holds only the pages it reads later */
+        release_pages(pay + done, pay + hi, hi == l->total);
         done = hi;
     }
     if (wg_xxh64_digest(&h) != sum)

@@ -1,6 +1,8 @@
 /*
  * chart_run.c — the charts of a run folder: curves.png (the reach of each
- * valence by step, median and bands, with the observed points), states.png
+ * valence by step, median and bands, with the observed points; when the
+ * scenario fits another metric, `observed.metric`, that metric × its
+ * observed.scale in the readings' unit instead), states.png
  * (the share of agents in each state in the median run) and finals.png (the
  * final reach of every run, blow-ups apart); and `waggle render DIR`'s
  * choice of charts for a folder.
@@ -15,6 +17,7 @@
  *    says, with the scenario's rule only for a folder without that column.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,47 +39,150 @@ static const char *base_name(const char *p)
 
 /* ---- curves.png ------------------------------------------------------------------------------ */
 
+/* snprintf into buf, cut at cap - 1 bytes: a long unit word shortens a label (the layout
+ * shortens it further to fit) rather than overrunning it. */
+static void cut_printf(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void cut_printf(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* The valence of a summary metric, for its colour: WG_POS, WG_NEG, or -1 (neither). */
+static int metric_valence(int m)
+{
+    switch (m) {
+    case WG_M_ADVOCATES: case WG_M_SUPPORTERS: case WG_M_REACH_POS: case WG_M_NEW_POS:
+    case WG_M_EXPOSURES_POS: case WG_M_CUM_EXPOSURES_POS:
+        return WG_POS;
+    case WG_M_CRITICS: case WG_M_REJECTERS: case WG_M_REACH_NEG: case WG_M_NEW_NEG:
+    case WG_M_EXPOSURES_NEG: case WG_M_CUM_EXPOSURES_NEG:
+        return WG_NEG;
+    default:   /* the reach by source: negative sources first (output.h) */
+        if (m >= WG_M_FROM && m < WG_M_FROM_END)
+            return m < WG_M_FROM + (WG_M_FROM_END - WG_M_FROM) / 2 ? WG_NEG : WG_POS;
+        return -1;
+    }
+}
+
+/* What curves.png plots: the two reaches, or the fitted metric × its scale. */
+typedef struct curves_spec {
+    int n;                        /* series: 2 (the reaches) or 1 (the metric) */
+    int metric;                   /* 1: the fitted metric */
+    int valence[NVAL];            /* each series' colour: WG_POS, WG_NEG, -1 neither */
+    const double *q[NVAL][NQ];    /* its quantiles by step (the folder's) */
+    double mul;                   /* drawn as q × mul: observed.scale for the metric, else 1 */
+    double obs_mul;               /* a reading y is drawn at y / obs_mul on the left axis
+                                     (1: the left axis is the readings' unit); 0: own axis */
+    char label[NVAL][256];        /* legend */
+    char ylabel[256], what[320];  /* the left axis's label; the subtitle's phrase */
+} curves_spec;
+
+static void curves_series(const wg_folder_run *r, curves_spec *c)
+{
+    const wg_folder_info *in = &r->info;
+    char w[160], num[64];
+    memset(c, 0, sizeof *c);
+    c->mul = 1;
+    c->obs_mul = in->obs_scale > 0 ? in->obs_scale : 0;
+    if (r->metric < 0) {   /* the two reaches, in agents; the readings ÷ scale on them */
+        c->n = NVAL;
+        for (int v = 0; v < NVAL; v++) {
+            c->valence[v] = v == V_POS ? WG_POS : WG_NEG;
+            for (int q = 0; q < NQ; q++) c->q[v][q] = r->q[v][q];
+        }
+        snprintf(c->label[V_POS], sizeof c->label[V_POS],
+                 "%s won over (advocates + supporters), median", in->who);
+        snprintf(c->label[V_NEG], sizeof c->label[V_NEG], "%s who turned critic, median",
+                 in->who);
+        snprintf(c->ylabel, sizeof c->ylabel, "%s reached", in->who);
+        snprintf(c->what, sizeof c->what, "reach of each valence");
+        return;
+    }
+    /* the fitted metric × observed.scale, in the readings' unit, the readings on it */
+    c->n = 1;
+    c->metric = 1;
+    c->valence[0] = metric_valence(r->metric);
+    for (int q = 0; q < NQ; q++) c->q[0][q] = r->mq[q];
+    wg_plot_metric_words(w, sizeof w, wg_metric_name(r->metric), in);
+    const char *unit = in->obs_y && *in->obs_y ? in->obs_y : "observed units";
+    if (c->obs_mul > 0) {
+        c->mul = c->obs_mul;
+        c->obs_mul = 1;   /* the readings on the same axis as they are */
+        wg_num_human(num, sizeof num, c->mul, 3, 0);   /* 8.99175: "8.99" */
+        cut_printf(c->label[0], sizeof c->label[0], "model: %s = %s × %s, median", unit, num,
+                   w);
+        cut_printf(c->ylabel, sizeof c->ylabel, "%s = %s × %s", unit, num, w);
+        cut_printf(c->what, sizeof c->what, "%s as fitted, %s × %s (%s)", unit, num, w,
+                   in->obs_metric);
+    } else {   /* no scale: the metric on the left, the readings on their own axis */
+        snprintf(c->label[0], sizeof c->label[0], "model: %s, median", w);
+        snprintf(c->ylabel, sizeof c->ylabel, "%s", w);
+        cut_printf(c->what, sizeof c->what, "%s (%s), fitted to %s", w, in->obs_metric, unit);
+    }
+}
+
 static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_render_opts *o,
                               wg_render_frame *fr, wg_diag *d)
 {
     wg_canvas cv = {0};
     wg_axes a = {0};
     wg_legend lg = {0};
+    curves_spec c;
     char sub[512], lab[256], buf[64];
+    double *sc[NVAL][NQ] = {{0}};   /* the series × c.mul */
+    curves_series(r, &c);
+    for (int v = 0; v < c.n; v++)
+        for (int q = 0; q < NQ; q++) {
+            if (!(sc[v][q] = wg_malloc(r->steps ? r->steps : 1, sizeof **sc[v]))) {
+                for (int k = 0; k <= v; k++)
+                    for (int j = 0; j < NQ; j++) free(sc[k][j]);
+                return wg_canvas_oom(d);
+            }
+            for (uint32_t t = 0; t < r->steps; t++) sc[v][q][t] = c.q[v][q][t] * c.mul;
+        }
     wg_status st = wg_canvas_new(&cv, o, d);
-    if (st != WG_OK) return st;
+    if (st != WG_OK) goto done;
     const wg_folder_info *in = &r->info;
-    wg_plot_subtitle(sub, sizeof sub, in,
-                     ": reach of each valence, median line, bands p25–p75 and p05–p95");
+    char phrase[512];
+    cut_printf(phrase, sizeof phrase, ": %s, median line, bands p25–p75 and p05–p95", c.what);
+    wg_plot_subtitle(sub, sizeof sub, in, phrase);
     double top = wg_plot_titles(&cv, in->name, sub);
 
-    /* the y range covers every band and the observed points on the agents' scale */
+    /* the y range covers every band and the observed points on the left axis's scale */
     double vmax = 0;
-    for (int v = 0; v < NVAL; v++)
+    for (int v = 0; v < c.n; v++)
         for (uint32_t t = 0; t < r->steps; t++)
             for (int q = 0; q < NQ; q++)
-                if (isfinite(r->q[v][q][t]) && r->q[v][q][t] > vmax) vmax = r->q[v][q][t];
-    int obs = r->obs.n > 0, own_axis = obs && !(in->obs_scale > 0);
+                if (isfinite(sc[v][q][t]) && sc[v][q][t] > vmax) vmax = sc[v][q][t];
+    int obs = r->obs.n > 0, own_axis = obs && !(c.obs_mul > 0);
     double omax = 0;
     for (size_t i = 0; i < r->obs.n; i++)
         if (isfinite(r->obs.y[i]) && r->obs.y[i] > omax) omax = r->obs.y[i];
-    if (obs && !own_axis && omax / in->obs_scale > vmax) vmax = omax / in->obs_scale;
+    if (obs && !own_axis && omax / c.obs_mul > vmax) vmax = omax / c.obs_mul;
     double ystep = wg_plot_y_count(&a, vmax), xstep = wg_plot_x_steps(&a, r->steps);
 
-    /* the right axis: observed units, either tied to the left (scale) or its own */
+    /* the right axis: observed units, tied to the left (scale), or its own; none when the
+     * left axis is in the readings' unit already */
     wg_axes b = a;
     double rstep = 0, rmul = 1;
+    int right = obs && (own_axis || c.obs_mul != 1);
     if (own_axis) {
         rstep = wg_plot_y_count(&b, omax);
-    } else if (obs) {
-        rmul = in->obs_scale;
+    } else if (right) {
+        rmul = c.obs_mul;
         rstep = wg_plot_nice_step(a.ymax * rmul, 0) / rmul;
     }
 
-    snprintf(lab, sizeof lab, "%s won over (advocates + supporters), median", in->who);
-    wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, lab);
-    snprintf(lab, sizeof lab, "%s who turned critic, median", in->who);
-    wg_plot_legend_add(&lg, SW_LINE, C_NEG, 1, lab);
+    static const wg_rgb *vcols[] = {&C_POS, &C_NEG};
+    wg_rgb cols[NVAL];
+    for (int v = 0; v < c.n; v++) {
+        cols[v] = c.valence[v] >= 0 ? *vcols[c.valence[v]] : C_TEXT;
+        wg_plot_legend_add(&lg, SW_LINE, cols[v], 1, c.label[v]);
+    }
     wg_plot_legend_add(&lg, SW_BAND, C_MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA,
                        "half of the runs");
     wg_plot_legend_add(&lg, SW_BAND, C_MUTED, BAND_OUTER_ALPHA, "90 % of the runs");
@@ -96,7 +202,7 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
         lh += wg_plot_wrap(&cv, evs, lx, top + lh, lw, 0, 2, elh, 1) * elh;
     }
     double rw = 0;
-    if (obs)
+    if (right)
         rw = own_axis ? wg_plot_label_width(&cv, b.ymax, rstep, 1, "")
                       : wg_plot_label_width(&cv, a.ymax, rstep, rmul, "");
     wg_plot_layout(&cv, &a, top + lh, wg_plot_label_width(&cv, a.ymax, ystep, 1, ""), rw);
@@ -104,39 +210,40 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
 
     wg_plot_y_ticks(&cv, &a, ystep, 1, 0, 1);
     wg_plot_x_ticks(&cv, &a, xstep);
-    if (obs && own_axis) wg_plot_y_ticks(&cv, &b, rstep, 0, 0, 1);
-    else if (obs) {
-        wg_axes c = a;
-        c.ymax = floor(a.ymax / rstep + 1e-9) * rstep;   /* right ticks within the left range */
-        wg_plot_y_ticks(&cv, &c, rstep, 0, 0, rmul);
+    if (own_axis) wg_plot_y_ticks(&cv, &b, rstep, 0, 0, 1);
+    else if (right) {
+        wg_axes e = a;
+        e.ymax = floor(a.ymax / rstep + 1e-9) * rstep;   /* right ticks within the left range */
+        wg_plot_y_ticks(&cv, &e, rstep, 0, 0, rmul);
     }
     wg_plot_clip(&cv, &a);
-    static const wg_rgb *cols[NVAL] = {&C_POS, &C_NEG};
-    for (int v = 0; v < NVAL; v++) {
-        wg_plot_band(&cv, &a, r->q[v][Q05], r->q[v][Q95], r->steps, *cols[v], BAND_OUTER_ALPHA);
-        wg_plot_band(&cv, &a, r->q[v][Q25], r->q[v][Q75], r->steps, *cols[v], BAND_INNER_ALPHA);
+    for (int v = 0; v < c.n; v++) {
+        wg_plot_band(&cv, &a, sc[v][Q05], sc[v][Q95], r->steps, cols[v], BAND_OUTER_ALPHA);
+        wg_plot_band(&cv, &a, sc[v][Q25], sc[v][Q75], r->steps, cols[v], BAND_INNER_ALPHA);
     }
-    for (int v = 0; v < NVAL; v++) wg_plot_line(&cv, &a, r->q[v][Q50], r->steps, *cols[v], S_LINE);
+    for (int v = 0; v < c.n; v++) wg_plot_line(&cv, &a, sc[v][Q50], r->steps, cols[v], S_LINE);
     wg_plot_events(&cv, &a, in->ev, in->nev, C_TEXT, 0);
     for (size_t i = 0; i < r->obs.n; i++) {
-        double y = own_axis ? py(&b, r->obs.y[i]) : py(&a, r->obs.y[i] / in->obs_scale);
+        double y = own_axis ? py(&b, r->obs.y[i]) : py(&a, r->obs.y[i] / c.obs_mul);
         if (isfinite(r->obs.x[i]) && isfinite(y))
             wg_plot_point(&cv, px(&a, r->obs.x[i]), y, 9 * cv.u);
     }
     wg_canvas_unclip(&cv);
     wg_plot_frame(&cv, &a);
     if (!r->steps) wg_plot_note(&cv, &a, "no data: summary.csv has no reach rows");
-    snprintf(lab, sizeof lab, "%s", in->unit);
-    snprintf(buf, sizeof buf, "%s reached", in->who);
-    wg_plot_axis_labels(&cv, &a, lab, buf);
-    if (obs) {
+    else if (c.metric && !isfinite(c.q[0][Q50][r->steps - 1])) {
+        snprintf(lab, sizeof lab, "no data: summary.csv has no rows of %s", in->obs_metric);
+        wg_plot_note(&cv, &a, lab);
+    }
+    wg_plot_axis_labels(&cv, &a, in->unit, c.ylabel);
+    if (right) {
         wg_canvas_font(&cv, S_LABEL, 0);
         wg_canvas_color(&cv, C_TEXT, 1);
         if (own_axis)
             snprintf(lab, sizeof lab, "observed %s (own axis: no observed.scale)",
                      in->obs_y ? in->obs_y : "");
         else {
-            wg_num_grouped(buf, sizeof buf, in->obs_scale, wg_plot_decimals(in->obs_scale));
+            wg_num_grouped(buf, sizeof buf, c.obs_mul, wg_plot_decimals(c.obs_mul));
             snprintf(lab, sizeof lab, "observed %s (%s per agent)", in->obs_y ? in->obs_y : "",
                      buf);
         }
@@ -144,7 +251,10 @@ static wg_status chart_curves(const char *dir, const wg_folder_run *r, const wg_
     }
     wg_plot_report(fr, &a, lx, top, lx + lw, top + lh);
     st = wg_plot_finish(&cv, in, dir, "curves.png", d);
+done:
     wg_canvas_free(&cv);
+    for (int v = 0; v < NVAL; v++)
+        for (int q = 0; q < NQ; q++) free(sc[v][q]);
     return st;
 }
 

@@ -225,6 +225,7 @@ void wg_folder_run_free(wg_folder_run *r)
     info_free(&r->info);
     for (int v = 0; v < NVAL; v++)
         for (int q = 0; q < NQ; q++) free(r->q[v][q]);
+    for (int q = 0; q < NQ; q++) free(r->mq[q]);
     free(r->fin_neg);
     free(r->fin_pos);
     free(r->blow);
@@ -521,14 +522,39 @@ static wg_status read_obs(const char *dir, wg_points *p, wg_diag *d)
     return st;
 }
 
+/* The fitted metric of observed.metric (when not a reach) into r->metric and r->mq, over
+ * the steps of the reach. An unknown name (a metric of a later waggle) draws the reach. */
+static wg_status read_metric(const char *dir, wg_folder_run *r, wg_diag *d)
+{
+    const char *name = r->info.obs_metric;
+    r->metric = name ? wg_metric_from_name(name) : -1;
+    if (r->metric == WG_M_REACH_POS || r->metric == WG_M_REACH_NEG) r->metric = -1;
+    if (r->metric < 0) return WG_OK;
+    const char *const names[NVAL] = {name, ""};
+    double *q[NVAL][NQ] = {{0}};
+    uint32_t steps = 0;
+    wg_status st = read_summary(dir, names, q, &steps, d);
+    for (int k = 0; k < NQ; k++) {
+        free(q[V_NEG][k]);
+        if (st == WG_OK && steps < r->steps) {   /* rows of the reach without the metric: NaN */
+            size_t cap = steps ? steps : 1;
+            if (!grow(&q[V_POS][k], &cap, r->steps - 1)) st = wg_canvas_oom(d);
+        }
+        r->mq[k] = q[V_POS][k];
+    }
+    return st;
+}
+
 wg_status wg_folder_read_run(const char *dir, wg_folder_run *r, wg_diag *d)
 {
     const char *const reach[NVAL] = {wg_metric_name(WG_M_REACH_POS),
                                      wg_metric_name(WG_M_REACH_NEG)};
     wg_status st;
     memset(r, 0, sizeof *r);
+    r->metric = -1;
     if ((st = read_manifest(dir, &r->info, d)) != WG_OK) return st;
     if ((st = read_summary(dir, reach, r->q, &r->steps, d)) != WG_OK) return st;
+    if ((st = read_metric(dir, r, d)) != WG_OK) return st;
     if ((st = read_finals(dir, r, d)) != WG_OK) return st;
     if ((st = fire_triggers(dir, &r->info, d)) != WG_OK) return st;
     return read_obs(dir, &r->obs, d);

@@ -56,6 +56,12 @@ typedef struct wg_folder_run {
     double *fin_neg, *fin_pos;    /* finals by run */
     int *blow;                    /* by run: 1 when it blew up (took off) */
     wg_points obs;
+    /* observed.metric when it is a metric of summary.csv other than the two reaches (the
+     * metric the scenario fits: cumulative_exposures_negative for views): its wg_metric
+     * index, else -1; mq its quantiles by step (steps of them, NaN where summary.csv has
+     * no row of it; NULL when metric is -1) */
+    int metric;
+    double *mq[NQ];
 } wg_folder_run;
 
 wg_status wg_folder_read_run(const char *dir, wg_folder_run *r, wg_diag *d);

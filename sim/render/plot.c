@@ -400,6 +400,32 @@ static const struct {
     {"cost", "cost of the answers", 0, 0},
 };
 
+/* The metrics of summary.csv (enum wg_metric) in words, as a chart's axis names what it
+ * plots; "%s" is what an agent stands for. The reaches are compare.csv's. */
+static const char *const summary_words[WG_NMETRICS] = {
+    [WG_M_UNAWARE] = "%s unaware",
+    [WG_M_ADVOCATES] = "advocates",
+    [WG_M_CRITICS] = "critics",
+    [WG_M_SUPPORTERS] = "supporters",
+    [WG_M_REJECTERS] = "rejecters",
+    [WG_M_IMMUNE] = "%s immune",
+    [WG_M_NEW_POS] = "%s newly won over in the step",
+    [WG_M_NEW_NEG] = "%s newly turned critic in the step",
+    [WG_M_SENTIMENT] = "sentiment (-1 to +1)",
+    [WG_M_EXPOSURES_POS] = "positive exposures in the step",
+    [WG_M_EXPOSURES_NEG] = "negative exposures in the step",
+    [WG_M_CUM_EXPOSURES_POS] = "positive exposures so far",
+    [WG_M_CUM_EXPOSURES_NEG] = "negative exposures so far",
+    [WG_M_FROM + 0] = "%s who turned critic by a seed",
+    [WG_M_FROM + 1] = "%s who turned critic by word of mouth",
+    [WG_M_FROM + 2] = "%s who turned critic by the media",
+    [WG_M_FROM + 3] = "%s who turned critic by a recommendation",
+    [WG_M_FROM + 4] = "%s won over by a seed",
+    [WG_M_FROM + 5] = "%s won over by word of mouth",
+    [WG_M_FROM + 6] = "%s won over by the media",
+    [WG_M_FROM + 7] = "%s won over by a recommendation",
+};
+
 void wg_plot_metric_words(char *buf, size_t cap, const char *metric, const wg_folder_info *in)
 {
     const char *who = in && in->who ? in->who : "customers";
@@ -421,6 +447,12 @@ void wg_plot_metric_words(char *buf, size_t cap, const char *metric, const wg_fo
             else snprintf(buf, cap, "%s", other_metrics[k].words);
             return;
         }
+    int m = wg_metric_from_name(metric);
+    if (m >= 0 && summary_words[m]) {
+        if (strstr(summary_words[m], "%s")) snprintf(buf, cap, summary_words[m], who);
+        else snprintf(buf, cap, "%s", summary_words[m]);
+        return;
+    }
     snprintf(buf, cap, "%s", metric);   /* a metric of a later waggle: its own name */
 }
 

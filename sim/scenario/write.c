@@ -179,6 +179,21 @@ static void put_thresholds(FILE *f, int pad, const wg_model *m)
     fputs("}\n", f);
 }
 
+/* How a pulse or a memory fades: "power: P, scale: S" (power law), else
+ * "decay: D" (exponential). */
+static void put_fading(FILE *f, int power_law, double power, double scale, double decay)
+{
+    if (power_law) {
+        fputs("power: ", f);
+        put_num(f, power);
+        fputs(", scale: ", f);
+        put_num(f, scale);
+    } else {
+        fputs("decay: ", f);
+        put_num(f, decay);
+    }
+}
+
 /* model.recommend and model.rekindle, one line each; nothing when absent. */
 static void put_attention(FILE *f, int pad, const wg_model *m)
 {
@@ -191,15 +206,8 @@ static void put_attention(FILE *f, int pad, const wg_model *m)
             put_num(f, rc->strength[v]);
             fputs(", ", f);
         }
-        if (rc->memory == WG_MEMORY_POWER) {
-            fputs("memory: {power: ", f);
-            put_num(f, rc->power);
-            fputs(", scale: ", f);
-            put_num(f, rc->scale);
-        } else {
-            fputs("memory: {decay: ", f);
-            put_num(f, rc->decay);
-        }
+        fputs("memory: {", f);
+        put_fading(f, rc->memory == WG_MEMORY_POWER, rc->power, rc->scale, rc->decay);
         fputs("}}\n", f);
     }
     if (m->rekindle[WG_POS] > 0 || m->rekindle[WG_NEG] > 0) {
@@ -241,15 +249,8 @@ static void put_event(FILE *f, const wg_scenario *s, const wg_event *e)
     case WG_EV_MEDIA:
         fprintf(f, "valence: %s, amplitude: ", wg_valence_name(e->valence));
         put_num(f, e->amplitude);
-        if (e->power > 0) {
-            fputs(", power: ", f);
-            put_num(f, e->power);
-            fputs(", scale: ", f);
-            put_num(f, e->scale);
-        } else {
-            fputs(", decay: ", f);
-            put_num(f, e->decay);
-        }
+        fputs(", ", f);
+        put_fading(f, e->power > 0, e->power, e->scale, e->decay);
         break;
     case WG_EV_RESPOND:
         if (e->policy.on)

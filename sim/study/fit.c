@@ -412,15 +412,22 @@ static int default_metric(const wg_scenario *s)
     return first && first->valence == WG_NEG ? WG_M_REACH_NEG : WG_M_REACH_POS;
 }
 
+/* 1 when the part of key after its last dot (all of it without one) is in the
+ * NULL-terminated list names. */
+static int last_part_in(const char *key, const char *const *names)
+{
+    const char *dot = strrchr(key, '.');
+    const char *tail = dot ? dot + 1 : key;
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(tail, names[i])) return 1;
+    return 0;
+}
+
 static int is_prob_key(const char *key)
 {
     static const char *const last[] = {"positive", "negative", "quality", "stifle", "forget",
                                        "amplitude", "decay", "win", "calm", "threshold", NULL};
-    const char *dot = strrchr(key, '.');
-    const char *tail = dot ? dot + 1 : key;
-    for (int i = 0; last[i]; i++)
-        if (!strcmp(tail, last[i])) return 1;
-    return 0;
+    return last_part_in(key, last);
 }
 
 /* Keys whose values are whole numbers (the others are real, even when written "2"). */
@@ -428,11 +435,7 @@ static int is_count_key(const char *key)
 {
     static const char *const last[] = {"nodes", "count", "edges_per_node", "neighbours", "step",
                                        "steps", "runs", NULL};
-    const char *dot = strrchr(key, '.');
-    const char *tail = dot ? dot + 1 : key;
-    for (int i = 0; last[i]; i++)
-        if (!strcmp(tail, last[i])) return 1;
-    return 0;
+    return last_part_in(key, last);
 }
 
 static int is_integer_text(const char *t)

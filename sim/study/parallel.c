@@ -19,7 +19,6 @@
 
 /* The operations of a partitioned run: each build defines them below. */
 static void comm_fail(void *ud, const char *what);
-static void comm_sum(void *ud, uint64_t *v, size_t n);
 static size_t comm_alltoall(void *ud, const uint64_t *send, const size_t *counts, uint64_t **recv,
                             size_t *cap);
 static size_t comm_allgather(void *ud, const uint64_t *send, size_t n, uint64_t **recv,
@@ -31,7 +30,6 @@ static void comm_fill(wg_engine_comm *c, void *ud)
     c->rank = wg_par_rank();
     c->ranks = wg_par_size();
     c->ud = ud;
-    c->sum = comm_sum;
     c->alltoall = comm_alltoall;
     c->allgather = comm_allgather;
     c->fail = comm_fail;
@@ -192,9 +190,22 @@ wg_status wg_par_gather(const double *rows, size_t nrows, size_t width, double *
 
 /* ---- partitioned runs ---- */
 
-/* Counts and displacements of one exchange, one int per rank each. */
+/* A partitioned step exchanges twice (the hits, then the changes with the
+ * counts), each time as one message from every rank to every other rank,
+ * even an empty one: the receiver learns its length from the message itself
+ * (MPI_Probe), so no exchange of counts goes first and a step waits for the
+ * other ranks twice instead of five times (two counts, two payloads and a
+ * sum, as collectives). Messages between two ranks with one tag arrive in
+ * the order they were sent, so the steps cannot mix. */
+enum { WG_TAG_HITS = 101, WG_TAG_STATES = 102 };
+
+/* The exchange's workspace, one of each per rank: a send request, the
+ * length received, where the words sent start and how many they are. */
 typedef struct par_ws {
-    int *sc, *sd, *rc, *rd;
+    MPI_Request *req;
+    size_t *len;
+    const uint64_t **part;
+    size_t *nsend;
 } par_ws;
 
 static void comm_fail(void *ud, const char *what)
@@ -203,12 +214,6 @@ static void comm_fail(void *ud, const char *what)
     fprintf(stderr, "waggle: rank %d: %s\n", wg_par_rank(), what);
     MPI_Abort(MPI_COMM_WORLD, 1);
     exit(1);
-}
-
-static void comm_sum(void *ud, uint64_t *v, size_t n)
-{
-    (void)ud;
-    MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
 }
 
 /* *recv holds at least n words (grown), or the job stops. */
@@ -221,17 +226,49 @@ static void comm_room(uint64_t **recv, size_t *cap, size_t n)
     *cap = n;
 }
 
-/* Displacements of counts c into displs d (R ranks); the total. MPI counts
- * are ints: an exchange of 2^31 words or more stops the job. */
-static size_t comm_displs(const int *c, int *d, int R)
+/* MPI counts are ints: a message of 2^31 words or more stops the job. */
+static int comm_count(size_t n)
 {
-    size_t total = 0;
+    if (n > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
+    return (int)n;
+}
+
+/* One exchange: send[q] (n[q] words) to every other rank q, and every other
+ * rank's message to this one into *recv in rank order, this rank's own
+ * words (mine, nmine) in its place. Returns the words received. */
+static size_t comm_exchange(par_ws *ws, const uint64_t *const *send, const size_t *n,
+                            const uint64_t *mine, size_t nmine, int tag, uint64_t **recv,
+                            size_t *cap)
+{
+    const int R = wg_par_size(), me = wg_par_rank();
+    int k = 0;
+    for (int q = 0; q < R; q++)
+        if (q != me)
+            MPI_Isend(send[q], comm_count(n[q]), MPI_UINT64_T, q, tag, MPI_COMM_WORLD,
+                      &ws->req[k++]);
+    size_t total = nmine;
     for (int q = 0; q < R; q++) {
-        if (total > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
-        d[q] = (int)total;
-        total += (size_t)c[q];
+        if (q == me) continue;
+        MPI_Status s;
+        int c = 0;
+        MPI_Probe(q, tag, MPI_COMM_WORLD, &s);
+        MPI_Get_count(&s, MPI_UINT64_T, &c);
+        ws->len[q] = (size_t)c;
+        total += (size_t)c;
     }
-    if (total > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
+    comm_room(recv, cap, total ? total : 1);
+    size_t at = 0;
+    for (int q = 0; q < R; q++) {
+        if (q == me) {
+            if (nmine) memcpy(*recv + at, mine, nmine * sizeof *mine);
+            at += nmine;
+            continue;
+        }
+        MPI_Recv(*recv + at, (int)ws->len[q], MPI_UINT64_T, q, tag, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+        at += ws->len[q];
+    }
+    MPI_Waitall(k, ws->req, MPI_STATUSES_IGNORE);
     return total;
 }
 
@@ -239,55 +276,54 @@ static size_t comm_alltoall(void *ud, const uint64_t *send, const size_t *counts
                             size_t *cap)
 {
     par_ws *ws = ud;
-    const int R = wg_par_size();
+    const int R = wg_par_size(), me = wg_par_rank();
+    const uint64_t **part = ws->part;
+    size_t at = 0;
     for (int q = 0; q < R; q++) {
-        if (counts[q] > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
-        ws->sc[q] = (int)counts[q];
+        part[q] = send ? send + at : NULL;
+        at += counts[q];
     }
-    MPI_Alltoall(ws->sc, 1, MPI_INT, ws->rc, 1, MPI_INT, MPI_COMM_WORLD);
-    comm_displs(ws->sc, ws->sd, R);
-    const size_t total = comm_displs(ws->rc, ws->rd, R);
-    comm_room(recv, cap, total ? total : 1);
-    MPI_Alltoallv(send, ws->sc, ws->sd, MPI_UINT64_T, *recv, ws->rc, ws->rd, MPI_UINT64_T,
-                  MPI_COMM_WORLD);
-    return total;
+    return comm_exchange(ws, part, counts, part[me], counts[me], WG_TAG_HITS, recv, cap);
 }
 
 static size_t comm_allgather(void *ud, const uint64_t *send, size_t n, uint64_t **recv, size_t *cap)
 {
     par_ws *ws = ud;
     const int R = wg_par_size();
-    if (n > (size_t)INT32_MAX) comm_fail(NULL, "an exchange of 2^31 words or more");
-    int k = (int)n;
-    MPI_Allgather(&k, 1, MPI_INT, ws->rc, 1, MPI_INT, MPI_COMM_WORLD);
-    const size_t total = comm_displs(ws->rc, ws->rd, R);
-    comm_room(recv, cap, total ? total : 1);
-    MPI_Allgatherv(send, k, MPI_UINT64_T, *recv, ws->rc, ws->rd, MPI_UINT64_T, MPI_COMM_WORLD);
-    return total;
+    const uint64_t **part = ws->part;
+    for (int q = 0; q < R; q++) {
+        part[q] = send;
+        ws->nsend[q] = n;
+    }
+    return comm_exchange(ws, part, ws->nsend, send, n, WG_TAG_STATES, recv, cap);
+}
+
+static void ws_free(par_ws *ws)
+{
+    if (!ws) return;
+    free(ws->req);
+    free(ws->len);
+    free(ws->part);
+    free(ws->nsend);
+    free(ws);
 }
 
 wg_status wg_par_comm(wg_engine_comm *c, wg_diag *d)
 {
-    const int R = wg_par_size();
+    const size_t R = (size_t)wg_par_size();
     par_ws *ws = wg_calloc(1, sizeof *ws);
     int ok = ws != NULL, all = 0;
     if (ws) {
-        ws->sc = wg_calloc((size_t)R, sizeof *ws->sc);
-        ws->sd = wg_calloc((size_t)R, sizeof *ws->sd);
-        ws->rc = wg_calloc((size_t)R, sizeof *ws->rc);
-        ws->rd = wg_calloc((size_t)R, sizeof *ws->rd);
-        ok = ws->sc && ws->sd && ws->rc && ws->rd;
+        ws->req = wg_calloc(R, sizeof *ws->req);
+        ws->len = wg_calloc(R, sizeof *ws->len);
+        ws->part = wg_calloc(R, sizeof *ws->part);
+        ws->nsend = wg_calloc(R, sizeof *ws->nsend);
+        ok = ws->req && ws->len && ws->part && ws->nsend;
     }
     MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     comm_fill(c, NULL);
     if (!all) {
-        if (ws) {
-            free(ws->sc);
-            free(ws->sd);
-            free(ws->rc);
-            free(ws->rd);
-        }
-        free(ws);
+        ws_free(ws);
         wg_diag_error(d, WG_ENOMEM, "out of memory: the partition's exchange counts");
         return WG_ENOMEM;
     }
@@ -297,14 +333,7 @@ wg_status wg_par_comm(wg_engine_comm *c, wg_diag *d)
 
 void wg_par_comm_free(wg_engine_comm *c)
 {
-    par_ws *ws = c->ud;
-    if (ws) {
-        free(ws->sc);
-        free(ws->sd);
-        free(ws->rc);
-        free(ws->rd);
-        free(ws);
-    }
+    ws_free(c->ud);
     memset(c, 0, sizeof *c);
 }
 
@@ -392,13 +421,6 @@ static void comm_fail(void *ud, const char *what)
     (void)ud;
     fprintf(stderr, "waggle: %s\n", what);
     exit(1);
-}
-
-static void comm_sum(void *ud, uint64_t *v, size_t n)
-{
-    (void)ud;
-    (void)v;
-    (void)n;
 }
 
 /* The one rank's own words: a copy into *recv (grown as needed). */

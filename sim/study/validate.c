@@ -385,24 +385,26 @@ static wg_status make_graph(ctx *c, const wg_netspec *spec, uint64_t seed, wg_gr
     return wg_generate(spec, seed, g, c->d);
 }
 
-static wg_status complete_graph(ctx *c, uint32_t n, wg_graph **g)
+/* A generated graph of kind `kind` that needs nothing but n agents, seed 1. */
+static wg_status plain_graph(ctx *c, wg_net_kind kind, uint32_t n, wg_graph **g)
 {
     wg_netspec s;
     memset(&s, 0, sizeof s);
-    s.kind = WG_NET_COMPLETE;
+    s.kind = kind;
     s.nodes = n;
     return make_graph(c, &s, 1, g);
 }
 
-/* A ring of n agents (each talks to its two neighbours), seed 1: the graph of
- * the checks whose agents do not talk, where only n matters. */
+static wg_status complete_graph(ctx *c, uint32_t n, wg_graph **g)
+{
+    return plain_graph(c, WG_NET_COMPLETE, n, g);
+}
+
+/* A ring of n agents (each talks to its two neighbours): the graph of the
+ * checks whose agents do not talk, where only n matters. */
 static wg_status ring_graph(ctx *c, uint32_t n, wg_graph **g)
 {
-    wg_netspec s;
-    memset(&s, 0, sizeof s);
-    s.kind = WG_NET_RING;
-    s.nodes = n;
-    return make_graph(c, &s, 1, g);
+    return plain_graph(c, WG_NET_RING, n, g);
 }
 
 /* The configuration model of n agents with Poisson degrees of mean z. */

@@ -9,7 +9,8 @@
 # summary.csv and finals.csv (a generated network with respond events, a
 # directed file with fractional exposure, talking times, a policy, a trigger
 # and media, a weighted file with contact one, a signed file whose distrust
-# ties flip the valence), also through
+# ties flip the valence; the generated network saved as .wgraph, with one
+# peak resident size a rank in the manifest), also through
 # run-partition.sbatch, and refuses what it cannot partition. Prints one line
 # per check and "mpi tests: N passed, N failed"; exits 1 on any failure.
 set -u
@@ -161,6 +162,21 @@ for sc in part-ba part-frac part-one part-signed; do
         same_run "$sc: run --partition on $np ranks = serial" "$T/$sc-serial" "$T/$sc-np$np"
     done
 done
+# the generated network saved as .wgraph: every rank maps it and copies its block
+"$SERIAL" net "$T/part-ba.yaml" --save "$T/ba.wgraph" >/dev/null
+sed "s|^network: .*|network: {file: $T/ba.wgraph}|" "$T/part-ba.yaml" > "$T/part-wg.yaml"
+"$SERIAL" run "$T/part-wg.yaml" -o "$T/part-wg-serial" -t 1 -q 2>/dev/null
+same_run "part-wg: the .wgraph serial run = the generated one" "$T/part-ba-serial" "$T/part-wg-serial"
+for np in 1 2 3 4; do
+    mpirun $FLAGS -np $np "$MPIW" run "$T/part-wg.yaml" -o "$T/part-wg-np$np" -t 1 -q --partition 2>/dev/null
+    same_run "part-wg: run --partition of a .wgraph on $np ranks = serial" "$T/part-wg-serial" "$T/part-wg-np$np"
+done
+# the manifest: one peak a rank, and the degree statistics only
+k=$(sed -n 's/^  peak_memory_mb_per_rank: \[\(.*\)\]$/\1/p' "$T/part-wg-np3/manifest.yaml" | tr ',' '\n' | grep -c '[0-9]')
+[ "$k" -eq 3 ] && grep -q '^  degree_mean: ' "$T/part-wg-np3/manifest.yaml" &&
+    ! grep -q '^  components: ' "$T/part-wg-np3/manifest.yaml" &&
+    { echo "ok   manifest: 3 peaks (one a rank), degree statistics, no components"; pass=$((pass + 1)); } ||
+    { echo "FAIL manifest of a partitioned run ($k peaks)"; fail=$((fail + 1)); }
 mpirun $FLAGS -np 2 "$MPIW" run "$T/part-ba.yaml" -o "$T/part-ba-t2" -t 2 -q --partition
 same_run "part-ba: 2 ranks of 2 threads = serial" "$T/part-ba-serial" "$T/part-ba-t2"
 grep -q "^ranks: 3$" "$T/part-ba-np3/manifest.yaml" && echo "ok   manifest records 3 ranks" &&
