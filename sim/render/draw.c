@@ -46,8 +46,19 @@
 #define EDGES_PER_STROKE 256u     /* the light edges of the network are stroked this many at once */
 #define FRAME_MIN_PLOT 120.0      /* design pixels: the least height of a frame's curves */
 
-static const wg_rgb state_col[WG_NSTATES] = {C_UNAWARE, C_POS, C_NEG, C_POS_QUIET, C_NEG_QUIET,
-                                             C_IMMUNE};
+/* The colour of state s (chart.h's palette; a function, as C has no constant of a
+ * const object to initialize a static array with). */
+static wg_rgb state_col(int s)
+{
+    switch (s) {
+    case WG_ADVOCATE: return C_POS;
+    case WG_CRITIC: return C_NEG;
+    case WG_SUPPORTER: return C_POS_QUIET;
+    case WG_REJECTER: return C_NEG_QUIET;
+    case WG_IMMUNE: return C_IMMUNE;
+    default: return C_UNAWARE;
+    }
+}
 
 void wg_draw_opts_default(wg_draw_opts *o)
 {
@@ -76,7 +87,7 @@ static uint32_t rgb_of(wg_rgb c)
 
 uint32_t wg_draw_state_rgb(int s)
 {
-    return s >= 0 && s < WG_NSTATES ? rgb_of(state_col[s]) : 0;
+    return s >= 0 && s < WG_NSTATES ? rgb_of(state_col(s)) : 0;
 }
 
 /* What a drawing of one run holds. */
@@ -407,7 +418,7 @@ static void draw_network(wg_canvas *cv, const scene *sc, double x0, double y0, d
     for (uint32_t a = 0; a < g->n; a++) {
         if (isnan(sc->x[a]) || (sc->st[a] != WG_UNAWARE && sc->st[a] != WG_IMMUNE)) continue;
         wg_canvas_circle(cv, PX(a), PY(a), sc->rad[a] * side);
-        wg_canvas_color(cv, state_col[sc->st[a]], 1);
+        wg_canvas_color(cv, state_col(sc->st[a]), 1);
         wg_canvas_fill(cv);
     }
     /* who told whom: the edge from each reached agent's parent, in its valence */
@@ -431,7 +442,7 @@ static void draw_network(wg_canvas *cv, const scene *sc, double x0, double y0, d
         if (isnan(sc->x[a]) || sc->st[a] == WG_UNAWARE || sc->st[a] == WG_IMMUNE) continue;
         double r = sc->rad[a] * side;
         wg_canvas_circle(cv, PX(a), PY(a), r);
-        wg_canvas_color(cv, state_col[sc->st[a]], 1);
+        wg_canvas_color(cv, state_col(sc->st[a]), 1);
         wg_canvas_fill(cv);
         if (sc->tr.source[a] == WG_SRC_SEED && sc->st[a] != WG_UNAWARE) {
             wg_canvas_line_width(cv, fmax(0.8, 0.25 * r));
@@ -468,7 +479,7 @@ static double state_legend(wg_canvas *cv, const wg_folder_info *in, int curves, 
     static const int order[] = {WG_ADVOCATE, WG_SUPPORTER, WG_CRITIC, WG_REJECTER, WG_UNAWARE,
                                 WG_IMMUNE};
     for (int k = 0; k < WG_NSTATES; k++)
-        wg_plot_legend_add(&lg, SW_BOX, state_col[order[k]], 1, wg_state_name((wg_state)order[k]));
+        wg_plot_legend_add(&lg, SW_BOX, state_col(order[k]), 1, wg_state_name((wg_state)order[k]));
     if (curves) {
         snprintf(lab, sizeof lab, "%s won over", in->who);
         wg_plot_legend_add(&lg, SW_LINE, C_POS, 1, lab);
