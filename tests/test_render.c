@@ -332,6 +332,19 @@ static void test_curves_metric(void **state)
     for (size_t i = 0; i < log.n && i < log.cap; i++)
         axis += strcmp(box[i].s, "customers reached") == 0;
     assert_int_equal(axis, 1);
+
+    /* the scenario's unit: says what an agent stands for, in place of "customers" */
+    snprintf(text, sizeof text, "%s  unit: \"members\"\n", manifest);
+    put("fit", "manifest.yaml", text);
+    log.n = 0;
+    assert_int_equal(wg_render_chart(dir_of("fit"), "curves", &o, &f, &d), WG_OK);
+    int members = 0, customers = 0;
+    for (size_t i = 0; i < log.n && i < log.cap; i++) {
+        members += strcmp(box[i].s, "members reached") == 0;
+        customers += strstr(box[i].s, "customers") != NULL;
+    }
+    assert_int_equal(members, 1);
+    assert_int_equal(customers, 0);
     assert_int_equal(d.errors, 0);
     wg_diag_free(&d);
 }

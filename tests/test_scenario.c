@@ -74,6 +74,7 @@ static void assert_same(const wg_scenario *a, const wg_scenario *b, int with_var
 {
     assert_string_equal(a->name, b->name);
     assert_opt_str(a->about, b->about);
+    assert_opt_str(a->unit, b->unit);
     assert_string_equal(a->step_unit, b->step_unit);
     assert_int_equal(a->steps, b->steps);
     assert_int_equal(a->runs, b->runs);
@@ -901,6 +902,31 @@ static void roundtrip(const wg_scenario *s)
     free(buf);
 }
 
+/* unit: what an agent stands for, kept through the round trip; an empty one refused */
+static void test_unit(void **state)
+{
+    (void)state;
+    wg_scenario *s = NULL;
+    wg_diag d;
+    assert_int_equal(parse(BASE "unit: members\n", &s, &d), WG_OK);
+    assert_string_equal(s->unit, "members");
+    roundtrip(s);
+    wg_scenario_free(s);
+    wg_diag_free(&d);
+    s = NULL;
+    assert_int_equal(parse(BASE, &s, &d), WG_OK);
+    assert_null(s->unit);
+    wg_scenario_free(s);
+    wg_diag_free(&d);
+    s = NULL;
+    assert_int_equal(parse(BASE "unit: \"  \"\n", &s, &d), WG_EINPUT);
+    assert_true(has_error(&d, "t.yaml:3:7: unit: expected what an agent stands for"));
+    wg_diag_free(&d);
+    assert_int_equal(parse(BASE "unit: [a]\n", &s, &d), WG_EINPUT);
+    assert_true(has_error(&d, "unit: expected a text"));
+    wg_diag_free(&d);
+}
+
 static void test_write_roundtrip(void **state)
 {
     (void)state;
@@ -1217,6 +1243,7 @@ int main(void)
         cmocka_unit_test(test_variants),
         cmocka_unit_test(test_many_variants),
         cmocka_unit_test(test_with),
+        cmocka_unit_test(test_unit),
         cmocka_unit_test(test_write_roundtrip),
         cmocka_unit_test(test_write_indent),
         cmocka_unit_test(test_alloc_failures),

@@ -73,6 +73,7 @@ typedef struct wg_scenario {
     char *path;                 /* the file it came from ("-" for none) */
     char *name;
     char *about;
+    char *unit;                 /* what an agent stands for, in words ("members"); NULL: charts say "customers" */
     char *step_unit;            /* "day" by default */
     uint32_t steps;             /* >= 1 */
     uint32_t runs;              /* >= 1 */

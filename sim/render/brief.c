@@ -60,6 +60,7 @@ typedef struct brief {
     wg_folder_table t1, t2;     /* run: finals.csv; compare: compare.csv, blowup.csv; sweep: sweep.csv */
     char *chart_b64;            /* NULL: the folder has no chart */
     const char *chart_name;
+    char *who;                  /* the scenario's unit: (else "customers"), HTML-escaped */
 } brief;
 
 static void brief_free(brief *b)
@@ -74,6 +75,7 @@ static void brief_free(brief *b)
     wg_folder_table_free(&b->t1);
     wg_folder_table_free(&b->t2);
     free(b->chart_b64);
+    free(b->who);
 }
 
 /* ---- numbers for people ---------------------------------------------------------------------- */
@@ -124,6 +126,21 @@ static void esc(FILE *f, const char *s)
         case '"': fputs("&quot;", f); break;
         default: fputc(*s, f);
         }
+}
+
+/* s escaped for HTML, as a new string (NULL: out of memory). */
+static char *esc_dup(const char *s)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f) return NULL;
+    esc(f, s);
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }
 
 /* A value of a swept key: a number for people (0.85, not 0.8500000000000001), else as it is. */
@@ -310,6 +327,10 @@ static wg_status read_brief(brief *b, wg_diag *d)
         return WG_EINPUT;
     }
     if ((st = wg_folder_read_info(b->dir, &b->info, d)) != WG_OK) return st;
+    if (!(b->who = esc_dup(b->info.who && *b->info.who ? b->info.who : "customers"))) {
+        wg_diag_error(d, WG_ENOMEM, "out of memory");
+        return WG_ENOMEM;
+    }
     if ((st = read_manifest_facts(b, d)) != WG_OK) return st;
     switch (b->kind) {
     case K_RUN:
@@ -333,8 +354,8 @@ static wg_status read_brief(brief *b, wg_diag *d)
 
 /* ---- the page's parts ------------------------------------------------------------------------ */
 
-/* The agents' word: customers. */
-#define WHO "customers"
+/* The agents' word: the scenario's unit:, else "customers" (escaped when read). */
+#define WHO (b->who)
 
 static double fact_num(const brief *b, int k)
 {
@@ -496,8 +517,8 @@ static void footer(FILE *f, const brief *b)
     }
     fputs(", seed ", f);
     esc(f, b->info.seed);
-    fputs(". These are simulated " WHO " under the assumptions above, not a forecast; the "
-          "files of this folder hold every number.</footer>\n</body></html>\n", f);
+    fprintf(f, ". These are simulated %s under the assumptions above, not a forecast; the "
+            "files of this folder hold every number.</footer>\n</body></html>\n", WHO);
 }
 
 /* Caveats common to every kind: few runs, a network in pieces, a missing chart. */
@@ -523,13 +544,13 @@ static wg_status page_run(FILE *f, const brief *b, wg_diag *d)
 {
     const wg_folder_table *t = &b->t1;
     static const struct {
-        const char *col, *words;
-    } rows[] = {{"reach_negative", "negative " WHO " at the end (critics and rejecters)"},
-                {"reach_positive", "positive " WHO " at the end (advocates and supporters)"},
-                {"peak_critics", "most critics at once"},
-                {"peak_step", "step of that peak"},
-                {"answers", "critics answered"},
-                {"cost", "cost of the answers"}};
+        const char *col, *words, *after_who;   /* after_who NULL: no unit in the words */
+    } rows[] = {{"reach_negative", "negative ", " at the end (critics and rejecters)"},
+                {"reach_positive", "positive ", " at the end (advocates and supporters)"},
+                {"peak_critics", "most critics at once", NULL},
+                {"peak_step", "step of that peak", NULL},
+                {"answers", "critics answered", NULL},
+                {"cost", "cost of the answers", NULL}};
     spread sp[6];
     int have[6];
     wg_status st = WG_OK;
@@ -562,8 +583,9 @@ static wg_status page_run(FILE *f, const brief *b, wg_diag *d)
           "</th></tr>\n", f);
     for (int k = 0; k < 6; k++) {
         if (!have[k] || (k >= 4 && !(sp[k].p95 > 0))) continue;   /* no answers: no rows */
-        fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s to %s</td><td>%s</td><td>%s</td><td>%s"
-                "</td></tr>\n", rows[k].words, people(a, sp[k].mean), people(l, sp[k].lo),
+        fprintf(f, "<tr><td>%s%s%s</td><td>%s</td><td>%s to %s</td><td>%s</td><td>%s</td><td>%s"
+                "</td></tr>\n", rows[k].words, rows[k].after_who ? WHO : "",
+                rows[k].after_who ? rows[k].after_who : "", people(a, sp[k].mean), people(l, sp[k].lo),
                 people(h, sp[k].hi), people(p, sp[k].p50), people(s1, sp[k].p05),
                 people(s2, sp[k].p95));
     }
@@ -647,7 +669,8 @@ static wg_status page_compare(FILE *f, const brief *b, wg_diag *d)
     const int take_off = b->info.blowup.valence == WG_POS;
     const char *head_metric = take_off ? "reach_positive" : "reach_negative";
     const int hdir = take_off ? 1 : -1;
-    const char *hwords = take_off ? "positive " WHO : "negative " WHO;
+    char hwords[160];
+    snprintf(hwords, sizeof hwords, "%s %s", take_off ? "positive" : "negative", WHO);
     int cv = wg_folder_table_col(t, "variant");
     /* the variants in file order, each once */
     const char *var[64];
@@ -701,8 +724,7 @@ static wg_status page_compare(FILE *f, const brief *b, wg_diag *d)
     fprintf(f, "<table><tr><th>what-if, against the base</th><th>%s at the end</th>"
             "<th>%s at the end</th><th>saved / lost a run</th><th>worst 5 %% of runs</th>"
             "<th>blow-up odds</th><th>better in</th></tr>\n",
-            take_off ? "positive " WHO : "negative " WHO,
-            take_off ? "negative " WHO : "positive " WHO);
+            hwords, take_off ? "negative" : "positive");
     const char *other = take_off ? "reach_negative" : "reach_positive";
     int bv = wg_folder_table_col(bl, "variant");
     /* the base: its levels and its blow-up odds */
@@ -777,9 +799,9 @@ static wg_status page_compare(FILE *f, const brief *b, wg_diag *d)
           "is the lever's own; intervals are 95 %: of the mean difference over run pairs, of "
           "the share of better pairs and of the blow-up odds (Wilson), of the worst 5 % "
           "(bootstrap).</li>\n", f);
-    fputs("<li>Saved / lost: " WHO " negative in the base's run and not in the what-if's, and "
-          "the reverse, on average per run pair; their difference is the change in negative "
-          WHO ".</li>\n", f);
+    fprintf(f, "<li>Saved / lost: %s negative in the base's run and not in the what-if's, and "
+            "the reverse, on average per run pair; their difference is the change in negative "
+            "%s.</li>\n", WHO, WHO);
     for (size_t i = 0; i < nvar; i++) {
         long r = cmp_row(t, var[i], head_metric);
         double lo = cmp_num(t, r, "diff_lo"), hi = cmp_num(t, r, "diff_hi");
@@ -793,7 +815,7 @@ static wg_status page_compare(FILE *f, const brief *b, wg_diag *d)
         if (!isfinite(cmp_num(t, cmp_row(t, var[i], "saved"), "diff_mean"))) {
             fputs("<li>", f);
             esc(f, var[i]);
-            fputs(" runs on another network: no saved and lost " WHO ".</li>\n", f);
+            fprintf(f, " runs on another network: no saved and lost %s.</li>\n", WHO);
         }
     }
     caveats_common(f, b);
@@ -830,7 +852,7 @@ static wg_status page_sweep(FILE *f, const brief *b, wg_diag *d)
     if (lo_r < 0) {
         fputs("sweep.csv holds no negative reach to report.", f);
     } else {
-        fprintf(f, "Over %zu settings, negative " WHO " at the end are fewest at <b>", npoints);
+        fprintf(f, "Over %zu settings, negative %s at the end are fewest at <b>", npoints, WHO);
         for (int k = 0; k < nkeys; k++) {
             if (k) fputs(", ", f);
             esc(f, t->cell[cp + 1 + k]);
@@ -857,8 +879,8 @@ static wg_status page_sweep(FILE *f, const brief *b, wg_diag *d)
         esc(f, t->cell[cp + 1 + k]);
         fputs("</th>", f);
     }
-    fputs("<th>negative " WHO " at the end <small>(90 % of runs)</small></th><th>positive " WHO
-          " at the end <small>(90 % of runs)</small></th><th>blow-ups</th></tr>\n", f);
+    fprintf(f, "<th>negative %s at the end <small>(90 %% of runs)</small></th><th>positive %s"
+            " at the end <small>(90 %% of runs)</small></th><th>blow-ups</th></tr>\n", WHO, WHO);
     size_t shown = 0;
     for (size_t r = 0; r < t->nrows && shown < MAX_TABLE_ROWS; r++) {
         if (strcmp(wg_folder_table_str(t, r, cm), neg) != 0) continue;

@@ -29,7 +29,7 @@
 /* ------------------------------------------------------------------------
  * The scenario file's words.
  */
-const char *const wg_check_top_keys[] = {"name", "about", "step", "steps", "runs", "seed",
+const char *const wg_check_top_keys[] = {"name", "about", "unit", "step", "steps", "runs", "seed",
                                          "blowup", "seed_conflict", "network", "model", "segments", "events",
                                          "variants", "observed", "sweep", "trace", "arrivals", NULL};
 const char *const wg_check_model_keys[] = {"contact", "exposure", "share", "quit", "quality",

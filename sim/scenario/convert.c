@@ -1480,6 +1480,10 @@ static void conv_scenario(wg_check *c, const node *r)
     else
         wg_check_str(c, v, "name", &s->name);
     if ((v = wg_tree_get(r, "about"))) wg_check_str(c, v, "about", &s->about);
+    if ((v = wg_tree_get(r, "unit")) && wg_check_str(c, v, "unit", &s->unit) &&
+        strspn(s->unit, " \t") == strlen(s->unit))
+        wg_check_err(c, v, "unit", "expected what an agent stands for, in words (e.g. \"members\"), "
+                     "got an empty text");
     if ((v = wg_tree_get(r, "step"))) wg_check_str(c, v, "step", &s->step_unit);
     c->steps_ok = 1;
     if ((v = wg_tree_get(r, "steps")) && !(c->steps_ok = wg_check_u32(c, v, "steps", 1, &s->steps)))
@@ -1535,6 +1539,7 @@ void wg_scenario_free(wg_scenario *s)
     free(s->path);
     free(s->name);
     free(s->about);
+    free(s->unit);
     free(s->step_unit);
     wg_netspec_clear(&s->net);
     for (size_t i = 0; i < s->nsegments; i++) wg_segment_clear(&s->segments[i]);

@@ -457,6 +457,7 @@ wg_status wg_scenario_write(const wg_scenario *s, FILE *f, int in)
     const node *vs = s->doc ? wg_tree_get(s->doc->root, "variants") : NULL;
     put_key_str(f, in, "name", s->name);
     if (s->about) put_key_str(f, in, "about", s->about);
+    if (s->unit) put_key_str(f, in, "unit", s->unit);
     put_key_str(f, in, "step", s->step_unit);
     put_pad(f, in);
     fprintf(f, "steps: %" PRIu32 "\n", s->steps);

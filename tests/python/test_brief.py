@@ -132,6 +132,19 @@ def test_run_page_and_sweep_page(folders):
     assert "0.8500000000000001" not in sweep
 
 
+def test_unit_in_words(tmp_path):
+    # the scenario's unit: replaces "customers" everywhere, escaped for HTML
+    scen = tmp_path / "unit.yaml"
+    scen.write_text(SCENARIO.replace("step: day\n", 'unit: "members <of the club>"\nstep: day\n')
+                    .replace("runs: 24", "runs: 6"))
+    waggle("run", scen, "-o", tmp_path / "run", "-q")
+    waggle("brief", tmp_path / "run")
+    html = page(tmp_path / "run")
+    assert "negative members &lt;of the club&gt; at the end" in html
+    assert "<of the club>" not in html
+    assert "customers" not in html
+
+
 def test_out_file_and_bad_folders(folders, tmp_path):
     other = tmp_path / "elsewhere.html"
     waggle("brief", folders["run"], "-o", other)
