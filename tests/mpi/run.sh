@@ -83,8 +83,17 @@ n=$(wc -l < "$T/slow/.sweep-journal.0")
 mpirun $FLAGS -np 2 "$MPIW" sweep "$T/slow.yaml" -o "$T/slow" -t 1 -q --resume
 check "killed serial sweep resumed on 2 ranks = uninterrupted" "$T/slow-whole/sweep.csv" \
     "$T/slow/sweep.csv"
-# one run partitioned across ranks: the serial bytes for every R
-DATA=../shared/data
+# one run partitioned across ranks: the serial bytes for every R. The directed,
+# weighted and signed networks are written here (a fixed linear congruential
+# sequence), so the checks need no data from outside the repository: 1,000
+# agents, 12 arcs each to others (self-loops and repeats dropped by the import),
+# a weight of 1 to 5 and a rating of -10 to 10 (0 left out) on every arc.
+awk 'BEGIN { x = 12345; for (a = 0; a < 1000; a++) for (k = 0; k < 12; k++) {
+        x = (x * 1103515245 + 12345) % 2147483648; b = int(x / 65536) % 1000
+        x = (x * 1103515245 + 12345) % 2147483648; r = int(x / 65536) % 20 - 10
+        if (r >= 0) r++
+        print a, b, (a + k) % 5 + 1 > "'"$T"'/directed.txt"
+        print a "," b "," r > "'"$T"'/signed.csv" } }'
 cat > "$T/part-ba.yaml" <<'YAML'
 name: partitioned BA
 steps: 40
@@ -106,7 +115,7 @@ name: partitioned fractional
 steps: 30
 runs: 6
 seed: 11
-network: {file: $PWD/$DATA/email-eu-core.txt, directed: true}
+network: {file: $T/directed.txt, directed: true}
 model:
   exposure: fractional
   share: {positive: 0.3, negative: 0.4}
@@ -120,13 +129,12 @@ events:
   - {step: 1, respond: {policy: {delay: 1, per_step: 5, by: first, until: 20}, win: 0.05, calm: 0.4, cost: 1}}
   - {when: {critics_above: 30}, media: {valence: positive, amplitude: 0.01, decay: 0.3}}
 YAML
-awk '!/^#/ {print $1, $2, (NR % 5) + 1}' "$DATA/email-eu-core.txt" > "$T/weighted.txt"
 cat > "$T/part-one.yaml" <<YAML
 name: partitioned contact one
 steps: 30
 runs: 6
 seed: 12
-network: {file: $T/weighted.txt, weight: 3}
+network: {file: $T/directed.txt, weight: 3}
 model:
   contact: one
   share: {positive: 0.2, negative: 0.3}
@@ -143,7 +151,7 @@ name: partitioned distrust ties
 steps: 30
 runs: 6
 seed: 14
-network: {file: $PWD/$DATA/bitcoin-otc-signed.csv, directed: true, sign: 3, negative_ties: flip}
+network: {file: $T/signed.csv, directed: true, sign: 3, negative_ties: flip}
 model: {share: {positive: 0.2, negative: 0.25}, quit: {positive: 0.3, negative: 0.3}}
 events:
   - {step: 0, seed: {valence: positive, count: 10, by: degree}}
