@@ -16,26 +16,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "waggle/engine.h"
 #include "waggle/graph.h"
 
 #include "bench_sir.h"
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "bench_util.h"
 
 static double peak_mib(void)
 {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss / 1024.0;
+    return bench_peak_bytes() / (1024.0 * 1024.0);
 }
 
 int main(int argc, char **argv)
@@ -48,9 +38,7 @@ int main(int argc, char **argv)
     memset(&spec, 0, sizeof spec);
     int k = 2;
     if (strcmp(argv[1], "ba") == 0) {
-        spec.kind = WG_NET_BARABASI_ALBERT;
-        spec.nodes = strtoull(argv[2], NULL, 10);
-        spec.edges_per_node = (uint32_t)atoi(argv[3]);
+        bench_ba_spec(&spec, argv[2], argv[3]);
         k = 4;
     } else {
         spec.kind = WG_NET_FILE;
@@ -98,13 +86,13 @@ int main(int argc, char **argv)
     uint32_t *counts = calloc((size_t)runs * steps * WG_NCOUNTS, sizeof *counts);
     uint32_t *steps_run = calloc(runs, sizeof *steps_run);
     t0 = wg_now_seconds();
-    double c0 = cpu_now();
+    double c0 = bench_cpu_seconds();
     if (wg_engine_run(e, 0, runs, counts, steps_run, NULL, NULL, NULL, &d) != WG_OK) {
         wg_diag_print(&d, stderr);
         return 1;
     }
     double wall = wg_now_seconds() - t0;
-    double cpu = cpu_now() - c0;
+    double cpu = bench_cpu_seconds() - c0;
     double mean_steps = 0, mean_reach = 0, m2_reach = 0;
     for (uint32_t r = 0; r < runs; r++) {
         mean_steps += steps_run[r];

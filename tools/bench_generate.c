@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include <omp.h>
 
 #include "waggle/graph.h"
+
+#include "bench_util.h"
 
 /* The 1-minute load average, or -1 when /proc/loadavg cannot be read. */
 static double load1(void)
@@ -31,20 +31,6 @@ static double load1(void)
         fclose(f);
     }
     return l;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t len)
@@ -61,29 +47,24 @@ int main(int argc, char **argv)
         return 2;
     }
     wg_netspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.kind = WG_NET_BARABASI_ALBERT;
-    spec.nodes = strtoull(argv[1], NULL, 10);
-    spec.edges_per_node = (uint32_t)atoi(argv[2]);
+    bench_ba_spec(&spec, argv[1], argv[2]);
     uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
     wg_diag d;
     wg_diag_init(&d);
     wg_graph *g = NULL;
-    double l0 = load1(), t0 = now(), c0 = cpu_now();
+    double l0 = load1(), t0 = wg_now_seconds(), c0 = bench_cpu_seconds();
     if (wg_graph_build(&spec, seed, &g, &d) != WG_OK) {
         wg_diag_print(&d, stderr);
         return 1;
     }
-    double t = now() - t0, c = cpu_now() - c0;
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
+    double t = wg_now_seconds() - t0, c = bench_cpu_seconds() - c0;
     uint64_t edges = g->m / 2;
     uint64_t h = fnv(0xcbf29ce484222325ull, g->out_off, ((size_t)g->n + 1) * sizeof *g->out_off);
     h = fnv(h, g->out_adj, (size_t)g->m * sizeof *g->out_adj);
     printf("BA n %llu m %u, %d threads: edges %llu  %.2f s wall (cpu %.2f s)  %.3g edges/s (%.3g per cpu second)"
            "  peak %.1f bytes/edge  fnv %016llx  load %.1f -> %.1f\n",
            (unsigned long long)spec.nodes, spec.edges_per_node, omp_get_max_threads(), (unsigned long long)edges, t,
-           c, edges / t, edges / c, ru.ru_maxrss * 1024.0 / (double)edges, (unsigned long long)h, l0, load1());
+           c, edges / t, edges / c, bench_peak_bytes() / (double)edges, (unsigned long long)h, l0, load1());
     wg_graph_free(g);
     return 0;
 }

@@ -14,20 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "waggle/graph.h"
+
+#include "bench_util.h"
 
 /* twitter-2010: 41,652,230 agents, 1,468,365,182 arcs */
 #define WG_BENCH_BIG_ARCS 1.5e9
 #define WG_BENCH_BIG_AGENTS 4.2e7
-
-static double peak_bytes(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss * 1024.0;
-}
 
 int main(int argc, char **argv)
 {
@@ -44,13 +38,13 @@ int main(int argc, char **argv)
     wg_diag d;
     wg_diag_init(&d);
     wg_graph *g = NULL;
-    double before = peak_bytes(), t0 = wg_now_seconds();
+    double before = bench_peak_bytes(), t0 = wg_now_seconds();
     if (wg_import(&spec, &g, &d) != WG_OK) {
         wg_diag_print(&d, stderr);
         wg_diag_free(&d);
         return 1;
     }
-    double t = wg_now_seconds() - t0, after = peak_bytes(), grown = after - before;
+    double t = wg_now_seconds() - t0, after = bench_peak_bytes(), grown = after - before;
     uint64_t edges = g->directed ? g->m : g->m / 2;
     /* the final CSR: targets (and weights), offsets, ids */
     double csr = (double)g->m * (g->out_w ? 8 : 4) + 8.0 * ((double)g->n + 1) + (g->label ? 8.0 * g->n : 0);

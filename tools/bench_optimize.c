@@ -12,17 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <time.h>
-
 #include "waggle/optimize.h"
 
-/* CPU seconds of the process, all threads (the machine may be shared: steadier than wall). */
-static double cpu_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "bench_util.h"
 
 static wg_opt *open_ic(unsigned long nodes, unsigned m, unsigned k, unsigned runs,
                        const wg_opt_params *p)
@@ -90,14 +82,14 @@ int main(int argc, char **argv)
         uint32_t *seeds = malloc(k * sizeof *seeds);
         double *v = malloc(runs * sizeof *v);
         wg_imm_result r;
-        const double c0 = cpu_seconds();
+        const double c0 = bench_cpu_seconds();
         if (!seeds || !v ||
             wg_imm_select(g, 0.05, 30, 2015, k, p.epsilon, 1.0, p.threads, seeds, &r, &d) !=
                 WG_OK) {
             wg_diag_print(&d, stderr);
             return 1;
         }
-        const double cpu = cpu_seconds() - c0;
+        const double cpu = bench_cpu_seconds() - c0;
         if (wg_opt_eval(o, seeds, k, v, &d) != WG_OK) {
             wg_diag_print(&d, stderr);
             return 1;
@@ -114,7 +106,7 @@ int main(int argc, char **argv)
         free(seeds);
         free(v);
     } else {
-        const double c0 = cpu_seconds();
+        const double c0 = bench_cpu_seconds();
         if (wg_opt_choose(o, &d) != WG_OK) {
             wg_diag_print(&d, stderr);
             return 1;
@@ -123,7 +115,7 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "greedy (CELF): %lu agents, %u candidates, %d threads", nodes,
                  p.candidates, p.threads);
         report(o, what);
-        printf("greedy: CPU %.2f s\n", cpu_seconds() - c0);
+        printf("greedy: CPU %.2f s\n", bench_cpu_seconds() - c0);
     }
     wg_opt_free(o);
     wg_diag_free(&d);

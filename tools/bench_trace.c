@@ -15,27 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "waggle/engine.h"
 #include "waggle/graph.h"
 
 #include "bench_sir.h"
-
-static double cpu_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double peak_bytes(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss * 1024.0;
-}
+#include "bench_util.h"
 
 int main(int argc, char **argv)
 {
@@ -44,10 +29,7 @@ int main(int argc, char **argv)
         return 2;
     }
     wg_netspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.kind = WG_NET_BARABASI_ALBERT;
-    spec.nodes = strtoull(argv[1], NULL, 10);
-    spec.edges_per_node = (uint32_t)atoi(argv[2]);
+    bench_ba_spec(&spec, argv[1], argv[2]);
     int repeat = atoi(argv[3]);
     const uint32_t steps = 1000, run = 0;
     wg_diag d;
@@ -72,30 +54,30 @@ int main(int argc, char **argv)
     double off = 1e30, on = 1e30, off_cpu = 1e30, on_cpu = 1e30;
     /* untraced first: the peak resident size before any trace exists */
     for (int i = 0; i < repeat; i++) {
-        double t0 = wg_now_seconds(), c0 = cpu_seconds();
+        double t0 = wg_now_seconds(), c0 = bench_cpu_seconds();
         if (wg_engine_run(e, run, 1, counts, &steps_run, NULL, NULL, NULL, &d) != WG_OK) {
             wg_diag_print(&d, stderr);
             return 1;
         }
-        double t = wg_now_seconds() - t0, c = cpu_seconds() - c0;
+        double t = wg_now_seconds() - t0, c = bench_cpu_seconds() - c0;
         if (t < off) off = t;
         if (c < off_cpu) off_cpu = c;
     }
-    double peak_off = peak_bytes();
+    double peak_off = bench_peak_bytes();
     for (int i = 0; i < repeat; i++) {
         wg_trace_rec *rec = malloc((size_t)g->n * sizeof *rec);
         if (!rec) return 1;
-        double t0 = wg_now_seconds(), c0 = cpu_seconds();
+        double t0 = wg_now_seconds(), c0 = bench_cpu_seconds();
         if (wg_engine_run_traced(e, run, counts, &steps_run, state, rec, &d) != WG_OK) {
             wg_diag_print(&d, stderr);
             return 1;
         }
-        double t = wg_now_seconds() - t0, c = cpu_seconds() - c0;
+        double t = wg_now_seconds() - t0, c = bench_cpu_seconds() - c0;
         if (t < on) on = t;
         if (c < on_cpu) on_cpu = c;
         free(rec);
     }
-    double peak_on = peak_bytes();
+    double peak_on = bench_peak_bytes();
     const uint32_t *last = counts + (size_t)(steps - 1) * WG_NCOUNTS;
     printf("agents %u  arcs %llu  1 thread  %u steps until quiet  final negative reach %u\n", g->n,
            (unsigned long long)g->m, steps_run, last[WG_C_CRITICS] + last[WG_C_REJECTERS]);

@@ -15,6 +15,8 @@
 
 #include "waggle/graph.h"
 
+#include "bench_util.h"
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -22,10 +24,7 @@ int main(int argc, char **argv)
         return 2;
     }
     wg_netspec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.kind = WG_NET_BARABASI_ALBERT;
-    spec.nodes = strtoull(argv[1], NULL, 10);
-    spec.edges_per_node = (uint32_t)atoi(argv[2]);
+    bench_ba_spec(&spec, argv[1], argv[2]);
     const char *path = argv[3];
     wg_diag d;
     wg_diag_init(&d);
