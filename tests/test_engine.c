@@ -27,104 +27,7 @@
 #include "waggle/graph.h"
 #include "waggle/rng.h"
 
-#define Z_TOL 4.0
-
-static wg_graph *graph_of(uint32_t n, uint64_t e, const uint32_t *src, const uint32_t *dst,
-                          int directed)
-{
-    wg_graph *g = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_graph_from_edges(n, e, src, dst, NULL, directed, &g, NULL, NULL, &d),
-                     WG_OK);
-    wg_diag_free(&d);
-    return g;
-}
-
-static wg_graph *path_graph(uint32_t n, int directed)
-{
-    uint32_t src[64], dst[64];
-    assert_true(n <= 65);
-    for (uint32_t i = 0; i + 1 < n; i++) src[i] = i, dst[i] = i + 1;
-    return graph_of(n, n - 1, src, dst, directed);
-}
-
-static wg_graph *complete_graph(uint32_t n)
-{
-    uint32_t *src = malloc(sizeof(uint32_t) * n * n), *dst = malloc(sizeof(uint32_t) * n * n);
-    uint64_t e = 0;
-    for (uint32_t i = 0; i < n; i++)
-        for (uint32_t j = i + 1; j < n; j++) src[e] = i, dst[e] = j, e++;
-    wg_graph *g = graph_of(n, e, src, dst, 0);
-    free(src);
-    free(dst);
-    return g;
-}
-
-static wg_graph *star_graph(uint32_t leaves)
-{
-    uint32_t *src = malloc(sizeof(uint32_t) * leaves), *dst = malloc(sizeof(uint32_t) * leaves);
-    for (uint32_t i = 0; i < leaves; i++) src[i] = 0, dst[i] = i + 1;
-    wg_graph *g = graph_of(leaves + 1, leaves, src, dst, 0);
-    free(src);
-    free(dst);
-    return g;
-}
-
-/* A seed event: k agents of valence v at step 0, picked by id (ids) or at random. */
-static wg_event seed_ids(int valence, uint64_t *ids, size_t nids)
-{
-    wg_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = WG_EV_SEED;
-    ev.valence = valence;
-    ev.pick.by = WG_PICK_ID;
-    ev.pick.ids = ids;
-    ev.pick.nids = nids;
-    ev.segment = -1;
-    return ev;
-}
-
-static void base_sim(wg_sim *sim, const wg_graph *g, uint32_t steps, uint64_t seed)
-{
-    memset(sim, 0, sizeof *sim);
-    sim->g = g;
-    wg_params_default(&sim->model.p);
-    sim->model.contact = WG_CONTACT_ALL;
-    sim->model.exposure = WG_EXPOSURE_INDEPENDENT;
-    sim->steps = steps;
-    sim->seed = seed;
-}
-
-/* Run R runs; returns counts (R × steps × WG_NCOUNTS), caller frees. */
-static uint32_t *run_many(const wg_sim *sim, uint32_t runs, int threads, uint32_t **steps_run)
-{
-    wg_engine *e = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_engine_new(sim, threads, &e, &d), WG_OK);
-    uint32_t *c = calloc((size_t)runs * sim->steps * WG_NCOUNTS, sizeof *c);
-    uint32_t *sr = calloc(runs, sizeof *sr);
-    assert_int_equal(wg_engine_run(e, 0, runs, c, sr, NULL, NULL, NULL, &d), WG_OK);
-    wg_engine_free(e);
-    wg_diag_free(&d);
-    if (steps_run) *steps_run = sr;
-    else free(sr);
-    return c;
-}
-
-static const uint32_t *row(const uint32_t *c, uint32_t steps, uint32_t run, uint32_t t)
-{
-    return c + ((size_t)run * steps + t) * WG_NCOUNTS;
-}
-
-static void check_mean(const char *what, double mean, double exact, double sd, uint32_t runs)
-{
-    double se = sd / sqrt((double)runs);
-    double z = se > 0 ? (mean - exact) / se : (mean == exact ? 0 : INFINITY);
-    print_message("  %-44s simulated %.5f exact %.5f se %.5f z %+.2f\n", what, mean, exact, se, z);
-    assert_true(fabs(z) < Z_TOL);
-}
+#include "wg_test.h"
 
 /* contact: once on a directed path 0 -> 1 -> ... -> L, seed at 0, share p:
  * P(reach > k) = p^k for k = 0..L. */
@@ -133,27 +36,28 @@ static void test_once_directed_path(void **state)
     (void)state;
     const uint32_t n = 12, runs = 20000, steps = 20;
     const double p = 0.6;
-    wg_graph *g = path_graph(n, 1);
+    wg_graph *g = wg_test_path(n, 1);
     wg_sim sim;
-    base_sim(&sim, g, steps, 7);
+    wg_test_sim(&sim, g, steps, 7);
     sim.model.contact = WG_CONTACT_ONCE;
     sim.model.p.v[WG_P_SHARE_POS] = p;
     uint64_t id0 = 0;
-    wg_event ev = seed_ids(WG_POS, &id0, 1);
+    wg_event ev = wg_test_seed_ids(WG_POS, &id0, 1);
     sim.events = &ev;
     sim.nevents = 1;
-    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    uint32_t *c = wg_test_run_steps(&sim, runs, 2, NULL);
     double ex = 0, ex2 = 0, sum = 0;
     for (uint32_t k = 0; k < n; k++) {
         ex += pow(p, k);
         ex2 += (2.0 * k + 1) * pow(p, k);
     }
     for (uint32_t r = 0; r < runs; r++) {
-        const uint32_t *last = row(c, steps, r, steps - 1);
+        const uint32_t *last = wg_test_row(c, steps, r, steps - 1);
         assert_int_equal(last[WG_C_ADVOCATES], 0); /* once: everyone is quiet at the end */
         sum += last[WG_C_SUPPORTERS];
     }
-    check_mean("once, directed path: mean reach", sum / runs, ex, sqrt(ex2 - ex * ex), runs);
+    wg_test_check_mean("once, directed path: mean reach", sum / runs, ex, sqrt(ex2 - ex * ex),
+                       runs);
     free(c);
     wg_graph_free(g);
 }
@@ -208,26 +112,27 @@ static void test_all_reed_frost(void **state)
     (void)state;
     const uint32_t n = 10, runs = 20000, steps = 30;
     const double p = 0.15;
-    wg_graph *g = complete_graph(n);
+    wg_graph *g = wg_test_complete(n);
     wg_sim sim;
-    base_sim(&sim, g, steps, 11);
+    wg_test_sim(&sim, g, steps, 11);
     sim.model.p.v[WG_P_SHARE_NEG] = p;
     sim.model.p.v[WG_P_QUIT_NEG] = 1.0;
     uint64_t id0 = 3;
-    wg_event ev = seed_ids(WG_NEG, &id0, 1);
+    wg_event ev = wg_test_seed_ids(WG_NEG, &id0, 1);
     sim.events = &ev;
     sim.nevents = 1;
-    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    uint32_t *c = wg_test_run_steps(&sim, runs, 2, NULL);
     double sum = 0;
     for (uint32_t r = 0; r < runs; r++) {
-        const uint32_t *last = row(c, steps, r, steps - 1);
+        const uint32_t *last = wg_test_row(c, steps, r, steps - 1);
         assert_int_equal(last[WG_C_CRITICS], 0);
         assert_int_equal(last[WG_C_ADVOCATES] + last[WG_C_SUPPORTERS], 0);
         sum += last[WG_C_REJECTERS];
     }
     double mean, var;
     reed_frost(n, p, &mean, &var);
-    check_mean("all, complete graph: Reed-Frost final size", sum / runs, mean, sqrt(var), runs);
+    wg_test_check_mean("all, complete graph: Reed-Frost final size", sum / runs, mean, sqrt(var),
+                       runs);
     free(c);
     wg_graph_free(g);
 }
@@ -239,26 +144,27 @@ static void test_one_star(void **state)
 {
     (void)state;
     const uint32_t leaves = 20, runs = 20000, steps = 15;
-    wg_graph *g = star_graph(leaves);
+    wg_graph *g = wg_test_star(leaves);
     wg_sim sim;
-    base_sim(&sim, g, steps, 5);
+    wg_test_sim(&sim, g, steps, 5);
     sim.model.contact = WG_CONTACT_ONE;
     sim.model.p.v[WG_P_SHARE_POS] = 1.0;
     sim.model.p.v[WG_P_QUIT_POS] = 0.0;
     uint64_t hub = 0;
-    wg_event ev = seed_ids(WG_POS, &hub, 1);
+    wg_event ev = wg_test_seed_ids(WG_POS, &hub, 1);
     sim.events = &ev;
     sim.nevents = 1;
-    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    uint32_t *c = wg_test_run_steps(&sim, runs, 2, NULL);
     double sum = 0, q = 1.0 - 1.0 / leaves;
-    for (uint32_t r = 0; r < runs; r++) sum += row(c, steps, r, steps - 1)[WG_C_ADVOCATES];
+    for (uint32_t r = 0; r < runs; r++) sum += wg_test_row(c, steps, r, steps - 1)[WG_C_ADVOCATES];
     /* distinct leaves among T uniform draws: mean L(1-q^T), variance
      * L q^T (1 - L q^T) + L (L - 1) (1 - 2/L)^T (occupancy problem) */
     double L = leaves, T = steps;
     double mean = 1 + L * (1 - pow(q, T));
     double empty_mean = L * pow(q, T);
     double empty_var = empty_mean + L * (L - 1) * pow(1 - 2 / L, T) - empty_mean * empty_mean;
-    check_mean("one, star: leaves reached by the hub", sum / runs, mean, sqrt(empty_var), runs);
+    wg_test_check_mean("one, star: leaves reached by the hub", sum / runs, mean, sqrt(empty_var),
+                       runs);
     free(c);
     wg_graph_free(g);
 }
@@ -270,24 +176,24 @@ static void test_fractional_first_step(void **state)
     (void)state;
     const uint32_t n = 50, runs = 20000, steps = 1;
     const double p = 0.01, q = 0.4;
-    wg_graph *g = complete_graph(n);
+    wg_graph *g = wg_test_complete(n);
     wg_sim sim;
-    base_sim(&sim, g, steps, 3);
+    wg_test_sim(&sim, g, steps, 3);
     sim.model.exposure = WG_EXPOSURE_FRACTIONAL;
     sim.model.p.v[WG_P_MEDIA_POS] = p;
     sim.model.p.v[WG_P_SHARE_POS] = q;
     sim.model.p.v[WG_P_QUIT_POS] = 0.0;
     uint64_t ids[5] = {0, 1, 2, 3, 4};
-    wg_event ev = seed_ids(WG_POS, ids, 5);
+    wg_event ev = wg_test_seed_ids(WG_POS, ids, 5);
     sim.events = &ev;
     sim.nevents = 1;
-    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    uint32_t *c = wg_test_run_steps(&sim, runs, 2, NULL);
     double sum = 0;
-    for (uint32_t r = 0; r < runs; r++) sum += row(c, steps, r, 0)[WG_C_NEW_POS];
+    for (uint32_t r = 0; r < runs; r++) sum += wg_test_row(c, steps, r, 0)[WG_C_NEW_POS];
     double h = p + q * 5.0 / (n - 1);
     double m = (n - 5) * h;
-    check_mean("fractional, complete graph: adopters at step 0", sum / runs, m,
-               sqrt((n - 5) * h * (1 - h)), runs);
+    wg_test_check_mean("fractional, complete graph: adopters at step 0", sum / runs, m,
+                       sqrt((n - 5) * h * (1 - h)), runs);
     free(c);
     wg_graph_free(g);
 }
@@ -300,26 +206,26 @@ static void test_quit_geometric(void **state)
     const uint32_t runs = 20000, steps = 200;
     const double quit = 0.25;
     uint32_t src = 0, dst = 1;
-    wg_graph *g = graph_of(3, 1, &src, &dst, 1); /* agent 2 has no out-edge */
+    wg_graph *g = wg_test_graph(3, 1, &src, &dst, 1); /* agent 2 has no out-edge */
     wg_sim sim;
-    base_sim(&sim, g, steps, 9);
+    wg_test_sim(&sim, g, steps, 9);
     sim.model.p.v[WG_P_QUIT_NEG] = quit;
     uint64_t id = 2;
-    wg_event ev = seed_ids(WG_NEG, &id, 1);
+    wg_event ev = wg_test_seed_ids(WG_NEG, &id, 1);
     sim.events = &ev;
     sim.nevents = 1;
     uint32_t *steps_run;
-    uint32_t *c = run_many(&sim, runs, 1, &steps_run);
+    uint32_t *c = wg_test_run_steps(&sim, runs, 1, &steps_run);
     double sum = 0;
     for (uint32_t r = 0; r < runs; r++) {
         uint32_t dur = 0;
-        for (uint32_t t = 0; t < steps; t++) dur += row(c, steps, r, t)[WG_C_CRITICS] > 0;
+        for (uint32_t t = 0; t < steps; t++) dur += wg_test_row(c, steps, r, t)[WG_C_CRITICS] > 0;
         /* the seed talks in step 0 and each step it is still a critic at the end of */
         assert_int_equal(steps_run[r], dur + 1);
         sum += dur + 1;
     }
-    check_mean("quit: talking steps, geometric", sum / runs, 1 / quit, sqrt(1 - quit) / quit,
-               runs);
+    wg_test_check_mean("quit: talking steps, geometric", sum / runs, 1 / quit,
+                       sqrt(1 - quit) / quit, runs);
     free(c);
     free(steps_run);
     wg_graph_free(g);
@@ -334,23 +240,23 @@ static void test_duration_fixed_path(void **state)
     (void)state;
     /* advocates, supporters at the end of steps 0 .. 4 */
     static const uint32_t want[5][2] = {{2, 0}, {2, 1}, {1, 2}, {0, 3}, {0, 3}};
-    wg_graph *g = path_graph(3, 1);
+    wg_graph *g = wg_test_path(3, 1);
     for (int x = 0; x < 2; x++) {
         wg_sim sim;
-        base_sim(&sim, g, 5, 5);
+        wg_test_sim(&sim, g, 5, 5);
         sim.model.exposure = x ? WG_EXPOSURE_FRACTIONAL : WG_EXPOSURE_INDEPENDENT;
         sim.model.p.v[WG_P_SHARE_POS] = 1;
         sim.model.duration[WG_POS] = (wg_duration){WG_DUR_FIXED, 2, 0};
         uint64_t id = 0;
-        wg_event ev = seed_ids(WG_POS, &id, 1);
+        wg_event ev = wg_test_seed_ids(WG_POS, &id, 1);
         sim.events = &ev;
         sim.nevents = 1;
         uint32_t *steps_run;
-        uint32_t *c = run_many(&sim, 3, 1, &steps_run);
+        uint32_t *c = wg_test_run_steps(&sim, 3, 1, &steps_run);
         for (uint32_t r = 0; r < 3; r++) {
             for (uint32_t t = 0; t < 5; t++) {
-                assert_int_equal(row(c, 5, r, t)[WG_C_ADVOCATES], want[t][0]);
-                assert_int_equal(row(c, 5, r, t)[WG_C_SUPPORTERS], want[t][1]);
+                assert_int_equal(wg_test_row(c, 5, r, t)[WG_C_ADVOCATES], want[t][0]);
+                assert_int_equal(wg_test_row(c, 5, r, t)[WG_C_SUPPORTERS], want[t][1]);
             }
             assert_int_equal(steps_run[r], 4);
         }
@@ -379,7 +285,7 @@ static void test_duration_laws(void **state)
         {"duration beta_quit a 3 b 2: talking steps", {WG_DUR_BETA_QUIT, 3, 2}, 2.0},
     };
     uint32_t src = 0, dst = 1;
-    wg_graph *g = graph_of(3, 1, &src, &dst, 1); /* agent 2 has no out-edge */
+    wg_graph *g = wg_test_graph(3, 1, &src, &dst, 1); /* agent 2 has no out-edge */
     for (size_t i = 0; i < sizeof laws / sizeof *laws; i++) {
         double exact = laws[i].mean;
         if (laws[i].law.law != WG_DUR_BETA_QUIT) {
@@ -399,14 +305,14 @@ static void test_duration_laws(void **state)
             }
         }
         wg_sim sim;
-        base_sim(&sim, g, steps, 19 + i);
+        wg_test_sim(&sim, g, steps, 19 + i);
         sim.model.duration[WG_NEG] = laws[i].law;
         uint64_t id = 2;
-        wg_event ev = seed_ids(WG_NEG, &id, 1);
+        wg_event ev = wg_test_seed_ids(WG_NEG, &id, 1);
         sim.events = &ev;
         sim.nevents = 1;
         uint32_t *steps_run;
-        uint32_t *c = run_many(&sim, runs, 2, &steps_run);
+        uint32_t *c = wg_test_run_steps(&sim, runs, 2, &steps_run);
         double sum = 0, sum2 = 0;
         for (uint32_t r = 0; r < runs; r++) {
             double dur = steps_run[r];   /* the seed talks from step 0 to step D - 1 */
@@ -415,7 +321,7 @@ static void test_duration_laws(void **state)
             sum2 += dur * dur;
         }
         double mean = sum / runs;
-        check_mean(laws[i].what, mean, exact, sqrt(sum2 / runs - mean * mean), runs);
+        wg_test_check_mean(laws[i].what, mean, exact, sqrt(sum2 / runs - mean * mean), runs);
         free(c);
         free(steps_run);
     }
@@ -438,10 +344,10 @@ static void test_duration_laws(void **state)
 static void test_exposures_star(void **state)
 {
     (void)state;
-    wg_graph *g = star_graph(6);
+    wg_graph *g = wg_test_star(6);
     for (int weighted = 0; weighted < 2; weighted++) {
         wg_sim sim;
-        base_sim(&sim, g, 5, 77);
+        wg_test_sim(&sim, g, 5, 77);
         sim.model.p.v[WG_P_SHARE_POS] = sim.model.p.v[WG_P_SHARE_NEG] = 1;
         sim.model.duration[WG_POS] = sim.model.duration[WG_NEG] = (wg_duration){WG_DUR_FIXED, 2, 0};
         wg_segment seg;   /* a segment of its own susceptibility: one draw per arc */
@@ -457,18 +363,19 @@ static void test_exposures_star(void **state)
             sim.nsegments = 1;
         }
         uint64_t hub = 0, blocked = 1, critic = 2;
-        wg_event ev[3] = {seed_ids(WG_POS, &hub, 1), seed_ids(WG_NEG, &critic, 1), seed_ids(WG_POS, &blocked, 1)};
+        wg_event ev[3] = {wg_test_seed_ids(WG_POS, &hub, 1), wg_test_seed_ids(WG_NEG, &critic, 1),
+                          wg_test_seed_ids(WG_POS, &blocked, 1)};
         ev[2].kind = WG_EV_BLOCK;
         sim.events = ev;
         sim.nevents = 3;
-        uint32_t *c = run_many(&sim, 2, 1, NULL);
+        uint32_t *c = wg_test_run_steps(&sim, 2, 1, NULL);
         /* step 0: hub -> 5 leaves (leaf 1 immune), leaf 2 -> hub; step 1: hub -> 5,
          * leaf 2 -> hub, leaves 3..6 -> hub; step 2: leaves 3..6 -> hub */
         static const uint32_t pos[5] = {5, 9, 4, 0, 0}, neg[5] = {1, 1, 0, 0, 0};
         for (uint32_t r = 0; r < 2; r++)
             for (uint32_t t = 0; t < 5; t++) {
-                assert_int_equal(row(c, 5, r, t)[WG_C_EXPOSURES_POS], pos[t]);
-                assert_int_equal(row(c, 5, r, t)[WG_C_EXPOSURES_NEG], neg[t]);
+                assert_int_equal(wg_test_row(c, 5, r, t)[WG_C_EXPOSURES_POS], pos[t]);
+                assert_int_equal(wg_test_row(c, 5, r, t)[WG_C_EXPOSURES_NEG], neg[t]);
             }
         free(c);
     }
@@ -483,32 +390,34 @@ static void test_exposures_mean(void **state)
     (void)state;
     const uint32_t leaves = 50, runs = 4000;
     const double p = 0.3;
-    wg_graph *g = star_graph(leaves);
+    wg_graph *g = wg_test_star(leaves);
     wg_sim sim;
-    base_sim(&sim, g, 3, 31);
+    wg_test_sim(&sim, g, 3, 31);
     sim.model.p.v[WG_P_SHARE_POS] = p;
     sim.model.p.v[WG_P_QUIT_POS] = 1;
     uint64_t hub = 0;
-    wg_event ev = seed_ids(WG_POS, &hub, 1);
+    wg_event ev = wg_test_seed_ids(WG_POS, &hub, 1);
     sim.events = &ev;
     sim.nevents = 1;
-    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    uint32_t *c = wg_test_run_steps(&sim, runs, 2, NULL);
     double sum = 0;
     for (uint32_t r = 0; r < runs; r++) {
-        sum += row(c, 3, r, 0)[WG_C_EXPOSURES_POS];
-        assert_int_equal(row(c, 3, r, 0)[WG_C_EXPOSURES_POS], row(c, 3, r, 0)[WG_C_NEW_POS]);
+        sum += wg_test_row(c, 3, r, 0)[WG_C_EXPOSURES_POS];
+        assert_int_equal(wg_test_row(c, 3, r, 0)[WG_C_EXPOSURES_POS],
+                         wg_test_row(c, 3, r, 0)[WG_C_NEW_POS]);
     }
-    check_mean("exposures: hub of 50 leaves, share 0.3, one step", sum / runs, leaves * p,
-               sqrt(leaves * p * (1 - p)), runs);
+    wg_test_check_mean("exposures: hub of 50 leaves, share 0.3, one step", sum / runs, leaves * p,
+                       sqrt(leaves * p * (1 - p)), runs);
     free(c);
-    base_sim(&sim, g, 4, 32);
+    wg_test_sim(&sim, g, 4, 32);
     sim.model.p.v[WG_P_MEDIA_NEG] = 0.1;
     sim.model.p.v[WG_P_SHARE_NEG] = 0;
-    c = run_many(&sim, 50, 2, NULL);
+    c = wg_test_run_steps(&sim, 50, 2, NULL);
     for (uint32_t r = 0; r < 50; r++)
         for (uint32_t t = 0; t < 4; t++) {
-            assert_int_equal(row(c, 4, r, t)[WG_C_EXPOSURES_NEG], row(c, 4, r, t)[WG_C_NEW_NEG]);
-            assert_int_equal(row(c, 4, r, t)[WG_C_EXPOSURES_POS], 0);
+            assert_int_equal(wg_test_row(c, 4, r, t)[WG_C_EXPOSURES_NEG],
+                             wg_test_row(c, 4, r, t)[WG_C_NEW_NEG]);
+            assert_int_equal(wg_test_row(c, 4, r, t)[WG_C_EXPOSURES_POS], 0);
         }
     free(c);
     wg_graph_free(g);
@@ -521,14 +430,15 @@ static void test_media_only(void **state)
     const uint32_t n = 1000, runs = 200, steps = 1;
     const double m = 0.03;
     uint32_t src = 0, dst = 1;
-    wg_graph *g = graph_of(n, 1, &src, &dst, 1);
+    wg_graph *g = wg_test_graph(n, 1, &src, &dst, 1);
     wg_sim sim;
-    base_sim(&sim, g, steps, 21);
+    wg_test_sim(&sim, g, steps, 21);
     sim.model.p.v[WG_P_MEDIA_NEG] = m;
-    uint32_t *c = run_many(&sim, runs, 2, NULL);
+    uint32_t *c = wg_test_run_steps(&sim, runs, 2, NULL);
     double sum = 0;
-    for (uint32_t r = 0; r < runs; r++) sum += row(c, steps, r, 0)[WG_C_NEW_NEG];
-    check_mean("media: agents hit at step 0", sum / runs, n * m, sqrt(n * m * (1 - m)), runs);
+    for (uint32_t r = 0; r < runs; r++) sum += wg_test_row(c, steps, r, 0)[WG_C_NEW_NEG];
+    wg_test_check_mean("media: agents hit at step 0", sum / runs, n * m, sqrt(n * m * (1 - m)),
+                       runs);
     free(c);
     wg_graph_free(g);
 }
@@ -537,21 +447,21 @@ static void test_media_only(void **state)
 static void test_conservation(void **state)
 {
     (void)state;
-    wg_graph *g = complete_graph(30);
+    wg_graph *g = wg_test_complete(30);
     wg_sim sim;
-    base_sim(&sim, g, 25, 4);
+    wg_test_sim(&sim, g, 25, 4);
     sim.model.p.v[WG_P_QUALITY] = 0.7;
     sim.model.p.v[WG_P_STIFLE] = 0.3;
     sim.model.p.v[WG_P_FORGET] = 0.05;
     uint64_t id = 0;
-    wg_event ev = seed_ids(WG_POS, &id, 1);
+    wg_event ev = wg_test_seed_ids(WG_POS, &id, 1);
     ev.step = 3;
     sim.events = &ev;
     sim.nevents = 1;
-    uint32_t *c = run_many(&sim, 50, 2, NULL);
+    uint32_t *c = wg_test_run_steps(&sim, 50, 2, NULL);
     for (uint32_t r = 0; r < 50; r++)
         for (uint32_t t = 0; t < 25; t++) {
-            const uint32_t *x = row(c, 25, r, t);
+            const uint32_t *x = wg_test_row(c, 25, r, t);
             uint32_t tot = 0;
             for (int k = 0; k < WG_NSTATES; k++) tot += x[k];
             assert_int_equal(tot, 30);
@@ -561,32 +471,12 @@ static void test_conservation(void **state)
     wg_graph_free(g);
 }
 
-/* A random graph built from keyed draws, large enough to run with threads
- * inside a run (more than the engine's small-graph limit). */
-static wg_graph *random_graph(uint32_t n, uint64_t edges)
-{
-    uint32_t *src = malloc(edges * sizeof *src), *dst = malloc(edges * sizeof *dst);
-    for (uint64_t i = 0; i < edges; i++) {
-        wg_rand4 r = wg_rng(99, 0, 0, WG_R_USER, i);
-        src[i] = wg_below(r.v[0], n);
-        dst[i] = wg_below(r.v[1], n);
-    }
-    wg_graph *g = NULL;
-    wg_diag d;
-    wg_diag_init(&d);
-    assert_int_equal(wg_graph_from_edges(n, edges, src, dst, NULL, 0, &g, NULL, NULL, &d), WG_OK);
-    wg_diag_free(&d);
-    free(src);
-    free(dst);
-    return g;
-}
-
 static void same_at_any_thread_count_with(const wg_graph *g, wg_contact contact,
                                           wg_exposure exposure, uint32_t runs,
                                           const wg_duration *durations)
 {
     wg_sim sim;
-    base_sim(&sim, g, 30, 2024);
+    wg_test_sim(&sim, g, 30, 2024);
     if (durations) memcpy(sim.model.duration, durations, sizeof sim.model.duration);
     sim.model.contact = contact;
     sim.model.exposure = exposure;
@@ -596,20 +486,20 @@ static void same_at_any_thread_count_with(const wg_graph *g, wg_contact contact,
     sim.model.p.v[WG_P_STIFLE] = 0.1;
     sim.model.p.v[WG_P_MEDIA_POS] = 0.0005;
     uint64_t ids[4] = {1, 2, 3, 4};
-    wg_event ev[2] = {seed_ids(WG_POS, ids, 2), seed_ids(WG_NEG, ids + 2, 2)};
+    wg_event ev[2] = {wg_test_seed_ids(WG_POS, ids, 2), wg_test_seed_ids(WG_NEG, ids + 2, 2)};
     sim.events = ev;
     sim.nevents = 2;
     size_t len = (size_t)runs * sim.steps * WG_NCOUNTS * sizeof(uint32_t);
     uint32_t *sr1, *sr2, *sr8;
-    uint32_t *c1 = run_many(&sim, runs, 1, &sr1);
-    uint32_t *c2 = run_many(&sim, runs, 2, &sr2);
-    uint32_t *c8 = run_many(&sim, runs, 8, &sr8);
+    uint32_t *c1 = wg_test_run_steps(&sim, runs, 1, &sr1);
+    uint32_t *c2 = wg_test_run_steps(&sim, runs, 2, &sr2);
+    uint32_t *c8 = wg_test_run_steps(&sim, runs, 8, &sr8);
     assert_memory_equal(c1, c2, len);
     assert_memory_equal(c1, c8, len);
     assert_memory_equal(sr1, sr2, runs * sizeof *sr1);
     assert_memory_equal(sr1, sr8, runs * sizeof *sr1);
     /* and something happened */
-    assert_true(row(c1, sim.steps, 0, sim.steps - 1)[WG_C_UNAWARE] < g->n - 10);
+    assert_true(wg_test_row(c1, sim.steps, 0, sim.steps - 1)[WG_C_UNAWARE] < g->n - 10);
     free(c1), free(c2), free(c8), free(sr1), free(sr2), free(sr8);
 }
 
@@ -624,12 +514,12 @@ static void test_threads_durations(void **state)
 {
     (void)state;
     const wg_duration laws[2] = {{WG_DUR_GAMMA, 3, 2}, {WG_DUR_BETA_QUIT, 0.8, 1.2}};
-    wg_graph *g = random_graph(3000, 15000);
+    wg_graph *g = wg_test_random_graph(3000, 15000, 99);
     same_at_any_thread_count_with(g, WG_CONTACT_ALL, WG_EXPOSURE_INDEPENDENT, 12, laws);
     same_at_any_thread_count_with(g, WG_CONTACT_ONE, WG_EXPOSURE_INDEPENDENT, 12, laws);
     same_at_any_thread_count_with(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL, 12, laws);
     wg_graph_free(g);
-    g = random_graph(300000, 1200000);
+    g = wg_test_random_graph(300000, 1200000, 99);
     same_at_any_thread_count_with(g, WG_CONTACT_ALL, WG_EXPOSURE_INDEPENDENT, 2, laws);
     wg_graph_free(g);
 }
@@ -637,7 +527,7 @@ static void test_threads_durations(void **state)
 static void test_threads_small_graph(void **state)
 {
     (void)state;
-    wg_graph *g = random_graph(3000, 15000);
+    wg_graph *g = wg_test_random_graph(3000, 15000, 99);
     for (int c = 0; c < 3; c++) same_at_any_thread_count(g, (wg_contact)c, WG_EXPOSURE_INDEPENDENT, 12);
     same_at_any_thread_count(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL, 12);
     wg_graph_free(g);
@@ -646,7 +536,7 @@ static void test_threads_small_graph(void **state)
 static void test_threads_large_graph(void **state)
 {
     (void)state;
-    wg_graph *g = random_graph(300000, 1200000);
+    wg_graph *g = wg_test_random_graph(300000, 1200000, 99);
     same_at_any_thread_count(g, WG_CONTACT_ALL, WG_EXPOSURE_INDEPENDENT, 2);
     same_at_any_thread_count(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL, 2);
     wg_graph_free(g);
@@ -663,11 +553,11 @@ static void test_threads_large_graph(void **state)
 static void test_plain_general_same(void **state)
 {
     (void)state;
-    wg_graph *g = random_graph(3000, 15000);
+    wg_graph *g = wg_test_random_graph(3000, 15000, 99);
     const uint32_t runs = 6;
     for (int c = 0; c < 2; c++) {
         wg_sim sim;
-        base_sim(&sim, g, 30, 77);
+        wg_test_sim(&sim, g, 30, 77);
         sim.model.contact = c ? WG_CONTACT_ONE : WG_CONTACT_ALL;
         sim.model.p.v[WG_P_SHARE_POS] = c ? 0.5 : 0.1;
         sim.model.p.v[WG_P_SHARE_NEG] = c ? 0.6 : 0.12;
@@ -675,27 +565,28 @@ static void test_plain_general_same(void **state)
         sim.model.p.v[WG_P_STIFLE] = 0.1;
         sim.model.p.v[WG_P_FORGET] = 0.02;
         uint64_t ids[4] = {1, 2, 3, 4};
-        wg_event ev[3] = {seed_ids(WG_POS, ids, 2), seed_ids(WG_NEG, ids + 2, 2)};
+        wg_event ev[3] = {wg_test_seed_ids(WG_POS, ids, 2), wg_test_seed_ids(WG_NEG, ids + 2, 2)};
         memset(&ev[2], 0, sizeof ev[2]);
         ev[2].kind = WG_EV_RESPOND;
         ev[2].segment = -1;
         ev[2].policy = (wg_policy){1, 0, 5, WG_RESPOND_REACH, sim.steps - 1};
         sim.events = ev;
         sim.nevents = 2;
-        uint32_t *plain = run_many(&sim, runs, 1, NULL);
+        uint32_t *plain = wg_test_run_steps(&sim, runs, 1, NULL);
         sim.nevents = 3;
-        uint32_t *general = run_many(&sim, runs, 1, NULL);
+        uint32_t *general = wg_test_run_steps(&sim, runs, 1, NULL);
         uint64_t answers = 0;
         for (uint32_t r = 0; r < runs; r++)
             for (uint32_t t = 0; t < sim.steps; t++) {
-                const uint32_t *a = row(plain, sim.steps, r, t), *b = row(general, sim.steps, r, t);
+                const uint32_t *a = wg_test_row(plain, sim.steps, r, t),
+                               *b = wg_test_row(general, sim.steps, r, t);
                 for (int k = 0; k < WG_NCOUNTS; k++)
                     if (k != WG_C_ANSWERS) assert_int_equal(a[k], b[k]);
                 answers += b[WG_C_ANSWERS];
             }
         /* the policy answered critics (so it ran), and the runs spread */
         assert_true(answers > 0);
-        assert_true(row(plain, sim.steps, 0, sim.steps - 1)[WG_C_UNAWARE] < g->n - 100);
+        assert_true(wg_test_row(plain, sim.steps, 0, sim.steps - 1)[WG_C_UNAWARE] < g->n - 100);
         free(plain);
         free(general);
     }
@@ -707,12 +598,12 @@ static void test_plain_general_same(void **state)
 static void test_run_keyed(void **state)
 {
     (void)state;
-    wg_graph *g = random_graph(2000, 8000);
+    wg_graph *g = wg_test_random_graph(2000, 8000, 99);
     wg_sim sim;
-    base_sim(&sim, g, 20, 77);
+    wg_test_sim(&sim, g, 20, 77);
     sim.model.p.v[WG_P_SHARE_NEG] = 0.2;
     uint64_t id = 5;
-    wg_event ev = seed_ids(WG_NEG, &id, 1);
+    wg_event ev = wg_test_seed_ids(WG_NEG, &id, 1);
     sim.events = &ev;
     sim.nevents = 1;
     wg_engine *e = NULL;
@@ -736,18 +627,18 @@ static void test_run_keyed(void **state)
 static void test_large_graph_runs_in_parallel(void **state)
 {
     (void)state;
-    wg_graph *g = random_graph(250000, 750000);
+    wg_graph *g = wg_test_random_graph(250000, 750000, 99);
     wg_sim sim;
-    base_sim(&sim, g, 25, 31);
+    wg_test_sim(&sim, g, 25, 31);
     sim.model.p.v[WG_P_SHARE_NEG] = 0.3;
     sim.model.p.v[WG_P_SHARE_POS] = 0.2;
     uint64_t ids[2] = {11, 12};
-    wg_event ev[2] = {seed_ids(WG_NEG, ids, 1), seed_ids(WG_POS, ids + 1, 1)};
+    wg_event ev[2] = {wg_test_seed_ids(WG_NEG, ids, 1), wg_test_seed_ids(WG_POS, ids + 1, 1)};
     sim.events = ev;
     sim.nevents = 2;
     enum { R = 3 };
     size_t per = (size_t)sim.steps * WG_NCOUNTS;
-    uint32_t *c1 = run_many(&sim, R, 1, NULL);
+    uint32_t *c1 = wg_test_run_steps(&sim, R, 1, NULL);
     wg_engine *e = NULL;
     wg_diag d;
     wg_diag_init(&d);
@@ -768,7 +659,7 @@ static void test_large_graph_runs_in_parallel(void **state)
     }
     /* and something happened in every run */
     for (uint32_t r = 0; r < R; r++)
-        assert_true(row(c1, sim.steps, r, sim.steps - 1)[WG_C_UNAWARE] < g->n - 100);
+        assert_true(wg_test_row(c1, sim.steps, r, sim.steps - 1)[WG_C_UNAWARE] < g->n - 100);
     free(all), free(one), free(c1);
     wg_engine_free(e);
     wg_diag_free(&d);
@@ -907,7 +798,7 @@ static void same_partitioned(const wg_sim *sim, uint32_t runs, int ranks, int th
 static void partitioned_with(const wg_graph *g, wg_contact contact, wg_exposure exposure)
 {
     wg_sim sim;
-    base_sim(&sim, g, 25, 4242);
+    wg_test_sim(&sim, g, 25, 4242);
     sim.model.contact = contact;
     sim.model.exposure = exposure;
     /* a fractional hazard divides by the in-degree: larger shares to spread */
@@ -919,15 +810,16 @@ static void partitioned_with(const wg_graph *g, wg_contact contact, wg_exposure 
     sim.model.p.v[WG_P_FORGET] = 0.02;
     sim.model.p.v[WG_P_MEDIA_NEG] = 0.0005;
     uint64_t ids[4] = {1, 2, 70, g->n - 1};
-    wg_event ev[2] = {seed_ids(WG_POS, ids, 2), seed_ids(WG_NEG, ids + 2, 2)};
+    wg_event ev[2] = {wg_test_seed_ids(WG_POS, ids, 2), wg_test_seed_ids(WG_NEG, ids + 2, 2)};
     sim.events = ev;
     sim.nevents = 2;
     const uint32_t runs = 3;
     uint32_t *steps;
-    uint32_t *serial = run_many(&sim, runs, 1, &steps);
+    uint32_t *serial = wg_test_run_steps(&sim, runs, 1, &steps);
     uint64_t reached = 0;   /* something happened */
     for (uint32_t t = 0; t < sim.steps; t++)
-        reached += row(serial, sim.steps, 0, t)[WG_C_NEW_POS] + row(serial, sim.steps, 0, t)[WG_C_NEW_NEG];
+        reached += wg_test_row(serial, sim.steps, 0, t)[WG_C_NEW_POS] +
+                   wg_test_row(serial, sim.steps, 0, t)[WG_C_NEW_NEG];
     assert_true(reached >= 10);
     for (int ranks = 1; ranks <= FAKE_MAX_RANKS; ranks++)
         same_partitioned(&sim, runs, ranks, ranks == 2 ? 2 : 1, serial, steps);
@@ -940,7 +832,7 @@ static void partitioned_with(const wg_graph *g, wg_contact contact, wg_exposure 
 static void test_partitioned_same_counts(void **state)
 {
     (void)state;
-    wg_graph *g = random_graph(3000, 15000);
+    wg_graph *g = wg_test_random_graph(3000, 15000, 99);
     for (int c = 0; c < 3; c++) partitioned_with(g, (wg_contact)c, WG_EXPOSURE_INDEPENDENT);
     partitioned_with(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL);
     wg_graph_free(g);
@@ -950,7 +842,7 @@ static void test_partitioned_same_counts(void **state)
         src[i] = wg_below(r.v[0], 150);
         dst[i] = wg_below(r.v[1], 150);
     }
-    g = graph_of(150, 2000, src, dst, 1);
+    g = wg_test_graph(150, 2000, src, dst, 1);
     partitioned_with(g, WG_CONTACT_ALL, WG_EXPOSURE_INDEPENDENT);
     partitioned_with(g, WG_CONTACT_ONCE, WG_EXPOSURE_INDEPENDENT);
     partitioned_with(g, WG_CONTACT_ALL, WG_EXPOSURE_FRACTIONAL);

@@ -292,6 +292,11 @@ wg_event wg_test_seed_ids(int valence, uint64_t *ids, size_t nids)
 
 uint32_t *wg_test_run(const wg_sim *sim, uint32_t runs, int threads)
 {
+    return wg_test_run_steps(sim, runs, threads, NULL);
+}
+
+uint32_t *wg_test_run_steps(const wg_sim *sim, uint32_t runs, int threads, uint32_t **steps_run)
+{
     wg_engine *e = NULL;
     wg_diag d;
     wg_diag_init(&d);
@@ -303,7 +308,8 @@ uint32_t *wg_test_run(const wg_sim *sim, uint32_t runs, int threads)
     if (st != WG_OK) wg_diag_print(&d, stderr);
     wg_engine_free(e);
     wg_diag_free(&d);
-    free(sr);
+    if (steps_run) *steps_run = sr;
+    else free(sr);
     assert_int_equal(st, WG_OK);
     return c;
 }

@@ -122,6 +122,9 @@ wg_event wg_test_seed_ids(int valence, uint64_t *ids, size_t nids);
 /* The counts of runs 0 .. runs - 1 of sim at `threads` threads: runs × steps
  * × WG_NCOUNTS words (caller frees). */
 uint32_t *wg_test_run(const wg_sim *sim, uint32_t runs, int threads);
+/* wg_test_run, and each run's number of steps in *steps_run (runs words,
+ * caller frees) when steps_run is not NULL. */
+uint32_t *wg_test_run_steps(const wg_sim *sim, uint32_t runs, int threads, uint32_t **steps_run);
 /* Row t of run r in counts of `steps` steps a run. */
 const uint32_t *wg_test_row(const uint32_t *counts, uint32_t steps, uint32_t run, uint32_t t);
 
