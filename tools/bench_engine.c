@@ -23,11 +23,6 @@
 #include "bench_sir.h"
 #include "bench_util.h"
 
-static double peak_mib(void)
-{
-    return bench_peak_bytes() / (1024.0 * 1024.0);
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -74,7 +69,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    double rss_graph = peak_mib();
+    double rss_graph = wg_peak_resident_mb();
     wg_sim sim;
     wg_event ev;
     bench_sir(&sim, &ev, g, steps);
@@ -120,7 +115,7 @@ int main(int argc, char **argv)
            (double)g->m * sizeof *g->out_adj / g->m,
            (graph_bytes - (double)g->m * sizeof *g->out_adj) / g->n + engine_agent,
            (graph_bytes - (double)g->m * sizeof *g->out_adj) / g->n, engine_agent, workers,
-           workers > 1 ? "s" : "", peak_mib(), rss_graph);
+           workers > 1 ? "s" : "", wg_peak_resident_mb(), rss_graph);
     free(counts);
     free(steps_run);
     wg_engine_free(e);

@@ -2,7 +2,8 @@
  * bench_util.h — what waggle's benchmark tools measure with: the process's
  * CPU time (all threads; steadier than wall time on a shared machine), its
  * peak resident size, and the Barabási–Albert network of the command line
- * (NODES M). Wall time is the library's wg_now_seconds.
+ * (NODES M). Wall time and the peak in MiB are the library's wg_now_seconds
+ * and wg_peak_resident_mb.
  */
 #ifndef WAGGLE_BENCH_UTIL_H
 #define WAGGLE_BENCH_UTIL_H
@@ -10,9 +11,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
+#include "waggle/common.h"
 #include "waggle/graph.h"
 
 /* CPU seconds of the process so far, all threads. */
@@ -23,12 +24,10 @@ static inline double bench_cpu_seconds(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* The process's peak resident size so far, in bytes (getrusage's ru_maxrss). */
+/* The process's peak resident size so far, in bytes. */
 static inline double bench_peak_bytes(void)
 {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss * 1024.0;
+    return wg_peak_resident_mb() * 1048576.0;
 }
 
 /* spec: waggle's Barabási–Albert generator, nodes and edges a node as given
