@@ -33,13 +33,6 @@ static double load1(void)
     return l;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t len)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < len; i++) h = (h ^ c[i]) * 0x100000001b3ull;
-    return h;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -59,8 +52,8 @@ int main(int argc, char **argv)
     }
     double t = wg_now_seconds() - t0, c = bench_cpu_seconds() - c0;
     uint64_t edges = g->m / 2;
-    uint64_t h = fnv(0xcbf29ce484222325ull, g->out_off, ((size_t)g->n + 1) * sizeof *g->out_off);
-    h = fnv(h, g->out_adj, (size_t)g->m * sizeof *g->out_adj);
+    uint64_t h = wg_fnv1a(WG_FNV_BASIS, g->out_off, ((size_t)g->n + 1) * sizeof *g->out_off);
+    h = wg_fnv1a(h, g->out_adj, (size_t)g->m * sizeof *g->out_adj);
     printf("BA n %llu m %u, %d threads: edges %llu  %.2f s wall (cpu %.2f s)  %.3g edges/s (%.3g per cpu second)"
            "  peak %.1f bytes/edge  fnv %016llx  load %.1f -> %.1f\n",
            (unsigned long long)spec.nodes, spec.edges_per_node, omp_get_max_threads(), (unsigned long long)edges, t,

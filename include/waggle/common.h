@@ -93,6 +93,13 @@ double wg_peak_resident_mb(void);
 
 /* ---- text.c: paths, whole files, CSV fields, YAML strings, numbers --------------------------- */
 
+/* FNV-1a, 64 bits: h carried on over the n bytes at p (start from WG_FNV_BASIS);
+ * wg_fnv1a_text: of a NUL-terminated text from the basis. For hash tables and
+ * checksums of waggle's own files, not for security. */
+#define WG_FNV_BASIS UINT64_C(14695981039346656037)
+uint64_t wg_fnv1a(uint64_t h, const void *p, size_t n);
+uint64_t wg_fnv1a_text(const char *s);
+
 /* "dir/name". Caller frees; NULL when out of memory. */
 char *wg_path_join(const char *dir, const char *name);
 

@@ -14,6 +14,20 @@
 
 #include "waggle/common.h"
 
+uint64_t wg_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ c[i]) * UINT64_C(1099511628211);
+    return h;
+}
+
+uint64_t wg_fnv1a_text(const char *s)
+{
+    uint64_t h = WG_FNV_BASIS;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    return h;
+}
+
 /* ---- paths and files ------------------------------------------------------------------------- */
 
 char *wg_path_join(const char *dir, const char *name)

@@ -135,9 +135,7 @@ typedef struct textmap {
 
 static uint64_t hash_text(const char *s)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);   /* FNV-1a, then mixed */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-    return mix64(h);
+    return mix64(wg_fnv1a_text(s));   /* FNV-1a, then mixed */
 }
 
 static void textmap_free(textmap *m)

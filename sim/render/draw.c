@@ -133,11 +133,13 @@ static void states_at(scene *sc, uint32_t t)
  * arcs have the same hash, a different arc changes it. */
 static uint64_t arcs_hash(const wg_graph *g)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = WG_FNV_BASIS;
     for (uint32_t a = 0; a < g->n; a++)
         for (uint64_t k = g->out_off[a]; k < g->out_off[a + 1]; k++) {
-            uint64_t v = (uint64_t)a << 32 | g->out_adj[k];
-            for (int b = 0; b < 8; b++) h = (h ^ (v >> (8 * b) & 255)) * 1099511628211ull;
+            const uint64_t v = (uint64_t)a << 32 | g->out_adj[k];
+            unsigned char b[8];   /* little-endian on every machine */
+            for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+            h = wg_fnv1a(h, b, sizeof b);
         }
     return h;
 }

@@ -665,11 +665,10 @@ static int csv_name(csv *c, int i, const char *const *table, const char *what, u
     return 1;
 }
 
-/* FNV-1a of an id's text. */
+/* The slot hash of an id's text (FNV-1a, its high bits folded in). */
 static size_t id_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    const uint64_t h = wg_fnv1a_text(s);
     return (size_t)(h ^ h >> 32);
 }
 

@@ -320,9 +320,7 @@ typedef struct keyset {
 
 static uint64_t key_hash(const char *k)
 {
-    uint64_t h = 14695981039346656037ull;
-    for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ull;
-    return h;
+    return wg_fnv1a_text(k);
 }
 
 /* ---- a set of names (list items' `name`s): duplicates found in O(1) each ---- */

@@ -49,16 +49,6 @@
 #define JOURNAL_TAG "wg1"
 #define LINE_MAX_BYTES 4096
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= UINT64_C(1099511628211);
-    }
-    return h;
-}
-#define FNV_BASIS UINT64_C(14695981039346656037)
 
 /* ---- the design ---------------------------------------------------------------- */
 
@@ -183,12 +173,12 @@ uint64_t wg_sweep_hash(const wg_scenario *s)
 {
     char *text = NULL;
     size_t len = 0;
-    uint64_t h = FNV_BASIS;
+    uint64_t h = WG_FNV_BASIS;
     FILE *f = open_memstream(&text, &len);
     if (f) {
         wg_scenario_write(s, f, 0);
         fclose(f);
-        h = fnv1a(h, text, len);
+        h = wg_fnv1a(h, text, len);
     }
     free(text);
     return h;
@@ -285,7 +275,7 @@ static size_t journal_line(char *buf, size_t cap, uint64_t hash, const double *r
     for (int k = 1; k < WG_SWEEP_ROW && n < cap; k++)
         n += (size_t)snprintf(buf + n, cap - n, " %a", row[k]);
     if (n >= cap) return 0;
-    uint64_t c = fnv1a(FNV_BASIS, buf, n);
+    uint64_t c = wg_fnv1a(WG_FNV_BASIS, buf, n);
     n += (size_t)snprintf(buf + n, cap - n, " %016llx\n", (unsigned long long)c);
     return n < cap ? n : 0;
 }
@@ -298,7 +288,7 @@ static int journal_parse(char *line, uint64_t *hash, double *row)
     if (!sp || strlen(sp + 1) != 16) return 0;
     char *end;
     uint64_t c = strtoull(sp + 1, &end, 16);
-    if (*end || c != fnv1a(FNV_BASIS, line, (size_t)(sp - line))) return 0;
+    if (*end || c != wg_fnv1a(WG_FNV_BASIS, line, (size_t)(sp - line))) return 0;
     *sp = '\0';
     char *p = line;
     if (strncmp(p, JOURNAL_TAG " ", 4) != 0) return 0;
