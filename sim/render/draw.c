@@ -688,12 +688,6 @@ static void radii(scene *sc)
     }
 }
 
-static wg_status write_png(wg_canvas *cv, const scene *sc, const char *dir, const char *name,
-                           wg_diag *d)
-{
-    return wg_plot_finish(cv, &sc->fr.info, dir, name, d);
-}
-
 wg_status wg_draw(const char *dir, const wg_graph *g, const wg_draw_opts *o, wg_draw_report *rep,
                   wg_diag *d)
 {
@@ -772,13 +766,13 @@ wg_status wg_draw(const char *dir, const wg_graph *g, const wg_draw_opts *o, wg_
     if (o->pictures & WG_DRAW_NETWORK) {
         if ((st = wg_canvas_new(&cv, &o->render, d)) != WG_OK) goto done;
         draw_frame(&cv, &sc, tnet, &nx, &ny, &nside);
-        if ((st = write_png(&cv, &sc, dir, "network.png", d)) != WG_OK) goto done;
+        if ((st = wg_plot_finish(&cv, &sc.fr.info, dir, "network.png", d)) != WG_OK) goto done;
         wg_canvas_free(&cv);
     }
     if (o->pictures & WG_DRAW_STRIP) {
         if ((st = wg_canvas_new(&cv, &o->render, d)) != WG_OK) goto done;
         draw_strip(&cv, &sc);
-        if ((st = write_png(&cv, &sc, dir, "strip.png", d)) != WG_OK) goto done;
+        if ((st = wg_plot_finish(&cv, &sc.fr.info, dir, "strip.png", d)) != WG_OK) goto done;
         wg_canvas_free(&cv);
     }
     uint32_t frames = 0;
