@@ -120,7 +120,8 @@
  *      bitmap. Pass 1 runs the block's talkers (exposure fractional: the
  *      block's unaware agents); their hits on other blocks' agents are sent
  *      to the owners and added there (part_hits), before pass 2 resolves the
- *      block's words only; the block's changed states then go to every rank
+ *      block's words only (marking the agents it changes in w->changed,
+ *      a word per bitmap word); the block's changed states then go to every rank
  *      and the step's counts are summed (part_finish). Arc draws (EDGE,
  *      STIFLE) use the arc's index in the whole network (arc0 + the block's
  *      index), every other draw an agent's id, so the counts are the
@@ -134,7 +135,9 @@
  *      picks the mode once per step from what the run uses (plain_run):
  *      plain, when the run uses none of standing policies, rekindling,
  *      recommendation, talking times that are not geometric, exposure
- *      threshold, distrust ties or a partition: the code of an engine
+ *      threshold or distrust ties (a partition runs plain too: note 7's
+ *      arc offset is an addition, its changes one word per bitmap word):
+ *      the code of an engine
  *      without them, not a test of each per contact or per agent (the
  *      benchmark's callgrind count, docs/PERFORMANCE.md); general, with
  *      any of them, each tested where it acts; traced, general with the
@@ -218,11 +221,10 @@ static const uint64_t HIT_NEG = UINT64_C(1) << 32;
  * recorder). */
 enum { WG_MODE_PLAIN, WG_MODE_GENERAL, WG_MODE_TRACED };
 
-/* The index in the whole network of a block's arc 0: 0 in plain mode, which
- * is never partitioned. */
-static inline uint64_t arc0_of(const wg_engine *e, const int mode)
+/* The index in the whole network of a block's arc 0 (0 unless partitioned). */
+static inline uint64_t arc0_of(const wg_engine *e)
 {
-    return mode == WG_MODE_PLAIN ? 0 : e->arc0;
+    return e->arc0;
 }
 
 static inline const wg_params *params_of(const wg_engine *e, const wg_work *w, uint32_t a)
@@ -308,7 +310,7 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
         }
     } else if (rs < WG_IMMUNE) {   /* aware and present */
         if (thr_stifle) {
-            const uint64_t ga = arc + arc0_of(e, mode);   /* the arc's index in the whole network */
+            const uint64_t ga = arc + arc0_of(e);   /* the arc's index in the whole network */
             wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, ga >> 2);
             if ((uint64_t)q.v[ga & 3] < thr_stifle) {
                 /* a talker is never hit, so its touched bit is free to say "stifled" */
@@ -362,7 +364,7 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
     wg_rand4 block = {{0, 0, 0, 0}};
     uint64_t block_of = UINT64_MAX, made = 0;
     for (uint64_t a = beg; a < end; a++) {
-        const uint64_t ga = a + arc0_of(e, mode);   /* the arc's index in the whole network: its draw */
+        const uint64_t ga = a + arc0_of(e);   /* the arc's index in the whole network: its draw */
         if ((ga >> 2) != block_of) {
             block_of = ga >> 2;
             block = wg_philox(seed, run, t, WG_R_EDGE, block_of);
@@ -880,10 +882,12 @@ static int needs_full_pass(const wg_engine *e, const wg_work *w, const double pu
 /* Design note 8: 1 when worker w's run, untraced, uses none of the
  * mechanisms that plain mode leaves out (policies, rekindling,
  * recommendation, talking times that are not geometric, exposure threshold,
- * distrust ties, a partition). Fixed for a run. */
+ * distrust ties). Fixed for a run. A partition is not one of them: its arcs'
+ * offset in the whole network is an addition in every mode, and its changes
+ * of state are a word per bitmap word (w->changed). */
 static int plain_run(const wg_engine *e, const wg_work *w)
 {
-    return !w->made && !w->since && !e->rekindles && !e->recommends && !e->lives && !e->part &&
+    return !w->made && !w->since && !e->rekindles && !e->recommends && !e->lives &&
            e->sim.model.exposure != WG_EXPOSURE_THRESHOLD && !e->sim.g->out_neg;
 }
 
@@ -944,14 +948,16 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
  * the changes of state to delta, writes the word of the talker bitmap.
  * `lives` (talking times that are not geometric, talktime.c) is a constant
  * at the untraced call sites, so that a model without them has not one test
- * for them in this loop; plain mode (design note 8) has none. */
+ * for them in this loop; plain mode (design note 8) has none, and is never
+ * partitioned in this pass (a partitioned run's changes are kept in
+ * w->changed for part_finish). */
 static inline __attribute__((always_inline)) void
 resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i, const int full,
              const double pulse[2], int64_t *delta, uint32_t *newpos, uint32_t *newneg,
              uint32_t *newmedia, uint64_t expo[2], const int mode, const int lives)
 {
     const uint32_t n = e->n;
-    uint64_t talk = 0;
+    uint64_t talk = 0, changed = 0;
     const uint64_t touched = w->touched[i];
     uint64_t bits = full ? word_mask(n, i) : w->talk[i] | touched;
     w->touched[i] = 0;
@@ -965,6 +971,7 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
             /* policies: a new critic has waited since the step it starts talking */
             if (mode != WG_MODE_PLAIN && w->since && ns == WG_CRITIC) w->since[a] = t + 1;
             w->state[a] = ns;
+            if (mode != WG_MODE_PLAIN) changed |= UINT64_C(1) << b;
             delta[old]--;
             delta[ns]++;
             /* a new talker (reached, or rekindled): its talking time */
@@ -973,6 +980,8 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
         talk |= (uint64_t)talking(ns) << b;
     }
     w->talk[i] = talk;
+    /* partitioned: the changes for part_finish, which clears the word */
+    if (mode != WG_MODE_PLAIN && changed && w->changed) w->changed[i - e->w0] = changed;
 }
 
 /* Partitioned runs: word x appended to the worker's send buffer (m words
@@ -1052,17 +1061,12 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
     v[WG_XS_TRIALS] = *trials;
     v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
     for (int k = 0; k < WG_XS_HEAD; k++) part_push(e, w, &m, 0);   /* the head, filled below */
-    uint32_t a = lo;
-    for (; a + 8 <= hi; a += 8) {   /* eight states at a time: most do not change */
-        uint64_t x, y;
-        memcpy(&x, w->state + a, 8);
-        memcpy(&y, w->prev + (a - lo), 8);
-        if (x == y) continue;
-        for (uint32_t b = a; b < a + 8; b++)
-            if (w->state[b] != w->prev[b - lo]) part_push(e, w, &m, (uint64_t)b << 8 | w->state[b]);
-    }
-    for (; a < hi; a++)
-        if (w->state[a] != w->prev[a - lo]) part_push(e, w, &m, (uint64_t)a << 8 | w->state[a]);
+    /* the block's agents whose state pass 2 changed, by its bitmap words */
+    for (size_t i = e->w0; i < e->w1; i++)
+        for (uint64_t bits = w->changed[i - e->w0]; bits && !(w->changed[i - e->w0] = 0); bits &= bits - 1) {
+            const uint32_t b = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+            part_push(e, w, &m, (uint64_t)b << 8 | w->state[b]);
+        }
     w->xsend[0] = m - WG_XS_HEAD;
     memcpy(w->xsend + 1, v, sizeof v);
     const size_t got = e->comm.allgather(e->comm.ud, w->xsend, m, &w->xrecv, &w->xrecv_cap);
@@ -1132,6 +1136,8 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 
     const int traced = w->trace != NULL;
     const int mode = traced ? WG_MODE_TRACED : plain_run(e, w) ? WG_MODE_PLAIN : WG_MODE_GENERAL;
+    /* pass 2 of a partitioned run keeps its changes (w->changed): general mode */
+    const int mode2 = mode == WG_MODE_PLAIN && e->part ? WG_MODE_GENERAL : mode;
     if (thresholds) {
         wg_thr_pass(e, w, run, t, nthreads, shared, traced);
     } else if (fractional) {
@@ -1167,7 +1173,6 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 
     /* partitioned: the hits on other blocks' agents go to their owners */
     if (e->part && independent) part_hits(e, w);
-    if (e->part) memcpy(w->prev, w->state + lo, hi - lo);
 
     int64_t delta[WG_NSTATES] = {0};
     /* new agents reached by media [valence], by recommendation [2 + valence] */
@@ -1182,7 +1187,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:4], expo[:2])
         for (size_t i = w0; i < w1; i++) {
-            if (mode == WG_MODE_PLAIN)
+            if (mode2 == WG_MODE_PLAIN)
                 resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo,
                              WG_MODE_PLAIN, 0);
             else if (lives)
@@ -1197,7 +1202,7 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, expo[:2])
         for (size_t i = w0; i < w1; i++) {
-            if (mode == WG_MODE_PLAIN)
+            if (mode2 == WG_MODE_PLAIN)
                 resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo,
                              WG_MODE_PLAIN, 0);
             else if (lives)
@@ -1333,7 +1338,7 @@ static void work_free(wg_work *w)
     free(w->arrive_order);
     free(w->table);
     free(w->overridden);
-    free(w->prev);
+    free(w->changed);
     free(w->xsend);
     free(w->xrecv);
     free(w->xcounts);
@@ -1743,9 +1748,10 @@ wg_status wg_engine_partition(wg_engine *e, const wg_engine_comm *comm, wg_graph
     bounds[comm->ranks] = n;
     const uint32_t lo = bounds[comm->rank], hi = bounds[comm->rank + 1];
     wg_work *w = &e->work[0];
-    w->prev = wg_malloc(hi > lo ? hi - lo : 1, 1);
+    const size_t nwords = words_of(hi) - lo / 64;
+    w->changed = wg_calloc(nwords ? nwords : 1, sizeof *w->changed);
     w->xcounts = wg_calloc((size_t)comm->ranks, sizeof *w->xcounts);
-    if (!w->prev || !w->xcounts) {
+    if (!w->changed || !w->xcounts) {
         free(bounds);
         goto nomem;
     }

@@ -54,7 +54,7 @@ typedef struct wg_work {
     uint64_t seed_conflicts;       /* agents two seeds picked in one step, summed over runs */
     uint32_t conflict_run, conflict_step, conflict_agent; /* the first such (UINT32_MAX: none) */
     /* partitioned runs (wg_engine_partition; unused otherwise) */
-    uint8_t *prev;       /* hi - lo: the block's states before pass 2 (its changes are sent) */
+    uint64_t *changed;   /* partitioned: words w0 .. w1 - 1, the agents pass 2 changed (sent) */
     uint64_t *xsend, *xrecv;   /* exchange buffers, xsend_cap and xrecv_cap words */
     size_t xsend_cap, xrecv_cap;
     size_t *xcounts;     /* ranks: words sent to each rank */
