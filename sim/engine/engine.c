@@ -135,9 +135,9 @@
  *      picks the mode once per step from what the run uses (plain_run):
  *      plain, when the run uses none of standing policies, rekindling,
  *      recommendation, talking times that are not geometric, exposure
- *      threshold or distrust ties (a partition runs plain too: note 7's
- *      arc offset is an addition, its changes one word per bitmap word):
- *      the code of an engine
+ *      threshold or distrust ties (a partitioned run's pass 1 runs plain
+ *      too, note 7's arc offset an addition in every mode; its pass 2 runs
+ *      general, which keeps the changes in w->changed): the code of an engine
  *      without them, not a test of each per contact or per agent (the
  *      benchmark's callgrind count, docs/PERFORMANCE.md); general, with
  *      any of them, each tested where it acts; traced, general with the
@@ -220,12 +220,6 @@ static const uint64_t HIT_NEG = UINT64_C(1) << 32;
  * general (any of them, each tested where it acts), traced (general with the
  * recorder). */
 enum { WG_MODE_PLAIN, WG_MODE_GENERAL, WG_MODE_TRACED };
-
-/* The index in the whole network of a block's arc 0 (0 unless partitioned). */
-static inline uint64_t arc0_of(const wg_engine *e)
-{
-    return e->arc0;
-}
 
 static inline const wg_params *params_of(const wg_engine *e, const wg_work *w, uint32_t a)
 {
@@ -310,7 +304,7 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
         }
     } else if (rs < WG_IMMUNE) {   /* aware and present */
         if (thr_stifle) {
-            const uint64_t ga = arc + arc0_of(e);   /* the arc's index in the whole network */
+            const uint64_t ga = arc + e->arc0;   /* the arc's index in the whole network */
             wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, ga >> 2);
             if ((uint64_t)q.v[ga & 3] < thr_stifle) {
                 /* a talker is never hit, so its touched bit is free to say "stifled" */
@@ -364,7 +358,7 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
     wg_rand4 block = {{0, 0, 0, 0}};
     uint64_t block_of = UINT64_MAX, made = 0;
     for (uint64_t a = beg; a < end; a++) {
-        const uint64_t ga = a + arc0_of(e);   /* the arc's index in the whole network: its draw */
+        const uint64_t ga = a + e->arc0;   /* the arc's index in the whole network: its draw */
         if ((ga >> 2) != block_of) {
             block_of = ga >> 2;
             block = wg_philox(seed, run, t, WG_R_EDGE, block_of);
@@ -883,8 +877,8 @@ static int needs_full_pass(const wg_engine *e, const wg_work *w, const double pu
  * mechanisms that plain mode leaves out (policies, rekindling,
  * recommendation, talking times that are not geometric, exposure threshold,
  * distrust ties). Fixed for a run. A partition is not one of them: its arcs'
- * offset in the whole network is an addition in every mode, and its changes
- * of state are a word per bitmap word (w->changed). */
+ * offset in the whole network is an addition in every mode; only its pass 2
+ * runs general (step's mode2), to keep its changes in w->changed. */
 static int plain_run(const wg_engine *e, const wg_work *w)
 {
     return !w->made && !w->since && !e->rekindles && !e->recommends && !e->lives &&
@@ -1062,11 +1056,15 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
     v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
     for (int k = 0; k < WG_XS_HEAD; k++) part_push(e, w, &m, 0);   /* the head, filled below */
     /* the block's agents whose state pass 2 changed, by its bitmap words */
-    for (size_t i = e->w0; i < e->w1; i++)
-        for (uint64_t bits = w->changed[i - e->w0]; bits && !(w->changed[i - e->w0] = 0); bits &= bits - 1) {
+    for (size_t i = e->w0; i < e->w1; i++) {
+        uint64_t bits = w->changed[i - e->w0];
+        if (!bits) continue;
+        w->changed[i - e->w0] = 0;
+        for (; bits; bits &= bits - 1) {
             const uint32_t b = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
             part_push(e, w, &m, (uint64_t)b << 8 | w->state[b]);
         }
+    }
     w->xsend[0] = m - WG_XS_HEAD;
     memcpy(w->xsend + 1, v, sizeof v);
     const size_t got = e->comm.allgather(e->comm.ud, w->xsend, m, &w->xrecv, &w->xrecv_cap);
