@@ -360,23 +360,35 @@ static void test_mapped_residency(void **state)
     const double mapped = resident_bytes();
     assert_true(mapped - before < 0.25 * file);
     same_graph(g, h);   /* still readable: the pages come back from the page cache */
-    /* a block of a quarter of the agents: its copy resident, not the file */
-    const uint32_t lo = n / 4, hi = n / 2;
+    /* a quarter of the agents, stripe 1 of every 4 of 2,048 agents: its copy
+     * resident, not the file */
+    const uint32_t stripe = 2048, stride = 4, first = 1;
     wg_graph *fresh = NULL;
     assert_int_equal(wg_wgraph_map(path_of("big.wgraph"), 1, 0, &fresh, &d), WG_OK);
+    uint64_t arcs = 0;   /* of the stripes */
+    for (uint32_t lo = first * stripe; lo < n; lo += stride * stripe)
+        arcs += fresh->out_off[lo + stripe < n ? lo + stripe : n] - fresh->out_off[lo];
     const double start = resident_bytes();
-    assert_int_equal(wg_graph_block(fresh, lo, hi, 0, &bh, &d), WG_OK);
+    assert_int_equal(wg_graph_stripes(fresh, stripe, stride, first, 0, &bh, &d), WG_OK);
     const double grown = resident_bytes() - start;
     /* the block: a quarter of the arcs and all the offsets, copied; at most
      * a piece of the source stays mapped */
-    const double block = (double)(fresh->out_off[hi] - fresh->out_off[lo]) * 4 + ((double)n + 1) * 8;
+    const double block = (double)arcs * 4 + ((double)n + 1) * 8;
     assert_true(grown < block + 0.15 * file);
     assert_true(grown > 0.5 * block);
-    /* the same rows as a block of the graph on the heap */
-    assert_int_equal(wg_graph_block(g, lo, hi, 0, &bg, &d), WG_OK);
+    /* the same rows as the stripes of the graph on the heap, and g's rows */
+    assert_int_equal(wg_graph_stripes(g, stripe, stride, first, 0, &bg, &d), WG_OK);
     assert_int_equal(bg->m, bh->m);
+    assert_int_equal(bg->m, arcs);
     assert_memory_equal(bg->out_off, bh->out_off, ((size_t)n + 1) * sizeof *bg->out_off);
     assert_memory_equal(bg->out_adj, bh->out_adj, bg->m * sizeof *bg->out_adj);
+    for (uint32_t a = 0; a < n; a++) {
+        const uint64_t len = bg->out_off[a + 1] - bg->out_off[a];
+        assert_int_equal(len, a / stripe % stride == first ? g->out_off[a + 1] - g->out_off[a] : 0);
+        if (len)
+            assert_memory_equal(bg->out_adj + bg->out_off[a], g->out_adj + g->out_off[a],
+                                len * sizeof *g->out_adj);
+    }
     wg_graph_free(bg);
     wg_graph_free(bh);
     wg_graph_free(fresh);

@@ -157,8 +157,9 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
 
 /*
  * Partitioned runs (DESIGN "Scale": `waggle run --partition` under mpirun).
- * Rank r of R owns the agents of one contiguous block (a multiple of 64
- * agents, blocks balanced by arcs) with their out-arcs (exposure
+ * The agents come in chunks of 2,048 consecutive ids, dealt to the ranks in
+ * turn: rank r of R owns chunks r, r + R, r + 2R, ... (its block) with
+ * their out-arcs (exposure
  * independent: a talker's contacts are drawn along its own row) or their
  * in-arcs (exposure fractional: an agent sums its in-neighbours). Every rank
  * keeps every agent's state (1 byte an agent, and the talker bitmap), so
@@ -191,8 +192,7 @@ typedef struct wg_engine_comm {
 } wg_engine_comm;
 
 /* Make e (made by wg_engine_new on the whole network, so that every pick and
- * ranking is prepared on it) a partitioned engine: computes the blocks, copies
- * this rank's rows (and the agents' ids) into *block, a graph of all n agents
+ * ranking is prepared on it) a partitioned engine: copies this rank's rows (and the agents' ids) into *block, a graph of all n agents
  * whose other rows are empty, which e reads from now on and the caller owns
  * (it must outlive e; the whole network may be freed). Refused (WG_EINPUT,
  * with the reason) for what cannot be partitioned: response policies that

@@ -85,20 +85,23 @@ wg_status wg_graph_from_edges(uint32_t n, uint64_t e, const uint32_t *src, const
                               const float *w, int directed, wg_graph **out,
                               uint64_t *self_loops, uint64_t *dups, wg_diag *d);
 
-/* The block of agents lo .. hi - 1 of g, for a partitioned run (waggle/engine.h,
- * wg_engine_partition): a graph of all g->n agents whose rows outside the block
- * are empty; row a of the block is g's, and its arc k is arc g->out_off[lo] + k
- * of g (its weight and distrust flag with it). The integer ids (label) are
- * copied; text ids (name) and node attributes are not. with_in: the
- * block's in-rows too, from g's transpose (directed; an undirected block's
+/* The stripes first, first + stride, first + 2 stride, ... of g, stripe k
+ * being agents k stripe .. (k + 1) stripe - 1, for a partitioned run
+ * (waggle/engine.h, wg_engine_partition; first < stride): a graph of all
+ * g->n agents whose rows outside those stripes are empty; row a of a stripe
+ * is g's, and within a stripe the arcs keep their order, arc k of the block
+ * being arc k - out_off[k0] + g->out_off[k0] of g for the stripe's first
+ * agent k0 (its weight and distrust flag with it). The integer ids (label)
+ * are copied; text ids (name) and node attributes are not. with_in: the
+ * stripes' in-rows too, from g's transpose (directed; an undirected block's
  * in-arrays alias its out-arrays when g has them). An undirected block is
- * not wg_graph_valid (the other arc of an edge to another block is missing):
- * only the engine reads it. From a mapped graph (.wgraph), the pages copied
- * leave the process as they are copied (the offsets' too), so that the
- * block and the whole file are never resident together; g stays readable.
- * O(n + arcs of the block). */
-wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_in, wg_graph **out,
-                         wg_diag *d);
+ * not wg_graph_valid (the other arc of an edge to another stripe is
+ * missing): only the engine reads it. From a mapped graph (.wgraph), the
+ * pages copied leave the process as they are copied (the offsets' too), so
+ * that the block and the whole file are never resident together; g stays
+ * readable. O(n + arcs of the block). */
+wg_status wg_graph_stripes(const wg_graph *g, uint32_t stripe, uint32_t stride, uint32_t first,
+                           int with_in, wg_graph **out, wg_diag *d);
 
 /* Build (once) the transpose arrays in_off/in_adj/in_w. O(n + m). */
 wg_status wg_graph_transpose(wg_graph *g, wg_diag *d);

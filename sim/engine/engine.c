@@ -114,17 +114,25 @@
  *      carries no trace code (not a test per arc). Sources added by new models call
  *      wg_trace_enter with their wg_source where they reach an agent.
  *
- *   7. Partitioned runs (wg_engine_partition, `run --partition`): this rank
- *      owns agents lo .. hi - 1 (words w0 .. w1 - 1 of the bitmaps) and only
- *      their rows; every rank keeps every agent's state and the whole talker
- *      bitmap. Pass 1 runs the block's talkers (exposure fractional: the
+ *   7. Partitioned runs (wg_engine_partition, `run --partition`): the
+ *      chunks of WG_CHUNK_AGENTS agents are dealt to the ranks in turn, and
+ *      this rank owns chunks first, first + stride, ... (its block: rank and
+ *      ranks) and only their rows; every rank keeps every agent's state and
+ *      the whole talker bitmap. Dealt chunks rather than one run of
+ *      consecutive agents a rank: where ids follow age (a Barabasi-Albert
+ *      network's hubs are its first agents), one run of the first agents
+ *      would hold the hubs, busy early in a run and with fewer agents to
+ *      resolve, and each pass of every step would wait for the slower rank.
+ *      The loops of a step count the block's words and agents in order
+ *      (own_word, own_agent), which are the network's own when not
+ *      partitioned. Pass 1 runs the block's talkers (exposure fractional: the
  *      block's unaware agents); their hits on other blocks' agents are sent
  *      to the owners and added there (part_hits), before pass 2 resolves the
  *      block's words only (marking the agents it changes in w->changed,
  *      a word per bitmap word); the block's changed states then go to every rank
  *      and the step's counts are summed (part_finish). Arc draws (EDGE,
- *      STIFLE) use the arc's index in the whole network (arc0 + the block's
- *      index), every other draw an agent's id, so the counts are the
+ *      STIFLE) use the arc's index in the whole network (the block's index
+ *      plus its chunk's arc0), every other draw an agent's id, so the counts are the
  *      serial run's for any number of ranks. Events run on every rank on
  *      the replicated states, the same way.
  *
@@ -194,8 +202,15 @@
 #define WG_SMALL_GRAPH 200000u
 /* Agents per chunk of the dynamic schedule inside a run, and the same in
  * words of the talker bitmap. */
-#define WG_CHUNK_AGENTS 2048
+#define WG_CHUNK_SHIFT 11
+#define WG_CHUNK_AGENTS (1u << WG_CHUNK_SHIFT)
 #define WG_CHUNK_WORDS (WG_CHUNK_AGENTS / 64)
+
+/* The end of chunk ch's words of the bitmaps (nwords words in all). */
+static inline size_t chunk_end(size_t ch, size_t nwords)
+{
+    return (ch + 1) * WG_CHUNK_WORDS < nwords ? (ch + 1) * WG_CHUNK_WORDS : nwords;
+}
 /* Talkers of this degree or more draw one word per arc: their gap stream
  * (index = draw block << 32 | agent) has 2^24 blocks of 4 gaps. */
 #define WG_SKIP_MAX_DEGREE (UINT64_C(1) << 26)
@@ -304,7 +319,8 @@ static inline uint64_t contact(const wg_engine *e, wg_work *w, uint32_t run, uin
         }
     } else if (rs < WG_IMMUNE) {   /* aware and present */
         if (thr_stifle) {
-            const uint64_t ga = arc + e->arc0;   /* the arc's index in the whole network */
+            /* the arc's index in the whole network */
+            const uint64_t ga = arc + e->arc0[(uint64_t)s >> e->arc_shift];
             wg_rand4 q = wg_philox(e->sim.seed, run, t, WG_R_STIFLE, ga >> 2);
             if ((uint64_t)q.v[ga & 3] < thr_stifle) {
                 /* a talker is never hit, so its touched bit is free to say "stifled" */
@@ -357,8 +373,9 @@ transmit_arcs_of(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint3
     const uint64_t inc = v == WG_POS ? HIT_POS : HIT_NEG;
     wg_rand4 block = {{0, 0, 0, 0}};
     uint64_t block_of = UINT64_MAX, made = 0;
+    const uint64_t arc0 = e->arc0[(uint64_t)s >> e->arc_shift];
     for (uint64_t a = beg; a < end; a++) {
-        const uint64_t ga = a + e->arc0;   /* the arc's index in the whole network: its draw */
+        const uint64_t ga = a + arc0;   /* the arc's index in the whole network: its draw */
         if ((ga >> 2) != block_of) {
             block_of = ga >> 2;
             block = wg_philox(seed, run, t, WG_R_EDGE, block_of);
@@ -827,6 +844,19 @@ static inline size_t words_of(uint32_t n)
     return ((size_t)n + 63) / 64;
 }
 
+/* This rank's word j of the bitmaps and its agent j, counted over its
+ * chunks in order (chunk c being chunk c * stride + first of the whole): the
+ * word and the agent of the whole network. Unpartitioned (stride 1, first
+ * 0): j itself. Both take gap = (stride - 1) * WG_CHUNK_WORDS and own0 =
+ * first * WG_CHUNK_WORDS from the caller, held in its registers. */
+static inline size_t own_word(size_t j, size_t gap, size_t own0)
+{
+    return gap ? j + j / WG_CHUNK_WORDS * gap + own0 : j;   /* one rank: own0 0 */
+}
+static inline uint32_t own_agent(uint32_t j, size_t gap, size_t own0)
+{
+    return gap ? (uint32_t)(own_word(j >> 6, gap, own0) << 6 | (j & 63)) : j;
+}
 static inline uint64_t word_mask(uint32_t n, size_t i)
 {
     size_t rest = (size_t)n - i * 64;
@@ -900,15 +930,15 @@ static void recount(const wg_engine *e, wg_work *w)
     memcpy(w->count, c, sizeof c);
 }
 
-/* Pass 1, exposure independent, for chunk ch of the talker bitmap's words
- * w0 .. nwords - 1 (a partitioned engine's block; else all): the talkers'
+/* Pass 1, exposure independent, for this rank's chunk ch (chunk ch of all
+ * when not partitioned) of the talker bitmap's nwords words: the talkers'
  * quitting and contacts. Returns the arcs tried; adds the exposures made, per
  * valence, to x. */
 static inline __attribute__((always_inline)) uint64_t
 transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t ch, size_t nwords,
                int skip, int shared, uint64_t x[2], const int mode)
 {
-    ch += e->w0 / WG_CHUNK_WORDS;
+    ch = ch * e->stride + e->first;
     const uint64_t *off = e->sim.g->out_off;
     uint64_t trials = 0;
     uint32_t talkers[WG_CHUNK_AGENTS];
@@ -917,8 +947,7 @@ transmit_chunk(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t 
     uint32_t m = 0;
     c.n = 0;
     c.x[0] = c.x[1] = 0;
-    size_t i0 = ch * WG_CHUNK_WORDS > e->w0 ? ch * WG_CHUNK_WORDS : e->w0;
-    size_t i1 = (ch + 1) * WG_CHUNK_WORDS < nwords ? (ch + 1) * WG_CHUNK_WORDS : nwords;
+    const size_t i0 = ch * WG_CHUNK_WORDS, i1 = chunk_end(ch, nwords);
     for (size_t i = i0; i < i1; i++)
         for (uint64_t bits = w->talk[i]; bits; bits &= bits - 1)
             talkers[m++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
@@ -975,7 +1004,7 @@ resolve_word(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, size_t i,
     }
     w->talk[i] = talk;
     /* partitioned: the changes for part_finish, which clears the word */
-    if (mode != WG_MODE_PLAIN && changed && w->changed) w->changed[i - e->w0] = changed;
+    if (mode != WG_MODE_PLAIN && changed && w->changed) w->changed[i] = changed;
 }
 
 /* Partitioned runs: word x appended to the worker's send buffer (m words
@@ -999,19 +1028,23 @@ static inline void part_push(const wg_engine *e, wg_work *w, size_t *m, uint64_t
 static void part_hits(const wg_engine *e, wg_work *w)
 {
     const int ranks = e->comm.ranks, me = e->comm.rank;
+    const size_t nwords = words_of(e->n);
     size_t m = 0;
     for (int q = 0; q < ranks; q++) {
         const size_t before = m;
         if (q != me)
-            for (size_t i = e->bounds[q] / 64, i1 = words_of(e->bounds[q + 1]); i < i1; i++) {
-                uint64_t bits = w->touched[i];
-                if (!bits) continue;
-                w->touched[i] = 0;
-                for (; bits; bits &= bits - 1) {
-                    const uint32_t r = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
-                    part_push(e, w, &m, r);
-                    part_push(e, w, &m, w->hits[r]);
-                    w->hits[r] = 0;
+            for (size_t ch = (size_t)q; ch * WG_CHUNK_WORDS < nwords; ch += e->stride) {
+                const size_t i1 = chunk_end(ch, nwords);
+                for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++) {
+                    uint64_t bits = w->touched[i];
+                    if (!bits) continue;
+                    w->touched[i] = 0;
+                    for (; bits; bits &= bits - 1) {
+                        const uint32_t r = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+                        part_push(e, w, &m, r);
+                        part_push(e, w, &m, w->hits[r]);
+                        w->hits[r] = 0;
+                    }
                 }
             }
         w->xcounts[q] = m - before;
@@ -1042,7 +1075,7 @@ enum { WG_XS_NEWPOS = WG_NSTATES, WG_XS_NEWNEG, WG_XS_MEDIA, WG_XS_EXPO = WG_XS_
 static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *delta, uint32_t *newpos,
                         uint32_t *newneg, uint32_t newmedia[2], uint64_t expo[2], uint64_t *trials)
 {
-    const uint32_t lo = e->lo, hi = e->hi;
+    const size_t nwords = words_of(e->n);
     size_t m = 0;
     uint64_t v[WG_XS_N];
     for (int k = 0; k < WG_NSTATES; k++) v[k] = (uint64_t)delta[k];
@@ -1056,30 +1089,33 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
     v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
     for (int k = 0; k < WG_XS_HEAD; k++) part_push(e, w, &m, 0);   /* the head, filled below */
     /* the block's agents whose state pass 2 changed, by its bitmap words */
-    for (size_t i = e->w0; i < e->w1; i++) {
-        uint64_t bits = w->changed[i - e->w0];
-        if (!bits) continue;
-        w->changed[i - e->w0] = 0;
-        for (; bits; bits &= bits - 1) {
-            const uint32_t b = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
-            part_push(e, w, &m, (uint64_t)b << 8 | w->state[b]);
+    for (size_t c = 0; c < e->nchunks; c++) {
+        const size_t ch = c * e->stride + e->first, i1 = chunk_end(ch, nwords);
+        for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++) {
+            uint64_t bits = w->changed[i];
+            if (!bits) continue;
+            w->changed[i] = 0;
+            for (; bits; bits &= bits - 1) {
+                const uint32_t b = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+                part_push(e, w, &m, (uint64_t)b << 8 | w->state[b]);
+            }
         }
     }
     w->xsend[0] = m - WG_XS_HEAD;
     memcpy(w->xsend + 1, v, sizeof v);
     const size_t got = e->comm.allgather(e->comm.ud, w->xsend, m, &w->xrecv, &w->xrecv_cap);
     memset(v, 0, sizeof v);
-    for (size_t k = 0; k + WG_XS_HEAD <= got;) {   /* rank by rank */
+    for (size_t k = 0, q = 0; k + WG_XS_HEAD <= got; q++) {   /* rank by rank */
         const size_t changes = (size_t)w->xrecv[k];
         if (changes > got - k - WG_XS_HEAD)
             e->comm.fail(e->comm.ud, "a rank's changes of state overrun the exchange");
         for (int j = 0; j < WG_XS_N; j++) v[j] += w->xrecv[k + 1 + (size_t)j];
         const uint64_t *x = w->xrecv + k + WG_XS_HEAD;
         k += WG_XS_HEAD + changes;
+        if (q == e->first) continue;   /* this rank's own changes, made already */
         for (size_t c = 0; c < changes; c++) {
             const uint32_t b = (uint32_t)(x[c] >> 8);
             const uint8_t ns = (uint8_t)x[c];
-            if (b >= lo && b < hi) continue;   /* this rank's own */
             w->state[b] = ns;
             const uint64_t bit = UINT64_C(1) << (b & 63);
             if (talking(ns)) w->talk[b >> 6] |= bit;
@@ -1108,9 +1144,12 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
 static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, uint32_t *row,
                      int shared)
 {
-    /* a partitioned engine's block (all agents otherwise): words w0 .. w1 - 1 */
-    const size_t w0 = e->w0, w1 = e->w1;
-    const uint32_t lo = e->lo, hi = e->hi;
+    /* this rank's chunks of agents (all of them when not partitioned): chunk
+     * c is chunk c * stride + first of the whole (own_word, own_agent), with
+     * nown words and nagents agents of the bitmaps' nwords words */
+    const size_t nch = e->nchunks, nwords = words_of(e->n), nown = e->own_words;
+    const uint32_t nagents = e->own_agents;
+    const size_t gap = (size_t)(e->stride - 1) * WG_CHUNK_WORDS, own0 = (size_t)e->first * WG_CHUNK_WORDS;
     double pulse[2];
     wg_events_media(e, w, t, pulse);
     if (e->recommends) wg_attention_begin(e, w, t);
@@ -1141,31 +1180,33 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     } else if (fractional) {
         if (traced) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
-            for (uint32_t a = lo; a < hi; a++)
+            for (uint32_t j = 0; j < nagents; j++) {
+                const uint32_t a = own_agent(j, gap, own0);
                 if (w->state[a] == WG_UNAWARE) hazard(e, w, run, t, a, pulse, 1);
+            }
         } else {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_AGENTS)
-            for (uint32_t a = lo; a < hi; a++)
+            for (uint32_t j = 0; j < nagents; j++) {
+                const uint32_t a = own_agent(j, gap, own0);
                 if (w->state[a] == WG_UNAWARE) hazard(e, w, run, t, a, pulse, 0);
+            }
         }
     } else {
-        const size_t nchunks = (w1 - w0 / WG_CHUNK_WORDS * WG_CHUNK_WORDS + WG_CHUNK_WORDS - 1) /
-                               WG_CHUNK_WORDS;
         if (mode == WG_MODE_PLAIN) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials, expo[:2])
-            for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, WG_MODE_PLAIN);
+            for (size_t ch = 0; ch < nch; ch++)
+                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, expo, WG_MODE_PLAIN);
         } else if (mode == WG_MODE_GENERAL) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials, expo[:2])
-            for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, WG_MODE_GENERAL);
+            for (size_t ch = 0; ch < nch; ch++)
+                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, expo, WG_MODE_GENERAL);
         } else {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, 1) \
     reduction(+ : trials, expo[:2])
-            for (size_t ch = 0; ch < nchunks; ch++)
-                trials += transmit_chunk(e, w, run, t, ch, w1, skip, shared, expo, WG_MODE_TRACED);
+            for (size_t ch = 0; ch < nch; ch++)
+                trials += transmit_chunk(e, w, run, t, ch, nwords, skip, shared, expo, WG_MODE_TRACED);
         }
     }
 
@@ -1178,13 +1219,14 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
     if (mode == WG_MODE_TRACED) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:4], expo[:2])
-        for (size_t i = w0; i < w1; i++)
-            resolve_word(e, w, run, t, i, full, pulse, delta, &newpos, &newneg, newmedia, expo,
-                         WG_MODE_TRACED, lives);
+        for (size_t j = 0; j < nown; j++)
+            resolve_word(e, w, run, t, own_word(j, gap, own0), full, pulse, delta, &newpos, &newneg,
+                         newmedia, expo, WG_MODE_TRACED, lives);
     } else if (full) {
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, newmedia[:4], expo[:2])
-        for (size_t i = w0; i < w1; i++) {
+        for (size_t j = 0; j < nown; j++) {
+            const size_t i = own_word(j, gap, own0);
             if (mode2 == WG_MODE_PLAIN)
                 resolve_word(e, w, run, t, i, 1, pulse, delta, &newpos, &newneg, newmedia, expo,
                              WG_MODE_PLAIN, 0);
@@ -1199,7 +1241,8 @@ static uint64_t step(const wg_engine *e, wg_work *w, uint32_t run, uint32_t t, u
         /* talkers and touched agents only: no media, so no newmedia either */
 #pragma omp parallel for num_threads(nthreads) if (shared) schedule(dynamic, WG_CHUNK_WORDS) \
     reduction(+ : delta[:WG_NSTATES], newpos, newneg, expo[:2])
-        for (size_t i = w0; i < w1; i++) {
+        for (size_t j = 0; j < nown; j++) {
+            const size_t i = own_word(j, gap, own0);
             if (mode2 == WG_MODE_PLAIN)
                 resolve_word(e, w, run, t, i, 0, pulse, delta, &newpos, &newneg, newmedia, expo,
                              WG_MODE_PLAIN, 0);
@@ -1471,10 +1514,14 @@ wg_status wg_engine_new(const wg_sim *sim, int threads, wg_engine **out, wg_diag
     e->threads = threads > 0 ? threads : omp_get_max_threads();
     /* threads that cannot be made would end the process in OpenMP's words: refused here */
     if (wg_engine_check_threads(e->threads, d) != WG_OK) goto fail;
-    e->lo = 0;   /* the whole network, until wg_engine_partition */
-    e->hi = e->n;
-    e->w0 = 0;
-    e->w1 = words_of(e->n);
+    /* the whole network, until wg_engine_partition */
+    e->stride = 1;
+    e->first = 0;
+    e->nchunks = (words_of(e->n) + WG_CHUNK_WORDS - 1) / WG_CHUNK_WORDS;
+    e->own_words = words_of(e->n);
+    e->own_agents = e->n;
+    e->arc0 = &e->arc0_none;
+    e->arc_shift = 32;
     if (wg_talktime_prepare(e, d) != WG_OK || wg_attention_prepare(e, d) != WG_OK) goto fail;
     e->thr_agents = sim->model.exposure == WG_EXPOSURE_THRESHOLD &&
                     (wg_thr_law_per_agent(&sim->model.threshold[WG_POS]) ||
@@ -1513,7 +1560,7 @@ void wg_engine_free(wg_engine *e)
     if (e->work)
         for (int i = 0; i < e->nwork; i++) work_free(&e->work[i]);
     free(e->work);
-    free(e->bounds);
+    free(e->arc0_own);
     wg_events_release(e);
     wg_talktime_release(e);
     wg_attention_release(e);
@@ -1684,20 +1731,6 @@ wg_status wg_engine_run_traced(wg_engine *e, uint32_t run, uint32_t *counts, uin
     return WG_OK;
 }
 
-/* The first agent a multiple of 64 at or after `from` whose rows and agents
- * before it, off[a] + a, reach `target` (n when none does). */
-static uint32_t part_bound(const uint64_t *off, uint32_t n, uint32_t from, uint64_t target)
-{
-    uint64_t lo = from / 64, hi = words_of(n);   /* in words of 64 agents */
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        uint64_t a = mid * 64;
-        if (off[a] + a >= target) hi = mid;
-        else lo = mid + 1;
-    }
-    return lo * 64 >= n ? n : (uint32_t)(lo * 64);
-}
-
 wg_status wg_engine_partition(wg_engine *e, const wg_engine_comm *comm, wg_graph **block,
                               wg_diag *d)
 {
@@ -1733,43 +1766,47 @@ wg_status wg_engine_partition(wg_engine *e, const wg_engine_comm *comm, wg_graph
     }
     const wg_graph *g = e->sim.g;
     const int fractional = e->sim.model.exposure == WG_EXPOSURE_FRACTIONAL;
-    /* blocks balanced by the rows a rank reads, plus one per agent */
-    const uint64_t *off = fractional ? g->in_off : g->out_off;
-    const uint32_t n = e->n;
-    uint32_t *bounds = wg_malloc((size_t)comm->ranks + 1, sizeof *bounds);
-    if (!bounds) goto nomem;
-    bounds[0] = 0;
-    for (int q = 1; q < comm->ranks; q++) {
-        const double share = (double)(off[n] + n) * q / comm->ranks;
-        bounds[q] = part_bound(off, n, bounds[q - 1], (uint64_t)ceil(share));
-    }
-    bounds[comm->ranks] = n;
-    const uint32_t lo = bounds[comm->rank], hi = bounds[comm->rank + 1];
+    const uint32_t n = e->n, R = (uint32_t)comm->ranks, me = (uint32_t)comm->rank;
+    /* the chunks dealt in turn (design note 7): this rank's are me, me + R, ... */
+    const size_t all = (words_of(n) + WG_CHUNK_WORDS - 1) / WG_CHUNK_WORDS;
+    const size_t mine = all > me ? (all - me + R - 1) / R : 0;
     wg_work *w = &e->work[0];
-    const size_t nwords = words_of(hi) - lo / 64;
-    w->changed = wg_calloc(nwords ? nwords : 1, sizeof *w->changed);
-    w->xcounts = wg_calloc((size_t)comm->ranks, sizeof *w->xcounts);
-    if (!w->changed || !w->xcounts) {
-        free(bounds);
+    uint64_t *arc0 = wg_calloc(all ? all : 1, sizeof *arc0);
+    w->changed = wg_calloc(words_of(n) ? words_of(n) : 1, sizeof *w->changed);
+    w->xcounts = wg_calloc(R, sizeof *w->xcounts);
+    if (!arc0 || !w->changed || !w->xcounts) {
+        free(arc0);
         goto nomem;
     }
-    wg_status st = wg_graph_block(g, lo, hi, fractional && g->directed, block, d);
+    /* chunk c's rows start at arc g->out_off[first agent] of the whole
+     * network and at that less the arcs of other ranks' chunks before it in
+     * the block (read before the block is made: from a mapped file, its
+     * pages then leave) */
+    for (size_t c = me; c < all; c += R) arc0[c] = g->out_off[c << WG_CHUNK_SHIFT];
+    wg_status st = wg_graph_stripes(g, WG_CHUNK_AGENTS, R, me, fractional && g->directed, block, d);
     if (st != WG_OK) {
-        free(bounds);
+        free(arc0);
         return st;
     }
+    for (size_t c = me; c < all; c += R) arc0[c] -= (*block)->out_off[c << WG_CHUNK_SHIFT];
     /* one run at a time, threads inside it: the ranks step together */
     for (int i = 1; i < e->nwork; i++) work_free(&e->work[i]);
     e->nwork = 1;
     e->across_runs = 0;
-    e->arc0 = g->out_off[lo];
+    e->arc0_own = arc0;
+    e->arc0 = arc0;
+    e->arc_shift = WG_CHUNK_SHIFT;
     e->sim.g = *block;
     e->comm = *comm;
-    e->bounds = bounds;
-    e->lo = lo;
-    e->hi = hi;
-    e->w0 = lo / 64;
-    e->w1 = words_of(hi);
+    e->stride = R;
+    e->first = me;
+    e->nchunks = mine;
+    /* every chunk is whole but the last of the network */
+    e->own_words = e->own_agents = 0;
+    for (size_t c = me; c < all; c += R) {
+        e->own_words += chunk_end(c, words_of(n)) - c * WG_CHUNK_WORDS;
+        e->own_agents += (c + 1 < all ? WG_CHUNK_AGENTS : n - (uint32_t)(c << WG_CHUNK_SHIFT));
+    }
     e->part = 1;
     return WG_OK;
 nomem:

@@ -98,17 +98,25 @@ struct wg_engine {
     uint32_t life_fixed[WG_NVALENCES];
     double *life_cdf[WG_NVALENCES];
     int thr_agents;           /* exposure threshold with a per-agent law: workers hold w->thr */
-    /* partitioned runs (wg_engine_partition): this rank owns agents lo .. hi - 1
-     * (words w0 .. w1 - 1 of the bitmaps; bounds[q] .. bounds[q + 1] - 1 are rank
-     * q's) and the rows of sim.g hold only theirs, arc k of the block being arc
-     * arc0 + k of the whole network (its draws use that index). Unpartitioned:
-     * part 0, lo 0, hi n, w0 0, w1 the words of n, arc0 0. */
+    /* partitioned runs (wg_engine_partition): the agents come in chunks of
+     * WG_CHUNK_AGENTS (engine.c), dealt to the ranks in turn: this rank owns
+     * chunks first, first + stride, ... (nchunks of them; stride = ranks,
+     * first = rank; own_words words and own_agents agents) and the rows of
+     * sim.g hold only theirs. Arc k of the
+     * block in a row of chunk c is arc arc0[c] + k of the whole network (its
+     * draws use that index), read as arc0[agent >> arc_shift].
+     * Unpartitioned: part 0, stride 1, first 0, nchunks all of them, arc0
+     * pointing to arc0_none (0) and arc_shift 32, so every agent reads it. */
     int part;
     wg_engine_comm comm;
-    uint32_t *bounds;
-    uint32_t lo, hi;
-    size_t w0, w1;
-    uint64_t arc0;
+    uint32_t stride, first;
+    size_t nchunks;
+    size_t own_words;    /* the bitmap words of those chunks */
+    uint32_t own_agents; /* their agents */
+    const uint64_t *arc0;
+    unsigned arc_shift;
+    uint64_t *arc0_own;   /* partitioned: arc0's array (freed with e) */
+    uint64_t arc0_none;
     /* attention (attention.c): recommends = 1 when some valence has a
      * recommendation strength; rec_kernel[u] = k(u), u = 0 .. steps - 1, for a
      * power-law memory (NULL otherwise); rekindles = 1 when some valence may

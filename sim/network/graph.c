@@ -241,14 +241,25 @@ static void copy_out(const wg_graph *g, void *dst, const void *src, size_t len)
     }
 }
 
-/* Rows lo .. hi - 1 of g's (off, adj, w, neg) over n agents, the others
- * empty, into fresh arrays. Returns 0, or -1 when memory runs out (nothing
- * kept). */
-static int block_rows(const wg_graph *g, uint32_t n, const uint64_t *off, const uint32_t *adj,
-                      const float *w, const uint8_t *neg, uint32_t lo, uint32_t hi,
-                      uint64_t **boff, uint32_t **badj, float **bw, uint8_t **bneg)
+/* Agent a's stripe, and whether it is one of stripes first, first + stride, ... */
+static inline int stripe_owned(uint32_t a, uint32_t stripe, uint32_t stride, uint32_t first)
 {
-    const uint64_t base = off[lo], m = off[hi] - base;
+    return a / stripe % stride == first;
+}
+
+/* The rows of stripes first, first + stride, ... (of `stripe` agents each)
+ * of g's (off, adj, w, neg) over n agents, the others empty, into fresh
+ * arrays. Returns 0, or -1 when memory runs out (nothing kept). */
+static int stripe_rows(const wg_graph *g, uint32_t n, const uint64_t *off, const uint32_t *adj,
+                       const float *w, const uint8_t *neg, uint32_t stripe, uint32_t stride,
+                       uint32_t first, uint64_t **boff, uint32_t **badj, float **bw,
+                       uint8_t **bneg)
+{
+    uint64_t m = 0;
+    for (uint64_t lo = (uint64_t)first * stripe; lo < n; lo += (uint64_t)stride * stripe) {
+        const uint64_t hi = lo + stripe < n ? lo + stripe : n;
+        m += off[hi] - off[lo];
+    }
     *boff = wg_malloc((size_t)n + 1, sizeof **boff);
     *badj = wg_malloc(m ? m : 1, sizeof **badj);
     *bw = w ? wg_malloc(m ? m : 1, sizeof **bw) : NULL;
@@ -264,30 +275,49 @@ static int block_rows(const wg_graph *g, uint32_t n, const uint64_t *off, const 
         *bneg = NULL;
         return -1;
     }
-    for (uint64_t a = 0; a <= n; a++)
-        (*boff)[a] = a <= lo ? 0 : a <= hi ? off[a] - base : m;
+    uint64_t at = 0;   /* the block's arcs so far */
+    (*boff)[0] = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        if (stripe_owned(a, stripe, stride, first)) at += off[a + 1] - off[a];
+        (*boff)[a + 1] = at;
+    }
     release_mapped(g, off, ((size_t)n + 1) * sizeof *off);
-    if (m) copy_out(g, *badj, adj + base, m * sizeof *adj);
-    if (w && m) copy_out(g, *bw, w + base, m * sizeof *w);
-    if (neg && m) memcpy(*bneg, neg + base, m);
+    /* a mapped file's pages come in folios that may reach into the other
+     * ranks' stripes: everything up to the end of each stripe is released */
+    uint64_t done = 0;
+    for (uint64_t lo = (uint64_t)first * stripe; lo < n; lo += (uint64_t)stride * stripe) {
+        const uint64_t hi = lo + stripe < n ? lo + stripe : n;
+        const uint64_t from = off[lo], k = off[hi] - from, to = (*boff)[lo];
+        if (!k) continue;
+        copy_out(g, *badj + to, adj + from, k * sizeof *adj);
+        if (w) copy_out(g, *bw + to, w + from, k * sizeof *w);
+        if (neg) memcpy(*bneg + to, neg + from, k);
+        release_mapped(g, adj + done, (from + k - done) * sizeof *adj);
+        if (w) release_mapped(g, w + done, (from + k - done) * sizeof *w);
+        done = from + k;
+    }
+    release_mapped(g, adj + done, (off[n] - done) * sizeof *adj);
+    if (w) release_mapped(g, w + done, (off[n] - done) * sizeof *w);
+    release_mapped(g, off, ((size_t)n + 1) * sizeof *off);
     return 0;
 }
 
-wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_in, wg_graph **out,
-                         wg_diag *d)
+wg_status wg_graph_stripes(const wg_graph *g, uint32_t stripe, uint32_t stride, uint32_t first,
+                           int with_in, wg_graph **out, wg_diag *d)
 {
     *out = NULL;
+    WG_ASSERT(stripe > 0 && stride > 0 && first < stride);
     wg_graph *b = wg_calloc(1, sizeof *b);
     if (!b) goto nomem;
     b->n = g->n;
     b->directed = g->directed;
-    b->m = g->out_off[hi] - g->out_off[lo];
-    if (block_rows(g, g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, lo, hi, &b->out_off,
-                   &b->out_adj, &b->out_w, &b->out_neg))
+    if (stripe_rows(g, g->n, g->out_off, g->out_adj, g->out_w, g->out_neg, stripe, stride, first,
+                    &b->out_off, &b->out_adj, &b->out_w, &b->out_neg))
         goto nomem;
+    b->m = b->out_off[g->n];
     if (with_in && g->directed && g->in_off) {
-        if (block_rows(g, g->n, g->in_off, g->in_adj, g->in_w, g->in_neg, lo, hi, &b->in_off,
-                       &b->in_adj, &b->in_w, &b->in_neg))
+        if (stripe_rows(g, g->n, g->in_off, g->in_adj, g->in_w, g->in_neg, stripe, stride, first,
+                        &b->in_off, &b->in_adj, &b->in_w, &b->in_neg))
             goto nomem;
     } else if (!g->directed && g->in_off) {
         b->in_off = b->out_off;
@@ -303,8 +333,8 @@ wg_status wg_graph_block(const wg_graph *g, uint32_t lo, uint32_t hi, int with_i
     return WG_OK;
 nomem:
     wg_graph_free(b);
-    wg_diag_error(d, WG_ENOMEM, "out of memory: the block of agents %u .. %u of the network", lo,
-                  hi ? hi - 1 : 0);
+    wg_diag_error(d, WG_ENOMEM, "out of memory: stripe %u of every %u of the network", first,
+                  stride);
     return WG_ENOMEM;
 }
 

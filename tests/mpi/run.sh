@@ -85,11 +85,13 @@ check "killed serial sweep resumed on 2 ranks = uninterrupted" "$T/slow-whole/sw
     "$T/slow/sweep.csv"
 # one run partitioned across ranks: the serial bytes for every R. The directed,
 # weighted and signed networks are written here (a fixed linear congruential
-# sequence), so the checks need no data from outside the repository: 1,000
+# sequence), so the checks need no data from outside the repository: 20,000
 # agents, 12 arcs each to others (self-loops and repeats dropped by the import),
-# a weight of 1 to 5 and a rating of -10 to 10 (0 left out) on every arc.
-awk 'BEGIN { x = 12345; for (a = 0; a < 1000; a++) for (k = 0; k < 12; k++) {
-        x = (x * 1103515245 + 12345) % 2147483648; b = int(x / 65536) % 1000
+# a weight of 1 to 5 and a rating of -10 to 10 (0 left out) on every arc. The
+# ranks are dealt chunks of 2,048 agents in turn: 20,000 agents give every
+# rank of 4 two chunks or more, so that arcs are counted across chunks.
+awk 'BEGIN { x = 12345; for (a = 0; a < 20000; a++) for (k = 0; k < 12; k++) {
+        x = (x * 1103515245 + 12345) % 2147483648; b = int(x / 65536) % 20000
         x = (x * 1103515245 + 12345) % 2147483648; r = int(x / 65536) % 20 - 10
         if (r >= 0) r++
         print a, b, (a + k) % 5 + 1 > "'"$T"'/directed.txt"
@@ -99,7 +101,7 @@ name: partitioned BA
 steps: 40
 runs: 6
 seed: 7
-network: {generate: barabasi-albert, nodes: 3000, edges_per_node: 3}
+network: {generate: barabasi-albert, nodes: 20000, edges_per_node: 3}
 model: {share: {positive: 0.05, negative: 0.08}, quality: 0.9, stifle: 0.1}
 segments:
   - {name: loud, pick: {by: degree, top: 0.01}, activity: 2.5}
