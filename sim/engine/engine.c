@@ -1416,14 +1416,6 @@ static wg_status work_alloc(const wg_engine *e, wg_work *w)
         work_free(w);
         return WG_ENOMEM;
     }
-    /* the arrays every run clears, touched now, while the engine is
-     * prepared, so that the first run does not pay their first page faults
-     * (0.3 s a GB on this machine, and 5 times that in a process that already
-     * holds a few GB, such as a rank with its block of a large network); the
-     * pick scratch is left, as a run may never touch it */
-    memset(w->state, WG_UNAWARE, n);
-    memset(w->hits, 0, n * sizeof *w->hits);
-    memset(w->seed_mark, 0, n * sizeof *w->seed_mark);
     return WG_OK;
 }
 
@@ -1820,6 +1812,17 @@ wg_status wg_engine_partition(wg_engine *e, const wg_engine_comm *comm, wg_graph
 nomem:
     wg_diag_error(d, WG_ENOMEM, "out of memory: the partition of %u agents", n);
     return WG_ENOMEM;
+}
+
+void wg_engine_touch(wg_engine *e)
+{
+    const size_t n = e->n;
+    for (int i = 0; i < e->nwork; i++) {
+        wg_work *w = &e->work[i];
+        memset(w->state, WG_UNAWARE, n);
+        memset(w->hits, 0, n * sizeof *w->hits);
+        memset(w->seed_mark, 0, n * sizeof *w->seed_mark);
+    }
 }
 
 void wg_engine_exchanged(const wg_engine *e, uint64_t *bytes, uint64_t *steps)
