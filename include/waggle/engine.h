@@ -192,15 +192,16 @@ typedef struct wg_engine_comm {
 } wg_engine_comm;
 
 /* Make e (made by wg_engine_new on the whole network, so that every pick and
- * ranking is prepared on it) a partitioned engine: copies this rank's rows (and the agents' ids) into *block, a graph of all n agents
- * whose other rows are empty, which e reads from now on and the caller owns
- * (it must outlive e; the whole network may be freed). Refused (WG_EINPUT,
+ * ranking is prepared on it) a partitioned engine: copies this rank's rows
+ * (and the agents' ids) into *block, a graph of all n agents whose other rows
+ * are empty, which e reads from now on and the caller owns (it must outlive
+ * e; the whole network may be freed). Refused (WG_EINPUT,
  * with the reason) for what cannot be partitioned: response policies that
  * pick by reach. Call once, before any run. */
 wg_status wg_engine_partition(wg_engine *e, const wg_engine_comm *comm, wg_graph **block,
                               wg_diag *d);
-/* Touch the arrays every run clears (state, hits, seed marks of each worker
- * made so far), so that the first run does not pay their first page faults:
+/* Touch the arrays every run clears (state, seed marks, hits and bitmaps of
+ * each worker made so far), so that the first run does not pay their first page faults:
  * 0.3 s a GB on the machine waggle is measured on, and 5 times that in a
  * process that already holds a few GB, as a rank with its block of a large
  * network does. Call it when the memory is what the runs will have (after

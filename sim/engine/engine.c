@@ -211,6 +211,14 @@ static inline size_t chunk_end(size_t ch, size_t nwords)
 {
     return (ch + 1) * WG_CHUNK_WORDS < nwords ? (ch + 1) * WG_CHUNK_WORDS : nwords;
 }
+
+/* The word after word i among one rank's words, whose chunks are every
+ * stride-th: the next word of i's chunk, or the first of the rank's next chunk. */
+static inline size_t rank_word_next(size_t i, uint32_t stride)
+{
+    i++;
+    return i % WG_CHUNK_WORDS ? i : i + (size_t)(stride - 1) * WG_CHUNK_WORDS;
+}
 /* Talkers of this degree or more draw one word per arc: their gap stream
  * (index = draw block << 32 | agent) has 2^24 blocks of 4 gaps. */
 #define WG_SKIP_MAX_DEGREE (UINT64_C(1) << 26)
@@ -1033,18 +1041,16 @@ static void part_hits(const wg_engine *e, wg_work *w)
     for (int q = 0; q < ranks; q++) {
         const size_t before = m;
         if (q != me)
-            for (size_t ch = (size_t)q; ch * WG_CHUNK_WORDS < nwords; ch += e->stride) {
-                const size_t i1 = chunk_end(ch, nwords);
-                for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++) {
-                    uint64_t bits = w->touched[i];
-                    if (!bits) continue;
-                    w->touched[i] = 0;
-                    for (; bits; bits &= bits - 1) {
-                        const uint32_t r = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
-                        part_push(e, w, &m, r);
-                        part_push(e, w, &m, w->hits[r]);
-                        w->hits[r] = 0;
-                    }
+            for (size_t i = (size_t)q * WG_CHUNK_WORDS; i < nwords;
+                 i = rank_word_next(i, e->stride)) {
+                uint64_t bits = w->touched[i];
+                if (!bits) continue;
+                w->touched[i] = 0;
+                for (; bits; bits &= bits - 1) {
+                    const uint32_t r = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+                    part_push(e, w, &m, r);
+                    part_push(e, w, &m, w->hits[r]);
+                    w->hits[r] = 0;
                 }
             }
         w->xcounts[q] = m - before;
@@ -1089,16 +1095,14 @@ static void part_finish(const wg_engine *e, wg_work *w, uint32_t t, int64_t *del
     v[WG_XS_STOP] = w->stop_flag && *w->stop_flag;
     for (int k = 0; k < WG_XS_HEAD; k++) part_push(e, w, &m, 0);   /* the head, filled below */
     /* the block's agents whose state pass 2 changed, by its bitmap words */
-    for (size_t c = 0; c < e->nchunks; c++) {
-        const size_t ch = c * e->stride + e->first, i1 = chunk_end(ch, nwords);
-        for (size_t i = ch * WG_CHUNK_WORDS; i < i1; i++) {
-            uint64_t bits = w->changed[i];
-            if (!bits) continue;
-            w->changed[i] = 0;
-            for (; bits; bits &= bits - 1) {
-                const uint32_t b = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
-                part_push(e, w, &m, (uint64_t)b << 8 | w->state[b]);
-            }
+    for (size_t i = (size_t)e->first * WG_CHUNK_WORDS; i < nwords;
+         i = rank_word_next(i, e->stride)) {
+        uint64_t bits = w->changed[i];
+        if (!bits) continue;
+        w->changed[i] = 0;
+        for (; bits; bits &= bits - 1) {
+            const uint32_t b = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(bits));
+            part_push(e, w, &m, (uint64_t)b << 8 | w->state[b]);
         }
     }
     w->xsend[0] = m - WG_XS_HEAD;
@@ -1307,18 +1311,25 @@ static inline uint64_t counts_total(const uint32_t *c, int absent)
     return sum;
 }
 
+/* The per-agent arrays a run starts from: every agent unaware, unseeded,
+ * unhit, silent. */
+static void work_clear(const wg_engine *e, wg_work *w)
+{
+    memset(w->state, WG_UNAWARE, e->n);
+    memset(w->seed_mark, 0, (size_t)e->n * sizeof *w->seed_mark);
+    memset(w->hits, 0, (size_t)e->n * sizeof *w->hits);
+    memset(w->talk, 0, words_of(e->n) * sizeof *w->talk);
+    memset(w->touched, 0, words_of(e->n) * sizeof *w->touched);
+}
+
 /* One whole run into rows (steps × WG_NCOUNTS). Returns 0, or 1 when stopped. */
 static int run_one(const wg_engine *e, wg_work *w, uint32_t run, uint32_t *rows, uint32_t *seeded,
                    uint32_t *steps_run, double *cost, int shared, volatile sig_atomic_t *stop,
                    uint64_t *trials)
 {
     const uint32_t steps = e->sim.steps;
-    memset(w->state, WG_UNAWARE, e->n);
-    memset(w->seed_mark, 0, (size_t)e->n * sizeof *w->seed_mark);
+    work_clear(e, w);
     w->seeded[WG_POS] = w->seeded[WG_NEG] = 0;
-    memset(w->hits, 0, (size_t)e->n * sizeof *w->hits);
-    memset(w->talk, 0, words_of(e->n) * sizeof *w->talk);
-    memset(w->touched, 0, words_of(e->n) * sizeof *w->touched);
     memset(w->count, 0, sizeof w->count);
     memset(w->from, 0, sizeof w->from);
     w->count[WG_UNAWARE] = e->n;
@@ -1816,13 +1827,7 @@ nomem:
 
 void wg_engine_touch(wg_engine *e)
 {
-    const size_t n = e->n;
-    for (int i = 0; i < e->nwork; i++) {
-        wg_work *w = &e->work[i];
-        memset(w->state, WG_UNAWARE, n);
-        memset(w->hits, 0, n * sizeof *w->hits);
-        memset(w->seed_mark, 0, n * sizeof *w->seed_mark);
-    }
+    for (int i = 0; i < e->nwork; i++) work_clear(e, &e->work[i]);
 }
 
 void wg_engine_exchanged(const wg_engine *e, uint64_t *bytes, uint64_t *steps)

@@ -102,9 +102,9 @@ struct wg_engine {
      * WG_CHUNK_AGENTS (engine.c), dealt to the ranks in turn: this rank owns
      * chunks first, first + stride, ... (nchunks of them; stride = ranks,
      * first = rank; own_words words and own_agents agents) and the rows of
-     * sim.g hold only theirs. Arc k of the
-     * block in a row of chunk c is arc arc0[c] + k of the whole network (its
-     * draws use that index), read as arc0[agent >> arc_shift].
+     * sim.g hold only theirs. Arc k of the block in a row of chunk c is arc
+     * arc0[c] + k of the whole network (its draws use that index), read as
+     * arc0[agent >> arc_shift].
      * Unpartitioned: part 0, stride 1, first 0, nchunks all of them, arc0
      * pointing to arc0_none (0) and arc_shift 32, so every agent reads it. */
     int part;
