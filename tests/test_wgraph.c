@@ -7,7 +7,9 @@
  * longer, corrupted (payload and header), foreign, a later version, the
  * other byte order, directed or weighted asked of a file without them; and
  * a mapped file's pages out of the process after the check, and a block
- * copied out of it (a partitioned rank's) resident without the rest.
+ * copied out of it (a partitioned rank's) resident without the rest; and an
+ * edge list saved through scratch files (--memory) the same bytes as one
+ * saved from memory, at every size of the stretches of rows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -319,6 +321,177 @@ static void test_same_outputs(void **state)
     free(err);
 }
 
+/* ---- saving an edge list through scratch files (--memory) ----------------- */
+
+/* Entries of folder whose name holds words. */
+static int files_named(const char *folder, const char *words)
+{
+    DIR *dd = opendir(folder);
+    assert_non_null(dd);
+    int k = 0;
+    for (struct dirent *e; (e = readdir(dd));) k += strstr(e->d_name, words) != NULL;
+    closedir(dd);
+    return k;
+}
+
+/* wg_import_save of spec into path with budget: its status, the number of
+ * stretches in *buckets, the first message in msg (when not NULL). */
+static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const char *path, uint32_t *buckets,
+                               char *msg, size_t len)
+{
+    FILE *f = fopen(path, "w+b");
+    assert_non_null(f);
+    wg_diag d = {0};
+    wg_import_saved saved = {0, 0, 0};
+    wg_status st = wg_import_save(spec, budget, dir, f, path, &saved, &d);
+    assert_int_equal(fclose(f), 0);
+    if (buckets) *buckets = saved.buckets;
+    if (msg) snprintf(msg, len, "%s", st == WG_OK ? "" : wg_diag_first(&d));
+    if (st != WG_OK && !msg) print_error("%s\n", wg_diag_first(&d));
+    wg_diag_free(&d);
+    return st;
+}
+
+/* The bytes of a file (*len), for comparing two. */
+static char *slurp(const char *path, size_t *len)
+{
+    char *b = wg_test_slurp(path, len);
+    assert_non_null(b);
+    return b;
+}
+
+static void test_save_streamed(void **state)
+{
+    (void)state;
+    /* 700 agents with sparse ids, a hub, duplicates (both ways too), self-loops,
+     * comments and blank lines; a weight column */
+    size_t cap = 1 << 20, at = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    at += (size_t)snprintf(text + at, cap - at, "# a test network\n\n");
+    uint64_t x = 99;
+    for (int i = 0; i < 9000; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned a = (unsigned)(x >> 40) % 700, b = i % 5 == 0 ? 17 : (unsigned)(x >> 18) % 700;
+        at += (size_t)snprintf(text + at, cap - at, "%u %u %u.25\n", 5 + 11 * a, 5 + 11 * b, 1 + (unsigned)(x >> 8) % 9);
+        if (i % 97 == 0) at += (size_t)snprintf(text + at, cap - at, "%u %u 2\n", 5 + 11 * b, 5 + 11 * a);
+    }
+    assert_int_equal(wg_test_write(dir, "s.txt", text), 0);
+    free(text);
+    char s_txt[256], big_txt[256], t_txt[256], g_graphml[256];   /* path_of's buffers turn over */
+    snprintf(s_txt, sizeof s_txt, "%s", path_of("s.txt"));
+    snprintf(big_txt, sizeof big_txt, "%s", path_of("big.txt"));
+    snprintf(t_txt, sizeof t_txt, "%s", path_of("t.txt"));
+    snprintf(g_graphml, sizeof g_graphml, "%s", path_of("g.graphml"));
+    for (int directed = 0; directed < 2; directed++)
+        for (int weighted = 0; weighted < 2; weighted++) {
+            wg_netspec spec;
+            memset(&spec, 0, sizeof spec);
+            spec.kind = WG_NET_FILE;
+            spec.file = s_txt;
+            spec.directed = directed;
+            spec.weight = weighted ? (char *)"3" : NULL;
+            wg_graph *g = NULL;
+            wg_diag d = {0};
+            assert_int_equal(wg_graph_build(&spec, 1, &g, &d), WG_OK);
+            save(g, path_of("mem.wgraph"));
+            wg_graph_free(g);
+            wg_diag_free(&d);
+            size_t la, lb;
+            char *a = slurp(path_of("mem.wgraph"), &la);
+            /* each row its own stretch, a few rows, a few stretches, all at once */
+            const uint64_t budget[] = {1, 600, 20000, UINT64_C(1) << 30};
+            uint32_t prev = UINT32_MAX;
+            for (int k = 0; k < 4; k++) {
+                uint32_t buckets = 0;
+                assert_int_equal(save_streamed(&spec, budget[k], path_of("disk.wgraph"), &buckets, NULL, 0),
+                                 WG_OK);
+                char *b = slurp(path_of("disk.wgraph"), &lb);
+                assert_int_equal(la, lb);
+                assert_memory_equal(a, b, la);
+                free(b);
+                assert_true(buckets < prev);
+                prev = buckets;
+                if (k == 0) assert_int_equal(buckets, 700);
+                if (k == 3) assert_int_equal(buckets, 1);
+                assert_int_equal(files_named(dir, ".waggle-scratch"), 0);
+            }
+            free(a);
+        }
+    /* refused, writing nothing beside: too many stretches, text ids, a GraphML
+     * file, duplicates in error mode, a missing scratch folder */
+    wg_netspec spec;
+    char msg[512];
+    memset(&spec, 0, sizeof spec);
+    spec.kind = WG_NET_FILE;
+    spec.file = s_txt;
+    spec.duplicates_error = 1;
+    assert_int_equal(save_streamed(&spec, 1 << 20, path_of("x.wgraph"), NULL, msg, sizeof msg), WG_EINPUT);
+    assert_non_null(strstr(msg, "duplicate edges (duplicates: error)"));
+    {
+        FILE *f = fopen(big_txt, "w");
+        assert_non_null(f);
+        for (int i = 0; i < 1100; i++) fprintf(f, "%d %d\n", i, i + 1);
+        fclose(f);
+    }
+    spec.duplicates_error = 0;
+    spec.file = big_txt;
+    assert_int_equal(save_streamed(&spec, 1, path_of("x.wgraph"), NULL, msg, sizeof msg), WG_EINPUT);
+    assert_non_null(strstr(msg, "more than 1024 pieces"));
+    assert_int_equal(wg_test_write(dir, "t.txt", "alice bob\nbob carol\n"), 0);
+    spec.file = t_txt;
+    assert_int_equal(save_streamed(&spec, 1 << 20, path_of("x.wgraph"), NULL, msg, sizeof msg), WG_EINPUT);
+    assert_non_null(strstr(msg, "text ids"));
+    assert_int_equal(wg_test_write(dir, "g.graphml",
+                                   "<?xml version=\"1.0\"?>\n<graphml><graph edgedefault=\"undirected\">"
+                                   "<node id=\"a\"/><node id=\"b\"/><edge source=\"a\" target=\"b\"/>"
+                                   "</graph></graphml>\n"),
+                     0);
+    spec.file = g_graphml;
+    assert_int_equal(save_streamed(&spec, 1 << 20, path_of("x.wgraph"), NULL, msg, sizeof msg), WG_EINPUT);
+    assert_non_null(strstr(msg, "edge list or CSV"));
+    assert_int_equal(files_named(dir, ".waggle-scratch"), 0);
+    {
+        spec.file = s_txt;
+        FILE *f = fopen(path_of("x.wgraph"), "w+b");
+        wg_diag d = {0};
+        wg_import_saved saved;
+        assert_int_equal(wg_import_save(&spec, 1 << 20, path_of("no-such-folder"), f, "x.wgraph", &saved, &d),
+                         WG_EIO);
+        assert_non_null(strstr(wg_diag_first(&d), "scratch files in"));
+        wg_diag_free(&d);
+        fclose(f);
+    }
+    /* the command: the same bytes as --save alone; --memory needs --save and a size */
+    wg_test_how how = {dir, NULL, 0, NULL};
+    char *out = NULL, *err = NULL;
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "net s.txt --save cmd-a.wgraph"), 0);
+    free(out);
+    free(err);
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "net s.txt --save cmd-b.wgraph --memory 1M"), 0);
+    assert_non_null(strstr(out, "clustering         not computed"));
+    assert_non_null(strstr(err, "sorted in 1 stretch of rows"));
+    free(out);
+    free(err);
+    size_t la, lb;
+    char *a = slurp(path_of("cmd-a.wgraph"), &la), *b = slurp(path_of("cmd-b.wgraph"), &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    free(a);
+    free(b);
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "net s.txt --memory 1G"), 2);
+    assert_non_null(strstr(err, "--memory 1G goes with --save"));
+    free(out);
+    free(err);
+    assert_int_equal(wg_test_waggle(&how, &out, &err, "net s.txt --save c.wgraph --memory 100K"), 2);
+    assert_non_null(strstr(err, "expected a size of at least 1M"));
+    assert_false(wg_test_exists(dir, "c.wgraph"));
+    free(out);
+    free(err);
+    assert_int_equal(temp_files_in(dir), 0);
+    assert_int_equal(files_named(dir, ".waggle-scratch"), 0);
+}
+
 /* ---- what a mapped file leaves resident ----------------------------------- */
 
 /* This process's resident bytes (Linux /proc/self/statm: file pages mapped
@@ -406,6 +579,9 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_same_outputs),
         cmocka_unit_test(test_mapped_residency),
+        /* after the residency test, which reads this process's growth: this
+         * one leaves freed heap behind that a later allocation would reuse */
+        cmocka_unit_test(test_save_streamed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

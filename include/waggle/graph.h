@@ -302,6 +302,23 @@ wg_status wg_generate(const wg_netspec *spec, uint64_t seed, wg_graph **out, wg_
 /* import.c: a network file. */
 wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d);
 
+/* What wg_import_save wrote. */
+typedef struct wg_import_saved {
+    uint32_t nodes;
+    uint64_t arcs;       /* after duplicates are dropped */
+    uint32_t buckets;    /* stretches of rows built one at a time */
+} wg_import_saved;
+
+/* The edge list or CSV file of spec (integer ids, no distrust ties) written
+ * as a .wgraph file to out (path out_path, made atomic by the caller)
+ * without ever holding its arcs: they go through scratch files in
+ * scratch_dir (unlinked at once), and rows are sorted a stretch of at most
+ * budget bytes (4 an arc, 8 weighted, 8 an agent) at a time. The same file
+ * as wg_wgraph_write of wg_import's graph. Memory beside the budget: about
+ * 28 bytes an agent (offsets, ids) and 64 KiB a stretch. */
+wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *scratch_dir, FILE *out,
+                         const char *out_path, wg_import_saved *saved, wg_diag *d);
+
 /* ---------------------------------------------------------------------------
  * wgraph.c: waggle's binary network file (layout in wgraph.c).
  */
@@ -310,6 +327,13 @@ wg_status wg_import(const wg_netspec *spec, wg_graph **out, wg_diag *d);
 /* Write g as a .wgraph file to f (opened for writing, seekable; the caller
  * makes it atomic, as wg_out does). path names the file in messages. */
 wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag *d);
+/* The same file from its parts: the row offsets and ids in memory (label
+ * NULL: none), the m arcs (uint32) and, when w is not NULL, their weights
+ * (float) in the files adj and w, read from their start (the rows sorted
+ * and without duplicates: wg_import_save). */
+wg_status wg_wgraph_write_files(FILE *f, const char *path, uint32_t n, uint64_t m, int directed,
+                                const uint64_t *off, FILE *adj, FILE *w, const uint64_t *label,
+                                wg_diag *d);
 /* Map a .wgraph file read-only and check it (header, size, checksum,
  * invariants): a foreign, truncated, corrupted or later-version file is bad
  * input. directed / weighted: what the scenario asks for (an error when the

@@ -307,7 +307,8 @@ typedef struct reader {
     int weight_col;     /* 0-based column of the weight, -1 none */
     int sign_col;       /* 0-based column of the sign, -1 none */
     uint64_t neg_kept, neg_dropped, first_neg_line;   /* pass 1: negative ties (negative_ties) */
-    int pass;           /* 1: check, map ids, count arcs; 2: fill the CSR; 3: find the first duplicate */
+    int pass;           /* 1: check, map ids, count arcs; 2: fill the CSR; 3: find the first duplicate;
+                           4: the arcs into bucket files (wg_import_save) */
     idmap ids;
     textmap texts;      /* ids that are not integers */
     int header_seen;    /* csv: the first line was taken as a header */
@@ -323,6 +324,7 @@ typedef struct reader {
     uint64_t dup_line;  /* pass 3: line of the first duplicate, 0 until found */
     uint64_t loops, first_loop_line;
     uint64_t file_bytes;  /* the file's size on disk (compressed for .gz) */
+    struct buckets *bk;   /* pass 4: the bucket files of wg_import_save */
 } reader;
 
 /* Room in r->deg for agent (pass 1). */
@@ -357,7 +359,7 @@ static wg_status text_id(reader *r, uint64_t lineno, const char *tok, uint32_t *
         return WG_EINPUT;
     }
     if (r->pass > 1) {   /* every id was mapped by pass 1 */
-        if (textmap_get(&r->texts, tok, 0, 0, agent) != 1 || *agent >= r->g->n) return changed(r, lineno, d);
+        if (textmap_get(&r->texts, tok, 0, 0, agent) != 1 || *agent >= r->ids.n) return changed(r, lineno, d);
         return WG_OK;
     }
     int found = textmap_get(&r->texts, tok, 1, r->ids.n, agent);
@@ -386,7 +388,7 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
     }
     if (r->pass > 1) {   /* every id was mapped by pass 1 */
         uint32_t n = r->ids.n;
-        if (idmap_get(&r->ids, id, agent) || *agent >= r->g->n) {
+        if (idmap_get(&r->ids, id, agent) || *agent >= n) {
             r->ids.n = n;
             return changed(r, lineno, d);
         }
@@ -398,6 +400,8 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
     }
     return grow_deg(r, lineno, *agent, d);
 }
+
+static wg_status bucket_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, float wv, wg_diag *d);
 
 /* Edge a - b of line lineno, kept (not a self-loop), in the current pass. */
 static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, float wv, int neg, wg_diag *d)
@@ -415,6 +419,7 @@ static wg_status keep_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, f
         r->neg_kept += neg != 0;
         return WG_OK;
     }
+    if (r->pass == 4) return bucket_edge(r, lineno, a, b, wv, d);
     wg_graph *g = r->g;
     if (r->pass == 2) {   /* out_off[a] is the next free place of row a */
         for (int k = 0; k < (directed ? 1 : 2); k++) {
@@ -807,49 +812,70 @@ static uint64_t sort_and_dedup(wg_graph *g)
     return removed;
 }
 
+/* Pass 1 over the file and the checks of what it found: r is set up for
+ * pass 2 (the ids mapped, r->deg the arcs of each agent). */
+static wg_status first_pass(reader *r, const wg_netspec *spec, int csv, wg_diag *d)
+{
+    wg_status st;
+    memset(r, 0, sizeof *r);
+    r->spec = spec;
+    r->path = spec->file;
+    r->csv = csv;
+    r->pass = 1;
+    if ((st = read_pass(r, d)) != WG_OK) return st;
+    if (r->edges == 0) {
+        wg_diag_error(d, WG_EINPUT, "%s: no edges in the network file", spec->file);
+        return WG_EINPUT;
+    }
+    for (int i = 0; i < 2 && r->header_seen && r->texts.n; i++) {
+        uint32_t a;
+        if (r->header[i][0] && textmap_get(&r->texts, r->header[i], 0, 0, &a) == 1) {
+            wg_diag_error(d, WG_EINPUT, "%s:1: the first line was read as a header, but \"%s\" is also an "
+                          "id in the file: say network.header: true (a header) or false (an edge)",
+                          spec->file, r->header[i]);
+            return WG_EINPUT;
+        }
+    }
+    if (!csv && spec->header == WG_HEADER_GUESS && r->first_text && !r->first_again) {
+        wg_diag_error(d, WG_EINPUT, "%s:%llu: the first line \"%s %s\" looks like a header (neither id "
+                      "comes again): say network.header: true (a header) or false (an edge)", spec->file,
+                      (unsigned long long)r->first_line, r->header[0], r->header[1]);
+        return WG_EINPUT;
+    }
+    if (r->ids.n == WG_MAX_AGENTS) {
+        wg_diag_error(d, WG_EINPUT, "network: too many agents (%u)", r->ids.n);
+        return WG_EINPUT;
+    }
+    /* the labels at their exact size: shrinking cannot lose data */
+    uint64_t *label = realloc(r->ids.label, (size_t)r->ids.n * sizeof *label);
+    if (label) r->ids.label = label;
+    r->ids.cap_label = r->ids.n;
+    return WG_OK;
+}
+
+/* Notes of the ties left out or flipped (after report_drops). */
+static void note_negative(const reader *r, const wg_graph *g, wg_diag *d)
+{
+    if (r->neg_dropped)
+        wg_diag_note(d, "%s: %llu negative tie%s dropped (negative_ties: drop; the first on line %llu)",
+                     r->path, (unsigned long long)r->neg_dropped, r->neg_dropped > 1 ? "s" : "",
+                     (unsigned long long)r->first_neg_line);
+    if (g && r->neg_kept) {
+        uint64_t k = 0;
+        for (uint64_t i = 0; i < g->m; i++) k += g->out_neg[i];
+        wg_diag_note(d, "%s: %llu of %llu arcs are distrust ties (negative_ties: flip: word of mouth over "
+                     "them arrives with the other valence)", r->path, (unsigned long long)k,
+                     (unsigned long long)g->m);
+    }
+}
+
 static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg_diag *d)
 {
     reader r;
     wg_graph *g = NULL;
     uint64_t dups = 0;
     wg_status st;
-    memset(&r, 0, sizeof r);
-    r.spec = spec;
-    r.path = spec->file;
-    r.csv = csv;
-    r.pass = 1;
-    if ((st = read_pass(&r, d)) != WG_OK) goto fail;
-    if (r.edges == 0) {
-        wg_diag_error(d, WG_EINPUT, "%s: no edges in the network file", spec->file);
-        st = WG_EINPUT;
-        goto fail;
-    }
-    for (int i = 0; i < 2 && r.header_seen && r.texts.n; i++) {
-        uint32_t a;
-        if (r.header[i][0] && textmap_get(&r.texts, r.header[i], 0, 0, &a) == 1) {
-            wg_diag_error(d, WG_EINPUT, "%s:1: the first line was read as a header, but \"%s\" is also an "
-                          "id in the file: say network.header: true (a header) or false (an edge)",
-                          spec->file, r.header[i]);
-            st = WG_EINPUT;
-            goto fail;
-        }
-    }
-    if (!csv && spec->header == WG_HEADER_GUESS && r.first_text && !r.first_again) {
-        wg_diag_error(d, WG_EINPUT, "%s:%llu: the first line \"%s %s\" looks like a header (neither id "
-                      "comes again): say network.header: true (a header) or false (an edge)", spec->file,
-                      (unsigned long long)r.first_line, r.header[0], r.header[1]);
-        st = WG_EINPUT;
-        goto fail;
-    }
-    if (r.ids.n == WG_MAX_AGENTS) {
-        wg_diag_error(d, WG_EINPUT, "network: too many agents (%u)", r.ids.n);
-        st = WG_EINPUT;
-        goto fail;
-    }
-    /* the labels at their exact size: shrinking cannot lose data */
-    uint64_t *label = realloc(r.ids.label, (size_t)r.ids.n * sizeof *label);
-    if (label) r.ids.label = label;
-    r.ids.cap_label = r.ids.n;
+    if ((st = first_pass(&r, spec, csv, d)) != WG_OK) goto fail;
     const uint64_t m = spec->directed ? r.edges : 2 * r.edges;
     char what[64];
     snprintf(what, sizeof what, "network: %u agents and %llu arcs", r.ids.n, (unsigned long long)m);
@@ -907,17 +933,7 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     }
     st = report_drops(spec, spec->file, r.loops, dups, r.dup_line, d);
     if (st != WG_OK) goto fail;
-    if (r.neg_dropped)
-        wg_diag_note(d, "%s: %llu negative tie%s dropped (negative_ties: drop; the first on line %llu)",
-                     spec->file, (unsigned long long)r.neg_dropped, r.neg_dropped > 1 ? "s" : "",
-                     (unsigned long long)r.first_neg_line);
-    if (r.neg_kept) {
-        uint64_t k = 0;
-        for (uint64_t i = 0; i < g->m; i++) k += g->out_neg[i];
-        wg_diag_note(d, "%s: %llu of %llu arcs are distrust ties (negative_ties: flip: word of mouth over "
-                     "them arrives with the other valence)", spec->file, (unsigned long long)k,
-                     (unsigned long long)g->m);
-    }
+    note_negative(&r, g, d);
     if ((st = names_from_texts(g, &r.texts, spec->file, d)) != WG_OK) goto fail;
     g->label = r.ids.label;    /* the graph takes the labels */
     r.ids.label = NULL;
@@ -928,6 +944,293 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     return WG_OK;
 fail:
     wg_graph_free(g);
+    free(r.deg);
+    free(r.seen);
+    idmap_free(&r.ids);
+    textmap_free(&r.texts);
+    return st;
+}
+
+/* ---- an edge list saved as .wgraph through bucket files ----------------- */
+
+/*
+ * wg_import_save: the CSR of a text file built a stretch of rows at a time,
+ * for a network whose arcs do not fit in memory. Pass 1 is import_text's
+ * (the ids, each agent's arcs); the rows are then cut into buckets of
+ * consecutive agents whose arcs fit in the budget, and pass 2 appends each
+ * arc, as a record (row, target[, weight]), to its bucket's file, in the
+ * order of the file. Each bucket in turn is read back into its rows (the
+ * arcs of a row in the order of the file, as pass 2 of import_text puts
+ * them), sorted and cleared of duplicates by the same sort_and_dedup, and
+ * its arcs appended to a file of arcs (and one of weights). The offsets
+ * are then known, and the .wgraph is written from them and the two files:
+ * the same bytes as `--save` after an import in memory. The scratch files
+ * are made beside the output, unlinked as soon as they are open (nothing
+ * is left behind, whatever happens), and hold about twice the arcs' bytes
+ * at most. Memory: the offsets and ids (about 28 bytes an agent, as the
+ * import in memory holds beside its CSR), a buffer for each bucket, and
+ * one bucket's rows.
+ */
+
+#define WG_BUCKETS_MAX 1024u          /* bucket files open at once at most */
+#define WG_BUCKET_RECORDS 8192u       /* records buffered for each bucket */
+
+typedef struct buckets {
+    uint32_t k;           /* buckets */
+    uint32_t *row0;       /* k + 1: bucket b is the rows row0[b] .. row0[b + 1] - 1 */
+    FILE **f;             /* each bucket's records */
+    uint32_t *rec;        /* k x WG_BUCKET_RECORDS records of `words` words each */
+    uint32_t *used;       /* records buffered for each bucket */
+    uint64_t *count;      /* records written to each bucket in all */
+    int words;            /* 2 (row, target) or 3 (and the weight's bits) */
+    int failed;           /* errno of the first failed write, or -1 */
+} buckets;
+
+/* A scratch file in dir, already unlinked: it is gone when closed. */
+static FILE *scratch_file(const char *dir)
+{
+    size_t len = strlen(dir);
+    char *name = wg_malloc(len + 32, 1);
+    if (!name) return NULL;
+    snprintf(name, len + 32, "%s/.waggle-scratch-XXXXXX", dir);
+    int fd = mkstemp(name);
+    FILE *f = NULL;
+    if (fd >= 0) {
+        unlink(name);
+        if (!(f = fdopen(fd, "w+b"))) close(fd);
+    }
+    free(name);
+    return f;
+}
+
+static void buckets_flush(buckets *bk, uint32_t b)
+{
+    size_t n = bk->used[b];
+    bk->used[b] = 0;
+    if (!n || bk->failed) return;
+    const uint32_t *p = bk->rec + (size_t)b * WG_BUCKET_RECORDS * bk->words;
+    errno = 0;
+    if (fwrite(p, (size_t)bk->words * 4, n, bk->f[b]) != n) bk->failed = errno ? errno : -1;
+}
+
+/* Arc s -> t into the bucket of row s. */
+static void buckets_put(buckets *bk, uint32_t s, uint32_t t, float wv)
+{
+    uint32_t lo = 0, hi = bk->k;   /* the bucket b with row0[b] <= s < row0[b + 1] */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (bk->row0[mid] <= s) lo = mid;
+        else hi = mid;
+    }
+    uint32_t *p = bk->rec + ((size_t)lo * WG_BUCKET_RECORDS + bk->used[lo]) * bk->words;
+    p[0] = s;
+    p[1] = t;
+    if (bk->words == 3) memcpy(&p[2], &wv, 4);
+    bk->count[lo]++;
+    if (++bk->used[lo] == WG_BUCKET_RECORDS) buckets_flush(bk, lo);
+}
+
+static wg_status bucket_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, float wv, wg_diag *d)
+{
+    (void)lineno;
+    (void)d;
+    buckets_put(r->bk, a, b, wv);
+    if (!r->spec->directed) buckets_put(r->bk, b, a, wv);
+    return WG_OK;
+}
+
+static void buckets_free(buckets *bk)
+{
+    for (uint32_t b = 0; bk->f && b < bk->k; b++)
+        if (bk->f[b]) fclose(bk->f[b]);
+    free(bk->f);
+    free(bk->row0);
+    free(bk->rec);
+    free(bk->used);
+    free(bk->count);
+    memset(bk, 0, sizeof *bk);
+}
+
+/* Cut rows 0 .. n - 1 (off: the rows' starts, n + 1 entries) into buckets
+ * of at most budget bytes: 4 an arc (8 when weighted) and 8 a row; a row
+ * larger than that alone. Returns the number of buckets, or 0 past
+ * WG_BUCKETS_MAX; row0 (WG_BUCKETS_MAX + 1 entries) receives their starts. */
+static uint32_t buckets_cut(const uint64_t *off, uint32_t n, uint64_t budget, int weighted, uint32_t *row0)
+{
+    const uint64_t per_arc = weighted ? 8 : 4;
+    uint32_t k = 0;
+    for (uint32_t v = 0; v < n;) {
+        if (k == WG_BUCKETS_MAX) return 0;
+        row0[k++] = v;
+        uint64_t bytes = 0;
+        do {
+            bytes += (off[v + 1] - off[v]) * per_arc + 8;
+            v++;
+        } while (v < n && bytes + (off[v + 1] - off[v]) * per_arc + 8 <= budget);
+    }
+    row0[k] = n;
+    return k;
+}
+
+/* Bucket b's rows [v0, v1), arcs [a0, a1) of the unsorted rows (off),
+ * read back from its file, sorted and cleared of duplicates, its arcs
+ * appended to adj_f (and weights to w_f); off[v0 .. v1 - 1] become the
+ * final offsets (*base: the arcs of the buckets before, then after it).
+ * Duplicates removed are added to *removed. */
+static wg_status bucket_rows(const buckets *bk, uint32_t b, uint64_t *off, uint64_t *base, FILE *adj_f,
+                             FILE *w_f, uint64_t *removed, const char *path, wg_diag *d)
+{
+    const uint32_t v0 = bk->row0[b], v1 = bk->row0[b + 1], rows = v1 - v0;
+    const uint64_t a0 = off[v0], arcs = off[v1] - a0;
+    wg_status st = WG_OK;
+    wg_graph t;
+    memset(&t, 0, sizeof t);
+    t.n = rows;
+    t.m = arcs;
+    t.out_off = wg_malloc((size_t)rows + 1, sizeof *t.out_off);
+    t.out_adj = wg_malloc(arcs ? arcs : 1, sizeof *t.out_adj);
+    t.out_w = w_f ? wg_malloc(arcs ? arcs : 1, sizeof *t.out_w) : NULL;
+    uint32_t *rec = wg_malloc((size_t)WG_BUCKET_RECORDS * bk->words, 4);
+    if (!t.out_off || !t.out_adj || (w_f && !t.out_w) || !rec) {
+        wg_diag_error(d, st = WG_ENOMEM, "%s: out of memory for %llu arcs of agents %u to %u", path,
+                      (unsigned long long)arcs, v0, v1 - 1);
+        goto done;
+    }
+    for (uint32_t v = 0; v < rows; v++) t.out_off[v] = off[v0 + v] - a0;   /* then the next free place */
+    if (bk->count[b] != arcs) goto changed;
+    if (fseek(bk->f[b], 0, SEEK_SET) != 0) goto io;
+    for (uint64_t done = 0; done < arcs;) {
+        size_t want = arcs - done < WG_BUCKET_RECORDS ? (size_t)(arcs - done) : WG_BUCKET_RECORDS;
+        if (fread(rec, (size_t)bk->words * 4, want, bk->f[b]) != want) goto io;
+        for (size_t i = 0; i < want; i++) {
+            const uint32_t *p = rec + i * bk->words;
+            const uint32_t v = p[0] - v0;
+            if (p[0] < v0 || v >= rows || t.out_off[v] >= off[v0 + v + 1] - a0) goto changed;
+            const uint64_t pos = t.out_off[v]++;
+            t.out_adj[pos] = p[1];
+            if (t.out_w) memcpy(&t.out_w[pos], &p[2], 4);
+        }
+        done += want;
+    }
+    for (uint32_t v = rows; v > 0; v--) t.out_off[v] = t.out_off[v - 1];
+    t.out_off[0] = 0;
+    uint64_t gone = sort_and_dedup(&t);
+    if (gone == UINT64_MAX) {
+        wg_diag_error(d, st = WG_ENOMEM, "%s: out of memory sorting the neighbours of an agent", path);
+        goto done;
+    }
+    *removed += gone;
+    errno = 0;
+    if (fwrite(t.out_adj, sizeof *t.out_adj, t.m, adj_f) != t.m ||
+        (w_f && fwrite(t.out_w, sizeof *t.out_w, t.m, w_f) != t.m))
+        goto io;
+    for (uint32_t v = 0; v < rows; v++) off[v0 + v] = *base + t.out_off[v];
+    *base += t.m;
+    goto done;
+changed:
+    wg_diag_error(d, st = WG_EINPUT, "%s: the file changed while it was being read", path);
+    goto done;
+io:
+    wg_diag_error(d, st = WG_EIO, "%s: the scratch files beside the output: %s", path,
+                  errno ? strerror(errno) : "read or write failed");
+done:
+    free(t.out_off);
+    free(t.out_adj);
+    free(t.out_w);
+    free(rec);
+    return st;
+}
+
+wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *scratch_dir, FILE *out,
+                         const char *out_path, wg_import_saved *saved, wg_diag *d)
+{
+    reader r;
+    buckets bk;
+    uint64_t *off = NULL, removed = 0, base = 0;
+    FILE *adj_f = NULL, *w_f = NULL;
+    int gz = 0;
+    wg_status st;
+    memset(&r, 0, sizeof r);
+    memset(&bk, 0, sizeof bk);
+    wg_net_format fmt = spec->format != WG_FMT_GUESS ? spec->format : guess_format(spec->file, &gz);
+    if (fmt != WG_FMT_EDGELIST && fmt != WG_FMT_CSV) {
+        wg_diag_error(d, WG_EINPUT, "%s: --memory saves an edge list or CSV file; read this one "
+                      "without --memory", spec->file);
+        return WG_EINPUT;
+    }
+    if ((st = first_pass(&r, spec, fmt == WG_FMT_CSV, d)) != WG_OK) goto done;
+    if (r.texts.n) {
+        wg_diag_error(d, st = WG_EINPUT, "%s: a network with text ids (names) cannot be saved as .wgraph "
+                      "(it keeps integer ids only); read the edge list itself", out_path);
+        goto done;
+    }
+    if (r.neg_kept) {
+        wg_diag_error(d, st = WG_EINPUT, "%s: a network with distrust ties (negative_ties: flip) cannot be "
+                      "saved as .wgraph (it has no signs); read the edge list itself", out_path);
+        goto done;
+    }
+    const uint32_t n = r.ids.n;
+    const int weighted = r.weight_col >= 0;
+    off = wg_malloc((size_t)n + 1, sizeof *off);
+    bk.row0 = wg_malloc(WG_BUCKETS_MAX + 1, sizeof *bk.row0);
+    if (!off || !bk.row0) goto nomem;
+    off[0] = 0;
+    for (uint32_t a = 0; a < n; a++) off[a + 1] = off[a] + r.deg[a];
+    free(r.deg);
+    r.deg = NULL;
+    if (!(bk.k = buckets_cut(off, n, budget, weighted, bk.row0))) {
+        wg_diag_error(d, st = WG_EINPUT, "--memory %.0f MB: the %llu arcs would need more than %u "
+                      "pieces of that size; give it more memory", budget / 1e6,
+                      (unsigned long long)off[n], WG_BUCKETS_MAX);
+        goto done;
+    }
+    bk.words = weighted ? 3 : 2;
+    bk.f = wg_calloc(bk.k, sizeof *bk.f);
+    bk.rec = wg_malloc((size_t)bk.k * WG_BUCKET_RECORDS * bk.words, 4);
+    bk.used = wg_calloc(bk.k, sizeof *bk.used);
+    bk.count = wg_calloc(bk.k, sizeof *bk.count);
+    if (!bk.f || !bk.rec || !bk.used || !bk.count) goto nomem;
+    errno = 0;
+    for (uint32_t b = 0; b < bk.k; b++)
+        if (!(bk.f[b] = scratch_file(scratch_dir))) goto noscratch;
+    if (!(adj_f = scratch_file(scratch_dir)) || (weighted && !(w_f = scratch_file(scratch_dir))))
+        goto noscratch;
+    r.bk = &bk;
+    r.pass = 4;
+    if ((st = read_pass(&r, d)) != WG_OK) goto done;
+    for (uint32_t b = 0; b < bk.k; b++) buckets_flush(&bk, b);
+    if (bk.failed) {
+        errno = bk.failed > 0 ? bk.failed : 0;
+        goto noscratch;
+    }
+    for (uint32_t b = 0; b < bk.k; b++) {
+        if ((st = bucket_rows(&bk, b, off, &base, adj_f, w_f, &removed, spec->file, d)) != WG_OK) goto done;
+        fclose(bk.f[b]);   /* its disk space back */
+        bk.f[b] = NULL;
+    }
+    off[n] = base;
+    if ((st = report_drops(spec, spec->file, r.loops, spec->directed ? removed : removed / 2, 0, d)) != WG_OK)
+        goto done;
+    note_negative(&r, NULL, d);
+    if (fflush(adj_f) != 0 || (w_f && fflush(w_f) != 0)) goto noscratch;
+    if ((st = wg_wgraph_write_files(out, out_path, n, base, spec->directed, off, adj_f, w_f, r.ids.label,
+                                    d)) != WG_OK)
+        goto done;
+    saved->nodes = n;
+    saved->arcs = base;
+    saved->buckets = bk.k;
+    goto done;
+nomem:
+    wg_diag_error(d, st = WG_ENOMEM, "%s: out of memory for the offsets of %u agents", spec->file, r.ids.n);
+    goto done;
+noscratch:
+    wg_diag_error(d, st = WG_EIO, "%s: scratch files in %s: %s", spec->file, scratch_dir,
+                  errno ? strerror(errno) : "write failed");
+done:
+    buckets_free(&bk);
+    if (adj_f) fclose(adj_f);
+    if (w_f) fclose(w_f);
+    free(off);
     free(r.deg);
     free(r.seen);
     idmap_free(&r.ids);

@@ -234,29 +234,44 @@ static void put_padded(writer *w, const void *p, uint64_t len)
     put(w, zero, (size_t)(pad8(len) - len));
 }
 
-wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag *d)
+/* The bytes of file src from its start, len of them, through the writer:
+ * read back a piece at a time (the arcs of `waggle net --memory`). */
+static void put_file(writer *w, FILE *src, uint64_t len, unsigned char *buf)
 {
-    uint32_t flags = (g->directed ? WG_WGRAPH_DIRECTED : 0) | (g->out_w ? WG_WGRAPH_WEIGHTED : 0) |
-                     (g->label ? WG_WGRAPH_IDS : 0);
+    static const unsigned char zero[8] = {0};
+    if (w->failed) return;
+    if (fseek(src, 0, SEEK_SET) != 0) {
+        w->failed = 1;
+        return;
+    }
+    for (uint64_t done = 0; done < len && !w->failed;) {
+        size_t take = len - done < WG_WGRAPH_CHUNK ? (size_t)(len - done) : WG_WGRAPH_CHUNK;
+        if (fread(buf, 1, take, src) != take) w->failed = 1;
+        else put(w, buf, take);
+        done += take;
+    }
+    put(w, zero, (size_t)(pad8(len) - len));
+}
+
+/* The file: the header's placeholder, the payload (the arcs and weights
+ * from memory, or from the files adj_f and w_f when adj is NULL), then the
+ * header with its checksums over the placeholder. */
+static wg_status write_file(FILE *f, const char *path, uint32_t n, uint64_t m, uint32_t flags,
+                            const uint64_t *off, const uint32_t *adj, const float *wt, FILE *adj_f,
+                            FILE *w_f, const uint64_t *label, wg_diag *d)
+{
     layout l;
-    if (g->out_neg) {
-        wg_diag_error(d, WG_EINPUT, "%s: a network with distrust ties (negative_ties: flip) cannot be "
-                      "saved as .wgraph (it has no signs); read the edge list itself", path);
-        return WG_EINPUT;
-    }
-    if (g->name) {
-        wg_diag_error(d, WG_EINPUT, "%s: a network with text ids (names) cannot be saved as .wgraph "
-                      "(it keeps integer ids only); read the edge list itself", path);
-        return WG_EINPUT;
-    }
-    if (!layout_of(g->n, g->m, flags, &l)) {
+    if (!layout_of(n, m, flags, &l)) {
         wg_diag_error(d, WG_EINPUT, "%s: a network of %u agents and %llu arcs is too large to save",
-                      path, g->n, (unsigned long long)g->m);
+                      path, n, (unsigned long long)m);
         return WG_EINPUT;
     }
-    if (g->nattrs)
-        wg_diag_note(d, "%s: node attributes (%zu) are not saved in a .wgraph file", path, g->nattrs);
     unsigned char hdr[WG_WGRAPH_HEADER];
+    unsigned char *buf = adj ? NULL : wg_malloc(WG_WGRAPH_CHUNK, 1);
+    if (!adj && !buf) {
+        wg_diag_error(d, WG_ENOMEM, "%s: out of memory", path);
+        return WG_ENOMEM;
+    }
     memset(hdr, 0, sizeof hdr);
     writer w;
     memset(&w, 0, sizeof w);
@@ -265,17 +280,22 @@ wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag 
     /* a placeholder, rewritten with the checksums at the end */
     if (fwrite(hdr, 1, sizeof hdr, f) != sizeof hdr) w.failed = 1;
     wg_xxh64_init(&w.h, 0);
-    put_padded(&w, g->out_off, ((uint64_t)g->n + 1) * 8);
-    put_padded(&w, g->out_adj, g->m * 4);
-    if (g->out_w) put_padded(&w, g->out_w, g->m * 4);
-    if (g->label) put_padded(&w, g->label, (uint64_t)g->n * 8);
+    put_padded(&w, off, ((uint64_t)n + 1) * 8);
+    if (adj) put_padded(&w, adj, m * 4);
+    else put_file(&w, adj_f, m * 4, buf);
+    if (flags & WG_WGRAPH_WEIGHTED) {
+        if (adj) put_padded(&w, wt, m * 4);
+        else put_file(&w, w_f, m * 4, buf);
+    }
+    if (label) put_padded(&w, label, (uint64_t)n * 8);
+    free(buf);
     memcpy(hdr, WG_WGRAPH_MAGIC, 8);
     put32(hdr + 8, WG_WGRAPH_VERSION);
     put32(hdr + 12, WG_WGRAPH_BOM);
     put32(hdr + 16, flags);
     put32(hdr + 20, WG_WGRAPH_HEADER);
-    put64(hdr + 24, g->n);
-    put64(hdr + 32, g->m);
+    put64(hdr + 24, n);
+    put64(hdr + 32, m);
     put64(hdr + 40, l.total);
     put64(hdr + 48, wg_xxh64_digest(&w.h));
     put64(hdr + 56, wg_xxh64(hdr, 56, 0));
@@ -287,6 +307,35 @@ wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag 
         return WG_EIO;
     }
     return WG_OK;
+}
+
+wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag *d)
+{
+    uint32_t flags = (g->directed ? WG_WGRAPH_DIRECTED : 0) | (g->out_w ? WG_WGRAPH_WEIGHTED : 0) |
+                     (g->label ? WG_WGRAPH_IDS : 0);
+    if (g->out_neg) {
+        wg_diag_error(d, WG_EINPUT, "%s: a network with distrust ties (negative_ties: flip) cannot be "
+                      "saved as .wgraph (it has no signs); read the edge list itself", path);
+        return WG_EINPUT;
+    }
+    if (g->name) {
+        wg_diag_error(d, WG_EINPUT, "%s: a network with text ids (names) cannot be saved as .wgraph "
+                      "(it keeps integer ids only); read the edge list itself", path);
+        return WG_EINPUT;
+    }
+    if (g->nattrs)
+        wg_diag_note(d, "%s: node attributes (%zu) are not saved in a .wgraph file", path, g->nattrs);
+    return write_file(f, path, g->n, g->m, flags, g->out_off, g->out_adj, g->out_w, NULL, NULL, g->label,
+                      d);
+}
+
+wg_status wg_wgraph_write_files(FILE *f, const char *path, uint32_t n, uint64_t m, int directed,
+                                const uint64_t *off, FILE *adj, FILE *w, const uint64_t *label,
+                                wg_diag *d)
+{
+    uint32_t flags = (directed ? WG_WGRAPH_DIRECTED : 0) | (w ? WG_WGRAPH_WEIGHTED : 0) |
+                     (label ? WG_WGRAPH_IDS : 0);
+    return write_file(f, path, n, m, flags, off, NULL, NULL, adj, w, label, d);
 }
 
 /* ---- reading ------------------------------------------------------------- */
