@@ -194,6 +194,9 @@ int wg_cmd_net(int argc, char **argv)
         }
         st = budget ? save_streamed(&spec, budget, no.save, &g, &d) : wg_graph_build(&spec, 1, &g, &d);
     }
+    if (st == WG_ENOMEM && no.save && !budget)
+        wg_diag_note(&d, "an edge list or CSV file larger than this machine's memory is saved with "
+                         "--save %s --memory SIZE (its arcs through scratch files on disk)", no.save);
     if (st != WG_OK) goto done;
     if (no.save && !budget && (st = save_wgraph(g, no.save, &d)) != WG_OK) goto done;
     wg_graph_stats gs;

@@ -325,6 +325,8 @@ typedef struct reader {
     uint64_t loops, first_loop_line;
     uint64_t file_bytes;  /* the file's size on disk (compressed for .gz) */
     struct buckets *bk;   /* pass 4: the bucket files of wg_import_save */
+    uint64_t last_id[2];      /* the last integer id of the source and target columns, */
+    uint32_t last_agent[2];   /* and its agent (UINT32_MAX: none yet this pass) */
 } reader;
 
 /* Room in r->deg for agent (pass 1). */
@@ -370,7 +372,12 @@ static wg_status text_id(reader *r, uint64_t lineno, const char *tok, uint32_t *
     return grow_deg(r, lineno, *agent, d);
 }
 
-static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t *agent, wg_diag *d)
+/* The agent of the id tok of column col (0 source, 1 target), mapped in
+ * pass 1 and looked up after. An edge list sorted by source (as most are)
+ * names the same source line after line: the last integer id of each
+ * column and its agent are kept, which spares the lookup, a random read
+ * of the hash table and one of the labels. */
+static wg_status check_id(reader *r, uint64_t lineno, int col, const char *tok, uint32_t *agent, wg_diag *d)
 {
     uint64_t id = 0;
     switch (parse_id(tok, &id)) {
@@ -386,19 +393,26 @@ static wg_status check_id(reader *r, uint64_t lineno, const char *tok, uint32_t 
     default:
         break;
     }
+    if (r->last_agent[col] != UINT32_MAX && r->last_id[col] == id) {
+        *agent = r->last_agent[col];
+        return WG_OK;
+    }
     if (r->pass > 1) {   /* every id was mapped by pass 1 */
         uint32_t n = r->ids.n;
         if (idmap_get(&r->ids, id, agent) || *agent >= n) {
             r->ids.n = n;
             return changed(r, lineno, d);
         }
-        return WG_OK;
-    }
-    if (idmap_get(&r->ids, id, agent)) {
+    } else if (idmap_get(&r->ids, id, agent)) {
         wg_diag_error(d, WG_ENOMEM, "%s:%llu: out of memory", r->path, (unsigned long long)lineno);
         return WG_ENOMEM;
+    } else {
+        wg_status st = grow_deg(r, lineno, *agent, d);
+        if (st != WG_OK) return st;
     }
-    return grow_deg(r, lineno, *agent, d);
+    r->last_id[col] = id;
+    r->last_agent[col] = *agent;
+    return WG_OK;
 }
 
 static wg_status bucket_edge(reader *r, uint64_t lineno, uint32_t a, uint32_t b, float wv, wg_diag *d);
@@ -529,8 +543,8 @@ static wg_status read_edge(reader *r, uint64_t lineno, char **f, int nf, wg_diag
         wg_diag_error(d, WG_EINPUT, "%s:%llu: expected a source and a target", r->path, (unsigned long long)lineno);
         return WG_EINPUT;
     }
-    if ((st = check_id(r, lineno, f[0], &a, d)) != WG_OK) return st;
-    if ((st = check_id(r, lineno, f[1], &b, d)) != WG_OK) return st;
+    if ((st = check_id(r, lineno, 0, f[0], &a, d)) != WG_OK) return st;
+    if ((st = check_id(r, lineno, 1, f[1], &b, d)) != WG_OK) return st;
     if (r->pass == 1 && !r->first_line) {
         uint64_t id;
         r->first_line = lineno;
@@ -719,6 +733,7 @@ static wg_status read_pass(reader *r, wg_diag *d)
     }
     gzbuffer(gz, WG_GZ_BUFFER);
     r->weight_col = r->sign_col = -1;
+    r->last_agent[0] = r->last_agent[1] = UINT32_MAX;
     wg_status st = read_lines(r, gz, d);
     int zc = gzclose_r(gz);
     if (st == WG_OK && zc != Z_OK) {
