@@ -121,8 +121,8 @@ static char *folder_of(const char *path)
     return dir;
 }
 
-/* --save with --memory: the file through scratch files, then mapped again
- * (its check reads it whole) for the statistics of its degrees. */
+/* --save with --memory: the file through scratch files; *g receives its
+ * row offsets alone, for the statistics of its degrees. */
 static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const char *path, wg_graph **g,
                                wg_diag *d)
 {
@@ -134,13 +134,13 @@ static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const ch
     wg_out o;
     wg_import_saved saved;
     wg_status st = wg_out_open(&o, NULL, path, d);
-    if (st == WG_OK && (st = wg_import_save(spec, budget, dir, o.f, path, &saved, d)) != WG_OK) wg_out_abort(&o);
+    if (st == WG_OK && (st = wg_import_save(spec, budget, dir, o.f, path, &saved, g, d)) != WG_OK) wg_out_abort(&o);
     else if (st == WG_OK) st = wg_out_commit(&o, d);
     free(dir);
     if (st != WG_OK) return st;
     wg_diag_note(d, "%s: %u agents and %llu arcs, sorted in %u stretch%s of rows", path, saved.nodes,
                  (unsigned long long)saved.arcs, saved.buckets, saved.buckets > 1 ? "es" : "");
-    return wg_wgraph_map(path, spec->directed, 0, g, d);
+    return WG_OK;
 }
 
 int wg_cmd_net(int argc, char **argv)

@@ -343,8 +343,23 @@ static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const ch
     assert_non_null(f);
     wg_diag d = {0};
     wg_import_saved saved = {0, 0, 0};
-    wg_status st = wg_import_save(spec, budget, dir, f, path, &saved, &d);
+    wg_graph *deg = NULL;
+    wg_status st = wg_import_save(spec, budget, dir, f, path, &saved, &deg, &d);
     assert_int_equal(fclose(f), 0);
+    if (st == WG_OK) {   /* the offsets handed back are the file's */
+        wg_graph *h = NULL;
+        wg_diag dm = {0};
+        assert_int_equal(wg_wgraph_map(path, spec->directed, 0, &h, &dm), WG_OK);
+        assert_int_equal(deg->n, h->n);
+        assert_int_equal(deg->m, h->m);
+        assert_null(deg->out_adj);
+        assert_memory_equal(deg->out_off, h->out_off, ((size_t)h->n + 1) * sizeof *h->out_off);
+        wg_graph_free(h);
+        wg_diag_free(&dm);
+    } else {
+        assert_null(deg);
+    }
+    wg_graph_free(deg);
     if (buckets) *buckets = saved.buckets;
     if (msg) snprintf(msg, len, "%s", st == WG_OK ? "" : wg_diag_first(&d));
     if (st != WG_OK && !msg) print_error("%s\n", wg_diag_first(&d));
@@ -456,7 +471,8 @@ static void test_save_streamed(void **state)
         FILE *f = fopen(path_of("x.wgraph"), "w+b");
         wg_diag d = {0};
         wg_import_saved saved;
-        assert_int_equal(wg_import_save(&spec, 1 << 20, path_of("no-such-folder"), f, "x.wgraph", &saved, &d),
+        assert_int_equal(wg_import_save(&spec, 1 << 20, path_of("no-such-folder"), f, "x.wgraph", &saved, NULL,
+                                        &d),
                          WG_EIO);
         assert_non_null(strstr(wg_diag_first(&d), "scratch files in"));
         wg_diag_free(&d);

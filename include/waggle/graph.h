@@ -315,9 +315,12 @@ typedef struct wg_import_saved {
  * scratch_dir (unlinked at once), and rows are sorted a stretch of at most
  * budget bytes (4 an arc, 8 weighted, 8 an agent) at a time. The same file
  * as wg_wgraph_write of wg_import's graph. Memory beside the budget: about
- * 28 bytes an agent (offsets, ids) and 64 KiB a stretch. */
+ * 28 bytes an agent (offsets, ids) and 64-96 KiB a stretch. *degrees (when
+ * not NULL): a graph of the final row offsets alone (out_adj, out_w and
+ * label NULL), for wg_graph_stats_degrees and wg_graph_out_degree only;
+ * free it with wg_graph_free. */
 wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *scratch_dir, FILE *out,
-                         const char *out_path, wg_import_saved *saved, wg_diag *d);
+                         const char *out_path, wg_import_saved *saved, wg_graph **degrees, wg_diag *d);
 
 /* ---------------------------------------------------------------------------
  * wgraph.c: waggle's binary network file (layout in wgraph.c).

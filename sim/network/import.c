@@ -19,7 +19,12 @@
  * the same list. Self-loops are dropped as they are read. With duplicates:
  * error a third pass finds the line of the first duplicate, marking arcs
  * seen in a bitmap of the CSR (one bit an arc). A file that changes between
- * the passes is an error.
+ * the passes is an error. What a pass costs on a large file is the id
+ * lookups (two random reads each: the hash slot, then the label); the last
+ * id of each column is kept, so a file sorted by source looks its sources
+ * up once. wg_import_save (`waggle net --save G.wgraph --memory SIZE`)
+ * builds the same CSR a stretch of rows at a time through scratch files,
+ * for a file whose arcs do not fit in memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1157,7 +1162,7 @@ done:
 }
 
 wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *scratch_dir, FILE *out,
-                         const char *out_path, wg_import_saved *saved, wg_diag *d)
+                         const char *out_path, wg_import_saved *saved, wg_graph **degrees, wg_diag *d)
 {
     reader r;
     buckets bk;
@@ -1167,6 +1172,7 @@ wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *sc
     wg_status st;
     memset(&r, 0, sizeof r);
     memset(&bk, 0, sizeof bk);
+    if (degrees) *degrees = NULL;
     wg_net_format fmt = spec->format != WG_FMT_GUESS ? spec->format : guess_format(spec->file, &gz);
     if (fmt != WG_FMT_EDGELIST && fmt != WG_FMT_CSV) {
         wg_diag_error(d, WG_EINPUT, "%s: --memory saves an edge list or CSV file; read this one "
@@ -1234,6 +1240,16 @@ wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *sc
     saved->nodes = n;
     saved->arcs = base;
     saved->buckets = bk.k;
+    if (degrees) {   /* the offsets, handed over */
+        wg_graph *g = wg_calloc(1, sizeof *g);
+        if (!g) goto nomem;
+        g->n = n;
+        g->m = base;
+        g->directed = spec->directed;
+        g->out_off = off;
+        off = NULL;
+        *degrees = g;
+    }
     goto done;
 nomem:
     wg_diag_error(d, st = WG_ENOMEM, "%s: out of memory for the offsets of %u agents", spec->file, r.ids.n);
