@@ -33,6 +33,9 @@ const char wg_net_usage[] =
     "  --directed         read an edge list, CSV or Pajek file as directed (GraphML, GML say it)\n"
     "  --save FILE        also write the network to FILE (.wgraph: the CSR, ids, a checksum)\n"
     "  --memory SIZE      with --save: the arcs held at once, e.g. 4G, 500M (K, M, G, T: 1024s)\n"
+    "  -q, --quiet        no progress bar (--memory)\n"
+    "  --progress         on a non-terminal (a batch job's log), a progress line every\n"
+    "                     10 seconds (--memory)\n"
     "  --set KEY=VALUE    override a key of a scenario (e.g. --set network.nodes=5000)\n"
     "\n"
     "exit status: 0 done, 1 runtime failure (memory), 2 bad input\n";
@@ -121,11 +124,33 @@ static char *folder_of(const char *path)
     return dir;
 }
 
+/* The bars of save_streamed: the file's MiB read, then the stretches sorted. */
+typedef struct save_bars {
+    wg_progress bar[2];
+    int phase;
+    const wg_cmd_opts *opts;
+} save_bars;
+
+static void save_progress(void *ud, int phase, uint64_t done, uint64_t total)
+{
+    save_bars *b = ud;
+    if (phase != b->phase) {   /* the next bar, timed from now */
+        wg_progress_end(&b->bar[b->phase]);
+        b->phase = phase;
+        wg_progress_init(&b->bar[phase], phase ? "stretches" : "MiB read", b->opts);
+    }
+    wg_progress_update(&b->bar[phase], done, total);
+}
+
 /* --save with --memory: the file through scratch files; *g receives its
  * row offsets alone, for the statistics of its degrees. */
-static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const char *path, wg_graph **g,
-                               wg_diag *d)
+static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const char *path, const wg_cmd_opts *co,
+                               wg_graph **g, wg_diag *d)
 {
+    save_bars bars;
+    bars.phase = 0;
+    bars.opts = co;
+    wg_progress_init(&bars.bar[0], "MiB read", co);
     char *dir = folder_of(path);
     if (!dir) {
         wg_diag_error(d, WG_ENOMEM, "out of memory: the name of %s", path);
@@ -134,8 +159,12 @@ static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const ch
     wg_out o;
     wg_import_saved saved;
     wg_status st = wg_out_open(&o, NULL, path, d);
-    if (st == WG_OK && (st = wg_import_save(spec, budget, dir, o.f, path, &saved, g, d)) != WG_OK) wg_out_abort(&o);
-    else if (st == WG_OK) st = wg_out_commit(&o, d);
+    if (st == WG_OK &&
+        (st = wg_import_save(spec, budget, dir, o.f, path, &saved, g, save_progress, &bars, d)) != WG_OK)
+        wg_out_abort(&o);
+    else if (st == WG_OK)
+        st = wg_out_commit(&o, d);
+    wg_progress_end(&bars.bar[bars.phase]);
     free(dir);
     if (st != WG_OK) return st;
     wg_diag_note(d, "%s: %u agents and %llu arcs, sorted in %u stretch%s of rows", path, saved.nodes,
@@ -154,7 +183,7 @@ int wg_cmd_net(int argc, char **argv)
     uint32_t *deg = NULL;
     memset(&spec, 0, sizeof spec);
     wg_diag_init(&d);
-    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_SET, net_options, net_option, &no, 1, 1,
+    wg_status st = wg_cmd_parse(argc, argv, WG_OPT_SET | WG_OPT_QUIET | WG_OPT_PROGRESS, net_options, net_option, &no, 1, 1,
                                 "network file", &o, &d);
     if (st != WG_OK) goto done;
     uint64_t budget = 0;
@@ -192,7 +221,7 @@ int wg_cmd_net(int argc, char **argv)
             wg_diag_error(&d, st = WG_ENOMEM, "out of memory: the network file's name");
             goto done;
         }
-        st = budget ? save_streamed(&spec, budget, no.save, &g, &d) : wg_graph_build(&spec, 1, &g, &d);
+        st = budget ? save_streamed(&spec, budget, no.save, &o, &g, &d) : wg_graph_build(&spec, 1, &g, &d);
     }
     if (st == WG_ENOMEM && no.save && !budget)
         wg_diag_note(&d, "an edge list or CSV file larger than this machine's memory is saved with "

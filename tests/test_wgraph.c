@@ -334,6 +334,24 @@ static int files_named(const char *folder, const char *words)
     return k;
 }
 
+/* What wg_import_save reported of its progress. */
+typedef struct progress_seen {
+    unsigned calls[2];
+    uint64_t done[2], total[2];
+    int backwards;   /* a report below the one before, or a phase after the last */
+    int phase;
+} progress_seen;
+
+static void note_progress(void *ud, int phase, uint64_t done, uint64_t total)
+{
+    progress_seen *p = ud;
+    if (phase < p->phase || (p->calls[phase] && done < p->done[phase]) || done > total) p->backwards = 1;
+    p->phase = phase;
+    p->calls[phase]++;
+    p->done[phase] = done;
+    p->total[phase] = total;
+}
+
 /* wg_import_save of spec into path with budget: its status, the number of
  * stretches in *buckets, the first message in msg (when not NULL). */
 static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const char *path, uint32_t *buckets,
@@ -344,7 +362,9 @@ static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const ch
     wg_diag d = {0};
     wg_import_saved saved = {0, 0, 0};
     wg_graph *deg = NULL;
-    wg_status st = wg_import_save(spec, budget, dir, f, path, &saved, &deg, &d);
+    progress_seen seen;
+    memset(&seen, 0, sizeof seen);
+    wg_status st = wg_import_save(spec, budget, dir, f, path, &saved, &deg, note_progress, &seen, &d);
     assert_int_equal(fclose(f), 0);
     if (st == WG_OK) {   /* the offsets handed back are the file's */
         wg_graph *h = NULL;
@@ -356,6 +376,12 @@ static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const ch
         assert_memory_equal(deg->out_off, h->out_off, ((size_t)h->n + 1) * sizeof *h->out_off);
         wg_graph_free(h);
         wg_diag_free(&dm);
+        /* the passes' end, then each stretch once, in order */
+        assert_false(seen.backwards);
+        assert_true(seen.calls[0] >= 1);
+        assert_true(seen.done[0] == seen.total[0]);
+        assert_int_equal(seen.calls[1], saved.buckets);
+        assert_true(seen.done[1] == saved.buckets && seen.total[1] == saved.buckets);
     } else {
         assert_null(deg);
     }
@@ -472,7 +498,7 @@ static void test_save_streamed(void **state)
         wg_diag d = {0};
         wg_import_saved saved;
         assert_int_equal(wg_import_save(&spec, 1 << 20, path_of("no-such-folder"), f, "x.wgraph", &saved, NULL,
-                                        &d),
+                                        NULL, NULL, &d),
                          WG_EIO);
         assert_non_null(strstr(wg_diag_first(&d), "scratch files in"));
         wg_diag_free(&d);

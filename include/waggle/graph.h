@@ -319,8 +319,12 @@ typedef struct wg_import_saved {
  * not NULL): a graph of the final row offsets alone (out_adj, out_w and
  * label NULL), for wg_graph_stats_degrees and wg_graph_out_degree only;
  * free it with wg_graph_free. */
+/* Progress of wg_import_save: phase 0, MiB of the file read by its two
+ * passes (done, total); phase 1, the stretches of rows sorted. */
+typedef void (*wg_import_progress_fn)(void *ud, int phase, uint64_t done, uint64_t total);
 wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *scratch_dir, FILE *out,
-                         const char *out_path, wg_import_saved *saved, wg_graph **degrees, wg_diag *d);
+                         const char *out_path, wg_import_saved *saved, wg_graph **degrees,
+                         wg_import_progress_fn progress, void *progress_ud, wg_diag *d);
 
 /* ---------------------------------------------------------------------------
  * wgraph.c: waggle's binary network file (layout in wgraph.c).

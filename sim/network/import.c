@@ -45,6 +45,7 @@
 #define WG_SCAN_CHUNK 65536    /* bytes read at a time by the scan of a GraphML, GML or Pajek file */
 #define WG_GZ_MAX_RATIO 100    /* an edge list expands at most this many times its file's size */
 #define WG_GZ_MAX_SLACK (UINT64_C(1) << 20)   /* ... plus this many bytes (a tiny file) */
+#define WG_PROGRESS_LINES 65536   /* lines between two reports of wg_import_save's progress */
 
 /* ---- ids: open addressing from original id to agent ------------------- */
 
@@ -330,6 +331,9 @@ typedef struct reader {
     uint64_t loops, first_loop_line;
     uint64_t file_bytes;  /* the file's size on disk (compressed for .gz) */
     struct buckets *bk;   /* pass 4: the bucket files of wg_import_save */
+    wg_import_progress_fn progress;   /* wg_import_save's progress (phase 0), or NULL */
+    void *progress_ud;
+    uint64_t progress_base;   /* bytes of the file read by the passes before this one */
     uint64_t last_id[2];      /* the last integer id of the source and target columns, */
     uint32_t last_agent[2];   /* and its agent (UINT32_MAX: none yet this pass) */
 } reader;
@@ -646,6 +650,9 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
             goto done;
         }
         at = next;
+        if (r->progress && lineno % WG_PROGRESS_LINES == 0)
+            r->progress(r->progress_ud, 0, (r->progress_base + (uint64_t)gzoffset(gz)) >> 20,
+                        (2 * r->file_bytes) >> 20);
         if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
             memmove(line, line + 3, (len -= 3) + 1);   /* a UTF-8 byte-order mark */
         if (len == WG_LINE_MAX - 1 && line[len - 1] != '\n' && !gzeof(gz)) {
@@ -834,10 +841,13 @@ static uint64_t sort_and_dedup(wg_graph *g)
 
 /* Pass 1 over the file and the checks of what it found: r is set up for
  * pass 2 (the ids mapped, r->deg the arcs of each agent). */
-static wg_status first_pass(reader *r, const wg_netspec *spec, int csv, wg_diag *d)
+static wg_status first_pass(reader *r, const wg_netspec *spec, int csv, wg_import_progress_fn progress,
+                            void *progress_ud, wg_diag *d)
 {
     wg_status st;
     memset(r, 0, sizeof *r);
+    r->progress = progress;
+    r->progress_ud = progress_ud;
     r->spec = spec;
     r->path = spec->file;
     r->csv = csv;
@@ -895,7 +905,7 @@ static wg_status import_text(const wg_netspec *spec, int csv, wg_graph **out, wg
     wg_graph *g = NULL;
     uint64_t dups = 0;
     wg_status st;
-    if ((st = first_pass(&r, spec, csv, d)) != WG_OK) goto fail;
+    if ((st = first_pass(&r, spec, csv, NULL, NULL, d)) != WG_OK) goto fail;
     const uint64_t m = spec->directed ? r.edges : 2 * r.edges;
     char what[64];
     snprintf(what, sizeof what, "network: %u agents and %llu arcs", r.ids.n, (unsigned long long)m);
@@ -1162,7 +1172,8 @@ done:
 }
 
 wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *scratch_dir, FILE *out,
-                         const char *out_path, wg_import_saved *saved, wg_graph **degrees, wg_diag *d)
+                         const char *out_path, wg_import_saved *saved, wg_graph **degrees,
+                         wg_import_progress_fn progress, void *progress_ud, wg_diag *d)
 {
     reader r;
     buckets bk;
@@ -1179,7 +1190,7 @@ wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *sc
                       "without --memory", spec->file);
         return WG_EINPUT;
     }
-    if ((st = first_pass(&r, spec, fmt == WG_FMT_CSV, d)) != WG_OK) goto done;
+    if ((st = first_pass(&r, spec, fmt == WG_FMT_CSV, progress, progress_ud, d)) != WG_OK) goto done;
     if (r.texts.n) {
         wg_diag_error(d, st = WG_EINPUT, "%s: a network with text ids (names) cannot be saved as .wgraph "
                       "(it keeps integer ids only); read the edge list itself", out_path);
@@ -1218,7 +1229,9 @@ wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *sc
         goto noscratch;
     r.bk = &bk;
     r.pass = 4;
+    r.progress_base = r.file_bytes;
     if ((st = read_pass(&r, d)) != WG_OK) goto done;
+    if (progress) progress(progress_ud, 0, (2 * r.file_bytes) >> 20, (2 * r.file_bytes) >> 20);
     for (uint32_t b = 0; b < bk.k; b++) buckets_flush(&bk, b);
     if (bk.failed) {
         errno = bk.failed > 0 ? bk.failed : 0;
@@ -1228,6 +1241,7 @@ wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *sc
         if ((st = bucket_rows(&bk, b, off, &base, adj_f, w_f, &removed, spec->file, d)) != WG_OK) goto done;
         fclose(bk.f[b]);   /* its disk space back */
         bk.f[b] = NULL;
+        if (progress) progress(progress_ud, 1, b + 1, bk.k);
     }
     off[n] = base;
     if ((st = report_drops(spec, spec->file, r.loops, spec->directed ? removed : removed / 2, 0, d)) != WG_OK)
