@@ -148,6 +148,7 @@ static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const ch
                                wg_graph **g, wg_diag *d)
 {
     save_bars bars;
+    wg_cmd_signals();   /* SIGINT, SIGTERM: stopped between lines, nothing left behind */
     bars.phase = 0;
     bars.opts = co;
     wg_progress_init(&bars.bar[0], "MiB read", co);

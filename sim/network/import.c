@@ -650,9 +650,15 @@ static wg_status read_lines(reader *r, gzFile gz, wg_diag *d)
             goto done;
         }
         at = next;
-        if (r->progress && lineno % WG_PROGRESS_LINES == 0)
+        if (r->progress && lineno % WG_PROGRESS_LINES == 0) {
             r->progress(r->progress_ud, 0, (r->progress_base + (uint64_t)gzoffset(gz)) >> 20,
                         (2 * r->file_bytes) >> 20);
+            if (wg_stopped()) {   /* wg_import_save's passes are long: a signal stops them */
+                wg_diag_error(d, WG_EINTR, "interrupted: stopped while reading %s", r->path);
+                st = WG_EINTR;
+                goto done;
+            }
+        }
         if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
             memmove(line, line + 3, (len -= 3) + 1);   /* a UTF-8 byte-order mark */
         if (len == WG_LINE_MAX - 1 && line[len - 1] != '\n' && !gzeof(gz)) {
@@ -1242,6 +1248,10 @@ wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *sc
         fclose(bk.f[b]);   /* its disk space back */
         bk.f[b] = NULL;
         if (progress) progress(progress_ud, 1, b + 1, bk.k);
+        if (wg_stopped()) {
+            wg_diag_error(d, st = WG_EINTR, "interrupted: stopped while sorting the rows of %s", spec->file);
+            goto done;
+        }
     }
     off[n] = base;
     if ((st = report_drops(spec, spec->file, r.loops, spec->directed ? removed : removed / 2, 0, d)) != WG_OK)
