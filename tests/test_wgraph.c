@@ -235,14 +235,20 @@ static void same_file(const char *a, const char *b)
     free(y);
 }
 
-static int temp_files_in(const char *folder)
+/* Entries of folder whose name holds words. */
+static int files_named(const char *folder, const char *words)
 {
     DIR *dd = opendir(folder);
     assert_non_null(dd);
     int k = 0;
-    for (struct dirent *e; (e = readdir(dd));) k += strstr(e->d_name, ".tmp.") != NULL;
+    for (struct dirent *e; (e = readdir(dd));) k += strstr(e->d_name, words) != NULL;
     closedir(dd);
     return k;
+}
+
+static int temp_files_in(const char *folder)
+{
+    return files_named(folder, ".tmp.");
 }
 
 static void run_pair(const char *net_a, const char *net_b, const char *name)
@@ -323,17 +329,6 @@ static void test_same_outputs(void **state)
 
 /* ---- saving an edge list through scratch files (--memory) ----------------- */
 
-/* Entries of folder whose name holds words. */
-static int files_named(const char *folder, const char *words)
-{
-    DIR *dd = opendir(folder);
-    assert_non_null(dd);
-    int k = 0;
-    for (struct dirent *e; (e = readdir(dd));) k += strstr(e->d_name, words) != NULL;
-    closedir(dd);
-    return k;
-}
-
 /* What wg_import_save reported of its progress. */
 typedef struct progress_seen {
     unsigned calls[2];
@@ -393,14 +388,6 @@ static wg_status save_streamed(const wg_netspec *spec, uint64_t budget, const ch
     return st;
 }
 
-/* The bytes of a file (*len), for comparing two. */
-static char *slurp(const char *path, size_t *len)
-{
-    char *b = wg_test_slurp(path, len);
-    assert_non_null(b);
-    return b;
-}
-
 static void test_save_streamed(void **state)
 {
     (void)state;
@@ -438,8 +425,6 @@ static void test_save_streamed(void **state)
             save(g, path_of("mem.wgraph"));
             wg_graph_free(g);
             wg_diag_free(&d);
-            size_t la, lb;
-            char *a = slurp(path_of("mem.wgraph"), &la);
             /* each row its own stretch, a few rows, a few stretches, all at once */
             const uint64_t budget[] = {1, 600, 20000, UINT64_C(1) << 30};
             uint32_t prev = UINT32_MAX;
@@ -447,17 +432,13 @@ static void test_save_streamed(void **state)
                 uint32_t buckets = 0;
                 assert_int_equal(save_streamed(&spec, budget[k], path_of("disk.wgraph"), &buckets, NULL, 0),
                                  WG_OK);
-                char *b = slurp(path_of("disk.wgraph"), &lb);
-                assert_int_equal(la, lb);
-                assert_memory_equal(a, b, la);
-                free(b);
+                same_file(path_of("mem.wgraph"), path_of("disk.wgraph"));
                 assert_true(buckets < prev);
                 prev = buckets;
                 if (k == 0) assert_int_equal(buckets, 700);
                 if (k == 3) assert_int_equal(buckets, 1);
                 assert_int_equal(files_named(dir, ".waggle-scratch"), 0);
             }
-            free(a);
         }
     /* refused, writing nothing beside: too many stretches, text ids, a GraphML
      * file, duplicates in error mode, a missing scratch folder */
@@ -515,12 +496,7 @@ static void test_save_streamed(void **state)
     assert_non_null(strstr(err, "sorted in 1 stretch of rows"));
     free(out);
     free(err);
-    size_t la, lb;
-    char *a = slurp(path_of("cmd-a.wgraph"), &la), *b = slurp(path_of("cmd-b.wgraph"), &lb);
-    assert_int_equal(la, lb);
-    assert_memory_equal(a, b, la);
-    free(a);
-    free(b);
+    same_file(path_of("cmd-a.wgraph"), path_of("cmd-b.wgraph"));
     assert_int_equal(wg_test_waggle(&how, &out, &err, "net s.txt --memory 1G"), 2);
     assert_non_null(strstr(err, "--memory 1G goes with --save"));
     free(out);

@@ -334,6 +334,9 @@ wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *sc
 /* Write g as a .wgraph file to f (opened for writing, seekable; the caller
  * makes it atomic, as wg_out does). path names the file in messages. */
 wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag *d);
+/* What a .wgraph file cannot hold, refused as bad input naming path: text
+ * ids (names), distrust ties (distrust). WG_OK when neither. */
+wg_status wg_wgraph_savable(int names, int distrust, const char *path, wg_diag *d);
 /* The same file from its parts: the row offsets and ids in memory (label
  * NULL: none), the m arcs (uint32) and, when w is not NULL, their weights
  * (float) in the files adj and w, read from their start (the rows sorted

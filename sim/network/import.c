@@ -1197,16 +1197,7 @@ wg_status wg_import_save(const wg_netspec *spec, uint64_t budget, const char *sc
         return WG_EINPUT;
     }
     if ((st = first_pass(&r, spec, fmt == WG_FMT_CSV, progress, progress_ud, d)) != WG_OK) goto done;
-    if (r.texts.n) {
-        wg_diag_error(d, st = WG_EINPUT, "%s: a network with text ids (names) cannot be saved as .wgraph "
-                      "(it keeps integer ids only); read the edge list itself", out_path);
-        goto done;
-    }
-    if (r.neg_kept) {
-        wg_diag_error(d, st = WG_EINPUT, "%s: a network with distrust ties (negative_ties: flip) cannot be "
-                      "saved as .wgraph (it has no signs); read the edge list itself", out_path);
-        goto done;
-    }
+    if ((st = wg_wgraph_savable(r.texts.n > 0, r.neg_kept > 0, out_path, d)) != WG_OK) goto done;
     const uint32_t n = r.ids.n;
     const int weighted = r.weight_col >= 0;
     off = wg_malloc((size_t)n + 1, sizeof *off);

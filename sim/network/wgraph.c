@@ -309,20 +309,27 @@ static wg_status write_file(FILE *f, const char *path, uint32_t n, uint64_t m, u
     return WG_OK;
 }
 
-wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag *d)
+wg_status wg_wgraph_savable(int names, int distrust, const char *path, wg_diag *d)
 {
-    uint32_t flags = (g->directed ? WG_WGRAPH_DIRECTED : 0) | (g->out_w ? WG_WGRAPH_WEIGHTED : 0) |
-                     (g->label ? WG_WGRAPH_IDS : 0);
-    if (g->out_neg) {
+    if (distrust) {
         wg_diag_error(d, WG_EINPUT, "%s: a network with distrust ties (negative_ties: flip) cannot be "
                       "saved as .wgraph (it has no signs); read the edge list itself", path);
         return WG_EINPUT;
     }
-    if (g->name) {
+    if (names) {
         wg_diag_error(d, WG_EINPUT, "%s: a network with text ids (names) cannot be saved as .wgraph "
                       "(it keeps integer ids only); read the edge list itself", path);
         return WG_EINPUT;
     }
+    return WG_OK;
+}
+
+wg_status wg_wgraph_write(const wg_graph *g, FILE *f, const char *path, wg_diag *d)
+{
+    uint32_t flags = (g->directed ? WG_WGRAPH_DIRECTED : 0) | (g->out_w ? WG_WGRAPH_WEIGHTED : 0) |
+                     (g->label ? WG_WGRAPH_IDS : 0);
+    wg_status st = wg_wgraph_savable(g->name != NULL, g->out_neg != NULL, path, d);
+    if (st != WG_OK) return st;
     if (g->nattrs)
         wg_diag_note(d, "%s: node attributes (%zu) are not saved in a .wgraph file", path, g->nattrs);
     return write_file(f, path, g->n, g->m, flags, g->out_off, g->out_adj, g->out_w, NULL, NULL, g->label,
